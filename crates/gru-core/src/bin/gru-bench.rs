@@ -1,0 +1,167 @@
+//! `gru-bench`: trains the benchmark task of SPEC.md (adding problem, one GRU layer + linear
+//! head, MSE, Adam 0.01 / ε 1e-7, full BPTT, data pool of 8 mulberry32 batches, seed 42) on one
+//! thread and prints one JSON line of throughput figures.
+//!
+//! ```text
+//! gru-bench [--T 50] [--H 32] [--B 32] [--config headline|T25|T100|T200|H16|H64|H128|B1]
+//!           [--runs 5] [--seconds 1.5] [--f64]
+//! ```
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use gru_core::cell::CellKind;
+use gru_core::loss::{loss_and_grad, LossKind};
+use gru_core::model::{backward, forward, BackwardOpts, Init, Mode, Model, ModelConfig, Workspace};
+use gru_core::optim::{Optimizer, OptimizerConfig};
+use gru_core::task::{AddingTask, Batch, Mulberry32};
+use gru_core::Real;
+
+struct Args {
+    t: usize,
+    h: usize,
+    b: usize,
+    runs: usize,
+    seconds: f64,
+    f64: bool,
+}
+
+fn parse() -> Result<Args, String> {
+    use lexopt::prelude::*;
+    let mut a = Args { t: 50, h: 32, b: 32, runs: 5, seconds: 1.5, f64: false };
+    let mut p = lexopt::Parser::from_env();
+    let num = |p: &mut lexopt::Parser, what: &str| -> Result<usize, String> {
+        let v = p.value().map_err(|e| e.to_string())?;
+        let s = v.to_string_lossy().to_string();
+        s.parse::<usize>().ok().filter(|&n| n > 0).ok_or(format!("{what}: '{s}' is not a positive integer"))
+    };
+    while let Some(arg) = p.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("T") => a.t = num(&mut p, "--T")?,
+            Long("H") => a.h = num(&mut p, "--H")?,
+            Long("B") => a.b = num(&mut p, "--B")?,
+            Long("runs") => a.runs = num(&mut p, "--runs")?,
+            Long("seconds") => {
+                let v = p.value().map_err(|e| e.to_string())?.to_string_lossy().to_string();
+                a.seconds = v.parse().ok().filter(|s: &f64| *s > 0.0 && s.is_finite()).ok_or(format!("--seconds: '{v}' is not a positive number"))?;
+            }
+            Long("f64") => a.f64 = true,
+            Long("config") => {
+                let v = p.value().map_err(|e| e.to_string())?.to_string_lossy().to_string();
+                let (t, h, b) = match v.as_str() {
+                    "headline" => (50, 32, 32),
+                    "T25" => (25, 32, 32),
+                    "T100" => (100, 32, 32),
+                    "T200" => (200, 32, 32),
+                    "H16" => (50, 16, 32),
+                    "H64" => (50, 64, 32),
+                    "H128" => (50, 128, 32),
+                    "B1" => (50, 32, 1),
+                    _ => return Err(format!("--config: unknown '{v}' (headline, T25, T100, T200, H16, H64, H128, B1)")),
+                };
+                (a.t, a.h, a.b) = (t, h, b);
+            }
+            Long("help") | Short('h') => {
+                println!("gru-bench [--T 50] [--H 32] [--B 32] [--config NAME] [--runs 5] [--seconds 1.5] [--f64]");
+                std::process::exit(0);
+            }
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    if a.t % 2 != 0 || a.t < 2 || a.t > 2000 {
+        return Err(format!("--T: {} must be even and in 2..=2000", a.t));
+    }
+    if a.h > 1024 || a.b > 1024 {
+        return Err("--H and --B must be at most 1024".into());
+    }
+    Ok(a)
+}
+
+/// The benchmark's training state: model, optimiser, buffers and the pool of batches.
+struct Bench<T> {
+    model: Model<T>,
+    opt: Optimizer<T>,
+    ws: Workspace<T>,
+    pool: Vec<Batch<T>>,
+    k: usize,
+}
+
+impl<T: Real> Bench<T> {
+    fn new(a: &Args, pool: Vec<Batch<T>>) -> Result<Self, String> {
+        let model = Model::new(ModelConfig::new(CellKind::Gru, 2, a.h, 1), Init::XavierOrthogonal, 42).map_err(|e| e.to_string())?;
+        Ok(Self { model, opt: Optimizer::new(OptimizerConfig::adam(0.01)), ws: Workspace::default(), pool, k: 0 })
+    }
+    /// One training step on batch `k mod P`; returns its loss.
+    fn step(&mut self) -> f64 {
+        let batch = &self.pool[self.k % self.pool.len()];
+        self.k += 1;
+        forward(&self.model, &mut self.ws, &batch.x, batch.t, batch.b, Mode::Eval);
+        let s = loss_and_grad(LossKind::Mse, &self.ws.y, 1, &batch.targets, None, &mut self.ws.dy);
+        backward(&self.model, &mut self.ws, BackwardOpts::default());
+        self.opt.step(&mut self.model.params, &self.ws.grads);
+        s.loss
+    }
+}
+
+fn run<T: Real>(a: &Args) -> Result<serde_json::Value, String> {
+    let task = AddingTask::new(a.t).map_err(|e| e.to_string())?;
+    let mut rng = Mulberry32::new(42);
+    let pool: Vec<Batch<T>> = (0..8)
+        .map(|_| {
+            let mut b = Batch::empty();
+            task.fill_spec(&mut rng, a.b, &mut b);
+            b
+        })
+        .collect();
+    let t0 = Instant::now();
+    let mut bench = Bench::new(a, pool)?;
+    let first_loss = bench.step();
+    let first_ms = t0.elapsed().as_secs_f64() * 1e3;
+    let w0 = Instant::now();
+    for _ in 0..3 {
+        bench.step();
+    }
+    let warm = w0.elapsed().as_secs_f64() / 3.0;
+    let n = ((a.seconds / warm).round() as usize).max(3);
+    let mut rates = Vec::with_capacity(a.runs);
+    let mut last_loss = first_loss;
+    for _ in 0..a.runs {
+        let r0 = Instant::now();
+        for _ in 0..n {
+            last_loss = bench.step();
+        }
+        rates.push(n as f64 / r0.elapsed().as_secs_f64());
+    }
+    rates.sort_by(f64::total_cmp);
+    let sps = rates[rates.len() / 2];
+    let flops = 18.0 * (a.b * a.t * a.h * (2 + a.h)) as f64;
+    Ok(serde_json::json!({
+        "impl": "gru-core", "dtype": if a.f64 { "f64" } else { "f32" }, "threads": 1,
+        "T": a.t, "H": a.h, "B": a.b, "steps_per_run": n, "runs": a.runs,
+        "steps_per_s": sps, "steps_per_s_min": rates[0], "steps_per_s_max": rates[rates.len() - 1],
+        "seq_per_s": sps * a.b as f64, "gflops": flops * sps / 1e9,
+        "first_step_ms": first_ms, "first_loss": first_loss, "last_loss": last_loss,
+        "params": bench.model.n_params(),
+    }))
+}
+
+fn main() -> ExitCode {
+    let args = match parse() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("gru-bench: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let out = if args.f64 { run::<f64>(&args) } else { run::<f32>(&args) };
+    match out {
+        Ok(v) => {
+            println!("{v}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("gru-bench: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! The GRU in the app's formulation (reset applied *before* `U_h`, Cho et al. 2014; Keras
+//! `reset_after=False`, TF.js). With row vectors:
+//!
+//! ```text
+//! z_t = σ(x_t W_z + h_{t−1} U_z + b_z)          update gate
+//! r_t = σ(x_t W_r + h_{t−1} U_r + b_r)          reset gate
+//! h̃_t = tanh(x_t W_h + (r_t ⊙ h_{t−1}) U_h + b_h) candidate
+//! h_t = (1 − z_t) ⊙ h_{t−1} + z_t ⊙ h̃_t
+//! ```
+//!
+//! Unlike PyTorch (see [`super::GruTorch`]), `z` here is the weight of the *new* candidate, so
+//! `z → 0` keeps the old state and the one-step Jacobian has the additive part `diag(1 − z_t)`.
+//!
+//! Blocks: `W (I, 3H)` = `[W_z W_r W_h]`, `U_zr (H, 2H)` = `[U_z U_r]`, `U_h (H, H)`,
+//! `b (3H)` = `[b_z b_r b_h]`. Cache row `(4H)`: `[z, r, h̃, r ⊙ h_{t−1}]`.
+
+use super::{Cell, StepGrad};
+use crate::kernels::{gemm_nn, gemm_nt, gemm_tn};
+use crate::params::{BlockRole, BlockSpec};
+use crate::real::sigmoid;
+use crate::Real;
+
+/// App-formulation GRU cell with input size `input` and hidden size `hidden`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Gru {
+    /// Input size `I`.
+    pub input: usize,
+    /// Hidden size `H`.
+    pub hidden: usize,
+}
+
+impl Gru {
+    /// A GRU cell `I → H`.
+    pub fn new(input: usize, hidden: usize) -> Self {
+        Self { input, hidden }
+    }
+    /// Offsets of `W`, `U_zr`, `U_h`, `b` in the cell's parameter slice.
+    fn offsets(&self) -> [usize; 4] {
+        let (i, h) = (self.input, self.hidden);
+        let w = 0;
+        let uzr = w + i * 3 * h;
+        let uh = uzr + h * 2 * h;
+        let b = uh + h * h;
+        [w, uzr, uh, b]
+    }
+}
+
+/// `hm (B,H) = h_{t−1} ⊙ mask`, or `h_{t−1}` itself (returned with its row stride).
+fn masked_h<'a, T: Real>(s_prev: &'a [T], ld: usize, h: usize, b: usize, mask: Option<&[T]>, buf: &'a mut [T]) -> (&'a [T], usize) {
+    match mask {
+        None => (s_prev, ld),
+        Some(m) => {
+            for row in 0..b {
+                for j in 0..h {
+                    buf[row * h + j] = s_prev[row * ld + j] * m[row * h + j];
+                }
+            }
+            (&buf[..b * h], h)
+        }
+    }
+}
+
+impl<T: Real> Cell<T> for Gru {
+    fn input_size(&self) -> usize {
+        self.input
+    }
+    fn hidden_size(&self) -> usize {
+        self.hidden
+    }
+    fn cache_size(&self) -> usize {
+        4 * self.hidden
+    }
+    fn scratch_size(&self) -> usize {
+        6 * self.hidden
+    }
+    fn blocks(&self) -> Vec<BlockSpec> {
+        let (i, h) = (self.input, self.hidden);
+        vec![
+            BlockSpec::new("W", i, 3 * h, BlockRole::Input),
+            BlockSpec::new("U_zr", h, 2 * h, BlockRole::Recurrent),
+            BlockSpec::new("U_h", h, h, BlockRole::Recurrent),
+            BlockSpec::new("b", 3 * h, 1, BlockRole::Bias),
+        ]
+    }
+    fn gate_names(&self) -> &'static [&'static str] {
+        &["z", "r", "h_tilde"]
+    }
+
+    fn forward(&self, p: &[T], b: usize, x: &[T], s_prev: &[T], mask: Option<&[T]>, s: &mut [T], cache: &mut [T], scratch: &mut [T]) {
+        let (ni, h) = (self.input, self.hidden);
+        let (h3, h4) = (3 * h, 4 * h);
+        let [ow, ouzr, ouh, ob] = self.offsets();
+        let (pre, rest) = scratch.split_at_mut(b * h3); // (B, 3H) pre-activations
+        let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
+        for row in 0..b {
+            pre[row * h3..(row + 1) * h3].copy_from_slice(&p[ob..ob + h3]);
+        }
+        gemm_nn(b, ni, h3, x, ni, &p[ow..], h3, pre, h3); // + x W
+        gemm_nn(b, h, 2 * h, hm, hld, &p[ouzr..], 2 * h, pre, h3); // + h U_zr
+        for row in 0..b {
+            let pr = &pre[row * h3..];
+            let c = &mut cache[row * h4..(row + 1) * h4];
+            for j in 0..h {
+                let z = sigmoid(pr[j]);
+                let r = sigmoid(pr[h + j]);
+                c[j] = z;
+                c[h + j] = r;
+                c[3 * h + j] = r * hm[row * hld + j]; // r ⊙ h_{t−1}
+            }
+        }
+        gemm_nn(b, h, h, &cache[3 * h..], h4, &p[ouh..], h, &mut pre[2 * h..], h3); // + (r⊙h) U_h
+        for row in 0..b {
+            let c = &mut cache[row * h4..(row + 1) * h4];
+            for j in 0..h {
+                let ht = pre[row * h3 + 2 * h + j].tanh();
+                c[2 * h + j] = ht;
+                let z = c[j];
+                let hp = s_prev[row * h + j];
+                s[row * h + j] = (T::one() - z) * hp + z * ht; // h_t = (1−z) h_{t−1} + z h̃
+            }
+        }
+    }
+
+    fn backward(&self, p: &[T], b: usize, x: &[T], s_prev: &[T], mask: Option<&[T]>, cache: &[T], g: StepGrad<'_, T>, scratch: &mut [T]) {
+        let (ni, h) = (self.input, self.hidden);
+        let (h3, h4) = (3 * h, 4 * h);
+        let [ow, ouzr, ouh, ob] = self.offsets();
+        let (dpre, rest) = scratch.split_at_mut(b * h3); // dL/dpre (B, 3H)
+        let (drh, rest) = rest.split_at_mut(b * h); // dL/d(r⊙h) (B, H)
+        let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
+        let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
+        let StepGrad { ds, dp, dx, ds_prev } = g;
+        for row in 0..b {
+            let c = &cache[row * h4..];
+            for j in 0..h {
+                let (z, ht) = (c[j], c[2 * h + j]);
+                let dh = ds[row * h + j];
+                let hp = s_prev[row * h + j];
+                dpre[row * h3 + j] = dh * (ht - hp) * z * (T::one() - z); // dL/dpre_z
+                dpre[row * h3 + 2 * h + j] = dh * z * (T::one() - ht * ht); // dL/dpre_h
+                ds_prev[row * h + j] = ds_prev[row * h + j] + dh * (T::one() - z); // additive path
+            }
+        }
+        drh.fill(T::zero());
+        gemm_nt(b, h, h, &dpre[2 * h..], h3, &p[ouh..], h, drh, h); // d(r⊙h) = dpre_h U_hᵀ
+        for row in 0..b {
+            let c = &cache[row * h4..];
+            for j in 0..h {
+                let r = c[h + j];
+                let d = drh[row * h + j];
+                dpre[row * h3 + h + j] = d * hm[row * hld + j] * r * (T::one() - r); // dL/dpre_r
+                dhm[row * h + j] = d * r;
+            }
+        }
+        gemm_nt(b, h, 2 * h, dpre, h3, &p[ouzr..], 2 * h, dhm, h); // + dpre_zr U_zrᵀ
+        for row in 0..b {
+            for j in 0..h {
+                let m = mask.map_or(T::one(), |m| m[row * h + j]);
+                ds_prev[row * h + j] = ds_prev[row * h + j] + dhm[row * h + j] * m;
+            }
+        }
+        let (dw, rest) = dp.split_at_mut(ouzr);
+        let (duzr, rest) = rest.split_at_mut(ouh - ouzr);
+        let (duh, db) = rest.split_at_mut(ob - ouh);
+        gemm_tn(b, ni, h3, x, ni, dpre, h3, dw, h3); // dW += xᵀ dpre
+        gemm_tn(b, h, 2 * h, hm, hld, dpre, h3, duzr, 2 * h); // dU_zr += hmᵀ dpre_zr
+        gemm_tn(b, h, h, &cache[3 * h..], h4, &dpre[2 * h..], h3, duh, h); // dU_h += (r⊙h)ᵀ dpre_h
+        for row in 0..b {
+            for (d, &v) in db[..h3].iter_mut().zip(&dpre[row * h3..(row + 1) * h3]) {
+                *d = *d + v;
+            }
+        }
+        if let Some(dx) = dx {
+            gemm_nt(b, ni, h3, dpre, h3, &p[ow..], h3, dx, ni); // dx += dpre Wᵀ
+        }
+    }
+
+    fn jacobian(&self, p: &[T], _x: &[T], s_prev: &[T], mask: Option<&[T]>, cache: &[T], out: &mut [T], scratch: &mut [T]) {
+        let h = self.hidden;
+        let [_, ouzr, ouh, _] = self.offsets();
+        let (uzr, uh) = (&p[ouzr..ouh], &p[ouh..ouh + h * h]);
+        let m = |j: usize| mask.map_or(T::one(), |m| m[j]);
+        let (a, rest) = scratch.split_at_mut(h * h);
+        let mm = &mut rest[..h * h];
+        // A[j][k] = U_r[j][k] · hm_k r_k (1 − r_k): how h_j moves pre_h through r_k.
+        for j in 0..h {
+            for k in 0..h {
+                let r = cache[h + k];
+                a[j * h + k] = uzr[j * 2 * h + h + k] * s_prev[k] * m(k) * r * (T::one() - r);
+            }
+        }
+        mm.fill(T::zero());
+        gemm_nn(h, h, h, a, h, uh, h, mm, h); // M = A U_h: ∂pre_h[i]/∂h_j via r, at M[j][i]
+        for i in 0..h {
+            let (z, ht) = (cache[i], cache[2 * h + i]);
+            let gz = (ht - s_prev[i]) * z * (T::one() - z); // ∂h'_i/∂pre_z_i
+            let gh = z * (T::one() - ht * ht); // ∂h'_i/∂pre_h_i
+            for j in 0..h {
+                let r = cache[h + j];
+                let dpre_h = m(j) * (r * uh[j * h + i] + mm[j * h + i]);
+                let dpre_z = m(j) * uzr[j * 2 * h + i];
+                let diag = if i == j { T::one() - z } else { T::zero() };
+                out[i * h + j] = diag + gz * dpre_z + gh * dpre_h;
+            }
+        }
+    }
+
+    fn additive_diag(&self, cache: &[T], out: &mut [T]) -> bool {
+        for (o, &z) in out[..self.hidden].iter_mut().zip(cache) {
+            *o = T::one() - z;
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cell::check;
+
+    #[test]
+    fn backward_matches_finite_differences() {
+        let cell = Gru::new(2, 3);
+        check::check_backward(&cell, false);
+        check::check_backward(&cell, true);
+    }
+
+    #[test]
+    fn jacobian_matches_finite_differences() {
+        let cell = Gru::new(2, 3);
+        check::check_jacobian(&cell, false);
+        check::check_jacobian(&cell, true);
+    }
+
+    #[test]
+    fn additive_diag_is_one_minus_z_and_the_whole_jacobian_without_recurrence() {
+        let cell = Gru::new(2, 3);
+        let p = check::params(&cell);
+        let case = check::case(&cell, 1, false);
+        let (_, cache) = check::run_forward(&cell, &p, &case);
+        let mut diag = [f64::NAN; 3];
+        assert!(Cell::<f64>::additive_diag(&cell, &cache, &mut diag));
+        for j in 0..3 {
+            assert_eq!(diag[j], 1.0 - cache[j]);
+        }
+        check::check_additive_is_jacobian_without_recurrence(&cell, &p);
+    }
+}

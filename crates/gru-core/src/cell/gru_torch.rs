@@ -1,0 +1,322 @@
+//! The GRU exactly as `torch.nn.GRU` computes it (reset applied *after* `W_hn`, separate input
+//! and hidden biases; Keras `reset_after=True`). With row vectors:
+//!
+//! ```text
+//! r_t  = σ(x_t W_r + b_ir + h_{t−1} U_r + b_hr)               reset gate
+//! z'_t = σ(x_t W_z + b_iz + h_{t−1} U_z + b_hz)               update gate (PyTorch's z)
+//! n_t  = tanh(x_t W_n + b_in + r_t ⊙ (h_{t−1} U_n + b_hn))    candidate
+//! h_t  = (1 − z'_t) ⊙ n_t + z'_t ⊙ h_{t−1}
+//! ```
+//!
+//! `W_r = W_irᵀ`, `U_r = W_hrᵀ` etc.: the blocks are the transposes of PyTorch's
+//! `weight_ih_l0` / `weight_hh_l0` chunks, in PyTorch's own gate order `[r z n]`.
+//!
+//! **Deviation in what is reported.** PyTorch's `z'` is the weight of the *old* state, the
+//! app's `z` that of the new candidate. The cache therefore stores (and [`Cell::gate_names`]
+//! reports) the gates in the app's convention: `z = 1 − z'` and `h_tilde = n`, so that
+//! `h_t = (1 − z) ⊙ h_{t−1} + z ⊙ h̃_t` reads the same for both GRUs. `z` is computed as
+//! `σ(−pre_z)`, not `1 − σ(pre_z)`, so it keeps full precision when small. The additive part of
+//! the one-step Jacobian is `diag(z'_t) = diag(1 − z_t)`, as for [`super::Gru`].
+//!
+//! Blocks: `W (I, 3H)` = `[W_r W_z W_n]`, `U (H, 3H)` = `[U_r U_z U_n]`,
+//! `b_i (3H)` = `[b_ir b_iz b_in]`, `b_h (3H)` = `[b_hr b_hz b_hn]`.
+//! Cache row `(4H)`: `[z = 1 − z', r, h̃ = n, hn = h_{t−1} U_n + b_hn]`.
+
+use super::{Cell, StepGrad};
+use crate::kernels::{gemm_nn, gemm_nt, gemm_tn};
+use crate::params::{BlockRole, BlockSpec};
+use crate::real::sigmoid;
+use crate::Real;
+
+/// `torch.nn.GRU` cell with input size `input` and hidden size `hidden`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GruTorch {
+    /// Input size `I`.
+    pub input: usize,
+    /// Hidden size `H`.
+    pub hidden: usize,
+}
+
+impl GruTorch {
+    /// A PyTorch-formulation GRU cell `I → H`.
+    pub fn new(input: usize, hidden: usize) -> Self {
+        Self { input, hidden }
+    }
+    /// Offsets of `W`, `U`, `b_i`, `b_h` in the cell's parameter slice.
+    fn offsets(&self) -> [usize; 4] {
+        let (i, h) = (self.input, self.hidden);
+        let w = 0;
+        let u = w + i * 3 * h;
+        let bi = u + h * 3 * h;
+        let bh = bi + 3 * h;
+        [w, u, bi, bh]
+    }
+}
+
+/// `hm (B,H) = h_{t−1} ⊙ mask`, or `h_{t−1}` itself (returned with its row stride).
+fn masked_h<'a, T: Real>(s_prev: &'a [T], ld: usize, h: usize, b: usize, mask: Option<&[T]>, buf: &'a mut [T]) -> (&'a [T], usize) {
+    match mask {
+        None => (s_prev, ld),
+        Some(m) => {
+            for row in 0..b {
+                for j in 0..h {
+                    buf[row * h + j] = s_prev[row * ld + j] * m[row * h + j];
+                }
+            }
+            (&buf[..b * h], h)
+        }
+    }
+}
+
+impl<T: Real> Cell<T> for GruTorch {
+    fn input_size(&self) -> usize {
+        self.input
+    }
+    fn hidden_size(&self) -> usize {
+        self.hidden
+    }
+    fn cache_size(&self) -> usize {
+        4 * self.hidden
+    }
+    fn scratch_size(&self) -> usize {
+        8 * self.hidden
+    }
+    fn blocks(&self) -> Vec<BlockSpec> {
+        let (i, h) = (self.input, self.hidden);
+        vec![
+            BlockSpec::new("W", i, 3 * h, BlockRole::Input),
+            BlockSpec::new("U", h, 3 * h, BlockRole::Recurrent),
+            BlockSpec::new("b_i", 3 * h, 1, BlockRole::Bias),
+            BlockSpec::new("b_h", 3 * h, 1, BlockRole::Bias),
+        ]
+    }
+    fn gate_names(&self) -> &'static [&'static str] {
+        &["z", "r", "h_tilde"]
+    }
+
+    fn forward(&self, p: &[T], b: usize, x: &[T], s_prev: &[T], mask: Option<&[T]>, s: &mut [T], cache: &mut [T], scratch: &mut [T]) {
+        let (ni, h) = (self.input, self.hidden);
+        let (h3, h4) = (3 * h, 4 * h);
+        let [ow, ou, obi, obh] = self.offsets();
+        let (gi, rest) = scratch.split_at_mut(b * h3); // (B, 3H) x W + b_i
+        let (gh, rest) = rest.split_at_mut(b * h3); // (B, 3H) hm U + b_h
+        let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
+        for row in 0..b {
+            gi[row * h3..(row + 1) * h3].copy_from_slice(&p[obi..obi + h3]);
+            gh[row * h3..(row + 1) * h3].copy_from_slice(&p[obh..obh + h3]);
+        }
+        gemm_nn(b, ni, h3, x, ni, &p[ow..], h3, gi, h3); // + x W
+        gemm_nn(b, h, h3, hm, hld, &p[ou..], h3, gh, h3); // + hm U
+        for row in 0..b {
+            let (a, q) = (&gi[row * h3..(row + 1) * h3], &gh[row * h3..(row + 1) * h3]);
+            let c = &mut cache[row * h4..(row + 1) * h4];
+            for j in 0..h {
+                let r = sigmoid(a[j] + q[j]);
+                let pz = a[h + j] + q[h + j]; // pre_z'
+                let zt = sigmoid(pz); // z' (PyTorch)
+                let z = sigmoid(-pz); // z = 1 − z' (app)
+                let hn = q[2 * h + j]; // h_{t−1} U_n + b_hn
+                let n = (a[2 * h + j] + r * hn).tanh();
+                c[j] = z;
+                c[h + j] = r;
+                c[2 * h + j] = n;
+                c[3 * h + j] = hn;
+                let hp = s_prev[row * h + j];
+                s[row * h + j] = z * n + zt * hp; // h_t = (1−z') n + z' h_{t−1}
+            }
+        }
+    }
+
+    fn backward(&self, p: &[T], b: usize, x: &[T], s_prev: &[T], mask: Option<&[T]>, cache: &[T], g: StepGrad<'_, T>, scratch: &mut [T]) {
+        let (ni, h) = (self.input, self.hidden);
+        let (h3, h4) = (3 * h, 4 * h);
+        let [ow, ou, obi, obh] = self.offsets();
+        let (dgi, rest) = scratch.split_at_mut(b * h3); // dL/d(xW + b_i) (B, 3H)
+        let (dgh, rest) = rest.split_at_mut(b * h3); // dL/d(hm U + b_h) (B, 3H)
+        let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
+        let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
+        let StepGrad { ds, dp, dx, ds_prev } = g;
+        for row in 0..b {
+            let c = &cache[row * h4..(row + 1) * h4];
+            let (di, dh_) = (&mut dgi[row * h3..(row + 1) * h3], &mut dgh[row * h3..(row + 1) * h3]);
+            for j in 0..h {
+                let (z, r, n, hn) = (c[j], c[h + j], c[2 * h + j], c[3 * h + j]);
+                let zt = T::one() - z;
+                let dh = ds[row * h + j];
+                let hp = s_prev[row * h + j];
+                let dpz = dh * (hp - n) * z * zt; // dL/dpre_z' (z'(1−z') = z(1−z))
+                let dpn = dh * z * (T::one() - n * n); // dL/dpre_n (through 1 − z' = z)
+                let dpr = dpn * hn * r * (T::one() - r); // dL/dpre_r
+                di[j] = dpr;
+                di[h + j] = dpz;
+                di[2 * h + j] = dpn;
+                dh_[j] = dpr;
+                dh_[h + j] = dpz;
+                dh_[2 * h + j] = dpn * r; // dL/dhn
+                ds_prev[row * h + j] = ds_prev[row * h + j] + dh * zt; // additive path
+            }
+        }
+        dhm.fill(T::zero());
+        gemm_nt(b, h, h3, dgh, h3, &p[ou..], h3, dhm, h); // dhm = dgh Uᵀ
+        for row in 0..b {
+            for j in 0..h {
+                let m = mask.map_or(T::one(), |m| m[row * h + j]);
+                ds_prev[row * h + j] = ds_prev[row * h + j] + dhm[row * h + j] * m;
+            }
+        }
+        let (dw, rest) = dp.split_at_mut(ou);
+        let (du, rest) = rest.split_at_mut(obi - ou);
+        let (dbi, dbh) = rest.split_at_mut(obh - obi);
+        gemm_tn(b, ni, h3, x, ni, dgi, h3, dw, h3); // dW += xᵀ dgi
+        gemm_tn(b, h, h3, hm, hld, dgh, h3, du, h3); // dU += hmᵀ dgh
+        for row in 0..b {
+            for (d, &v) in dbi[..h3].iter_mut().zip(&dgi[row * h3..(row + 1) * h3]) {
+                *d = *d + v;
+            }
+            for (d, &v) in dbh[..h3].iter_mut().zip(&dgh[row * h3..(row + 1) * h3]) {
+                *d = *d + v;
+            }
+        }
+        if let Some(dx) = dx {
+            gemm_nt(b, ni, h3, dgi, h3, &p[ow..], h3, dx, ni); // dx += dgi Wᵀ
+        }
+    }
+
+    fn jacobian(&self, p: &[T], _x: &[T], s_prev: &[T], mask: Option<&[T]>, cache: &[T], out: &mut [T], _scratch: &mut [T]) {
+        let h = self.hidden;
+        let h3 = 3 * h;
+        let [_, ou, obi, _] = self.offsets();
+        let u = &p[ou..obi];
+        let m = |j: usize| mask.map_or(T::one(), |m| m[j]);
+        for i in 0..h {
+            let (z, r, n, hn) = (cache[i], cache[h + i], cache[2 * h + i], cache[3 * h + i]);
+            let zt = T::one() - z;
+            let gz = (s_prev[i] - n) * z * zt; // ∂h'_i/∂pre_z'_i
+            let gn = z * (T::one() - n * n); // ∂h'_i/∂pre_n_i
+            let gr = gn * hn * r * (T::one() - r); // ∂h'_i/∂pre_r_i
+            let ghn = gn * r; // ∂h'_i/∂hn_i
+            for j in 0..h {
+                let uj = &u[j * h3..(j + 1) * h3];
+                let diag = if i == j { zt } else { T::zero() };
+                out[i * h + j] = diag + m(j) * (gr * uj[i] + gz * uj[h + i] + ghn * uj[2 * h + i]);
+            }
+        }
+    }
+
+    fn additive_diag(&self, cache: &[T], out: &mut [T]) -> bool {
+        for (o, &z) in out[..self.hidden].iter_mut().zip(cache) {
+            *o = T::one() - z; // z'
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cell::check;
+
+    /// `torch.nn.GRU` written out literally with PyTorch's `[H][I]` matrices, one sample.
+    /// Returns `(h', z', r, n)`.
+    fn reference(c: &GruTorch, p: &[f64], x: &[f64], hp: &[f64], m: &[f64]) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
+        let (ni, h) = (c.input, c.hidden);
+        let [ow, ou, obi, obh] = c.offsets();
+        // PyTorch weight_ih[g*H + i][k] = W[k][g*H + i], weight_hh likewise.
+        let w_ih = |gate: usize, i: usize, k: usize| p[ow + k * 3 * h + gate * h + i];
+        let w_hh = |gate: usize, i: usize, k: usize| p[ou + k * 3 * h + gate * h + i];
+        let b_ih = |gate: usize, i: usize| p[obi + gate * h + i];
+        let b_hh = |gate: usize, i: usize| p[obh + gate * h + i];
+        let hm: Vec<f64> = (0..h).map(|k| hp[k] * m[k]).collect();
+        let gi = |gate: usize, i: usize| (0..ni).map(|k| w_ih(gate, i, k) * x[k]).sum::<f64>() + b_ih(gate, i);
+        let gh = |gate: usize, i: usize| (0..h).map(|k| w_hh(gate, i, k) * hm[k]).sum::<f64>() + b_hh(gate, i);
+        let sig = |v: f64| 1.0 / (1.0 + (-v).exp());
+        let r: Vec<f64> = (0..h).map(|i| sig(gi(0, i) + gh(0, i))).collect();
+        let zt: Vec<f64> = (0..h).map(|i| sig(gi(1, i) + gh(1, i))).collect();
+        let n: Vec<f64> = (0..h).map(|i| (gi(2, i) + r[i] * gh(2, i)).tanh()).collect();
+        let hn: Vec<f64> = (0..h).map(|i| (1.0 - zt[i]) * n[i] + zt[i] * hp[i]).collect();
+        (hn, zt, r, n)
+    }
+
+    #[test]
+    fn backward_matches_finite_differences() {
+        let cell = GruTorch::new(2, 3);
+        check::check_backward(&cell, false);
+        check::check_backward(&cell, true);
+    }
+
+    #[test]
+    fn jacobian_matches_finite_differences() {
+        let cell = GruTorch::new(2, 3);
+        check::check_jacobian(&cell, false);
+        check::check_jacobian(&cell, true);
+    }
+
+    #[test]
+    fn forward_is_torch_nn_gru_and_reports_app_gates() {
+        let cell = GruTorch::new(2, 3);
+        for masked in [false, true] {
+            let p = check::params(&cell);
+            let case = check::case(&cell, 3, masked);
+            let (s, cache) = check::run_forward(&cell, &p, &case);
+            for row in 0..3 {
+                let ones = [1.0; 3];
+                let m = case.mask.as_ref().map_or(&ones[..], |m| &m[row * 3..row * 3 + 3]);
+                let (hn, zt, r, n) = reference(&cell, &p, &case.x[row * 2..row * 2 + 2], &case.s_prev[row * 3..row * 3 + 3], m);
+                let c = &cache[row * 12..row * 12 + 12];
+                for j in 0..3 {
+                    check::close(s[row * 3 + j], hn[j], "h'");
+                    check::close(c[j], 1.0 - zt[j], "z = 1 − z'");
+                    check::close(c[3 + j], r[j], "r");
+                    check::close(c[6 + j], n[j], "h_tilde = n");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn with_zero_weights_h_is_half_n_plus_half_h_and_reset_multiplies_b_hn() {
+        let cell = GruTorch::new(2, 3);
+        let mut p = vec![0.0; check::param_len(&cell)];
+        let [_, _, obi, obh] = cell.offsets();
+        let (b_in, b_hn) = (0.3, -0.8);
+        for j in 0..3 {
+            p[obi + 6 + j] = b_in;
+            p[obh + 6 + j] = b_hn;
+        }
+        let case = check::case(&cell, 3, false);
+        let (s, cache) = check::run_forward(&cell, &p, &case);
+        let n = (b_in + 0.5 * b_hn).tanh(); // r = 0.5 scales b_hn, not b_in
+        for row in 0..3 {
+            for j in 0..3 {
+                let hp = case.s_prev[row * 3 + j];
+                assert!((s[row * 3 + j] - (0.5 * n + 0.5 * hp)).abs() < 1e-15);
+                let c = &cache[row * 12..];
+                assert_eq!((c[j], c[3 + j]), (0.5, 0.5));
+                assert!((c[6 + j] - n).abs() < 1e-15);
+                assert!((c[9 + j] - b_hn).abs() < 1e-15);
+            }
+        }
+    }
+
+    #[test]
+    fn cached_z_is_one_minus_torch_z_and_the_additive_diagonal_is_torch_z() {
+        let cell = GruTorch::new(2, 3);
+        let mut p = vec![0.0; check::param_len(&cell)];
+        let [_, _, obi, _] = cell.offsets();
+        for j in 0..3 {
+            p[obi + 3 + j] = 2.0; // b_iz: z' = σ(2) ≈ 0.88, the old state dominates
+        }
+        let case = check::case(&cell, 1, false);
+        let (s, cache) = check::run_forward(&cell, &p, &case);
+        let zt = 1.0 / (1.0 + (-2.0f64).exp());
+        let mut diag = [0.0; 3];
+        assert!(Cell::<f64>::additive_diag(&cell, &cache, &mut diag));
+        for j in 0..3 {
+            assert!((cache[j] - (1.0 - zt)).abs() < 1e-15);
+            assert!((diag[j] - zt).abs() < 1e-15);
+            // n = tanh(0) = 0, so h' = z' h.
+            assert!((s[j] - zt * case.s_prev[j]).abs() < 1e-15);
+        }
+        check::check_additive_is_jacobian_without_recurrence(&cell, &check::params(&cell));
+    }
+}

@@ -1,0 +1,195 @@
+//! Recurrent cells. A cell's *one step* is the primitive (candle-nn `rnn.rs`): `forward` maps
+//! `(x_t, s_{t−1}) → s_t` for a batch and records every intermediate in a per-step cache;
+//! `backward` sits beside it and consumes that cache; `jacobian` gives ∂s_t/∂s_{t−1} exactly.
+//! Unrolling over time lives in [`crate::model`].
+//!
+//! Layout conventions (row vectors, batch-major, all row-major):
+//! `x` is `(B, I)`, a state `s` is `(B, S)` with the hidden state `h` in its first `H` columns
+//! (`S = H`, or `2H` for the LSTM's `[h, c]`), a cache is `(B, C)` per step.
+
+#[cfg(test)] pub(crate) mod check;
+mod gru;
+mod gru_torch;
+mod lstm;
+mod rnn;
+
+pub use gru::Gru;
+pub use gru_torch::GruTorch;
+pub use lstm::Lstm;
+pub use rnn::{Nonlinearity, Rnn};
+
+use serde::{Deserialize, Serialize};
+
+use crate::params::BlockSpec;
+use crate::Real;
+
+/// Which recurrent cell a layer uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CellKind {
+    /// GRU in the app's formulation (reset before `U_h`, `h' = (1−z)h + z h̃`).
+    Gru,
+    /// `torch.nn.GRU` (reset after `W_hn`, two biases), gates reported with `z = 1 − z'`.
+    GruTorch,
+    /// `torch.nn.LSTM`.
+    Lstm,
+    /// `torch.nn.RNN` with tanh.
+    RnnTanh,
+    /// `torch.nn.RNN` with ReLU.
+    RnnRelu,
+}
+
+impl CellKind {
+    /// Short label shown in the app ("GRU", "LSTM", "RNN").
+    pub fn label(self) -> &'static str {
+        match self {
+            CellKind::Gru => "GRU",
+            CellKind::GruTorch => "GRU (PyTorch)",
+            CellKind::Lstm => "LSTM",
+            CellKind::RnnTanh => "RNN",
+            CellKind::RnnRelu => "ReLU RNN",
+        }
+    }
+}
+
+/// Arguments of one backward step, bundled because they travel together.
+pub struct StepGrad<'a, T> {
+    /// dL/ds_t `(B, S)`, everything that flows into the state produced by this step.
+    pub ds: &'a [T],
+    /// dL/dθ of this cell, accumulated (`+=`), in the cell's block order.
+    pub dp: &'a mut [T],
+    /// dL/dx_t `(B, I)`, accumulated; `None` when nobody needs it (first layer in training).
+    pub dx: Option<&'a mut [T]>,
+    /// dL/ds_{t−1} `(B, S)`, accumulated.
+    pub ds_prev: &'a mut [T],
+}
+
+/// One recurrent cell: shapes, parameter blocks, one forward step, its backward, its Jacobian.
+pub trait Cell<T: Real> {
+    /// Input size `I`.
+    fn input_size(&self) -> usize;
+    /// Hidden size `H`.
+    fn hidden_size(&self) -> usize;
+    /// State size `S` (`H`, or `2H` for `[h, c]`).
+    fn state_size(&self) -> usize {
+        self.hidden_size()
+    }
+    /// Scalars cached per sample per step.
+    fn cache_size(&self) -> usize;
+    /// Scratch scalars needed per sample by `forward`/`backward`.
+    fn scratch_size(&self) -> usize;
+    /// Parameter blocks, in storage order, with their local names.
+    fn blocks(&self) -> Vec<BlockSpec>;
+    /// Names of the gate vectors stored at the start of each cache row, `H` values each, in
+    /// the app's convention (GRU: `z`, `r`, `h_tilde`).
+    fn gate_names(&self) -> &'static [&'static str];
+
+    /// One step for a batch of `b` samples: writes `s (B,S)` and `cache (B,C)`.
+    /// `mask (B,H)`, when given, is the recurrent-dropout mask applied to `h_{t−1}` on its way
+    /// into the recurrent weights (Gal & Ghahramani); the additive/identity paths use `h_{t−1}`.
+    #[allow(clippy::too_many_arguments)]
+    fn forward(
+        &self, p: &[T], b: usize, x: &[T], s_prev: &[T], mask: Option<&[T]>,
+        s: &mut [T], cache: &mut [T], scratch: &mut [T],
+    );
+
+    /// Backward of [`Cell::forward`] for the same inputs and cache.
+    #[allow(clippy::too_many_arguments)]
+    fn backward(
+        &self, p: &[T], b: usize, x: &[T], s_prev: &[T], mask: Option<&[T]>, cache: &[T],
+        g: StepGrad<'_, T>, scratch: &mut [T],
+    );
+
+    /// ∂s_t/∂s_{t−1} `(S, S)` for one sample (`x (I)`, `s_prev (S)`, its cache row), written
+    /// into `out`; `J[i][j] = ∂s_t[i]/∂s_{t−1}[j]`. `scratch` holds at least `2·S·S + 4·S` values.
+    fn jacobian(&self, p: &[T], x: &[T], s_prev: &[T], mask: Option<&[T]>, cache: &[T], out: &mut [T], scratch: &mut [T]);
+
+    /// The "additive path" of the one-step Jacobian as a diagonal `(S)`: GRU `1 − z`, LSTM
+    /// `f` on the `c` block; `None` for cells without one (RNN).
+    fn additive_diag(&self, cache: &[T], out: &mut [T]) -> bool;
+}
+
+/// A cell of any kind, dispatching statically by `match`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AnyCell {
+    /// App-formulation GRU.
+    Gru(Gru),
+    /// PyTorch GRU.
+    GruTorch(GruTorch),
+    /// LSTM.
+    Lstm(Lstm),
+    /// Elman RNN.
+    Rnn(Rnn),
+}
+
+impl AnyCell {
+    /// A cell of `kind` with input size `input` and hidden size `hidden`.
+    pub fn new(kind: CellKind, input: usize, hidden: usize) -> Self {
+        match kind {
+            CellKind::Gru => AnyCell::Gru(Gru::new(input, hidden)),
+            CellKind::GruTorch => AnyCell::GruTorch(GruTorch::new(input, hidden)),
+            CellKind::Lstm => AnyCell::Lstm(Lstm::new(input, hidden)),
+            CellKind::RnnTanh => AnyCell::Rnn(Rnn::new(input, hidden, Nonlinearity::Tanh)),
+            CellKind::RnnRelu => AnyCell::Rnn(Rnn::new(input, hidden, Nonlinearity::Relu)),
+        }
+    }
+    /// The kind of this cell.
+    pub fn kind(&self) -> CellKind {
+        match self {
+            AnyCell::Gru(_) => CellKind::Gru,
+            AnyCell::GruTorch(_) => CellKind::GruTorch,
+            AnyCell::Lstm(_) => CellKind::Lstm,
+            AnyCell::Rnn(c) => match c.nonlinearity {
+                Nonlinearity::Tanh => CellKind::RnnTanh,
+                Nonlinearity::Relu => CellKind::RnnRelu,
+            },
+        }
+    }
+}
+
+macro_rules! dispatch {
+    ($self:ident, $c:ident => $e:expr) => {
+        match $self {
+            AnyCell::Gru($c) => $e,
+            AnyCell::GruTorch($c) => $e,
+            AnyCell::Lstm($c) => $e,
+            AnyCell::Rnn($c) => $e,
+        }
+    };
+}
+
+impl<T: Real> Cell<T> for AnyCell {
+    fn input_size(&self) -> usize {
+        dispatch!(self, c => Cell::<T>::input_size(c))
+    }
+    fn hidden_size(&self) -> usize {
+        dispatch!(self, c => Cell::<T>::hidden_size(c))
+    }
+    fn state_size(&self) -> usize {
+        dispatch!(self, c => Cell::<T>::state_size(c))
+    }
+    fn cache_size(&self) -> usize {
+        dispatch!(self, c => Cell::<T>::cache_size(c))
+    }
+    fn scratch_size(&self) -> usize {
+        dispatch!(self, c => Cell::<T>::scratch_size(c))
+    }
+    fn blocks(&self) -> Vec<BlockSpec> {
+        dispatch!(self, c => Cell::<T>::blocks(c))
+    }
+    fn gate_names(&self) -> &'static [&'static str] {
+        dispatch!(self, c => Cell::<T>::gate_names(c))
+    }
+    fn forward(&self, p: &[T], b: usize, x: &[T], s_prev: &[T], mask: Option<&[T]>, s: &mut [T], cache: &mut [T], scratch: &mut [T]) {
+        dispatch!(self, c => c.forward(p, b, x, s_prev, mask, s, cache, scratch))
+    }
+    fn backward(&self, p: &[T], b: usize, x: &[T], s_prev: &[T], mask: Option<&[T]>, cache: &[T], g: StepGrad<'_, T>, scratch: &mut [T]) {
+        dispatch!(self, c => c.backward(p, b, x, s_prev, mask, cache, g, scratch))
+    }
+    fn jacobian(&self, p: &[T], x: &[T], s_prev: &[T], mask: Option<&[T]>, cache: &[T], out: &mut [T], scratch: &mut [T]) {
+        dispatch!(self, c => c.jacobian(p, x, s_prev, mask, cache, out, scratch))
+    }
+    fn additive_diag(&self, cache: &[T], out: &mut [T]) -> bool {
+        dispatch!(self, c => Cell::<T>::additive_diag(c, cache, out))
+    }
+}

@@ -1,0 +1,293 @@
+//! The Elman RNN exactly as `torch.nn.RNN` computes it. With row vectors:
+//!
+//! ```text
+//! pre_t = x_t W + b_ih + h_{t−1} U + b_hh
+//! h_t   = act(pre_t)                       act = tanh or ReLU
+//! ```
+//!
+//! `W = W_ihᵀ`, `U = W_hhᵀ` (PyTorch's `weight_ih_l0`, `weight_hh_l0` transposed). There is no
+//! additive path: the one-step Jacobian is `diag(act'(pre_t)) · (mask ⊙ U)ᵀ` entirely.
+//! ReLU's derivative at exactly `pre = 0` is taken as 0, as in PyTorch.
+//!
+//! Blocks: `W (I, H)`, `U (H, H)`, `b_i (H)` = `b_ih`, `b_h (H)` = `b_hh`.
+//! Cache row `(2H)`: `[pre, h_t = act(pre)]`.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Cell, StepGrad};
+use crate::kernels::{gemm_nn, gemm_nt, gemm_tn};
+use crate::params::{BlockRole, BlockSpec};
+use crate::Real;
+
+/// The activation of an Elman RNN.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Nonlinearity {
+    /// `tanh`.
+    Tanh,
+    /// `max(0, ·)`.
+    Relu,
+}
+
+impl Nonlinearity {
+    /// `act(v)`. NaN stays NaN.
+    #[inline]
+    pub fn apply<T: Real>(self, v: T) -> T {
+        match self {
+            Nonlinearity::Tanh => v.tanh(),
+            Nonlinearity::Relu => {
+                if v < T::zero() {
+                    T::zero()
+                } else {
+                    v
+                }
+            }
+        }
+    }
+    /// `act'(pre)`, given the pre-activation and `out = act(pre)`.
+    #[inline]
+    pub fn derivative<T: Real>(self, pre: T, out: T) -> T {
+        match self {
+            Nonlinearity::Tanh => T::one() - out * out,
+            Nonlinearity::Relu => {
+                if pre > T::zero() {
+                    T::one()
+                } else {
+                    T::zero()
+                }
+            }
+        }
+    }
+}
+
+/// Elman RNN cell with input size `input`, hidden size `hidden` and activation `nonlinearity`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rnn {
+    /// Input size `I`.
+    pub input: usize,
+    /// Hidden size `H`.
+    pub hidden: usize,
+    /// The activation.
+    pub nonlinearity: Nonlinearity,
+}
+
+impl Rnn {
+    /// An RNN cell `I → H` with activation `nl`.
+    pub fn new(input: usize, hidden: usize, nl: Nonlinearity) -> Self {
+        Self { input, hidden, nonlinearity: nl }
+    }
+    /// Offsets of `W`, `U`, `b_i`, `b_h` in the cell's parameter slice.
+    fn offsets(&self) -> [usize; 4] {
+        let (i, h) = (self.input, self.hidden);
+        let w = 0;
+        let u = w + i * h;
+        let bi = u + h * h;
+        let bh = bi + h;
+        [w, u, bi, bh]
+    }
+}
+
+/// `hm (B,H) = h_{t−1} ⊙ mask`, or `h_{t−1}` itself (returned with its row stride).
+fn masked_h<'a, T: Real>(s_prev: &'a [T], ld: usize, h: usize, b: usize, mask: Option<&[T]>, buf: &'a mut [T]) -> (&'a [T], usize) {
+    match mask {
+        None => (s_prev, ld),
+        Some(m) => {
+            for row in 0..b {
+                for j in 0..h {
+                    buf[row * h + j] = s_prev[row * ld + j] * m[row * h + j];
+                }
+            }
+            (&buf[..b * h], h)
+        }
+    }
+}
+
+impl<T: Real> Cell<T> for Rnn {
+    fn input_size(&self) -> usize {
+        self.input
+    }
+    fn hidden_size(&self) -> usize {
+        self.hidden
+    }
+    fn cache_size(&self) -> usize {
+        2 * self.hidden
+    }
+    fn scratch_size(&self) -> usize {
+        3 * self.hidden
+    }
+    fn blocks(&self) -> Vec<BlockSpec> {
+        let (i, h) = (self.input, self.hidden);
+        vec![
+            BlockSpec::new("W", i, h, BlockRole::Input),
+            BlockSpec::new("U", h, h, BlockRole::Recurrent),
+            BlockSpec::new("b_i", h, 1, BlockRole::Bias),
+            BlockSpec::new("b_h", h, 1, BlockRole::Bias),
+        ]
+    }
+    fn gate_names(&self) -> &'static [&'static str] {
+        &["pre"]
+    }
+
+    fn forward(&self, p: &[T], b: usize, x: &[T], s_prev: &[T], mask: Option<&[T]>, s: &mut [T], cache: &mut [T], scratch: &mut [T]) {
+        let (ni, h) = (self.input, self.hidden);
+        let h2 = 2 * h;
+        let [ow, ou, obi, obh] = self.offsets();
+        let (hm, hld) = masked_h(s_prev, h, h, b, mask, scratch);
+        let (bi, bh) = (&p[obi..obi + h], &p[obh..obh + h]);
+        for row in 0..b {
+            for (k, v) in cache[row * h2..row * h2 + h].iter_mut().enumerate() {
+                *v = bi[k] + bh[k];
+            }
+        }
+        gemm_nn(b, ni, h, x, ni, &p[ow..], h, cache, h2); // pre += x W
+        gemm_nn(b, h, h, hm, hld, &p[ou..], h, cache, h2); // pre += hm U
+        for row in 0..b {
+            let c = &mut cache[row * h2..(row + 1) * h2];
+            for j in 0..h {
+                let a = self.nonlinearity.apply(c[j]);
+                c[h + j] = a;
+                s[row * h + j] = a; // h_t = act(pre)
+            }
+        }
+    }
+
+    fn backward(&self, p: &[T], b: usize, x: &[T], s_prev: &[T], mask: Option<&[T]>, cache: &[T], g: StepGrad<'_, T>, scratch: &mut [T]) {
+        let (ni, h) = (self.input, self.hidden);
+        let h2 = 2 * h;
+        let [ow, ou, obi, obh] = self.offsets();
+        let (dpre, rest) = scratch.split_at_mut(b * h); // dL/dpre (B, H)
+        let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
+        let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
+        let StepGrad { ds, dp, dx, ds_prev } = g;
+        for row in 0..b {
+            let c = &cache[row * h2..(row + 1) * h2];
+            for j in 0..h {
+                dpre[row * h + j] = ds[row * h + j] * self.nonlinearity.derivative(c[j], c[h + j]);
+            }
+        }
+        dhm.fill(T::zero());
+        gemm_nt(b, h, h, dpre, h, &p[ou..], h, dhm, h); // dhm = dpre Uᵀ
+        for row in 0..b {
+            for j in 0..h {
+                let m = mask.map_or(T::one(), |m| m[row * h + j]);
+                ds_prev[row * h + j] = ds_prev[row * h + j] + dhm[row * h + j] * m;
+            }
+        }
+        let (dw, rest) = dp.split_at_mut(ou);
+        let (du, rest) = rest.split_at_mut(obi - ou);
+        let (dbi, dbh) = rest.split_at_mut(obh - obi);
+        gemm_tn(b, ni, h, x, ni, dpre, h, dw, h); // dW += xᵀ dpre
+        gemm_tn(b, h, h, hm, hld, dpre, h, du, h); // dU += hmᵀ dpre
+        for row in 0..b {
+            let d = &dpre[row * h..(row + 1) * h];
+            for k in 0..h {
+                dbi[k] = dbi[k] + d[k];
+                dbh[k] = dbh[k] + d[k];
+            }
+        }
+        if let Some(dx) = dx {
+            gemm_nt(b, ni, h, dpre, h, &p[ow..], h, dx, ni); // dx += dpre Wᵀ
+        }
+    }
+
+    fn jacobian(&self, p: &[T], _x: &[T], _s_prev: &[T], mask: Option<&[T]>, cache: &[T], out: &mut [T], _scratch: &mut [T]) {
+        let h = self.hidden;
+        let [_, ou, obi, _] = self.offsets();
+        let u = &p[ou..obi];
+        for i in 0..h {
+            let d = self.nonlinearity.derivative(cache[i], cache[h + i]); // ∂h_i/∂pre_i
+            for j in 0..h {
+                let m = mask.map_or(T::one(), |m| m[j]);
+                out[i * h + j] = d * m * u[j * h + i];
+            }
+        }
+    }
+
+    fn additive_diag(&self, _cache: &[T], _out: &mut [T]) -> bool {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cell::check;
+
+    const BOTH: [Nonlinearity; 2] = [Nonlinearity::Tanh, Nonlinearity::Relu];
+
+    #[test]
+    fn backward_matches_finite_differences() {
+        for nl in BOTH {
+            let cell = Rnn::new(2, 3, nl);
+            check::check_backward(&cell, false);
+            check::check_backward(&cell, true);
+        }
+    }
+
+    #[test]
+    fn jacobian_matches_finite_differences() {
+        for nl in BOTH {
+            let cell = Rnn::new(2, 3, nl);
+            check::check_jacobian(&cell, false);
+            check::check_jacobian(&cell, true);
+        }
+    }
+
+    #[test]
+    fn forward_is_torch_nn_rnn_and_relu_cuts_negative_pre_activations() {
+        let (mut neg, mut pos) = (0, 0);
+        for nl in BOTH {
+            let cell = Rnn::new(2, 3, nl);
+            let p = check::params(&cell);
+            let [ow, ou, obi, obh] = cell.offsets();
+            for masked in [false, true] {
+                let case = check::case(&cell, 3, masked);
+                let (s, cache) = check::run_forward(&cell, &p, &case);
+                for row in 0..3 {
+                    let (x, hp) = (&case.x[row * 2..row * 2 + 2], &case.s_prev[row * 3..row * 3 + 3]);
+                    let m = |k: usize| case.mask.as_ref().map_or(1.0, |m| m[row * 3 + k]);
+                    for i in 0..3 {
+                        // weight_ih[i][k] = W[k][i], weight_hh[i][k] = U[k][i].
+                        let pre = (0..2).map(|k| p[ow + k * 3 + i] * x[k]).sum::<f64>()
+                            + p[obi + i]
+                            + (0..3).map(|k| p[ou + k * 3 + i] * hp[k] * m(k)).sum::<f64>()
+                            + p[obh + i];
+                        let want = match nl {
+                            Nonlinearity::Tanh => pre.tanh(),
+                            Nonlinearity::Relu => pre.max(0.0),
+                        };
+                        check::close(s[row * 3 + i], want, "h'");
+                        check::close(cache[row * 6 + i], pre, "pre");
+                        if nl == Nonlinearity::Relu {
+                            if pre < 0.0 {
+                                neg += 1;
+                                assert_eq!(s[row * 3 + i], 0.0);
+                            } else {
+                                pos += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(neg > 0 && pos > 0, "the ReLU case should exercise both sides ({neg} vs {pos})");
+    }
+
+    #[test]
+    fn there_is_no_additive_path() {
+        for nl in BOTH {
+            let cell = Rnn::new(2, 3, nl);
+            let mut out = [7.0; 3];
+            assert!(!Cell::<f64>::additive_diag(&cell, &[0.0; 6], &mut out));
+            check::check_additive_is_jacobian_without_recurrence(&cell, &check::params(&cell));
+        }
+    }
+
+    #[test]
+    fn nonlinearity_serialises_in_snake_case() {
+        assert_eq!(serde_json::to_string(&Nonlinearity::Tanh).ok().as_deref(), Some("\"tanh\""));
+        assert_eq!(serde_json::to_string(&Nonlinearity::Relu).ok().as_deref(), Some("\"relu\""));
+        let back: Option<Nonlinearity> = serde_json::from_str("\"relu\"").ok();
+        assert_eq!(back, Some(Nonlinearity::Relu));
+    }
+}

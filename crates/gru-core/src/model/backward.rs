@@ -1,0 +1,113 @@
+//! Backpropagation through time for a [`Model`], replaying a [`Workspace`] filled by
+//! [`super::forward`].
+
+use super::{Model, Readout, Workspace};
+use crate::cell::{Cell, StepGrad};
+use crate::kernels::{gemm_nt, gemm_tn};
+use crate::Real;
+
+/// Options of one backward pass.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BackwardOpts {
+    /// Truncated BPTT: the carried gradient dL/ds is cut every `k` steps, counted from where
+    /// each direction's pass ends, so no gradient crosses more than one chunk boundary.
+    pub truncate: Option<usize>,
+    /// Also compute dL/dx into `ws.d_inputs[0]`.
+    pub input_grad: bool,
+}
+
+/// Computes dL/dθ into `ws.grads` (overwritten) from dL/dy in `ws.dy`, plus dL/d(initial state)
+/// in `ws.d_init` and, when asked, dL/dx in `ws.d_inputs[0]` `(T, B, I)`.
+pub fn backward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>, opts: BackwardOpts) {
+    let cfg = &model.config;
+    let (t, b, h, d, o) = (ws.t, ws.b, cfg.hidden, model.top_width(), cfg.output);
+    let nd = cfg.direction.count();
+    let top = cfg.layers - 1;
+    ws.grads.fill(T::zero());
+    let p = &model.params;
+
+    // Head: dW_o += inᵀ dy, db_o += Σ dy, d(in) = dy W_oᵀ.
+    {
+        let (w_o, _) = p[model.head.clone()].split_at(d * o);
+        let (dw_o, db_o) = ws.grads[model.head.clone()].split_at_mut(d * o);
+        let d_top = &mut ws.d_outs[top];
+        d_top.fill(T::zero());
+        let rows = ws.dy.len() / o;
+        let src: &[T] = match cfg.readout {
+            Readout::Final => &ws.head_in,
+            Readout::PerStep => &ws.outs[top],
+        };
+        gemm_tn(rows, d, o, src, d, &ws.dy, o, dw_o, o);
+        for row in ws.dy.chunks_exact(o) {
+            db_o.iter_mut().zip(row).for_each(|(g, &v)| *g = *g + v);
+        }
+        match cfg.readout {
+            Readout::PerStep => gemm_nt(rows, d, o, &ws.dy, o, w_o, o, d_top, d),
+            Readout::Final => {
+                // The head read h_T of the forward pass and h_0 (final) of the backward pass.
+                ws.head_in.fill(T::zero());
+                gemm_nt(b, d, o, &ws.dy, o, w_o, o, &mut ws.head_in, d);
+                for dir in 0..nd {
+                    let xt = if dir == 0 { t - 1 } else { 0 };
+                    for row in 0..b {
+                        let at = xt * b * d + row * d + dir * h;
+                        d_top[at..at + h].copy_from_slice(&ws.head_in[row * d + dir * h..row * d + (dir + 1) * h]);
+                    }
+                }
+            }
+        }
+    }
+
+    for layer in (0..cfg.layers).rev() {
+        let width = if layer == 0 { cfg.input } else { d };
+        let want_dx = layer > 0 || opts.input_grad;
+        ws.d_inputs[layer].fill(T::zero());
+        for dir in 0..nd {
+            let si = model.slot_index(layer, dir);
+            let slot = &model.slots[si];
+            let cell = &slot.cell;
+            let s = Cell::<T>::state_size(cell);
+            let c = Cell::<T>::cache_size(cell);
+            let bs = b * s;
+            let mask = (!ws.rec_masks[si].is_empty()).then_some(&ws.rec_masks[si][..]);
+            let ds = &mut ws.ds[..bs];
+            ds.fill(T::zero());
+            for n_done in 0..t {
+                let xt = if dir == 0 { t - 1 - n_done } else { n_done };
+                if let Some(k) = opts.truncate {
+                    if k > 0 && n_done > 0 && n_done % k == 0 {
+                        ds.fill(T::zero());
+                    }
+                }
+                let d_out = &ws.d_outs[layer][xt * b * d..(xt + 1) * b * d];
+                for row in 0..b {
+                    let dst = &mut ds[row * s..row * s + h];
+                    dst.iter_mut().zip(&d_out[row * d + dir * h..]).for_each(|(g, &v)| *g = *g + v);
+                }
+                let prev_row = if dir == 0 { xt } else { xt + 1 };
+                let s_prev = &ws.states[si][prev_row * bs..(prev_row + 1) * bs];
+                let xin = &ws.inputs[layer][xt * b * width..(xt + 1) * b * width];
+                let cache = &ws.caches[si][xt * b * c..(xt + 1) * b * c];
+                let ds_prev = &mut ws.ds_prev[..bs];
+                ds_prev.fill(T::zero());
+                let dx = want_dx.then(|| &mut ws.d_inputs[layer][xt * b * width..(xt + 1) * b * width]);
+                let g = StepGrad { ds, dp: &mut ws.grads[slot.range.clone()], dx, ds_prev };
+                cell.backward(&p[slot.range.clone()], b, xin, s_prev, mask, cache, g, &mut ws.scratch);
+                ds.copy_from_slice(ds_prev);
+            }
+            ws.d_init[si].copy_from_slice(ds);
+        }
+        // Through the input-dropout mask into the layer below (or to dL/dx).
+        if want_dx {
+            if !ws.in_masks[layer].is_empty() {
+                let m = &ws.in_masks[layer];
+                for step in ws.d_inputs[layer].chunks_exact_mut(b * width) {
+                    step.iter_mut().zip(m).for_each(|(g, &k)| *g = *g * k);
+                }
+            }
+            if layer > 0 {
+                ws.d_outs[layer - 1].copy_from_slice(&ws.d_inputs[layer]);
+            }
+        }
+    }
+}

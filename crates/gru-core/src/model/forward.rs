@@ -1,0 +1,120 @@
+//! Unrolling a [`Model`] over a batch of sequences.
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use super::{Model, Readout, Workspace};
+use crate::cell::Cell;
+use crate::kernels::gemm_nn;
+use crate::Real;
+
+/// Training (dropout masks drawn from the RNG) or evaluation (no dropout).
+pub enum Mode<'a> {
+    /// No dropout.
+    Eval,
+    /// Dropout active, masks drawn from this generator.
+    Train(&'a mut ChaCha8Rng),
+}
+
+/// Fills `mask` (`n` values) with inverted-dropout factors: 0 with probability `p`, else `1/(1−p)`.
+fn draw_mask<T: Real>(mask: &mut Vec<T>, n: usize, p: f64, rng: &mut ChaCha8Rng) {
+    mask.clear();
+    let keep = T::of(1.0 / (1.0 - p));
+    mask.extend((0..n).map(|_| if rng.gen::<f64>() < p { T::zero() } else { keep }));
+}
+
+/// Runs `model` over `x (T, B, I)` (time-major) and records every state, cache and output in
+/// `ws`; head outputs end up in `ws.y`. Initial states are `ws.init` (zeros unless set).
+pub fn forward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>, x: &[T], t: usize, b: usize, mut mode: Mode<'_>) {
+    ws.prepare(model, t, b);
+    let cfg = &model.config;
+    let (h, nd, d) = (cfg.hidden, cfg.direction.count(), model.top_width());
+    let p = &model.params;
+    for layer in 0..cfg.layers {
+        let width = if layer == 0 { cfg.input } else { d };
+        // Layer input, with its dropout mask (shared over time).
+        {
+            let src: &[T] = if layer == 0 { x } else { &ws.outs[layer - 1] };
+            ws.inputs[layer][..t * b * width].copy_from_slice(&src[..t * b * width]);
+            ws.in_masks[layer].clear();
+            if let Mode::Train(rng) = &mut mode {
+                if cfg.input_dropout > 0.0 {
+                    draw_mask(&mut ws.in_masks[layer], b * width, cfg.input_dropout, rng);
+                    for step in ws.inputs[layer].chunks_exact_mut(b * width) {
+                        step.iter_mut().zip(&ws.in_masks[layer]).for_each(|(v, &m)| *v = *v * m);
+                    }
+                }
+            }
+        }
+        for dir in 0..nd {
+            let si = model.slot_index(layer, dir);
+            let slot = &model.slots[si];
+            let cell = &slot.cell;
+            let cp = &p[slot.range.clone()];
+            let s = Cell::<T>::state_size(cell);
+            let c = Cell::<T>::cache_size(cell);
+            let bs = b * s;
+            ws.rec_masks[si].clear();
+            if let Mode::Train(rng) = &mut mode {
+                if cfg.recurrent_dropout > 0.0 {
+                    draw_mask(&mut ws.rec_masks[si], b * h, cfg.recurrent_dropout, rng);
+                }
+            }
+            let mask = (!ws.rec_masks[si].is_empty()).then_some(&ws.rec_masks[si][..]);
+            let states = &mut ws.states[si];
+            let init_row = if dir == 0 { 0 } else { t };
+            states[init_row * bs..(init_row + 1) * bs].copy_from_slice(&ws.init[si]);
+            for step in 0..t {
+                let xt = if dir == 0 { step } else { t - 1 - step };
+                let xin = &ws.inputs[layer][xt * b * width..(xt + 1) * b * width];
+                let cache = &mut ws.caches[si][xt * b * c..(xt + 1) * b * c];
+                let (s_prev, s_next): (&[T], &mut [T]) = if dir == 0 {
+                    let (lo, hi) = states.split_at_mut((xt + 1) * bs);
+                    (&lo[xt * bs..], &mut hi[..bs])
+                } else {
+                    let (lo, hi) = states.split_at_mut((xt + 1) * bs);
+                    (&hi[..bs], &mut lo[xt * bs..])
+                };
+                cell.forward(cp, b, xin, s_prev, mask, s_next, cache, &mut ws.scratch);
+                let out = &mut ws.outs[layer][xt * b * d..(xt + 1) * b * d];
+                for row in 0..b {
+                    out[row * d + dir * h..row * d + (dir + 1) * h].copy_from_slice(&s_next[row * s..row * s + h]);
+                }
+            }
+        }
+    }
+    head_forward(model, ws);
+}
+
+/// `y = h W_o + b_o` on the top layer, at the final step or at every step.
+fn head_forward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>) {
+    let cfg = &model.config;
+    let (t, b, h, d, o) = (ws.t, ws.b, cfg.hidden, model.top_width(), cfg.output);
+    let hp = &model.params[model.head.clone()];
+    let (w_o, b_o) = hp.split_at(d * o);
+    let top = cfg.layers - 1;
+    let rows = match cfg.readout {
+        Readout::Final => {
+            for dir in 0..cfg.direction.count() {
+                let si = model.slot_index(top, dir);
+                let s = Cell::<T>::state_size(&model.slots[si].cell);
+                let k = if dir == 0 { t } else { 0 };
+                let fin = &ws.states[si][k * b * s..(k + 1) * b * s];
+                for row in 0..b {
+                    let (src, dst) = (&fin[row * s..row * s + h], row * d + dir * h);
+                    ws.head_in[dst..dst + h].copy_from_slice(src);
+                }
+            }
+            b
+        }
+        Readout::PerStep => t * b,
+    };
+    for row in 0..rows {
+        ws.y[row * o..(row + 1) * o].copy_from_slice(b_o);
+    }
+    let src: &[T] = match cfg.readout {
+        Readout::Final => &ws.head_in,
+        Readout::PerStep => &ws.outs[top],
+    };
+    gemm_nn(rows, d, o, src, d, w_o, o, &mut ws.y, o);
+}

@@ -1,0 +1,154 @@
+//! Toy sequence tasks: data generators with their analytic baselines and difficulty knobs.
+//!
+//! Every task writes batches in place ([`Batch`], time-major `x (T, B, I)`), so training
+//! reuses the same buffers. Train and validation data come from separate seeded streams.
+
+mod adding;
+mod mulberry;
+
+pub use adding::AddingTask;
+pub use mulberry::Mulberry32;
+
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::loss::{LossKind, Targets};
+use crate::model::Readout;
+use crate::{Error, Real};
+
+/// A batch of sequences: inputs, targets and optional per-row loss weights.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Batch<T> {
+    /// Steps `T`.
+    pub t: usize,
+    /// Sequences `B`.
+    pub b: usize,
+    /// Inputs `(T, B, I)`, time-major.
+    pub x: Vec<T>,
+    /// Targets, `(R, B, ·)` rows in the head's readout order.
+    pub targets: Targets<T>,
+    /// Per-row weights `(R, B)`, `None` = every row scored.
+    pub weights: Option<Vec<T>>,
+}
+
+impl<T: Real> Batch<T> {
+    /// An empty batch (buffers grow on first fill and are reused after).
+    pub fn empty() -> Self {
+        Self { t: 0, b: 0, x: Vec::new(), targets: Targets::Values(Vec::new()), weights: None }
+    }
+}
+
+/// The loss of the best input-independent prediction (and chance accuracy, where defined):
+/// the line a model has to get below to have learnt anything.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Baseline {
+    /// Loss of the best constant output.
+    pub loss: f64,
+    /// Accuracy of guessing, for classification tasks.
+    pub accuracy: Option<f64>,
+}
+
+/// A task and its difficulty knob, as the app and checkpoints store it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "task", deny_unknown_fields)]
+pub enum TaskConfig {
+    /// The adding problem (Hochreiter & Schmidhuber 1997) of length `len`.
+    Adding {
+        /// Sequence length `T` (the knob).
+        len: usize,
+    },
+}
+
+impl TaskConfig {
+    /// The task's display name.
+    pub fn label(&self) -> &'static str {
+        match self {
+            TaskConfig::Adding { .. } => "Adding problem",
+        }
+    }
+    /// Builds the generator.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the knob is out of range.
+    pub fn build(&self) -> Result<Task, Error> {
+        Ok(match *self {
+            TaskConfig::Adding { len } => Task::Adding(AddingTask::new(len)?),
+        })
+    }
+}
+
+/// A ready task generator.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Task {
+    /// Adding problem.
+    Adding(AddingTask),
+}
+
+macro_rules! each {
+    ($self:ident, $t:ident => $e:expr) => {
+        match $self {
+            Task::Adding($t) => $e,
+        }
+    };
+}
+
+impl Task {
+    /// Input channels `I`.
+    pub fn input_size(&self) -> usize {
+        each!(self, t => t.input_size())
+    }
+    /// Head outputs `O` (classes for classification).
+    pub fn output_size(&self) -> usize {
+        each!(self, t => t.output_size())
+    }
+    /// Sequence length `T`.
+    pub fn seq_len(&self) -> usize {
+        each!(self, t => t.seq_len())
+    }
+    /// Loss the task is trained with.
+    pub fn loss(&self) -> LossKind {
+        each!(self, t => t.loss())
+    }
+    /// Where the head reads.
+    pub fn readout(&self) -> Readout {
+        each!(self, t => t.readout())
+    }
+    /// Loss of the best constant prediction, and chance accuracy.
+    pub fn baseline(&self) -> Baseline {
+        each!(self, t => t.baseline())
+    }
+    /// Overwrites `batch` with `b` fresh sequences drawn from `rng`.
+    pub fn fill<T: Real>(&self, rng: &mut ChaCha8Rng, b: usize, batch: &mut Batch<T>) {
+        each!(self, t => t.fill(rng, b, batch))
+    }
+}
+
+/// Makes `targets` a `Values` buffer of `n` zeros, reusing its allocation.
+pub(crate) fn values_buf<T: Real>(targets: &mut Targets<T>, n: usize) -> &mut Vec<T> {
+    if !matches!(targets, Targets::Values(_)) {
+        *targets = Targets::Values(Vec::new());
+    }
+    match targets {
+        Targets::Values(v) => {
+            v.clear();
+            v.resize(n, T::zero());
+            v
+        }
+        Targets::Classes(_) => unreachable!("set to Values above"),
+    }
+}
+
+/// Makes `targets` a `Classes` buffer of `n` zeros, reusing its allocation.
+pub(crate) fn classes_buf<T: Real>(targets: &mut Targets<T>, n: usize) -> &mut Vec<usize> {
+    if !matches!(targets, Targets::Classes(_)) {
+        *targets = Targets::Classes(Vec::new());
+    }
+    match targets {
+        Targets::Classes(v) => {
+            v.clear();
+            v.resize(n, 0);
+            v
+        }
+        Targets::Values(_) => unreachable!("set to Classes above"),
+    }
+}

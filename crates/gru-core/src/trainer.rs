@@ -1,0 +1,238 @@
+//! The training loop in one place: a task, a model, an optimiser and their buffers. The app
+//! calls [`Trainer::train_step`] and reads snapshots; nothing here knows about the UI.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::cell::CellKind;
+use crate::loss::{loss_and_grad, LossStats};
+use crate::model::{backward, forward, BackwardOpts, Direction, Init, Mode, Model, ModelConfig, Workspace};
+use crate::optim::{clip_grad_norm, Optimizer, OptimizerConfig};
+use crate::task::{Batch, Task, TaskConfig};
+use crate::{Error, Real};
+
+/// Sequences in the fixed validation set.
+pub const VALIDATION_SIZE: usize = 256;
+
+/// Everything that defines a training run; with the same config the run is bit-identical.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TrainConfig {
+    /// Task and its difficulty knob.
+    pub task: TaskConfig,
+    /// Cell of every layer.
+    pub cell: CellKind,
+    /// Hidden units per direction.
+    pub hidden: usize,
+    /// Stacked layers.
+    pub layers: usize,
+    /// One or two directions.
+    pub direction: Direction,
+    /// Input dropout probability.
+    pub input_dropout: f64,
+    /// Recurrent dropout probability.
+    pub recurrent_dropout: f64,
+    /// Sequences per step.
+    pub batch: usize,
+    /// Optimiser and learning rate.
+    pub optimizer: OptimizerConfig,
+    /// Global gradient-norm limit, `None` = no clipping.
+    pub clip: Option<f64>,
+    /// Truncated BPTT length, `None` = full sequence.
+    pub truncate: Option<usize>,
+    /// Weight initialisation.
+    pub init: Init,
+    /// Seed of weights, data and dropout.
+    pub seed: u64,
+}
+
+impl Default for TrainConfig {
+    /// GRU, 16 units, adding problem of length 30, batch 32, Adam 0.01, clip 1.
+    fn default() -> Self {
+        Self {
+            task: TaskConfig::Adding { len: 30 },
+            cell: CellKind::Gru,
+            hidden: 16,
+            layers: 1,
+            direction: Direction::Forward,
+            input_dropout: 0.0,
+            recurrent_dropout: 0.0,
+            batch: 32,
+            optimizer: OptimizerConfig::adam(0.01),
+            clip: Some(1.0),
+            truncate: None,
+            init: Init::XavierOrthogonal,
+            seed: 1,
+        }
+    }
+}
+
+impl TrainConfig {
+    /// The model shape this config trains on `task`.
+    pub fn model_config(&self, task: &Task) -> ModelConfig {
+        ModelConfig::new(self.cell, task.input_size(), self.hidden, task.output_size())
+            .layers(self.layers)
+            .direction(self.direction)
+            .readout(task.readout())
+            .dropout(self.input_dropout, self.recurrent_dropout)
+    }
+
+    /// Checks the batch size, clipping and truncation (the model and task check their own).
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming the field.
+    pub fn validate(&self) -> Result<(), Error> {
+        if !(1..=1024).contains(&self.batch) {
+            return Err(Error::Config(format!("batch: {} is not in 1..=1024", self.batch)));
+        }
+        if let Some(c) = self.clip {
+            if !(c.is_finite() && c > 0.0) {
+                return Err(Error::Config(format!("clip: {c} must be a positive number")));
+            }
+        }
+        if self.truncate == Some(0) {
+            return Err(Error::Config("truncate: must be at least 1 step".into()));
+        }
+        self.optimizer.validate()
+    }
+}
+
+/// What one training step did.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct StepStats {
+    /// Steps completed, this one included.
+    pub step: u64,
+    /// Training loss of the batch (before the update).
+    pub loss: f64,
+    /// Batch accuracy, where the task defines it.
+    pub accuracy: Option<f64>,
+    /// Global gradient norm before clipping.
+    pub grad_norm: f64,
+}
+
+/// A training run.
+#[derive(Clone, Debug)]
+pub struct Trainer<T> {
+    /// The run's settings.
+    pub config: TrainConfig,
+    /// The data generator.
+    pub task: Task,
+    /// The model being trained.
+    pub model: Model<T>,
+    opt: Optimizer<T>,
+    ws: Workspace<T>,
+    batch: Batch<T>,
+    val: Batch<T>,
+    val_ws: Workspace<T>,
+    data_rng: ChaCha8Rng,
+    dropout_rng: ChaCha8Rng,
+    backup: Vec<T>,
+    step: u64,
+}
+
+impl<T: Real> Trainer<T> {
+    /// Builds a run: model initialised from `config.seed`, validation set drawn from its own stream.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when any setting is out of range.
+    pub fn new(config: TrainConfig) -> Result<Self, Error> {
+        config.validate()?;
+        let task = config.task.build()?;
+        let model = Model::new(config.model_config(&task), config.init, config.seed)?;
+        let mut val = Batch::empty();
+        task.fill(&mut ChaCha8Rng::seed_from_u64(config.seed ^ 0x7A11_DA7E), VALIDATION_SIZE, &mut val);
+        Ok(Self {
+            opt: Optimizer::new(config.optimizer),
+            data_rng: ChaCha8Rng::seed_from_u64(config.seed.wrapping_add(1)),
+            dropout_rng: ChaCha8Rng::seed_from_u64(config.seed.wrapping_add(2)),
+            ws: Workspace::default(),
+            batch: Batch::empty(),
+            val_ws: Workspace::default(),
+            backup: model.params.clone(),
+            val,
+            task,
+            model,
+            config,
+            step: 0,
+        })
+    }
+
+    /// Steps completed.
+    pub fn step_idx(&self) -> u64 {
+        self.step
+    }
+
+    /// Changes the learning rate live (keeps the optimiser's moments).
+    ///
+    /// # Errors
+    /// [`Error::Config`] when `lr` is not in (0, 10].
+    pub fn set_lr(&mut self, lr: f64) -> Result<(), Error> {
+        let mut c = self.config.optimizer;
+        match &mut c {
+            OptimizerConfig::Adam { lr: l, .. } | OptimizerConfig::Sgd { lr: l, .. } => *l = lr,
+        }
+        c.validate()?;
+        self.config.optimizer = c;
+        self.opt.config = c;
+        Ok(())
+    }
+
+    /// Changes gradient clipping live.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the limit is not positive.
+    pub fn set_clip(&mut self, clip: Option<f64>) -> Result<(), Error> {
+        let c = TrainConfig { clip, ..self.config.clone() };
+        c.validate()?;
+        self.config.clip = clip;
+        Ok(())
+    }
+
+    /// One step: a fresh batch, forward, loss, BPTT, clipping, update.
+    ///
+    /// # Errors
+    /// [`Error::NonFinite`] when the loss or gradient is NaN/∞ (or the update made a weight
+    /// non-finite); the weights are then those of the last good step and the step is not counted.
+    pub fn train_step(&mut self) -> Result<StepStats, Error> {
+        let b = self.config.batch;
+        self.task.fill(&mut self.data_rng, b, &mut self.batch);
+        let t = self.batch.t;
+        forward(&self.model, &mut self.ws, &self.batch.x, t, b, Mode::Train(&mut self.dropout_rng));
+        let o = self.model.config.output;
+        let stats = loss_and_grad(self.task.loss(), &self.ws.y, o, &self.batch.targets, self.batch.weights.as_deref(), &mut self.ws.dy);
+        let fail = |what| Error::NonFinite { step: self.step + 1, what };
+        if !stats.loss.is_finite() {
+            return Err(fail("loss"));
+        }
+        backward(&self.model, &mut self.ws, BackwardOpts { truncate: self.config.truncate, input_grad: false });
+        let grad_norm = match self.config.clip {
+            Some(c) => clip_grad_norm(&mut self.ws.grads, c),
+            None => self.ws.grads.iter().map(|g| g.f64() * g.f64()).sum::<f64>().sqrt(),
+        };
+        if !grad_norm.is_finite() {
+            return Err(fail("gradient"));
+        }
+        self.backup.copy_from_slice(&self.model.params);
+        self.opt.step(&mut self.model.params, &self.ws.grads);
+        if self.model.params.iter().any(|p| !p.is_finite()) {
+            self.model.params.copy_from_slice(&self.backup);
+            return Err(fail("weights"));
+        }
+        self.step += 1;
+        Ok(StepStats { step: self.step, loss: stats.loss, accuracy: stats.accuracy(), grad_norm })
+    }
+
+    /// Loss (and accuracy) on the fixed validation set, without dropout.
+    pub fn evaluate(&mut self) -> LossStats {
+        let (t, b) = (self.val.t, self.val.b);
+        forward(&self.model, &mut self.val_ws, &self.val.x, t, b, Mode::Eval);
+        let o = self.model.config.output;
+        loss_and_grad(self.task.loss(), &self.val_ws.y, o, &self.val.targets, self.val.weights.as_deref(), &mut self.val_ws.dy)
+    }
+
+    /// The validation batch (the app draws its "current sample" from it).
+    pub fn validation(&self) -> &Batch<T> {
+        &self.val
+    }
+}
