@@ -26,3 +26,5 @@ pub use error::Error;
 pub mod trainer;
 
 pub use trainer::{StepStats, TrainConfig, Trainer};
+
+pub mod analysis;

@@ -102,7 +102,7 @@ pub(crate) fn check_backward<C: Cell<f64>>(cell: &C, masked: bool) {
     let p = params(cell);
     let case = case(cell, b, masked);
     let (_, cache) = run_forward(cell, &p, &case);
-    let (np, ni, ns) = (p.len(), case.x.len(), case.s_prev.len());
+    let (np, ni, ns) = (p.len(), case.x.len(), case.s_prev.len()); // parameters, (B·I), (B·S)
     let (p0, x0, s0) = (0.25, -0.5, 0.125); // pre-filled gradients: backward must add
     let mut dp = vec![p0; np];
     let mut dx = vec![x0; ni];
@@ -129,13 +129,13 @@ pub(crate) fn check_backward<C: Cell<f64>>(cell: &C, masked: bool) {
             close(dp[k] - p0, num, &format!("{tag} d{}[{r}][{c}]", blk.name));
         }
     }
-    for k in 0..ni {
+    for (k, &d) in dx.iter().enumerate() {
         let num = fd(&case.x, k, |x| loss(cell, &p, x, &case.s_prev, &case));
-        close(dx[k] - x0, num, &format!("{tag} dx[{k}]"));
+        close(d - x0, num, &format!("{tag} dx[{k}]"));
     }
-    for k in 0..ns {
+    for (k, &d) in ds_prev.iter().enumerate() {
         let num = fd(&case.s_prev, k, |s| loss(cell, &p, &case.x, s, &case));
-        close(ds_prev[k] - s0, num, &format!("{tag} ds_prev[{k}]"));
+        close(d - s0, num, &format!("{tag} ds_prev[{k}]"));
     }
 }
 

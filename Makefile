@@ -1,0 +1,46 @@
+# gru-lens entry points. `make serve` and `make test` work from a fresh clone: both run
+# `make setup` first, which installs only what is missing (see scripts/setup.sh).
+
+PUBLIC_URL ?= /
+# wasm-opt must be binaryen 132 from npm, never Debian's (it silently breaks the output).
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export TRUNK_SKIP_VERSION_CHECK := true
+export WASM_BINDGEN_TEST_TIMEOUT ?= 180
+
+.PHONY: setup setup-browser serve dist test test-core test-wasm test-e2e bench clean
+
+setup:
+	@scripts/setup.sh
+
+setup-browser:
+	@scripts/setup.sh --browser
+
+serve: setup
+	trunk serve --offline
+
+dist: setup
+	trunk build --offline --release --public-url $(PUBLIC_URL)
+	@scripts/sizes.sh
+
+test: setup-browser test-core test-wasm test-e2e
+
+# Native tests of the model crate (math vs PyTorch, finite differences, learning).
+test-core:
+	cargo test -p gru-core
+
+# The app's tests in headless Chromium (wasm-bindgen-test, mounts the root component).
+test-wasm:
+	cargo test --offline -p gru-lens --target wasm32-unknown-unknown
+
+# End-to-end against the release build served under a sub-path by a plain static server.
+test-e2e:
+	$(MAKE) dist PUBLIC_URL=/gru-lens/
+	node --test --test-concurrency=1 e2e/
+
+bench:
+	cargo run --release -p gru-core --bin gru-bench -- --config headline
+	cargo run --release -p gru-core --bin gru-bench -- --config B1
+
+clean:
+	cargo clean
+	rm -rf dist node_modules

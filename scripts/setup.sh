@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs what gru-lens needs to build and test, from the package registries only, and
+# nothing that is already there at the right version. Safe to run again: a second run takes
+# seconds. `--browser` also installs Debian's Chromium and ChromeDriver (for the tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=0.2.130
+want_browser=0
+[ "${1:-}" = "--browser" ] && want_browser=1
+
+say() { printf 'setup: %s\n' "$*"; }
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the Rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+  say "installing trunk $TRUNK_VERSION from crates.io (about 11 minutes on 2 cores)"
+  cargo install "trunk@$TRUNK_VERSION" --locked
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  # Without --locked: a locked dependency of the CLI is missing from the registry mirror.
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION from crates.io (about 5 minutes)"
+  cargo install "wasm-bindgen-cli@$WASM_BINDGEN_VERSION" --force
+fi
+
+# npm tools (binaryen's wasm-opt, playwright-core) from the committed lock file.
+stamp=node_modules/.setup-stamp
+if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+  say "installing npm tools from package-lock.json (binaryen 132, playwright-core; no browser download)"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+  cp package-lock.json "$stamp"
+fi
+
+if [ "$want_browser" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
+  say "installing Debian chromium and chromium-driver"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q chromium chromium-driver
+fi
+
+# Fetch crates now so later builds can run offline.
+if [ ! -f target/.fetched ] || [ Cargo.lock -nt target/.fetched ]; then
+  say "fetching crates"
+  cargo fetch --target wasm32-unknown-unknown -q
+  cargo fetch -q
+  mkdir -p target && touch target/.fetched
+fi
+say "ready"
