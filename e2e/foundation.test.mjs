@@ -36,15 +36,15 @@ test('the page trains on load: steps grow, loss falls, the loss chart is drawn, 
 test('Pause stops the step count, Step advances it by one, Reset starts over', async () => {
   const { page, errors } = await open(browser, server.url, server.origin);
   await page.waitForFunction(() => /step [1-9]/.test(document.querySelector('[role=status]')?.textContent ?? ''));
-  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
   const paused = await status(page);
   await page.waitForTimeout(500);
   assert.equal((await status(page)).step, paused.step, 'paused: no more steps');
-  await page.getByRole('button', { name: 'Step' }).click();
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
   await page.waitForFunction((n) => document.querySelector('[role=status]').textContent.includes(`step ${n} `), paused.step + 1);
-  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.getByRole('button', { name: 'Reset', exact: true }).click();
   await page.waitForFunction(() => document.querySelector('[role=status]').textContent.startsWith('step 0 '));
-  await page.getByRole('button', { name: 'Play' }).click();
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
   await page.waitForFunction(() => /step [1-9]/.test(document.querySelector('[role=status]').textContent));
   assert.deepEqual(errors, []);
   await page.close();

@@ -145,14 +145,14 @@ impl TrainingRun {
                 break;
             }
         }
-        self.measure_rate(n, t0, clock());
+        self.note_time(n, clock() - t0);
         n
     }
 
-    /// Folds `n` steps that took from `t0` to `t1` into the steps/s figure.
-    fn measure_rate(&mut self, n: u64, t0: f64, t1: f64) {
+    /// Folds `n` steps that took `ms` milliseconds into the steps/s figure.
+    pub fn note_time(&mut self, n: u64, ms: f64) {
         let (busy, steps, shown) = self.rate;
-        let (busy, steps) = (busy + (t1 - t0), steps + n);
+        let (busy, steps) = (busy + ms, steps + n);
         self.rate = if busy >= 1000.0 { (0.0, 0, steps as f64 * 1000.0 / busy) } else { (busy, steps, shown) };
         if self.rate.2 == 0.0 && busy > 50.0 {
             self.rate.2 = steps as f64 * 1000.0 / busy;

@@ -1,7 +1,11 @@
 //! Charts: each module has a stateless `draw(canvas, &data) -> Result` over plain numbers
 //! (plotters-wasm-demo style); none sees a model type.
 
-pub mod loss;
+pub mod colormap;
+pub mod heatmap;
+pub mod lines;
+pub mod projection;
+pub mod trajectory;
 
 use std::fmt;
 
@@ -31,6 +35,14 @@ pub mod palette {
     pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
     /// Bluish green — the LSTM.
     pub const GREEN: RGBColor = RGBColor(0, 158, 115);
+    /// Reddish purple — a fourth series.
+    pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
+    /// Orange.
+    pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
+    /// Sky blue.
+    pub const SKY: RGBColor = RGBColor(86, 180, 233);
     /// Grey for baselines and axes.
     pub const GREY: RGBColor = RGBColor(110, 110, 110);
+    /// Categorical cycle.
+    pub const CYCLE: [RGBColor; 6] = [BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY];
 }

@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod cell;
+pub mod checkpoint;
 pub mod kernels;
 pub mod params;
 mod real;
@@ -20,6 +21,7 @@ mod error;
 pub mod loss;
 pub mod model;
 pub mod optim;
+pub mod state_dict;
 pub mod task;
 
 pub use error::Error;
@@ -28,3 +30,8 @@ pub mod trainer;
 pub use trainer::{StepStats, TrainConfig, Trainer};
 
 pub mod analysis;
+mod inspect;
+
+pub use inspect::Inspection;
+pub mod pca;
+pub mod trace;

@@ -21,6 +21,7 @@
 
 mod grad;
 mod jacobian;
+mod lagmap;
 mod norms;
 mod products;
 mod sequence;
@@ -30,7 +31,8 @@ mod tests;
 pub use grad::{hidden_grad_norms, state_grads};
 pub use jacobian::{gates_in_order, states_in_order, step_jacobians, StepJacobians};
 pub use norms::{block, diag_norms, frobenius, norms_of, one_step_norms, spectral_norm, Norms, OneStepNorms};
-pub use products::{jacobian_products, lag_time_map, lag_time_map_into, products_at, LagTimeMap, ProductScratch, Products};
+pub use lagmap::{lag_time_map, lag_time_map_direct, lag_time_map_into, LagTimeMap, ProductScratch};
+pub use products::{jacobian_products, products_at, Products};
 pub use sequence::{run_and_trace, sequence_trace, SequenceTrace, TraceOpts};
 
 /// Which cell of a model, and which sample of the batch, to analyse.

@@ -15,22 +15,37 @@ pub struct Norms {
     pub spec: f64,
 }
 
-/// `‖A‖_F` of the `(rows, cols)` matrix at the start of `a` with row stride `ld`.
+/// `‖A‖_F` of the `(rows, cols)` matrix at the start of `a` with row stride `ld`. Rescaled
+/// when the squares would underflow or overflow, so it is accurate for any finite entries.
 pub fn frobenius(a: &[f64], rows: usize, cols: usize, ld: usize) -> f64 {
+    let ss = sum_sq(a, rows, cols, ld, 1.0);
+    if ss.is_nan() || (ss.is_finite() && ss >= 1e-280) {
+        return ss.sqrt();
+    }
+    let mx = (0..rows).flat_map(|i| &a[i * ld..i * ld + cols]).fold(0.0, |m: f64, v| m.max(v.abs()));
+    if mx == 0.0 || !mx.is_finite() {
+        return mx;
+    }
+    let inv = if mx >= f64::MIN_POSITIVE { 1.0 / mx } else { 2f64.powi(1000) };
+    sum_sq(a, rows, cols, ld, inv).sqrt() / inv
+}
+
+/// `Σ (scale · a_ij)²` with four independent accumulators.
+fn sum_sq(a: &[f64], rows: usize, cols: usize, ld: usize, scale: f64) -> f64 {
     let mut acc = [0.0f64; 4];
     for i in 0..rows {
         let row = &a[i * ld..i * ld + cols];
         let chunks = row.chunks_exact(4);
         for (k, &v) in chunks.remainder().iter().enumerate() {
-            acc[k] += v * v;
+            acc[k] += (v * scale) * (v * scale);
         }
         for q in chunks {
             for l in 0..4 {
-                acc[l] += q[l] * q[l];
+                acc[l] += (q[l] * scale) * (q[l] * scale);
             }
         }
     }
-    ((acc[0] + acc[1]) + (acc[2] + acc[3])).sqrt()
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
 }
 
 /// `‖A‖_2` (largest singular value) of the `(rows, cols)` matrix at the start of `a` with row
@@ -88,7 +103,7 @@ pub fn norms_of(a: &[f64], rows: usize, cols: usize, ld: usize) -> Norms {
 
 /// Norms of a diagonal matrix given by its diagonal `d`: `sqrt(Σ d_i²)` and `max |d_i|`.
 pub fn diag_norms(d: &[f64]) -> Norms {
-    Norms { fro: d.iter().map(|v| v * v).sum::<f64>().sqrt(), spec: d.iter().fold(0.0, |m: f64, v| m.max(v.abs())) }
+    Norms { fro: frobenius(d, 1, d.len(), d.len()), spec: d.iter().fold(0.0, |m: f64, v| m.max(v.abs())) }
 }
 
 /// The `n × n` block at `(r0, c0)` of the `(s, s)` matrix `m`, copied out as `(n, n)`.

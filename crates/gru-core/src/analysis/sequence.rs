@@ -3,7 +3,8 @@
 use super::grad::{hidden_grad_norms, state_grads};
 use super::jacobian::{check_sel, gates_in_order, states_in_order, step_jacobians};
 use super::norms::one_step_norms;
-use super::products::{lag_time_map, products_at};
+use super::lagmap::lag_time_map;
+use super::products::products_at;
 use super::{CellSel, LagTimeMap, Part, StepJacobians};
 use crate::cell::Cell;
 use crate::model::{backward, forward, BackwardOpts, Mode, Model, Readout, Workspace};
@@ -108,7 +109,7 @@ pub fn sequence_trace<T: Real>(model: &Model<T>, ws: &Workspace<T>, opts: &Trace
     let prod = products_at(&j, target, opts.part, opts.matrices)?;
     let one = one_step_norms(&j, opts.part)?;
     let add_part = if s > h { Part::Cc } else { Part::Hh };
-    let add = one_step_norms(&j, add_part)?;
+    let add = if add_part == opts.part { one.clone() } else { one_step_norms(&j, add_part)? };
     let pick = |f: &dyn Fn(&super::OneStepNorms) -> Option<f64>| add.iter().filter_map(f).collect::<Vec<f64>>();
     let lag_time = if opts.lag_time { Some(lag_time_map(&j, opts.part)?) } else { None };
     Ok(SequenceTrace {

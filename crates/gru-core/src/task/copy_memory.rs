@@ -1,4 +1,4 @@
-//! The copy-memory task (Hochreiter & Schmidhuber 1997 §5.2; in the form of Arjovsky, Shah &
+//! The copy-memory task (after Hochreiter & Schmidhuber 1997, in the form of Arjovsky, Shah &
 //! Bengio 2016): read `n` symbols, wait `delay` blank steps, see a go marker, then write the
 //! `n` symbols back in order.
 //!

@@ -67,13 +67,13 @@ impl LatchTask {
         batch.x.clear();
         batch.x.resize(t * b * 2, T::zero()); // (T, B, 2)
         let y = classes_buf(&mut batch.targets, b); // (1, B)
-        for s in 0..b {
+        for (s, ys) in y.iter_mut().enumerate() {
             let bit = rng.gen_range(0..2);
             batch.x[s * 2] = T::of(if bit == 1 { 1.0 } else { -1.0 });
             for step in 1..t {
                 batch.x[(step * b + s) * 2 + 1] = T::of(rng.gen_range(-1.0..1.0));
             }
-            y[s] = bit;
+            *ys = bit;
         }
     }
 }
@@ -91,9 +91,9 @@ mod tests {
         let mut batch = Batch::<f64>::empty();
         task.fill(&mut ChaCha8Rng::seed_from_u64(6), b, &mut batch);
         let Targets::Classes(y) = &batch.targets else { panic!("classes expected") };
-        for s in 0..b {
+        for (s, &ys) in y.iter().enumerate() {
             let x = |step: usize, c: usize| batch.x[(step * b + s) * 2 + c];
-            assert_eq!(x(0, 0), if y[s] == 1 { 1.0 } else { -1.0 });
+            assert_eq!(x(0, 0), if ys == 1 { 1.0 } else { -1.0 });
             assert_eq!(x(0, 1), 0.0);
             for step in 1..20 {
                 assert_eq!(x(step, 0), 0.0);

@@ -66,14 +66,14 @@ impl ParityTask {
         batch.x.clear();
         batch.x.resize(t * b, T::zero()); // (T, B, 1)
         let y = classes_buf(&mut batch.targets, b); // (1, B)
-        for s in 0..b {
+        for (s, ys) in y.iter_mut().enumerate() {
             let mut parity = 0;
             for step in 0..t {
                 let bit = rng.gen_range(0..2);
                 parity ^= bit;
                 batch.x[step * b + s] = T::of(bit as f64);
             }
-            y[s] = parity;
+            *ys = parity;
         }
     }
 }
@@ -91,10 +91,10 @@ mod tests {
         let mut batch = Batch::<f64>::empty();
         task.fill(&mut ChaCha8Rng::seed_from_u64(8), b, &mut batch);
         let Targets::Classes(y) = &batch.targets else { panic!("classes expected") };
-        for s in 0..b {
+        for (s, &ys) in y.iter().enumerate() {
             let bits: Vec<f64> = (0..13).map(|step| batch.x[step * b + s]).collect();
             assert!(bits.iter().all(|&v| v == 0.0 || v == 1.0));
-            assert_eq!(y[s], bits.iter().sum::<f64>() as usize % 2);
+            assert_eq!(ys, bits.iter().sum::<f64>() as usize % 2);
         }
     }
 

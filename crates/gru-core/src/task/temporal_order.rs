@@ -89,7 +89,7 @@ impl TemporalOrderTask {
         batch.x.clear();
         batch.x.resize(t * b * i, T::zero()); // (T, B, 8)
         let y = classes_buf(&mut batch.targets, b); // (1, B)
-        for s in 0..b {
+        for (s, ys) in y.iter_mut().enumerate() {
             let t1 = rng.gen_range(lo1..=hi1);
             let t2 = rng.gen_range(lo2..=hi2);
             let (y1, y2) = (rng.gen_range(0..2), rng.gen_range(0..2));
@@ -103,7 +103,7 @@ impl TemporalOrderTask {
                 };
                 batch.x[(step * b + s) * i + c] = T::one();
             }
-            y[s] = 2 * y1 + y2;
+            *ys = 2 * y1 + y2;
         }
     }
 }
@@ -131,7 +131,7 @@ mod tests {
         task.fill(&mut ChaCha8Rng::seed_from_u64(4), b, &mut batch);
         let Targets::Classes(y) = &batch.targets else { panic!("classes expected") };
         let [(lo1, hi1), (lo2, hi2)] = task.windows();
-        for s in 0..b {
+        for (s, &ys) in y.iter().enumerate() {
             let sym: Vec<usize> = (0..30)
                 .map(|step| {
                     let row = &batch.x[(step * b + s) * i..(step * b + s + 1) * i];
@@ -143,7 +143,7 @@ mod tests {
             let rel: Vec<usize> = (0..30).filter(|&k| sym[k] == 4 || sym[k] == 5).collect();
             assert_eq!(rel.len(), 2);
             assert!((lo1..=hi1).contains(&rel[0]) && (lo2..=hi2).contains(&rel[1]));
-            assert_eq!(y[s], 2 * (sym[rel[0]] - 4) + (sym[rel[1]] - 4));
+            assert_eq!(ys, 2 * (sym[rel[0]] - 4) + (sym[rel[1]] - 4));
             assert!(sym[1..29].iter().all(|&c| c < 6));
         }
     }

@@ -1,0 +1,127 @@
+//! Heatmaps of a `(rows, cols)` grid of plain numbers — gates unit × time step, the lag ×
+//! training-step map of gradient norms — with a colour bar, an optional time cursor column and
+//! a highlighted cell. `draw` returns the [`GridProjection`] used for hover and scrubbing.
+
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+
+use super::colormap::Scale;
+use super::projection::GridProjection;
+use super::{err, ChartError};
+
+/// What a heatmap shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HeatmapData<'a> {
+    /// Values `(rows, cols)`, row-major; row 0 is drawn at the top.
+    pub values: &'a [f64],
+    /// Rows (e.g. units).
+    pub rows: usize,
+    /// Columns (e.g. time steps).
+    pub cols: usize,
+    /// Colour scale.
+    pub scale: Scale,
+    /// x axis description.
+    pub x_desc: &'a str,
+    /// y axis description.
+    pub y_desc: &'a str,
+    /// Number shown under column 0 (e.g. 1 for "step 1").
+    pub x_first: f64,
+    /// Step between column labels' values.
+    pub x_step: f64,
+    /// Colour-bar caption.
+    pub bar_label: &'a str,
+    /// Column outlined as the time cursor.
+    pub cursor: Option<usize>,
+    /// Cell outlined as the selection.
+    pub selected: Option<(usize, usize)>,
+}
+
+/// Width of the colour bar area in pixels.
+const BAR: u32 = 78;
+
+/// Draws the heatmap on `canvas`.
+///
+/// # Errors
+/// [`ChartError`] when the canvas has no 2-D context, the values do not fill the grid, or
+/// plotters fails.
+pub fn draw(canvas: &HtmlCanvasElement, d: &HeatmapData<'_>) -> Result<GridProjection, ChartError> {
+    if d.values.len() < d.rows * d.cols {
+        return Err(ChartError(format!("heatmap: {} values for a {}×{} grid", d.values.len(), d.rows, d.cols)));
+    }
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or_else(|| ChartError("no 2-D context".into()))?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let (w, _) = root.dim_in_pixel();
+    let (main, bar) = root.split_horizontally(w.saturating_sub(BAR));
+    let (rows, cols) = (d.rows.max(1), d.cols.max(1));
+    let mut chart = ChartBuilder::on(&main)
+        .margin(8)
+        .x_label_area_size(34)
+        .y_label_area_size(44)
+        .build_cartesian_2d(0.0..cols as f64, 0.0..rows as f64)
+        .map_err(err)?;
+    let (first, step) = (d.x_first, d.x_step);
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_desc(d.x_desc)
+        .y_desc(d.y_desc)
+        .label_style(("sans-serif", 12))
+        .axis_desc_style(("sans-serif", 13))
+        .x_labels(8.min(cols + 1))
+        .y_labels(6.min(rows + 1))
+        .x_label_formatter(&|v| format!("{:.0}", first + v.floor() * step))
+        // A tick at y = v is the top edge of row `rows − v`.
+        .y_label_formatter(&|v| {
+            let r = rows as f64 - v.round();
+            if r >= 0.0 && r < rows as f64 { format!("{r:.0}") } else { String::new() }
+        })
+        .draw()
+        .map_err(err)?;
+    // Row r (top = 0) occupies y ∈ [rows − r − 1, rows − r).
+    let cell = |r: usize, c: usize| [(c as f64, (rows - r) as f64), (c as f64 + 1.0, (rows - r - 1) as f64)];
+    chart
+        .draw_series((0..d.rows).flat_map(|r| (0..d.cols).map(move |c| (r, c))).map(|(r, c)| {
+            Rectangle::new(cell(r, c), d.scale.color(d.values[r * d.cols + c]).filled())
+        }))
+        .map_err(err)?;
+    if let Some(c) = d.cursor.filter(|&c| c < d.cols) {
+        let rect = [(c as f64, rows as f64), (c as f64 + 1.0, 0.0)];
+        chart.draw_series([Rectangle::new(rect, BLACK.stroke_width(2))]).map_err(err)?;
+    }
+    if let Some((r, c)) = d.selected.filter(|&(r, c)| r < d.rows && c < d.cols) {
+        chart.draw_series([Rectangle::new(cell(r, c), RGBColor(255, 0, 150).stroke_width(3))]).map_err(err)?;
+    }
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    draw_bar(&bar, d.scale, d.bar_label)?;
+    root.present().map_err(err)?;
+    Ok(GridProjection {
+        left: f64::from(xr.start),
+        top: f64::from(yr.start),
+        right: f64::from(xr.end),
+        bottom: f64::from(yr.end),
+        rows: d.rows,
+        cols: d.cols,
+    })
+}
+
+/// A vertical colour bar with its end values and caption.
+fn draw_bar(area: &DrawingArea<CanvasBackend, plotters::coord::Shift>, scale: Scale, label: &str) -> Result<(), ChartError> {
+    let (lo, hi) = scale.range();
+    let (_, h) = area.dim_in_pixel();
+    let (top, bottom) = (24i32, h as i32 - 44);
+    let n = 48;
+    for k in 0..n {
+        let y0 = top + (bottom - top) * k / n;
+        let y1 = top + (bottom - top) * (k + 1) / n;
+        let v = hi - (hi - lo) * (f64::from(k) + 0.5) / f64::from(n);
+        area.draw(&Rectangle::new([(8, y0), (24, y1 + 1)], scale.color(v).filled())).map_err(err)?;
+    }
+    let font = ("sans-serif", 12).into_font();
+    let fmt = |v: f64| if v.abs() >= 0.01 || v == 0.0 { format!("{v:.2}") } else { format!("{v:.0e}") };
+    area.draw(&Text::new(fmt(hi), (28, top - 2), font.clone())).map_err(err)?;
+    area.draw(&Text::new(fmt(lo), (28, bottom - 12), font.clone())).map_err(err)?;
+    area.draw(&Text::new(label.to_string(), (2, bottom + 10), font)).map_err(err)?;
+    Ok(())
+}

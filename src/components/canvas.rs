@@ -1,0 +1,87 @@
+//! A `<canvas>` chart with an accessible name and a text summary, redrawn by an effect
+//! whenever the signals its draw closure reads change.
+
+use leptos::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+use crate::charts::projection::css_to_canvas;
+use crate::charts::ChartError;
+
+/// A pointer event on a chart, in canvas drawing-buffer pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Pointer {
+    /// x in canvas pixels.
+    pub x: f64,
+    /// y in canvas pixels.
+    pub y: f64,
+    /// A click (or pointer down) rather than a hover.
+    pub click: bool,
+    /// The pointer left the canvas.
+    pub leave: bool,
+}
+
+/// A chart canvas: `draw` paints it, `on_pointer` (optional) receives hovers and clicks.
+#[component]
+pub fn ChartCanvas<F>(
+    /// Accessible name (`aria-label`), also the panel heading.
+    label: &'static str,
+    /// Drawing-buffer width in pixels.
+    #[prop(default = 720)]
+    width: u32,
+    /// Drawing-buffer height in pixels.
+    #[prop(default = 300)]
+    height: u32,
+    /// Paints the chart; reads signals, so it reruns when they change.
+    draw: F,
+    /// A one-sentence text summary for screen readers.
+    #[prop(into)]
+    summary: Signal<String>,
+    /// Receives pointer moves and clicks over the canvas.
+    #[prop(optional)]
+    on_pointer: Option<Callback<Pointer>>,
+    /// Visible help text under the heading.
+    #[prop(optional)]
+    hint: &'static str,
+) -> impl IntoView
+where
+    F: Fn(&HtmlCanvasElement) -> Result<(), ChartError> + 'static,
+{
+    let node = NodeRef::<leptos::html::Canvas>::new();
+    Effect::new(move |_| {
+        if let Some(c) = node.get() {
+            if let Err(e) = draw(&c) {
+                leptos::logging::warn!("{label}: {e}");
+            }
+        }
+    });
+    let send = move |ev: web_sys::MouseEvent, click: bool, leave: bool| {
+        let (Some(cb), Some(c)) = (on_pointer, node.get_untracked()) else { return };
+        let (x, y) = css_to_canvas(
+            f64::from(ev.offset_x()),
+            f64::from(ev.offset_y()),
+            f64::from(c.width()),
+            f64::from(c.height()),
+            f64::from(c.client_width()),
+            f64::from(c.client_height()),
+        );
+        cb.run(Pointer { x, y, click, leave });
+    };
+    view! {
+        <figure class="panel">
+            <figcaption>{label}</figcaption>
+            {(!hint.is_empty()).then(|| view! { <p class="hint">{hint}</p> })}
+            <canvas
+                node_ref=node
+                width=width
+                height=height
+                role="img"
+                aria-label=label
+                class:interactive=on_pointer.is_some()
+                on:mousemove=move |ev| send(ev, false, false)
+                on:click=move |ev| send(ev, true, false)
+                on:mouseleave=move |ev| send(ev, false, true)
+            ></canvas>
+            <p class="sr-only" aria-live="off">{move || summary.get()}</p>
+        </figure>
+    }
+}

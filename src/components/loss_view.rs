@@ -1,0 +1,117 @@
+//! The "Loss" view: training and validation loss of every run against step, the task's
+//! baseline dashed, log or linear axis; and the side-by-side comparison table.
+
+use leptos::prelude::*;
+
+use crate::charts::lines::{self, LinesData, Series, YAxis};
+use crate::charts::palette;
+use crate::components::canvas::ChartCanvas;
+use crate::state::AppState;
+use crate::format::fmt_num;
+
+/// Colour of run `i` (GRU blue, RNN vermillion, LSTM green, …).
+pub fn run_color(i: usize) -> plotters::style::RGBColor {
+    palette::CYCLE[i % palette::CYCLE.len()]
+}
+
+/// The loss chart.
+#[component]
+pub fn LossView() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let labels = move || state.settings.with(|s| s.cells.iter().map(|c| c.label()).collect::<Vec<_>>());
+    let draw = move |c: &web_sys::HtmlCanvasElement| {
+        let snaps = state.snapshots.get();
+        let names = labels();
+        let (train_l, val_l): (Vec<String>, Vec<String>) = names.iter().map(|n| (format!("{n} training"), format!("{n} validation"))).unzip();
+        let mut series = Vec::new();
+        for (i, s) in snaps.iter().enumerate() {
+            let color = run_color(i);
+            series.push(Series { width: 2, alpha: 0.9, ..Series::new(&train_l[i], &s.train, color) });
+            series.push(Series { width: 1, alpha: 1.0, ..Series::new(&val_l[i], &s.val, color) });
+        }
+        let baseline = snaps.first().map_or(f64::NAN, |s| s.baseline);
+        let y = if state.log_loss.get() { YAxis::Log } else { YAxis::Linear(None) };
+        let data = LinesData {
+            series,
+            x_desc: "training step",
+            y_desc: if y == YAxis::Log { "loss (log scale)" } else { "loss" },
+            y,
+            reference: Some((baseline, "baseline (best constant)")),
+            cursor: None,
+            x_range: None,
+        };
+        lines::draw(c, &data)
+    };
+    let summary = move || {
+        let snaps = state.snapshots.get();
+        let names = labels();
+        let parts: Vec<String> = snaps
+            .iter()
+            .zip(&names)
+            .map(|(s, n)| format!("{n}: training loss {} , validation {}", fmt_num(s.loss), s.val_loss.map_or("—".into(), fmt_num)))
+            .collect();
+        let base = snaps.first().map_or(f64::NAN, |s| s.baseline);
+        format!("{}; baseline {}.", parts.join("; "), fmt_num(base))
+    };
+    view! {
+        <div class="view">
+            <ChartCanvas label="Loss" draw=draw summary=Signal::derive(summary)
+                hint="Below the dashed line the model has learnt something the best constant guess cannot."/>
+            <label class="inline" title="Show the loss on a logarithmic axis, so small values stay visible">
+                <input type="checkbox" prop:checked=move || state.log_loss.get()
+                    on:change=move |ev| state.log_loss.set(event_target_checked(&ev))/>
+                " log scale"
+            </label>
+        </div>
+    }
+}
+
+/// The comparison table: each run's losses, accuracy and long-range gradient side by side.
+#[component]
+pub fn CompareTable() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let rows = move || {
+        let snaps = state.snapshots.get();
+        let ins = state.insights.get();
+        let names = state.settings.with(|s| s.cells.iter().map(|c| c.label()).collect::<Vec<_>>());
+        names
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let s = snaps.get(i).cloned().unwrap_or_default();
+                let far = ins.get(i).and_then(|x| x.flow.last().map(|p| p.1));
+                let acc = s.val_accuracy.map_or("—".to_string(), |a| format!("{:.0}%", 100.0 * a));
+                let style = format!("border-left: 6px solid {}", css_color(run_color(i)));
+                view! {
+                    <tr>
+                        <th scope="row" style=style>{n}</th>
+                        <td>{fmt_num(s.loss)}</td>
+                        <td>{s.val_loss.map_or("—".into(), fmt_num)}</td>
+                        <td>{acc}</td>
+                        <td>{far.map_or("—".into(), fmt_num)}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <figure class="panel compare">
+            <figcaption>"Compare"</figcaption>
+            <table aria-label="Compare">
+                <thead><tr>
+                    <th scope="col">"cell"</th>
+                    <th scope="col" title="Smoothed training loss">"training loss"</th>
+                    <th scope="col" title="Loss on 256 held-out sequences">"validation loss"</th>
+                    <th scope="col" title="Validation accuracy, for classification tasks">"accuracy"</th>
+                    <th scope="col" title="How much of a change to the first hidden state still reaches the last one">"‖∂h_T/∂h_0‖"</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </figure>
+    }
+}
+
+/// `#rrggbb` of a plotters colour.
+pub fn css_color(c: plotters::style::RGBColor) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}

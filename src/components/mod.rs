@@ -1,0 +1,12 @@
+//! The page's components, one concept a file. Each view reads `AppState` from context and
+//! hands plain numbers to a chart's `draw`.
+
+pub mod canvas;
+pub mod controls;
+pub mod drilldown;
+pub mod equations;
+pub mod flow_view;
+pub mod gates_view;
+pub mod hidden_view;
+pub mod loss_view;
+pub mod settings_form;

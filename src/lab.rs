@@ -1,0 +1,185 @@
+//! The experiment the page runs: the same task, data and seed trained at once on one to three
+//! cells (GRU against a tanh RNN by default), stepped in lock-step, plus the inspection of one
+//! validation sample per run turned into plain numbers for the charts. No DOM here.
+
+use gru_core::cell::CellKind;
+use gru_core::pca::pca2;
+use gru_core::{Error, Inspection};
+
+use crate::run::{Snapshot, TrainingRun};
+use crate::settings::Settings;
+
+/// Columns kept in the lag × training-step map.
+pub const FLOW_HISTORY: usize = 120;
+
+/// The display label of a cell kind ("GRU", "RNN", "LSTM").
+pub fn cell_label(kind: CellKind) -> &'static str {
+    kind.label()
+}
+
+/// One run's inspected sample as plain numbers (f64), ready for the charts.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Insight {
+    /// "GRU", "RNN", …
+    pub label: &'static str,
+    /// The cell.
+    pub kind: Option<CellKind>,
+    /// Steps `T`.
+    pub steps: usize,
+    /// Hidden size `H`.
+    pub hidden: usize,
+    /// Training step this was taken at.
+    pub at_step: u64,
+    /// Gates `(name, (T, H))`, row `s − 1` = step `s`, app convention.
+    pub gates: Vec<(String, Vec<f64>)>,
+    /// Hidden states `(T+1, H)`.
+    pub h: Vec<f64>,
+    /// `(t, pc1, pc2)` for t = 0..=T.
+    pub pca: Vec<(f64, f64, f64)>,
+    /// Variance explained by PC1, PC2.
+    pub explained: (f64, f64),
+    /// `(k, ‖∂h_T/∂h_{T−k}‖₂)` for k = 0..=T.
+    pub flow: Vec<(f64, f64)>,
+    /// `(t, ‖∂L/∂h_t‖₂)` for t = 0..=T.
+    pub grad_h: Vec<(f64, f64)>,
+    /// `(s, ‖diag(1 − z_s)‖₂)` (GRU) / `‖diag(f_s)‖₂` (LSTM), empty for the RNN.
+    pub additive: Vec<(f64, f64)>,
+    /// `(s, ‖J_s − additive‖₂)`.
+    pub remainder: Vec<(f64, f64)>,
+    /// `(s, ‖J_s‖₂)`: the whole one-step Jacobian.
+    pub one_step: Vec<(f64, f64)>,
+    /// Inputs `(T, I)`.
+    pub x: Vec<f64>,
+    /// Input size `I`.
+    pub input: usize,
+    /// Prediction(s) and target(s) of the sample.
+    pub y: Vec<f64>,
+    /// Targets.
+    pub target: Vec<f64>,
+    /// The sample's loss.
+    pub loss: f64,
+}
+
+impl Insight {
+    /// Gate `name` at step `s` (1-based) and unit `j`.
+    pub fn gate(&self, name: &str, s: usize, j: usize) -> Option<f64> {
+        let g = self.gates.iter().find(|g| g.0 == name)?;
+        (s >= 1).then(|| g.1.get((s - 1) * self.hidden + j).copied()).flatten()
+    }
+    /// h_t[j] for t = 0..=T.
+    pub fn h_at(&self, t: usize, j: usize) -> Option<f64> {
+        self.h.get(t * self.hidden + j).copied()
+    }
+
+    fn from_inspection(label: &'static str, kind: CellKind, at_step: u64, ins: Inspection) -> Self {
+        let tr = ins.trace;
+        let (steps, hidden) = (tr.steps, tr.hidden);
+        let p = pca2(&tr.h, steps + 1, hidden);
+        let pca = (0..=steps).map(|t| (t as f64, p.coords[t * 2], p.coords[t * 2 + 1])).collect();
+        let indexed = |v: &[f64], first: usize| v.iter().enumerate().map(|(i, &n)| ((i + first) as f64, n)).collect::<Vec<_>>();
+        Self {
+            label,
+            kind: Some(kind),
+            steps,
+            hidden,
+            at_step,
+            pca,
+            explained: (p.explained[0], p.explained[1]),
+            flow: indexed(&tr.jac_spec_at_target, 0),
+            grad_h: tr.grad_h_norm.as_deref().map(|g| indexed(g, 0)).unwrap_or_default(),
+            additive: indexed(&tr.additive_spec, 1),
+            remainder: indexed(&tr.remainder_spec, 1),
+            one_step: indexed(&tr.jac_spec, 1),
+            gates: tr.gates,
+            h: tr.h,
+            x: ins.x,
+            input: ins.input,
+            y: ins.y,
+            target: ins.target,
+            loss: ins.loss,
+        }
+    }
+}
+
+/// The runs of one experiment.
+pub struct Lab {
+    /// The settings every run was built from.
+    pub settings: Settings,
+    /// One run per compared cell, primary first.
+    pub runs: Vec<TrainingRun>,
+    /// Per run: `(training step, log10 ‖∂h_T/∂h_{T−k}‖₂ for k = 0..=T)`, oldest first.
+    pub flow_history: Vec<Vec<(u64, Vec<f64>)>>,
+    /// Validation sample that is inspected.
+    pub sample: usize,
+}
+
+impl Lab {
+    /// Builds one run per cell in `settings.cells`.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when a setting is out of range.
+    pub fn new(settings: Settings) -> Result<Self, Error> {
+        let runs = settings.cells.iter().map(|&c| TrainingRun::new(settings.train_config(c))).collect::<Result<Vec<_>, _>>()?;
+        let n = runs.len();
+        Ok(Self { settings, runs, flow_history: vec![Vec::new(); n], sample: 0 })
+    }
+
+    /// Steps every run once, in lock-step; `false` when a run hit NaN/∞ (it then stays put).
+    pub fn step(&mut self) -> bool {
+        let mut ok = true;
+        for r in &mut self.runs {
+            ok &= r.step();
+        }
+        ok
+    }
+
+    /// Trains in lock-step until `budget_ms` has passed; returns steps per run.
+    pub fn train_for(&mut self, budget_ms: f64, clock: impl Fn() -> f64) -> u64 {
+        let t0 = clock();
+        let mut n = 0;
+        while self.runs.iter().all(|r| !r.failed()) {
+            if !self.step() {
+                break;
+            }
+            n += 1;
+            if clock() - t0 >= budget_ms {
+                break;
+            }
+        }
+        let t1 = clock();
+        for r in &mut self.runs {
+            r.note_time(n, t1 - t0);
+        }
+        n
+    }
+
+    /// The training snapshots, one per run.
+    pub fn snapshots(&self) -> Vec<Snapshot> {
+        self.runs.iter().map(TrainingRun::snapshot).collect()
+    }
+
+    /// Inspects the current sample on every run and records the gradient-flow column.
+    pub fn inspect(&mut self) -> Vec<Insight> {
+        let mut out = Vec::with_capacity(self.runs.len());
+        for (i, r) in self.runs.iter().enumerate() {
+            let kind = r.trainer.config.cell;
+            let step = r.trainer.step_idx();
+            match r.trainer.inspect(self.sample, false) {
+                Ok(ins) => {
+                    let insight = Insight::from_inspection(cell_label(kind), kind, step, ins);
+                    let col: Vec<f64> = insight.flow.iter().map(|p| p.1.max(1e-30).log10()).collect();
+                    let hist = &mut self.flow_history[i];
+                    if hist.last().is_none_or(|l| l.0 != step) {
+                        hist.push((step, col));
+                        if hist.len() > FLOW_HISTORY {
+                            hist.remove(0);
+                        }
+                    }
+                    out.push(insight);
+                }
+                Err(e) => leptos::logging::warn!("inspect: {e}"),
+            }
+        }
+        out
+    }
+}
