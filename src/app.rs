@@ -23,12 +23,17 @@ use crate::state::AppState;
 /// Time-cursor speed when animating, in steps per second.
 const CURSOR_STEPS_PER_S: f64 = 8.0;
 
-/// Calls `f(now_ms)` on every animation frame, forever.
-fn animation_loop(mut f: impl FnMut(f64) + 'static) {
+/// Calls `f(now_ms)` on every animation frame until it returns `false`.
+fn animation_loop(mut f: impl FnMut(f64) -> bool + 'static) {
     let slot: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>> = Rc::new(RefCell::new(None));
     let again = slot.clone();
     *slot.borrow_mut() = Some(Closure::new(move |now: f64| {
-        f(now);
+        if !f(now) {
+            // Unmounted: drop the closure (and with it this loop).
+            let done = again.borrow_mut().take();
+            drop(done);
+            return;
+        }
         if let (Some(w), Some(cb)) = (web_sys::window(), again.borrow().as_ref()) {
             let _ = w.request_animation_frame(cb.as_ref().unchecked_ref());
         }
@@ -68,6 +73,9 @@ pub fn App() -> impl IntoView {
     let cursor_clock = StoredValue::new(0.0f64);
     Effect::new(move |_| {
         animation_loop(move |now| {
+            if state.playing.try_get_untracked().is_none() {
+                return false;
+            }
             state.frame(now);
             if state.cursor_playing.get_untracked() {
                 let last = cursor_clock.get_value();
@@ -77,6 +85,7 @@ pub fn App() -> impl IntoView {
                     state.cursor.update(|c| *c = if *c >= t { 1 } else { *c + 1 });
                 }
             }
+            true
         })
     });
     let on_key = window_event_listener(leptos::ev::keydown, move |ev| {

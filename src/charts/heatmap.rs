@@ -59,7 +59,7 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &HeatmapData<'_>) -> Result<GridProje
         .margin(8)
         .x_label_area_size(34)
         .y_label_area_size(44)
-        .build_cartesian_2d(0.0..cols as f64, 0.0..rows as f64)
+        .build_cartesian_2d(-0.5..cols as f64 - 0.5, -0.5..rows as f64 - 0.5)
         .map_err(err)?;
     let (first, step) = (d.x_first, d.x_step);
     chart
@@ -71,23 +71,26 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &HeatmapData<'_>) -> Result<GridProje
         .axis_desc_style(("sans-serif", 13))
         .x_labels(8.min(cols + 1))
         .y_labels(6.min(rows + 1))
-        .x_label_formatter(&|v| format!("{:.0}", first + v.floor() * step))
-        // A tick at y = v is the top edge of row `rows − v`.
+        // Integer ticks fall on cell centres: x = c is column c, y = v is row `rows − 1 − v`.
+        .x_label_formatter(&|v| if (v - v.round()).abs() < 1e-6 { format!("{:.0}", first + v.round() * step) } else { String::new() })
         .y_label_formatter(&|v| {
-            let r = rows as f64 - v.round();
-            if r >= 0.0 && r < rows as f64 { format!("{r:.0}") } else { String::new() }
+            let r = rows as f64 - 1.0 - v.round();
+            if (v - v.round()).abs() < 1e-6 && r >= 0.0 && r < rows as f64 { format!("{r:.0}") } else { String::new() }
         })
         .draw()
         .map_err(err)?;
-    // Row r (top = 0) occupies y ∈ [rows − r − 1, rows − r).
-    let cell = |r: usize, c: usize| [(c as f64, (rows - r) as f64), (c as f64 + 1.0, (rows - r - 1) as f64)];
+    // Row r (top = 0) is centred on y = rows − 1 − r, column c on x = c.
+    let cell = |r: usize, c: usize| {
+        let y = (rows - 1 - r) as f64;
+        [(c as f64 - 0.5, y + 0.5), (c as f64 + 0.5, y - 0.5)]
+    };
     chart
         .draw_series((0..d.rows).flat_map(|r| (0..d.cols).map(move |c| (r, c))).map(|(r, c)| {
             Rectangle::new(cell(r, c), d.scale.color(d.values[r * d.cols + c]).filled())
         }))
         .map_err(err)?;
     if let Some(c) = d.cursor.filter(|&c| c < d.cols) {
-        let rect = [(c as f64, rows as f64), (c as f64 + 1.0, 0.0)];
+        let rect = [(c as f64 - 0.5, rows as f64 - 0.5), (c as f64 + 0.5, -0.5)];
         chart.draw_series([Rectangle::new(rect, BLACK.stroke_width(2))]).map_err(err)?;
     }
     if let Some((r, c)) = d.selected.filter(|&(r, c)| r < d.rows && c < d.cols) {

@@ -113,7 +113,6 @@ pub fn FlowView() -> impl IntoView {
         }
     };
     view! {
-        <div class="view">
             <ChartCanvas label="Gradient flow" draw=draw_flow summary=Signal::derive(flow_summary)
                 hint="How strongly the last state still depends on the state k steps earlier. A tanh RNN's curve falls off a cliff; the GRU's stays up."/>
             <ChartCanvas label="Gradient flow over training" width=720 height=260 draw=draw_map summary=Signal::derive(map_summary)
@@ -122,6 +121,5 @@ pub fn FlowView() -> impl IntoView {
                 hint="‖∂L/∂h_t‖: how much the loss cares about the state at step t."/>
             <ChartCanvas label="Additive path" draw=draw_split summary=Signal::derive(split_summary)
                 hint="The GRU's one-step Jacobian is diag(1 − z_t) plus the rest: where z_t is small the identity-like path carries the gradient."/>
-        </div>
     }
 }

@@ -67,12 +67,10 @@ pub fn HiddenView() -> impl IntoView {
         ins.first().map_or(String::new(), |p| format!("PCA of h_0…h_{}: PC1 explains {:.0}% of the variance.", p.steps, 100.0 * p.explained.0))
     };
     view! {
-        <div class="view">
             <ChartCanvas label="Hidden state" draw=draw_traces summary=Signal::derive(summary_traces)
                 hint="Each line is one unit's h_t; the vertical line is the time cursor."/>
             <ChartCanvas label="Hidden-state trajectory" width=560 height=340 draw=draw_traj summary=Signal::derive(summary_traj)
                 hint="h_t projected on its two principal components, coloured from dark (t = 0) to yellow (t = T)."/>
-        </div>
     }
 }
 
