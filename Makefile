@@ -26,6 +26,7 @@ test: setup-browser test-core test-wasm test-e2e
 
 # Native tests of the model crate (math vs PyTorch, finite differences, learning).
 test-core:
+	@scripts/check-boundary.sh
 	cargo test -p gru-core
 
 # The app's tests in headless Chromium (wasm-bindgen-test, mounts the root component).

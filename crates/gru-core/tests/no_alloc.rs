@@ -1,0 +1,63 @@
+//! A training step allocates nothing after warm-up: a counting global allocator watches
+//! `Trainer::train_step` for every cell, stacked + bidirectional with dropout, and a
+//! classification task.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use gru_core::cell::CellKind;
+use gru_core::model::Direction;
+use gru_core::task::TaskConfig;
+use gru_core::{TrainConfig, Trainer};
+
+struct Counting;
+
+static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` came from `System.alloc` with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new: usize) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: as for `alloc`/`dealloc`.
+        unsafe { System.realloc(ptr, layout, new) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations_in_steps(config: TrainConfig) -> usize {
+    let mut tr = Trainer::<f32>::new(config).expect("config");
+    for _ in 0..3 {
+        tr.train_step().expect("warm-up step");
+    }
+    let before = ALLOCS.load(Ordering::Relaxed);
+    for _ in 0..5 {
+        tr.train_step().expect("step");
+    }
+    ALLOCS.load(Ordering::Relaxed) - before
+}
+
+#[test]
+fn training_steps_allocate_nothing_after_warm_up() {
+    let base = TrainConfig { hidden: 8, batch: 4, task: TaskConfig::Adding { len: 12 }, ..TrainConfig::default() };
+    let mut configs = Vec::new();
+    for cell in [CellKind::Gru, CellKind::GruTorch, CellKind::Lstm, CellKind::RnnTanh] {
+        configs.push(TrainConfig { cell, ..base.clone() });
+    }
+    configs.push(TrainConfig { layers: 2, direction: Direction::Bidirectional, input_dropout: 0.2, recurrent_dropout: 0.2, ..base.clone() });
+    configs.push(TrainConfig { task: TaskConfig::copy_memory(5), truncate: Some(4), ..base.clone() });
+    configs.push(TrainConfig { task: TaskConfig::Parity { len: 6 }, clip: None, ..base });
+    for c in configs {
+        let name = format!("{:?} {:?} layers={} {:?}", c.cell, c.task, c.layers, c.direction);
+        assert_eq!(allocations_in_steps(c), 0, "{name} allocated during training steps");
+    }
+}
