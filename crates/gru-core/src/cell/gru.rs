@@ -14,7 +14,7 @@
 //! Blocks: `W (I, 3H)` = `[W_z W_r W_h]`, `U_zr (H, 2H)` = `[U_z U_r]`, `U_h (H, H)`,
 //! `b (3H)` = `[b_z b_r b_h]`. Cache row `(4H)`: `[z, r, h̃, r ⊙ h_{t−1}]`.
 
-use super::{Cell, StepGrad};
+use super::{masked_h, Cell, StepGrad};
 use crate::kernels::{gemm_nn, gemm_nt, gemm_tn};
 use crate::params::{BlockRole, BlockSpec};
 use crate::real::sigmoid;
@@ -42,21 +42,6 @@ impl Gru {
         let uh = uzr + h * 2 * h;
         let b = uh + h * h;
         [w, uzr, uh, b]
-    }
-}
-
-/// `hm (B,H) = h_{t−1} ⊙ mask`, or `h_{t−1}` itself (returned with its row stride).
-fn masked_h<'a, T: Real>(s_prev: &'a [T], ld: usize, h: usize, b: usize, mask: Option<&[T]>, buf: &'a mut [T]) -> (&'a [T], usize) {
-    match mask {
-        None => (s_prev, ld),
-        Some(m) => {
-            for row in 0..b {
-                for j in 0..h {
-                    buf[row * h + j] = s_prev[row * ld + j] * m[row * h + j];
-                }
-            }
-            (&buf[..b * h], h)
-        }
     }
 }
 

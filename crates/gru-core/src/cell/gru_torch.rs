@@ -22,7 +22,7 @@
 //! `b_i (3H)` = `[b_ir b_iz b_in]`, `b_h (3H)` = `[b_hr b_hz b_hn]`.
 //! Cache row `(4H)`: `[z = 1 − z', r, h̃ = n, hn = h_{t−1} U_n + b_hn]`.
 
-use super::{Cell, StepGrad};
+use super::{masked_h, Cell, StepGrad};
 use crate::kernels::{gemm_nn, gemm_nt, gemm_tn};
 use crate::params::{BlockRole, BlockSpec};
 use crate::real::sigmoid;
@@ -50,21 +50,6 @@ impl GruTorch {
         let bi = u + h * 3 * h;
         let bh = bi + 3 * h;
         [w, u, bi, bh]
-    }
-}
-
-/// `hm (B,H) = h_{t−1} ⊙ mask`, or `h_{t−1}` itself (returned with its row stride).
-fn masked_h<'a, T: Real>(s_prev: &'a [T], ld: usize, h: usize, b: usize, mask: Option<&[T]>, buf: &'a mut [T]) -> (&'a [T], usize) {
-    match mask {
-        None => (s_prev, ld),
-        Some(m) => {
-            for row in 0..b {
-                for j in 0..h {
-                    buf[row * h + j] = s_prev[row * ld + j] * m[row * h + j];
-                }
-            }
-            (&buf[..b * h], h)
-        }
     }
 }
 

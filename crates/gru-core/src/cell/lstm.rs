@@ -21,7 +21,7 @@
 //! `b_i (4H)` = `[b_ii b_if b_ig b_io]`, `b_h (4H)` = `[b_hi b_hf b_hg b_ho]`.
 //! Cache row `(5H)`: `[i, f, g, o, tanh(c_t)]`.
 
-use super::{Cell, StepGrad};
+use super::{masked_h, Cell, StepGrad};
 use crate::kernels::{gemm_nn, gemm_nt, gemm_tn};
 use crate::params::{BlockRole, BlockSpec};
 use crate::real::sigmoid;
@@ -49,21 +49,6 @@ impl Lstm {
         let bi = u + h * 4 * h;
         let bh = bi + 4 * h;
         [w, u, bi, bh]
-    }
-}
-
-/// `hm (B,H) = h_{t−1} ⊙ mask`, or `h_{t−1}` itself (returned with its row stride).
-fn masked_h<'a, T: Real>(s_prev: &'a [T], ld: usize, h: usize, b: usize, mask: Option<&[T]>, buf: &'a mut [T]) -> (&'a [T], usize) {
-    match mask {
-        None => (s_prev, ld),
-        Some(m) => {
-            for row in 0..b {
-                for j in 0..h {
-                    buf[row * h + j] = s_prev[row * ld + j] * m[row * h + j];
-                }
-            }
-            (&buf[..b * h], h)
-        }
     }
 }
 

@@ -109,6 +109,22 @@ pub trait Cell<T: Real> {
     fn additive_diag(&self, cache: &[T], out: &mut [T]) -> bool;
 }
 
+/// `hm (B, H) = h_{t−1} ⊙ mask` for the recurrent-dropout path, written into `buf`, or
+/// `h_{t−1}` itself without a mask; returned with its row stride (`H`, or `ld` of the state).
+pub(crate) fn masked_h<'a, T: Real>(s_prev: &'a [T], ld: usize, h: usize, b: usize, mask: Option<&[T]>, buf: &'a mut [T]) -> (&'a [T], usize) {
+    match mask {
+        None => (s_prev, ld),
+        Some(m) => {
+            for row in 0..b {
+                for j in 0..h {
+                    buf[row * h + j] = s_prev[row * ld + j] * m[row * h + j];
+                }
+            }
+            (&buf[..b * h], h)
+        }
+    }
+}
+
 /// A cell of any kind, dispatching statically by `match`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum AnyCell {

@@ -14,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Cell, StepGrad};
+use super::{masked_h, Cell, StepGrad};
 use crate::kernels::{gemm_nn, gemm_nt, gemm_tn};
 use crate::params::{BlockRole, BlockSpec};
 use crate::Real;
@@ -84,21 +84,6 @@ impl Rnn {
         let bi = u + h * h;
         let bh = bi + h;
         [w, u, bi, bh]
-    }
-}
-
-/// `hm (B,H) = h_{t−1} ⊙ mask`, or `h_{t−1}` itself (returned with its row stride).
-fn masked_h<'a, T: Real>(s_prev: &'a [T], ld: usize, h: usize, b: usize, mask: Option<&[T]>, buf: &'a mut [T]) -> (&'a [T], usize) {
-    match mask {
-        None => (s_prev, ld),
-        Some(m) => {
-            for row in 0..b {
-                for j in 0..h {
-                    buf[row * h + j] = s_prev[row * ld + j] * m[row * h + j];
-                }
-            }
-            (&buf[..b * h], h)
-        }
     }
 }
 
