@@ -203,6 +203,52 @@ mod tests {
     use super::*;
     use crate::cell::check;
 
+    /// One unit, one input, derived by hand (burn style). With `x = 1`, `h₀ = 0.5`,
+    /// `W = [w_z w_r w_h] = [0.5, −0.5, 1]`, `U_z = U_r = 0`, `U_h = 1`, `b = 0` and `L = h₁`:
+    ///
+    /// ```text
+    /// z = σ(0.5),  r = σ(−0.5),  h̃ = tanh(1 + r·0.5),  h₁ = (1 − z)·0.5 + z·h̃
+    /// ∂L/∂h₀  = (1 − z) + z(1 − h̃²)·r            (U_z = U_r = 0 remove the gate paths)
+    /// ∂L/∂w_z = (h̃ − h₀)·z(1 − z)·x
+    /// ∂L/∂w_h = z(1 − h̃²)·x,   ∂L/∂U_h = z(1 − h̃²)·r·h₀
+    /// ∂L/∂w_r = z(1 − h̃²)·U_h·h₀·r(1 − r)·x,   ∂L/∂U_r = ∂L/∂w_r · h₀
+    /// ```
+    #[test]
+    fn one_unit_case_matches_the_hand_derivation() {
+        let sig = |v: f64| 1.0 / (1.0 + (-v).exp());
+        let (x, h0) = (1.0f64, 0.5f64);
+        let (z, r) = (sig(0.5), sig(-0.5));
+        let ht = (1.0 + r * 0.5f64).tanh();
+        let h1 = (1.0 - z) * h0 + z * ht;
+        let cell = Gru::new(1, 1);
+        // Blocks: W (1,3) = [w_z w_r w_h], U_zr (1,2) = [U_z U_r], U_h (1,1), b (3).
+        let p = [0.5, -0.5, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0];
+        let (mut s, mut cache, mut scratch) = ([0.0], [0.0; 4], [0.0; 6]);
+        cell.forward(&p, 1, &[x], &[h0], None, &mut s, &mut cache, &mut scratch);
+        assert!((s[0] - h1).abs() < 1e-15, "h₁ = {} vs {h1}", s[0]);
+        for (c, w) in cache[..3].iter().zip([z, r, ht]) {
+            assert!((c - w).abs() < 1e-15, "gates {:?} vs [{z}, {r}, {ht}]", &cache[..3]);
+        }
+        let (mut dp, mut dx, mut dh0) = ([0.0; 9], [0.0], [0.0]);
+        let g = StepGrad { ds: &[1.0], dp: &mut dp, dx: Some(&mut dx), ds_prev: &mut dh0 };
+        cell.backward(&p, 1, &[x], &[h0], None, &cache, g, &mut [0.0; 6]);
+        let gh = z * (1.0 - ht * ht);
+        let want_dr = gh * 1.0 * h0 * r * (1.0 - r) * x;
+        let want = [
+            ("w_z", dp[0], (ht - h0) * z * (1.0 - z) * x),
+            ("w_r", dp[1], want_dr),
+            ("w_h", dp[2], gh * x),
+            ("U_z", dp[3], (ht - h0) * z * (1.0 - z) * h0),
+            ("U_r", dp[4], want_dr * h0),
+            ("U_h", dp[5], gh * r * h0),
+            ("b_z", dp[6], (ht - h0) * z * (1.0 - z)),
+            ("dh0", dh0[0], (1.0 - z) + gh * r),
+        ];
+        for (name, got, w) in want {
+            assert!((got - w).abs() < 1e-15, "{name}: {got} vs hand-derived {w}");
+        }
+    }
+
     #[test]
     fn backward_matches_finite_differences() {
         let cell = Gru::new(2, 3);
