@@ -11,6 +11,9 @@ use crate::settings::Settings;
 pub const PUBLISH_MS: f64 = 100.0;
 /// The inspected sample is re-analysed at most this often while training (ms).
 pub const INSPECT_MS: f64 = 300.0;
+/// …and at most this fraction of the time: a costly analysis (long sequences, many units)
+/// is refreshed less often instead of stealing frames.
+pub const INSPECT_DUTY: f64 = 0.1;
 
 /// Page state: Copy handles, shared through context.
 #[derive(Clone, Copy)]
@@ -41,6 +44,8 @@ pub struct AppState {
     pub log_loss: RwSignal<bool>,
     last_publish: StoredValue<f64>,
     last_inspect: StoredValue<f64>,
+    /// Duration of the last inspection (ms), which spaces out the next one.
+    inspect_cost: StoredValue<f64>,
 }
 
 impl AppState {
@@ -61,6 +66,7 @@ impl AppState {
             log_loss: RwSignal::new(true),
             last_publish: StoredValue::new(f64::MIN),
             last_inspect: StoredValue::new(f64::MIN),
+            inspect_cost: StoredValue::new(0.0),
         };
         s.rebuild(settings);
         s
@@ -95,6 +101,8 @@ impl AppState {
         }
         self.snapshots.set(snaps);
         if inspect {
+            let now = || web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
+            let t0 = now();
             let mut map = None;
             let ins = self.lab.try_update_value(|l| {
                 l.as_mut().map(|lab| {
@@ -115,6 +123,7 @@ impl AppState {
             if let Some(m) = map {
                 self.flow_map.set(m);
             }
+            self.inspect_cost.set_value(now() - t0);
         }
     }
 
@@ -130,7 +139,8 @@ impl AppState {
             });
             if now - self.last_publish.get_value() >= PUBLISH_MS {
                 self.last_publish.set_value(now);
-                let inspect = now - self.last_inspect.get_value() >= INSPECT_MS;
+                let gap = INSPECT_MS.max(self.inspect_cost.get_value() / INSPECT_DUTY);
+                let inspect = now - self.last_inspect.get_value() >= gap;
                 if inspect {
                     self.last_inspect.set_value(now);
                 }
