@@ -111,6 +111,8 @@ pub struct Lab {
     pub flow_history: Vec<Vec<(u64, Vec<f64>)>>,
     /// Validation sample that is inspected.
     pub sample: usize,
+    /// Running average of one lock-step's cost in ms.
+    step_ms: f64,
 }
 
 impl Lab {
@@ -121,7 +123,7 @@ impl Lab {
     pub fn new(settings: Settings) -> Result<Self, Error> {
         let runs = settings.cells.iter().map(|&c| TrainingRun::new(settings.train_config(c))).collect::<Result<Vec<_>, _>>()?;
         let n = runs.len();
-        Ok(Self { settings, runs, flow_history: vec![Vec::new(); n], sample: 0 })
+        Ok(Self { settings, runs, flow_history: vec![Vec::new(); n], sample: 0, step_ms: 0.0 })
     }
 
     /// Steps every run once, in lock-step; `false` when a run hit NaN/∞ (it then stays put).
@@ -133,16 +135,23 @@ impl Lab {
         ok
     }
 
-    /// Trains in lock-step until `budget_ms` has passed; returns steps per run.
+    /// Trains in lock-step while another step is expected to fit in `budget_ms` (at least one
+    /// step); returns steps per run. The expected cost of a step is a running average, so a
+    /// frame's budget is not overrun by the step that crosses it.
     pub fn train_for(&mut self, budget_ms: f64, clock: impl Fn() -> f64) -> u64 {
         let t0 = clock();
         let mut n = 0;
+        let mut last = t0;
         while self.runs.iter().all(|r| !r.failed()) {
             if !self.step() {
                 break;
             }
             n += 1;
-            if clock() - t0 >= budget_ms {
+            let now = clock();
+            let cost = now - last;
+            last = now;
+            self.step_ms = if self.step_ms > 0.0 { 0.8 * self.step_ms + 0.2 * cost } else { cost };
+            if now - t0 + self.step_ms > budget_ms {
                 break;
             }
         }

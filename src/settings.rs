@@ -85,7 +85,7 @@ impl Default for Settings {
             seed: 1,
             dropout: 0.0,
             rdropout: 0.0,
-            speed: 8.0,
+            speed: 12.0,
         }
     }
 }

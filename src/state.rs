@@ -127,26 +127,30 @@ impl AppState {
         }
     }
 
-    /// Trains for one frame's budget when playing; republishes at the throttled rates.
+    /// One animation frame while playing: either republish (charts redraw in this frame, so
+    /// it trains nothing) or train within the speed budget. Publishing runs at ~10 Hz, the
+    /// inspection at ~3 Hz (less often when it is costly).
     pub fn frame(&self, now: f64) {
-        if self.playing.get_untracked() {
-            let budget = self.settings.with_untracked(|s| s.speed);
-            let clock = || web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
-            self.lab.update_value(|l| {
-                if let Some(l) = l.as_mut() {
-                    l.train_for(budget, clock);
-                }
-            });
-            if now - self.last_publish.get_value() >= PUBLISH_MS {
-                self.last_publish.set_value(now);
-                let gap = INSPECT_MS.max(self.inspect_cost.get_value() / INSPECT_DUTY);
-                let inspect = now - self.last_inspect.get_value() >= gap;
-                if inspect {
-                    self.last_inspect.set_value(now);
-                }
-                self.publish(inspect);
-            }
+        if !self.playing.get_untracked() {
+            return;
         }
+        if now - self.last_publish.get_value() >= PUBLISH_MS {
+            self.last_publish.set_value(now);
+            let gap = INSPECT_MS.max(self.inspect_cost.get_value() / INSPECT_DUTY);
+            let inspect = now - self.last_inspect.get_value() >= gap;
+            if inspect {
+                self.last_inspect.set_value(now);
+            }
+            self.publish(inspect);
+            return;
+        }
+        let budget = self.settings.with_untracked(|s| s.speed);
+        let clock = || web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
+        self.lab.update_value(|l| {
+            if let Some(l) = l.as_mut() {
+                l.train_for(budget, clock);
+            }
+        });
     }
 
     /// Exactly one training step on every run (pauses first).

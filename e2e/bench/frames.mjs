@@ -147,7 +147,7 @@ function figures(rec) {
     frames: dts.length,
     fps: r2(dts.length / ((rec.frames.at(-1) - rec.frames[0]) / 1000)),
     frameMs: { mean: r2(mean), p50: r2(pct(sorted, 50)), p95: r2(pct(sorted, 95)), p99: r2(pct(sorted, 99)), max: r2(sorted.at(-1)) },
-    over20ms: r2(dts.filter((d) => d > SLOW_MS).length / (dts.length || 1)),
+    over20ms: +(dts.filter((d) => d > SLOW_MS).length / (dts.length || 1)).toFixed(3),
     longAnimationFrames: rec.loaf == null ? null : { count: rec.loaf, totalMs: Math.round(rec.loafMs) },
     stepStart: first?.step,
     stepEnd: last?.step,

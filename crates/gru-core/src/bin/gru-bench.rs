@@ -68,8 +68,8 @@ fn parse() -> Result<Args, String> {
             other => return Err(other.unexpected().to_string()),
         }
     }
-    if a.t % 2 != 0 || a.t < 2 || a.t > 2000 {
-        return Err(format!("--T: {} must be even and in 2..=2000", a.t));
+    if a.t < 2 || a.t > 2000 {
+        return Err(format!("--T: {} must be in 2..=2000", a.t));
     }
     if a.h > 1024 || a.b > 1024 {
         return Err("--H and --B must be at most 1024".into());
