@@ -167,6 +167,15 @@ impl Lab {
         self.runs.iter().map(TrainingRun::snapshot).collect()
     }
 
+    /// Measures every run's validation loss (skipped where it is already current).
+    pub fn validate(&mut self) {
+        for r in &mut self.runs {
+            if r.snapshot_step() != r.trainer.step_idx() {
+                r.validate();
+            }
+        }
+    }
+
     /// Inspects the current sample on every run and records the gradient-flow column.
     pub fn inspect(&mut self) -> Vec<Insight> {
         let mut out = Vec::with_capacity(self.runs.len());

@@ -4,8 +4,6 @@
 
 use gru_core::{Error, TrainConfig, Trainer};
 
-/// Validation loss is measured every this many training steps.
-pub const VAL_EVERY: u64 = 50;
 /// Most points a loss curve keeps before older ones are merged pairwise.
 const MAX_POINTS: usize = 800;
 
@@ -102,7 +100,9 @@ impl TrainingRun {
         Ok(run)
     }
 
-    fn validate(&mut self) {
+    /// Measures the validation loss now and adds it to the validation curve (the page calls
+    /// this on its inspection frames, so a costly validation never lands inside a training frame).
+    pub fn validate(&mut self) {
         let s = self.trainer.evaluate();
         let step = self.trainer.step_idx() as f64;
         if s.loss.is_finite() {
@@ -119,9 +119,6 @@ impl TrainingRun {
                 let ema = self.ema.map_or(s.loss, |e| 0.95 * e + 0.05 * s.loss);
                 self.ema = Some(ema);
                 self.train.push(s.step as f64, s.loss);
-                if s.step % VAL_EVERY == 0 {
-                    self.validate();
-                }
                 true
             }
             Err(e) => {
@@ -157,6 +154,11 @@ impl TrainingRun {
         if self.rate.2 == 0.0 && busy > 50.0 {
             self.rate.2 = steps as f64 * 1000.0 / busy;
         }
+    }
+
+    /// Training step of the latest validation point.
+    pub fn snapshot_step(&self) -> u64 {
+        self.val.last().map_or(u64::MAX, |p| p.0 as u64)
     }
 
     /// Clears a NaN/∞ stop so training can resume (after, e.g., lowering the learning rate).
@@ -208,6 +210,7 @@ mod tests {
         for _ in 0..60 {
             assert!(run.step());
         }
+        run.validate();
         let s = run.snapshot();
         assert_eq!(s.step, 60);
         assert!(s.loss.is_finite() && s.val.len() == 2);

@@ -9,6 +9,8 @@ use crate::settings::Settings;
 
 /// Snapshots are republished at most this often while training (ms): charts redraw at ~10 Hz.
 pub const PUBLISH_MS: f64 = 100.0;
+/// Validation loss is measured at most this often while training (ms), on a frame of its own.
+pub const VALIDATE_MS: f64 = 500.0;
 /// The inspected sample is re-analysed at most this often while training (ms).
 pub const INSPECT_MS: f64 = 300.0;
 /// …and at most this fraction of the time: a costly analysis (long sequences, many units)
@@ -44,6 +46,7 @@ pub struct AppState {
     pub log_loss: RwSignal<bool>,
     last_publish: StoredValue<f64>,
     last_inspect: StoredValue<f64>,
+    last_validate: StoredValue<f64>,
     /// Duration of the last inspection (ms), which spaces out the next one.
     inspect_cost: StoredValue<f64>,
 }
@@ -66,6 +69,7 @@ impl AppState {
             log_loss: RwSignal::new(true),
             last_publish: StoredValue::new(f64::MIN),
             last_inspect: StoredValue::new(f64::MIN),
+            last_validate: StoredValue::new(f64::MIN),
             inspect_cost: StoredValue::new(0.0),
         };
         s.rebuild(settings);
@@ -134,6 +138,17 @@ impl AppState {
         if !self.playing.get_untracked() {
             return;
         }
+        // Work other than training gets frames of its own: validation, the inspection (which
+        // redraws most charts) and plain republishing never share a frame with each other.
+        if now - self.last_validate.get_value() >= VALIDATE_MS {
+            self.last_validate.set_value(now);
+            self.lab.update_value(|l| {
+                if let Some(l) = l.as_mut() {
+                    l.validate();
+                }
+            });
+            return;
+        }
         if now - self.last_publish.get_value() >= PUBLISH_MS {
             self.last_publish.set_value(now);
             let gap = INSPECT_MS.max(self.inspect_cost.get_value() / INSPECT_DUTY);
@@ -160,6 +175,7 @@ impl AppState {
             if let Some(l) = l.as_mut() {
                 l.runs.iter_mut().for_each(|r| r.clear_error());
                 l.step();
+                l.validate();
             }
         });
         self.publish(true);
