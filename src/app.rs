@@ -46,9 +46,16 @@ fn animation_loop(mut f: impl FnMut(f64) -> bool + 'static) {
 
 /// Settings from the page URL's query string, with messages for bad parameters.
 fn settings_from_url() -> (Settings, Option<String>) {
-    let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    let query = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
     let (s, errors) = Settings::from_query(&query);
-    let notice = (!errors.is_empty()).then(|| format!("Ignored in the link: {} (defaults used instead).", errors.join("; ")));
+    let notice = (!errors.is_empty()).then(|| {
+        format!(
+            "Ignored in the link: {} (defaults used instead).",
+            errors.join("; ")
+        )
+    });
     (s, notice)
 }
 
@@ -57,7 +64,11 @@ fn sync_url(settings: &Settings) {
     let Some(w) = web_sys::window() else { return };
     let q = settings.to_query();
     let path = w.location().pathname().unwrap_or_default();
-    let url = if q.is_empty() { path } else { format!("{path}?{q}") };
+    let url = if q.is_empty() {
+        path
+    } else {
+        format!("{path}?{q}")
+    };
     if let Ok(h) = w.history() {
         let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&url));
     }
@@ -82,15 +93,23 @@ pub fn App() -> impl IntoView {
                 if now - last >= 1000.0 / CURSOR_STEPS_PER_S {
                     cursor_clock.set_value(now);
                     let t = state.steps().max(1);
-                    state.cursor.update(|c| *c = if *c >= t { 1 } else { *c + 1 });
+                    state
+                        .cursor
+                        .update(|c| *c = if *c >= t { 1 } else { *c + 1 });
                 }
             }
             true
         })
     });
     let on_key = window_event_listener(leptos::ev::keydown, move |ev| {
-        let tag = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).map(|e| e.tag_name());
-        if matches!(tag.as_deref(), Some("INPUT" | "SELECT" | "TEXTAREA" | "BUTTON")) {
+        let tag = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .map(|e| e.tag_name());
+        if matches!(
+            tag.as_deref(),
+            Some("INPUT" | "SELECT" | "TEXTAREA" | "BUTTON")
+        ) {
             return;
         }
         match ev.key().as_str() {

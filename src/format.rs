@@ -23,7 +23,11 @@ pub fn fmt_eq(v: f64) -> String {
         return "—".into();
     }
     let s = format!("{:.3}", v.abs());
-    if v < 0.0 && s != "0.000" { format!("−{s}") } else { s }
+    if v < 0.0 && s != "0.000" {
+        format!("−{s}")
+    } else {
+        s
+    }
 }
 
 #[cfg(test)]

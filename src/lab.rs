@@ -64,7 +64,9 @@ impl Insight {
     /// Gate `name` at step `s` (1-based) and unit `j`.
     pub fn gate(&self, name: &str, s: usize, j: usize) -> Option<f64> {
         let g = self.gates.iter().find(|g| g.0 == name)?;
-        (s >= 1).then(|| g.1.get((s - 1) * self.hidden + j).copied()).flatten()
+        (s >= 1)
+            .then(|| g.1.get((s - 1) * self.hidden + j).copied())
+            .flatten()
     }
     /// h_t[j] for t = 0..=T.
     pub fn h_at(&self, t: usize, j: usize) -> Option<f64> {
@@ -75,8 +77,15 @@ impl Insight {
         let tr = ins.trace;
         let (steps, hidden) = (tr.steps, tr.hidden);
         let p = pca2(&tr.h, steps + 1, hidden);
-        let pca = (0..=steps).map(|t| (t as f64, p.coords[t * 2], p.coords[t * 2 + 1])).collect();
-        let indexed = |v: &[f64], first: usize| v.iter().enumerate().map(|(i, &n)| ((i + first) as f64, n)).collect::<Vec<_>>();
+        let pca = (0..=steps)
+            .map(|t| (t as f64, p.coords[t * 2], p.coords[t * 2 + 1]))
+            .collect();
+        let indexed = |v: &[f64], first: usize| {
+            v.iter()
+                .enumerate()
+                .map(|(i, &n)| ((i + first) as f64, n))
+                .collect::<Vec<_>>()
+        };
         Self {
             label,
             kind: Some(kind),
@@ -86,7 +95,11 @@ impl Insight {
             pca,
             explained: (p.explained[0], p.explained[1]),
             flow: indexed(&tr.jac_spec_at_target, 0),
-            grad_h: tr.grad_h_norm.as_deref().map(|g| indexed(g, 0)).unwrap_or_default(),
+            grad_h: tr
+                .grad_h_norm
+                .as_deref()
+                .map(|g| indexed(g, 0))
+                .unwrap_or_default(),
             additive: indexed(&tr.additive_spec, 1),
             remainder: indexed(&tr.remainder_spec, 1),
             one_step: indexed(&tr.jac_spec, 1),
@@ -121,9 +134,19 @@ impl Lab {
     /// # Errors
     /// [`Error::Config`] when a setting is out of range.
     pub fn new(settings: Settings) -> Result<Self, Error> {
-        let runs = settings.cells.iter().map(|&c| TrainingRun::new(settings.train_config(c))).collect::<Result<Vec<_>, _>>()?;
+        let runs = settings
+            .cells
+            .iter()
+            .map(|&c| TrainingRun::new(settings.train_config(c)))
+            .collect::<Result<Vec<_>, _>>()?;
         let n = runs.len();
-        Ok(Self { settings, runs, flow_history: vec![Vec::new(); n], sample: 0, step_ms: 0.0 })
+        Ok(Self {
+            settings,
+            runs,
+            flow_history: vec![Vec::new(); n],
+            sample: 0,
+            step_ms: 0.0,
+        })
     }
 
     /// Steps every run once, in lock-step; `false` when a run hit NaN/∞ (it then stays put).
@@ -150,7 +173,11 @@ impl Lab {
             let now = clock();
             let cost = now - last;
             last = now;
-            self.step_ms = if self.step_ms > 0.0 { 0.8 * self.step_ms + 0.2 * cost } else { cost };
+            self.step_ms = if self.step_ms > 0.0 {
+                0.8 * self.step_ms + 0.2 * cost
+            } else {
+                cost
+            };
             if now - t0 + self.step_ms > budget_ms {
                 break;
             }
@@ -185,7 +212,11 @@ impl Lab {
             match r.trainer.inspect(self.sample, false) {
                 Ok(ins) => {
                     let insight = Insight::from_inspection(cell_label(kind), kind, step, ins);
-                    let col: Vec<f64> = insight.flow.iter().map(|p| p.1.max(1e-30).log10()).collect();
+                    let col: Vec<f64> = insight
+                        .flow
+                        .iter()
+                        .map(|p| p.1.max(1e-30).log10())
+                        .collect();
                     let hist = &mut self.flow_history[i];
                     if hist.last().is_none_or(|l| l.0 != step) {
                         hist.push((step, col));

@@ -34,7 +34,10 @@ impl Curve {
                 .chunks(2)
                 .map(|c| {
                     let n = c.len() as f64;
-                    (c.iter().map(|p| p.0).sum::<f64>() / n, c.iter().map(|p| p.1).sum::<f64>() / n)
+                    (
+                        c.iter().map(|p| p.0).sum::<f64>() / n,
+                        c.iter().map(|p| p.1).sum::<f64>() / n,
+                    )
                 })
                 .collect();
             self.stride = stride * 2;
@@ -150,7 +153,11 @@ impl TrainingRun {
     pub fn note_time(&mut self, n: u64, ms: f64) {
         let (busy, steps, shown) = self.rate;
         let (busy, steps) = (busy + ms, steps + n);
-        self.rate = if busy >= 1000.0 { (0.0, 0, steps as f64 * 1000.0 / busy) } else { (busy, steps, shown) };
+        self.rate = if busy >= 1000.0 {
+            (0.0, 0, steps as f64 * 1000.0 / busy)
+        } else {
+            (busy, steps, shown)
+        };
         if self.rate.2 == 0.0 && busy > 50.0 {
             self.rate.2 = steps as f64 * 1000.0 / busy;
         }

@@ -22,8 +22,12 @@ pub const TASKS: &[(&str, &str)] = &[
 ];
 
 /// The cells the page offers: URL id and kind.
-pub const CELLS: &[(&str, CellKind)] =
-    &[("gru", CellKind::Gru), ("rnn", CellKind::RnnTanh), ("lstm", CellKind::Lstm), ("gru_torch", CellKind::GruTorch)];
+pub const CELLS: &[(&str, CellKind)] = &[
+    ("gru", CellKind::Gru),
+    ("rnn", CellKind::RnnTanh),
+    ("lstm", CellKind::Lstm),
+    ("gru_torch", CellKind::GruTorch),
+];
 
 /// Which optimiser.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,7 +120,11 @@ impl Settings {
             cell,
             hidden: self.hidden,
             layers: self.layers,
-            direction: if self.bidirectional { Direction::Bidirectional } else { Direction::Forward },
+            direction: if self.bidirectional {
+                Direction::Bidirectional
+            } else {
+                Direction::Forward
+            },
             input_dropout: self.dropout,
             recurrent_dropout: self.rdropout,
             batch: self.batch,
@@ -133,7 +141,12 @@ impl Settings {
 
     /// True when going from `self` to `next` needs a fresh run (anything but lr, clip, speed).
     pub fn needs_reset(&self, next: &Settings) -> bool {
-        let live = Settings { lr: self.lr, clip: self.clip, speed: self.speed, ..next.clone() };
+        let live = Settings {
+            lr: self.lr,
+            clip: self.clip,
+            speed: self.speed,
+            ..next.clone()
+        };
         live != *self
     }
 
@@ -146,13 +159,23 @@ impl Settings {
                 out.push(format!("{k}={v}"));
             }
         };
-        let cells = |s: &Settings| s.cells.iter().map(|&c| cell_id(c)).collect::<Vec<_>>().join(",");
+        let cells = |s: &Settings| {
+            s.cells
+                .iter()
+                .map(|&c| cell_id(c))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
         put("task", self.task.into(), d.task.into());
         put("T", self.knob.to_string(), d.knob.to_string());
         put("cells", cells(self), cells(&d));
         put("hidden", self.hidden.to_string(), d.hidden.to_string());
         put("layers", self.layers.to_string(), d.layers.to_string());
-        put("bi", u8::from(self.bidirectional).to_string(), u8::from(d.bidirectional).to_string());
+        put(
+            "bi",
+            u8::from(self.bidirectional).to_string(),
+            u8::from(d.bidirectional).to_string(),
+        );
         put("lr", self.lr.to_string(), d.lr.to_string());
         let opt = |o: Opt| if o == Opt::Adam { "adam" } else { "sgd" }.to_string();
         put("opt", opt(self.opt), opt(d.opt));
@@ -160,7 +183,11 @@ impl Settings {
         put("batch", self.batch.to_string(), d.batch.to_string());
         put("seed", self.seed.to_string(), d.seed.to_string());
         put("dropout", self.dropout.to_string(), d.dropout.to_string());
-        put("rdropout", self.rdropout.to_string(), d.rdropout.to_string());
+        put(
+            "rdropout",
+            self.rdropout.to_string(),
+            d.rdropout.to_string(),
+        );
         put("speed", self.speed.to_string(), d.speed.to_string());
         out.join("&")
     }
@@ -170,7 +197,11 @@ impl Settings {
     pub fn from_query(query: &str) -> (Settings, Vec<String>) {
         let mut s = Settings::default();
         let mut errors = Vec::new();
-        for pair in query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
+        for pair in query
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|p| !p.is_empty())
+        {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let v = decode(v);
             if let Err(e) = s.set(k, &v) {
@@ -189,11 +220,17 @@ impl Settings {
     }
 
     fn check_knob(&self) -> Result<(), String> {
-        let cfg = task_config(self.task, self.knob).ok_or_else(|| format!("task: unknown '{}'", self.task))?;
+        let cfg = task_config(self.task, self.knob)
+            .ok_or_else(|| format!("task: unknown '{}'", self.task))?;
         let range = cfg.knob_range();
         let max = (*range.end()).min(MAX_KNOB);
         if self.knob < *range.start() || self.knob > max {
-            return Err(format!("T: {} must be between {} and {max} for {}", self.knob, range.start(), cfg.label()));
+            return Err(format!(
+                "T: {} must be between {} and {max} for {}",
+                self.knob,
+                range.start(),
+                cfg.label()
+            ));
         }
         Ok(())
     }
@@ -203,7 +240,12 @@ impl Settings {
     /// # Errors
     /// A message naming the parameter and the accepted values; `self` is unchanged then.
     pub fn set(&mut self, key: &str, v: &str) -> Result<(), String> {
-        fn num<N: std::str::FromStr + PartialOrd + std::fmt::Display + Copy>(k: &str, v: &str, lo: N, hi: N) -> Result<N, String> {
+        fn num<N: std::str::FromStr + PartialOrd + std::fmt::Display + Copy>(
+            k: &str,
+            v: &str,
+            lo: N,
+            hi: N,
+        ) -> Result<N, String> {
             match v.parse::<N>() {
                 Ok(n) if n >= lo && n <= hi => Ok(n),
                 _ => Err(format!("{k}: '{v}' is not a number from {lo} to {hi}")),
@@ -211,15 +253,24 @@ impl Settings {
         }
         match key {
             "task" => {
-                self.task = TASKS.iter().find(|t| t.0 == v).map(|t| t.0).ok_or_else(|| {
-                    format!("task: unknown '{v}' (one of {})", TASKS.iter().map(|t| t.0).collect::<Vec<_>>().join(", "))
-                })?
+                self.task = TASKS
+                    .iter()
+                    .find(|t| t.0 == v)
+                    .map(|t| t.0)
+                    .ok_or_else(|| {
+                        format!(
+                            "task: unknown '{v}' (one of {})",
+                            TASKS.iter().map(|t| t.0).collect::<Vec<_>>().join(", ")
+                        )
+                    })?
             }
             "T" => self.knob = num(key, v, 0, MAX_KNOB)?,
             "cells" => {
                 let mut cells = Vec::new();
                 for id in v.split(',') {
-                    let c = CELLS.iter().find(|c| c.0 == id).ok_or_else(|| format!("cells: unknown cell '{id}' (gru, rnn, lstm, gru_torch)"))?;
+                    let c = CELLS.iter().find(|c| c.0 == id).ok_or_else(|| {
+                        format!("cells: unknown cell '{id}' (gru, rnn, lstm, gru_torch)")
+                    })?;
                     if !cells.contains(&c.1) {
                         cells.push(c.1);
                     }
@@ -261,7 +312,10 @@ fn decode(v: &str) -> String {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' => {
-                let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 match hex {
                     Some(b) => {
                         out.push(b);
@@ -316,7 +370,9 @@ mod tests {
 
     #[wasm_bindgen_test(unsupported = test)]
     fn bad_parameters_keep_their_defaults_and_are_named() {
-        let (s, e) = Settings::from_query("hidden=9999&lr=abc&cells=gru,transformer&task=adding&T=1&zzz=1&seed=5");
+        let (s, e) = Settings::from_query(
+            "hidden=9999&lr=abc&cells=gru,transformer&task=adding&T=1&zzz=1&seed=5",
+        );
         assert_eq!(s.hidden, 16);
         assert_eq!(s.lr, 0.01);
         assert_eq!(s.cells, Settings::default().cells);
@@ -339,8 +395,19 @@ mod tests {
     #[wasm_bindgen_test(unsupported = test)]
     fn only_lr_clip_and_speed_apply_live() {
         let a = Settings::default();
-        assert!(!a.needs_reset(&Settings { lr: 0.1, clip: 0.0, speed: 3.0, ..a.clone() }));
-        assert!(a.needs_reset(&Settings { hidden: 8, ..a.clone() }));
-        assert!(a.needs_reset(&Settings { seed: 2, ..a.clone() }));
+        assert!(!a.needs_reset(&Settings {
+            lr: 0.1,
+            clip: 0.0,
+            speed: 3.0,
+            ..a.clone()
+        }));
+        assert!(a.needs_reset(&Settings {
+            hidden: 8,
+            ..a.clone()
+        }));
+        assert!(a.needs_reset(&Settings {
+            seed: 2,
+            ..a.clone()
+        }));
     }
 }

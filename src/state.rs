@@ -81,7 +81,11 @@ impl AppState {
     pub fn rebuild(&self, settings: Settings) -> bool {
         match Lab::new(settings.clone()) {
             Ok(lab) => {
-                self.cursor.set(self.cursor.get_untracked().clamp(1, lab.runs[0].trainer.task.seq_len()));
+                self.cursor.set(
+                    self.cursor
+                        .get_untracked()
+                        .clamp(1, lab.runs[0].trainer.task.seq_len()),
+                );
                 self.lab.set_value(Some(lab));
                 self.settings.set(settings.clone());
                 self.draft.set(settings);
@@ -89,7 +93,8 @@ impl AppState {
                 true
             }
             Err(e) => {
-                self.notice.set(Some(format!("{e} — the current run continues unchanged.")));
+                self.notice
+                    .set(Some(format!("{e} — the current run continues unchanged.")));
                 false
             }
         }
@@ -98,14 +103,21 @@ impl AppState {
     /// Republishes snapshots (and, with `inspect`, the inspected sample). A NaN stop pauses
     /// play and shows its message.
     pub fn publish(&self, inspect: bool) {
-        let snaps = self.lab.with_value(|l| l.as_ref().map(Lab::snapshots)).unwrap_or_default();
+        let snaps = self
+            .lab
+            .with_value(|l| l.as_ref().map(Lab::snapshots))
+            .unwrap_or_default();
         if let Some(e) = snaps.iter().find_map(|s| s.error.clone()) {
             self.playing.set(false);
             self.notice.set(Some(e));
         }
         self.snapshots.set(snaps);
         if inspect {
-            let now = || web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
+            let now = || {
+                web_sys::window()
+                    .and_then(|w| w.performance())
+                    .map_or(0.0, |p| p.now())
+            };
             let t0 = now();
             let mut map = None;
             let ins = self.lab.try_update_value(|l| {
@@ -115,7 +127,12 @@ impl AppState {
                         let lags = h.last().map_or(0, |c| c.1.len());
                         let steps: Vec<u64> = h.iter().map(|c| c.0).collect();
                         // (lags, cols), row k = lag k.
-                        let vals = (0..lags).flat_map(|k| h.iter().map(move |c| c.1.get(k).copied().unwrap_or(f64::NAN))).collect();
+                        let vals = (0..lags)
+                            .flat_map(|k| {
+                                h.iter()
+                                    .map(move |c| c.1.get(k).copied().unwrap_or(f64::NAN))
+                            })
+                            .collect();
                         map = Some((steps, vals, lags));
                     }
                     out
@@ -160,7 +177,11 @@ impl AppState {
             return;
         }
         let budget = self.settings.with_untracked(|s| s.speed);
-        let clock = || web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
+        let clock = || {
+            web_sys::window()
+                .and_then(|w| w.performance())
+                .map_or(0.0, |p| p.now())
+        };
         self.lab.update_value(|l| {
             if let Some(l) = l.as_mut() {
                 l.train_for(budget, clock);
@@ -203,7 +224,11 @@ impl AppState {
         self.lab.update_value(|l| {
             if let Some(l) = l.as_mut() {
                 for r in &mut l.runs {
-                    if let Err(e) = r.trainer.set_lr(draft.lr).and_then(|_| r.trainer.set_clip((draft.clip > 0.0).then_some(draft.clip))) {
+                    if let Err(e) = r
+                        .trainer
+                        .set_lr(draft.lr)
+                        .and_then(|_| r.trainer.set_clip((draft.clip > 0.0).then_some(draft.clip)))
+                    {
                         err = Some(e.to_string());
                     }
                 }

@@ -19,15 +19,24 @@ async fn sleep(ms: i32) {
 }
 
 fn doc() -> web_sys::Document {
-    web_sys::window().and_then(|w| w.document()).expect("a document")
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document")
 }
 
 fn status_text(root: &web_sys::Element) -> String {
-    root.query_selector("[role=status]").ok().flatten().and_then(|e| e.text_content()).unwrap_or_default()
+    root.query_selector("[role=status]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
 }
 
 fn step_of(text: &str) -> u64 {
-    text.strip_prefix("step ").and_then(|r| r.split(' ').next()).and_then(|n| n.parse().ok()).unwrap_or(u64::MAX)
+    text.strip_prefix("step ")
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(u64::MAX)
 }
 
 fn button(root: &web_sys::Element, label: &str) -> HtmlElement {
@@ -48,24 +57,49 @@ async fn app_mounts_trains_and_responds_to_its_buttons() {
     sleep(1500).await;
     let text = status_text(&root);
     let first = step_of(&text);
-    assert!(first > 0 && first != u64::MAX, "training started on mount: {text}");
-    assert!(text.contains("GRU loss 0.") && text.contains("RNN loss 0."), "status shows each run's loss: {text}");
+    assert!(
+        first > 0 && first != u64::MAX,
+        "training started on mount: {text}"
+    );
+    assert!(
+        text.contains("GRU loss 0.") && text.contains("RNN loss 0."),
+        "status shows each run's loss: {text}"
+    );
 
-    let canvas: HtmlCanvasElement = root.query_selector("canvas[aria-label=Loss]").unwrap().expect("loss canvas").unchecked_into();
+    let canvas: HtmlCanvasElement = root
+        .query_selector("canvas[aria-label=Loss]")
+        .unwrap()
+        .expect("loss canvas")
+        .unchecked_into();
     assert_eq!(canvas.get_attribute("role").as_deref(), Some("img"));
-    let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").unwrap().unwrap().unchecked_into();
-    let px = ctx.get_image_data(0.0, 0.0, canvas.width() as f64, canvas.height() as f64).unwrap().data();
-    let inked = px.chunks(4).filter(|p| p[0] < 200 || p[1] < 200 || p[2] < 200).count();
+    let ctx: web_sys::CanvasRenderingContext2d =
+        canvas.get_context("2d").unwrap().unwrap().unchecked_into();
+    let px = ctx
+        .get_image_data(0.0, 0.0, canvas.width() as f64, canvas.height() as f64)
+        .unwrap()
+        .data();
+    let inked = px
+        .chunks(4)
+        .filter(|p| p[0] < 200 || p[1] < 200 || p[2] < 200)
+        .count();
     assert!(inked > 1000, "loss chart drawn ({inked} dark pixels)");
 
     button(&root, "Pause").click();
     sleep(100).await;
     let paused = step_of(&status_text(&root));
     sleep(400).await;
-    assert_eq!(step_of(&status_text(&root)), paused, "no steps while paused");
+    assert_eq!(
+        step_of(&status_text(&root)),
+        paused,
+        "no steps while paused"
+    );
     button(&root, "Step").click();
     sleep(100).await;
-    assert_eq!(step_of(&status_text(&root)), paused + 1, "Step trains exactly one step");
+    assert_eq!(
+        step_of(&status_text(&root)),
+        paused + 1,
+        "Step trains exactly one step"
+    );
     button(&root, "Reset").click();
     sleep(100).await;
     assert_eq!(step_of(&status_text(&root)), 0, "Reset starts over");
@@ -75,7 +109,12 @@ async fn app_mounts_trains_and_responds_to_its_buttons() {
 
 fn dd(root: &web_sys::Element, field: &str) -> f64 {
     let sel = format!(".drilldown dd[data-field={field}]");
-    root.query_selector(&sel).ok().flatten().and_then(|e| e.text_content()).and_then(|t| t.parse().ok()).unwrap_or(f64::NAN)
+    root.query_selector(&sel)
+        .ok()
+        .flatten()
+        .and_then(|e| e.text_content())
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(f64::NAN)
 }
 
 #[wasm_bindgen_test]
@@ -96,7 +135,11 @@ async fn the_drilldown_shows_the_numbers_gru_core_computes_for_the_same_seed_and
     assert_eq!(step_of(&status_text(&root)), 3);
 
     // Hover the middle of the update-gate heatmap.
-    let canvas: HtmlElement = root.query_selector("canvas[aria-label='Update gate z']").unwrap().expect("z heatmap").unchecked_into();
+    let canvas: HtmlElement = root
+        .query_selector("canvas[aria-label='Update gate z']")
+        .unwrap()
+        .expect("z heatmap")
+        .unchecked_into();
     let rect = canvas.get_bounding_client_rect();
     let init = web_sys::MouseEventInit::new();
     init.set_client_x((rect.left() + rect.width() * 0.5) as i32);
@@ -109,13 +152,15 @@ async fn the_drilldown_shows_the_numbers_gru_core_computes_for_the_same_seed_and
     assert!(t >= 1, "a cell is selected");
 
     // The same run, computed by gru-core directly.
-    let mut trainer = gru_core::Trainer::<f32>::new(Settings::default().train_config(CellKind::Gru)).unwrap();
+    let mut trainer =
+        gru_core::Trainer::<f32>::new(Settings::default().train_config(CellKind::Gru)).unwrap();
     for _ in 0..3 {
         trainer.train_step().unwrap();
     }
     let ins = trainer.inspect(0, false).unwrap();
     let h = ins.trace.hidden;
-    let gate = |name: &str| ins.trace.gates.iter().find(|g| g.0 == name).unwrap().1[(t - 1) * h + unit];
+    let gate =
+        |name: &str| ins.trace.gates.iter().find(|g| g.0 == name).unwrap().1[(t - 1) * h + unit];
     let want = [
         ("z", gate("z")),
         ("r", gate("r")),
@@ -125,7 +170,10 @@ async fn the_drilldown_shows_the_numbers_gru_core_computes_for_the_same_seed_and
     ];
     for (field, v) in want {
         let shown = dd(&root, field);
-        assert!((shown - v).abs() <= 5e-5 + 5e-4 * v.abs(), "{field} at unit {unit}, t {t}: shown {shown}, gru-core {v}");
+        assert!(
+            (shown - v).abs() <= 5e-5 + 5e-4 * v.abs(),
+            "{field} at unit {unit}, t {t}: shown {shown}, gru-core {v}"
+        );
     }
     drop(handle);
     root.remove();

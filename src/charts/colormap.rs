@@ -5,18 +5,34 @@ use plotters::style::RGBColor;
 
 /// Viridis, sampled at 9 anchors; for gates in [0, 1].
 const VIRIDIS: [(u8, u8, u8); 9] = [
-    (68, 1, 84), (71, 44, 122), (59, 81, 139), (44, 113, 142), (33, 144, 141),
-    (39, 173, 129), (92, 200, 99), (170, 220, 50), (253, 231, 37),
+    (68, 1, 84),
+    (71, 44, 122),
+    (59, 81, 139),
+    (44, 113, 142),
+    (33, 144, 141),
+    (39, 173, 129),
+    (92, 200, 99),
+    (170, 220, 50),
+    (253, 231, 37),
 ];
 
 /// Blue–white–red (ColorBrewer RdBu reversed), 7 anchors; for signed values.
 const RDBU: [(u8, u8, u8); 7] = [
-    (33, 102, 172), (103, 169, 207), (209, 229, 240), (247, 247, 247),
-    (253, 219, 199), (239, 138, 98), (178, 24, 43),
+    (33, 102, 172),
+    (103, 169, 207),
+    (209, 229, 240),
+    (247, 247, 247),
+    (253, 219, 199),
+    (239, 138, 98),
+    (178, 24, 43),
 ];
 
 fn lerp(anchors: &[(u8, u8, u8)], u: f64) -> RGBColor {
-    let u = if u.is_finite() { u.clamp(0.0, 1.0) } else { 0.0 };
+    let u = if u.is_finite() {
+        u.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let pos = u * (anchors.len() - 1) as f64;
     let i = (pos.floor() as usize).min(anchors.len() - 2);
     let f = pos - i as f64;

@@ -47,9 +47,15 @@ const BAR: u32 = 78;
 /// plotters fails.
 pub fn draw(canvas: &HtmlCanvasElement, d: &HeatmapData<'_>) -> Result<GridProjection, ChartError> {
     if d.values.len() < d.rows * d.cols {
-        return Err(ChartError(format!("heatmap: {} values for a {}×{} grid", d.values.len(), d.rows, d.cols)));
+        return Err(ChartError(format!(
+            "heatmap: {} values for a {}×{} grid",
+            d.values.len(),
+            d.rows,
+            d.cols
+        )));
     }
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or_else(|| ChartError("no 2-D context".into()))?;
+    let backend = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or_else(|| ChartError("no 2-D context".into()))?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
     let (w, _) = root.dim_in_pixel();
@@ -72,10 +78,20 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &HeatmapData<'_>) -> Result<GridProje
         .x_labels(8.min(cols + 1))
         .y_labels(6.min(rows + 1))
         // Integer ticks fall on cell centres: x = c is column c, y = v is row `rows − 1 − v`.
-        .x_label_formatter(&|v| if (v - v.round()).abs() < 1e-6 { format!("{:.0}", first + v.round() * step) } else { String::new() })
+        .x_label_formatter(&|v| {
+            if (v - v.round()).abs() < 1e-6 {
+                format!("{:.0}", first + v.round() * step)
+            } else {
+                String::new()
+            }
+        })
         .y_label_formatter(&|v| {
             let r = rows as f64 - 1.0 - v.round();
-            if (v - v.round()).abs() < 1e-6 && r >= 0.0 && r < rows as f64 { format!("{r:.0}") } else { String::new() }
+            if (v - v.round()).abs() < 1e-6 && r >= 0.0 && r < rows as f64 {
+                format!("{r:.0}")
+            } else {
+                String::new()
+            }
         })
         .draw()
         .map_err(err)?;
@@ -85,16 +101,27 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &HeatmapData<'_>) -> Result<GridProje
         [(c as f64 - 0.5, y + 0.5), (c as f64 + 0.5, y - 0.5)]
     };
     chart
-        .draw_series((0..d.rows).flat_map(|r| (0..d.cols).map(move |c| (r, c))).map(|(r, c)| {
-            Rectangle::new(cell(r, c), d.scale.color(d.values[r * d.cols + c]).filled())
-        }))
+        .draw_series(
+            (0..d.rows)
+                .flat_map(|r| (0..d.cols).map(move |c| (r, c)))
+                .map(|(r, c)| {
+                    Rectangle::new(cell(r, c), d.scale.color(d.values[r * d.cols + c]).filled())
+                }),
+        )
         .map_err(err)?;
     if let Some(c) = d.cursor.filter(|&c| c < d.cols) {
         let rect = [(c as f64 - 0.5, rows as f64 - 0.5), (c as f64 + 0.5, -0.5)];
-        chart.draw_series([Rectangle::new(rect, BLACK.stroke_width(2))]).map_err(err)?;
+        chart
+            .draw_series([Rectangle::new(rect, BLACK.stroke_width(2))])
+            .map_err(err)?;
     }
     if let Some((r, c)) = d.selected.filter(|&(r, c)| r < d.rows && c < d.cols) {
-        chart.draw_series([Rectangle::new(cell(r, c), RGBColor(255, 0, 150).stroke_width(3))]).map_err(err)?;
+        chart
+            .draw_series([Rectangle::new(
+                cell(r, c),
+                RGBColor(255, 0, 150).stroke_width(3),
+            )])
+            .map_err(err)?;
     }
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     draw_bar(&bar, d.scale, d.bar_label)?;
@@ -110,7 +137,11 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &HeatmapData<'_>) -> Result<GridProje
 }
 
 /// A vertical colour bar with its end values and caption.
-fn draw_bar(area: &DrawingArea<CanvasBackend, plotters::coord::Shift>, scale: Scale, label: &str) -> Result<(), ChartError> {
+fn draw_bar(
+    area: &DrawingArea<CanvasBackend, plotters::coord::Shift>,
+    scale: Scale,
+    label: &str,
+) -> Result<(), ChartError> {
     let (lo, hi) = scale.range();
     let (_, h) = area.dim_in_pixel();
     let (top, bottom) = (24i32, h as i32 - 44);
@@ -119,12 +150,25 @@ fn draw_bar(area: &DrawingArea<CanvasBackend, plotters::coord::Shift>, scale: Sc
         let y0 = top + (bottom - top) * k / n;
         let y1 = top + (bottom - top) * (k + 1) / n;
         let v = hi - (hi - lo) * (f64::from(k) + 0.5) / f64::from(n);
-        area.draw(&Rectangle::new([(8, y0), (24, y1 + 1)], scale.color(v).filled())).map_err(err)?;
+        area.draw(&Rectangle::new(
+            [(8, y0), (24, y1 + 1)],
+            scale.color(v).filled(),
+        ))
+        .map_err(err)?;
     }
     let font = ("sans-serif", 12).into_font();
-    let fmt = |v: f64| if v.abs() >= 0.01 || v == 0.0 { format!("{v:.2}") } else { format!("{v:.0e}") };
-    area.draw(&Text::new(fmt(hi), (28, top - 2), font.clone())).map_err(err)?;
-    area.draw(&Text::new(fmt(lo), (28, bottom - 12), font.clone())).map_err(err)?;
-    area.draw(&Text::new(label.to_string(), (2, bottom + 10), font)).map_err(err)?;
+    let fmt = |v: f64| {
+        if v.abs() >= 0.01 || v == 0.0 {
+            format!("{v:.2}")
+        } else {
+            format!("{v:.0e}")
+        }
+    };
+    area.draw(&Text::new(fmt(hi), (28, top - 2), font.clone()))
+        .map_err(err)?;
+    area.draw(&Text::new(fmt(lo), (28, bottom - 12), font.clone()))
+        .map_err(err)?;
+    area.draw(&Text::new(label.to_string(), (2, bottom + 10), font))
+        .map_err(err)?;
     Ok(())
 }

@@ -30,7 +30,13 @@ pub struct Series<'a> {
 impl<'a> Series<'a> {
     /// A legend-labelled, opaque series of width 2.
     pub fn new(label: &'a str, points: &'a [(f64, f64)], color: RGBColor) -> Self {
-        Self { label, points, color, width: 2, alpha: 1.0 }
+        Self {
+            label,
+            points,
+            color,
+            width: 2,
+            alpha: 1.0,
+        }
     }
 }
 
@@ -60,10 +66,27 @@ pub struct LinesData<'a> {
     pub cursor: Option<f64>,
     /// Fixed x range; `None` = from the data.
     pub x_range: Option<(f64, f64)>,
+    /// Corner of the legend (pick the one the data leaves empty).
+    pub legend: Corner,
+}
+
+/// Where a legend sits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Corner {
+    /// Upper right.
+    #[default]
+    UpperRight,
+    /// Lower left.
+    LowerLeft,
+    /// Lower right.
+    LowerRight,
 }
 
 fn finite_points<'a>(d: &'a LinesData<'_>, log: bool) -> impl Iterator<Item = (f64, f64)> + 'a {
-    d.series.iter().flat_map(|s| s.points.iter().copied()).filter(move |p| p.1.is_finite() && p.0.is_finite() && (!log || p.1 > 0.0))
+    d.series
+        .iter()
+        .flat_map(|s| s.points.iter().copied())
+        .filter(move |p| p.1.is_finite() && p.0.is_finite() && (!log || p.1 > 0.0))
 }
 
 /// The x range covering every point (or the fixed one), never empty.
@@ -71,8 +94,13 @@ pub fn x_range(d: &LinesData<'_>) -> (f64, f64) {
     if let Some(r) = d.x_range {
         return r;
     }
-    let (lo, hi) = finite_points(d, false).fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
-    if lo >= hi { (0.0, lo.max(0.0) + 1.0) } else { (lo, hi) }
+    let (lo, hi) =
+        finite_points(d, false).fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
+    if lo >= hi {
+        (0.0, lo.max(0.0) + 1.0)
+    } else {
+        (lo, hi)
+    }
 }
 
 /// The y range covering every drawable value and the reference line, padded; never empty.
@@ -81,8 +109,14 @@ pub fn y_range(d: &LinesData<'_>) -> (f64, f64) {
     if let YAxis::Linear(Some(r)) = d.y {
         return r;
     }
-    let refv = d.reference.map(|r| r.0).filter(|v| v.is_finite() && (!log || *v > 0.0));
-    let (lo, hi) = finite_points(d, log).map(|p| p.1).chain(refv).fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
+    let refv = d
+        .reference
+        .map(|r| r.0)
+        .filter(|v| v.is_finite() && (!log || *v > 0.0));
+    let (lo, hi) = finite_points(d, log)
+        .map(|p| p.1)
+        .chain(refv)
+        .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
     if lo > hi {
         return if log { (1e-3, 1.0) } else { (-1.0, 1.0) };
     }
@@ -100,25 +134,39 @@ pub fn y_range(d: &LinesData<'_>) -> (f64, f64) {
 /// # Errors
 /// [`ChartError`] when the canvas has no 2-D context or plotters fails.
 pub fn draw(canvas: &HtmlCanvasElement, d: &LinesData<'_>) -> Result<(), ChartError> {
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or_else(|| ChartError("no 2-D context".into()))?;
+    let backend = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or_else(|| ChartError("no 2-D context".into()))?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
     let (x0, x1) = x_range(d);
     let (y0, y1) = y_range(d);
     match d.y {
-        YAxis::Log => plot(&root, d, x0..x1, (y0..y1).log_scale(), &|v: &f64| format!("{v:.0e}"))?,
+        YAxis::Log => plot(&root, d, x0..x1, (y0..y1).log_scale(), &|v: &f64| {
+            format!("{v:.0e}")
+        })?,
         YAxis::Linear(_) => plot(&root, d, x0..x1, y0..y1, &|v: &f64| format!("{v:.2}"))?,
     }
     root.present().map_err(err)
 }
 
-fn plot<Y>(root: &DrawingArea<CanvasBackend, Shift>, d: &LinesData<'_>, x: Range<f64>, y: Y, yfmt: &dyn Fn(&f64) -> String) -> Result<(), ChartError>
+fn plot<Y>(
+    root: &DrawingArea<CanvasBackend, Shift>,
+    d: &LinesData<'_>,
+    x: Range<f64>,
+    y: Y,
+    yfmt: &dyn Fn(&f64) -> String,
+) -> Result<(), ChartError>
 where
     Y: AsRangedCoord<Value = f64>,
     Y::CoordDescType: ValueFormatter<f64>,
 {
     let (x0, x1) = (x.start, x.end);
-    let mut chart = ChartBuilder::on(root).margin(10).x_label_area_size(36).y_label_area_size(58).build_cartesian_2d(x, y).map_err(err)?;
+    let mut chart = ChartBuilder::on(root)
+        .margin(10)
+        .x_label_area_size(36)
+        .y_label_area_size(58)
+        .build_cartesian_2d(x, y)
+        .map_err(err)?;
     chart
         .configure_mesh()
         .x_desc(d.x_desc)
@@ -128,7 +176,13 @@ where
         .axis_desc_style(("sans-serif", 14))
         .x_labels(7)
         .y_labels(6)
-        .x_label_formatter(&|v| if (v.round() - v).abs() < 1e-9 { format!("{v:.0}") } else { format!("{v:.1}") })
+        .x_label_formatter(&|v| {
+            if (v.round() - v).abs() < 1e-9 {
+                format!("{v:.0}")
+            } else {
+                format!("{v:.1}")
+            }
+        })
         .y_label_formatter(&yfmt)
         .draw()
         .map_err(err)?;
@@ -144,27 +198,46 @@ where
     }
     for s in &d.series {
         let style = s.color.mix(s.alpha).stroke_width(s.width);
-        let pts = s.points.iter().copied().filter(|p| p.0.is_finite() && p.1.is_finite());
-        let pts: Vec<(f64, f64)> = if d.y == YAxis::Log { pts.filter(|p| p.1 > 0.0).collect() } else { pts.collect() };
-        let anno = chart.draw_series(LineSeries::new(pts, style)).map_err(err)?;
+        let pts = s
+            .points
+            .iter()
+            .copied()
+            .filter(|p| p.0.is_finite() && p.1.is_finite());
+        let pts: Vec<(f64, f64)> = if d.y == YAxis::Log {
+            pts.filter(|p| p.1 > 0.0).collect()
+        } else {
+            pts.collect()
+        };
+        let anno = chart
+            .draw_series(LineSeries::new(pts, style))
+            .map_err(err)?;
         if !s.label.is_empty() {
             let legend_style = s.color.stroke_width(s.width.max(2));
-            anno.label(s.label).legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], legend_style));
+            anno.label(s.label)
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], legend_style));
             labelled = true;
         }
     }
     if let Some(c) = d.cursor.filter(|c| c.is_finite() && x1 > x0) {
         let (xr, yr) = chart.plotting_area().get_pixel_range();
         let px = xr.start + ((c - x0) / (x1 - x0) * f64::from(xr.end - xr.start)).round() as i32;
-        root.draw(&PathElement::new([(px, yr.start), (px, yr.end)], RGBColor(40, 40, 40).stroke_width(1))).map_err(err)?;
+        root.draw(&PathElement::new(
+            [(px, yr.start), (px, yr.end)],
+            RGBColor(40, 40, 40).stroke_width(1),
+        ))
+        .map_err(err)?;
     }
     if labelled {
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
+            .position(match d.legend {
+                Corner::UpperRight => SeriesLabelPosition::UpperRight,
+                Corner::LowerLeft => SeriesLabelPosition::LowerLeft,
+                Corner::LowerRight => SeriesLabelPosition::LowerRight,
+            })
+            .background_style(WHITE.mix(0.75))
             .border_style(RGBColor(200, 200, 200))
-            .label_font(("sans-serif", 13))
+            .label_font(("sans-serif", 12))
             .draw()
             .map_err(err)?;
     }
@@ -187,11 +260,16 @@ mod tests {
             reference: Some((1.0 / 6.0, "baseline")),
             cursor: None,
             x_range: None,
+            legend: Corner::UpperRight,
         };
         let (lo, hi) = y_range(&d);
         assert!(lo > 0.0 && lo < 0.01 && hi > 0.5);
         assert_eq!(x_range(&d), (0.0, 3.0));
-        let lin = LinesData { y: YAxis::Linear(None), reference: None, ..d.clone() };
+        let lin = LinesData {
+            y: YAxis::Linear(None),
+            reference: None,
+            ..d.clone()
+        };
         let (lo, hi) = y_range(&lin);
         assert!(lo < -3.0 && hi > 0.5);
     }

@@ -22,7 +22,13 @@ pub struct GridProjection {
 impl GridProjection {
     /// The `(row, col)` under canvas pixel `(x, y)`, if inside the grid.
     pub fn cell_at(&self, x: f64, y: f64) -> Option<(usize, usize)> {
-        if self.rows == 0 || self.cols == 0 || x < self.left || x >= self.right || y < self.top || y >= self.bottom {
+        if self.rows == 0
+            || self.cols == 0
+            || x < self.left
+            || x >= self.right
+            || y < self.top
+            || y >= self.bottom
+        {
             return None;
         }
         let col = ((x - self.left) / (self.right - self.left) * self.cols as f64) as usize;
@@ -43,13 +49,23 @@ impl GridProjection {
     pub fn center(&self, row: usize, col: usize) -> (f64, f64) {
         let w = (self.right - self.left) / self.cols.max(1) as f64;
         let h = (self.bottom - self.top) / self.rows.max(1) as f64;
-        (self.left + (col as f64 + 0.5) * w, self.top + (row as f64 + 0.5) * h)
+        (
+            self.left + (col as f64 + 0.5) * w,
+            self.top + (row as f64 + 0.5) * h,
+        )
     }
 }
 
 /// Converts a mouse position in CSS pixels of an element to canvas pixels, given the canvas's
 /// drawing-buffer size and its displayed (CSS) size.
-pub fn css_to_canvas(x: f64, y: f64, canvas_w: f64, canvas_h: f64, css_w: f64, css_h: f64) -> (f64, f64) {
+pub fn css_to_canvas(
+    x: f64,
+    y: f64,
+    canvas_w: f64,
+    canvas_h: f64,
+    css_w: f64,
+    css_h: f64,
+) -> (f64, f64) {
     let sx = if css_w > 0.0 { canvas_w / css_w } else { 1.0 };
     let sy = if css_h > 0.0 { canvas_h / css_h } else { 1.0 };
     (x * sx, y * sy)
@@ -62,7 +78,14 @@ mod tests {
 
     #[wasm_bindgen_test(unsupported = test)]
     fn cells_map_back_to_their_centres() {
-        let p = GridProjection { left: 50.0, top: 10.0, right: 450.0, bottom: 170.0, rows: 16, cols: 40 };
+        let p = GridProjection {
+            left: 50.0,
+            top: 10.0,
+            right: 450.0,
+            bottom: 170.0,
+            rows: 16,
+            cols: 40,
+        };
         for (r, c) in [(0, 0), (15, 39), (7, 20), (3, 1)] {
             let (x, y) = p.center(r, c);
             assert_eq!(p.cell_at(x, y), Some((r, c)));
@@ -75,7 +98,10 @@ mod tests {
 
     #[wasm_bindgen_test(unsupported = test)]
     fn css_pixels_scale_to_the_drawing_buffer() {
-        assert_eq!(css_to_canvas(100.0, 50.0, 720.0, 320.0, 360.0, 160.0), (200.0, 100.0));
+        assert_eq!(
+            css_to_canvas(100.0, 50.0, 720.0, 320.0, 360.0, 160.0),
+            (200.0, 100.0)
+        );
         assert_eq!(css_to_canvas(3.0, 4.0, 720.0, 320.0, 0.0, 0.0), (3.0, 4.0));
     }
 }

@@ -24,11 +24,18 @@ pub struct TrajectoryData<'a> {
 /// # Errors
 /// [`ChartError`] when the canvas has no 2-D context or plotters fails.
 pub fn draw(canvas: &HtmlCanvasElement, d: &TrajectoryData<'_>) -> Result<(), ChartError> {
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or_else(|| ChartError("no 2-D context".into()))?;
+    let backend = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or_else(|| ChartError("no 2-D context".into()))?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
-    let fin = d.points.iter().filter(|p| p.1.is_finite() && p.2.is_finite());
-    let (mut x0, mut x1, mut y0, mut y1) = fin.fold((f64::MAX, f64::MIN, f64::MAX, f64::MIN), |(a, b, c, e), p| (a.min(p.1), b.max(p.1), c.min(p.2), e.max(p.2)));
+    let fin = d
+        .points
+        .iter()
+        .filter(|p| p.1.is_finite() && p.2.is_finite());
+    let (mut x0, mut x1, mut y0, mut y1) = fin.fold(
+        (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
+        |(a, b, c, e), p| (a.min(p.1), b.max(p.1), c.min(p.2), e.max(p.2)),
+    );
     if x0 > x1 {
         (x0, x1, y0, y1) = (-1.0, 1.0, -1.0, 1.0);
     }
@@ -54,16 +61,37 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &TrajectoryData<'_>) -> Result<(), Ch
         .map_err(err)?;
     let n = d.points.len().max(2) as f64 - 1.0;
     let scale = Scale::Sequential { lo: 0.0, hi: 1.0 };
-    chart.draw_series(LineSeries::new(d.points.iter().map(|p| (p.1, p.2)), RGBColor(170, 170, 170).stroke_width(1))).map_err(err)?;
     chart
-        .draw_series(d.points.iter().enumerate().map(|(i, p)| Circle::new((p.1, p.2), 4, scale.color(i as f64 / n).filled())))
+        .draw_series(LineSeries::new(
+            d.points.iter().map(|p| (p.1, p.2)),
+            RGBColor(170, 170, 170).stroke_width(1),
+        ))
+        .map_err(err)?;
+    chart
+        .draw_series(
+            d.points
+                .iter()
+                .enumerate()
+                .map(|(i, p)| Circle::new((p.1, p.2), 4, scale.color(i as f64 / n).filled())),
+        )
         .map_err(err)?;
     if let Some(p) = d.cursor.and_then(|c| d.points.get(c)) {
-        chart.draw_series([Circle::new((p.1, p.2), 8, RGBColor(255, 0, 150).stroke_width(3))]).map_err(err)?;
+        chart
+            .draw_series([Circle::new(
+                (p.1, p.2),
+                8,
+                RGBColor(255, 0, 150).stroke_width(3),
+            )])
+            .map_err(err)?;
     }
     if let (Some(a), Some(b)) = (d.points.first(), d.points.last()) {
         let font = ("sans-serif", 12).into_font();
-        chart.draw_series([Text::new(format!("t={:.0}", a.0), (a.1, a.2), font.clone()), Text::new(format!("t={:.0}", b.0), (b.1, b.2), font)]).map_err(err)?;
+        chart
+            .draw_series([
+                Text::new(format!("t={:.0}", a.0), (a.1, a.2), font.clone()),
+                Text::new(format!("t={:.0}", b.0), (b.1, b.2), font),
+            ])
+            .map_err(err)?;
     }
     root.present().map_err(err)
 }

@@ -47,8 +47,27 @@ where
     F: Fn(&HtmlCanvasElement) -> Result<(), ChartError> + 'static,
 {
     let node = NodeRef::<leptos::html::Canvas>::new();
+    // The drawing buffer follows the displayed size, so text stays at its nominal pixel size
+    // on any screen; a window resize redraws.
+    let resized = RwSignal::new(0u32);
+    let on_resize = window_event_listener(leptos::ev::resize, move |_| {
+        resized.update(|n| *n = n.wrapping_add(1))
+    });
+    on_cleanup(move || on_resize.remove());
     Effect::new(move |_| {
+        resized.track();
         if let Some(c) = node.get() {
+            let css_w = c.client_width();
+            if css_w > 0 {
+                let w = (css_w as u32).clamp(240, 1600);
+                let h = (f64::from(w) * f64::from(height) / f64::from(width))
+                    .round()
+                    .max(220.0) as u32;
+                if c.width() != w || c.height() != h {
+                    c.set_width(w);
+                    c.set_height(h);
+                }
+            }
             let perf = web_sys::window().and_then(|w| w.performance());
             let t0 = perf.as_ref().map_or(0.0, |p| p.now());
             if let Err(e) = draw(&c) {
@@ -59,7 +78,9 @@ where
         }
     });
     let send = move |ev: web_sys::MouseEvent, click: bool, leave: bool| {
-        let (Some(cb), Some(c)) = (on_pointer, node.get_untracked()) else { return };
+        let (Some(cb), Some(c)) = (on_pointer, node.get_untracked()) else {
+            return;
+        };
         let (x, y) = css_to_canvas(
             f64::from(ev.offset_x()),
             f64::from(ev.offset_y()),

@@ -8,11 +8,19 @@ use crate::state::AppState;
 /// The status text: `step 1234 · loss 0.0421 · 850 steps/s` (first run's loss; others follow).
 pub fn status_text(state: &AppState) -> String {
     let snaps = state.snapshots.get();
-    let Some(first) = snaps.first() else { return "no run".into() };
-    let names = state.settings.with(|s| s.cells.iter().map(|c| c.label()).collect::<Vec<_>>());
+    let Some(first) = snaps.first() else {
+        return "no run".into();
+    };
+    let names = state
+        .settings
+        .with(|s| s.cells.iter().map(|c| c.label()).collect::<Vec<_>>());
     let mut text = format!("step {}", first.step);
     for (i, snap) in snaps.iter().enumerate() {
-        let name = if snaps.len() > 1 { names.get(i).map_or(String::new(), |n| format!("{n} ")) } else { String::new() };
+        let name = if snaps.len() > 1 {
+            names.get(i).map_or(String::new(), |n| format!("{n} "))
+        } else {
+            String::new()
+        };
         text.push_str(&format!(" · {name}loss {}", fmt_num(snap.loss)));
     }
     if state.playing.get() && first.steps_per_s > 0.0 {
@@ -44,4 +52,3 @@ pub fn Controls() -> impl IntoView {
         </Show>
     }
 }
-

@@ -27,7 +27,8 @@ pub fn selected_step(state: &AppState) -> Option<(usize, usize, UnitStep)> {
 #[component]
 pub fn Drilldown() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let body = move || match selected_step(&state) {
+    let body = move || {
+        match selected_step(&state) {
         None => view! { <p class="hint">"Hover or click a cell of the gate heatmaps to see its numbers here."</p> }.into_any(),
         Some((j, t, u)) => view! {
             <dl class="numbers">
@@ -42,6 +43,7 @@ pub fn Drilldown() -> impl IntoView {
             <div inner_html=unit_step_mathml(j, t, &u)></div>
         }
         .into_any(),
+    }
     };
     view! {
         <figure class="panel drilldown" aria-label="Drill-down">

@@ -16,7 +16,14 @@ fn row(lhs: &str, rhs: &str) -> String {
 
 /// The four GRU equations (reset before U_h; z weights the new candidate).
 pub fn gru_equations_mathml() -> String {
-    let (x, hp, z, r, ht, h) = (sub("x", "t"), sub("h", "t−1"), sub("z", "t"), sub("r", "t"), "<msub><mover><mi>h</mi><mo>~</mo></mover><mi>t</mi></msub>".to_string(), sub("h", "t"));
+    let (x, hp, z, r, ht, h) = (
+        sub("x", "t"),
+        sub("h", "t−1"),
+        sub("z", "t"),
+        sub("r", "t"),
+        "<msub><mover><mi>h</mi><mo>~</mo></mover><mi>t</mi></msub>".to_string(),
+        sub("h", "t"),
+    );
     let w = |g: &str| sub("W", g);
     let u = |g: &str| sub("U", g);
     let b = |g: &str| sub("b", g);
@@ -26,7 +33,10 @@ pub fn gru_equations_mathml() -> String {
         row(&ht, &format!("<mi>tanh</mi><mo>(</mo>{}{x}<mo>+</mo>{}<mo>(</mo>{r}<mo>⊙</mo>{hp}<mo>)</mo><mo>+</mo>{}<mo>)</mo>", w("h"), u("h"), b("h"))),
         row(&h, &format!("<mo>(</mo><mn>1</mn><mo>−</mo>{z}<mo>)</mo><mo>⊙</mo>{hp}<mo>+</mo>{z}<mo>⊙</mo>{ht}")),
     ];
-    format!("<math display=\"block\"><mtable>{}</mtable></math>", rows.concat())
+    format!(
+        "<math display=\"block\"><mtable>{}</mtable></math>",
+        rows.concat()
+    )
 }
 
 /// One unit's step with numbers: `z = σ(a)`, `r = σ(b)`, `h̃ = tanh(c)`, `h = (1−z)h′ + z h̃`.
@@ -60,7 +70,9 @@ impl UnitStep {
 pub fn unit_step_mathml(j: usize, t: usize, u: &UnitStep) -> String {
     let (a, b, c) = u.pre();
     let n = |v: f64| format!("<mn>{}</mn>", fmt_eq(v));
-    let ix = |x: &str| format!("<msub><mi>{x}</mi><mrow><mi>t</mi><mo>={t}</mo><mo>,</mo><mi>j</mi><mo>={j}</mo></mrow></msub>");
+    let ix = |x: &str| {
+        format!("<msub><mi>{x}</mi><mrow><mi>t</mi><mo>={t}</mo><mo>,</mo><mi>j</mi><mo>={j}</mo></mrow></msub>")
+    };
     let rows = [
         row(&ix("z"), &format!("<mi>σ</mi><mo>(</mo>{}<mo>)</mo><mo>=</mo>{}", n(a), n(u.z))),
         row(&ix("r"), &format!("<mi>σ</mi><mo>(</mo>{}<mo>)</mo><mo>=</mo>{}", n(b), n(u.r))),
@@ -77,7 +89,10 @@ pub fn unit_step_mathml(j: usize, t: usize, u: &UnitStep) -> String {
             ),
         ),
     ];
-    format!("<math display=\"block\"><mtable>{}</mtable></math>", rows.concat())
+    format!(
+        "<math display=\"block\"><mtable>{}</mtable></math>",
+        rows.concat()
+    )
 }
 
 /// The equations panel.
@@ -105,11 +120,21 @@ mod tests {
 
     #[wasm_bindgen_test(unsupported = test)]
     fn pre_activations_invert_the_gates_and_the_update_recombines() {
-        let u = UnitStep { z: gru_core::sigmoid(0.3f64), r: gru_core::sigmoid(-1.2f64), h_tilde: 0.5f64.tanh(), h_prev: -0.25, h: 0.0 };
+        let u = UnitStep {
+            z: gru_core::sigmoid(0.3f64),
+            r: gru_core::sigmoid(-1.2f64),
+            h_tilde: 0.5f64.tanh(),
+            h_prev: -0.25,
+            h: 0.0,
+        };
         let (a, b, c) = u.pre();
         assert!((a - 0.3).abs() < 1e-12 && (b + 1.2).abs() < 1e-12 && (c - 0.5).abs() < 1e-12);
         assert!((u.recombined() - ((1.0 - u.z) * -0.25 + u.z * u.h_tilde)).abs() < 1e-15);
         let m = unit_step_mathml(3, 7, &u);
-        assert!(m.contains("<mn>0.300</mn>") && m.contains("<mn>−1.200</mn>") && m.contains("<mo>=7</mo>"));
+        assert!(
+            m.contains("<mn>0.300</mn>")
+                && m.contains("<mn>−1.200</mn>")
+                && m.contains("<mo>=7</mo>")
+        );
     }
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::charts::colormap::Scale;
 use crate::charts::heatmap::{self, HeatmapData};
-use crate::charts::lines::{self, LinesData, Series, YAxis};
+use crate::charts::lines::{self, Corner, LinesData, Series, YAxis};
 use crate::charts::palette;
 use crate::components::canvas::ChartCanvas;
 use crate::components::loss_view::run_color;
@@ -14,8 +14,14 @@ use crate::format::fmt_num;
 use crate::state::AppState;
 
 /// Per-run curves of `pick(insight)` on a log axis.
-fn per_run<'a>(ins: &'a [crate::lab::Insight], pick: impl Fn(&'a crate::lab::Insight) -> &'a [(f64, f64)]) -> Vec<Series<'a>> {
-    ins.iter().enumerate().map(|(i, x)| Series::new(x.label, pick(x), run_color(i))).collect()
+fn per_run<'a>(
+    ins: &'a [crate::lab::Insight],
+    pick: impl Fn(&'a crate::lab::Insight) -> &'a [(f64, f64)],
+) -> Vec<Series<'a>> {
+    ins.iter()
+        .enumerate()
+        .map(|(i, x)| Series::new(x.label, pick(x), run_color(i)))
+        .collect()
 }
 
 /// The gradient-flow views.
@@ -32,24 +38,51 @@ pub fn FlowView() -> impl IntoView {
             reference: Some((1.0, "no gain, no loss")),
             cursor: None,
             x_range: None,
+            legend: Corner::LowerLeft,
         };
         lines::draw(c, &data)
     };
     let flow_summary = move || {
         let ins = state.insights.get();
-        ins.iter().map(|x| format!("{}: ‖∂h_T/∂h_0‖ = {}", x.label, x.flow.last().map_or("—".into(), |p| fmt_num(p.1)))).collect::<Vec<_>>().join("; ")
+        ins.iter()
+            .map(|x| {
+                format!(
+                    "{}: ‖∂h_T/∂h_0‖ = {}",
+                    x.label,
+                    x.flow.last().map_or("—".into(), |p| fmt_num(p.1))
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
     };
     let draw_map = move |c: &web_sys::HtmlCanvasElement| {
         let (steps, vals, lags) = state.flow_map.get();
         let cols = steps.len();
         let first = steps.first().copied().unwrap_or(0) as f64;
-        let step = if cols > 1 { (steps[cols - 1] as f64 - first) / (cols - 1) as f64 } else { 1.0 };
-        let lo = vals.iter().copied().filter(|v| v.is_finite()).fold(0.0f64, f64::min).max(-12.0);
+        let step = if cols > 1 {
+            (steps[cols - 1] as f64 - first) / (cols - 1) as f64
+        } else {
+            1.0
+        };
+        let lo = vals
+            .iter()
+            .copied()
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, f64::min)
+            .max(-12.0);
         let data = HeatmapData {
             values: &vals,
             rows: lags,
             cols,
-            scale: Scale::Sequential { lo, hi: 0.5f64.max(vals.iter().copied().filter(|v| v.is_finite()).fold(0.0, f64::max)) },
+            scale: Scale::Sequential {
+                lo,
+                hi: 0.5f64.max(
+                    vals.iter()
+                        .copied()
+                        .filter(|v| v.is_finite())
+                        .fold(0.0, f64::max),
+                ),
+            },
             x_desc: "training step",
             y_desc: "lag k",
             x_first: first,
@@ -62,7 +95,10 @@ pub fn FlowView() -> impl IntoView {
     };
     let map_summary = move || {
         let (steps, _, lags) = state.flow_map.get();
-        format!("Gradient norm over {lags} lags at {} moments of training of the first run.", steps.len())
+        format!(
+            "Gradient norm over {lags} lags at {} moments of training of the first run.",
+            steps.len()
+        )
     };
     let draw_grad = move |c: &web_sys::HtmlCanvasElement| {
         let ins = state.insights.get();
@@ -74,12 +110,22 @@ pub fn FlowView() -> impl IntoView {
             reference: None,
             cursor: Some(state.cursor.get() as f64),
             x_range: None,
+            legend: Corner::LowerRight,
         };
         lines::draw(c, &data)
     };
     let grad_summary = move || {
         let ins = state.insights.get();
-        ins.iter().map(|x| format!("{}: ‖∂L/∂h_0‖ = {}", x.label, x.grad_h.first().map_or("—".into(), |p| fmt_num(p.1)))).collect::<Vec<_>>().join("; ")
+        ins.iter()
+            .map(|x| {
+                format!(
+                    "{}: ‖∂L/∂h_0‖ = {}",
+                    x.label,
+                    x.grad_h.first().map_or("—".into(), |p| fmt_num(p.1))
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
     };
     let draw_split = move |c: &web_sys::HtmlCanvasElement| {
         let ins = state.insights.get();
@@ -87,8 +133,15 @@ pub fn FlowView() -> impl IntoView {
         let series = g.map_or(Vec::new(), |g| {
             vec![
                 Series::new("additive path ‖diag(1−z_t)‖", &g.additive, palette::BLUE),
-                Series::new("remainder ‖J_t − diag(1−z_t)‖", &g.remainder, palette::VERMILLION),
-                Series { width: 1, ..Series::new("whole one-step Jacobian ‖J_t‖", &g.one_step, palette::GREY) },
+                Series::new(
+                    "remainder ‖J_t − diag(1−z_t)‖",
+                    &g.remainder,
+                    palette::VERMILLION,
+                ),
+                Series {
+                    width: 1,
+                    ..Series::new("whole one-step Jacobian ‖J_t‖", &g.one_step, palette::GREY)
+                },
             ]
         });
         let data = LinesData {
@@ -99,6 +152,7 @@ pub fn FlowView() -> impl IntoView {
             reference: None,
             cursor: Some(state.cursor.get() as f64),
             x_range: None,
+            legend: Corner::LowerRight,
         };
         lines::draw(c, &data)
     };
@@ -107,8 +161,14 @@ pub fn FlowView() -> impl IntoView {
         match ins.iter().find(|x| !x.additive.is_empty()) {
             None => "No gated cell in this run.".to_string(),
             Some(g) => {
-                let mean = |v: &[(f64, f64)]| v.iter().map(|p| p.1).sum::<f64>() / v.len().max(1) as f64;
-                format!("{}: additive path averages {}, the remainder {}.", g.label, fmt_num(mean(&g.additive)), fmt_num(mean(&g.remainder)))
+                let mean =
+                    |v: &[(f64, f64)]| v.iter().map(|p| p.1).sum::<f64>() / v.len().max(1) as f64;
+                format!(
+                    "{}: additive path averages {}, the remainder {}.",
+                    g.label,
+                    fmt_num(mean(&g.additive)),
+                    fmt_num(mean(&g.remainder))
+                )
             }
         }
     };

@@ -13,14 +13,19 @@ use crate::state::AppState;
 
 /// Index of the first GRU run (its gates are the ones shown).
 pub fn gru_index(ins: &[Insight]) -> Option<usize> {
-    ins.iter().position(|i| matches!(i.kind, Some(CellKind::Gru | CellKind::GruTorch)))
+    ins.iter()
+        .position(|i| matches!(i.kind, Some(CellKind::Gru | CellKind::GruTorch)))
 }
 
 /// Gate `name` of `ins` as `(H, T)` (unit rows, step columns).
 pub fn unit_by_time(ins: &Insight, name: &str) -> Vec<f64> {
     let (t, h) = (ins.steps, ins.hidden);
-    let Some(g) = ins.gates.iter().find(|g| g.0 == name) else { return Vec::new() };
-    (0..h).flat_map(|j| (0..t).map(move |s| g.1[s * h + j])).collect()
+    let Some(g) = ins.gates.iter().find(|g| g.0 == name) else {
+        return Vec::new();
+    };
+    (0..h)
+        .flat_map(|j| (0..t).map(move |s| g.1[s * h + j]))
+        .collect()
 }
 
 /// One gate heatmap.
@@ -79,7 +84,10 @@ fn GateHeatmap(
                 let v = unit_by_time(g, gate);
                 let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
                 let open = v.iter().filter(|&&x| x > 0.5).count();
-                format!("{label}: mean {mean:.2}, {open} of {} unit-steps above 0.5.", v.len())
+                format!(
+                    "{label}: mean {mean:.2}, {open} of {} unit-steps above 0.5.",
+                    v.len()
+                )
             }
         }
     };

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::charts::lines::{self, LinesData, Series, YAxis};
+use crate::charts::lines::{self, Corner, LinesData, Series, YAxis};
 use crate::charts::palette;
 use crate::charts::trajectory::{self, TrajectoryData};
 use crate::components::canvas::ChartCanvas;
@@ -18,9 +18,27 @@ pub fn HiddenView() -> impl IntoView {
         let sel = state.selected.get().map(|s| s.0);
         let cursor = state.cursor.get() as f64;
         let Some(p) = ins.first() else {
-            return lines::draw(c, &LinesData { series: vec![], x_desc: "time step t", y_desc: "h_t", y: YAxis::Linear(Some((-1.0, 1.0))), reference: None, cursor: None, x_range: None });
+            return lines::draw(
+                c,
+                &LinesData {
+                    series: vec![],
+                    x_desc: "time step t",
+                    y_desc: "h_t",
+                    y: YAxis::Linear(Some((-1.0, 1.0))),
+                    reference: None,
+                    cursor: None,
+                    x_range: None,
+                    legend: Corner::UpperRight,
+                },
+            );
         };
-        let traces: Vec<Vec<(f64, f64)>> = (0..p.hidden).map(|j| (0..=p.steps).map(|t| (t as f64, p.h[t * p.hidden + j])).collect()).collect();
+        let traces: Vec<Vec<(f64, f64)>> = (0..p.hidden)
+            .map(|j| {
+                (0..=p.steps)
+                    .map(|t| (t as f64, p.h[t * p.hidden + j]))
+                    .collect()
+            })
+            .collect();
         let labels: Vec<String> = (0..p.hidden).map(|j| format!("unit {j}")).collect();
         let series = traces
             .iter()
@@ -30,7 +48,11 @@ pub fn HiddenView() -> impl IntoView {
                 Series {
                     label: if on { &labels[j] } else { "" },
                     points: pts,
-                    color: if on { palette::VERMILLION } else { palette::CYCLE[j % 6] },
+                    color: if on {
+                        palette::VERMILLION
+                    } else {
+                        palette::CYCLE[j % 6]
+                    },
                     width: if on { 3 } else { 1 },
                     alpha: if sel.is_none() || on { 0.9 } else { 0.35 },
                 }
@@ -44,14 +66,24 @@ pub fn HiddenView() -> impl IntoView {
             reference: None,
             cursor: Some(cursor),
             x_range: Some((0.0, p.steps as f64)),
+            legend: Corner::UpperRight,
         };
         lines::draw(c, &data)
     };
     let draw_traj = move |c: &web_sys::HtmlCanvasElement| {
         let ins = state.insights.get();
         let cursor = state.cursor.get();
-        let (pts, explained) = ins.first().map_or((Vec::new(), (0.0, 0.0)), |p| (p.pca.clone(), p.explained));
-        trajectory::draw(c, &TrajectoryData { points: &pts, explained, cursor: Some(cursor) })
+        let (pts, explained) = ins
+            .first()
+            .map_or((Vec::new(), (0.0, 0.0)), |p| (p.pca.clone(), p.explained));
+        trajectory::draw(
+            c,
+            &TrajectoryData {
+                points: &pts,
+                explained,
+                cursor: Some(cursor),
+            },
+        )
     };
     let summary_traces = move || {
         let ins = state.insights.get();
@@ -59,12 +91,21 @@ pub fn HiddenView() -> impl IntoView {
             let t = state.cursor.get().min(p.steps);
             let row = &p.h[t * p.hidden..(t + 1) * p.hidden];
             let max = row.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-            format!("{} hidden state at t = {t}: largest |h| is {max:.2} across {} units.", p.label, p.hidden)
+            format!(
+                "{} hidden state at t = {t}: largest |h| is {max:.2} across {} units.",
+                p.label, p.hidden
+            )
         })
     };
     let summary_traj = move || {
         let ins = state.insights.get();
-        ins.first().map_or(String::new(), |p| format!("PCA of h_0…h_{}: PC1 explains {:.0}% of the variance.", p.steps, 100.0 * p.explained.0))
+        ins.first().map_or(String::new(), |p| {
+            format!(
+                "PCA of h_0…h_{}: PC1 explains {:.0}% of the variance.",
+                p.steps,
+                100.0 * p.explained.0
+            )
+        })
     };
     view! {
             <ChartCanvas label="Hidden state" draw=draw_traces summary=Signal::derive(summary_traces)

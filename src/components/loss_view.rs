@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 
-use crate::charts::lines::{self, LinesData, Series, YAxis};
+use crate::charts::lines::{self, Corner, LinesData, Series, YAxis};
 use crate::charts::palette;
 use crate::components::canvas::ChartCanvas;
-use crate::state::AppState;
 use crate::format::fmt_num;
+use crate::state::AppState;
 
 /// Colour of run `i` (GRU blue, RNN vermillion, LSTM green, …).
 pub fn run_color(i: usize) -> plotters::style::RGBColor {
@@ -18,27 +18,51 @@ pub fn run_color(i: usize) -> plotters::style::RGBColor {
 #[component]
 pub fn LossView() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let labels = move || state.settings.with(|s| s.cells.iter().map(|c| c.label()).collect::<Vec<_>>());
+    let labels = move || {
+        state
+            .settings
+            .with(|s| s.cells.iter().map(|c| c.label()).collect::<Vec<_>>())
+    };
     let draw = move |c: &web_sys::HtmlCanvasElement| {
         let snaps = state.snapshots.get();
         let names = labels();
-        let (train_l, val_l): (Vec<String>, Vec<String>) = names.iter().map(|n| (format!("{n} training"), format!("{n} validation"))).unzip();
+        let (train_l, val_l): (Vec<String>, Vec<String>) = names
+            .iter()
+            .map(|n| (format!("{n} training"), format!("{n} validation")))
+            .unzip();
         let mut series = Vec::new();
         for (i, s) in snaps.iter().enumerate() {
             let color = run_color(i);
-            series.push(Series { width: 2, alpha: 0.9, ..Series::new(&train_l[i], &s.train, color) });
-            series.push(Series { width: 1, alpha: 1.0, ..Series::new(&val_l[i], &s.val, color) });
+            series.push(Series {
+                width: 2,
+                alpha: 0.9,
+                ..Series::new(&train_l[i], &s.train, color)
+            });
+            series.push(Series {
+                width: 1,
+                alpha: 1.0,
+                ..Series::new(&val_l[i], &s.val, color)
+            });
         }
         let baseline = snaps.first().map_or(f64::NAN, |s| s.baseline);
-        let y = if state.log_loss.get() { YAxis::Log } else { YAxis::Linear(None) };
+        let y = if state.log_loss.get() {
+            YAxis::Log
+        } else {
+            YAxis::Linear(None)
+        };
         let data = LinesData {
             series,
             x_desc: "training step",
-            y_desc: if y == YAxis::Log { "loss (log scale)" } else { "loss" },
+            y_desc: if y == YAxis::Log {
+                "loss (log scale)"
+            } else {
+                "loss"
+            },
             y,
             reference: Some((baseline, "baseline (best constant)")),
             cursor: None,
             x_range: None,
+            legend: Corner::LowerLeft,
         };
         lines::draw(c, &data)
     };
@@ -48,7 +72,13 @@ pub fn LossView() -> impl IntoView {
         let parts: Vec<String> = snaps
             .iter()
             .zip(&names)
-            .map(|(s, n)| format!("{n}: training loss {} , validation {}", fmt_num(s.loss), s.val_loss.map_or("—".into(), fmt_num)))
+            .map(|(s, n)| {
+                format!(
+                    "{n}: training loss {} , validation {}",
+                    fmt_num(s.loss),
+                    s.val_loss.map_or("—".into(), fmt_num)
+                )
+            })
             .collect();
         let base = snaps.first().map_or(f64::NAN, |s| s.baseline);
         format!("{}; baseline {}.", parts.join("; "), fmt_num(base))
@@ -73,14 +103,18 @@ pub fn CompareTable() -> impl IntoView {
     let rows = move || {
         let snaps = state.snapshots.get();
         let ins = state.insights.get();
-        let names = state.settings.with(|s| s.cells.iter().map(|c| c.label()).collect::<Vec<_>>());
+        let names = state
+            .settings
+            .with(|s| s.cells.iter().map(|c| c.label()).collect::<Vec<_>>());
         names
             .into_iter()
             .enumerate()
             .map(|(i, n)| {
                 let s = snaps.get(i).cloned().unwrap_or_default();
                 let far = ins.get(i).and_then(|x| x.flow.last().map(|p| p.1));
-                let acc = s.val_accuracy.map_or("—".to_string(), |a| format!("{:.0}%", 100.0 * a));
+                let acc = s
+                    .val_accuracy
+                    .map_or("—".to_string(), |a| format!("{:.0}%", 100.0 * a));
                 let style = format!("border-left: 6px solid {}", css_color(run_color(i)));
                 view! {
                     <tr>

@@ -55,7 +55,11 @@ pub fn SettingsForm() -> impl IntoView {
         let (a, d) = (state.settings.get(), state.draft.get());
         a.needs_reset(&d)
     };
-    let knob_label = move || state.draft.with(|d| task_config(d.task, d.knob).map_or("Sequence length", |c| c.knob_name()));
+    let knob_label = move || {
+        state
+            .draft
+            .with(|d| task_config(d.task, d.knob).map_or("Sequence length", |c| c.knob_name()))
+    };
     let set_draft = move |f: &dyn Fn(&mut Settings)| {
         let mut d = state.draft.get_untracked();
         f(&mut d);
@@ -155,7 +159,9 @@ pub fn SettingsForm() -> impl IntoView {
 
 fn cell_tip(kind: CellKind) -> &'static str {
     match kind {
-        CellKind::Gru => "Gated recurrent unit, reset before U_h (the formulation shown on this page)",
+        CellKind::Gru => {
+            "Gated recurrent unit, reset before U_h (the formulation shown on this page)"
+        }
         CellKind::RnnTanh => "Plain tanh RNN: h_t = tanh(W x_t + U h_(t−1) + b)",
         CellKind::Lstm => "Long short-term memory (PyTorch's LSTM)",
         CellKind::GruTorch => "PyTorch's GRU: reset after the matrix, gate z′ = 1 − z",

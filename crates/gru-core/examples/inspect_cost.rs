@@ -8,8 +8,19 @@ use gru_core::task::TaskConfig;
 use gru_core::{TrainConfig, Trainer};
 
 fn main() {
-    for (len, hidden, cell) in [(40, 16, CellKind::Gru), (100, 32, CellKind::Gru), (200, 64, CellKind::Gru), (200, 64, CellKind::Lstm)] {
-        let tr = Trainer::<f32>::new(TrainConfig { task: TaskConfig::Adding { len }, hidden, cell, ..TrainConfig::default() }).expect("config");
+    for (len, hidden, cell) in [
+        (40, 16, CellKind::Gru),
+        (100, 32, CellKind::Gru),
+        (200, 64, CellKind::Gru),
+        (200, 64, CellKind::Lstm),
+    ] {
+        let tr = Trainer::<f32>::new(TrainConfig {
+            task: TaskConfig::Adding { len },
+            hidden,
+            cell,
+            ..TrainConfig::default()
+        })
+        .expect("config");
         for lag_time in [false, true] {
             let t0 = Instant::now();
             let n = 5;
@@ -17,7 +28,10 @@ fn main() {
                 let _ = tr.inspect(0, lag_time).expect("inspect");
             }
             let ms = t0.elapsed().as_secs_f64() * 1e3 / f64::from(n);
-            println!("{} T={len} H={hidden} lag_time={lag_time}: {ms:.2} ms per inspect", cell.label());
+            println!(
+                "{} T={len} H={hidden} lag_time={lag_time}: {ms:.2} ms per inspect",
+                cell.label()
+            );
         }
     }
 }

@@ -72,13 +72,20 @@ impl<T: Real> Checkpoint<T> {
 /// # Errors
 /// [`Error::Format`] naming the block when a weight is NaN or infinite, or the field when
 /// `train` is invalid.
-pub fn to_json<T: Real>(model: &Model<T>, train: Option<&TrainConfig>, step: Option<u64>) -> Result<String, Error> {
+pub fn to_json<T: Real>(
+    model: &Model<T>,
+    train: Option<&TrainConfig>,
+    step: Option<u64>,
+) -> Result<String, Error> {
     let fail = |m: String| Error::Format(m);
     let mut out = String::with_capacity(256 + 12 * model.n_params());
     let cfg = serde_json::to_string(&model.config).map_err(|e| fail(format!("model: {e}")))?;
-    out.push_str(&format!("{{\n  \"format\": \"{FORMAT}\",\n  \"version\": {VERSION},\n  \"model\": {cfg},\n"));
+    out.push_str(&format!(
+        "{{\n  \"format\": \"{FORMAT}\",\n  \"version\": {VERSION},\n  \"model\": {cfg},\n"
+    ));
     if let Some(t) = train {
-        t.validate().map_err(|e| fail(format!("train: {}", inner(e))))?;
+        t.validate()
+            .map_err(|e| fail(format!("train: {}", inner(e))))?;
         let t = serde_json::to_string(t).map_err(|e| fail(format!("train: {e}")))?;
         out.push_str(&format!("  \"train\": {t},\n"));
     }
@@ -87,9 +94,15 @@ pub fn to_json<T: Real>(model: &Model<T>, train: Option<&TrainConfig>, step: Opt
     }
     out.push_str("  \"weights\": {");
     for (k, b) in model.layout.blocks.iter().enumerate() {
-        let w = model.params.get(b.range()).ok_or_else(|| fail(format!("weights.{}: outside the parameters", b.name)))?;
+        let w = model
+            .params
+            .get(b.range())
+            .ok_or_else(|| fail(format!("weights.{}: outside the parameters", b.name)))?;
         if let Some(i) = w.iter().position(|v| !v.is_finite()) {
-            return Err(fail(format!("weights.{}: element {i} is {} (not saved)", b.name, w[i])));
+            return Err(fail(format!(
+                "weights.{}: element {i} is {} (not saved)",
+                b.name, w[i]
+            )));
         }
         out.push_str(if k == 0 { "\n    " } else { ",\n    " });
         out.push_str(&quote(&b.name));
@@ -111,8 +124,11 @@ pub fn to_json<T: Real>(model: &Model<T>, train: Option<&TrainConfig>, step: Opt
 /// [`Error::Format`] naming the first offending field; never panics.
 pub fn from_json<T: Real>(json: &str) -> Result<Checkpoint<T>, Error> {
     let fail = |m: String| Error::Format(m);
-    let doc: Value = serde_json::from_str(json).map_err(|e| fail(format!("not valid JSON: {e}")))?;
-    let Value::Object(doc) = doc else { return Err(fail("expected a JSON object".into())) };
+    let doc: Value =
+        serde_json::from_str(json).map_err(|e| fail(format!("not valid JSON: {e}")))?;
+    let Value::Object(doc) = doc else {
+        return Err(fail("expected a JSON object".into()));
+    };
     for key in doc.keys() {
         if !["format", "version", "model", "train", "step", "weights"].contains(&key.as_str()) {
             return Err(fail(format!("{key}: unknown field")));
@@ -120,26 +136,45 @@ pub fn from_json<T: Real>(json: &str) -> Result<Checkpoint<T>, Error> {
     }
     match doc.get("format") {
         Some(Value::String(f)) if f == FORMAT => {}
-        Some(v) => return Err(fail(format!("format: expected \"{FORMAT}\", got {}", brief(v)))),
-        None => return Err(fail(format!("format: missing (a checkpoint starts with \"format\": \"{FORMAT}\")"))),
+        Some(v) => {
+            return Err(fail(format!(
+                "format: expected \"{FORMAT}\", got {}",
+                brief(v)
+            )))
+        }
+        None => {
+            return Err(fail(format!(
+                "format: missing (a checkpoint starts with \"format\": \"{FORMAT}\")"
+            )))
+        }
     }
     match doc.get("version").map(|v| (v, v.as_u64())) {
         Some((_, Some(VERSION))) => {}
-        Some((v, _)) => return Err(fail(format!("version: {} is not supported (this build reads version {VERSION})", brief(v)))),
+        Some((v, _)) => {
+            return Err(fail(format!(
+                "version: {} is not supported (this build reads version {VERSION})",
+                brief(v)
+            )))
+        }
         None => return Err(fail("version: missing".into())),
     }
     let config: ModelConfig = match doc.get("model") {
         Some(v) => serde_json::from_value(v.clone()).map_err(|e| fail(format!("model: {e}")))?,
         None => return Err(fail("model: missing".into())),
     };
-    config.validate().map_err(|e| fail(format!("model: {}", inner(e))))?;
+    config
+        .validate()
+        .map_err(|e| fail(format!("model: {}", inner(e))))?;
     let train = match doc.get("train") {
         None | Some(Value::Null) => None,
         Some(v) => Some(read_train(v, &config)?),
     };
     let step = match doc.get("step") {
         None | Some(Value::Null) => None,
-        Some(v) => Some(v.as_u64().ok_or_else(|| fail(format!("step: expected a whole number, got {}", brief(v))))?),
+        Some(v) => Some(
+            v.as_u64()
+                .ok_or_else(|| fail(format!("step: expected a whole number, got {}", brief(v))))?,
+        ),
     };
     // Check the weights against the layout before allocating the model, so a small document
     // cannot make us allocate a huge one.
@@ -149,16 +184,26 @@ pub fn from_json<T: Real>(json: &str) -> Result<Checkpoint<T>, Error> {
     };
     if let Some(name) = weights.keys().find(|k| layout.find(k).is_none()) {
         let known: Vec<&str> = layout.blocks.iter().map(|b| b.name.as_str()).collect();
-        return Err(fail(format!("weights.{name}: unknown block (this model has {})", known.join(", "))));
+        return Err(fail(format!(
+            "weights.{name}: unknown block (this model has {})",
+            known.join(", ")
+        )));
     }
     let mut params = vec![T::zero(); layout.len()];
     for b in &layout.blocks {
         let field = format!("weights.{}", b.name);
-        let v = weights.get(&b.name).ok_or_else(|| fail(format!("{field}: missing")))?;
+        let v = weights
+            .get(&b.name)
+            .ok_or_else(|| fail(format!("{field}: missing")))?;
         let (dims, data) = read_tensor(v, &field)?;
-        let ok = dims == Dims::Matrix(b.rows, b.cols) || (b.cols == 1 && dims == Dims::Vector(b.rows));
+        let ok =
+            dims == Dims::Matrix(b.rows, b.cols) || (b.cols == 1 && dims == Dims::Vector(b.rows));
         if !ok {
-            let want = if b.cols == 1 { Dims::Vector(b.rows) } else { Dims::Matrix(b.rows, b.cols) };
+            let want = if b.cols == 1 {
+                Dims::Vector(b.rows)
+            } else {
+                Dims::Matrix(b.rows, b.cols)
+            };
             return Err(fail(format!("{field}: expected {want}, got {dims}")));
         }
         store(&field, &data, &mut params[b.range()])?;
@@ -187,7 +232,9 @@ fn read_train(v: &Value, model: &ModelConfig) -> Result<TrainConfig, Error> {
     let task = t.task.build().map_err(|e| fail(inner(e)))?;
     let implied = t.model_config(&task);
     if &implied != model {
-        return Err(fail(format!("describes a different model ({implied:?}) than \"model\" ({model:?})")));
+        return Err(fail(format!(
+            "describes a different model ({implied:?}) than \"model\" ({model:?})"
+        )));
     }
     Ok(t)
 }
@@ -197,7 +244,11 @@ pub(crate) fn layout_of(config: &ModelConfig) -> Layout {
     let nd = config.direction.count();
     let mut layout = Layout::default();
     for layer in 0..config.layers {
-        let input = if layer == 0 { config.input } else { config.hidden * nd };
+        let input = if layer == 0 {
+            config.input
+        } else {
+            config.hidden * nd
+        };
         for dir in 0..nd {
             let cell = AnyCell::new(config.cell, input, config.hidden);
             let prefix = format!("l{layer}.{}", if dir == 0 { "fwd" } else { "bwd" });
@@ -206,7 +257,13 @@ pub(crate) fn layout_of(config: &ModelConfig) -> Layout {
     }
     let (d, o) = (config.hidden * nd, config.output);
     let role = crate::params::BlockRole::Head;
-    layout.push("head", &[BlockSpec::new("W_o", d, o, role), BlockSpec::new("b_o", o, 1, crate::params::BlockRole::Bias)]);
+    layout.push(
+        "head",
+        &[
+            BlockSpec::new("W_o", d, o, role),
+            BlockSpec::new("b_o", o, 1, crate::params::BlockRole::Bias),
+        ],
+    );
     layout
 }
 
@@ -234,20 +291,31 @@ pub(crate) fn read_tensor(v: &Value, field: &str) -> Result<(Dims, Vec<f64>), Er
     let num = |v: &Value, at: String| -> Result<f64, Error> {
         match v.as_f64() {
             Some(x) if x.is_finite() => Ok(x),
-            _ => Err(fail(format!("{at}: expected a finite number, got {}", brief(v)))),
+            _ => Err(fail(format!(
+                "{at}: expected a finite number, got {}",
+                brief(v)
+            ))),
         }
     };
-    let Value::Array(rows) = v else { return Err(fail(format!("{field}: expected a list, got {}", brief(v)))) };
+    let Value::Array(rows) = v else {
+        return Err(fail(format!("{field}: expected a list, got {}", brief(v))));
+    };
     match rows.first() {
         Some(Value::Array(first)) => {
             let cols = first.len();
             let mut data = Vec::with_capacity(rows.len() * cols);
             for (i, row) in rows.iter().enumerate() {
                 let Value::Array(row) = row else {
-                    return Err(fail(format!("{field}[{i}]: expected a list of {cols} numbers, got {}", brief(row))));
+                    return Err(fail(format!(
+                        "{field}[{i}]: expected a list of {cols} numbers, got {}",
+                        brief(row)
+                    )));
                 };
                 if row.len() != cols {
-                    return Err(fail(format!("{field}: row {i} has {} numbers, row 0 has {cols}", row.len())));
+                    return Err(fail(format!(
+                        "{field}: row {i} has {} numbers, row 0 has {cols}",
+                        row.len()
+                    )));
                 }
                 for (j, x) in row.iter().enumerate() {
                     data.push(num(x, format!("{field}[{i}][{j}]"))?);
@@ -256,7 +324,11 @@ pub(crate) fn read_tensor(v: &Value, field: &str) -> Result<(Dims, Vec<f64>), Er
             Ok((Dims::Matrix(rows.len(), cols), data))
         }
         _ => {
-            let data = rows.iter().enumerate().map(|(i, x)| num(x, format!("{field}[{i}]"))).collect::<Result<Vec<_>, _>>()?;
+            let data = rows
+                .iter()
+                .enumerate()
+                .map(|(i, x)| num(x, format!("{field}[{i}]")))
+                .collect::<Result<Vec<_>, _>>()?;
             Ok((Dims::Vector(data.len()), data))
         }
     }
@@ -267,7 +339,9 @@ pub(crate) fn store<T: Real>(field: &str, src: &[f64], dst: &mut [T]) -> Result<
     for (k, (d, &s)) in dst.iter_mut().zip(src).enumerate() {
         *d = T::of(s);
         if !d.is_finite() {
-            return Err(Error::Format(format!("{field}: element {k} ({s:e}) is out of range for the model's float type")));
+            return Err(Error::Format(format!(
+                "{field}: element {k} ({s:e}) is out of range for the model's float type"
+            )));
         }
     }
     Ok(())
@@ -333,10 +407,23 @@ mod tests {
 
     #[test]
     fn layout_matches_the_model_for_every_cell_and_shape() {
-        for cell in [CellKind::Gru, CellKind::GruTorch, CellKind::Lstm, CellKind::RnnTanh, CellKind::RnnRelu] {
+        for cell in [
+            CellKind::Gru,
+            CellKind::GruTorch,
+            CellKind::Lstm,
+            CellKind::RnnTanh,
+            CellKind::RnnRelu,
+        ] {
             for (layers, dir) in [(1, Direction::Forward), (3, Direction::Bidirectional)] {
-                let c = ModelConfig::new(cell, 3, 4, 2).layers(layers).direction(dir).readout(Readout::PerStep);
-                assert_eq!(layout_of(&c), Model::<f32>::zeros(c.clone()).unwrap().layout, "{c:?}");
+                let c = ModelConfig::new(cell, 3, 4, 2)
+                    .layers(layers)
+                    .direction(dir)
+                    .readout(Readout::PerStep);
+                assert_eq!(
+                    layout_of(&c),
+                    Model::<f32>::zeros(c.clone()).unwrap().layout,
+                    "{c:?}"
+                );
             }
         }
     }
@@ -369,7 +456,9 @@ mod tests {
         let back = from_json::<f32>(&to_json(&m, None, Some(7)).unwrap()).unwrap();
         assert_eq!((back.model, back.train, back.step), (m, None, Some(7)));
         let m = Model::<f64>::new(c, Init::TorchUniform, 5).unwrap();
-        let back = from_json::<f64>(&to_json(&m, None, None).unwrap()).unwrap().model;
+        let back = from_json::<f64>(&to_json(&m, None, None).unwrap())
+            .unwrap()
+            .model;
         assert_eq!((&back.config, &back.layout), (&m.config, &m.layout));
         for (a, b) in back.params.iter().zip(&m.params) {
             assert!((a - b).abs() <= 4.0 * f64::EPSILON * b.abs(), "{a} vs {b}");

@@ -42,11 +42,23 @@ impl<T: Real> Trainer<T> {
         }
         let cfg = &self.model.config;
         let (i, o) = (cfg.input, cfg.output);
-        let x: Vec<T> = (0..t).flat_map(|s| val.x[(s * b + sample) * i..(s * b + sample + 1) * i].iter().copied()).collect();
+        let x: Vec<T> = (0..t)
+            .flat_map(|s| {
+                val.x[(s * b + sample) * i..(s * b + sample + 1) * i]
+                    .iter()
+                    .copied()
+            })
+            .collect();
         let rows = if cfg.readout == Readout::Final { 1 } else { t };
         let (target_t, target) = match &val.targets {
             Targets::Values(v) => {
-                let tv: Vec<T> = (0..rows).flat_map(|r| v[(r * b + sample) * o..(r * b + sample + 1) * o].iter().copied()).collect();
+                let tv: Vec<T> = (0..rows)
+                    .flat_map(|r| {
+                        v[(r * b + sample) * o..(r * b + sample + 1) * o]
+                            .iter()
+                            .copied()
+                    })
+                    .collect();
                 let f = tv.iter().map(|v| v.f64()).collect();
                 (Targets::Values(tv), f)
             }
@@ -56,14 +68,27 @@ impl<T: Real> Trainer<T> {
                 (Targets::Classes(tc), f)
             }
         };
-        let weights: Option<Vec<T>> = val.weights.as_ref().map(|w| (0..rows).map(|r| w[r * b + sample]).collect());
+        let weights: Option<Vec<T>> = val
+            .weights
+            .as_ref()
+            .map(|w| (0..rows).map(|r| w[r * b + sample]).collect());
         // Forward once for y and dL/dy, then trace with the gradient.
         let mut ws = Workspace::default();
         forward(&self.model, &mut ws, &x, t, 1, Mode::Eval);
         let mut dy = ws.y.clone();
-        let stats = loss_and_grad(self.task.loss(), &ws.y, o, &target_t, weights.as_deref(), &mut dy);
+        let stats = loss_and_grad(
+            self.task.loss(),
+            &ws.y,
+            o,
+            &target_t,
+            weights.as_deref(),
+            &mut dy,
+        );
         let y = ws.y.iter().map(|v| v.f64()).collect();
-        let opts = TraceOpts { lag_time, ..TraceOpts::default() };
+        let opts = TraceOpts {
+            lag_time,
+            ..TraceOpts::default()
+        };
         let (trace, _) = run_and_trace(&self.model, &x, Some(&dy), &opts)?;
         Ok(Inspection {
             sample,
@@ -85,7 +110,12 @@ mod tests {
 
     #[test]
     fn inspection_matches_the_validation_sample_and_shows_gru_memory() {
-        let mut tr = Trainer::<f64>::new(TrainConfig { task: TaskConfig::Adding { len: 20 }, hidden: 8, ..TrainConfig::default() }).unwrap();
+        let mut tr = Trainer::<f64>::new(TrainConfig {
+            task: TaskConfig::Adding { len: 20 },
+            hidden: 8,
+            ..TrainConfig::default()
+        })
+        .unwrap();
         for _ in 0..20 {
             tr.train_step().unwrap();
         }
@@ -94,7 +124,10 @@ mod tests {
         let marks: Vec<usize> = (0..20).filter(|&s| ins.x[s * 2 + 1] == 1.0).collect();
         assert_eq!(marks.len(), 2, "exactly two marked steps");
         let want = ins.x[marks[0] * 2] + ins.x[marks[1] * 2];
-        assert!((ins.target[0] - want).abs() < 1e-6, "target is the sum of the marked values");
+        assert!(
+            (ins.target[0] - want).abs() < 1e-6,
+            "target is the sum of the marked values"
+        );
         assert!((ins.loss - (ins.y[0] - ins.target[0]).powi(2)).abs() < 1e-12);
         assert_eq!(ins.trace.gates[0].0, "z");
         assert_eq!(ins.trace.jac_fro_at_target.len(), 21);

@@ -11,10 +11,15 @@ use crate::Real;
 #[allow(clippy::too_many_arguments)]
 #[inline]
 pub fn gemm_nn<T: Real>(
-    m: usize, k: usize, n: usize,
-    a: &[T], lda: usize,
-    b: &[T], ldb: usize,
-    c: &mut [T], ldc: usize,
+    m: usize,
+    k: usize,
+    n: usize,
+    a: &[T],
+    lda: usize,
+    b: &[T],
+    ldb: usize,
+    c: &mut [T],
+    ldc: usize,
 ) {
     if m == 0 || n == 0 || k == 0 {
         return;
@@ -54,10 +59,15 @@ pub fn gemm_nn<T: Real>(
 #[allow(clippy::too_many_arguments)]
 #[inline]
 pub fn gemm_nt<T: Real>(
-    m: usize, n: usize, k: usize,
-    a: &[T], lda: usize,
-    b: &[T], ldb: usize,
-    c: &mut [T], ldc: usize,
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &[T],
+    lda: usize,
+    b: &[T],
+    ldb: usize,
+    c: &mut [T],
+    ldc: usize,
 ) {
     for i in 0..m {
         let arow = &a[i * lda..i * lda + k];
@@ -73,10 +83,15 @@ pub fn gemm_nt<T: Real>(
 #[allow(clippy::too_many_arguments)]
 #[inline]
 pub fn gemm_tn<T: Real>(
-    r: usize, m: usize, n: usize,
-    a: &[T], lda: usize,
-    b: &[T], ldb: usize,
-    c: &mut [T], ldc: usize,
+    r: usize,
+    m: usize,
+    n: usize,
+    a: &[T],
+    lda: usize,
+    b: &[T],
+    ldb: usize,
+    c: &mut [T],
+    ldc: usize,
 ) {
     let mut s = 0;
     while s + 2 <= r {

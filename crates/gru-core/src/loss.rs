@@ -38,14 +38,27 @@ pub struct LossStats {
 impl LossStats {
     /// Fraction correct, where defined.
     pub fn accuracy(&self) -> Option<f64> {
-        self.correct.map(|c| if self.scored > 0.0 { c / self.scored } else { 0.0 })
+        self.correct.map(|c| {
+            if self.scored > 0.0 {
+                c / self.scored
+            } else {
+                0.0
+            }
+        })
     }
 }
 
 /// Computes the loss of `y (rows, o)` against `targets` and writes dL/dy into `dy`.
 /// `weights (rows)`, when given, weights each row (0 = not scored); the loss is the weighted
 /// mean over rows. A class index out of range counts as a zero-weight row.
-pub fn loss_and_grad<T: Real>(kind: LossKind, y: &[T], o: usize, targets: &Targets<T>, weights: Option<&[T]>, dy: &mut [T]) -> LossStats {
+pub fn loss_and_grad<T: Real>(
+    kind: LossKind,
+    y: &[T],
+    o: usize,
+    targets: &Targets<T>,
+    weights: Option<&[T]>,
+    dy: &mut [T],
+) -> LossStats {
     let rows = y.len() / o.max(1);
     let w = |r: usize| weights.map_or(1.0, |w| w[r].f64());
     let total: f64 = (0..rows).map(w).sum();
@@ -92,11 +105,25 @@ pub fn loss_and_grad<T: Real>(kind: LossKind, y: &[T], o: usize, targets: &Targe
                     dy[r * o + j] = T::of(wr * (sm - one) / total); // softmax − onehot
                 }
             }
-            return LossStats { loss: loss / total, correct: Some(correct), scored: total };
+            return LossStats {
+                loss: loss / total,
+                correct: Some(correct),
+                scored: total,
+            };
         }
-        _ => return LossStats { loss: f64::NAN, correct: None, scored: total },
+        _ => {
+            return LossStats {
+                loss: f64::NAN,
+                correct: None,
+                scored: total,
+            }
+        }
     }
-    LossStats { loss: loss / total, correct: None, scored: total }
+    LossStats {
+        loss: loss / total,
+        correct: None,
+        scored: total,
+    }
 }
 
 #[cfg(test)]
@@ -131,6 +158,9 @@ mod tests {
         let want = ((1.0 + (-2.0f64).exp()).ln() + (1.0 + 3.0f64.exp()).ln()) / 2.0;
         assert!((s.loss - want).abs() < 1e-12);
         assert_eq!(&dy[4..], &[0.0, 0.0]);
-        assert!((dy[0] + dy[1]).abs() < 1e-15, "softmax − onehot sums to zero");
+        assert!(
+            (dy[0] + dy[1]).abs() < 1e-15,
+            "softmax − onehot sums to zero"
+        );
     }
 }

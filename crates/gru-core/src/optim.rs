@@ -31,7 +31,12 @@ pub enum OptimizerConfig {
 impl OptimizerConfig {
     /// Adam with learning rate `lr` and the canonical β1 = 0.9, β2 = 0.999, ε = 1e-7.
     pub fn adam(lr: f64) -> Self {
-        OptimizerConfig::Adam { lr, beta1: 0.9, beta2: 0.999, eps: 1e-7 }
+        OptimizerConfig::Adam {
+            lr,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-7,
+        }
     }
     /// SGD with momentum.
     pub fn sgd(lr: f64, momentum: f64) -> Self {
@@ -50,10 +55,14 @@ impl OptimizerConfig {
     pub fn validate(&self) -> Result<(), Error> {
         let lr = self.lr();
         if !(lr.is_finite() && lr > 0.0 && lr <= 10.0) {
-            return Err(Error::Config(format!("learning rate: {lr} is not in (0, 10]")));
+            return Err(Error::Config(format!(
+                "learning rate: {lr} is not in (0, 10]"
+            )));
         }
         match *self {
-            OptimizerConfig::Adam { beta1, beta2, eps, .. } => {
+            OptimizerConfig::Adam {
+                beta1, beta2, eps, ..
+            } => {
                 if !(0.0..1.0).contains(&beta1) || !(0.0..1.0).contains(&beta2) {
                     return Err(Error::Config("beta1/beta2: must be in [0, 1)".into()));
                 }
@@ -93,7 +102,12 @@ pub struct Optimizer<T> {
 impl<T: Real> Optimizer<T> {
     /// A fresh optimiser.
     pub fn new(config: OptimizerConfig) -> Self {
-        Self { config, m: Vec::new(), v: Vec::new(), t: 0 }
+        Self {
+            config,
+            m: Vec::new(),
+            v: Vec::new(),
+            t: 0,
+        }
     }
 
     /// Applies one update `w ← w − Δ(g)`.
@@ -104,7 +118,12 @@ impl<T: Real> Optimizer<T> {
         }
         self.t += 1;
         match self.config {
-            OptimizerConfig::Adam { lr, beta1, beta2, eps } => {
+            OptimizerConfig::Adam {
+                lr,
+                beta1,
+                beta2,
+                eps,
+            } => {
                 let t = self.t as i32;
                 let (b1, b2) = (T::of(beta1), T::of(beta2));
                 let c1 = T::of(1.0 - beta1.powi(t));

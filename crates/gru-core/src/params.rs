@@ -62,7 +62,12 @@ pub struct BlockSpec {
 impl BlockSpec {
     /// A new block spec.
     pub const fn new(name: &'static str, rows: usize, cols: usize, role: BlockRole) -> Self {
-        Self { name, rows, cols, role }
+        Self {
+            name,
+            rows,
+            cols,
+            role,
+        }
     }
 }
 
@@ -79,8 +84,17 @@ impl Layout {
         let start = self.len();
         let mut offset = start;
         for s in specs {
-            let name = if prefix.is_empty() { s.name.to_string() } else { format!("{prefix}.{}", s.name) };
-            self.blocks.push(Block { name, rows: s.rows, cols: s.cols, offset });
+            let name = if prefix.is_empty() {
+                s.name.to_string()
+            } else {
+                format!("{prefix}.{}", s.name)
+            };
+            self.blocks.push(Block {
+                name,
+                rows: s.rows,
+                cols: s.cols,
+                offset,
+            });
             offset += s.rows * s.cols;
         }
         start..offset

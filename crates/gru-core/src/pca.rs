@@ -31,7 +31,10 @@ pub fn pca2(data: &[f64], n: usize, d: usize) -> Pca2 {
     let mut explained = [0.0; 2];
     for (c, &k) in order.iter().take(2).enumerate() {
         let mut v = eig.eigenvectors.column(k).into_owned();
-        let big = v.iter().copied().fold(0.0f64, |m, a| if a.abs() > m.abs() { a } else { m });
+        let big = v
+            .iter()
+            .copied()
+            .fold(0.0f64, |m, a| if a.abs() > m.abs() { a } else { m });
         if big < 0.0 {
             v = -v;
         }
@@ -39,7 +42,11 @@ pub fn pca2(data: &[f64], n: usize, d: usize) -> Pca2 {
         for i in 0..n {
             coords[i * 2 + c] = proj[i];
         }
-        explained[c] = if total > 0.0 { eig.eigenvalues[k].max(0.0) / total } else { 0.0 };
+        explained[c] = if total > 0.0 {
+            eig.eigenvalues[k].max(0.0) / total
+        } else {
+            0.0
+        };
     }
     Pca2 { coords, explained }
 }
@@ -52,10 +59,12 @@ mod tests {
     fn points_on_a_tilted_line_need_one_component() {
         // h = t · (0.6, 0.8, 0) plus a small wiggle along (0, 0, 1).
         let n = 10;
-        let data: Vec<f64> = (0..n).flat_map(|t| {
-            let t = t as f64;
-            [0.6 * t, 0.8 * t, 0.01 * (t * 1.7).sin()]
-        }).collect();
+        let data: Vec<f64> = (0..n)
+            .flat_map(|t| {
+                let t = t as f64;
+                [0.6 * t, 0.8 * t, 0.01 * (t * 1.7).sin()]
+            })
+            .collect();
         let p = pca2(&data, n, 3);
         assert!(p.explained[0] > 0.999, "{:?}", p.explained);
         // PC1 coordinate is the centred distance along the line.

@@ -57,10 +57,23 @@ fn names(config: &ModelConfig) -> Vec<(String, String, bool)> {
     let mut v = Vec::new();
     for layer in 0..config.layers {
         for dir in 0..config.direction.count() {
-            let (sfx, ours) = if dir == 0 { ("", "fwd") } else { ("_reverse", "bwd") };
-            let map = [("weight_ih", "W", true), ("weight_hh", "U", true), ("bias_ih", "b_i", false), ("bias_hh", "b_h", false)];
+            let (sfx, ours) = if dir == 0 {
+                ("", "fwd")
+            } else {
+                ("_reverse", "bwd")
+            };
+            let map = [
+                ("weight_ih", "W", true),
+                ("weight_hh", "U", true),
+                ("bias_ih", "b_i", false),
+                ("bias_hh", "b_h", false),
+            ];
             for (torch, block, t) in map {
-                v.push((format!("{torch}_l{layer}{sfx}"), format!("l{layer}.{ours}.{block}"), t));
+                v.push((
+                    format!("{torch}_l{layer}{sfx}"),
+                    format!("l{layer}.{ours}.{block}"),
+                    t,
+                ));
             }
         }
     }
@@ -79,17 +92,28 @@ pub fn export<T: Real>(model: &Model<T>) -> Result<String, Error> {
     entries.push(("head.weight".into(), "head.W_o".into(), true));
     entries.push(("head.bias".into(), "head.b_o".into(), false));
     for (k, (torch, ours, transposed)) in entries.iter().enumerate() {
-        let b = model.layout.find(ours).ok_or_else(|| Error::Format(format!("{torch}: the model has no block {ours}")))?;
-        let w = model.params.get(b.range()).ok_or_else(|| Error::Format(format!("{torch}: outside the parameters")))?;
+        let b = model
+            .layout
+            .find(ours)
+            .ok_or_else(|| Error::Format(format!("{torch}: the model has no block {ours}")))?;
+        let w = model
+            .params
+            .get(b.range())
+            .ok_or_else(|| Error::Format(format!("{torch}: outside the parameters")))?;
         if let Some(i) = w.iter().position(|v| !v.is_finite()) {
-            return Err(Error::Format(format!("{torch}: element {i} is {} (not exported)", w[i])));
+            return Err(Error::Format(format!(
+                "{torch}: element {i} is {} (not exported)",
+                w[i]
+            )));
         }
         out.push_str(if k == 0 { "\n  " } else { ",\n  " });
         out.push_str(&quote(torch));
         out.push_str(": ");
         if *transposed {
             // ours (rows, cols) → torch [cols][rows]
-            let t: Vec<T> = (0..b.cols).flat_map(|j| (0..b.rows).map(move |i| w[i * b.cols + j])).collect();
+            let t: Vec<T> = (0..b.cols)
+                .flat_map(|j| (0..b.rows).map(move |i| w[i * b.cols + j]))
+                .collect();
             push_matrix(&mut out, &t, b.rows, "  ");
         } else {
             push_vector(&mut out, w);
@@ -111,38 +135,65 @@ pub fn import<T: Real>(model: &mut Model<T>, json: &str) -> Result<HeadImport, E
     gates(model.config.cell)?;
     let dict = parse(json)?;
     let prefix = prefix(&dict);
-    let mut expected: Vec<(String, String, bool)> =
-        names(&model.config).into_iter().map(|(t, o, tr)| (format!("{prefix}{t}"), o, tr)).collect();
+    let mut expected: Vec<(String, String, bool)> = names(&model.config)
+        .into_iter()
+        .map(|(t, o, tr)| (format!("{prefix}{t}"), o, tr))
+        .collect();
     let head = match (dict.get("head.weight"), dict.get("head.bias")) {
         (Some(_), Some(_)) => HeadImport::Loaded,
         (None, None) => HeadImport::Kept,
         (w, _) => {
-            let absent = if w.is_some() { "head.bias" } else { "head.weight" };
-            return Err(fail(format!("{absent}: missing (the head needs both head.weight and head.bias)")));
+            let absent = if w.is_some() {
+                "head.bias"
+            } else {
+                "head.weight"
+            };
+            return Err(fail(format!(
+                "{absent}: missing (the head needs both head.weight and head.bias)"
+            )));
         }
     };
     if head == HeadImport::Loaded {
         expected.push(("head.weight".into(), "head.W_o".into(), true));
         expected.push(("head.bias".into(), "head.b_o".into(), false));
     }
-    if let Some(name) = dict.keys().find(|k| !expected.iter().any(|(t, _, _)| t == *k)) {
+    if let Some(name) = dict
+        .keys()
+        .find(|k| !expected.iter().any(|(t, _, _)| t == *k))
+    {
         let known: Vec<&str> = expected.iter().map(|(t, _, _)| t.as_str()).collect();
-        return Err(fail(format!("{name}: unknown tensor for this model (expected {})", known.join(", "))));
+        return Err(fail(format!(
+            "{name}: unknown tensor for this model (expected {})",
+            known.join(", ")
+        )));
     }
     let mut params = model.params.clone();
     for (torch, ours, transposed) in &expected {
-        let b = model.layout.find(ours).ok_or_else(|| fail(format!("{torch}: the model has no block {ours}")))?;
-        let v = dict.get(torch).ok_or_else(|| fail(format!("{torch}: missing")))?;
+        let b = model
+            .layout
+            .find(ours)
+            .ok_or_else(|| fail(format!("{torch}: the model has no block {ours}")))?;
+        let v = dict
+            .get(torch)
+            .ok_or_else(|| fail(format!("{torch}: missing")))?;
         let (dims, data) = read_tensor(v, torch)?;
-        let want = if *transposed { Dims::Matrix(b.cols, b.rows) } else { Dims::Vector(b.rows) };
+        let want = if *transposed {
+            Dims::Matrix(b.cols, b.rows)
+        } else {
+            Dims::Vector(b.rows)
+        };
         if dims != want {
             return Err(fail(format!("{torch}: expected {want}, got {dims}")));
         }
-        let dst = params.get_mut(b.range()).ok_or_else(|| fail(format!("{torch}: outside the parameters")))?;
+        let dst = params
+            .get_mut(b.range())
+            .ok_or_else(|| fail(format!("{torch}: outside the parameters")))?;
         if *transposed {
             // torch [cols][rows] → ours (rows, cols)
             let (rows, cols, data) = (b.rows, b.cols, &data);
-            let t: Vec<f64> = (0..rows).flat_map(|i| (0..cols).map(move |j| data[j * rows + i])).collect();
+            let t: Vec<f64> = (0..rows)
+                .flat_map(|i| (0..cols).map(move |j| data[j * rows + i]))
+                .collect();
             store(torch, &t, dst)?;
         } else {
             store(torch, &data, dst)?;
@@ -163,7 +214,9 @@ pub fn infer_config(json: &str, rnn: Nonlinearity) -> Result<ModelConfig, Error>
     let dict = parse(json)?;
     let p = prefix(&dict);
     let dims = |name: &str| -> Result<(usize, usize), Error> {
-        let v = dict.get(name).ok_or_else(|| fail(format!("{name}: missing")))?;
+        let v = dict
+            .get(name)
+            .ok_or_else(|| fail(format!("{name}: missing")))?;
         match read_tensor(v, name)?.0 {
             Dims::Matrix(r, c) => Ok((r, c)),
             d => Err(fail(format!("{name}: expected a matrix, got {d}"))),
@@ -172,17 +225,27 @@ pub fn infer_config(json: &str, rnn: Nonlinearity) -> Result<ModelConfig, Error>
     let (gh, input) = dims(&format!("{p}weight_ih_l0"))?;
     let (gh2, hidden) = dims(&format!("{p}weight_hh_l0"))?;
     if hidden == 0 || gh != gh2 || gh % hidden != 0 {
-        return Err(fail(format!("{p}weight_hh_l0: {gh2}×{hidden} does not match weight_ih_l0 ({gh}×{input})")));
+        return Err(fail(format!(
+            "{p}weight_hh_l0: {gh2}×{hidden} does not match weight_ih_l0 ({gh}×{input})"
+        )));
     }
     let cell = match (gh / hidden, rnn) {
         (1, Nonlinearity::Tanh) => CellKind::RnnTanh,
         (1, Nonlinearity::Relu) => CellKind::RnnRelu,
         (3, _) => CellKind::GruTorch,
         (4, _) => CellKind::Lstm,
-        (g, _) => return Err(fail(format!("{p}weight_ih_l0: {g} gate chunks of {hidden} rows is no GRU (3), LSTM (4) or RNN (1)"))),
+        (g, _) => return Err(fail(format!(
+            "{p}weight_ih_l0: {g} gate chunks of {hidden} rows is no GRU (3), LSTM (4) or RNN (1)"
+        ))),
     };
-    let layers = (0..).take_while(|l| dict.contains_key(&format!("{p}weight_ih_l{l}"))).count();
-    let direction = if dict.contains_key(&format!("{p}weight_ih_l0_reverse")) { Direction::Bidirectional } else { Direction::Forward };
+    let layers = (0..)
+        .take_while(|l| dict.contains_key(&format!("{p}weight_ih_l{l}")))
+        .count();
+    let direction = if dict.contains_key(&format!("{p}weight_ih_l0_reverse")) {
+        Direction::Bidirectional
+    } else {
+        Direction::Forward
+    };
     let output = match dict.get("head.weight") {
         Some(v) => match read_tensor(v, "head.weight")?.0 {
             Dims::Matrix(o, _) => o,
@@ -190,8 +253,12 @@ pub fn infer_config(json: &str, rnn: Nonlinearity) -> Result<ModelConfig, Error>
         },
         None => 1,
     };
-    let config = ModelConfig::new(cell, input, hidden, output).layers(layers).direction(direction);
-    config.validate().map_err(|e| fail(format!("state_dict: {}", crate::checkpoint::inner(e))))?;
+    let config = ModelConfig::new(cell, input, hidden, output)
+        .layers(layers)
+        .direction(direction);
+    config
+        .validate()
+        .map_err(|e| fail(format!("state_dict: {}", crate::checkpoint::inner(e))))?;
     Ok(config)
 }
 
@@ -199,14 +266,20 @@ pub fn infer_config(json: &str, rnn: Nonlinearity) -> Result<ModelConfig, Error>
 fn parse(json: &str) -> Result<serde_json::Map<String, Value>, Error> {
     match serde_json::from_str::<Value>(json) {
         Ok(Value::Object(m)) => Ok(m),
-        Ok(v) => Err(Error::Format(format!("state_dict: expected an object of tensors, got {}", brief(&v)))),
+        Ok(v) => Err(Error::Format(format!(
+            "state_dict: expected an object of tensors, got {}",
+            brief(&v)
+        ))),
         Err(e) => Err(Error::Format(format!("state_dict: not valid JSON: {e}"))),
     }
 }
 
 /// The module prefix of the recurrent names (`""` or e.g. `"rnn."`), from `weight_ih_l0`.
 fn prefix(dict: &serde_json::Map<String, Value>) -> String {
-    dict.keys().find_map(|k| k.strip_suffix("weight_ih_l0")).unwrap_or("").to_string()
+    dict.keys()
+        .find_map(|k| k.strip_suffix("weight_ih_l0"))
+        .unwrap_or("")
+        .to_string()
 }
 
 #[cfg(test)]
@@ -216,7 +289,8 @@ mod tests {
 
     #[test]
     fn the_app_gru_is_refused_with_a_clear_error() {
-        let mut m = Model::<f64>::new(ModelConfig::new(CellKind::Gru, 2, 3, 1), Init::Xavier, 1).unwrap();
+        let mut m =
+            Model::<f64>::new(ModelConfig::new(CellKind::Gru, 2, 3, 1), Init::Xavier, 1).unwrap();
         let e = export(&m).unwrap_err().to_string();
         assert!(e.contains("GruTorch"), "{e}");
         assert!(import(&mut m, "{}").is_err());
@@ -231,6 +305,9 @@ mod tests {
         let w = &m.params[m.layout.find("l0.fwd.W").unwrap().range()];
         assert_eq!(w, &[1.0, 3.0, 5.0, 2.0, 4.0, 6.0]); // (I, H) = weight_ihᵀ
         let c = infer_config(json, Nonlinearity::Relu).unwrap();
-        assert_eq!((c.cell, c.input, c.hidden, c.layers, c.output), (CellKind::RnnRelu, 2, 3, 1, 1));
+        assert_eq!(
+            (c.cell, c.input, c.hidden, c.layers, c.output),
+            (CellKind::RnnRelu, 2, 3, 1, 1)
+        );
     }
 }

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::cell::CellKind;
 use crate::loss::{loss_and_grad, LossStats};
-use crate::model::{backward, forward, BackwardOpts, Direction, Init, Mode, Model, ModelConfig, Workspace};
+use crate::model::{
+    backward, forward, BackwardOpts, Direction, Init, Mode, Model, ModelConfig, Workspace,
+};
 use crate::optim::{clip_grad_norm, Optimizer, OptimizerConfig};
 use crate::task::{Batch, Task, TaskConfig};
 use crate::{Error, Real};
@@ -71,11 +73,16 @@ impl Default for TrainConfig {
 impl TrainConfig {
     /// The model shape this config trains on `task`.
     pub fn model_config(&self, task: &Task) -> ModelConfig {
-        ModelConfig::new(self.cell, task.input_size(), self.hidden, task.output_size())
-            .layers(self.layers)
-            .direction(self.direction)
-            .readout(task.readout())
-            .dropout(self.input_dropout, self.recurrent_dropout)
+        ModelConfig::new(
+            self.cell,
+            task.input_size(),
+            self.hidden,
+            task.output_size(),
+        )
+        .layers(self.layers)
+        .direction(self.direction)
+        .readout(task.readout())
+        .dropout(self.input_dropout, self.recurrent_dropout)
     }
 
     /// Checks the batch size, clipping and truncation (the model and task check their own).
@@ -84,11 +91,16 @@ impl TrainConfig {
     /// [`Error::Config`] naming the field.
     pub fn validate(&self) -> Result<(), Error> {
         if !(1..=1024).contains(&self.batch) {
-            return Err(Error::Config(format!("batch: {} is not in 1..=1024", self.batch)));
+            return Err(Error::Config(format!(
+                "batch: {} is not in 1..=1024",
+                self.batch
+            )));
         }
         if let Some(c) = self.clip {
             if !(c.is_finite() && c > 0.0) {
-                return Err(Error::Config(format!("clip: {c} must be a positive number")));
+                return Err(Error::Config(format!(
+                    "clip: {c} must be a positive number"
+                )));
             }
         }
         if self.truncate == Some(0) {
@@ -141,7 +153,11 @@ impl<T: Real> Trainer<T> {
         let task = config.task.build()?;
         let model = Model::new(config.model_config(&task), config.init, config.seed)?;
         let mut val = Batch::empty();
-        task.fill(&mut ChaCha8Rng::seed_from_u64(config.seed ^ 0x7A11_DA7E), VALIDATION_SIZE, &mut val);
+        task.fill(
+            &mut ChaCha8Rng::seed_from_u64(config.seed ^ 0x7A11_DA7E),
+            VALIDATION_SIZE,
+            &mut val,
+        );
         Ok(Self {
             opt: Optimizer::new(config.optimizer),
             data_rng: ChaCha8Rng::seed_from_u64(config.seed.wrapping_add(1)),
@@ -183,7 +199,10 @@ impl<T: Real> Trainer<T> {
     /// # Errors
     /// [`Error::Config`] when the limit is not positive.
     pub fn set_clip(&mut self, clip: Option<f64>) -> Result<(), Error> {
-        let c = TrainConfig { clip, ..self.config.clone() };
+        let c = TrainConfig {
+            clip,
+            ..self.config.clone()
+        };
         c.validate()?;
         self.config.clip = clip;
         Ok(())
@@ -198,17 +217,47 @@ impl<T: Real> Trainer<T> {
         let b = self.config.batch;
         self.task.fill(&mut self.data_rng, b, &mut self.batch);
         let t = self.batch.t;
-        forward(&self.model, &mut self.ws, &self.batch.x, t, b, Mode::Train(&mut self.dropout_rng));
+        forward(
+            &self.model,
+            &mut self.ws,
+            &self.batch.x,
+            t,
+            b,
+            Mode::Train(&mut self.dropout_rng),
+        );
         let o = self.model.config.output;
-        let stats = loss_and_grad(self.task.loss(), &self.ws.y, o, &self.batch.targets, self.batch.weights.as_deref(), &mut self.ws.dy);
-        let fail = |what| Error::NonFinite { step: self.step + 1, what };
+        let stats = loss_and_grad(
+            self.task.loss(),
+            &self.ws.y,
+            o,
+            &self.batch.targets,
+            self.batch.weights.as_deref(),
+            &mut self.ws.dy,
+        );
+        let fail = |what| Error::NonFinite {
+            step: self.step + 1,
+            what,
+        };
         if !stats.loss.is_finite() {
             return Err(fail("loss"));
         }
-        backward(&self.model, &mut self.ws, BackwardOpts { truncate: self.config.truncate, input_grad: false });
+        backward(
+            &self.model,
+            &mut self.ws,
+            BackwardOpts {
+                truncate: self.config.truncate,
+                input_grad: false,
+            },
+        );
         let grad_norm = match self.config.clip {
             Some(c) => clip_grad_norm(&mut self.ws.grads, c),
-            None => self.ws.grads.iter().map(|g| g.f64() * g.f64()).sum::<f64>().sqrt(),
+            None => self
+                .ws
+                .grads
+                .iter()
+                .map(|g| g.f64() * g.f64())
+                .sum::<f64>()
+                .sqrt(),
         };
         if !grad_norm.is_finite() {
             return Err(fail("gradient"));
@@ -220,7 +269,12 @@ impl<T: Real> Trainer<T> {
             return Err(fail("weights"));
         }
         self.step += 1;
-        Ok(StepStats { step: self.step, loss: stats.loss, accuracy: stats.accuracy(), grad_norm })
+        Ok(StepStats {
+            step: self.step,
+            loss: stats.loss,
+            accuracy: stats.accuracy(),
+            grad_norm,
+        })
     }
 
     /// Loss (and accuracy) on the fixed validation set, without dropout.
@@ -228,7 +282,14 @@ impl<T: Real> Trainer<T> {
         let (t, b) = (self.val.t, self.val.b);
         forward(&self.model, &mut self.val_ws, &self.val.x, t, b, Mode::Eval);
         let o = self.model.config.output;
-        loss_and_grad(self.task.loss(), &self.val_ws.y, o, &self.val.targets, self.val.weights.as_deref(), &mut self.val_ws.dy)
+        loss_and_grad(
+            self.task.loss(),
+            &self.val_ws.y,
+            o,
+            &self.val.targets,
+            self.val.weights.as_deref(),
+            &mut self.val_ws.dy,
+        )
     }
 
     /// The validation batch (the app draws its "current sample" from it).
@@ -265,7 +326,10 @@ mod tests {
         let step = tr.step_idx();
         assert!(matches!(err, Error::NonFinite { .. }), "{err}");
         assert!(err.to_string().contains("NaN or infinite"), "{err}");
-        assert_eq!(tr.model.params, good, "weights are those of the last good step");
+        assert_eq!(
+            tr.model.params, good,
+            "weights are those of the last good step"
+        );
         assert!(tr.model.params.iter().all(|p| p.is_finite()));
         assert_eq!(tr.step_idx(), step, "the failed step is not counted");
     }
@@ -273,12 +337,48 @@ mod tests {
     #[test]
     fn bad_settings_are_refused_by_name() {
         let bad = [
-            (TrainConfig { batch: 0, ..TrainConfig::default() }, "batch"),
-            (TrainConfig { clip: Some(-1.0), ..TrainConfig::default() }, "clip"),
-            (TrainConfig { hidden: 0, ..TrainConfig::default() }, "hidden"),
-            (TrainConfig { optimizer: OptimizerConfig::adam(f64::NAN), ..TrainConfig::default() }, "learning rate"),
-            (TrainConfig { task: TaskConfig::Adding { len: 1 }, ..TrainConfig::default() }, "length"),
-            (TrainConfig { recurrent_dropout: 1.0, ..TrainConfig::default() }, "recurrent_dropout"),
+            (
+                TrainConfig {
+                    batch: 0,
+                    ..TrainConfig::default()
+                },
+                "batch",
+            ),
+            (
+                TrainConfig {
+                    clip: Some(-1.0),
+                    ..TrainConfig::default()
+                },
+                "clip",
+            ),
+            (
+                TrainConfig {
+                    hidden: 0,
+                    ..TrainConfig::default()
+                },
+                "hidden",
+            ),
+            (
+                TrainConfig {
+                    optimizer: OptimizerConfig::adam(f64::NAN),
+                    ..TrainConfig::default()
+                },
+                "learning rate",
+            ),
+            (
+                TrainConfig {
+                    task: TaskConfig::Adding { len: 1 },
+                    ..TrainConfig::default()
+                },
+                "length",
+            ),
+            (
+                TrainConfig {
+                    recurrent_dropout: 1.0,
+                    ..TrainConfig::default()
+                },
+                "recurrent_dropout",
+            ),
         ];
         for (c, field) in bad {
             let e = Trainer::<f32>::new(c).err().expect("refused");
@@ -289,8 +389,14 @@ mod tests {
     #[test]
     fn same_seed_same_run() {
         let run = || {
-            let mut tr = Trainer::<f32>::new(TrainConfig { recurrent_dropout: 0.2, ..TrainConfig::default() }).unwrap();
-            (0..5).map(|_| tr.train_step().unwrap().loss).collect::<Vec<_>>()
+            let mut tr = Trainer::<f32>::new(TrainConfig {
+                recurrent_dropout: 0.2,
+                ..TrainConfig::default()
+            })
+            .unwrap();
+            (0..5)
+                .map(|_| tr.train_step().unwrap().loss)
+                .collect::<Vec<_>>()
         };
         assert_eq!(run(), run());
     }

@@ -17,7 +17,14 @@ use gru_core::{Real, TrainConfig, Trainer};
 
 /// Adam 0.01, 16 units, batch 32, clip 1 (the defaults), with `cell`, `task` and `seed`.
 fn config(task: TaskConfig, cell: CellKind, seed: u64) -> TrainConfig {
-    TrainConfig { task, cell, hidden: 16, optimizer: OptimizerConfig::adam(0.01), seed, ..TrainConfig::default() }
+    TrainConfig {
+        task,
+        cell,
+        hidden: 16,
+        optimizer: OptimizerConfig::adam(0.01),
+        seed,
+        ..TrainConfig::default()
+    }
 }
 
 /// Trains for `steps` steps and returns (validation loss / baseline, validation accuracy),
@@ -32,7 +39,10 @@ fn train<T: Real>(trainer: &mut Trainer<T>, steps: u64, what: &str) -> (f64, Opt
         if s % (steps / 5).max(1) == 0 || s == steps {
             let v = trainer.evaluate();
             last = (v.loss / base, v.accuracy());
-            println!("{what}: step {s:>5}  val loss {:.5} = {:.3} × baseline {base:.4}  accuracy {:?}", v.loss, last.0, last.1);
+            println!(
+                "{what}: step {s:>5}  val loss {:.5} = {:.3} × baseline {base:.4}  accuracy {:?}",
+                v.loss, last.0, last.1
+            );
         }
     }
     last
@@ -43,16 +53,28 @@ const ADDING_STEPS: u64 = 500;
 
 #[test]
 fn gru_beats_the_adding_baseline_at_t50() {
-    let mut tr = Trainer::<f32>::new(config(TaskConfig::Adding { len: 50 }, CellKind::Gru, 1)).unwrap();
+    let mut tr =
+        Trainer::<f32>::new(config(TaskConfig::Adding { len: 50 }, CellKind::Gru, 1)).unwrap();
     let (ratio, _) = train(&mut tr, ADDING_STEPS, "GRU adding T=50");
-    assert!(ratio < 0.3, "GRU on adding T=50: {ratio:.3} × baseline after {ADDING_STEPS} steps");
+    assert!(
+        ratio < 0.3,
+        "GRU on adding T=50: {ratio:.3} × baseline after {ADDING_STEPS} steps"
+    );
 }
 
 #[test]
 fn tanh_rnn_stays_at_the_adding_baseline_at_t100() {
-    let mut tr = Trainer::<f32>::new(config(TaskConfig::Adding { len: 100 }, CellKind::RnnTanh, 1)).unwrap();
+    let mut tr = Trainer::<f32>::new(config(
+        TaskConfig::Adding { len: 100 },
+        CellKind::RnnTanh,
+        1,
+    ))
+    .unwrap();
     let (ratio, _) = train(&mut tr, ADDING_STEPS, "tanh RNN adding T=100");
-    assert!(ratio > 0.8, "tanh RNN on adding T=100 learnt: {ratio:.3} × baseline");
+    assert!(
+        ratio > 0.8,
+        "tanh RNN on adding T=100 learnt: {ratio:.3} × baseline"
+    );
 }
 
 #[test]
@@ -61,7 +83,10 @@ fn gru_learns_copy_memory_at_delay_20() {
     let mut tr = Trainer::<f32>::new(config(task, CellKind::Gru, 1)).unwrap();
     let (ratio, acc) = train(&mut tr, 1200, "GRU copy memory n=3 K=4 delay=20");
     assert!(ratio < 0.3, "GRU on copy memory: {ratio:.3} × baseline");
-    assert!(acc.is_some_and(|a| a > 0.9), "GRU on copy memory: accuracy {acc:?}");
+    assert!(
+        acc.is_some_and(|a| a > 0.9),
+        "GRU on copy memory: accuracy {acc:?}"
+    );
 }
 
 /// ‖dL/dx_0‖ / ‖dL/dx_{T−1}‖ on the validation set (norms over batch and channels), f64.
@@ -72,12 +97,32 @@ fn input_gradient_ratio(trainer: &Trainer<f64>) -> f64 {
     forward(model, &mut ws, &val.x, t, b, Mode::Eval);
     let o = model.config.output;
     let mut dy = vec![0.0; ws.y.len()];
-    loss_and_grad(trainer.task.loss(), &ws.y, o, &val.targets, val.weights.as_deref(), &mut dy);
+    loss_and_grad(
+        trainer.task.loss(),
+        &ws.y,
+        o,
+        &val.targets,
+        val.weights.as_deref(),
+        &mut dy,
+    );
     ws.dy.copy_from_slice(&dy);
-    backward(model, &mut ws, BackwardOpts { truncate: None, input_grad: true });
+    backward(
+        model,
+        &mut ws,
+        BackwardOpts {
+            truncate: None,
+            input_grad: true,
+        },
+    );
     let dx = &ws.d_inputs[0]; // (T, B, I)
     let n = dx.len() / t;
-    let norm = |step: usize| dx[step * n..(step + 1) * n].iter().map(|v| v * v).sum::<f64>().sqrt();
+    let norm = |step: usize| {
+        dx[step * n..(step + 1) * n]
+            .iter()
+            .map(|v| v * v)
+            .sum::<f64>()
+            .sqrt()
+    };
     norm(0) / norm(t - 1)
 }
 
@@ -94,15 +139,25 @@ fn gru_gradient_reaches_the_first_step_while_the_rnn_gradient_vanishes() {
     for cell in [CellKind::Gru, CellKind::RnnTanh] {
         let mut tr = Trainer::<f64>::new(config(task.clone(), cell, 1)).unwrap();
         let r0 = input_gradient_ratio(&tr);
-        train(&mut tr, GRADIENT_STEPS, &format!("{} adding T=100", cell.label()));
+        train(
+            &mut tr,
+            GRADIENT_STEPS,
+            &format!("{} adding T=100", cell.label()),
+        );
         let r = input_gradient_ratio(&tr);
-        println!("{}: ‖dL/dx_0‖ / ‖dL/dx_99‖ = {r0:.3e} at init, {r:.3e} after {GRADIENT_STEPS} steps", cell.label());
+        println!(
+            "{}: ‖dL/dx_0‖ / ‖dL/dx_99‖ = {r0:.3e} at init, {r:.3e} after {GRADIENT_STEPS} steps",
+            cell.label()
+        );
         ratios.push(r);
     }
     let (gru, rnn) = (ratios[0], ratios[1]);
     println!("GRU / RNN gradient ratio: {:.3e}", gru / rnn);
     assert!(gru > 1e-5, "GRU gradient vanished too: {gru:.3e}");
-    assert!(gru > 1e6 * rnn, "GRU {gru:.3e} is not orders of magnitude above RNN {rnn:.3e}");
+    assert!(
+        gru > 1e6 * rnn,
+        "GRU {gru:.3e} is not orders of magnitude above RNN {rnn:.3e}"
+    );
 }
 
 /// The Jacobian picture the app draws: after the same training, ‖∂h_T/∂h_{T−k}‖₂ of the GRU
@@ -113,13 +168,28 @@ fn gru_jacobian_norm_stays_orders_above_the_rnn_at_large_lags() {
     let mut curves = Vec::new();
     for cell in [CellKind::Gru, CellKind::RnnTanh] {
         let mut tr = Trainer::<f64>::new(config(task.clone(), cell, 1)).unwrap();
-        train(&mut tr, GRADIENT_STEPS, &format!("{} adding T=100", cell.label()));
+        train(
+            &mut tr,
+            GRADIENT_STEPS,
+            &format!("{} adding T=100", cell.label()),
+        );
         let ins = tr.inspect(0, false).unwrap();
         let spec = ins.trace.jac_spec_at_target;
-        println!("{}: ‖∂h_T/∂h_(T−k)‖₂ at k = 10, 50, 90: {:.3e} {:.3e} {:.3e}", cell.label(), spec[10], spec[50], spec[90]);
+        println!(
+            "{}: ‖∂h_T/∂h_(T−k)‖₂ at k = 10, 50, 90: {:.3e} {:.3e} {:.3e}",
+            cell.label(),
+            spec[10],
+            spec[50],
+            spec[90]
+        );
         curves.push(spec);
     }
     for k in [50, 90] {
-        assert!(curves[0][k] > 1e4 * curves[1][k], "k = {k}: GRU {:.3e} vs RNN {:.3e}", curves[0][k], curves[1][k]);
+        assert!(
+            curves[0][k] > 1e4 * curves[1][k],
+            "k = {k}: GRU {:.3e} vs RNN {:.3e}",
+            curves[0][k],
+            curves[1][k]
+        );
     }
 }

@@ -3,14 +3,22 @@
 
 use gru_core::cell::CellKind;
 use gru_core::loss::{loss_and_grad, LossKind, Targets};
-use gru_core::model::{backward, forward, BackwardOpts, Direction, Init, Mode, Model, ModelConfig, Readout, Workspace};
+use gru_core::model::{
+    backward, forward, BackwardOpts, Direction, Init, Mode, Model, ModelConfig, Readout, Workspace,
+};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 const T: usize = 5;
 const B: usize = 2;
 
-fn loss(model: &Model<f64>, ws: &mut Workspace<f64>, x: &[f64], kind: LossKind, targets: &Targets<f64>) -> f64 {
+fn loss(
+    model: &Model<f64>,
+    ws: &mut Workspace<f64>,
+    x: &[f64],
+    kind: LossKind,
+    targets: &Targets<f64>,
+) -> f64 {
     // The same dropout masks on every call: a fresh generator from a fixed seed.
     let mut rng = ChaCha8Rng::seed_from_u64(9);
     forward(model, ws, x, T, B, Mode::Train(&mut rng));
@@ -27,15 +35,32 @@ fn check(config: ModelConfig, kind: LossKind) {
     for (k, p) in model.params.iter_mut().enumerate() {
         *p += 0.05 * ((k as f64) * 1.3).sin();
     }
-    let x: Vec<f64> = (0..T * B * config.input).map(|k| ((k as f64) * 0.77).sin()).collect();
-    let rows = if config.readout == Readout::Final { B } else { T * B };
+    let x: Vec<f64> = (0..T * B * config.input)
+        .map(|k| ((k as f64) * 0.77).sin())
+        .collect();
+    let rows = if config.readout == Readout::Final {
+        B
+    } else {
+        T * B
+    };
     let targets = match kind {
-        LossKind::Mse => Targets::Values((0..rows * config.output).map(|k| (k as f64 * 0.3).cos()).collect()),
+        LossKind::Mse => Targets::Values(
+            (0..rows * config.output)
+                .map(|k| (k as f64 * 0.3).cos())
+                .collect(),
+        ),
         LossKind::CrossEntropy => Targets::Classes((0..rows).map(|k| k % config.output).collect()),
     };
     let mut ws = Workspace::default();
     loss(&model, &mut ws, &x, kind, &targets);
-    backward(&model, &mut ws, BackwardOpts { truncate: None, input_grad: true });
+    backward(
+        &model,
+        &mut ws,
+        BackwardOpts {
+            truncate: None,
+            input_grad: true,
+        },
+    );
     let grads = ws.grads.clone();
     let dx = ws.d_inputs[0].clone();
     let eps = 1e-6;
@@ -50,8 +75,19 @@ fn check(config: ModelConfig, kind: LossKind) {
         let fd = (lp - lm) / (2.0 * eps);
         // Relative error with an absolute floor at the finite-difference rounding noise (~1e-10).
         let err = (fd - grads[k]).abs() / (1e-4 + fd.abs().max(grads[k].abs()));
-        let block = model.layout.blocks.iter().find(|b| b.range().contains(&k)).unwrap();
-        assert!(err < 1e-5, "{name}: dL/d{}[{}] = {} but finite difference {fd}", block.name, k - block.offset, grads[k]);
+        let block = model
+            .layout
+            .blocks
+            .iter()
+            .find(|b| b.range().contains(&k))
+            .unwrap();
+        assert!(
+            err < 1e-5,
+            "{name}: dL/d{}[{}] = {} but finite difference {fd}",
+            block.name,
+            k - block.offset,
+            grads[k]
+        );
         worst = worst.max(err);
     }
     let mut xs = x.clone();
@@ -62,9 +98,16 @@ fn check(config: ModelConfig, kind: LossKind) {
         let lm = loss(&model, &mut ws, &xs, kind, &targets);
         xs[k] = x[k];
         let fd = (lp - lm) / (2.0 * eps);
-        assert!((fd - dx[k]).abs() < 1e-6 * (1.0 + fd.abs()), "{name}: dL/dx[{k}] = {} vs {fd}", dx[k]);
+        assert!(
+            (fd - dx[k]).abs() < 1e-6 * (1.0 + fd.abs()),
+            "{name}: dL/dx[{k}] = {} vs {fd}",
+            dx[k]
+        );
     }
-    println!("{name}: worst relative error {worst:.2e} over {} parameters", model.n_params());
+    println!(
+        "{name}: worst relative error {worst:.2e} over {} parameters",
+        model.n_params()
+    );
 }
 
 #[test]
@@ -74,15 +117,29 @@ fn single_layer_gru_final_mse() {
 
 #[test]
 fn every_cell_stacked_bidirectional_per_step_cross_entropy() {
-    for cell in [CellKind::Gru, CellKind::GruTorch, CellKind::Lstm, CellKind::RnnTanh, CellKind::RnnRelu] {
-        let c = ModelConfig::new(cell, 2, 3, 3).layers(2).direction(Direction::Bidirectional).readout(Readout::PerStep);
+    for cell in [
+        CellKind::Gru,
+        CellKind::GruTorch,
+        CellKind::Lstm,
+        CellKind::RnnTanh,
+        CellKind::RnnRelu,
+    ] {
+        let c = ModelConfig::new(cell, 2, 3, 3)
+            .layers(2)
+            .direction(Direction::Bidirectional)
+            .readout(Readout::PerStep);
         check(c, LossKind::CrossEntropy);
     }
 }
 
 #[test]
 fn every_cell_with_input_and_recurrent_dropout() {
-    for cell in [CellKind::Gru, CellKind::GruTorch, CellKind::Lstm, CellKind::RnnTanh] {
+    for cell in [
+        CellKind::Gru,
+        CellKind::GruTorch,
+        CellKind::Lstm,
+        CellKind::RnnTanh,
+    ] {
         let c = ModelConfig::new(cell, 3, 4, 2).layers(2).dropout(0.3, 0.4);
         check(c, LossKind::Mse);
     }
@@ -91,7 +148,10 @@ fn every_cell_with_input_and_recurrent_dropout() {
 #[test]
 fn bidirectional_final_readout() {
     for cell in [CellKind::Gru, CellKind::Lstm] {
-        check(ModelConfig::new(cell, 2, 3, 2).direction(Direction::Bidirectional), LossKind::Mse);
+        check(
+            ModelConfig::new(cell, 2, 3, 2).direction(Direction::Bidirectional),
+            LossKind::Mse,
+        );
     }
 }
 
@@ -103,10 +163,22 @@ fn truncated_bptt_cuts_gradient_to_early_steps() {
     let targets = Targets::Values(vec![0.5; B]);
     let mut ws = Workspace::default();
     loss(&model, &mut ws, &x, LossKind::Mse, &targets);
-    backward(&model, &mut ws, BackwardOpts { truncate: Some(2), input_grad: true });
+    backward(
+        &model,
+        &mut ws,
+        BackwardOpts {
+            truncate: Some(2),
+            input_grad: true,
+        },
+    );
     // Final-step loss, chunks of 2 from the end: steps T−1, T−2 get gradient, earlier ones none.
     let dx = &ws.d_inputs[0];
-    let step_norm = |t: usize| dx[t * B * 2..(t + 1) * B * 2].iter().map(|v| v.abs()).sum::<f64>();
+    let step_norm = |t: usize| {
+        dx[t * B * 2..(t + 1) * B * 2]
+            .iter()
+            .map(|v| v.abs())
+            .sum::<f64>()
+    };
     assert!(step_norm(T - 1) > 0.0 && step_norm(T - 2) > 0.0);
     for t in 0..T - 2 {
         assert_eq!(step_norm(t), 0.0, "step {t} must get no gradient");

@@ -48,16 +48,50 @@ fn allocations_in_steps(config: TrainConfig) -> usize {
 
 #[test]
 fn training_steps_allocate_nothing_after_warm_up() {
-    let base = TrainConfig { hidden: 8, batch: 4, task: TaskConfig::Adding { len: 12 }, ..TrainConfig::default() };
+    let base = TrainConfig {
+        hidden: 8,
+        batch: 4,
+        task: TaskConfig::Adding { len: 12 },
+        ..TrainConfig::default()
+    };
     let mut configs = Vec::new();
-    for cell in [CellKind::Gru, CellKind::GruTorch, CellKind::Lstm, CellKind::RnnTanh] {
-        configs.push(TrainConfig { cell, ..base.clone() });
+    for cell in [
+        CellKind::Gru,
+        CellKind::GruTorch,
+        CellKind::Lstm,
+        CellKind::RnnTanh,
+    ] {
+        configs.push(TrainConfig {
+            cell,
+            ..base.clone()
+        });
     }
-    configs.push(TrainConfig { layers: 2, direction: Direction::Bidirectional, input_dropout: 0.2, recurrent_dropout: 0.2, ..base.clone() });
-    configs.push(TrainConfig { task: TaskConfig::copy_memory(5), truncate: Some(4), ..base.clone() });
-    configs.push(TrainConfig { task: TaskConfig::Parity { len: 6 }, clip: None, ..base });
+    configs.push(TrainConfig {
+        layers: 2,
+        direction: Direction::Bidirectional,
+        input_dropout: 0.2,
+        recurrent_dropout: 0.2,
+        ..base.clone()
+    });
+    configs.push(TrainConfig {
+        task: TaskConfig::copy_memory(5),
+        truncate: Some(4),
+        ..base.clone()
+    });
+    configs.push(TrainConfig {
+        task: TaskConfig::Parity { len: 6 },
+        clip: None,
+        ..base
+    });
     for c in configs {
-        let name = format!("{:?} {:?} layers={} {:?}", c.cell, c.task, c.layers, c.direction);
-        assert_eq!(allocations_in_steps(c), 0, "{name} allocated during training steps");
+        let name = format!(
+            "{:?} {:?} layers={} {:?}",
+            c.cell, c.task, c.layers, c.direction
+        );
+        assert_eq!(
+            allocations_in_steps(c),
+            0,
+            "{name} allocated during training steps"
+        );
     }
 }

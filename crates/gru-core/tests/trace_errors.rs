@@ -22,7 +22,15 @@ fn run(args: &[&str], stdin: &str) -> Output {
 
 /// A valid GRU spec, I = 3, H = 4, T = 2, with a head and an MSE loss.
 fn base() -> Value {
-    let m = |r: usize, c: usize| -> Value { (0..r).map(|i| (0..c).map(|j| 0.1 * (i as f64) - 0.05 * (j as f64)).collect::<Vec<f64>>()).collect() };
+    let m = |r: usize, c: usize| -> Value {
+        (0..r)
+            .map(|i| {
+                (0..c)
+                    .map(|j| 0.1 * (i as f64) - 0.05 * (j as f64))
+                    .collect::<Vec<f64>>()
+            })
+            .collect()
+    };
     json!({
         "cell": "gru", "input_size": 3, "hidden_size": 4,
         "weights": {"W_z": m(4, 3), "U_z": m(4, 4), "W_r": m(4, 3), "U_r": m(4, 4), "W_h": m(4, 3), "U_h": m(4, 4), "b_h": [0.1, 0.2, 0.3, 0.4]},
@@ -43,13 +51,30 @@ fn with(f: impl FnOnce(&mut Value)) -> String {
 fn rejects(spec: &str, needle: &str) -> String {
     let out = run(&[], spec);
     let err = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(out.status.code(), Some(2), "exit code for {needle:?}; stderr: {err}");
-    assert!(out.stdout.is_empty(), "stdout should be empty on error, got {}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "exit code for {needle:?}; stderr: {err}"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "stdout should be empty on error, got {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let line = err.strip_suffix('\n').unwrap_or(&err);
-    assert!(!line.is_empty() && !line.contains('\n'), "exactly one line on stderr, got {err:?}");
+    assert!(
+        !line.is_empty() && !line.contains('\n'),
+        "exactly one line on stderr, got {err:?}"
+    );
     assert!(line.starts_with("gru-trace: "), "{line}");
-    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "panic text: {err}");
-    assert!(line.contains(needle), "stderr should name {needle:?}: {line}");
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "panic text: {err}"
+    );
+    assert!(
+        line.contains(needle),
+        "stderr should name {needle:?}: {line}"
+    );
     line.to_string()
 }
 
@@ -57,10 +82,19 @@ fn rejects(spec: &str, needle: &str) -> String {
 fn the_base_spec_is_valid_on_stdin_and_as_dash() {
     for args in [&[][..], &["-"][..]] {
         let out = run(args, &base().to_string());
-        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let v: Value = serde_json::from_slice(&out.stdout).expect("result is JSON");
         assert_eq!(v["T"], 2);
-        assert_eq!(v["grads"]["weights"]["b_z"].as_array().map(Vec::len), Some(4), "missing biases still get gradients");
+        assert_eq!(
+            v["grads"]["weights"]["b_z"].as_array().map(Vec::len),
+            Some(4),
+            "missing biases still get gradients"
+        );
         assert!(out.stderr.is_empty());
     }
 }
@@ -71,17 +105,32 @@ fn a_spec_file_argument_works_and_a_missing_file_is_exit_2() {
     std::fs::write(&path, base().to_string()).expect("write temp spec");
     let out = run(&[path.to_str().expect("utf-8 temp path")], "");
     let _ = std::fs::remove_file(&path);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = run(&["/nonexistent/dir/spec.json"], "");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.starts_with("gru-trace: cannot read /nonexistent/dir/spec.json") && err.lines().count() == 1, "{err}");
+    assert!(
+        err.starts_with("gru-trace: cannot read /nonexistent/dir/spec.json")
+            && err.lines().count() == 1,
+        "{err}"
+    );
 }
 
 #[test]
 fn the_documented_example_message() {
-    let line = rejects(&with(|v| v["weights"]["W_z"] = json!([[0, 0, 0], [0, 0, 0], [0, 0, 0]])), "weights.W_z");
-    assert_eq!(line, "gru-trace: weights.W_z: expected 4 rows of 3, got 3 rows");
+    let line = rejects(
+        &with(|v| v["weights"]["W_z"] = json!([[0, 0, 0], [0, 0, 0], [0, 0, 0]])),
+        "weights.W_z",
+    );
+    assert_eq!(
+        line,
+        "gru-trace: weights.W_z: expected 4 rows of 3, got 3 rows"
+    );
 }
 
 #[test]
@@ -89,21 +138,48 @@ fn malformed_json_and_non_finite_numbers() {
     rejects("{\"cell\": \"gru\",", "invalid JSON");
     rejects("", "invalid JSON");
     rejects("[1, 2]", "spec: expected a JSON object");
-    rejects(&base().to_string().replace("0.5", "1e999"), "number out of range");
+    rejects(
+        &base().to_string().replace("0.5", "1e999"),
+        "number out of range",
+    );
     rejects(&base().to_string().replace("0.5", "NaN"), "invalid JSON");
-    rejects(&base().to_string().replace("0.5", "Infinity"), "invalid JSON");
+    rejects(
+        &base().to_string().replace("0.5", "Infinity"),
+        "invalid JSON",
+    );
 }
 
 #[test]
 fn unknown_fields_and_names() {
-    rejects(&with(|v| v["colour"] = json!("red")), "unknown field `colour`");
-    rejects(&with(|v| v["weights"]["W_q"] = json!([[0.0]])), "weights.W_q: unknown weight");
-    rejects(&with(|v| v["loss"]["weight"] = json!(2)), "loss: unknown field `weight`");
-    rejects(&with(|v| v["head"]["bias"] = json!([0, 0])), "head: unknown field `bias`");
-    rejects(&with(|v| v["jacobians"] = json!({"target": 1})), "jacobians: unknown field `target`");
-    rejects(&with(|v| v["cell"] = json!("transformer")), "cell: expected one of");
+    rejects(
+        &with(|v| v["colour"] = json!("red")),
+        "unknown field `colour`",
+    );
+    rejects(
+        &with(|v| v["weights"]["W_q"] = json!([[0.0]])),
+        "weights.W_q: unknown weight",
+    );
+    rejects(
+        &with(|v| v["loss"]["weight"] = json!(2)),
+        "loss: unknown field `weight`",
+    );
+    rejects(
+        &with(|v| v["head"]["bias"] = json!([0, 0])),
+        "head: unknown field `bias`",
+    );
+    rejects(
+        &with(|v| v["jacobians"] = json!({"target": 1})),
+        "jacobians: unknown field `target`",
+    );
+    rejects(
+        &with(|v| v["cell"] = json!("transformer")),
+        "cell: expected one of",
+    );
     rejects(&with(|v| v["variant"] = json!("keras")), "variant");
-    rejects(&with(|v| v["nonlinearity"] = json!("relu")), "nonlinearity: only for cell \"rnn\"");
+    rejects(
+        &with(|v| v["nonlinearity"] = json!("relu")),
+        "nonlinearity: only for cell \"rnn\"",
+    );
     rejects(&with(|v| v["version"] = json!(2)), "version");
     rejects(&with(|v| v["loss"]["type"] = json!("hinge")), "loss.type");
     rejects(&with(|v| v["one_step"] = json!("matrices")), "one_step");
@@ -111,33 +187,83 @@ fn unknown_fields_and_names() {
 
 #[test]
 fn wrong_shapes_and_types() {
-    rejects(&with(|v| v["weights"]["W_z"][1] = json!([0.0, 0.0])), "weights.W_z[1]: expected 3 numbers, got 2");
-    rejects(&with(|v| v["weights"]["U_h"][2][3] = json!("x")), "weights.U_h[2][3]: expected a number");
-    rejects(&with(|v| v["weights"]["b_h"] = json!([0.0])), "weights.b_h: expected 4 numbers, got 1");
-    rejects(&with(|v| drop(v["weights"].as_object_mut().and_then(|w| w.remove("U_z")))), "weights.U_z: missing");
-    rejects(&with(|v| v["x"][1] = json!([1.0])), "x[1]: expected 3 numbers, got 1");
-    rejects(&with(|v| v["h0"] = json!([0.0, 0.0])), "h0: expected 4 numbers, got 2");
-    rejects(&with(|v| v["c0"] = json!([0.0, 0.0, 0.0, 0.0])), "c0: only the lstm");
+    rejects(
+        &with(|v| v["weights"]["W_z"][1] = json!([0.0, 0.0])),
+        "weights.W_z[1]: expected 3 numbers, got 2",
+    );
+    rejects(
+        &with(|v| v["weights"]["U_h"][2][3] = json!("x")),
+        "weights.U_h[2][3]: expected a number",
+    );
+    rejects(
+        &with(|v| v["weights"]["b_h"] = json!([0.0])),
+        "weights.b_h: expected 4 numbers, got 1",
+    );
+    rejects(
+        &with(|v| drop(v["weights"].as_object_mut().and_then(|w| w.remove("U_z")))),
+        "weights.U_z: missing",
+    );
+    rejects(
+        &with(|v| v["x"][1] = json!([1.0])),
+        "x[1]: expected 3 numbers, got 1",
+    );
+    rejects(
+        &with(|v| v["h0"] = json!([0.0, 0.0])),
+        "h0: expected 4 numbers, got 2",
+    );
+    rejects(
+        &with(|v| v["c0"] = json!([0.0, 0.0, 0.0, 0.0])),
+        "c0: only the lstm",
+    );
     rejects(&with(|v| v["hidden_size"] = json!(0)), "hidden_size");
-    rejects(&with(|v| v["input_size"] = json!(2)), "weights.W_z[0]: expected 2 numbers, got 3");
-    rejects(&with(|v| v["head"]["W_o"] = json!([[1.0, 2.0]])), "head.W_o[0]: expected 4 numbers, got 2");
-    rejects(&with(|v| v["loss"]["target"] = json!([0.1])), "loss.target: expected 2 numbers, got 1");
+    rejects(
+        &with(|v| v["input_size"] = json!(2)),
+        "weights.W_z[0]: expected 2 numbers, got 3",
+    );
+    rejects(
+        &with(|v| v["head"]["W_o"] = json!([[1.0, 2.0]])),
+        "head.W_o[0]: expected 4 numbers, got 2",
+    );
+    rejects(
+        &with(|v| v["loss"]["target"] = json!([0.1])),
+        "loss.target: expected 2 numbers, got 1",
+    );
 }
 
 #[test]
 fn empty_sequences_bad_targets_and_bad_options() {
     rejects(&with(|v| v["x"] = json!([])), "x: the sequence is empty");
-    let ce = |target: Value, at: &str| with(|v| v["loss"] = json!({"type": "cross_entropy", "at": at, "target": target}));
-    rejects(&ce(json!(2), "final"), "loss.target: expected a class index from 0 to 1, got 2");
+    let ce = |target: Value, at: &str| {
+        with(|v| v["loss"] = json!({"type": "cross_entropy", "at": at, "target": target}))
+    };
+    rejects(
+        &ce(json!(2), "final"),
+        "loss.target: expected a class index from 0 to 1, got 2",
+    );
     rejects(&ce(json!(-1), "final"), "loss.target");
     rejects(&ce(json!(0.5), "final"), "loss.target");
     rejects(&ce(json!([0, 7]), "per_step"), "loss.target[1]");
-    rejects(&ce(json!([0, 1, 0]), "per_step"), "loss.target: expected 2 class indices");
-    rejects(&with(|v| drop(v.as_object_mut().and_then(|o| o.remove("head")))), "needs a head");
+    rejects(
+        &ce(json!([0, 1, 0]), "per_step"),
+        "loss.target: expected 2 class indices",
+    );
+    rejects(
+        &with(|v| drop(v.as_object_mut().and_then(|o| o.remove("head")))),
+        "needs a head",
+    );
     rejects(&with(|v| v["loss"]["at"] = json!("first")), "loss.at");
-    rejects(&with(|v| v["jacobians"] = json!({"target_step": 3})), "jacobians.target_step");
-    rejects(&with(|v| v["jacobians"] = json!({"ks": [0, 5]})), "jacobians.ks[1]");
-    rejects(&with(|v| v["jacobians"] = json!(3)), "jacobians: expected an object");
+    rejects(
+        &with(|v| v["jacobians"] = json!({"target_step": 3})),
+        "jacobians.target_step",
+    );
+    rejects(
+        &with(|v| v["jacobians"] = json!({"ks": [0, 5]})),
+        "jacobians.ks[1]",
+    );
+    rejects(
+        &with(|v| v["jacobians"] = json!(3)),
+        "jacobians: expected an object",
+    );
 }
 
 #[test]

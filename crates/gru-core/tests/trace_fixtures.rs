@@ -16,7 +16,11 @@ const ABS: f64 = 1e-12;
 fn fixture_dir() -> PathBuf {
     if let Some(p) = std::env::var_os("GRU_FIXTURES") {
         let p = PathBuf::from(p);
-        assert!(p.is_dir(), "GRU_FIXTURES={} is not a directory", p.display());
+        assert!(
+            p.is_dir(),
+            "GRU_FIXTURES={} is not a directory",
+            p.display()
+        );
         return p;
     }
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -44,16 +48,23 @@ fn compare(ours: &Value, want: &Value, path: &str, st: &mut Stats) {
             for (k, w) in b {
                 match a.get(k) {
                     Some(o) => compare(o, w, &format!("{path}.{k}"), st),
-                    None => st.problems.push(format!("{path}.{k}: missing in our result")),
+                    None => st
+                        .problems
+                        .push(format!("{path}.{k}: missing in our result")),
                 }
             }
             for k in a.keys().filter(|k| !b.contains_key(*k)) {
-                st.problems.push(format!("{path}.{k}: not in the reference"));
+                st.problems
+                    .push(format!("{path}.{k}: not in the reference"));
             }
         }
         (Value::Array(a), Value::Array(b)) => {
             if a.len() != b.len() {
-                st.problems.push(format!("{path}: {} entries, reference has {}", a.len(), b.len()));
+                st.problems.push(format!(
+                    "{path}: {} entries, reference has {}",
+                    a.len(),
+                    b.len()
+                ));
                 return;
             }
             for (n, (o, w)) in a.iter().zip(b).enumerate() {
@@ -68,7 +79,8 @@ fn compare(ours: &Value, want: &Value, path: &str, st: &mut Stats) {
             st.numbers += 1;
             let err = (x - y).abs();
             if err > REL * y.abs() + ABS {
-                st.problems.push(format!("{path}: {x:e} vs reference {y:e}"));
+                st.problems
+                    .push(format!("{path}: {x:e} vs reference {y:e}"));
             }
             let rel = err / y.abs().max(ABS);
             if rel > st.worst {
@@ -90,13 +102,25 @@ fn every_torch_reference_fixture_is_reproduced() {
         .filter(|p| p.to_string_lossy().ends_with(".spec.json"))
         .collect();
     specs.sort();
-    assert!(specs.len() >= 7, "expected the 7 reference fixtures in {}, found {}", dir.display(), specs.len());
+    assert!(
+        specs.len() >= 7,
+        "expected the 7 reference fixtures in {}, found {}",
+        dir.display(),
+        specs.len()
+    );
     let mut failures = Vec::new();
     for spec in &specs {
-        let name = spec.file_name().map(|n| n.to_string_lossy().replace(".spec.json", "")).unwrap_or_default();
+        let name = spec
+            .file_name()
+            .map(|n| n.to_string_lossy().replace(".spec.json", ""))
+            .unwrap_or_default();
         let result_path = dir.join(format!("{name}.result.json"));
-        let read = |p: &Path| std::fs::read_to_string(p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()));
-        let want: Value = serde_json::from_str(&read(&result_path)).unwrap_or_else(|e| panic!("{name}: reference is not JSON: {e}"));
+        let read = |p: &Path| {
+            std::fs::read_to_string(p)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
+        };
+        let want: Value = serde_json::from_str(&read(&result_path))
+            .unwrap_or_else(|e| panic!("{name}: reference is not JSON: {e}"));
         let ours_text = match gru_core::trace::run_json(&read(spec)) {
             Ok(t) => t,
             Err(e) => {
@@ -104,14 +128,26 @@ fn every_torch_reference_fixture_is_reproduced() {
                 continue;
             }
         };
-        assert!(!ours_text.contains("NaN") && !ours_text.contains("inf"), "{name}: non-finite number in output");
-        let ours: Value = serde_json::from_str(&ours_text).unwrap_or_else(|e| panic!("{name}: our output is not JSON: {e}"));
+        assert!(
+            !ours_text.contains("NaN") && !ours_text.contains("inf"),
+            "{name}: non-finite number in output"
+        );
+        let ours: Value = serde_json::from_str(&ours_text)
+            .unwrap_or_else(|e| panic!("{name}: our output is not JSON: {e}"));
         let mut st = Stats::default();
         compare(&ours, &want, "", &mut st);
-        println!("{name:>24}: {:>5} numbers, max relative error {:.2e} at {}", st.numbers, st.worst, st.at);
+        println!(
+            "{name:>24}: {:>5} numbers, max relative error {:.2e} at {}",
+            st.numbers, st.worst, st.at
+        );
         failures.extend(st.problems.iter().take(10).map(|p| format!("{name}: {p}")));
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -121,8 +157,14 @@ fn numbers_are_written_shortest_round_trip() {
     let out = gru_core::trace::run_json(&text).expect("valid spec");
     let v: Value = serde_json::from_str(&out).expect("JSON");
     // The initial state is copied through untouched: it must print exactly as given.
-    assert_eq!(v["h"][0], serde_json::json!([-0.096324, 0.490433, -0.061352]));
-    assert!(out.contains("-0.096324,"), "h0 should print as the shortest decimal");
+    assert_eq!(
+        v["h"][0],
+        serde_json::json!([-0.096324, 0.490433, -0.061352])
+    );
+    assert!(
+        out.contains("-0.096324,"),
+        "h0 should print as the shortest decimal"
+    );
 }
 
 /// Runs a spec value, returning the parsed result.
@@ -135,8 +177,13 @@ fn trace(spec: &Value) -> Value {
 fn leaves(v: &Value, at: String, out: &mut Vec<String>) {
     match v {
         Value::Number(_) => out.push(at),
-        Value::Array(a) => a.iter().enumerate().for_each(|(k, x)| leaves(x, format!("{at}/{k}"), out)),
-        Value::Object(o) => o.iter().for_each(|(k, x)| leaves(x, format!("{at}/{k}"), out)),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(k, x)| leaves(x, format!("{at}/{k}"), out)),
+        Value::Object(o) => o
+            .iter()
+            .for_each(|(k, x)| leaves(x, format!("{at}/{k}"), out)),
         _ => {}
     }
 }
@@ -160,8 +207,14 @@ fn check_gradients(name: &str, spec: &Value) {
             trace(&s)["loss"].as_f64().expect("a loss")
         };
         let fd = (bumped(eps) - bumped(-eps)) / (2.0 * eps);
-        let g = base.pointer(&format!("/grads{p}")).and_then(Value::as_f64).unwrap_or_else(|| panic!("{name}: no gradient at grads{p}"));
-        assert!((fd - g).abs() <= 1e-7 + 1e-6 * g.abs(), "{name}: d loss / d {p}: trace {g:e}, finite difference {fd:e}");
+        let g = base
+            .pointer(&format!("/grads{p}"))
+            .and_then(Value::as_f64)
+            .unwrap_or_else(|| panic!("{name}: no gradient at grads{p}"));
+        assert!(
+            (fd - g).abs() <= 1e-7 + 1e-6 * g.abs(),
+            "{name}: d loss / d {p}: trace {g:e}, finite difference {fd:e}"
+        );
     }
 }
 
@@ -169,11 +222,15 @@ fn check_gradients(name: &str, spec: &Value) {
 fn spec_variants_not_in_the_fixtures_match_finite_differences() {
     let dir = fixture_dir();
     let load = |n: &str| -> Value {
-        let text = std::fs::read_to_string(dir.join(format!("{n}.spec.json"))).expect("fixture spec");
+        let text =
+            std::fs::read_to_string(dir.join(format!("{n}.spec.json"))).expect("fixture spec");
         serde_json::from_str(&text).expect("fixture JSON")
     };
     let biases = |v: &Value| -> Vec<String> {
-        v["weights"].as_object().map(|w| w.keys().filter(|k| k.starts_with('b')).cloned().collect()).unwrap_or_default()
+        v["weights"]
+            .as_object()
+            .map(|w| w.keys().filter(|k| k.starts_with('b')).cloned().collect())
+            .unwrap_or_default()
     };
     // LSTM: dot loss at the final step with a head present (the head gets zero gradient, the
     // outputs are still reported), no c0, and missing biases (zero, but with gradients).
@@ -195,10 +252,21 @@ fn spec_variants_not_in_the_fixtures_match_finite_differences() {
         o.remove("c0");
     }
     let (missing, explicit) = (trace(&lstm), trace(&zeros));
-    assert_eq!(missing["grads"], explicit["grads"], "a missing bias is a zero bias");
+    assert_eq!(
+        missing["grads"], explicit["grads"],
+        "a missing bias is a zero bias"
+    );
     assert_eq!(missing["outputs"].as_array().map(Vec::len), Some(4));
-    let head_w = missing["grads"]["head"]["W_o"].as_array().cloned().unwrap_or_default();
-    assert!(!head_w.is_empty() && head_w.iter().all(|r| r.as_array().is_some_and(|r| r.iter().all(|v| v.as_f64() == Some(0.0)))));
+    let head_w = missing["grads"]["head"]["W_o"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        !head_w.is_empty()
+            && head_w.iter().all(|r| r
+                .as_array()
+                .is_some_and(|r| r.iter().all(|v| v.as_f64() == Some(0.0))))
+    );
     check_gradients("lstm dot final", &zeros);
     // RNN: cross-entropy summed over steps, no h0.
     let mut rnn = load("rnn_tanh");

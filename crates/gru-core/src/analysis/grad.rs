@@ -19,12 +19,19 @@ use crate::{Error, Real};
 ///
 /// # Errors
 /// [`Error::Config`] when `sel` is not a cell/sample of `model`/`ws`, or `j` does not match.
-pub fn state_grads<T: Real>(model: &Model<T>, ws: &Workspace<T>, j: &StepJacobians, sel: CellSel) -> Result<Vec<f64>, Error> {
+pub fn state_grads<T: Real>(
+    model: &Model<T>,
+    ws: &Workspace<T>,
+    j: &StepJacobians,
+    sel: CellSel,
+) -> Result<Vec<f64>, Error> {
     check_sel(model, ws, sel)?;
     let (t, b, h, s) = (ws.t, ws.b, model.config.hidden, j.state);
     let d = model.top_width();
     if j.steps != t || j.hidden != h || j.jac.len() != t * s * s {
-        return Err(Error::Config("the step Jacobians are not those of this workspace".into()));
+        return Err(Error::Config(
+            "the step Jacobians are not those of this workspace".into(),
+        ));
     }
     let d_out = ws.d_outs.get(sel.layer).filter(|v| v.len() == t * b * d);
     let mut g = vec![0.0; (t + 1) * s];
@@ -42,7 +49,10 @@ pub fn state_grads<T: Real>(model: &Model<T>, ws: &Workspace<T>, j: &StepJacobia
             let gi = cur[i];
             if gi != 0.0 {
                 // (J_sᵀ g_s)[c] = Σ_i J_s[i][c] g_s[i]
-                prev[..s].iter_mut().zip(&jac[i * s..(i + 1) * s]).for_each(|(p, &v)| *p += v * gi);
+                prev[..s]
+                    .iter_mut()
+                    .zip(&jac[i * s..(i + 1) * s])
+                    .for_each(|(p, &v)| *p += v * gi);
             }
         }
     }
@@ -51,5 +61,8 @@ pub fn state_grads<T: Real>(model: &Model<T>, ws: &Workspace<T>, j: &StepJacobia
 
 /// `(T+1)`: `‖dL/dh_t‖₂`, the first `hidden` entries of each `state`-wide row of `grads`.
 pub fn hidden_grad_norms(grads: &[f64], state: usize, hidden: usize) -> Vec<f64> {
-    grads.chunks_exact(state.max(1)).map(|r| norm2(&r[..hidden.min(r.len())])).collect()
+    grads
+        .chunks_exact(state.max(1))
+        .map(|r| norm2(&r[..hidden.min(r.len())]))
+        .collect()
 }

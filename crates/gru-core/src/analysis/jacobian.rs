@@ -46,18 +46,33 @@ pub(crate) fn step_rows(dir: usize, t: usize, s: usize) -> (usize, usize, usize)
 }
 
 /// Checks `sel` against `model` and `ws` (filled for this model) and returns the slot index.
-pub(crate) fn check_sel<T: Real>(model: &Model<T>, ws: &Workspace<T>, sel: CellSel) -> Result<usize, Error> {
+pub(crate) fn check_sel<T: Real>(
+    model: &Model<T>,
+    ws: &Workspace<T>,
+    sel: CellSel,
+) -> Result<usize, Error> {
     let cfg = &model.config;
     if sel.layer >= cfg.layers || sel.dir >= cfg.direction.count() {
-        return Err(Error::Config(format!("cell (layer {}, direction {}) is not in the model", sel.layer, sel.dir)));
+        return Err(Error::Config(format!(
+            "cell (layer {}, direction {}) is not in the model",
+            sel.layer, sel.dir
+        )));
     }
     let si = model.slot_index(sel.layer, sel.dir);
     let s = Cell::<T>::state_size(&model.slots[si].cell);
-    if ws.t == 0 || ws.states.len() != model.slots.len() || ws.states[si].len() != (ws.t + 1) * ws.b * s {
-        return Err(Error::Config("the workspace was not filled by forward for this model".into()));
+    if ws.t == 0
+        || ws.states.len() != model.slots.len()
+        || ws.states[si].len() != (ws.t + 1) * ws.b * s
+    {
+        return Err(Error::Config(
+            "the workspace was not filled by forward for this model".into(),
+        ));
     }
     if sel.sample >= ws.b {
-        return Err(Error::Config(format!("sample {} is outside the batch of {}", sel.sample, ws.b)));
+        return Err(Error::Config(format!(
+            "sample {} is outside the batch of {}",
+            sel.sample, ws.b
+        )));
     }
     Ok(si)
 }
@@ -67,30 +82,57 @@ pub(crate) fn check_sel<T: Real>(model: &Model<T>, ws: &Workspace<T>, sel: CellS
 ///
 /// # Errors
 /// [`Error::Config`] when `sel` is not a cell/sample of `model`/`ws`.
-pub fn step_jacobians<T: Real>(model: &Model<T>, ws: &Workspace<T>, sel: CellSel) -> Result<StepJacobians, Error> {
+pub fn step_jacobians<T: Real>(
+    model: &Model<T>,
+    ws: &Workspace<T>,
+    sel: CellSel,
+) -> Result<StepJacobians, Error> {
     let si = check_sel(model, ws, sel)?;
     let slot = &model.slots[si];
     let cell = &slot.cell;
     let (t, b) = (ws.t, ws.b);
-    let (s, h, c) = (Cell::<f64>::state_size(cell), Cell::<f64>::hidden_size(cell), Cell::<f64>::cache_size(cell));
+    let (s, h, c) = (
+        Cell::<f64>::state_size(cell),
+        Cell::<f64>::hidden_size(cell),
+        Cell::<f64>::cache_size(cell),
+    );
     let width = ws.inputs[sel.layer].len() / (t * b);
     let wide = |v: &[T]| v.iter().map(|x| x.f64()).collect::<Vec<f64>>();
     let p = wide(&model.params[slot.range.clone()]);
-    let mask = (!ws.rec_masks[si].is_empty()).then(|| wide(&ws.rec_masks[si][sel.sample * h..(sel.sample + 1) * h]));
+    let mask = (!ws.rec_masks[si].is_empty())
+        .then(|| wide(&ws.rec_masks[si][sel.sample * h..(sel.sample + 1) * h]));
     let mut scratch = vec![0.0; 2 * s * s + 4 * s + Cell::<f64>::scratch_size(cell)];
     let mut jac = vec![0.0; t * s * s];
     let mut additive = vec![0.0; t * s];
     let mut has_additive = true;
     for step in 1..=t {
         let (xi, prev, _) = step_rows(sel.dir, t, step);
-        let x = wide(&ws.inputs[sel.layer][(xi * b + sel.sample) * width..(xi * b + sel.sample + 1) * width]);
+        let x = wide(
+            &ws.inputs[sel.layer][(xi * b + sel.sample) * width..(xi * b + sel.sample + 1) * width],
+        );
         let sp = wide(&ws.states[si][(prev * b + sel.sample) * s..(prev * b + sel.sample + 1) * s]);
         let cache = wide(&ws.caches[si][(xi * b + sel.sample) * c..(xi * b + sel.sample + 1) * c]);
         let out = &mut jac[(step - 1) * s * s..step * s * s];
-        Cell::<f64>::jacobian(cell, &p, &x, &sp, mask.as_deref(), &cache, out, &mut scratch);
-        has_additive &= Cell::<f64>::additive_diag(cell, &cache, &mut additive[(step - 1) * s..step * s]);
+        Cell::<f64>::jacobian(
+            cell,
+            &p,
+            &x,
+            &sp,
+            mask.as_deref(),
+            &cache,
+            out,
+            &mut scratch,
+        );
+        has_additive &=
+            Cell::<f64>::additive_diag(cell, &cache, &mut additive[(step - 1) * s..step * s]);
     }
-    Ok(StepJacobians { steps: t, hidden: h, state: s, jac, additive: has_additive.then_some(additive) })
+    Ok(StepJacobians {
+        steps: t,
+        hidden: h,
+        state: s,
+        jac,
+        additive: has_additive.then_some(additive),
+    })
 }
 
 /// The states of slot `sel` in processing order, `(T+1, S)`: row 0 is the initial state, row
@@ -98,14 +140,22 @@ pub fn step_jacobians<T: Real>(model: &Model<T>, ws: &Workspace<T>, sel: CellSel
 ///
 /// # Errors
 /// [`Error::Config`] when `sel` is not a cell/sample of `model`/`ws`.
-pub fn states_in_order<T: Real>(model: &Model<T>, ws: &Workspace<T>, sel: CellSel) -> Result<Vec<f64>, Error> {
+pub fn states_in_order<T: Real>(
+    model: &Model<T>,
+    ws: &Workspace<T>,
+    sel: CellSel,
+) -> Result<Vec<f64>, Error> {
     let si = check_sel(model, ws, sel)?;
     let (t, b) = (ws.t, ws.b);
     let s = Cell::<T>::state_size(&model.slots[si].cell);
     let mut out = Vec::with_capacity((t + 1) * s);
     for k in 0..=t {
         let row = if sel.dir == 0 { k } else { t - k };
-        out.extend(ws.states[si][(row * b + sel.sample) * s..(row * b + sel.sample + 1) * s].iter().map(|v| v.f64()));
+        out.extend(
+            ws.states[si][(row * b + sel.sample) * s..(row * b + sel.sample + 1) * s]
+                .iter()
+                .map(|v| v.f64()),
+        );
     }
     Ok(out)
 }
@@ -115,13 +165,20 @@ pub fn states_in_order<T: Real>(model: &Model<T>, ws: &Workspace<T>, sel: CellSe
 ///
 /// # Errors
 /// [`Error::Config`] when `sel` is not a cell/sample of `model`/`ws`.
-pub fn gates_in_order<T: Real>(model: &Model<T>, ws: &Workspace<T>, sel: CellSel) -> Result<Vec<(String, Vec<f64>)>, Error> {
+pub fn gates_in_order<T: Real>(
+    model: &Model<T>,
+    ws: &Workspace<T>,
+    sel: CellSel,
+) -> Result<Vec<(String, Vec<f64>)>, Error> {
     let si = check_sel(model, ws, sel)?;
     let cell = &model.slots[si].cell;
     let (t, b) = (ws.t, ws.b);
     let (h, c) = (Cell::<T>::hidden_size(cell), Cell::<T>::cache_size(cell));
     let names = Cell::<T>::gate_names(cell);
-    let mut gates: Vec<(String, Vec<f64>)> = names.iter().map(|n| (n.to_string(), Vec::with_capacity(t * h))).collect();
+    let mut gates: Vec<(String, Vec<f64>)> = names
+        .iter()
+        .map(|n| (n.to_string(), Vec::with_capacity(t * h)))
+        .collect();
     for step in 1..=t {
         let (xi, _, _) = step_rows(sel.dir, t, step);
         let row = &ws.caches[si][(xi * b + sel.sample) * c..(xi * b + sel.sample + 1) * c];

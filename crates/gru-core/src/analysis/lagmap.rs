@@ -89,12 +89,22 @@ pub fn lag_time_map(j: &StepJacobians, part: Part) -> Result<LagTimeMap, Error> 
 ///
 /// # Errors
 /// [`Error::Config`] when `part` is a `c` block of a state without `c`.
-pub fn lag_time_map_into(j: &StepJacobians, part: Part, map: &mut LagTimeMap, scratch: &mut ProductScratch) -> Result<(), Error> {
+pub fn lag_time_map_into(
+    j: &StepJacobians,
+    part: Part,
+    map: &mut LagTimeMap,
+    scratch: &mut ProductScratch,
+) -> Result<(), Error> {
     let win = window(j, part)?;
     reset(j, win, map);
     let (n, half) = (j.state * j.state, j.steps / 2 + 2);
     let sc = scratch;
-    for v in [&mut sc.late, &mut sc.late_gram, &mut sc.early, &mut sc.early_gram] {
+    for v in [
+        &mut sc.late,
+        &mut sc.late_gram,
+        &mut sc.early,
+        &mut sc.early_gram,
+    ] {
         v.resize(half * n, 0.0);
     }
     sc.late_scale.resize(half, (0.0, 0.0));
@@ -114,7 +124,11 @@ pub fn lag_time_map_direct(j: &StepJacobians, part: Part) -> Result<LagTimeMap, 
     let mut map = LagTimeMap::default();
     reset(j, win, &mut map);
     let n = j.state * j.state;
-    let mut sc = ProductScratch { cur: vec![0.0; n], next: vec![0.0; n], ..ProductScratch::default() };
+    let mut sc = ProductScratch {
+        cur: vec![0.0; n],
+        next: vec![0.0; n],
+        ..ProductScratch::default()
+    };
     direct(j, win, &mut map, &mut sc, 0, j.steps);
     Ok(map)
 }
@@ -136,7 +150,14 @@ fn block_fro(p: &[f64], s: usize, (r0, c0, m): (usize, usize, usize)) -> f64 {
 }
 
 /// All pairs `lo ≤ s₀ < t ≤ hi` by explicit products `P(t, s₀) = P(t, s₀+1) · J_{s₀+1}`.
-fn direct(j: &StepJacobians, win: (usize, usize, usize), map: &mut LagTimeMap, sc: &mut ProductScratch, lo: usize, hi: usize) {
+fn direct(
+    j: &StepJacobians,
+    win: (usize, usize, usize),
+    map: &mut LagTimeMap,
+    sc: &mut ProductScratch,
+    lo: usize,
+    hi: usize,
+) {
     let s = j.state;
     for t in lo + 1..=hi {
         sc.cur.copy_from_slice(j.step(t));
@@ -152,7 +173,9 @@ fn direct(j: &StepJacobians, win: (usize, usize, usize), map: &mut LagTimeMap, s
 
 /// `max |x|` over the `(rows, cols)` matrix at `a` with stride `ld`.
 fn max_abs(a: &[f64], rows: usize, cols: usize, ld: usize) -> f64 {
-    (0..rows).flat_map(|i| &a[i * ld..i * ld + cols]).fold(0.0, |m: f64, v| m.max(v.abs()))
+    (0..rows)
+        .flat_map(|i| &a[i * ld..i * ld + cols])
+        .fold(0.0, |m: f64, v| m.max(v.abs()))
 }
 
 /// `(scale, 1/scale)` to normalise a factor whose largest entry is `mx`; `(1, 1)` when that
@@ -167,7 +190,14 @@ fn scaling(mx: f64) -> (f64, f64) {
 }
 
 /// All pairs `lo ≤ s₀ < t ≤ hi`: those crossing the midpoint via Grams, the rest recursively.
-fn interval(j: &StepJacobians, win: (usize, usize, usize), map: &mut LagTimeMap, sc: &mut ProductScratch, lo: usize, hi: usize) {
+fn interval(
+    j: &StepJacobians,
+    win: (usize, usize, usize),
+    map: &mut LagTimeMap,
+    sc: &mut ProductScratch,
+    lo: usize,
+    hi: usize,
+) {
     if hi - lo <= DIRECT {
         direct(j, win, map, sc, lo, hi);
         return;
@@ -190,7 +220,10 @@ fn interval(j: &StepJacobians, win: (usize, usize, usize), map: &mut LagTimeMap,
         // Gram of the scaled block rows: G = (E_r A / a)ᵀ (E_r A / a), (S, S).
         let rows = &a[r0 * s..(r0 + m) * s];
         let (scale, inv) = scaling(max_abs(rows, m, s, s));
-        sc.cur[..m * s].iter_mut().zip(rows).for_each(|(d, &v)| *d = v * inv);
+        sc.cur[..m * s]
+            .iter_mut()
+            .zip(rows)
+            .for_each(|(d, &v)| *d = v * inv);
         let g = &mut sc.late_gram[q * n..(q + 1) * n];
         g.fill(0.0);
         gemm_tn(m, s, s, &sc.cur, s, &sc.cur, s, g, s);
@@ -226,7 +259,10 @@ fn interval(j: &StepJacobians, win: (usize, usize, usize), map: &mut LagTimeMap,
         for qb in 0..n_early {
             let (sb, tb) = sc.early_scale[qb];
             let (t, s0) = (mid + 1 + qa, mid - 1 - qb);
-            let val = dot(&sc.late_gram[qa * n..(qa + 1) * n], &sc.early_gram[qb * n..(qb + 1) * n]);
+            let val = dot(
+                &sc.late_gram[qa * n..(qa + 1) * n],
+                &sc.early_gram[qb * n..(qb + 1) * n],
+            );
             let fro = if val.is_finite() && val * GUARD * s as f64 >= ta * tb {
                 sa * sb * val.max(0.0).sqrt()
             } else {

@@ -30,8 +30,12 @@ mod tests;
 
 pub use grad::{hidden_grad_norms, state_grads};
 pub use jacobian::{gates_in_order, states_in_order, step_jacobians, StepJacobians};
-pub use norms::{block, diag_norms, frobenius, norms_of, one_step_norms, spectral_norm, Norms, OneStepNorms};
-pub use lagmap::{lag_time_map, lag_time_map_direct, lag_time_map_into, LagTimeMap, ProductScratch};
+pub use lagmap::{
+    lag_time_map, lag_time_map_direct, lag_time_map_into, LagTimeMap, ProductScratch,
+};
+pub use norms::{
+    block, diag_norms, frobenius, norms_of, one_step_norms, spectral_norm, Norms, OneStepNorms,
+};
 pub use products::{jacobian_products, products_at, Products};
 pub use sequence::{run_and_trace, sequence_trace, SequenceTrace, TraceOpts};
 

@@ -22,11 +22,17 @@ pub fn frobenius(a: &[f64], rows: usize, cols: usize, ld: usize) -> f64 {
     if ss.is_nan() || (ss.is_finite() && ss >= 1e-280) {
         return ss.sqrt();
     }
-    let mx = (0..rows).flat_map(|i| &a[i * ld..i * ld + cols]).fold(0.0, |m: f64, v| m.max(v.abs()));
+    let mx = (0..rows)
+        .flat_map(|i| &a[i * ld..i * ld + cols])
+        .fold(0.0, |m: f64, v| m.max(v.abs()));
     if mx == 0.0 || !mx.is_finite() {
         return mx;
     }
-    let inv = if mx >= f64::MIN_POSITIVE { 1.0 / mx } else { 2f64.powi(1000) };
+    let inv = if mx >= f64::MIN_POSITIVE {
+        1.0 / mx
+    } else {
+        2f64.powi(1000)
+    };
     sum_sq(a, rows, cols, ld, inv).sqrt() / inv
 }
 
@@ -73,7 +79,10 @@ pub fn spectral_norm(a: &[f64], rows: usize, cols: usize, ld: usize) -> f64 {
         return m.norm(); // a vector's only singular value is its 2-norm
     }
     match m.clone().try_svd(false, false, f64::EPSILON, 100_000) {
-        Some(svd) => svd.singular_values.iter().fold(0.0, |acc: f64, &s| acc.max(s)),
+        Some(svd) => svd
+            .singular_values
+            .iter()
+            .fold(0.0, |acc: f64, &s| acc.max(s)),
         None => power_iteration(&m),
     }
 }
@@ -98,17 +107,25 @@ fn power_iteration(m: &DMatrix<f64>) -> f64 {
 
 /// Both norms of the `(rows, cols)` matrix at the start of `a` with row stride `ld`.
 pub fn norms_of(a: &[f64], rows: usize, cols: usize, ld: usize) -> Norms {
-    Norms { fro: frobenius(a, rows, cols, ld), spec: spectral_norm(a, rows, cols, ld) }
+    Norms {
+        fro: frobenius(a, rows, cols, ld),
+        spec: spectral_norm(a, rows, cols, ld),
+    }
 }
 
 /// Norms of a diagonal matrix given by its diagonal `d`: `sqrt(Σ d_i²)` and `max |d_i|`.
 pub fn diag_norms(d: &[f64]) -> Norms {
-    Norms { fro: frobenius(d, 1, d.len(), d.len()), spec: d.iter().fold(0.0, |m: f64, v| m.max(v.abs())) }
+    Norms {
+        fro: frobenius(d, 1, d.len(), d.len()),
+        spec: d.iter().fold(0.0, |m: f64, v| m.max(v.abs())),
+    }
 }
 
 /// The `n × n` block at `(r0, c0)` of the `(s, s)` matrix `m`, copied out as `(n, n)`.
 pub fn block(m: &[f64], s: usize, r0: usize, c0: usize, n: usize) -> Vec<f64> {
-    (0..n).flat_map(|i| m[(r0 + i) * s + c0..(r0 + i) * s + c0 + n].iter().copied()).collect()
+    (0..n)
+        .flat_map(|i| m[(r0 + i) * s + c0..(r0 + i) * s + c0 + n].iter().copied())
+        .collect()
 }
 
 /// Norms of one step's Jacobian, restricted to a [`Part`], and of its additive-path split.
@@ -147,7 +164,11 @@ pub fn one_step_norms(j: &StepJacobians, part: Part) -> Result<Vec<OneStepNorms>
             }
             _ => (None, None),
         };
-        out.push(OneStepNorms { jac, additive, remainder });
+        out.push(OneStepNorms {
+            jac,
+            additive,
+            remainder,
+        });
     }
     Ok(out)
 }

@@ -30,7 +30,10 @@ pub struct Products {
 /// [`Error::Config`] when `target > T`.
 pub fn jacobian_products(j: &StepJacobians, target: usize) -> Result<Vec<f64>, Error> {
     if target > j.steps {
-        return Err(Error::Config(format!("target step {target} is past the last step {}", j.steps)));
+        return Err(Error::Config(format!(
+            "target step {target} is past the last step {}",
+            j.steps
+        )));
     }
     let s = j.state;
     let n = s * s;
@@ -41,7 +44,17 @@ pub fn jacobian_products(j: &StepJacobians, target: usize) -> Result<Vec<f64>, E
     for k in 1..=target {
         let (done, rest) = out.split_at_mut(k * n);
         // P_k = P_{k−1} · J_{t−k+1}
-        gemm_nn(s, s, s, &done[(k - 1) * n..], s, j.step(target - k + 1), s, &mut rest[..n], s);
+        gemm_nn(
+            s,
+            s,
+            s,
+            &done[(k - 1) * n..],
+            s,
+            j.step(target - k + 1),
+            s,
+            &mut rest[..n],
+            s,
+        );
     }
     Ok(out)
 }
@@ -51,16 +64,29 @@ pub fn jacobian_products(j: &StepJacobians, target: usize) -> Result<Vec<f64>, E
 ///
 /// # Errors
 /// [`Error::Config`] when `target > T` or `part` is a `c` block of a state without `c`.
-pub fn products_at(j: &StepJacobians, target: usize, part: Part, keep_matrices: bool) -> Result<Products, Error> {
+pub fn products_at(
+    j: &StepJacobians,
+    target: usize,
+    part: Part,
+    keep_matrices: bool,
+) -> Result<Products, Error> {
     let (r0, c0, m) = window(j, part)?;
     let all = jacobian_products(j, target)?;
     let s = j.state;
     let n = s * s;
-    let (mut fro, mut spec) = (Vec::with_capacity(target + 1), Vec::with_capacity(target + 1));
+    let (mut fro, mut spec) = (
+        Vec::with_capacity(target + 1),
+        Vec::with_capacity(target + 1),
+    );
     for k in 0..=target {
         let p = &all[k * n + r0 * s + c0..];
         fro.push(frobenius(p, m, m, s));
         spec.push(spectral_norm(p, m, m, s));
     }
-    Ok(Products { target, fro, spec, matrices: keep_matrices.then_some(all) })
+    Ok(Products {
+        target,
+        fro,
+        spec,
+        matrices: keep_matrices.then_some(all),
+    })
 }

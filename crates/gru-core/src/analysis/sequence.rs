@@ -2,8 +2,8 @@
 
 use super::grad::{hidden_grad_norms, state_grads};
 use super::jacobian::{check_sel, gates_in_order, states_in_order, step_jacobians};
-use super::norms::one_step_norms;
 use super::lagmap::lag_time_map;
+use super::norms::one_step_norms;
 use super::products::products_at;
 use super::{CellSel, LagTimeMap, Part, StepJacobians};
 use crate::cell::Cell;
@@ -30,7 +30,14 @@ pub struct TraceOpts {
 impl Default for TraceOpts {
     /// Layer 0 forward, sample 0, target `T`, `h → h`, with gradients and the map, no matrices.
     fn default() -> Self {
-        Self { sel: CellSel::default(), target: None, part: Part::Hh, grads: true, lag_time: true, matrices: false }
+        Self {
+            sel: CellSel::default(),
+            target: None,
+            part: Part::Hh,
+            grads: true,
+            lag_time: true,
+            matrices: false,
+        }
     }
 }
 
@@ -87,7 +94,11 @@ pub struct SequenceTrace {
 ///
 /// # Errors
 /// [`Error::Config`] when the selection, target step or part does not fit the model/workspace.
-pub fn sequence_trace<T: Real>(model: &Model<T>, ws: &Workspace<T>, opts: &TraceOpts) -> Result<SequenceTrace, Error> {
+pub fn sequence_trace<T: Real>(
+    model: &Model<T>,
+    ws: &Workspace<T>,
+    opts: &TraceOpts,
+) -> Result<SequenceTrace, Error> {
     let sel = opts.sel;
     let si = check_sel(model, ws, sel)?;
     let cell = &model.slots[si].cell;
@@ -95,7 +106,12 @@ pub fn sequence_trace<T: Real>(model: &Model<T>, ws: &Workspace<T>, opts: &Trace
     let steps = ws.t;
     let j = step_jacobians(model, ws, sel)?;
     let states = states_in_order(model, ws, sel)?;
-    let split = |off: usize| states.chunks_exact(s).flat_map(|r| r[off..off + h].iter().copied()).collect::<Vec<f64>>();
+    let split = |off: usize| {
+        states
+            .chunks_exact(s)
+            .flat_map(|r| r[off..off + h].iter().copied())
+            .collect::<Vec<f64>>()
+    };
     let (hs, cs) = (split(0), (s > h).then(|| split(h)));
     let gates = gates_in_order(model, ws, sel)?;
     let (grad_state, grad_h_norm) = if opts.grads {
@@ -109,9 +125,19 @@ pub fn sequence_trace<T: Real>(model: &Model<T>, ws: &Workspace<T>, opts: &Trace
     let prod = products_at(&j, target, opts.part, opts.matrices)?;
     let one = one_step_norms(&j, opts.part)?;
     let add_part = if s > h { Part::Cc } else { Part::Hh };
-    let add = if add_part == opts.part { one.clone() } else { one_step_norms(&j, add_part)? };
-    let pick = |f: &dyn Fn(&super::OneStepNorms) -> Option<f64>| add.iter().filter_map(f).collect::<Vec<f64>>();
-    let lag_time = if opts.lag_time { Some(lag_time_map(&j, opts.part)?) } else { None };
+    let add = if add_part == opts.part {
+        one.clone()
+    } else {
+        one_step_norms(&j, add_part)?
+    };
+    let pick = |f: &dyn Fn(&super::OneStepNorms) -> Option<f64>| {
+        add.iter().filter_map(f).collect::<Vec<f64>>()
+    };
+    let lag_time = if opts.lag_time {
+        Some(lag_time_map(&j, opts.part)?)
+    } else {
+        None
+    };
     Ok(SequenceTrace {
         steps,
         hidden: h,
@@ -142,23 +168,43 @@ pub fn sequence_trace<T: Real>(model: &Model<T>, ws: &Workspace<T>, opts: &Trace
 ///
 /// # Errors
 /// [`Error::Config`] for an empty sequence, wrong `x`/`dy` lengths, or a bad selection.
-pub fn run_and_trace<T: Real>(model: &Model<T>, x: &[T], dy: Option<&[T]>, opts: &TraceOpts) -> Result<(SequenceTrace, Workspace<T>), Error> {
+pub fn run_and_trace<T: Real>(
+    model: &Model<T>,
+    x: &[T],
+    dy: Option<&[T]>,
+    opts: &TraceOpts,
+) -> Result<(SequenceTrace, Workspace<T>), Error> {
     let cfg = &model.config;
     let steps = x.len() / cfg.input;
     if steps == 0 || x.len() != steps * cfg.input {
-        return Err(Error::Config(format!("x: expected T·{} values with T ≥ 1, got {}", cfg.input, x.len())));
+        return Err(Error::Config(format!(
+            "x: expected T·{} values with T ≥ 1, got {}",
+            cfg.input,
+            x.len()
+        )));
     }
     let mut ws = Workspace::default();
     forward(model, &mut ws, x, steps, 1, Mode::Eval);
     if let Some(dy) = dy {
-        let rows = if cfg.readout == Readout::Final { 1 } else { steps };
+        let rows = if cfg.readout == Readout::Final {
+            1
+        } else {
+            steps
+        };
         if dy.len() != rows * cfg.output {
-            return Err(Error::Config(format!("dy: expected {rows}·{} values, got {}", cfg.output, dy.len())));
+            return Err(Error::Config(format!(
+                "dy: expected {rows}·{} values, got {}",
+                cfg.output,
+                dy.len()
+            )));
         }
         ws.dy.copy_from_slice(dy);
         backward(model, &mut ws, BackwardOpts::default());
     }
-    let opts = TraceOpts { grads: dy.is_some(), ..*opts };
+    let opts = TraceOpts {
+        grads: dy.is_some(),
+        ..*opts
+    };
     let trace = sequence_trace(model, &ws, &opts)?;
     Ok((trace, ws))
 }

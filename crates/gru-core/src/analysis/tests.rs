@@ -4,9 +4,17 @@
 
 use super::*;
 use crate::cell::{Cell, CellKind};
-use crate::model::{backward, forward, BackwardOpts, Direction, Init, Mode, Model, ModelConfig, Readout, Workspace};
+use crate::model::{
+    backward, forward, BackwardOpts, Direction, Init, Mode, Model, ModelConfig, Readout, Workspace,
+};
 
-const KINDS: [CellKind; 5] = [CellKind::Gru, CellKind::GruTorch, CellKind::Lstm, CellKind::RnnTanh, CellKind::RnnRelu];
+const KINDS: [CellKind; 5] = [
+    CellKind::Gru,
+    CellKind::GruTorch,
+    CellKind::Lstm,
+    CellKind::RnnTanh,
+    CellKind::RnnRelu,
+];
 
 fn model(kind: CellKind, i: usize, h: usize, seed: u64) -> Model<f64> {
     let cfg = ModelConfig::new(kind, i, h, 2).readout(Readout::PerStep);
@@ -33,7 +41,10 @@ fn filled(m: &Model<f64>, x: &[f64], steps: usize) -> Workspace<f64> {
     let mut ws = Workspace::default();
     ws.prepare(m, steps, 1);
     let s = ws.init[0].len();
-    ws.init[0].iter_mut().enumerate().for_each(|(k, v)| *v = 0.3 * (k as f64 + 1.0).cos() / s as f64);
+    ws.init[0]
+        .iter_mut()
+        .enumerate()
+        .for_each(|(k, v)| *v = 0.3 * (k as f64 + 1.0).cos() / s as f64);
     forward(m, &mut ws, x, steps, 1, Mode::Eval);
     ws
 }
@@ -62,7 +73,10 @@ fn products_are_the_chain_rule_of_the_forward_pass() {
                 for row in 0..s {
                     let want = (fu[row] - fd[row]) / (2.0 * eps);
                     let got = prods[k * s * s + row * s + col];
-                    assert!((got - want).abs() < 1e-6, "{kind:?} k={k} [{row}][{col}]: {got} vs FD {want}");
+                    assert!(
+                        (got - want).abs() < 1e-6,
+                        "{kind:?} k={k} [{row}][{col}]: {got} vs FD {want}"
+                    );
                 }
             }
         }
@@ -72,16 +86,24 @@ fn products_are_the_chain_rule_of_the_forward_pass() {
 #[test]
 fn chained_gradients_match_backward_in_every_slot_and_direction() {
     for kind in KINDS {
-        let cfg = ModelConfig::new(kind, 2, 3, 2).readout(Readout::PerStep).layers(2).direction(Direction::Bidirectional);
+        let cfg = ModelConfig::new(kind, 2, 3, 2)
+            .readout(Readout::PerStep)
+            .layers(2)
+            .direction(Direction::Bidirectional);
         let m = Model::<f64>::new(cfg, Init::TorchUniform, 3).expect("valid config");
         let steps = 5;
         let mut ws = Workspace::default();
         ws.prepare(&m, steps, 2);
         for (n, init) in ws.init.iter_mut().enumerate() {
-            init.iter_mut().enumerate().for_each(|(k, v)| *v = 0.1 * (k + n) as f64 - 0.2);
+            init.iter_mut()
+                .enumerate()
+                .for_each(|(k, v)| *v = 0.1 * (k + n) as f64 - 0.2);
         }
         forward(&m, &mut ws, &inputs(steps * 2, 2), steps, 2, Mode::Eval);
-        ws.dy.iter_mut().enumerate().for_each(|(k, v)| *v = (0.37 * k as f64).sin());
+        ws.dy
+            .iter_mut()
+            .enumerate()
+            .for_each(|(k, v)| *v = (0.37 * k as f64).sin());
         backward(&m, &mut ws, BackwardOpts::default());
         for layer in 0..2 {
             for dir in 0..2 {
@@ -92,7 +114,10 @@ fn chained_gradients_match_backward_in_every_slot_and_direction() {
                     let s = j.state;
                     let want = &ws.d_init[m.slot_index(layer, dir)][sample * s..(sample + 1) * s];
                     for (a, b) in g[..s].iter().zip(want) {
-                        assert!((a - b).abs() < 1e-12 * (1.0 + b.abs()), "{kind:?} {sel:?}: {a} vs d_init {b}");
+                        assert!(
+                            (a - b).abs() < 1e-12 * (1.0 + b.abs()),
+                            "{kind:?} {sel:?}: {a} vs d_init {b}"
+                        );
                     }
                 }
             }
@@ -111,10 +136,18 @@ fn a_gru_with_closed_update_gates_keeps_the_identity_path() {
     let spec0 = tr.jac_spec_at_target[steps];
     let fro0 = tr.jac_fro_at_target[steps];
     assert!((spec0 - 1.0).abs() < 1e-9, "‖∂h_T/∂h_0‖₂ = {spec0}");
-    assert!((fro0 - (h as f64).sqrt()).abs() < 1e-9, "‖∂h_T/∂h_0‖_F = {fro0}");
+    assert!(
+        (fro0 - (h as f64).sqrt()).abs() < 1e-9,
+        "‖∂h_T/∂h_0‖_F = {fro0}"
+    );
     for s in 0..steps {
         assert!((tr.additive_spec[s] - 1.0).abs() < 1e-9);
-        assert!(tr.remainder_fro[s] < 1e-9 * tr.additive_fro[s], "step {}: remainder {}", s + 1, tr.remainder_fro[s]);
+        assert!(
+            tr.remainder_fro[s] < 1e-9 * tr.additive_fro[s],
+            "step {}: remainder {}",
+            s + 1,
+            tr.remainder_fro[s]
+        );
     }
 }
 
@@ -129,14 +162,24 @@ fn a_contracting_tanh_rnn_forgets_geometrically() {
     let (tr, _) = run_and_trace(&m, &inputs(steps, 2), None, &TraceOpts::default()).expect("trace");
     let spec = &tr.jac_spec_at_target;
     for k in 0..steps {
-        assert!(spec[k + 1] <= spec[k] * rho * (1.0 + 1e-12), "k={k}: {} > {} · {rho}", spec[k + 1], spec[k]);
+        assert!(
+            spec[k + 1] <= spec[k] * rho * (1.0 + 1e-12),
+            "k={k}: {} > {} · {rho}",
+            spec[k + 1],
+            spec[k]
+        );
         assert!(spec[k + 1] > 0.0);
     }
     assert!(spec[steps] < rho.powi(steps as i32) * 1.000001 && spec[steps] < 1e-8);
     // The log-norms fall on a line of negative slope: every ratio is well below 1.
-    let worst = (0..steps).map(|k| tr.jac_fro_at_target[k + 1] / tr.jac_fro_at_target[k]).fold(0.0, f64::max);
+    let worst = (0..steps)
+        .map(|k| tr.jac_fro_at_target[k + 1] / tr.jac_fro_at_target[k])
+        .fold(0.0, f64::max);
     assert!(worst < 0.9, "largest one-step ratio {worst}");
-    assert!(tr.additive_fro.is_empty() && tr.remainder_spec.is_empty(), "an RNN has no additive path");
+    assert!(
+        tr.additive_fro.is_empty() && tr.remainder_spec.is_empty(),
+        "an RNN has no additive path"
+    );
 }
 
 #[test]
@@ -155,7 +198,10 @@ fn the_lag_time_map_rows_are_the_products_at_each_target() {
                     if k > t {
                         assert!(got.is_nan());
                     } else {
-                        assert!((got - p.fro[k]).abs() <= 1e-13 * p.fro[k].max(1e-300), "{kind:?} {part:?} t={t} k={k}");
+                        assert!(
+                            (got - p.fro[k]).abs() <= 1e-13 * p.fro[k].max(1e-300),
+                            "{kind:?} {part:?} t={t} k={k}"
+                        );
                     }
                 }
             }
@@ -167,7 +213,11 @@ fn the_lag_time_map_rows_are_the_products_at_each_target() {
 /// `flat` replaced by near-projections (onto `e_0` before `T/2`, `e_1` after) so that products
 /// across the middle cancel almost completely.
 fn synthetic(steps: usize, s: usize, gain: f64, flat: bool) -> StepJacobians {
-    let mut jac: Vec<f64> = (0..steps * s * s).map(|k| gain * ((0.61 * k as f64).sin() + 0.3 * (1.7 * k as f64).cos()) / (s as f64).sqrt()).collect();
+    let mut jac: Vec<f64> = (0..steps * s * s)
+        .map(|k| {
+            gain * ((0.61 * k as f64).sin() + 0.3 * (1.7 * k as f64).cos()) / (s as f64).sqrt()
+        })
+        .collect();
     if flat {
         for st in 0..steps {
             let m = &mut jac[st * s * s..(st + 1) * s * s];
@@ -180,7 +230,13 @@ fn synthetic(steps: usize, s: usize, gain: f64, flat: bool) -> StepJacobians {
             }
         }
     }
-    StepJacobians { steps, hidden: s, state: s, jac, additive: None }
+    StepJacobians {
+        steps,
+        hidden: s,
+        state: s,
+        jac,
+        additive: None,
+    }
 }
 
 fn assert_maps_agree(fast: &LagTimeMap, slow: &LagTimeMap, tol: f64, what: &str) {
@@ -204,7 +260,11 @@ fn the_divide_and_conquer_map_equals_the_direct_products() {
         let m = model(kind, 2, 4, 8);
         let ws = filled(&m, &inputs(steps, 2), steps);
         let j = step_jacobians(&m, &ws, CellSel::default()).expect("jacobians");
-        let parts: &[Part] = if j.state > j.hidden { &[Part::Hh, Part::State, Part::Hc, Part::Ch, Part::Cc] } else { &[Part::Hh] };
+        let parts: &[Part] = if j.state > j.hidden {
+            &[Part::Hh, Part::State, Part::Hc, Part::Ch, Part::Cc]
+        } else {
+            &[Part::Hh]
+        };
         for &part in parts {
             let fast = lag_time_map(&j, part).expect("fast");
             let slow = lag_time_map_direct(&j, part).expect("direct");
@@ -214,15 +274,28 @@ fn the_divide_and_conquer_map_equals_the_direct_products() {
     // Vanishing to ~1e-250 and exploding past 1e80: no underflow, no overflow.
     for (gain, what) in [(1e-5, "vanishing"), (300.0, "exploding")] {
         let j = synthetic(50, 6, gain, false);
-        let (fast, slow) = (lag_time_map(&j, Part::Hh).expect("fast"), lag_time_map_direct(&j, Part::Hh).expect("direct"));
+        let (fast, slow) = (
+            lag_time_map(&j, Part::Hh).expect("fast"),
+            lag_time_map_direct(&j, Part::Hh).expect("direct"),
+        );
         assert_maps_agree(&fast, &slow, 1e-11, what);
         let far = fast.get(50, 50);
-        assert!(far > 0.0 && far.is_finite() && !(1e-200..=1e80).contains(&far), "{what}: {far:e}");
+        assert!(
+            far > 0.0 && far.is_finite() && !(1e-200..=1e80).contains(&far),
+            "{what}: {far:e}"
+        );
     }
     // Near-orthogonal halves: the Gram identity would cancel, the guard recomputes.
     let j = synthetic(40, 5, 1.0, true);
-    let (fast, slow) = (lag_time_map(&j, Part::Hh).expect("fast"), lag_time_map_direct(&j, Part::Hh).expect("direct"));
-    assert!(slow.get(39, 39) < 1e-5, "the construction should cancel: {:e}", slow.get(39, 39));
+    let (fast, slow) = (
+        lag_time_map(&j, Part::Hh).expect("fast"),
+        lag_time_map_direct(&j, Part::Hh).expect("direct"),
+    );
+    assert!(
+        slow.get(39, 39) < 1e-5,
+        "the construction should cancel: {:e}",
+        slow.get(39, 39)
+    );
     assert_maps_agree(&fast, &slow, 1e-9, "cancelling");
 }
 
@@ -237,14 +310,24 @@ fn one_step_split_adds_up_and_lstm_blocks_are_where_they_belong() {
     let hc = one_step_norms(&j, Part::Hc).expect("hc");
     for (s, n) in cc.iter().enumerate() {
         let f = &j.additive_step(s + 1).expect("lstm has f")[3..];
-        assert!((n.additive.expect("diag").spec - f.iter().fold(0.0, |a: f64, v| a.max(*v))).abs() < 1e-15);
-        assert_eq!(n.remainder.expect("rest").fro, 0.0, "dc/dc is exactly diag(f)");
+        assert!(
+            (n.additive.expect("diag").spec - f.iter().fold(0.0, |a: f64, v| a.max(*v))).abs()
+                < 1e-15
+        );
+        assert_eq!(
+            n.remainder.expect("rest").fro,
+            0.0,
+            "dc/dc is exactly diag(f)"
+        );
         assert!(hc[s].additive.is_none());
     }
     let gru = model(CellKind::Gru, 2, 3, 9);
     let ws = filled(&gru, &inputs(steps, 2), steps);
     let j = step_jacobians(&gru, &ws, CellSel::default()).expect("jacobians");
-    assert!(one_step_norms(&j, Part::Cc).is_err(), "a GRU state has no c block");
+    assert!(
+        one_step_norms(&j, Part::Cc).is_err(),
+        "a GRU state has no c block"
+    );
     for (s, n) in one_step_norms(&j, Part::Hh).expect("hh").iter().enumerate() {
         let (a, r) = (n.additive.expect("gru"), n.remainder.expect("gru"));
         let jm = j.step(s + 1);
@@ -283,7 +366,10 @@ fn an_f32_model_gives_the_same_picture_to_f32_accuracy() {
     for (p, q) in a.jac_fro_at_target.iter().zip(&b.jac_fro_at_target) {
         assert!((p - q).abs() < 1e-5 * (1.0 + p), "{p} vs {q}");
     }
-    assert_eq!(Cell::<f32>::gate_names(&m32.slots[0].cell), ["z", "r", "h_tilde"]);
+    assert_eq!(
+        Cell::<f32>::gate_names(&m32.slots[0].cell),
+        ["z", "r", "h_tilde"]
+    );
     assert_eq!(b.gates.len(), 3);
     assert_eq!(b.h.len(), 11 * 4);
 }
@@ -292,9 +378,33 @@ fn an_f32_model_gives_the_same_picture_to_f32_accuracy() {
 fn bad_selections_are_errors_not_panics() {
     let m = model(CellKind::Gru, 2, 3, 1);
     let ws = filled(&m, &inputs(3, 2), 3);
-    assert!(step_jacobians(&m, &ws, CellSel { layer: 1, ..CellSel::default() }).is_err());
-    assert!(step_jacobians(&m, &ws, CellSel { dir: 1, ..CellSel::default() }).is_err());
-    assert!(step_jacobians(&m, &ws, CellSel { sample: 1, ..CellSel::default() }).is_err());
+    assert!(step_jacobians(
+        &m,
+        &ws,
+        CellSel {
+            layer: 1,
+            ..CellSel::default()
+        }
+    )
+    .is_err());
+    assert!(step_jacobians(
+        &m,
+        &ws,
+        CellSel {
+            dir: 1,
+            ..CellSel::default()
+        }
+    )
+    .is_err());
+    assert!(step_jacobians(
+        &m,
+        &ws,
+        CellSel {
+            sample: 1,
+            ..CellSel::default()
+        }
+    )
+    .is_err());
     assert!(step_jacobians(&m, &Workspace::default(), CellSel::default()).is_err());
     let j = step_jacobians(&m, &ws, CellSel::default()).expect("jacobians");
     assert!(products_at(&j, 4, Part::Hh, false).is_err());
@@ -320,7 +430,15 @@ fn lag_time_map_timing() {
     let direct = t2.elapsed().as_secs_f64() * 1e3;
     assert_maps_agree(&map, &slow, 1e-11, "timing case");
     let t1 = std::time::Instant::now();
-    let tr = sequence_trace(&m, &ws, &TraceOpts { grads: false, ..TraceOpts::default() }).expect("trace");
+    let tr = sequence_trace(
+        &m,
+        &ws,
+        &TraceOpts {
+            grads: false,
+            ..TraceOpts::default()
+        },
+    )
+    .expect("trace");
     let full = t1.elapsed().as_secs_f64() * 1e3;
     println!("lag x time Frobenius map, T={steps} H={h}: {per:.2} ms per map ({direct:.2} ms by direct products); whole SequenceTrace {full:.2} ms");
     assert!(map.get(steps, steps).is_finite() && tr.lag_time.is_some());

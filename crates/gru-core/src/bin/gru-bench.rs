@@ -28,12 +28,22 @@ struct Args {
 
 fn parse() -> Result<Args, String> {
     use lexopt::prelude::*;
-    let mut a = Args { t: 50, h: 32, b: 32, runs: 5, seconds: 1.5, f64: false };
+    let mut a = Args {
+        t: 50,
+        h: 32,
+        b: 32,
+        runs: 5,
+        seconds: 1.5,
+        f64: false,
+    };
     let mut p = lexopt::Parser::from_env();
     let num = |p: &mut lexopt::Parser, what: &str| -> Result<usize, String> {
         let v = p.value().map_err(|e| e.to_string())?;
         let s = v.to_string_lossy().to_string();
-        s.parse::<usize>().ok().filter(|&n| n > 0).ok_or(format!("{what}: '{s}' is not a positive integer"))
+        s.parse::<usize>()
+            .ok()
+            .filter(|&n| n > 0)
+            .ok_or(format!("{what}: '{s}' is not a positive integer"))
     };
     while let Some(arg) = p.next().map_err(|e| e.to_string())? {
         match arg {
@@ -42,12 +52,24 @@ fn parse() -> Result<Args, String> {
             Long("B") => a.b = num(&mut p, "--B")?,
             Long("runs") => a.runs = num(&mut p, "--runs")?,
             Long("seconds") => {
-                let v = p.value().map_err(|e| e.to_string())?.to_string_lossy().to_string();
-                a.seconds = v.parse().ok().filter(|s: &f64| *s > 0.0 && s.is_finite()).ok_or(format!("--seconds: '{v}' is not a positive number"))?;
+                let v = p
+                    .value()
+                    .map_err(|e| e.to_string())?
+                    .to_string_lossy()
+                    .to_string();
+                a.seconds = v
+                    .parse()
+                    .ok()
+                    .filter(|s: &f64| *s > 0.0 && s.is_finite())
+                    .ok_or(format!("--seconds: '{v}' is not a positive number"))?;
             }
             Long("f64") => a.f64 = true,
             Long("config") => {
-                let v = p.value().map_err(|e| e.to_string())?.to_string_lossy().to_string();
+                let v = p
+                    .value()
+                    .map_err(|e| e.to_string())?
+                    .to_string_lossy()
+                    .to_string();
                 let (t, h, b) = match v.as_str() {
                     "headline" => (50, 32, 32),
                     "T25" => (25, 32, 32),
@@ -57,7 +79,9 @@ fn parse() -> Result<Args, String> {
                     "H64" => (50, 64, 32),
                     "H128" => (50, 128, 32),
                     "B1" => (50, 32, 1),
-                    _ => return Err(format!("--config: unknown '{v}' (headline, T25, T100, T200, H16, H64, H128, B1)")),
+                    _ => return Err(format!(
+                        "--config: unknown '{v}' (headline, T25, T100, T200, H16, H64, H128, B1)"
+                    )),
                 };
                 (a.t, a.h, a.b) = (t, h, b);
             }
@@ -88,15 +112,40 @@ struct Bench<T> {
 
 impl<T: Real> Bench<T> {
     fn new(a: &Args, pool: Vec<Batch<T>>) -> Result<Self, String> {
-        let model = Model::new(ModelConfig::new(CellKind::Gru, 2, a.h, 1), Init::XavierOrthogonal, 42).map_err(|e| e.to_string())?;
-        Ok(Self { model, opt: Optimizer::new(OptimizerConfig::adam(0.01)), ws: Workspace::default(), pool, k: 0 })
+        let model = Model::new(
+            ModelConfig::new(CellKind::Gru, 2, a.h, 1),
+            Init::XavierOrthogonal,
+            42,
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(Self {
+            model,
+            opt: Optimizer::new(OptimizerConfig::adam(0.01)),
+            ws: Workspace::default(),
+            pool,
+            k: 0,
+        })
     }
     /// One training step on batch `k mod P`; returns its loss.
     fn step(&mut self) -> f64 {
         let batch = &self.pool[self.k % self.pool.len()];
         self.k += 1;
-        forward(&self.model, &mut self.ws, &batch.x, batch.t, batch.b, Mode::Eval);
-        let s = loss_and_grad(LossKind::Mse, &self.ws.y, 1, &batch.targets, None, &mut self.ws.dy);
+        forward(
+            &self.model,
+            &mut self.ws,
+            &batch.x,
+            batch.t,
+            batch.b,
+            Mode::Eval,
+        );
+        let s = loss_and_grad(
+            LossKind::Mse,
+            &self.ws.y,
+            1,
+            &batch.targets,
+            None,
+            &mut self.ws.dy,
+        );
         backward(&self.model, &mut self.ws, BackwardOpts::default());
         self.opt.step(&mut self.model.params, &self.ws.grads);
         s.loss
@@ -153,7 +202,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let out = if args.f64 { run::<f64>(&args) } else { run::<f32>(&args) };
+    let out = if args.f64 {
+        run::<f64>(&args)
+    } else {
+        run::<f32>(&args)
+    };
     match out {
         Ok(v) => {
             println!("{v}");

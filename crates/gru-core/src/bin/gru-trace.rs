@@ -13,7 +13,8 @@
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: gru-trace [SPEC.json | -]   (no argument or '-': read the spec from stdin)";
+const USAGE: &str =
+    "usage: gru-trace [SPEC.json | -]   (no argument or '-': read the spec from stdin)";
 
 /// One line with no control characters.
 fn one_line(s: &str) -> String {
@@ -27,19 +28,29 @@ fn read_spec() -> Result<Option<String>, String> {
         [] => None,
         [a] if a == "-h" || a == "--help" => return Ok(None),
         [a] if a == "-" => None,
-        [a] if a.to_string_lossy().starts_with('-') && a.len() > 1 => return Err(format!("unknown option {}; {USAGE}", a.to_string_lossy())),
+        [a] if a.to_string_lossy().starts_with('-') && a.len() > 1 => {
+            return Err(format!("unknown option {}; {USAGE}", a.to_string_lossy()))
+        }
         [a] => Some(std::path::PathBuf::from(a)),
         _ => return Err(format!("expected at most one argument; {USAGE}")),
     };
     let mut bytes = Vec::new();
     match &path {
-        Some(p) => bytes = std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?,
+        Some(p) => {
+            bytes = std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?
+        }
         None => {
-            std::io::stdin().read_to_end(&mut bytes).map_err(|e| format!("cannot read stdin: {e}"))?;
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| format!("cannot read stdin: {e}"))?;
         }
     }
-    let name = path.as_ref().map_or("stdin".to_string(), |p| p.display().to_string());
-    String::from_utf8(bytes).map(Some).map_err(|_| format!("{name}: not UTF-8 text"))
+    let name = path
+        .as_ref()
+        .map_or("stdin".to_string(), |p| p.display().to_string());
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| format!("{name}: not UTF-8 text"))
 }
 
 fn main() -> ExitCode {
@@ -51,7 +62,10 @@ fn main() -> ExitCode {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        let at = info.location().map(|l| format!(" ({}:{})", l.file(), l.line())).unwrap_or_default();
+        let at = info
+            .location()
+            .map(|l| format!(" ({}:{})", l.file(), l.line()))
+            .unwrap_or_default();
         eprintln!("gru-trace: internal error: {}{at}", one_line(&msg));
         std::process::exit(1);
     }));
@@ -78,10 +92,17 @@ fn main() -> ExitCode {
         }
     };
     let mut out = std::io::stdout().lock();
-    match out.write_all(json.as_bytes()).and_then(|()| out.write_all(b"\n")).and_then(|()| out.flush()) {
+    match out
+        .write_all(json.as_bytes())
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush())
+    {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("gru-trace: cannot write the result: {}", one_line(&e.to_string()));
+            eprintln!(
+                "gru-trace: cannot write the result: {}",
+                one_line(&e.to_string())
+            );
             ExitCode::from(1)
         }
     }

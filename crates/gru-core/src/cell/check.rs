@@ -15,7 +15,9 @@ pub(crate) const EPS: f64 = 1e-6;
 
 /// `n` deterministic values `scale · sin(freq·k + phase)`.
 pub(crate) fn wave(n: usize, freq: f64, phase: f64, scale: f64) -> Vec<f64> {
-    (0..n).map(|k| scale * (freq * k as f64 + phase).sin()).collect()
+    (0..n)
+        .map(|k| scale * (freq * k as f64 + phase).sin())
+        .collect()
 }
 
 /// Number of parameters of `cell`.
@@ -46,8 +48,14 @@ pub(crate) struct Case {
 pub(crate) fn case<C: Cell<f64>>(cell: &C, b: usize, masked: bool) -> Case {
     let (i, h, s) = (cell.input_size(), cell.hidden_size(), cell.state_size());
     let mask = masked.then(|| {
-        let m: Vec<f64> = wave(b * h, 2.1, 0.5, 1.0).into_iter().map(|v| if v > -0.4 { 1.0 / 0.75 } else { 0.0 }).collect();
-        assert!(b * h < 2 || (m.contains(&0.0) && m.iter().any(|&v| v > 0.0)), "mask should mix kept and dropped units");
+        let m: Vec<f64> = wave(b * h, 2.1, 0.5, 1.0)
+            .into_iter()
+            .map(|v| if v > -0.4 { 1.0 / 0.75 } else { 0.0 })
+            .collect();
+        assert!(
+            b * h < 2 || (m.contains(&0.0) && m.iter().any(|&v| v > 0.0)),
+            "mask should mix kept and dropped units"
+        );
         m
     });
     Case {
@@ -55,23 +63,40 @@ pub(crate) fn case<C: Cell<f64>>(cell: &C, b: usize, masked: bool) -> Case {
         x: wave(b * i, 1.3, 0.2, 0.9),
         s_prev: wave(b * s, 0.9, 1.1, 0.8),
         mask,
-        g: wave(b * s, 0.45, 2.0, 1.0).into_iter().map(|v| v + 0.3).collect(),
+        g: wave(b * s, 0.45, 2.0, 1.0)
+            .into_iter()
+            .map(|v| v + 0.3)
+            .collect(),
     }
 }
 
 /// `|a − b| ≤ 1e-7 + 1e-6·max(|a|, |b|)`, or panics naming `what`.
 pub(crate) fn close(a: f64, b: f64, what: &str) {
     let tol = 1e-7 + 1e-6 * a.abs().max(b.abs());
-    assert!((a - b).abs() <= tol, "{what}: {a} vs {b} (diff {:e})", (a - b).abs());
+    assert!(
+        (a - b).abs() <= tol,
+        "{what}: {a} vs {b} (diff {:e})",
+        (a - b).abs()
+    );
 }
 
 /// One forward step on fresh NaN-filled buffers of exactly the declared sizes: `(s, cache)`.
-pub(crate) fn forward_raw<C: Cell<f64>>(cell: &C, p: &[f64], b: usize, x: &[f64], s_prev: &[f64], mask: Option<&[f64]>) -> (Vec<f64>, Vec<f64>) {
+pub(crate) fn forward_raw<C: Cell<f64>>(
+    cell: &C,
+    p: &[f64],
+    b: usize,
+    x: &[f64],
+    s_prev: &[f64],
+    mask: Option<&[f64]>,
+) -> (Vec<f64>, Vec<f64>) {
     let mut s = vec![f64::NAN; b * cell.state_size()];
     let mut cache = vec![f64::NAN; b * cell.cache_size()];
     let mut scratch = vec![f64::NAN; b * cell.scratch_size()];
     cell.forward(p, b, x, s_prev, mask, &mut s, &mut cache, &mut scratch);
-    assert!(s.iter().chain(&cache).all(|v| v.is_finite()), "forward left NaN in s or cache");
+    assert!(
+        s.iter().chain(&cache).all(|v| v.is_finite()),
+        "forward left NaN in s or cache"
+    );
     (s, cache)
 }
 
@@ -108,16 +133,47 @@ pub(crate) fn check_backward<C: Cell<f64>>(cell: &C, masked: bool) {
     let mut dx = vec![x0; ni];
     let mut ds_prev = vec![s0; ns];
     let mut scratch = vec![f64::NAN; b * cell.scratch_size()];
-    let g = StepGrad { ds: &case.g, dp: &mut dp, dx: Some(&mut dx), ds_prev: &mut ds_prev };
-    cell.backward(&p, b, &case.x, &case.s_prev, case.mask.as_deref(), &cache, g, &mut scratch);
+    let g = StepGrad {
+        ds: &case.g,
+        dp: &mut dp,
+        dx: Some(&mut dx),
+        ds_prev: &mut ds_prev,
+    };
+    cell.backward(
+        &p,
+        b,
+        &case.x,
+        &case.s_prev,
+        case.mask.as_deref(),
+        &cache,
+        g,
+        &mut scratch,
+    );
 
     let mut dp2 = vec![p0; np];
     let mut ds_prev2 = vec![s0; ns];
     let mut scratch = vec![f64::NAN; b * cell.scratch_size()];
-    let g = StepGrad { ds: &case.g, dp: &mut dp2, dx: None, ds_prev: &mut ds_prev2 };
-    cell.backward(&p, b, &case.x, &case.s_prev, case.mask.as_deref(), &cache, g, &mut scratch);
+    let g = StepGrad {
+        ds: &case.g,
+        dp: &mut dp2,
+        dx: None,
+        ds_prev: &mut ds_prev2,
+    };
+    cell.backward(
+        &p,
+        b,
+        &case.x,
+        &case.s_prev,
+        case.mask.as_deref(),
+        &cache,
+        g,
+        &mut scratch,
+    );
     assert_eq!(dp, dp2, "dp depends on whether dx is requested");
-    assert_eq!(ds_prev, ds_prev2, "ds_prev depends on whether dx is requested");
+    assert_eq!(
+        ds_prev, ds_prev2,
+        "ds_prev depends on whether dx is requested"
+    );
 
     let mut layout = Layout::default();
     layout.push("", &cell.blocks());
@@ -141,13 +197,22 @@ pub(crate) fn check_backward<C: Cell<f64>>(cell: &C, masked: bool) {
 
 /// The one-sample Jacobian `(S,S)` of `cell`, computed with NaN-filled `out` and a scratch of
 /// exactly `2·S·S + 4·S` values.
-pub(crate) fn jacobian_of<C: Cell<f64>>(cell: &C, p: &[f64], x: &[f64], s_prev: &[f64], mask: Option<&[f64]>) -> Vec<f64> {
+pub(crate) fn jacobian_of<C: Cell<f64>>(
+    cell: &C,
+    p: &[f64],
+    x: &[f64],
+    s_prev: &[f64],
+    mask: Option<&[f64]>,
+) -> Vec<f64> {
     let s = cell.state_size();
     let (_, cache) = forward_raw(cell, p, 1, x, s_prev, mask);
     let mut out = vec![f64::NAN; s * s];
     let mut scratch = vec![f64::NAN; 2 * s * s + 4 * s];
     cell.jacobian(p, x, s_prev, mask, &cache, &mut out, &mut scratch);
-    assert!(out.iter().all(|v| v.is_finite()), "jacobian left NaN in out");
+    assert!(
+        out.iter().all(|v| v.is_finite()),
+        "jacobian left NaN in out"
+    );
     out
 }
 
@@ -170,7 +235,11 @@ pub(crate) fn check_jacobian<C: Cell<f64>>(cell: &C, masked: bool) {
             let (minus, _) = forward_raw(cell, &p, 1, x, &w, mask);
             for i in 0..s {
                 let num = (plus[i] - minus[i]) / (2.0 * EPS);
-                close(jac[i * s + j], num, &format!("masked={masked} sample {row} J[{i}][{j}]"));
+                close(
+                    jac[i * s + j],
+                    num,
+                    &format!("masked={masked} sample {row} J[{i}][{j}]"),
+                );
             }
         }
     }
@@ -202,7 +271,11 @@ pub(crate) fn check_additive_is_jacobian_without_recurrence<C: Cell<f64>>(cell: 
         for i in 0..s {
             for j in 0..s {
                 let want = if has && i == j { diag[i] } else { 0.0 };
-                close(jac[i * s + j], want, &format!("J[{i}][{j}] without recurrence"));
+                close(
+                    jac[i * s + j],
+                    want,
+                    &format!("J[{i}][{j}] without recurrence"),
+                );
             }
         }
     }

@@ -71,7 +71,17 @@ impl<T: Real> Cell<T> for Gru {
         &["z", "r", "h_tilde"]
     }
 
-    fn forward(&self, p: &[T], b: usize, x: &[T], s_prev: &[T], mask: Option<&[T]>, s: &mut [T], cache: &mut [T], scratch: &mut [T]) {
+    fn forward(
+        &self,
+        p: &[T],
+        b: usize,
+        x: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        s: &mut [T],
+        cache: &mut [T],
+        scratch: &mut [T],
+    ) {
         let (ni, h) = (self.input, self.hidden);
         let (h3, h4) = (3 * h, 4 * h);
         let [ow, ouzr, ouh, ob] = self.offsets();
@@ -93,7 +103,17 @@ impl<T: Real> Cell<T> for Gru {
                 c[3 * h + j] = r * hm[row * hld + j]; // r ⊙ h_{t−1}
             }
         }
-        gemm_nn(b, h, h, &cache[3 * h..], h4, &p[ouh..], h, &mut pre[2 * h..], h3); // + (r⊙h) U_h
+        gemm_nn(
+            b,
+            h,
+            h,
+            &cache[3 * h..],
+            h4,
+            &p[ouh..],
+            h,
+            &mut pre[2 * h..],
+            h3,
+        ); // + (r⊙h) U_h
         for row in 0..b {
             let c = &mut cache[row * h4..(row + 1) * h4];
             for j in 0..h {
@@ -106,7 +126,17 @@ impl<T: Real> Cell<T> for Gru {
         }
     }
 
-    fn backward(&self, p: &[T], b: usize, x: &[T], s_prev: &[T], mask: Option<&[T]>, cache: &[T], g: StepGrad<'_, T>, scratch: &mut [T]) {
+    fn backward(
+        &self,
+        p: &[T],
+        b: usize,
+        x: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        cache: &[T],
+        g: StepGrad<'_, T>,
+        scratch: &mut [T],
+    ) {
         let (ni, h) = (self.input, self.hidden);
         let (h3, h4) = (3 * h, 4 * h);
         let [ow, ouzr, ouh, ob] = self.offsets();
@@ -114,7 +144,12 @@ impl<T: Real> Cell<T> for Gru {
         let (drh, rest) = rest.split_at_mut(b * h); // dL/d(r⊙h) (B, H)
         let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
         let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
-        let StepGrad { ds, dp, dx, ds_prev } = g;
+        let StepGrad {
+            ds,
+            dp,
+            dx,
+            ds_prev,
+        } = g;
         for row in 0..b {
             let c = &cache[row * h4..];
             for j in 0..h {
@@ -123,7 +158,8 @@ impl<T: Real> Cell<T> for Gru {
                 let hp = s_prev[row * h + j];
                 dpre[row * h3 + j] = dh * (ht - hp) * z * (T::one() - z); // dL/dpre_z
                 dpre[row * h3 + 2 * h + j] = dh * z * (T::one() - ht * ht); // dL/dpre_h
-                ds_prev[row * h + j] = ds_prev[row * h + j] + dh * (T::one() - z); // additive path
+                ds_prev[row * h + j] = ds_prev[row * h + j] + dh * (T::one() - z);
+                // additive path
             }
         }
         drh.fill(T::zero());
@@ -160,7 +196,16 @@ impl<T: Real> Cell<T> for Gru {
         }
     }
 
-    fn jacobian(&self, p: &[T], _x: &[T], s_prev: &[T], mask: Option<&[T]>, cache: &[T], out: &mut [T], scratch: &mut [T]) {
+    fn jacobian(
+        &self,
+        p: &[T],
+        _x: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        cache: &[T],
+        out: &mut [T],
+        scratch: &mut [T],
+    ) {
         let h = self.hidden;
         let [_, ouzr, ouh, _] = self.offsets();
         let (uzr, uh) = (&p[ouzr..ouh], &p[ouh..ouh + h * h]);
@@ -227,10 +272,19 @@ mod tests {
         cell.forward(&p, 1, &[x], &[h0], None, &mut s, &mut cache, &mut scratch);
         assert!((s[0] - h1).abs() < 1e-15, "h₁ = {} vs {h1}", s[0]);
         for (c, w) in cache[..3].iter().zip([z, r, ht]) {
-            assert!((c - w).abs() < 1e-15, "gates {:?} vs [{z}, {r}, {ht}]", &cache[..3]);
+            assert!(
+                (c - w).abs() < 1e-15,
+                "gates {:?} vs [{z}, {r}, {ht}]",
+                &cache[..3]
+            );
         }
         let (mut dp, mut dx, mut dh0) = ([0.0; 9], [0.0], [0.0]);
-        let g = StepGrad { ds: &[1.0], dp: &mut dp, dx: Some(&mut dx), ds_prev: &mut dh0 };
+        let g = StepGrad {
+            ds: &[1.0],
+            dp: &mut dp,
+            dx: Some(&mut dx),
+            ds_prev: &mut dh0,
+        };
         cell.backward(&p, 1, &[x], &[h0], None, &cache, g, &mut [0.0; 6]);
         let gh = z * (1.0 - ht * ht);
         let want_dr = gh * 1.0 * h0 * r * (1.0 - r) * x;

@@ -79,7 +79,17 @@ impl<T: Real> Cell<T> for GruTorch {
         &["z", "r", "h_tilde"]
     }
 
-    fn forward(&self, p: &[T], b: usize, x: &[T], s_prev: &[T], mask: Option<&[T]>, s: &mut [T], cache: &mut [T], scratch: &mut [T]) {
+    fn forward(
+        &self,
+        p: &[T],
+        b: usize,
+        x: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        s: &mut [T],
+        cache: &mut [T],
+        scratch: &mut [T],
+    ) {
         let (ni, h) = (self.input, self.hidden);
         let (h3, h4) = (3 * h, 4 * h);
         let [ow, ou, obi, obh] = self.offsets();
@@ -112,7 +122,17 @@ impl<T: Real> Cell<T> for GruTorch {
         }
     }
 
-    fn backward(&self, p: &[T], b: usize, x: &[T], s_prev: &[T], mask: Option<&[T]>, cache: &[T], g: StepGrad<'_, T>, scratch: &mut [T]) {
+    fn backward(
+        &self,
+        p: &[T],
+        b: usize,
+        x: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        cache: &[T],
+        g: StepGrad<'_, T>,
+        scratch: &mut [T],
+    ) {
         let (ni, h) = (self.input, self.hidden);
         let (h3, h4) = (3 * h, 4 * h);
         let [ow, ou, obi, obh] = self.offsets();
@@ -120,10 +140,18 @@ impl<T: Real> Cell<T> for GruTorch {
         let (dgh, rest) = rest.split_at_mut(b * h3); // dL/d(hm U + b_h) (B, 3H)
         let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
         let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
-        let StepGrad { ds, dp, dx, ds_prev } = g;
+        let StepGrad {
+            ds,
+            dp,
+            dx,
+            ds_prev,
+        } = g;
         for row in 0..b {
             let c = &cache[row * h4..(row + 1) * h4];
-            let (di, dh_) = (&mut dgi[row * h3..(row + 1) * h3], &mut dgh[row * h3..(row + 1) * h3]);
+            let (di, dh_) = (
+                &mut dgi[row * h3..(row + 1) * h3],
+                &mut dgh[row * h3..(row + 1) * h3],
+            );
             for j in 0..h {
                 let (z, r, n, hn) = (c[j], c[h + j], c[2 * h + j], c[3 * h + j]);
                 let zt = T::one() - z;
@@ -167,7 +195,16 @@ impl<T: Real> Cell<T> for GruTorch {
         }
     }
 
-    fn jacobian(&self, p: &[T], _x: &[T], s_prev: &[T], mask: Option<&[T]>, cache: &[T], out: &mut [T], _scratch: &mut [T]) {
+    fn jacobian(
+        &self,
+        p: &[T],
+        _x: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        cache: &[T],
+        out: &mut [T],
+        _scratch: &mut [T],
+    ) {
         let h = self.hidden;
         let h3 = 3 * h;
         let [_, ou, obi, _] = self.offsets();
@@ -203,7 +240,13 @@ mod tests {
 
     /// `torch.nn.GRU` written out literally with PyTorch's `[H][I]` matrices, one sample.
     /// Returns `(h', z', r, n)`.
-    fn reference(c: &GruTorch, p: &[f64], x: &[f64], hp: &[f64], m: &[f64]) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
+    fn reference(
+        c: &GruTorch,
+        p: &[f64],
+        x: &[f64],
+        hp: &[f64],
+        m: &[f64],
+    ) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
         let (ni, h) = (c.input, c.hidden);
         let [ow, ou, obi, obh] = c.offsets();
         // PyTorch weight_ih[g*H + i][k] = W[k][g*H + i], weight_hh likewise.
@@ -212,13 +255,21 @@ mod tests {
         let b_ih = |gate: usize, i: usize| p[obi + gate * h + i];
         let b_hh = |gate: usize, i: usize| p[obh + gate * h + i];
         let hm: Vec<f64> = (0..h).map(|k| hp[k] * m[k]).collect();
-        let gi = |gate: usize, i: usize| (0..ni).map(|k| w_ih(gate, i, k) * x[k]).sum::<f64>() + b_ih(gate, i);
-        let gh = |gate: usize, i: usize| (0..h).map(|k| w_hh(gate, i, k) * hm[k]).sum::<f64>() + b_hh(gate, i);
+        let gi = |gate: usize, i: usize| {
+            (0..ni).map(|k| w_ih(gate, i, k) * x[k]).sum::<f64>() + b_ih(gate, i)
+        };
+        let gh = |gate: usize, i: usize| {
+            (0..h).map(|k| w_hh(gate, i, k) * hm[k]).sum::<f64>() + b_hh(gate, i)
+        };
         let sig = |v: f64| 1.0 / (1.0 + (-v).exp());
         let r: Vec<f64> = (0..h).map(|i| sig(gi(0, i) + gh(0, i))).collect();
         let zt: Vec<f64> = (0..h).map(|i| sig(gi(1, i) + gh(1, i))).collect();
-        let n: Vec<f64> = (0..h).map(|i| (gi(2, i) + r[i] * gh(2, i)).tanh()).collect();
-        let hn: Vec<f64> = (0..h).map(|i| (1.0 - zt[i]) * n[i] + zt[i] * hp[i]).collect();
+        let n: Vec<f64> = (0..h)
+            .map(|i| (gi(2, i) + r[i] * gh(2, i)).tanh())
+            .collect();
+        let hn: Vec<f64> = (0..h)
+            .map(|i| (1.0 - zt[i]) * n[i] + zt[i] * hp[i])
+            .collect();
         (hn, zt, r, n)
     }
 
@@ -245,8 +296,17 @@ mod tests {
             let (s, cache) = check::run_forward(&cell, &p, &case);
             for row in 0..3 {
                 let ones = [1.0; 3];
-                let m = case.mask.as_ref().map_or(&ones[..], |m| &m[row * 3..row * 3 + 3]);
-                let (hn, zt, r, n) = reference(&cell, &p, &case.x[row * 2..row * 2 + 2], &case.s_prev[row * 3..row * 3 + 3], m);
+                let m = case
+                    .mask
+                    .as_ref()
+                    .map_or(&ones[..], |m| &m[row * 3..row * 3 + 3]);
+                let (hn, zt, r, n) = reference(
+                    &cell,
+                    &p,
+                    &case.x[row * 2..row * 2 + 2],
+                    &case.s_prev[row * 3..row * 3 + 3],
+                    m,
+                );
                 let c = &cache[row * 12..row * 12 + 12];
                 for j in 0..3 {
                     check::close(s[row * 3 + j], hn[j], "h'");

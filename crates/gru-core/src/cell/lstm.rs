@@ -81,7 +81,17 @@ impl<T: Real> Cell<T> for Lstm {
         &["i", "f", "g", "o"]
     }
 
-    fn forward(&self, p: &[T], b: usize, x: &[T], s_prev: &[T], mask: Option<&[T]>, s: &mut [T], cache: &mut [T], scratch: &mut [T]) {
+    fn forward(
+        &self,
+        p: &[T],
+        b: usize,
+        x: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        s: &mut [T],
+        cache: &mut [T],
+        scratch: &mut [T],
+    ) {
         let (ni, h) = (self.input, self.hidden);
         let (h2, h4, h5) = (2 * h, 4 * h, 5 * h);
         let [ow, ou, obi, obh] = self.offsets();
@@ -98,7 +108,10 @@ impl<T: Real> Cell<T> for Lstm {
         for row in 0..b {
             let pr = &pre[row * h4..(row + 1) * h4];
             let c = &mut cache[row * h5..(row + 1) * h5];
-            let (sp, st) = (&s_prev[row * h2..(row + 1) * h2], &mut s[row * h2..(row + 1) * h2]);
+            let (sp, st) = (
+                &s_prev[row * h2..(row + 1) * h2],
+                &mut s[row * h2..(row + 1) * h2],
+            );
             for j in 0..h {
                 let ig = sigmoid(pr[j]);
                 let f = sigmoid(pr[h + j]);
@@ -117,18 +130,36 @@ impl<T: Real> Cell<T> for Lstm {
         }
     }
 
-    fn backward(&self, p: &[T], b: usize, x: &[T], s_prev: &[T], mask: Option<&[T]>, cache: &[T], g: StepGrad<'_, T>, scratch: &mut [T]) {
+    fn backward(
+        &self,
+        p: &[T],
+        b: usize,
+        x: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        cache: &[T],
+        g: StepGrad<'_, T>,
+        scratch: &mut [T],
+    ) {
         let (ni, h) = (self.input, self.hidden);
         let (h2, h4, h5) = (2 * h, 4 * h, 5 * h);
         let [ow, ou, obi, obh] = self.offsets();
         let (dpre, rest) = scratch.split_at_mut(b * h4); // dL/dpre (B, 4H)
         let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
         let (hm, hld) = masked_h(s_prev, h2, h, b, mask, rest);
-        let StepGrad { ds, dp, dx, ds_prev } = g;
+        let StepGrad {
+            ds,
+            dp,
+            dx,
+            ds_prev,
+        } = g;
         for row in 0..b {
             let c = &cache[row * h5..(row + 1) * h5];
             let d = &mut dpre[row * h4..(row + 1) * h4];
-            let (sp, dsr) = (&s_prev[row * h2..(row + 1) * h2], &ds[row * h2..(row + 1) * h2]);
+            let (sp, dsr) = (
+                &s_prev[row * h2..(row + 1) * h2],
+                &ds[row * h2..(row + 1) * h2],
+            );
             let dsp = &mut ds_prev[row * h2..(row + 1) * h2];
             for j in 0..h {
                 let (ig, f, gg, o, tc) = (c[j], c[h + j], c[2 * h + j], c[3 * h + j], c[4 * h + j]);
@@ -166,7 +197,16 @@ impl<T: Real> Cell<T> for Lstm {
         }
     }
 
-    fn jacobian(&self, p: &[T], _x: &[T], s_prev: &[T], mask: Option<&[T]>, cache: &[T], out: &mut [T], _scratch: &mut [T]) {
+    fn jacobian(
+        &self,
+        p: &[T],
+        _x: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        cache: &[T],
+        out: &mut [T],
+        _scratch: &mut [T],
+    ) {
         let h = self.hidden;
         let (h2, h4) = (2 * h, 4 * h);
         let [_, ou, obi, _] = self.offsets();
@@ -174,7 +214,13 @@ impl<T: Real> Cell<T> for Lstm {
         let m = |j: usize| mask.map_or(T::one(), |m| m[j]);
         // Rows 0..H are h_t, H..2H are c_t; columns likewise for h_{t−1}, c_{t−1}.
         for i in 0..h {
-            let (ig, f, g, o, tc) = (cache[i], cache[h + i], cache[2 * h + i], cache[3 * h + i], cache[4 * h + i]);
+            let (ig, f, g, o, tc) = (
+                cache[i],
+                cache[h + i],
+                cache[2 * h + i],
+                cache[3 * h + i],
+                cache[4 * h + i],
+            );
             let ci = g * ig * (T::one() - ig); // ∂c_i/∂pre_i_i
             let cf = s_prev[h + i] * f * (T::one() - f); // ∂c_i/∂pre_f_i
             let cg = ig * (T::one() - g * g); // ∂c_i/∂pre_g_i
@@ -207,7 +253,13 @@ mod tests {
 
     /// `torch.nn.LSTM` written out literally with PyTorch's `[4H][I]` matrices, one sample.
     /// Returns `(h', c', [i, f, g, o])`.
-    fn reference(c: &Lstm, p: &[f64], x: &[f64], sp: &[f64], m: &[f64]) -> (Vec<f64>, Vec<f64>, [Vec<f64>; 4]) {
+    fn reference(
+        c: &Lstm,
+        p: &[f64],
+        x: &[f64],
+        sp: &[f64],
+        m: &[f64],
+    ) -> (Vec<f64>, Vec<f64>, [Vec<f64>; 4]) {
         let (ni, h) = (c.input, c.hidden);
         let [ow, ou, obi, obh] = c.offsets();
         let w_ih = |row: usize, k: usize| p[ow + k * 4 * h + row]; // weight_ih[row][k]
@@ -253,8 +305,17 @@ mod tests {
             let (s, cache) = check::run_forward(&cell, &p, &case);
             for row in 0..3 {
                 let ones = [1.0; 3];
-                let m = case.mask.as_ref().map_or(&ones[..], |m| &m[row * 3..row * 3 + 3]);
-                let (hn, cn, gates) = reference(&cell, &p, &case.x[row * 2..row * 2 + 2], &case.s_prev[row * 6..row * 6 + 6], m);
+                let m = case
+                    .mask
+                    .as_ref()
+                    .map_or(&ones[..], |m| &m[row * 3..row * 3 + 3]);
+                let (hn, cn, gates) = reference(
+                    &cell,
+                    &p,
+                    &case.x[row * 2..row * 2 + 2],
+                    &case.s_prev[row * 6..row * 6 + 6],
+                    m,
+                );
                 let c = &cache[row * 15..row * 15 + 15];
                 for j in 0..3 {
                     check::close(s[row * 6 + j], hn[j], "h'");

@@ -7,7 +7,8 @@
 //! `x` is `(B, I)`, a state `s` is `(B, S)` with the hidden state `h` in its first `H` columns
 //! (`S = H`, or `2H` for the LSTM's `[h, c]`), a cache is `(B, C)` per step.
 
-#[cfg(test)] pub(crate) mod check;
+#[cfg(test)]
+pub(crate) mod check;
 mod gru;
 mod gru_torch;
 mod lstm;
@@ -89,20 +90,43 @@ pub trait Cell<T: Real> {
     /// into the recurrent weights (Gal & Ghahramani); the additive/identity paths use `h_{t−1}`.
     #[allow(clippy::too_many_arguments)]
     fn forward(
-        &self, p: &[T], b: usize, x: &[T], s_prev: &[T], mask: Option<&[T]>,
-        s: &mut [T], cache: &mut [T], scratch: &mut [T],
+        &self,
+        p: &[T],
+        b: usize,
+        x: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        s: &mut [T],
+        cache: &mut [T],
+        scratch: &mut [T],
     );
 
     /// Backward of [`Cell::forward`] for the same inputs and cache.
     #[allow(clippy::too_many_arguments)]
     fn backward(
-        &self, p: &[T], b: usize, x: &[T], s_prev: &[T], mask: Option<&[T]>, cache: &[T],
-        g: StepGrad<'_, T>, scratch: &mut [T],
+        &self,
+        p: &[T],
+        b: usize,
+        x: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        cache: &[T],
+        g: StepGrad<'_, T>,
+        scratch: &mut [T],
     );
 
     /// ∂s_t/∂s_{t−1} `(S, S)` for one sample (`x (I)`, `s_prev (S)`, its cache row), written
     /// into `out`; `J[i][j] = ∂s_t[i]/∂s_{t−1}[j]`. `scratch` holds at least `2·S·S + 4·S` values.
-    fn jacobian(&self, p: &[T], x: &[T], s_prev: &[T], mask: Option<&[T]>, cache: &[T], out: &mut [T], scratch: &mut [T]);
+    fn jacobian(
+        &self,
+        p: &[T],
+        x: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        cache: &[T],
+        out: &mut [T],
+        scratch: &mut [T],
+    );
 
     /// The "additive path" of the one-step Jacobian as a diagonal `(S)`: GRU `1 − z`, LSTM
     /// `f` on the `c` block; `None` for cells without one (RNN).
@@ -111,7 +135,14 @@ pub trait Cell<T: Real> {
 
 /// `hm (B, H) = h_{t−1} ⊙ mask` for the recurrent-dropout path, written into `buf`, or
 /// `h_{t−1}` itself without a mask; returned with its row stride (`H`, or `ld` of the state).
-pub(crate) fn masked_h<'a, T: Real>(s_prev: &'a [T], ld: usize, h: usize, b: usize, mask: Option<&[T]>, buf: &'a mut [T]) -> (&'a [T], usize) {
+pub(crate) fn masked_h<'a, T: Real>(
+    s_prev: &'a [T],
+    ld: usize,
+    h: usize,
+    b: usize,
+    mask: Option<&[T]>,
+    buf: &'a mut [T],
+) -> (&'a [T], usize) {
     match mask {
         None => (s_prev, ld),
         Some(m) => {
@@ -196,13 +227,42 @@ impl<T: Real> Cell<T> for AnyCell {
     fn gate_names(&self) -> &'static [&'static str] {
         dispatch!(self, c => Cell::<T>::gate_names(c))
     }
-    fn forward(&self, p: &[T], b: usize, x: &[T], s_prev: &[T], mask: Option<&[T]>, s: &mut [T], cache: &mut [T], scratch: &mut [T]) {
+    fn forward(
+        &self,
+        p: &[T],
+        b: usize,
+        x: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        s: &mut [T],
+        cache: &mut [T],
+        scratch: &mut [T],
+    ) {
         dispatch!(self, c => c.forward(p, b, x, s_prev, mask, s, cache, scratch))
     }
-    fn backward(&self, p: &[T], b: usize, x: &[T], s_prev: &[T], mask: Option<&[T]>, cache: &[T], g: StepGrad<'_, T>, scratch: &mut [T]) {
+    fn backward(
+        &self,
+        p: &[T],
+        b: usize,
+        x: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        cache: &[T],
+        g: StepGrad<'_, T>,
+        scratch: &mut [T],
+    ) {
         dispatch!(self, c => c.backward(p, b, x, s_prev, mask, cache, g, scratch))
     }
-    fn jacobian(&self, p: &[T], x: &[T], s_prev: &[T], mask: Option<&[T]>, cache: &[T], out: &mut [T], scratch: &mut [T]) {
+    fn jacobian(
+        &self,
+        p: &[T],
+        x: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        cache: &[T],
+        out: &mut [T],
+        scratch: &mut [T],
+    ) {
         dispatch!(self, c => c.jacobian(p, x, s_prev, mask, cache, out, scratch))
     }
     fn additive_diag(&self, cache: &[T], out: &mut [T]) -> bool {

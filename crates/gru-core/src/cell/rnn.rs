@@ -74,7 +74,11 @@ pub struct Rnn {
 impl Rnn {
     /// An RNN cell `I → H` with activation `nl`.
     pub fn new(input: usize, hidden: usize, nl: Nonlinearity) -> Self {
-        Self { input, hidden, nonlinearity: nl }
+        Self {
+            input,
+            hidden,
+            nonlinearity: nl,
+        }
     }
     /// Offsets of `W`, `U`, `b_i`, `b_h` in the cell's parameter slice.
     fn offsets(&self) -> [usize; 4] {
@@ -113,7 +117,17 @@ impl<T: Real> Cell<T> for Rnn {
         &["pre"]
     }
 
-    fn forward(&self, p: &[T], b: usize, x: &[T], s_prev: &[T], mask: Option<&[T]>, s: &mut [T], cache: &mut [T], scratch: &mut [T]) {
+    fn forward(
+        &self,
+        p: &[T],
+        b: usize,
+        x: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        s: &mut [T],
+        cache: &mut [T],
+        scratch: &mut [T],
+    ) {
         let (ni, h) = (self.input, self.hidden);
         let h2 = 2 * h;
         let [ow, ou, obi, obh] = self.offsets();
@@ -136,14 +150,29 @@ impl<T: Real> Cell<T> for Rnn {
         }
     }
 
-    fn backward(&self, p: &[T], b: usize, x: &[T], s_prev: &[T], mask: Option<&[T]>, cache: &[T], g: StepGrad<'_, T>, scratch: &mut [T]) {
+    fn backward(
+        &self,
+        p: &[T],
+        b: usize,
+        x: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        cache: &[T],
+        g: StepGrad<'_, T>,
+        scratch: &mut [T],
+    ) {
         let (ni, h) = (self.input, self.hidden);
         let h2 = 2 * h;
         let [ow, ou, obi, obh] = self.offsets();
         let (dpre, rest) = scratch.split_at_mut(b * h); // dL/dpre (B, H)
         let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
         let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
-        let StepGrad { ds, dp, dx, ds_prev } = g;
+        let StepGrad {
+            ds,
+            dp,
+            dx,
+            ds_prev,
+        } = g;
         for row in 0..b {
             let c = &cache[row * h2..(row + 1) * h2];
             for j in 0..h {
@@ -175,7 +204,16 @@ impl<T: Real> Cell<T> for Rnn {
         }
     }
 
-    fn jacobian(&self, p: &[T], _x: &[T], _s_prev: &[T], mask: Option<&[T]>, cache: &[T], out: &mut [T], _scratch: &mut [T]) {
+    fn jacobian(
+        &self,
+        p: &[T],
+        _x: &[T],
+        _s_prev: &[T],
+        mask: Option<&[T]>,
+        cache: &[T],
+        out: &mut [T],
+        _scratch: &mut [T],
+    ) {
         let h = self.hidden;
         let [_, ou, obi, _] = self.offsets();
         let u = &p[ou..obi];
@@ -229,13 +267,18 @@ mod tests {
                 let case = check::case(&cell, 3, masked);
                 let (s, cache) = check::run_forward(&cell, &p, &case);
                 for row in 0..3 {
-                    let (x, hp) = (&case.x[row * 2..row * 2 + 2], &case.s_prev[row * 3..row * 3 + 3]);
+                    let (x, hp) = (
+                        &case.x[row * 2..row * 2 + 2],
+                        &case.s_prev[row * 3..row * 3 + 3],
+                    );
                     let m = |k: usize| case.mask.as_ref().map_or(1.0, |m| m[row * 3 + k]);
                     for i in 0..3 {
                         // weight_ih[i][k] = W[k][i], weight_hh[i][k] = U[k][i].
                         let pre = (0..2).map(|k| p[ow + k * 3 + i] * x[k]).sum::<f64>()
                             + p[obi + i]
-                            + (0..3).map(|k| p[ou + k * 3 + i] * hp[k] * m(k)).sum::<f64>()
+                            + (0..3)
+                                .map(|k| p[ou + k * 3 + i] * hp[k] * m(k))
+                                .sum::<f64>()
                             + p[obh + i];
                         let want = match nl {
                             Nonlinearity::Tanh => pre.tanh(),
@@ -255,7 +298,10 @@ mod tests {
                 }
             }
         }
-        assert!(neg > 0 && pos > 0, "the ReLU case should exercise both sides ({neg} vs {pos})");
+        assert!(
+            neg > 0 && pos > 0,
+            "the ReLU case should exercise both sides ({neg} vs {pos})"
+        );
     }
 
     #[test]
@@ -270,8 +316,14 @@ mod tests {
 
     #[test]
     fn nonlinearity_serialises_in_snake_case() {
-        assert_eq!(serde_json::to_string(&Nonlinearity::Tanh).ok().as_deref(), Some("\"tanh\""));
-        assert_eq!(serde_json::to_string(&Nonlinearity::Relu).ok().as_deref(), Some("\"relu\""));
+        assert_eq!(
+            serde_json::to_string(&Nonlinearity::Tanh).ok().as_deref(),
+            Some("\"tanh\"")
+        );
+        assert_eq!(
+            serde_json::to_string(&Nonlinearity::Relu).ok().as_deref(),
+            Some("\"relu\"")
+        );
         let back: Option<Nonlinearity> = serde_json::from_str("\"relu\"").ok();
         assert_eq!(back, Some(Nonlinearity::Relu));
     }

@@ -51,7 +51,9 @@ pub fn backward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>, opts: Backward
                     let xt = if dir == 0 { t - 1 } else { 0 };
                     for row in 0..b {
                         let at = xt * b * d + row * d + dir * h;
-                        d_top[at..at + h].copy_from_slice(&ws.head_in[row * d + dir * h..row * d + (dir + 1) * h]);
+                        d_top[at..at + h].copy_from_slice(
+                            &ws.head_in[row * d + dir * h..row * d + (dir + 1) * h],
+                        );
                     }
                 }
             }
@@ -82,7 +84,9 @@ pub fn backward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>, opts: Backward
                 let d_out = &ws.d_outs[layer][xt * b * d..(xt + 1) * b * d];
                 for row in 0..b {
                     let dst = &mut ds[row * s..row * s + h];
-                    dst.iter_mut().zip(&d_out[row * d + dir * h..]).for_each(|(g, &v)| *g = *g + v);
+                    dst.iter_mut()
+                        .zip(&d_out[row * d + dir * h..])
+                        .for_each(|(g, &v)| *g = *g + v);
                 }
                 let prev_row = if dir == 0 { xt } else { xt + 1 };
                 let s_prev = &ws.states[si][prev_row * bs..(prev_row + 1) * bs];
@@ -90,9 +94,24 @@ pub fn backward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>, opts: Backward
                 let cache = &ws.caches[si][xt * b * c..(xt + 1) * b * c];
                 let ds_prev = &mut ws.ds_prev[..bs];
                 ds_prev.fill(T::zero());
-                let dx = want_dx.then(|| &mut ws.d_inputs[layer][xt * b * width..(xt + 1) * b * width]);
-                let g = StepGrad { ds, dp: &mut ws.grads[slot.range.clone()], dx, ds_prev };
-                cell.backward(&p[slot.range.clone()], b, xin, s_prev, mask, cache, g, &mut ws.scratch);
+                let dx =
+                    want_dx.then(|| &mut ws.d_inputs[layer][xt * b * width..(xt + 1) * b * width]);
+                let g = StepGrad {
+                    ds,
+                    dp: &mut ws.grads[slot.range.clone()],
+                    dx,
+                    ds_prev,
+                };
+                cell.backward(
+                    &p[slot.range.clone()],
+                    b,
+                    xin,
+                    s_prev,
+                    mask,
+                    cache,
+                    g,
+                    &mut ws.scratch,
+                );
                 ds.copy_from_slice(ds_prev);
             }
             ws.d_init[si].copy_from_slice(ds);

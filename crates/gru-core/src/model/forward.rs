@@ -20,12 +20,25 @@ pub enum Mode<'a> {
 fn draw_mask<T: Real>(mask: &mut Vec<T>, n: usize, p: f64, rng: &mut ChaCha8Rng) {
     mask.clear();
     let keep = T::of(1.0 / (1.0 - p));
-    mask.extend((0..n).map(|_| if rng.gen::<f64>() < p { T::zero() } else { keep }));
+    mask.extend((0..n).map(|_| {
+        if rng.gen::<f64>() < p {
+            T::zero()
+        } else {
+            keep
+        }
+    }));
 }
 
 /// Runs `model` over `x (T, B, I)` (time-major) and records every state, cache and output in
 /// `ws`; head outputs end up in `ws.y`. Initial states are `ws.init` (zeros unless set).
-pub fn forward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>, x: &[T], t: usize, b: usize, mut mode: Mode<'_>) {
+pub fn forward<T: Real>(
+    model: &Model<T>,
+    ws: &mut Workspace<T>,
+    x: &[T],
+    t: usize,
+    b: usize,
+    mut mode: Mode<'_>,
+) {
     ws.prepare(model, t, b);
     let cfg = &model.config;
     let (h, nd, d) = (cfg.hidden, cfg.direction.count(), model.top_width());
@@ -41,7 +54,9 @@ pub fn forward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>, x: &[T], t: usi
                 if cfg.input_dropout > 0.0 {
                     draw_mask(&mut ws.in_masks[layer], b * width, cfg.input_dropout, rng);
                     for step in ws.inputs[layer].chunks_exact_mut(b * width) {
-                        step.iter_mut().zip(&ws.in_masks[layer]).for_each(|(v, &m)| *v = *v * m);
+                        step.iter_mut()
+                            .zip(&ws.in_masks[layer])
+                            .for_each(|(v, &m)| *v = *v * m);
                     }
                 }
             }
@@ -78,7 +93,8 @@ pub fn forward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>, x: &[T], t: usi
                 cell.forward(cp, b, xin, s_prev, mask, s_next, cache, &mut ws.scratch);
                 let out = &mut ws.outs[layer][xt * b * d..(xt + 1) * b * d];
                 for row in 0..b {
-                    out[row * d + dir * h..row * d + (dir + 1) * h].copy_from_slice(&s_next[row * s..row * s + h]);
+                    out[row * d + dir * h..row * d + (dir + 1) * h]
+                        .copy_from_slice(&s_next[row * s..row * s + h]);
                 }
             }
         }

@@ -33,7 +33,11 @@ impl Init {
         let roles: Vec<BlockRole> = model
             .slots
             .iter()
-            .flat_map(|s| crate::cell::Cell::<T>::blocks(&s.cell).into_iter().map(|b| b.role))
+            .flat_map(|s| {
+                crate::cell::Cell::<T>::blocks(&s.cell)
+                    .into_iter()
+                    .map(|b| b.role)
+            })
             .chain([BlockRole::Head, BlockRole::Bias])
             .collect();
         for (block, role) in blocks.iter().zip(roles) {
@@ -46,10 +50,16 @@ impl Init {
                 }
                 (_, BlockRole::Bias) => w.fill(T::zero()),
                 (_, BlockRole::BiasConst(c)) => w.fill(T::of(f64::from(c))),
-                (Init::XavierOrthogonal, BlockRole::Recurrent) => orthogonal_gates(w, block.rows, block.cols, &mut rng),
+                (Init::XavierOrthogonal, BlockRole::Recurrent) => {
+                    orthogonal_gates(w, block.rows, block.cols, &mut rng)
+                }
                 _ => {
                     // Xavier per gate: fan_in = rows, fan_out = one gate's width.
-                    let fan_out = if block.cols % h == 0 && !is_head { h } else { block.cols };
+                    let fan_out = if block.cols % h == 0 && !is_head {
+                        h
+                    } else {
+                        block.cols
+                    };
                     let a = (6.0 / (block.rows + fan_out) as f64).sqrt();
                     w.iter_mut().for_each(|v| *v = T::of(rng.gen_range(-a..a)));
                 }

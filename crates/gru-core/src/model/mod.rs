@@ -134,7 +134,10 @@ impl ModelConfig {
         if self.output == 0 || self.output > 4096 {
             return bad("output", "must be between 1 and 4096");
         }
-        for (f, p) in [("input_dropout", self.input_dropout), ("recurrent_dropout", self.recurrent_dropout)] {
+        for (f, p) in [
+            ("input_dropout", self.input_dropout),
+            ("recurrent_dropout", self.recurrent_dropout),
+        ] {
             if !(0.0..0.95).contains(&p) {
                 return bad(f, "must be a probability in [0, 0.95)");
             }
@@ -182,21 +185,39 @@ impl<T: Real> Model<T> {
         let mut layout = Layout::default();
         let mut slots = Vec::new();
         for layer in 0..config.layers {
-            let input = if layer == 0 { config.input } else { config.hidden * nd };
+            let input = if layer == 0 {
+                config.input
+            } else {
+                config.hidden * nd
+            };
             for dir in 0..nd {
                 let cell = AnyCell::new(config.cell, input, config.hidden);
                 let prefix = format!("l{layer}.{}", if dir == 0 { "fwd" } else { "bwd" });
                 let range = layout.push(&prefix, &Cell::<T>::blocks(&cell));
-                slots.push(CellSlot { cell, range, layer, dir });
+                slots.push(CellSlot {
+                    cell,
+                    range,
+                    layer,
+                    dir,
+                });
             }
         }
         let d = config.hidden * nd;
         let head = layout.push(
             "head",
-            &[BlockSpec::new("W_o", d, config.output, BlockRole::Head), BlockSpec::new("b_o", config.output, 1, BlockRole::Bias)],
+            &[
+                BlockSpec::new("W_o", d, config.output, BlockRole::Head),
+                BlockSpec::new("b_o", config.output, 1, BlockRole::Bias),
+            ],
         );
         let params = vec![T::zero(); layout.len()];
-        Ok(Self { config, layout, params, slots, head })
+        Ok(Self {
+            config,
+            layout,
+            params,
+            slots,
+            head,
+        })
     }
 
     /// Builds and initialises a model from a seed.

@@ -62,7 +62,10 @@ impl<T: Real> Workspace<T> {
             Readout::Final => 1,
             Readout::PerStep => t,
         };
-        let same = self.t == t && self.b == b && self.states.len() == model.slots.len() && self.grads.len() == model.n_params()
+        let same = self.t == t
+            && self.b == b
+            && self.states.len() == model.slots.len()
+            && self.grads.len() == model.n_params()
             && self.y.len() == r * b * o;
         if same {
             return;
@@ -71,13 +74,24 @@ impl<T: Real> Workspace<T> {
         self.b = b;
         let cells = &model.slots;
         let sz = |c: &crate::cell::AnyCell| Cell::<T>::state_size(c);
-        self.states = cells.iter().map(|s| vec![T::zero(); (t + 1) * b * sz(&s.cell)]).collect();
-        self.caches = cells.iter().map(|s| vec![T::zero(); t * b * Cell::<T>::cache_size(&s.cell)]).collect();
-        self.init = cells.iter().map(|s| vec![T::zero(); b * sz(&s.cell)]).collect();
+        self.states = cells
+            .iter()
+            .map(|s| vec![T::zero(); (t + 1) * b * sz(&s.cell)])
+            .collect();
+        self.caches = cells
+            .iter()
+            .map(|s| vec![T::zero(); t * b * Cell::<T>::cache_size(&s.cell)])
+            .collect();
+        self.init = cells
+            .iter()
+            .map(|s| vec![T::zero(); b * sz(&s.cell)])
+            .collect();
         self.d_init = self.init.clone();
         self.rec_masks = vec![Vec::new(); cells.len()];
         self.in_masks = vec![Vec::new(); nl];
-        let widths: Vec<usize> = (0..nl).map(|l| if l == 0 { model.config.input } else { d }).collect();
+        let widths: Vec<usize> = (0..nl)
+            .map(|l| if l == 0 { model.config.input } else { d })
+            .collect();
         self.inputs = widths.iter().map(|&w| vec![T::zero(); t * b * w]).collect();
         self.d_inputs = self.inputs.clone();
         self.outs = vec![vec![T::zero(); t * b * d]; nl];
@@ -89,7 +103,11 @@ impl<T: Real> Workspace<T> {
         let smax = cells.iter().map(|s| sz(&s.cell)).max().unwrap_or(0);
         self.ds = vec![T::zero(); b * smax];
         self.ds_prev = self.ds.clone();
-        let scratch = cells.iter().map(|s| Cell::<T>::scratch_size(&s.cell)).max().unwrap_or(0);
+        let scratch = cells
+            .iter()
+            .map(|s| Cell::<T>::scratch_size(&s.cell))
+            .max()
+            .unwrap_or(0);
         self.scratch = vec![T::zero(); b * scratch];
     }
 

@@ -24,7 +24,9 @@ impl AddingTask {
     /// [`Error::Config`] unless `2 ≤ len ≤ 2000`.
     pub fn new(len: usize) -> Result<Self, Error> {
         if !(2..=2000).contains(&len) {
-            return Err(Error::Config(format!("adding problem length: {len} is not in 2..=2000")));
+            return Err(Error::Config(format!(
+                "adding problem length: {len} is not in 2..=2000"
+            )));
         }
         Ok(Self { len })
     }
@@ -50,7 +52,10 @@ impl AddingTask {
     }
     /// 1/6, the variance of the sum of two uniforms.
     pub fn baseline(&self) -> Baseline {
-        Baseline { loss: 1.0 / 6.0, accuracy: None }
+        Baseline {
+            loss: 1.0 / 6.0,
+            accuracy: None,
+        }
     }
     /// Fills `batch` with `b` sequences drawn from `rng`, in SPEC §2's draw order.
     pub fn fill<T: Real>(&self, rng: &mut ChaCha8Rng, b: usize, batch: &mut Batch<T>) {
@@ -80,7 +85,8 @@ impl AddingTask {
             let (i1, i2) = (i1.min(half.saturating_sub(1)), i2.min(t - 1));
             batch.x[(i1 * b + s) * 2 + 1] = T::one();
             batch.x[(i2 * b + s) * 2 + 1] = T::one();
-            let sum = batch.x[(i1 * b + s) * 2].f64() as f32 + batch.x[(i2 * b + s) * 2].f64() as f32;
+            let sum =
+                batch.x[(i1 * b + s) * 2].f64() as f32 + batch.x[(i2 * b + s) * 2].f64() as f32;
             y[s] = T::of(f64::from(sum));
         }
     }
@@ -97,12 +103,21 @@ mod tests {
         let mut batch = Batch::<f32>::empty();
         task.fill_spec(&mut Mulberry32::new(42), 2, &mut batch);
         let x = |t: usize, s: usize, c: usize| batch.x[(t * 2 + s) * 2 + c];
-        assert_eq!([x(0, 0, 0), x(1, 0, 0), x(2, 0, 0)], [0.601_103_723, 0.448_290_557, 0.852_465_808]);
-        assert_eq!([x(0, 1, 0), x(1, 1, 0), x(2, 1, 0)], [0.680_768_907, 0.693_088_114, 0.927_839_875]);
+        assert_eq!(
+            [x(0, 0, 0), x(1, 0, 0), x(2, 0, 0)],
+            [0.601_103_723, 0.448_290_557, 0.852_465_808]
+        );
+        assert_eq!(
+            [x(0, 1, 0), x(1, 1, 0), x(2, 1, 0)],
+            [0.680_768_907, 0.693_088_114, 0.927_839_875]
+        );
         let marks = |s: usize| (0..50).filter(|&t| x(t, s, 1) == 1.0).collect::<Vec<_>>();
         assert_eq!(marks(0), [1, 41]);
         assert_eq!(marks(1), [24, 29]);
-        assert_eq!(batch.targets, Targets::Values(vec![1.093_984_96, 1.159_039_26]));
+        assert_eq!(
+            batch.targets,
+            Targets::Values(vec![1.093_984_96, 1.159_039_26])
+        );
     }
 
     #[test]

@@ -57,9 +57,15 @@ impl CopyMemoryTask {
             return bad(format!("alphabet: {alphabet} is not in 2..=64"));
         }
         if delay > MAX_LEN || 2 * symbols + delay + 1 > MAX_LEN {
-            return bad(format!("delay: {delay} makes the sequence longer than {MAX_LEN} steps"));
+            return bad(format!(
+                "delay: {delay} makes the sequence longer than {MAX_LEN} steps"
+            ));
         }
-        Ok(Self { symbols, alphabet, delay })
+        Ok(Self {
+            symbols,
+            alphabet,
+            delay,
+        })
     }
     /// One-hot channels: `K` symbols, blank, go.
     pub fn input_size(&self) -> usize {
@@ -84,7 +90,10 @@ impl CopyMemoryTask {
     /// `ln K` and chance `1/K` (see the module docs).
     pub fn baseline(&self) -> Baseline {
         let k = self.alphabet as f64;
-        Baseline { loss: k.ln(), accuracy: Some(1.0 / k) }
+        Baseline {
+            loss: k.ln(),
+            accuracy: Some(1.0 / k),
+        }
     }
     /// First recall step, `n + delay + 1` (the step after the go marker).
     pub fn recall_start(&self) -> usize {
@@ -135,7 +144,9 @@ mod tests {
         let mut batch = Batch::<f64>::empty();
         task.fill(&mut ChaCha8Rng::seed_from_u64(1), b, &mut batch);
         assert_eq!((batch.t, batch.b, batch.x.len()), (12, b, 12 * b * i));
-        let Targets::Classes(y) = &batch.targets else { panic!("classes expected") };
+        let Targets::Classes(y) = &batch.targets else {
+            panic!("classes expected")
+        };
         let w = batch.weights.as_ref().unwrap();
         for s in 0..b {
             let hot = |step: usize| {
@@ -165,12 +176,20 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(2);
         for _ in 0..50 {
             task.fill(&mut rng, 256, &mut batch);
-            let Targets::Classes(y) = &batch.targets else { panic!() };
+            let Targets::Classes(y) = &batch.targets else {
+                panic!()
+            };
             let w = batch.weights.as_ref().unwrap();
-            y.iter().zip(w).filter(|(_, &w)| w > 0.0).for_each(|(&c, _)| counts[c] += 1.0);
+            y.iter()
+                .zip(w)
+                .filter(|(_, &w)| w > 0.0)
+                .for_each(|(&c, _)| counts[c] += 1.0);
         }
         let total: f64 = counts.iter().sum();
-        let entropy: f64 = counts.iter().map(|&c| -(c / total) * (c / total).ln()).sum();
+        let entropy: f64 = counts
+            .iter()
+            .map(|&c| -(c / total) * (c / total).ln())
+            .sum();
         assert!((entropy - task.baseline().loss).abs() < 1e-3, "{entropy}");
     }
 
@@ -182,7 +201,10 @@ mod tests {
         task.fill(&mut rng, 8, &mut batch);
         let ptrs = (batch.x.as_ptr(), batch.weights.as_ref().unwrap().as_ptr());
         task.fill(&mut rng, 8, &mut batch);
-        assert_eq!(ptrs, (batch.x.as_ptr(), batch.weights.as_ref().unwrap().as_ptr()));
+        assert_eq!(
+            ptrs,
+            (batch.x.as_ptr(), batch.weights.as_ref().unwrap().as_ptr())
+        );
     }
 
     #[test]

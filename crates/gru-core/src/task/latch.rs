@@ -29,7 +29,9 @@ impl LatchTask {
     /// [`Error::Config`] unless `2 ≤ len ≤ 2000`.
     pub fn new(len: usize) -> Result<Self, Error> {
         if !(2..=2000).contains(&len) {
-            return Err(Error::Config(format!("latch length: {len} is not in 2..=2000")));
+            return Err(Error::Config(format!(
+                "latch length: {len} is not in 2..=2000"
+            )));
         }
         Ok(Self { len })
     }
@@ -55,7 +57,10 @@ impl LatchTask {
     }
     /// `ln 2`, chance `½`.
     pub fn baseline(&self) -> Baseline {
-        Baseline { loss: 2f64.ln(), accuracy: Some(0.5) }
+        Baseline {
+            loss: 2f64.ln(),
+            accuracy: Some(0.5),
+        }
     }
 
     /// Fills `batch` with `b` sequences drawn from `rng`; targets are `(1, B)` classes.
@@ -90,7 +95,9 @@ mod tests {
         let b = 9;
         let mut batch = Batch::<f64>::empty();
         task.fill(&mut ChaCha8Rng::seed_from_u64(6), b, &mut batch);
-        let Targets::Classes(y) = &batch.targets else { panic!("classes expected") };
+        let Targets::Classes(y) = &batch.targets else {
+            panic!("classes expected")
+        };
         for (s, &ys) in y.iter().enumerate() {
             let x = |step: usize, c: usize| batch.x[(step * b + s) * 2 + c];
             assert_eq!(x(0, 0), if ys == 1 { 1.0 } else { -1.0 });
@@ -110,7 +117,9 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         for _ in 0..200 {
             task.fill(&mut rng, 256, &mut batch);
-            let Targets::Classes(y) = &batch.targets else { panic!() };
+            let Targets::Classes(y) = &batch.targets else {
+                panic!()
+            };
             ones += y.iter().filter(|&&c| c == 1).count() as f64;
             total += y.len() as f64;
         }

@@ -46,7 +46,13 @@ pub struct Batch<T> {
 impl<T: Real> Batch<T> {
     /// An empty batch (buffers grow on first fill and are reused after).
     pub fn empty() -> Self {
-        Self { t: 0, b: 0, x: Vec::new(), targets: Targets::Values(Vec::new()), weights: None }
+        Self {
+            t: 0,
+            b: 0,
+            x: Vec::new(),
+            targets: Targets::Values(Vec::new()),
+            weights: None,
+        }
     }
 }
 
@@ -141,11 +147,20 @@ impl TaskConfig {
     }
     /// Copy memory with its default alphabet and number of symbols.
     pub fn copy_memory(delay: usize) -> Self {
-        TaskConfig::CopyMemory { delay, symbols: default_copy_symbols(), alphabet: default_copy_alphabet() }
+        TaskConfig::CopyMemory {
+            delay,
+            symbols: default_copy_symbols(),
+            alphabet: default_copy_alphabet(),
+        }
     }
     /// Sine prediction with its default number of waves and period range.
     pub fn sine(len: usize) -> Self {
-        TaskConfig::Sine { len, waves: default_sine_waves(), min_period: default_sine_min_period(), max_period: default_sine_max_period() }
+        TaskConfig::Sine {
+            len,
+            waves: default_sine_waves(),
+            min_period: default_sine_min_period(),
+            max_period: default_sine_max_period(),
+        }
     }
     /// What the difficulty knob sets, for the slider's label.
     pub fn knob_name(&self) -> &'static str {
@@ -183,7 +198,9 @@ impl TaskConfig {
     /// The knob values [`TaskConfig::build`] accepts, given the other settings.
     pub fn knob_range(&self) -> RangeInclusive<usize> {
         match *self {
-            TaskConfig::Adding { .. } | TaskConfig::Latch { .. } | TaskConfig::Sine { .. } => 2..=2000,
+            TaskConfig::Adding { .. } | TaskConfig::Latch { .. } | TaskConfig::Sine { .. } => {
+                2..=2000
+            }
             TaskConfig::TemporalOrder { .. } => 10..=2000,
             TaskConfig::Parity { .. } => 1..=2000,
             TaskConfig::CopyMemory { symbols, .. } => 0..=1999usize.saturating_sub(2 * symbols),
@@ -196,11 +213,20 @@ impl TaskConfig {
     pub fn build(&self) -> Result<Task, Error> {
         Ok(match *self {
             TaskConfig::Adding { len } => Task::Adding(AddingTask::new(len)?),
-            TaskConfig::CopyMemory { delay, symbols, alphabet } => Task::CopyMemory(CopyMemoryTask::new(symbols, alphabet, delay)?),
+            TaskConfig::CopyMemory {
+                delay,
+                symbols,
+                alphabet,
+            } => Task::CopyMemory(CopyMemoryTask::new(symbols, alphabet, delay)?),
             TaskConfig::TemporalOrder { len } => Task::TemporalOrder(TemporalOrderTask::new(len)?),
             TaskConfig::Latch { len } => Task::Latch(LatchTask::new(len)?),
             TaskConfig::Parity { len } => Task::Parity(ParityTask::new(len)?),
-            TaskConfig::Sine { len, waves, min_period, max_period } => Task::Sine(SineTask::new(len, waves, min_period, max_period)?),
+            TaskConfig::Sine {
+                len,
+                waves,
+                min_period,
+                max_period,
+            } => Task::Sine(SineTask::new(len, waves, min_period, max_period)?),
         })
     }
 }
@@ -314,7 +340,14 @@ mod tests {
 
     #[test]
     fn configs_round_trip_through_json_with_snake_case_tags() {
-        let tags = ["adding", "copy_memory", "temporal_order", "latch", "parity", "sine"];
+        let tags = [
+            "adding",
+            "copy_memory",
+            "temporal_order",
+            "latch",
+            "parity",
+            "sine",
+        ];
         for (c, tag) in all().into_iter().zip(tags) {
             let json = serde_json::to_string(&c).unwrap();
             assert!(json.contains(&format!("\"task\":\"{tag}\"")), "{json}");
@@ -340,7 +373,10 @@ mod tests {
             }
             assert!(c.with_knob(r.end() + 1).build().is_err(), "{c:?}");
         }
-        assert_eq!(TaskConfig::copy_memory(5).build().unwrap().seq_len(), 2 * 3 + 5 + 1);
+        assert_eq!(
+            TaskConfig::copy_memory(5).build().unwrap().seq_len(),
+            2 * 3 + 5 + 1
+        );
     }
 
     #[test]
@@ -348,12 +384,22 @@ mod tests {
         for c in all() {
             let task = c.build().unwrap();
             let (t, b) = (task.seq_len(), 5);
-            let rows = if task.readout() == Readout::Final { b } else { t * b };
+            let rows = if task.readout() == Readout::Final {
+                b
+            } else {
+                t * b
+            };
             let mut batch = Batch::<f32>::empty();
             task.fill(&mut ChaCha8Rng::seed_from_u64(1), b, &mut batch);
-            assert_eq!((batch.t, batch.b, batch.x.len()), (t, b, t * b * task.input_size()), "{c:?}");
+            assert_eq!(
+                (batch.t, batch.b, batch.x.len()),
+                (t, b, t * b * task.input_size()),
+                "{c:?}"
+            );
             match (&batch.targets, task.loss()) {
-                (Targets::Values(v), LossKind::Mse) => assert_eq!(v.len(), rows * task.output_size()),
+                (Targets::Values(v), LossKind::Mse) => {
+                    assert_eq!(v.len(), rows * task.output_size())
+                }
                 (Targets::Classes(v), LossKind::CrossEntropy) => {
                     assert_eq!(v.len(), rows);
                     assert!(v.iter().all(|&k| k < task.output_size()));
@@ -374,7 +420,11 @@ mod tests {
                     Targets::Values(v) => v.as_ptr() as usize,
                     Targets::Classes(v) => v.as_ptr() as usize,
                 };
-                (bt.x.as_ptr() as usize, tc, bt.weights.as_ref().map(|w| w.as_ptr() as usize))
+                (
+                    bt.x.as_ptr() as usize,
+                    tc,
+                    bt.weights.as_ref().map(|w| w.as_ptr() as usize),
+                )
             };
             let before = caps(&batch);
             task.fill(&mut rng, b, &mut batch);

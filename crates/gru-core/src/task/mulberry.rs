@@ -35,6 +35,9 @@ mod tests {
     fn matches_the_spec_test_vector() {
         let mut r = Mulberry32::new(42);
         let got: Vec<u32> = (0..4).map(|_| r.next_u32()).collect();
-        assert_eq!(got, [2_581_720_956, 1_925_393_290, 3_661_312_704, 2_876_485_805]);
+        assert_eq!(
+            got,
+            [2_581_720_956, 1_925_393_290, 3_661_312_704, 2_876_485_805]
+        );
     }
 }

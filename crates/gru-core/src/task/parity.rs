@@ -28,7 +28,9 @@ impl ParityTask {
     /// [`Error::Config`] unless `1 ≤ len ≤ 2000`.
     pub fn new(len: usize) -> Result<Self, Error> {
         if !(1..=2000).contains(&len) {
-            return Err(Error::Config(format!("parity length: {len} is not in 1..=2000")));
+            return Err(Error::Config(format!(
+                "parity length: {len} is not in 1..=2000"
+            )));
         }
         Ok(Self { len })
     }
@@ -54,7 +56,10 @@ impl ParityTask {
     }
     /// `ln 2`, chance `½`.
     pub fn baseline(&self) -> Baseline {
-        Baseline { loss: 2f64.ln(), accuracy: Some(0.5) }
+        Baseline {
+            loss: 2f64.ln(),
+            accuracy: Some(0.5),
+        }
     }
 
     /// Fills `batch` with `b` sequences drawn from `rng`; targets are `(1, B)` classes.
@@ -90,7 +95,9 @@ mod tests {
         let b = 32;
         let mut batch = Batch::<f64>::empty();
         task.fill(&mut ChaCha8Rng::seed_from_u64(8), b, &mut batch);
-        let Targets::Classes(y) = &batch.targets else { panic!("classes expected") };
+        let Targets::Classes(y) = &batch.targets else {
+            panic!("classes expected")
+        };
         for (s, &ys) in y.iter().enumerate() {
             let bits: Vec<f64> = (0..13).map(|step| batch.x[step * b + s]).collect();
             assert!(bits.iter().all(|&v| v == 0.0 || v == 1.0));
@@ -106,7 +113,9 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(9);
         for _ in 0..200 {
             task.fill(&mut rng, 256, &mut batch);
-            let Targets::Classes(y) = &batch.targets else { panic!() };
+            let Targets::Classes(y) = &batch.targets else {
+                panic!()
+            };
             odd += y.iter().sum::<usize>() as f64;
             total += y.len() as f64;
         }

@@ -42,17 +42,25 @@ impl SineTask {
     /// `2 ≤ min_period ≤ max_period ≤ 10000`.
     pub fn new(len: usize, waves: usize, min_period: f64, max_period: f64) -> Result<Self, Error> {
         if !(2..=2000).contains(&len) {
-            return Err(Error::Config(format!("sine length: {len} is not in 2..=2000")));
+            return Err(Error::Config(format!(
+                "sine length: {len} is not in 2..=2000"
+            )));
         }
         if !(1..=4).contains(&waves) {
-            return Err(Error::Config(format!("sine waves: {waves} is not in 1..=4")));
+            return Err(Error::Config(format!(
+                "sine waves: {waves} is not in 1..=4"
+            )));
         }
         if !(min_period >= 2.0 && min_period <= max_period && max_period <= 10_000.0) {
             return Err(Error::Config(format!(
                 "sine min_period/max_period: need 2 ≤ {min_period} ≤ {max_period} ≤ 10000"
             )));
         }
-        Ok(Self { len, waves, periods: (min_period, max_period) })
+        Ok(Self {
+            len,
+            waves,
+            periods: (min_period, max_period),
+        })
     }
     /// The current value `x_t`.
     pub fn input_size(&self) -> usize {
@@ -76,7 +84,10 @@ impl SineTask {
     }
     /// `1/(2m)`, the variance of the signal (see the module docs).
     pub fn baseline(&self) -> Baseline {
-        Baseline { loss: 0.5 / self.waves as f64, accuracy: None }
+        Baseline {
+            loss: 0.5 / self.waves as f64,
+            accuracy: None,
+        }
     }
 
     /// Fills `batch` with `b` sequences drawn from `rng`; targets are `(T, B, 1)`.
@@ -94,10 +105,19 @@ impl SineTask {
         for s in 0..b {
             let mut waves = [(0.0, 0.0); 4]; // (angular frequency 2π/P, phase)
             for w in &mut waves[..m] {
-                let period = if p_hi > p_lo { rng.gen_range(p_lo..p_hi) } else { p_lo };
+                let period = if p_hi > p_lo {
+                    rng.gen_range(p_lo..p_hi)
+                } else {
+                    p_lo
+                };
                 *w = (tau / period, rng.gen_range(0.0..tau));
             }
-            let value = |step: usize| amp * waves[..m].iter().map(|&(om, ph)| (om * step as f64 + ph).sin()).sum::<f64>();
+            let value = |step: usize| {
+                amp * waves[..m]
+                    .iter()
+                    .map(|&(om, ph)| (om * step as f64 + ph).sin())
+                    .sum::<f64>()
+            };
             for step in 0..t {
                 batch.x[step * b + s] = T::of(value(step));
                 y[step * b + s] = T::of(value(step + 1));
@@ -118,7 +138,9 @@ mod tests {
         let b = 6;
         let mut batch = Batch::<f64>::empty();
         task.fill(&mut ChaCha8Rng::seed_from_u64(10), b, &mut batch);
-        let Targets::Values(y) = &batch.targets else { panic!("values expected") };
+        let Targets::Values(y) = &batch.targets else {
+            panic!("values expected")
+        };
         assert_eq!((batch.x.len(), y.len()), (40 * b, 40 * b));
         for s in 0..b {
             for step in 0..39 {
@@ -154,7 +176,9 @@ mod tests {
             let mut rng = ChaCha8Rng::seed_from_u64(12);
             for _ in 0..40 {
                 task.fill(&mut rng, 256, &mut batch);
-                let Targets::Values(y) = &batch.targets else { panic!() };
+                let Targets::Values(y) = &batch.targets else {
+                    panic!()
+                };
                 sum += y.iter().sum::<f64>();
                 sq += y.iter().map(|v| v * v).sum::<f64>();
                 n += y.len() as f64;
@@ -162,7 +186,10 @@ mod tests {
             // Best constant = empirical mean; its MSE = empirical variance.
             let (mean, var) = (sum / n, sq / n - (sum / n).powi(2));
             let want = task.baseline().loss;
-            assert!(mean.abs() < 0.01 && (var - want).abs() < 0.01 * want, "{waves}: {mean} {var} vs {want}");
+            assert!(
+                mean.abs() < 0.01 && (var - want).abs() < 0.01 * want,
+                "{waves}: {mean} {var} vs {want}"
+            );
         }
     }
 

@@ -41,7 +41,9 @@ impl TemporalOrderTask {
     /// [`Error::Config`] unless `10 ≤ len ≤ 2000`.
     pub fn new(len: usize) -> Result<Self, Error> {
         if !(10..=2000).contains(&len) {
-            return Err(Error::Config(format!("temporal order length: {len} is not in 10..=2000")));
+            return Err(Error::Config(format!(
+                "temporal order length: {len} is not in 10..=2000"
+            )));
         }
         Ok(Self { len })
     }
@@ -67,7 +69,10 @@ impl TemporalOrderTask {
     }
     /// `ln 4`, chance `1/4`.
     pub fn baseline(&self) -> Baseline {
-        Baseline { loss: 4f64.ln(), accuracy: Some(0.25) }
+        Baseline {
+            loss: 4f64.ln(),
+            accuracy: Some(0.25),
+        }
     }
     /// The inclusive windows of `t1` and `t2` (see the module docs).
     pub fn windows(&self) -> [(usize, usize); 2] {
@@ -116,10 +121,16 @@ mod tests {
 
     #[test]
     fn windows_match_the_paper_at_length_100_and_stay_inside_short_sequences() {
-        assert_eq!(TemporalOrderTask::new(100).unwrap().windows(), [(10, 20), (50, 60)]);
+        assert_eq!(
+            TemporalOrderTask::new(100).unwrap().windows(),
+            [(10, 20), (50, 60)]
+        );
         for len in 10..300 {
             let [(a, b), (c, d)] = TemporalOrderTask::new(len).unwrap().windows();
-            assert!(1 <= a && a <= b && b < c && c <= d && d <= len - 2, "len {len}");
+            assert!(
+                1 <= a && a <= b && b < c && c <= d && d <= len - 2,
+                "len {len}"
+            );
         }
     }
 
@@ -129,7 +140,9 @@ mod tests {
         let (b, i) = (16, 8);
         let mut batch = Batch::<f64>::empty();
         task.fill(&mut ChaCha8Rng::seed_from_u64(4), b, &mut batch);
-        let Targets::Classes(y) = &batch.targets else { panic!("classes expected") };
+        let Targets::Classes(y) = &batch.targets else {
+            panic!("classes expected")
+        };
         let [(lo1, hi1), (lo2, hi2)] = task.windows();
         for (s, &ys) in y.iter().enumerate() {
             let sym: Vec<usize> = (0..30)
@@ -156,11 +169,16 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(5);
         for _ in 0..100 {
             task.fill(&mut rng, 256, &mut batch);
-            let Targets::Classes(y) = &batch.targets else { panic!() };
+            let Targets::Classes(y) = &batch.targets else {
+                panic!()
+            };
             y.iter().for_each(|&c| counts[c] += 1.0);
         }
         let total: f64 = counts.iter().sum();
-        let entropy: f64 = counts.iter().map(|&c| -(c / total) * (c / total).ln()).sum();
+        let entropy: f64 = counts
+            .iter()
+            .map(|&c| -(c / total) * (c / total).ln())
+            .sum();
         assert!((entropy - task.baseline().loss).abs() < 1e-3, "{entropy}");
     }
 

@@ -67,5 +67,9 @@ pub fn evaluate(loss: &Loss, input: &[f64], steps: usize, width: usize) -> LossV
     } else {
         terms[steps - 1]
     };
-    LossValue { loss: loss_value, terms, grad }
+    LossValue {
+        loss: loss_value,
+        terms,
+        grad,
+    }
 }

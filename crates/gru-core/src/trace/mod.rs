@@ -16,10 +16,14 @@ pub mod spec;
 mod values;
 
 use cells::CellType;
-use result::{finite, rows, state_blocks, Array, Grads, HeadGrads, JacBlock, Jacobians, Ordered, TraceResult};
+use result::{
+    finite, rows, state_blocks, Array, Grads, HeadGrads, JacBlock, Jacobians, Ordered, TraceResult,
+};
 use spec::{LossType, OneStep, Spec};
 
-use crate::analysis::{gates_in_order, jacobian_products, state_grads, states_in_order, step_jacobians, CellSel};
+use crate::analysis::{
+    gates_in_order, jacobian_products, state_grads, states_in_order, step_jacobians, CellSel,
+};
 use crate::kernels::norm2;
 use crate::model::{backward, forward, BackwardOpts, Mode, Model, ModelConfig, Readout, Workspace};
 use crate::real::sigmoid;
@@ -89,7 +93,12 @@ fn compute(spec: &Spec) -> Result<TraceResult, String> {
     let cfg_err = |e: Error| e.to_string();
     let states = states_in_order(&model, &ws, sel).map_err(cfg_err)?; // (T+1, S)
     let s = states.len() / (t + 1);
-    let take = |off: usize| states.chunks_exact(s).flat_map(|r| r[off..off + h].iter().copied()).collect::<Vec<f64>>();
+    let take = |off: usize| {
+        states
+            .chunks_exact(s)
+            .flat_map(|r| r[off..off + h].iter().copied())
+            .collect::<Vec<f64>>()
+    };
     let (hs, cs) = (take(0), spec.cell.has_c().then(|| take(h)));
     let mut gates = gates_in_order(&model, &ws, sel).map_err(cfg_err)?;
     if spec.cell == CellType::GruTorch {
@@ -124,7 +133,11 @@ fn compute(spec: &Spec) -> Result<TraceResult, String> {
         h: rows(&hs, h),
         c: cs.as_ref().map(|c| rows(c, h)),
         gates: Ordered(gates.iter().map(|(n, g)| (n.clone(), rows(g, h))).collect()),
-        outputs: spec.head.as_ref().zip(outputs.as_ref()).map(|(hd, y)| rows(y, hd.out)),
+        outputs: spec
+            .head
+            .as_ref()
+            .zip(outputs.as_ref())
+            .map(|(hd, y)| rows(y, hd.out)),
         loss: None,
         loss_terms: None,
         grads: None,
@@ -138,24 +151,41 @@ fn compute(spec: &Spec) -> Result<TraceResult, String> {
 
     if let Some(l) = &spec.loss {
         // Loss on y_t (model outputs) or, for dot, on h_1 … h_T.
-        let (input, width) = if l.kind == LossType::Dot { (hs[h..].to_vec(), h) } else { (ws.y.clone(), o_model) };
+        let (input, width) = if l.kind == LossType::Dot {
+            (hs[h..].to_vec(), h)
+        } else {
+            (ws.y.clone(), o_model)
+        };
         let lv = loss::evaluate(l, &input, t, width);
         finite("loss", &[lv.loss])?;
         finite("loss_terms", &lv.terms)?;
         res.loss = Some(lv.loss);
         res.loss_terms = l.per_step.then(|| lv.terms.clone());
         ws.dy.copy_from_slice(&lv.grad); // (T, 1, O_model): W = O, or H through the identity head
-        backward(&model, &mut ws, BackwardOpts { truncate: None, input_grad: true });
+        backward(
+            &model,
+            &mut ws,
+            BackwardOpts {
+                truncate: None,
+                input_grad: true,
+            },
+        );
         res.grads = Some(grads(spec, &model, &ws, use_head)?);
         let g = state_grads(&model, &ws, &j, sel).map_err(cfg_err)?; // (T+1, S)
         finite("grad_h", &g)?;
-        let gh = g.chunks_exact(s).flat_map(|r| r[..h].to_vec()).collect::<Vec<f64>>();
+        let gh = g
+            .chunks_exact(s)
+            .flat_map(|r| r[..h].to_vec())
+            .collect::<Vec<f64>>();
         res.grad_h_norm = Some(gh.chunks_exact(h).map(norm2).collect());
         res.grad_h = Some(rows(&gh, h));
         if let Some(c) = &cs {
             // Usual BPTT δc_t = dL/dc_t|_h + δh_t ⊙ o_t ⊙ (1 − tanh² c_t) (no c_0 → h_0 link).
             let o = &gates[3].1;
-            let mut dc = g.chunks_exact(s).flat_map(|r| r[h..].to_vec()).collect::<Vec<f64>>();
+            let mut dc = g
+                .chunks_exact(s)
+                .flat_map(|r| r[h..].to_vec())
+                .collect::<Vec<f64>>();
             for k in 1..=t {
                 for r in 0..h {
                     let tc = c[k * h + r].tanh();
@@ -174,9 +204,16 @@ fn compute(spec: &Spec) -> Result<TraceResult, String> {
         for &k in &js.ks {
             let m = &prods[k * s * s..(k + 1) * s * s];
             let field = format!("jacobians (k = {k})");
-            blocks.push(JacBlock { k, from_step: js.target - k, blocks: state_blocks(&field, m, h, s, js.matrices)? });
+            blocks.push(JacBlock {
+                k,
+                from_step: js.target - k,
+                blocks: state_blocks(&field, m, h, s, js.matrices)?,
+            });
         }
-        res.jacobians = Some(Jacobians { target_step: js.target, blocks });
+        res.jacobians = Some(Jacobians {
+            target_step: js.target,
+            blocks,
+        });
     }
     if spec.one_step != OneStep::Off {
         res.one_step = Some(result::one_step(&j, spec.one_step == OneStep::Full)?);
@@ -188,7 +225,12 @@ fn compute(spec: &Spec) -> Result<TraceResult, String> {
 /// the spec weights so that it keeps full precision when small (the cell caches `1 − z'`).
 fn z_torch(spec: &Spec, hs: &[f64]) -> Vec<f64> {
     let (i, h) = (spec.input, spec.hidden);
-    let get = |name: &str| spec.weights.iter().find(|(n, _)| *n == name).map_or(&[][..], |(_, v)| &v[..]);
+    let get = |name: &str| {
+        spec.weights
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(&[][..], |(_, v)| &v[..])
+    };
     let (wi, wh, bi, bh) = (get("W_iz"), get("W_hz"), get("b_iz"), get("b_hz"));
     let mut out = Vec::with_capacity(spec.steps * h);
     for k in 0..spec.steps {
@@ -203,15 +245,28 @@ fn z_torch(spec: &Spec, hs: &[f64]) -> Vec<f64> {
 }
 
 /// `grads`: the model's gradient blocks mapped back to the spec's names and shapes.
-fn grads(spec: &Spec, model: &Model<f64>, ws: &Workspace<f64>, use_head: bool) -> Result<Grads, String> {
+fn grads(
+    spec: &Spec,
+    model: &Model<f64>,
+    ws: &Workspace<f64>,
+    use_head: bool,
+) -> Result<Grads, String> {
     let (i, h, t) = (spec.input, spec.hidden, spec.steps);
     let mut weights = Vec::with_capacity(spec.weights.len());
     for def in spec.cell.weights() {
         let b = &model.layout.blocks[def.block];
-        let n = if def.shape == cells::Shape::Input { i } else { h };
+        let n = if def.shape == cells::Shape::Input {
+            i
+        } else {
+            h
+        };
         let g = cells::take(def, n, h, &ws.grads, b.offset, b.cols);
         finite(&format!("grads.weights.{}", def.name), &g)?;
-        let arr = if def.shape == cells::Shape::Bias { Array::Vector(g) } else { Array::Matrix(rows(&g, n)) };
+        let arr = if def.shape == cells::Shape::Bias {
+            Array::Vector(g)
+        } else {
+            Array::Matrix(rows(&g, n))
+        };
         weights.push((def.name.to_string(), arr));
     }
     let init = &ws.d_init[0];
@@ -222,10 +277,15 @@ fn grads(spec: &Spec, model: &Model<f64>, ws: &Workspace<f64>, use_head: bool) -
         let (hb, o) = (model.head.start, hd.out);
         match use_head {
             true => HeadGrads {
-                w_o: (0..o).map(|r| (0..h).map(|c| ws.grads[hb + c * o + r]).collect()).collect(),
+                w_o: (0..o)
+                    .map(|r| (0..h).map(|c| ws.grads[hb + c * o + r]).collect())
+                    .collect(),
                 b_o: ws.grads[hb + h * o..hb + h * o + o].to_vec(),
             },
-            false => HeadGrads { w_o: vec![vec![0.0; h]; o], b_o: vec![0.0; o] }, // dot: L ignores y
+            false => HeadGrads {
+                w_o: vec![vec![0.0; h]; o],
+                b_o: vec![0.0; o],
+            }, // dot: L ignores y
         }
     });
     if let Some(hg) = &head {

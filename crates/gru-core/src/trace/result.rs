@@ -211,7 +211,9 @@ pub fn rows(v: &[f64], cols: usize) -> Vec<Vec<f64>> {
 pub fn finite(field: &str, v: &[f64]) -> Result<(), String> {
     match v.iter().all(|x| x.is_finite()) {
         true => Ok(()),
-        false => Err(format!("{field}: the result is not finite (the inputs are too large)")),
+        false => Err(format!(
+            "{field}: the result is not finite (the inputs are too large)"
+        )),
     }
 }
 
@@ -220,11 +222,21 @@ fn mat_norms(field: &str, m: &[f64], n: usize, keep: bool) -> Result<MatNorms, S
     let (fro, spec) = (frobenius(m, n, n, n), spectral_norm(m, n, n, n));
     finite(field, &[fro, spec])?;
     finite(field, m)?;
-    Ok(MatNorms { fro, spec, matrix: keep.then(|| rows(m, n)) })
+    Ok(MatNorms {
+        fro,
+        spec,
+        matrix: keep.then(|| rows(m, n)),
+    })
 }
 
 /// The `h`/`c` blocks of the `(S, S)` state map `m` (`S = H` or `2H`).
-pub fn state_blocks(field: &str, m: &[f64], h: usize, s: usize, keep: bool) -> Result<StateBlocks, String> {
+pub fn state_blocks(
+    field: &str,
+    m: &[f64],
+    h: usize,
+    s: usize,
+    keep: bool,
+) -> Result<StateBlocks, String> {
     let part = |r0: usize, c0: usize| mat_norms(field, &block(m, s, r0, c0, h), h, keep);
     let lstm = s > h;
     let whole = if lstm {
@@ -252,7 +264,14 @@ pub fn one_step(j: &StepJacobians, keep: bool) -> Result<Vec<OneStepEntry>, Stri
         let field = format!("one_step[{}]", step - 1);
         let m = j.step(step);
         let blocks = state_blocks(&field, m, h, s, keep)?;
-        let mut entry = OneStepEntry { step, blocks, additive: None, remainder: None, additive_c: None, remainder_c: None };
+        let mut entry = OneStepEntry {
+            step,
+            blocks,
+            additive: None,
+            remainder: None,
+            additive_c: None,
+            remainder_c: None,
+        };
         if let Some(d) = j.additive_step(step) {
             let off = s - h; // 0 for the GRU's h block, H for the LSTM's c block
             let diag = d[off..off + h].to_vec();
@@ -262,7 +281,11 @@ pub fn one_step(j: &StepJacobians, keep: bool) -> Result<Vec<OneStepEntry>, Stri
             }
             let n = diag_norms(&diag);
             finite(&field, &[n.fro, n.spec])?;
-            let add = DiagNorms { diag, fro: n.fro, spec: n.spec };
+            let add = DiagNorms {
+                diag,
+                fro: n.fro,
+                spec: n.spec,
+            };
             let rem = mat_norms(&field, &rem, h, keep)?;
             if s > h {
                 (entry.additive_c, entry.remainder_c) = (Some(add), Some(rem));

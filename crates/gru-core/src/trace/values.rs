@@ -10,7 +10,14 @@ pub fn describe(v: &Value) -> String {
         Value::Number(n) => n.to_string(),
         Value::String(s) => {
             let short: String = s.chars().take(40).collect();
-            format!("{:?}", if short.len() < s.len() { format!("{short}…") } else { short })
+            format!(
+                "{:?}",
+                if short.len() < s.len() {
+                    format!("{short}…")
+                } else {
+                    short
+                }
+            )
         }
         Value::Array(a) => format!("a list of {}", a.len()),
         Value::Object(_) => "an object".into(),
@@ -19,7 +26,11 @@ pub fn describe(v: &Value) -> String {
 
 /// `"1 number"`, `"3 numbers"`.
 fn numbers(n: usize) -> String {
-    if n == 1 { "1 number".into() } else { format!("{n} numbers") }
+    if n == 1 {
+        "1 number".into()
+    } else {
+        format!("{n} numbers")
+    }
 }
 
 /// A finite number.
@@ -33,18 +44,36 @@ pub fn number(v: &Value, field: &str) -> Result<f64, String> {
 
 /// A list of exactly `n` finite numbers.
 pub fn vector(v: &Value, field: &str, n: usize) -> Result<Vec<f64>, String> {
-    let list = v.as_array().ok_or_else(|| format!("{field}: expected {}, got {}", numbers(n), describe(v)))?;
+    let list = v
+        .as_array()
+        .ok_or_else(|| format!("{field}: expected {}, got {}", numbers(n), describe(v)))?;
     if list.len() != n {
-        return Err(format!("{field}: expected {}, got {}", numbers(n), list.len()));
+        return Err(format!(
+            "{field}: expected {}, got {}",
+            numbers(n),
+            list.len()
+        ));
     }
-    list.iter().enumerate().map(|(k, x)| number(x, &format!("{field}[{k}]"))).collect()
+    list.iter()
+        .enumerate()
+        .map(|(k, x)| number(x, &format!("{field}[{k}]")))
+        .collect()
 }
 
 /// `rows` lists of `cols` finite numbers each, flattened row-major.
 pub fn matrix(v: &Value, field: &str, rows: usize, cols: usize) -> Result<Vec<f64>, String> {
-    let list = v.as_array().ok_or_else(|| format!("{field}: expected {rows} rows of {}, got {}", numbers(cols), describe(v)))?;
+    let list = v.as_array().ok_or_else(|| {
+        format!(
+            "{field}: expected {rows} rows of {}, got {}",
+            numbers(cols),
+            describe(v)
+        )
+    })?;
     if list.len() != rows {
-        return Err(format!("{field}: expected {rows} rows of {cols}, got {} rows", list.len()));
+        return Err(format!(
+            "{field}: expected {rows} rows of {cols}, got {} rows",
+            list.len()
+        ));
     }
     let mut out = Vec::with_capacity(rows * cols);
     for (i, row) in list.iter().enumerate() {
@@ -58,12 +87,23 @@ pub fn positive(v: &Value, field: &str, max: usize) -> Result<usize, String> {
     v.as_u64()
         .and_then(|n| usize::try_from(n).ok())
         .filter(|&n| (1..=max).contains(&n))
-        .ok_or_else(|| format!("{field}: expected an integer from 1 to {max}, got {}", describe(v)))
+        .ok_or_else(|| {
+            format!(
+                "{field}: expected an integer from 1 to {max}, got {}",
+                describe(v)
+            )
+        })
 }
 
 /// A class index `< classes` (an integer; `2.0` is accepted as 2).
 pub fn class_index(v: &Value, field: &str, classes: usize) -> Result<usize, String> {
-    let bad = || format!("{field}: expected a class index from 0 to {}, got {}", classes.saturating_sub(1), describe(v));
+    let bad = || {
+        format!(
+            "{field}: expected a class index from 0 to {}, got {}",
+            classes.saturating_sub(1),
+            describe(v)
+        )
+    };
     let x = v.as_f64().ok_or_else(bad)?;
     if x.fract() != 0.0 || x < 0.0 || x >= classes as f64 {
         return Err(bad());
