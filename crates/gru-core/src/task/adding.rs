@@ -70,11 +70,8 @@ impl AddingTask {
     fn fill_with<T: Real>(&self, mut uniform: impl FnMut() -> f64, b: usize, batch: &mut Batch<T>) {
         let t = self.len;
         let half = t / 2;
-        batch.t = t;
-        batch.b = b;
+        batch.reset_inputs(t, b, t * b * 2); // (T, B, 2)
         batch.weights = None;
-        batch.x.clear();
-        batch.x.resize(t * b * 2, T::zero()); // (T, B, 2)
         let y = values_buf(&mut batch.targets, b); // (1, B, 1)
         for s in 0..b {
             for step in 0..t {

@@ -105,10 +105,7 @@ impl CopyMemoryTask {
         let (n, k, t) = (self.symbols, self.alphabet, self.seq_len());
         let i = self.input_size();
         let (blank, go, recall) = (k, k + 1, self.recall_start());
-        batch.t = t;
-        batch.b = b;
-        batch.x.clear();
-        batch.x.resize(t * b * i, T::zero()); // (T, B, K+2)
+        batch.reset_inputs(t, b, t * b * i); // (T, B, K+2)
         let w = batch.weights.get_or_insert_with(Vec::new);
         w.clear();
         w.resize(t * b, T::zero()); // (T, B)

@@ -66,11 +66,8 @@ impl LatchTask {
     /// Fills `batch` with `b` sequences drawn from `rng`; targets are `(1, B)` classes.
     pub fn fill<T: Real>(&self, rng: &mut ChaCha8Rng, b: usize, batch: &mut Batch<T>) {
         let t = self.len;
-        batch.t = t;
-        batch.b = b;
+        batch.reset_inputs(t, b, t * b * 2); // (T, B, 2)
         batch.weights = None;
-        batch.x.clear();
-        batch.x.resize(t * b * 2, T::zero()); // (T, B, 2)
         let y = classes_buf(&mut batch.targets, b); // (1, B)
         for (s, ys) in y.iter_mut().enumerate() {
             let bit = rng.gen_range(0..2);

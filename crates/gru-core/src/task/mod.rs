@@ -44,6 +44,14 @@ pub struct Batch<T> {
 }
 
 impl<T: Real> Batch<T> {
+    /// Sets the sizes and zeroes `x` to `n` values (`T · B · I`), keeping its allocation.
+    pub(crate) fn reset_inputs(&mut self, t: usize, b: usize, n: usize) {
+        self.t = t;
+        self.b = b;
+        self.x.clear();
+        self.x.resize(n, T::zero());
+    }
+
     /// An empty batch (buffers grow on first fill and are reused after).
     pub fn empty() -> Self {
         Self {

@@ -65,11 +65,8 @@ impl ParityTask {
     /// Fills `batch` with `b` sequences drawn from `rng`; targets are `(1, B)` classes.
     pub fn fill<T: Real>(&self, rng: &mut ChaCha8Rng, b: usize, batch: &mut Batch<T>) {
         let t = self.len;
-        batch.t = t;
-        batch.b = b;
+        batch.reset_inputs(t, b, t * b); // (T, B, 1)
         batch.weights = None;
-        batch.x.clear();
-        batch.x.resize(t * b, T::zero()); // (T, B, 1)
         let y = classes_buf(&mut batch.targets, b); // (1, B)
         for (s, ys) in y.iter_mut().enumerate() {
             let mut parity = 0;

@@ -95,11 +95,8 @@ impl SineTask {
         let (t, m) = (self.len, self.waves);
         let (p_lo, p_hi) = self.periods;
         let amp = 1.0 / m as f64;
-        batch.t = t;
-        batch.b = b;
+        batch.reset_inputs(t, b, t * b); // (T, B, 1)
         batch.weights = None;
-        batch.x.clear();
-        batch.x.resize(t * b, T::zero()); // (T, B, 1)
         let y = values_buf(&mut batch.targets, t * b); // (T, B, 1)
         let tau = std::f64::consts::TAU;
         for s in 0..b {

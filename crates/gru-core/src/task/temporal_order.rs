@@ -88,11 +88,8 @@ impl TemporalOrderTask {
     pub fn fill<T: Real>(&self, rng: &mut ChaCha8Rng, b: usize, batch: &mut Batch<T>) {
         let (t, i) = (self.len, self.input_size());
         let [(lo1, hi1), (lo2, hi2)] = self.windows();
-        batch.t = t;
-        batch.b = b;
+        batch.reset_inputs(t, b, t * b * i); // (T, B, 8)
         batch.weights = None;
-        batch.x.clear();
-        batch.x.resize(t * b * i, T::zero()); // (T, B, 8)
         let y = classes_buf(&mut batch.targets, b); // (1, B)
         for (s, ys) in y.iter_mut().enumerate() {
             let t1 = rng.gen_range(lo1..=hi1);
