@@ -12,8 +12,9 @@ pub struct Pca2 {
     pub explained: [f64; 2],
 }
 
-/// Projects `data (n, d)` row-major on its two leading principal components. Component signs
-/// are fixed so each component's largest-magnitude loading is positive (stable across refreshes).
+/// Projects `data (n, d)` row-major on its two leading principal components. Signs are fixed
+/// by the data so the picture does not flip between refreshes: PC1 runs from the first point
+/// towards the last, PC2's largest-magnitude coordinate is positive.
 /// With `d = 1` the second coordinate is 0.
 pub fn pca2(data: &[f64], n: usize, d: usize) -> Pca2 {
     if n == 0 || d == 0 || data.len() < n * d {
@@ -72,6 +73,15 @@ mod tests {
             assert!((p.coords[t * 2] - (t as f64 - 4.5)).abs() < 1e-3);
         }
         assert!(p.explained[0] + p.explained[1] <= 1.0 + 1e-12);
+    }
+
+    #[test]
+    fn pc1_runs_from_the_first_point_to_the_last_whatever_the_direction() {
+        for dir in [1.0, -1.0] {
+            let data: Vec<f64> = (0..6).flat_map(|t| [dir * t as f64, 0.5 * dir * t as f64 + 0.1 * (t % 2) as f64]).collect();
+            let p = pca2(&data, 6, 2);
+            assert!(p.coords[10] > p.coords[0], "dir {dir}: {:?}", p.coords);
+        }
     }
 
     #[test]
