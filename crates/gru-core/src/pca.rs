@@ -31,15 +31,16 @@ pub fn pca2(data: &[f64], n: usize, d: usize) -> Pca2 {
     let mut coords = vec![0.0; n * 2];
     let mut explained = [0.0; 2];
     for (c, &k) in order.iter().take(2).enumerate() {
-        let mut v = eig.eigenvectors.column(k).into_owned();
-        let big = v
-            .iter()
-            .copied()
-            .fold(0.0f64, |m, a| if a.abs() > m.abs() { a } else { m });
-        if big < 0.0 {
-            v = -v;
+        let v = eig.eigenvectors.column(k).into_owned();
+        let mut proj = &centred * v; // (n)
+        let flip = if c == 0 {
+            proj[n - 1] < proj[0]
+        } else {
+            proj.iter().copied().fold(0.0f64, |m, a| if a.abs() > m.abs() { a } else { m }) < 0.0
+        };
+        if flip {
+            proj = -proj;
         }
-        let proj = &centred * v; // (n)
         for i in 0..n {
             coords[i * 2 + c] = proj[i];
         }
