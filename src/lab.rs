@@ -12,11 +12,6 @@ use crate::settings::Settings;
 /// Columns kept in the lag × training-step map.
 pub const FLOW_HISTORY: usize = 120;
 
-/// The display label of a cell kind ("GRU", "RNN", "LSTM").
-pub fn cell_label(kind: CellKind) -> &'static str {
-    kind.label()
-}
-
 /// One run's inspected sample as plain numbers (f64), ready for the charts.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Insight {
@@ -211,7 +206,7 @@ impl Lab {
             let step = r.trainer.step_idx();
             match r.trainer.inspect(self.sample, false) {
                 Ok(ins) => {
-                    let insight = Insight::from_inspection(cell_label(kind), kind, step, ins);
+                    let insight = Insight::from_inspection(kind.label(), kind, step, ins);
                     let col: Vec<f64> = insight
                         .flow
                         .iter()
