@@ -23,8 +23,6 @@ pub struct Insight {
     pub steps: usize,
     /// Hidden size `H`.
     pub hidden: usize,
-    /// Training step this was taken at.
-    pub at_step: u64,
     /// Gates `(name, (T, H))`, row `s − 1` = step `s`, app convention.
     pub gates: Vec<(String, Vec<f64>)>,
     /// Hidden states `(T+1, H)`.
@@ -43,16 +41,6 @@ pub struct Insight {
     pub remainder: Vec<(f64, f64)>,
     /// `(s, ‖J_s‖₂)`: the whole one-step Jacobian.
     pub one_step: Vec<(f64, f64)>,
-    /// Inputs `(T, I)`.
-    pub x: Vec<f64>,
-    /// Input size `I`.
-    pub input: usize,
-    /// Prediction(s) and target(s) of the sample.
-    pub y: Vec<f64>,
-    /// Targets.
-    pub target: Vec<f64>,
-    /// The sample's loss.
-    pub loss: f64,
 }
 
 impl Insight {
@@ -68,7 +56,7 @@ impl Insight {
         self.h.get(t * self.hidden + j).copied()
     }
 
-    fn from_inspection(label: &'static str, kind: CellKind, at_step: u64, ins: Inspection) -> Self {
+    fn from_inspection(label: &'static str, kind: CellKind, ins: Inspection) -> Self {
         let tr = ins.trace;
         let (steps, hidden) = (tr.steps, tr.hidden);
         let p = pca2(&tr.h, steps + 1, hidden);
@@ -86,7 +74,6 @@ impl Insight {
             kind: Some(kind),
             steps,
             hidden,
-            at_step,
             pca,
             explained: (p.explained[0], p.explained[1]),
             flow: indexed(&tr.jac_spec_at_target, 0),
@@ -100,11 +87,6 @@ impl Insight {
             one_step: indexed(&tr.jac_spec, 1),
             gates: tr.gates,
             h: tr.h,
-            x: ins.x,
-            input: ins.input,
-            y: ins.y,
-            target: ins.target,
-            loss: ins.loss,
         }
     }
 }
@@ -115,8 +97,8 @@ pub struct Lab {
     pub settings: Settings,
     /// One run per compared cell, primary first.
     pub runs: Vec<TrainingRun>,
-    /// Per run: `(training step, log10 ‖∂h_T/∂h_{T−k}‖₂ for k = 0..=T)`, oldest first.
-    pub flow_history: Vec<Vec<(u64, Vec<f64>)>>,
+    /// First run: `(training step, log10 ‖∂h_T/∂h_{T−k}‖₂ for k = 0..=T)`, oldest first.
+    pub flow_history: Vec<(u64, Vec<f64>)>,
     /// Validation sample that is inspected.
     pub sample: usize,
     /// Running average of one lock-step's cost in ms.
@@ -134,11 +116,10 @@ impl Lab {
             .iter()
             .map(|&c| TrainingRun::new(settings.train_config(c)))
             .collect::<Result<Vec<_>, _>>()?;
-        let n = runs.len();
         Ok(Self {
             settings,
             runs,
-            flow_history: vec![Vec::new(); n],
+            flow_history: Vec::new(),
             sample: 0,
             step_ms: 0.0,
         })
@@ -192,38 +173,48 @@ impl Lab {
     /// Measures every run's validation loss (skipped where it is already current).
     pub fn validate(&mut self) {
         for r in &mut self.runs {
-            if r.snapshot_step() != r.trainer.step_idx() {
+            if r.validated_step() != r.trainer.step_idx() {
                 r.validate();
             }
         }
     }
 
-    /// Inspects the current sample on every run and records the gradient-flow column.
+    /// Inspects the current sample on every run and records the first run's gradient-flow
+    /// column.
     pub fn inspect(&mut self) -> Vec<Insight> {
         let mut out = Vec::with_capacity(self.runs.len());
-        for (i, r) in self.runs.iter().enumerate() {
+        for r in &self.runs {
             let kind = r.trainer.config.cell;
-            let step = r.trainer.step_idx();
             match r.trainer.inspect(self.sample, false) {
-                Ok(ins) => {
-                    let insight = Insight::from_inspection(kind.label(), kind, step, ins);
-                    let col: Vec<f64> = insight
-                        .flow
-                        .iter()
-                        .map(|p| p.1.max(1e-30).log10())
-                        .collect();
-                    let hist = &mut self.flow_history[i];
-                    if hist.last().is_none_or(|l| l.0 != step) {
-                        hist.push((step, col));
-                        if hist.len() > FLOW_HISTORY {
-                            hist.remove(0);
-                        }
-                    }
-                    out.push(insight);
-                }
+                Ok(ins) => out.push(Insight::from_inspection(kind.label(), kind, ins)),
                 Err(e) => leptos::logging::warn!("inspect: {e}"),
             }
         }
+        if let (Some(first), Some(run)) = (out.first(), self.runs.first()) {
+            let step = run.trainer.step_idx();
+            if self.flow_history.last().is_none_or(|l| l.0 != step) {
+                let col = first.flow.iter().map(|p| p.1.max(1e-30).log10()).collect();
+                self.flow_history.push((step, col));
+                if self.flow_history.len() > FLOW_HISTORY {
+                    self.flow_history.remove(0);
+                }
+            }
+        }
         out
+    }
+
+    /// The lag × training-step map of the first run: `(steps, values (lags, cols), lags)`,
+    /// row `k` = lag `k`, one column per recorded training step.
+    pub fn flow_map(&self) -> (Vec<u64>, Vec<f64>, usize) {
+        let h = &self.flow_history;
+        let lags = h.last().map_or(0, |c| c.1.len());
+        let steps = h.iter().map(|c| c.0).collect();
+        let vals = (0..lags)
+            .flat_map(|k| {
+                h.iter()
+                    .map(move |c| c.1.get(k).copied().unwrap_or(f64::NAN))
+            })
+            .collect();
+        (steps, vals, lags)
     }
 }

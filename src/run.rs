@@ -1,6 +1,6 @@
 //! The training loop of the page in one place (Playground's `Player → oneStep → updateUI`):
-//! a [`TrainingRun`] owns the trainer and its history, trains within a time budget per
-//! animation frame, and hands out plain-number snapshots for the charts. No DOM here.
+//! a [`TrainingRun`] owns the trainer and its history, steps it, validates it, and hands
+//! out plain-number snapshots for the charts ([`crate::lab::Lab`] schedules the steps). No DOM here.
 
 use gru_core::{Error, TrainConfig, Trainer};
 
@@ -131,24 +131,6 @@ impl TrainingRun {
         }
     }
 
-    /// Trains until `budget_ms` has passed on `clock` (milliseconds) or an error stops it;
-    /// returns the steps done. Always does at least one step.
-    pub fn train_for(&mut self, budget_ms: f64, clock: impl Fn() -> f64) -> u64 {
-        let t0 = clock();
-        let mut n = 0;
-        loop {
-            if !self.step() {
-                break;
-            }
-            n += 1;
-            if clock() - t0 >= budget_ms {
-                break;
-            }
-        }
-        self.note_time(n, clock() - t0);
-        n
-    }
-
     /// Folds `n` steps that took `ms` milliseconds into the steps/s figure.
     pub fn note_time(&mut self, n: u64, ms: f64) {
         let (busy, steps, shown) = self.rate;
@@ -164,7 +146,7 @@ impl TrainingRun {
     }
 
     /// Training step of the latest validation point.
-    pub fn snapshot_step(&self) -> u64 {
+    pub fn validated_step(&self) -> u64 {
         self.val.last().map_or(u64::MAX, |p| p.0 as u64)
     }
 

@@ -17,6 +17,13 @@ pub const INSPECT_MS: f64 = 300.0;
 /// is refreshed less often instead of stealing frames.
 pub const INSPECT_DUTY: f64 = 0.1;
 
+/// `performance.now()` in ms (0 where there is no window, e.g. in a worker-less test).
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
 /// Page state: Copy handles, shared through context.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -113,38 +120,15 @@ impl AppState {
         }
         self.snapshots.set(snaps);
         if inspect {
-            let now = || {
-                web_sys::window()
-                    .and_then(|w| w.performance())
-                    .map_or(0.0, |p| p.now())
-            };
-            let t0 = now();
-            let mut map = None;
-            let ins = self.lab.try_update_value(|l| {
-                l.as_mut().map(|lab| {
-                    let out = lab.inspect();
-                    if let Some(h) = lab.flow_history.first() {
-                        let lags = h.last().map_or(0, |c| c.1.len());
-                        let steps: Vec<u64> = h.iter().map(|c| c.0).collect();
-                        // (lags, cols), row k = lag k.
-                        let vals = (0..lags)
-                            .flat_map(|k| {
-                                h.iter()
-                                    .map(move |c| c.1.get(k).copied().unwrap_or(f64::NAN))
-                            })
-                            .collect();
-                        map = Some((steps, vals, lags));
-                    }
-                    out
-                })
-            });
-            if let Some(Some(ins)) = ins {
+            let t0 = now_ms();
+            let out = self
+                .lab
+                .try_update_value(|l| l.as_mut().map(|lab| (lab.inspect(), lab.flow_map())));
+            if let Some(Some((ins, map))) = out {
                 self.insights.set(ins);
+                self.flow_map.set(map);
             }
-            if let Some(m) = map {
-                self.flow_map.set(m);
-            }
-            self.inspect_cost.set_value(now() - t0);
+            self.inspect_cost.set_value(now_ms() - t0);
         }
     }
 
@@ -177,14 +161,9 @@ impl AppState {
             return;
         }
         let budget = self.settings.with_untracked(|s| s.speed);
-        let clock = || {
-            web_sys::window()
-                .and_then(|w| w.performance())
-                .map_or(0.0, |p| p.now())
-        };
         self.lab.update_value(|l| {
             if let Some(l) = l.as_mut() {
-                l.train_for(budget, clock);
+                l.train_for(budget, now_ms);
             }
         });
     }

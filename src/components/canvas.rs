@@ -68,13 +68,9 @@ where
                     c.set_height(h);
                 }
             }
-            let perf = web_sys::window().and_then(|w| w.performance());
-            let t0 = perf.as_ref().map_or(0.0, |p| p.now());
             if let Err(e) = draw(&c) {
                 leptos::logging::warn!("{label}: {e}");
             }
-            let ms = perf.as_ref().map_or(0.0, |p| p.now()) - t0;
-            let _ = js_sys::Reflect::set(&c, &"drawMs".into(), &ms.into());
         }
     });
     let send = move |ev: web_sys::MouseEvent, click: bool, leave: bool| {

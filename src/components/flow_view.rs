@@ -24,6 +24,24 @@ fn per_run<'a>(
         .collect()
 }
 
+/// "GRU: name = value; RNN: name = value" for a screen-reader summary.
+fn per_run_summary(
+    ins: &[crate::lab::Insight],
+    name: &str,
+    pick: impl Fn(&crate::lab::Insight) -> Option<&(f64, f64)>,
+) -> String {
+    ins.iter()
+        .map(|x| {
+            format!(
+                "{}: {name} = {}",
+                x.label,
+                pick(x).map_or("—".into(), |p| fmt_num(p.1))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// The gradient-flow views.
 #[component]
 pub fn FlowView() -> impl IntoView {
@@ -43,17 +61,9 @@ pub fn FlowView() -> impl IntoView {
         lines::draw(c, &data)
     };
     let flow_summary = move || {
-        let ins = state.insights.get();
-        ins.iter()
-            .map(|x| {
-                format!(
-                    "{}: ‖∂h_T/∂h_0‖ = {}",
-                    x.label,
-                    x.flow.last().map_or("—".into(), |p| fmt_num(p.1))
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
+        per_run_summary(&state.insights.get(), "‖∂h_T/∂h_0‖", |x| {
+            x.flow.last()
+        })
     };
     let draw_map = move |c: &web_sys::HtmlCanvasElement| {
         let (steps, vals, lags) = state.flow_map.get();
@@ -115,17 +125,9 @@ pub fn FlowView() -> impl IntoView {
         lines::draw(c, &data)
     };
     let grad_summary = move || {
-        let ins = state.insights.get();
-        ins.iter()
-            .map(|x| {
-                format!(
-                    "{}: ‖∂L/∂h_0‖ = {}",
-                    x.label,
-                    x.grad_h.first().map_or("—".into(), |p| fmt_num(p.1))
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
+        per_run_summary(&state.insights.get(), "‖∂L/∂h_0‖", |x| {
+            x.grad_h.first()
+        })
     };
     let draw_split = move |c: &web_sys::HtmlCanvasElement| {
         let ins = state.insights.get();

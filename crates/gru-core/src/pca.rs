@@ -36,7 +36,10 @@ pub fn pca2(data: &[f64], n: usize, d: usize) -> Pca2 {
         let flip = if c == 0 {
             proj[n - 1] < proj[0]
         } else {
-            proj.iter().copied().fold(0.0f64, |m, a| if a.abs() > m.abs() { a } else { m }) < 0.0
+            proj.iter()
+                .copied()
+                .fold(0.0f64, |m, a| if a.abs() > m.abs() { a } else { m })
+                < 0.0
         };
         if flip {
             proj = -proj;
@@ -79,7 +82,9 @@ mod tests {
     #[test]
     fn pc1_runs_from_the_first_point_to_the_last_whatever_the_direction() {
         for dir in [1.0, -1.0] {
-            let data: Vec<f64> = (0..6).flat_map(|t| [dir * t as f64, 0.5 * dir * t as f64 + 0.1 * (t % 2) as f64]).collect();
+            let data: Vec<f64> = (0..6)
+                .flat_map(|t| [dir * t as f64, 0.5 * dir * t as f64 + 0.1 * (t % 2) as f64])
+                .collect();
             let p = pca2(&data, 6, 2);
             assert!(p.coords[10] > p.coords[0], "dir {dir}: {:?}", p.coords);
         }

@@ -234,9 +234,11 @@ pub fn infer_config(json: &str, rnn: Nonlinearity) -> Result<ModelConfig, Error>
         (1, Nonlinearity::Relu) => CellKind::RnnRelu,
         (3, _) => CellKind::GruTorch,
         (4, _) => CellKind::Lstm,
-        (g, _) => return Err(fail(format!(
+        (g, _) => {
+            return Err(fail(format!(
             "{p}weight_ih_l0: {g} gate chunks of {hidden} rows is no GRU (3), LSTM (4) or RNN (1)"
-        ))),
+        )))
+        }
     };
     let layers = (0..)
         .take_while(|l| dict.contains_key(&format!("{p}weight_ih_l{l}")))

@@ -79,9 +79,11 @@ fn parse() -> Result<Args, String> {
                     "H64" => (50, 64, 32),
                     "H128" => (50, 128, 32),
                     "B1" => (50, 32, 1),
-                    _ => return Err(format!(
+                    _ => {
+                        return Err(format!(
                         "--config: unknown '{v}' (headline, T25, T100, T200, H16, H64, H128, B1)"
-                    )),
+                    ))
+                    }
                 };
                 (a.t, a.h, a.b) = (t, h, b);
             }
