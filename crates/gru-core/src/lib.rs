@@ -34,4 +34,5 @@ mod inspect;
 
 pub use inspect::Inspection;
 pub mod pca;
+pub mod seq;
 pub mod trace;

@@ -1,0 +1,189 @@
+//! Finite-difference checks of both models in every variant, and the properties that make
+//! them what they are: causality, the receptive field, attention rows that sum to one.
+
+use super::check::{check_gradients, wave_params};
+use super::*;
+use crate::model::{Init, Mode, Readout};
+
+fn tcn(cfg: TcnConfig) -> Net<f64> {
+    let mut n = Net::Tcn(Tcn::new(cfg, Init::Xavier, 1).unwrap());
+    wave_params(&mut n);
+    n
+}
+
+fn attention(cfg: AttentionConfig) -> Net<f64> {
+    let mut n = Net::Attention(Attention::new(cfg, Init::Xavier, 1).unwrap());
+    wave_params(&mut n);
+    n
+}
+
+#[test]
+fn tcn_gradients_match_finite_differences_in_every_variant() {
+    // I ≠ C (projection at level 0), T shorter than the largest dilation (taps skipped).
+    for act in [Activation::Relu, Activation::Tanh] {
+        for readout in [Readout::Final, Readout::PerStep] {
+            let cfg = TcnConfig::new(2, 3, 2)
+                .kernel(3)
+                .levels(3)
+                .activation(act)
+                .readout(readout);
+            check_gradients(&tcn(cfg), 6, 2);
+        }
+    }
+    // I = C: identity residual everywhere.
+    check_gradients(&tcn(TcnConfig::new(3, 3, 1).levels(2)), 5, 3);
+}
+
+#[test]
+fn attention_gradients_match_finite_differences_in_every_variant() {
+    let learned = Positions::Learned { max_len: 7 };
+    for (heads, positions, readout) in [
+        (1, Positions::Sinusoidal, Readout::Final),
+        (2, learned, Readout::Final),
+        (2, Positions::Sinusoidal, Readout::PerStep),
+        (1, learned, Readout::PerStep),
+    ] {
+        let cfg = AttentionConfig::new(2, 4, 2)
+            .heads(heads)
+            .ffn(5)
+            .positions(positions)
+            .readout(readout);
+        check_gradients(&attention(cfg), 5, 2);
+    }
+}
+
+/// Per-step outputs of `net` for `x (T, 1, I)`.
+fn per_step(net: &Net<f64>, x: &[f64], t: usize) -> Vec<f64> {
+    let mut c = NetCache::default();
+    net.forward(&mut c, x, t, 1, Mode::Eval);
+    c.y().to_vec()
+}
+
+#[test]
+fn outputs_never_depend_on_later_inputs() {
+    // tanh: a ReLU that happens to be off would hide a dependence. T = 7 = receptive field.
+    let (t, i) = (7, 2);
+    let nets = [
+        tcn(TcnConfig::new(i, 3, 2)
+            .kernel(3)
+            .levels(2)
+            .activation(Activation::Tanh)
+            .readout(Readout::PerStep)),
+        attention(
+            AttentionConfig::new(i, 4, 2)
+                .heads(2)
+                .readout(Readout::PerStep),
+        ),
+    ];
+    for net in &nets {
+        let x = crate::cell::check::wave(t * i, 0.9, 0.1, 1.0);
+        let base = per_step(net, &x, t);
+        for changed in 0..t {
+            let mut w = x.clone();
+            w[changed * i] += 0.5;
+            let y = per_step(net, &w, t);
+            for step in 0..t {
+                let same = y[step * 2..step * 2 + 2] == base[step * 2..step * 2 + 2];
+                assert_eq!(
+                    same,
+                    step < changed,
+                    "{}: x_{changed} vs y_{step}",
+                    net.kind().label()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn attention_weights_are_causal_rows_summing_to_one() {
+    let cfg = AttentionConfig::new(2, 4, 1).heads(2);
+    let Net::Attention(m) = attention(cfg) else {
+        unreachable!()
+    };
+    let (t, b) = (6, 3);
+    let mut c = AttentionCache::default();
+    attention::forward(
+        &m,
+        &mut c,
+        &crate::cell::check::wave(t * b * 2, 0.7, 0.0, 1.0),
+        t,
+        b,
+    );
+    for s in 0..b {
+        let w = c.weights(s).unwrap();
+        assert_eq!(w.len(), 2 * t * t);
+        for (r, row) in w.chunks_exact(t).enumerate() {
+            let i = r % t;
+            assert!((row.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+            assert!(row[..=i].iter().all(|&p| p > 0.0) && row[i + 1..].iter().all(|&p| p == 0.0));
+        }
+    }
+    assert_ne!(
+        c.weights(0),
+        c.weights(1),
+        "each sample has its own weights"
+    );
+    assert!(c.weights(b).is_none());
+}
+
+#[test]
+fn receptive_field_and_covering() {
+    let c = TcnConfig::new(2, 8, 1).kernel(2);
+    assert_eq!(c.clone().levels(1).receptive_field(), 2);
+    assert_eq!(c.clone().levels(8).receptive_field(), 256);
+    assert_eq!(c.clone().covering(200).levels, 8);
+    assert_eq!(c.clone().kernel(3).covering(200).levels, 7); // 1 + 2·127 = 255
+    assert_eq!(c.clone().covering(1).levels, 1);
+    assert_eq!(c.covering(100_000).levels, tcn::MAX_LEVELS);
+}
+
+#[test]
+fn bad_shapes_are_refused_by_name() {
+    let bad_tcn = [
+        (TcnConfig::new(0, 4, 1), "input"),
+        (TcnConfig::new(2, 4, 1).kernel(1), "kernel"),
+        (TcnConfig::new(2, 4, 1).levels(0), "levels"),
+        (TcnConfig::new(2, 0, 1), "channels"),
+    ];
+    for (c, f) in bad_tcn {
+        let e = Tcn::<f32>::new(c, Init::Xavier, 1).err().expect("refused");
+        assert!(e.to_string().contains(f), "{e}");
+    }
+    let bad_att = [
+        (AttentionConfig::new(2, 6, 1).heads(4), "heads"),
+        (AttentionConfig::new(2, 0, 1), "d_model"),
+        (
+            AttentionConfig::new(2, 4, 1).positions(Positions::Learned { max_len: 0 }),
+            "max_len",
+        ),
+        (AttentionConfig::new(2, 4, 0), "output"),
+    ];
+    for (c, f) in bad_att {
+        let e = Attention::<f32>::new(c, Init::Xavier, 1)
+            .err()
+            .expect("refused");
+        assert!(e.to_string().contains(f), "{e}");
+    }
+}
+
+#[test]
+fn same_seed_same_weights_and_torch_init_has_the_documented_range() {
+    let cfg = AttentionConfig::new(2, 8, 1).heads(2);
+    let a = Attention::<f64>::new(cfg.clone(), Init::TorchUniform, 7).unwrap();
+    assert_eq!(
+        a,
+        Attention::new(cfg.clone(), Init::TorchUniform, 7).unwrap()
+    );
+    assert_ne!(
+        a.params,
+        Attention::<f64>::new(cfg, Init::TorchUniform, 8)
+            .unwrap()
+            .params
+    );
+    let w1 = &a.params[a.at.w_1.clone()];
+    let bound = 1.0 / 8f64.sqrt();
+    assert!(w1.iter().all(|v| v.abs() <= bound) && w1.iter().any(|v| v.abs() > 0.5 * bound));
+    assert!(a.params[a.at.ln1.0.clone()].iter().all(|&g| g == 1.0));
+    assert!(a.params[a.at.ln1.1.clone()].iter().all(|&b| b == 0.0));
+}
