@@ -26,10 +26,12 @@
 //! and head are ours (PyTorch's layer has none of them); initialisation follows [`Init`], not
 //! `MultiheadAttention`'s Xavier-with-zero-bias.
 
+mod cache;
 mod heads;
 mod pass;
 
-pub use pass::{backward, forward, AttentionCache};
+pub use cache::AttentionCache;
+pub use pass::{backward, forward};
 
 use serde::{Deserialize, Serialize};
 
