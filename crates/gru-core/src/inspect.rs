@@ -1,11 +1,27 @@
 //! One validation sample through a [`Trainer`]'s model, with everything the app draws for it:
-//! inputs, target, prediction, loss and the [`SequenceTrace`] (gates, states, gradient flow).
+//! inputs, target, prediction, loss, the input-to-output sensitivity over the lag, and per
+//! kind the [`SequenceTrace`] (recurrent: gates, states, gradient flow), the attention weights
+//! or the TCN's receptive field.
 
 use crate::analysis::{run_and_trace, SequenceTrace, TraceOpts};
 use crate::loss::{loss_and_grad, Targets};
-use crate::model::{forward, Mode, Readout, Workspace};
+use crate::model::{Mode, Readout};
+use crate::seq::sensitivity::input_sensitivity;
+use crate::seq::{Net, NetCache};
 use crate::trainer::Trainer;
 use crate::{Error, Real};
+
+/// The attention weights of one sample.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AttentionMap {
+    /// Heads `n_h`.
+    pub heads: usize,
+    /// Positions `T`.
+    pub steps: usize,
+    /// `(n_h, T, T)`: `P[h][i][j]`, how much query position `i` reads position `j`
+    /// (zero for `j > i`; each row sums to 1).
+    pub weights: Vec<f64>,
+}
 
 /// A validation sample as the model sees it, plus its trace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -24,13 +40,22 @@ pub struct Inspection {
     pub weights: Vec<f64>,
     /// The sample's loss.
     pub loss: f64,
-    /// Gates, states, dL/dh_t and the Jacobian norms of layer 0 (forward direction).
+    /// Gates, states, dL/dh_t and the Jacobian norms of layer 0 (forward direction);
+    /// recurrent models only (empty, `steps == 0`, otherwise).
     pub trace: SequenceTrace,
+    /// `(T)`: `‖∂y_T/∂x_{T−1−k}‖_F` for lag `k = 0 … T−1`, every model
+    /// ([`input_sensitivity`]).
+    pub sensitivity: Vec<f64>,
+    /// The attention weights, attention models only.
+    pub attention: Option<AttentionMap>,
+    /// Input steps one output sees, TCNs only.
+    pub receptive_field: Option<usize>,
 }
 
 impl<T: Real> Trainer<T> {
     /// Runs validation sample `sample` through the model (no dropout) and traces it; with
-    /// `lag_time` it also computes the full lag × time map (`T(T−1)/2` matrix products).
+    /// `lag_time` a recurrent model also gets the full lag × time map (`T(T−1)/2` matrix
+    /// products).
     ///
     /// # Errors
     /// [`Error::Config`] when `sample` is out of range.
@@ -40,8 +65,7 @@ impl<T: Real> Trainer<T> {
         if sample >= b {
             return Err(Error::Config(format!("sample: {sample} is not below {b}")));
         }
-        let cfg = &self.model.config;
-        let (i, o) = (cfg.input, cfg.output);
+        let (i, o) = (self.net.input_size(), self.net.output_size());
         let x: Vec<T> = (0..t)
             .flat_map(|s| {
                 val.x[(s * b + sample) * i..(s * b + sample + 1) * i]
@@ -49,7 +73,11 @@ impl<T: Real> Trainer<T> {
                     .copied()
             })
             .collect();
-        let rows = if cfg.readout == Readout::Final { 1 } else { t };
+        let rows = if self.net.readout() == Readout::Final {
+            1
+        } else {
+            t
+        };
         let (target_t, target) = match &val.targets {
             Targets::Values(v) => {
                 let tv: Vec<T> = (0..rows)
@@ -73,23 +101,38 @@ impl<T: Real> Trainer<T> {
             .as_ref()
             .map(|w| (0..rows).map(|r| w[r * b + sample]).collect());
         // Forward once for y and dL/dy, then trace with the gradient.
-        let mut ws = Workspace::default();
-        forward(&self.model, &mut ws, &x, t, 1, Mode::Eval);
-        let mut dy = ws.y.clone();
-        let stats = loss_and_grad(
-            self.task.loss(),
-            &ws.y,
-            o,
-            &target_t,
-            weights.as_deref(),
-            &mut dy,
-        );
-        let y = ws.y.iter().map(|v| v.f64()).collect();
-        let opts = TraceOpts {
-            lag_time,
-            ..TraceOpts::default()
-        };
-        let (trace, _) = run_and_trace(&self.model, &x, Some(&dy), &opts)?;
+        let mut cache = NetCache::default();
+        self.net.forward(&mut cache, &x, t, 1, Mode::Eval);
+        let (y, dy) = cache.y_dy();
+        let stats = loss_and_grad(self.task.loss(), y, o, &target_t, weights.as_deref(), dy);
+        let y = y.iter().map(|v| v.f64()).collect();
+        let dy = dy.to_vec();
+        let (mut trace, mut attention, mut receptive_field) =
+            (SequenceTrace::default(), None, None);
+        match (&self.net, &cache) {
+            (Net::Recurrent(m), _) => {
+                let opts = TraceOpts {
+                    lag_time,
+                    ..TraceOpts::default()
+                };
+                trace = run_and_trace(m, &x, Some(&dy), &opts)?.0;
+            }
+            (Net::Tcn(m), _) => receptive_field = Some(m.config.receptive_field()),
+            (Net::Attention(m), NetCache::Attention(c)) => {
+                attention = Some(AttentionMap {
+                    heads: m.config.heads,
+                    steps: t,
+                    weights: c
+                        .weights(0)
+                        .unwrap_or(&[])
+                        .iter()
+                        .map(|v| v.f64())
+                        .collect(),
+                })
+            }
+            (Net::Attention(_), _) => {}
+        }
+        let sensitivity = input_sensitivity(&self.net, &x, t)?;
         Ok(Inspection {
             sample,
             x: x.iter().map(|v| v.f64()).collect(),
@@ -99,6 +142,9 @@ impl<T: Real> Trainer<T> {
             weights: weights.map_or(vec![1.0; rows], |w| w.iter().map(|v| v.f64()).collect()),
             loss: stats.loss,
             trace,
+            sensitivity,
+            attention,
+            receptive_field,
         })
     }
 }

@@ -32,7 +32,7 @@ pub use trainer::{StepStats, TrainConfig, Trainer};
 pub mod analysis;
 mod inspect;
 
-pub use inspect::Inspection;
+pub use inspect::{AttentionMap, Inspection};
 pub mod pca;
 pub mod seq;
 pub mod trace;

@@ -7,10 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::cell::CellKind;
 use crate::loss::{loss_and_grad, LossStats};
-use crate::model::{
-    backward, forward, BackwardOpts, Direction, Init, Mode, Model, ModelConfig, Workspace,
-};
+use crate::model::{BackwardOpts, Direction, Init, Mode, Model, ModelConfig};
 use crate::optim::{clip_grad_norm, Optimizer, OptimizerConfig};
+use crate::seq::{ModelKind, Net, NetCache};
 use crate::task::{Batch, Task, TaskConfig};
 use crate::{Error, Real};
 
@@ -130,13 +129,13 @@ pub struct Trainer<T> {
     pub config: TrainConfig,
     /// The data generator.
     pub task: Task,
-    /// The model being trained.
-    pub model: Model<T>,
+    /// The model being trained: recurrent (the config's cell), a TCN or an attention model.
+    pub net: Net<T>,
     opt: Optimizer<T>,
-    ws: Workspace<T>,
+    ws: NetCache<T>,
     batch: Batch<T>,
     val: Batch<T>,
-    val_ws: Workspace<T>,
+    val_ws: NetCache<T>,
     data_rng: ChaCha8Rng,
     dropout_rng: ChaCha8Rng,
     backup: Vec<T>,
@@ -144,14 +143,35 @@ pub struct Trainer<T> {
 }
 
 impl<T: Real> Trainer<T> {
-    /// Builds a run: model initialised from `config.seed`, validation set drawn from its own stream.
+    /// Builds a run of the recurrent model `config` describes: model initialised from
+    /// `config.seed`, validation set drawn from its own stream.
     ///
     /// # Errors
     /// [`Error::Config`] when any setting is out of range.
     pub fn new(config: TrainConfig) -> Result<Self, Error> {
+        let kind = ModelKind::Recurrent(config.cell);
+        Self::with_model(config, kind)
+    }
+
+    /// Builds a run of any model on the task, seeds, optimiser and schedule of `config`, so
+    /// runs that differ only in `kind` see the same data. A recurrent `kind` sets
+    /// `config.cell`; a TCN or attention model ignores the recurrent settings (cell, hidden,
+    /// layers, direction, dropout, truncation) and takes input, output and readout from the
+    /// task.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when any setting is out of range, or learned attention positions are
+    /// shorter than the task's sequences.
+    pub fn with_model(mut config: TrainConfig, kind: ModelKind) -> Result<Self, Error> {
+        if let ModelKind::Recurrent(cell) = kind {
+            config.cell = cell;
+        }
         config.validate()?;
         let task = config.task.build()?;
-        let model = Model::new(config.model_config(&task), config.init, config.seed)?;
+        let net = kind.build(&config.model_config(&task), config.init, config.seed)?;
+        if let Net::Attention(m) = &net {
+            m.check_len(task.seq_len())?;
+        }
         let mut val = Batch::empty();
         task.fill(
             &mut ChaCha8Rng::seed_from_u64(config.seed ^ 0x7A11_DA7E),
@@ -162,16 +182,29 @@ impl<T: Real> Trainer<T> {
             opt: Optimizer::new(config.optimizer),
             data_rng: ChaCha8Rng::seed_from_u64(config.seed.wrapping_add(1)),
             dropout_rng: ChaCha8Rng::seed_from_u64(config.seed.wrapping_add(2)),
-            ws: Workspace::default(),
+            ws: NetCache::default(),
             batch: Batch::empty(),
-            val_ws: Workspace::default(),
-            backup: model.params.clone(),
+            val_ws: NetCache::default(),
+            backup: net.params().to_vec(),
             val,
             task,
-            model,
+            net,
             config,
             step: 0,
         })
+    }
+
+    /// The recurrent model, when this run trains one.
+    pub fn model(&self) -> Option<&Model<T>> {
+        match &self.net {
+            Net::Recurrent(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// What this run trains, with the TCN's or attention model's shape.
+    pub fn kind(&self) -> ModelKind {
+        self.net.kind()
     }
 
     /// Steps completed.
@@ -217,22 +250,17 @@ impl<T: Real> Trainer<T> {
         let b = self.config.batch;
         self.task.fill(&mut self.data_rng, b, &mut self.batch);
         let t = self.batch.t;
-        forward(
-            &self.model,
-            &mut self.ws,
-            &self.batch.x,
-            t,
-            b,
-            Mode::Train(&mut self.dropout_rng),
-        );
-        let o = self.model.config.output;
+        let mode = Mode::Train(&mut self.dropout_rng);
+        self.net.forward(&mut self.ws, &self.batch.x, t, b, mode);
+        let o = self.net.output_size();
+        let (y, dy) = self.ws.y_dy();
         let stats = loss_and_grad(
             self.task.loss(),
-            &self.ws.y,
+            y,
             o,
             &self.batch.targets,
             self.batch.weights.as_deref(),
-            &mut self.ws.dy,
+            dy,
         );
         let fail = |what| Error::NonFinite {
             step: self.step + 1,
@@ -241,19 +269,16 @@ impl<T: Real> Trainer<T> {
         if !stats.loss.is_finite() {
             return Err(fail("loss"));
         }
-        backward(
-            &self.model,
-            &mut self.ws,
-            BackwardOpts {
-                truncate: self.config.truncate,
-                input_grad: false,
-            },
-        );
+        let opts = BackwardOpts {
+            truncate: self.config.truncate,
+            input_grad: false,
+        };
+        self.net.backward(&mut self.ws, opts);
         let grad_norm = match self.config.clip {
-            Some(c) => clip_grad_norm(&mut self.ws.grads, c),
+            Some(c) => clip_grad_norm(self.ws.grads_mut(), c),
             None => self
                 .ws
-                .grads
+                .grads()
                 .iter()
                 .map(|g| g.f64() * g.f64())
                 .sum::<f64>()
@@ -262,10 +287,10 @@ impl<T: Real> Trainer<T> {
         if !grad_norm.is_finite() {
             return Err(fail("gradient"));
         }
-        self.backup.copy_from_slice(&self.model.params);
-        self.opt.step(&mut self.model.params, &self.ws.grads);
-        if self.model.params.iter().any(|p| !p.is_finite()) {
-            self.model.params.copy_from_slice(&self.backup);
+        self.backup.copy_from_slice(self.net.params());
+        self.opt.step(self.net.params_mut(), self.ws.grads());
+        if self.net.params().iter().any(|p| !p.is_finite()) {
+            self.net.params_mut().copy_from_slice(&self.backup);
             return Err(fail("weights"));
         }
         self.step += 1;
@@ -280,15 +305,17 @@ impl<T: Real> Trainer<T> {
     /// Loss (and accuracy) on the fixed validation set, without dropout.
     pub fn evaluate(&mut self) -> LossStats {
         let (t, b) = (self.val.t, self.val.b);
-        forward(&self.model, &mut self.val_ws, &self.val.x, t, b, Mode::Eval);
-        let o = self.model.config.output;
+        self.net
+            .forward(&mut self.val_ws, &self.val.x, t, b, Mode::Eval);
+        let o = self.net.output_size();
+        let (y, dy) = self.val_ws.y_dy();
         loss_and_grad(
             self.task.loss(),
-            &self.val_ws.y,
+            y,
             o,
             &self.val.targets,
             self.val.weights.as_deref(),
-            &mut self.val_ws.dy,
+            dy,
         )
     }
 
@@ -313,12 +340,12 @@ mod tests {
             ..TrainConfig::default()
         };
         let mut tr = Trainer::<f32>::new(config).unwrap();
-        let mut good = tr.model.params.clone();
+        let mut good = tr.net.params().to_vec();
         let err = loop {
             match tr.train_step() {
                 Ok(s) => {
                     assert!(s.step < 200, "never blew up");
-                    good.copy_from_slice(&tr.model.params);
+                    good.copy_from_slice(tr.net.params());
                 }
                 Err(e) => break e,
             }
@@ -327,10 +354,11 @@ mod tests {
         assert!(matches!(err, Error::NonFinite { .. }), "{err}");
         assert!(err.to_string().contains("NaN or infinite"), "{err}");
         assert_eq!(
-            tr.model.params, good,
+            tr.net.params(),
+            &good[..],
             "weights are those of the last good step"
         );
-        assert!(tr.model.params.iter().all(|p| p.is_finite()));
+        assert!(tr.net.params().iter().all(|p| p.is_finite()));
         assert_eq!(tr.step_idx(), step, "the failed step is not counted");
     }
 

@@ -91,7 +91,7 @@ fn gru_learns_copy_memory_at_delay_20() {
 
 /// ‖dL/dx_0‖ / ‖dL/dx_{T−1}‖ on the validation set (norms over batch and channels), f64.
 fn input_gradient_ratio(trainer: &Trainer<f64>) -> f64 {
-    let (model, val) = (&trainer.model, trainer.validation());
+    let (model, val) = (trainer.model().expect("recurrent"), trainer.validation());
     let (t, b) = (val.t, val.b);
     let mut ws = Workspace::default();
     forward(model, &mut ws, &val.x, t, b, Mode::Eval);

@@ -14,8 +14,9 @@ use crate::{Error, Real};
 
 /// Which kind of sequence model, with the shape of the non-recurrent ones. Input size, output
 /// size and readout are the task's: [`ModelKind::build`] overwrites them.
+/// Serialised externally tagged: `{"recurrent": "gru"}`, `{"tcn": {…}}`, `{"attention": {…}}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "type")]
+#[serde(rename_all = "snake_case")]
 pub enum ModelKind {
     /// A recurrent network of this cell (its other settings come from the caller's
     /// [`ModelConfig`]).

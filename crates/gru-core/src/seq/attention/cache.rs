@@ -67,6 +67,8 @@ pub struct AttentionCache<T> {
     pub(super) dg: Vec<T>,
     /// Backward: one row of `dP` `(T)`.
     pub(super) drow: Vec<T>,
+    /// Per (sample, head) scratch: `Kᵀ, Vᵀ, dKᵀ, dVᵀ`, each `(d_h, T)`.
+    pub(super) heads: Vec<T>,
 }
 
 /// Rows the head reads: the last position's `B` rows (final) or all `T·B` rows (per step).
@@ -126,6 +128,7 @@ impl<T: Real> AttentionCache<T> {
         (self.y, self.dy) = (z(rb * o), z(rb * o));
         self.grads = z(model.n_params());
         self.drow = z(t);
+        self.heads = z(super::heads::scratch_len(t, c.head_dim()));
     }
 
     /// The attention weights of sample `sample`, `(n_h, T, T)`, row `i` = query position `i`
@@ -168,6 +171,7 @@ impl<T: Real> AttentionCache<T> {
             &mut self.dqkv,
             &mut self.dg,
             &mut self.drow,
+            &mut self.heads,
         ];
         for v in bufs {
             v.fill(nan);

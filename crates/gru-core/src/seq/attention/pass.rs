@@ -71,7 +71,7 @@ pub fn forward<T: Real>(
     for s in 0..b {
         for h in 0..nh {
             let pr = &mut k.probs[(s * nh + h) * t * t..(s * nh + h + 1) * t * t];
-            head_forward(view(t, b, d, dh, s, h), &k.qkv, pr, &mut k.o);
+            head_forward(view(t, b, d, dh, s, h), &k.qkv, pr, &mut k.o, &mut k.heads);
         }
     }
     // r1 = e + o W_ao + b_ao
@@ -264,7 +264,15 @@ pub fn backward<T: Real>(
         for h in 0..nh {
             let pr = &k.probs[(s * nh + h) * t * t..(s * nh + h + 1) * t * t];
             let hv = view(t, b, d, dh, s, h);
-            head_backward(hv, &k.qkv, pr, &k.d_tmp, &mut k.dqkv, &mut k.drow);
+            head_backward(
+                hv,
+                &k.qkv,
+                pr,
+                &k.d_tmp,
+                &mut k.dqkv,
+                &mut k.drow,
+                &mut k.heads,
+            );
         }
     }
     // Projections: dW_m += aᵀ d[m], db_m += Σ d[m], da = Σ_m d[m] W_mᵀ (m = q, k, v).
