@@ -2,9 +2,14 @@
 //! head, MSE, Adam 0.01 / ε 1e-7, full BPTT, data pool of 8 mulberry32 batches, seed 42) on one
 //! thread and prints one JSON line of throughput figures.
 //!
+//! `--model` swaps the GRU for another model of width `H` on the same task and data: `lstm`,
+//! `rnn` (tanh), `tcn` (kernel 2, ReLU, the fewest levels whose receptive field covers `T`,
+//! `H` channels) or `attention` (`d_model = H`, 2 heads when `H` is even, feed-forward `2H`,
+//! sinusoidal positions). `gflops` then uses the model's own count ([`Cost`]).
+//!
 //! ```text
 //! gru-bench [--T 50] [--H 32] [--B 32] [--config headline|T25|T100|T200|H16|H64|H128|B1]
-//!           [--runs 5] [--seconds 1.5] [--f64]
+//!           [--model gru|lstm|rnn|tcn|attention] [--runs 5] [--seconds 1.5] [--f64]
 //! ```
 
 use std::process::ExitCode;
@@ -12,8 +17,10 @@ use std::time::Instant;
 
 use gru_core::cell::CellKind;
 use gru_core::loss::{loss_and_grad, LossKind};
-use gru_core::model::{backward, forward, BackwardOpts, Init, Mode, Model, ModelConfig, Workspace};
+use gru_core::model::{BackwardOpts, Init, Mode, ModelConfig};
 use gru_core::optim::{Optimizer, OptimizerConfig};
+use gru_core::seq::cost::Cost;
+use gru_core::seq::{AttentionConfig, ModelKind, Net, NetCache, TcnConfig};
 use gru_core::task::{AddingTask, Batch, Mulberry32};
 use gru_core::Real;
 
@@ -21,9 +28,31 @@ struct Args {
     t: usize,
     h: usize,
     b: usize,
+    model: String,
     runs: usize,
     seconds: f64,
     f64: bool,
+}
+
+impl Args {
+    /// The benchmarked model.
+    fn kind(&self) -> Result<ModelKind, String> {
+        Ok(match self.model.as_str() {
+            "gru" => ModelKind::Recurrent(CellKind::Gru),
+            "lstm" => ModelKind::Recurrent(CellKind::Lstm),
+            "rnn" => ModelKind::Recurrent(CellKind::RnnTanh),
+            "tcn" => ModelKind::Tcn(TcnConfig::new(2, self.h, 1).covering(self.t)),
+            "attention" => {
+                let heads = if self.h % 2 == 0 { 2 } else { 1 };
+                ModelKind::Attention(AttentionConfig::new(2, self.h, 1).heads(heads))
+            }
+            m => {
+                return Err(format!(
+                    "--model: unknown '{m}' (gru, lstm, rnn, tcn, attention)"
+                ))
+            }
+        })
+    }
 }
 
 fn parse() -> Result<Args, String> {
@@ -32,6 +61,7 @@ fn parse() -> Result<Args, String> {
         t: 50,
         h: 32,
         b: 32,
+        model: "gru".into(),
         runs: 5,
         seconds: 1.5,
         f64: false,
@@ -64,6 +94,13 @@ fn parse() -> Result<Args, String> {
                     .ok_or(format!("--seconds: '{v}' is not a positive number"))?;
             }
             Long("f64") => a.f64 = true,
+            Long("model") => {
+                a.model = p
+                    .value()
+                    .map_err(|e| e.to_string())?
+                    .to_string_lossy()
+                    .to_string();
+            }
             Long("config") => {
                 let v = p
                     .value()
@@ -88,7 +125,7 @@ fn parse() -> Result<Args, String> {
                 (a.t, a.h, a.b) = (t, h, b);
             }
             Long("help") | Short('h') => {
-                println!("gru-bench [--T 50] [--H 32] [--B 32] [--config NAME] [--runs 5] [--seconds 1.5] [--f64]");
+                println!("gru-bench [--T 50] [--H 32] [--B 32] [--config NAME] [--model gru|lstm|rnn|tcn|attention] [--runs 5] [--seconds 1.5] [--f64]");
                 std::process::exit(0);
             }
             other => return Err(other.unexpected().to_string()),
@@ -100,30 +137,30 @@ fn parse() -> Result<Args, String> {
     if a.h > 1024 || a.b > 1024 {
         return Err("--H and --B must be at most 1024".into());
     }
+    a.kind()?;
     Ok(a)
 }
 
 /// The benchmark's training state: model, optimiser, buffers and the pool of batches.
 struct Bench<T> {
-    model: Model<T>,
+    net: Net<T>,
     opt: Optimizer<T>,
-    ws: Workspace<T>,
+    ws: NetCache<T>,
     pool: Vec<Batch<T>>,
     k: usize,
 }
 
 impl<T: Real> Bench<T> {
     fn new(a: &Args, pool: Vec<Batch<T>>) -> Result<Self, String> {
-        let model = Model::new(
-            ModelConfig::new(CellKind::Gru, 2, a.h, 1),
-            Init::XavierOrthogonal,
-            42,
-        )
-        .map_err(|e| e.to_string())?;
+        let shape = ModelConfig::new(CellKind::Gru, 2, a.h, 1);
+        let net = a
+            .kind()?
+            .build(&shape, Init::XavierOrthogonal, 42)
+            .map_err(|e| e.to_string())?;
         Ok(Self {
-            model,
+            net,
             opt: Optimizer::new(OptimizerConfig::adam(0.01)),
-            ws: Workspace::default(),
+            ws: NetCache::default(),
             pool,
             k: 0,
         })
@@ -132,24 +169,12 @@ impl<T: Real> Bench<T> {
     fn step(&mut self) -> f64 {
         let batch = &self.pool[self.k % self.pool.len()];
         self.k += 1;
-        forward(
-            &self.model,
-            &mut self.ws,
-            &batch.x,
-            batch.t,
-            batch.b,
-            Mode::Eval,
-        );
-        let s = loss_and_grad(
-            LossKind::Mse,
-            &self.ws.y,
-            1,
-            &batch.targets,
-            None,
-            &mut self.ws.dy,
-        );
-        backward(&self.model, &mut self.ws, BackwardOpts::default());
-        self.opt.step(&mut self.model.params, &self.ws.grads);
+        self.net
+            .forward(&mut self.ws, &batch.x, batch.t, batch.b, Mode::Eval);
+        let (y, dy) = self.ws.y_dy();
+        let s = loss_and_grad(LossKind::Mse, y, 1, &batch.targets, None, dy);
+        self.net.backward(&mut self.ws, BackwardOpts::default());
+        self.opt.step(self.net.params_mut(), self.ws.grads());
         s.loss
     }
 }
@@ -185,14 +210,19 @@ fn run<T: Real>(a: &Args) -> Result<serde_json::Value, String> {
     }
     rates.sort_by(f64::total_cmp);
     let sps = rates[rates.len() / 2];
-    let flops = 18.0 * (a.b * a.t * a.h * (2 + a.h)) as f64;
+    // The SPEC's GRU count (18·B·T·H(I+H), head left out) for the GRU, else the model's own.
+    let flops = match a.model.as_str() {
+        "gru" => 18.0 * (a.b * a.t * a.h * (2 + a.h)) as f64,
+        _ => bench.net.cost(a.t).flops_train_step(a.b),
+    };
+    let cost: Cost = bench.net.cost(a.t);
     Ok(serde_json::json!({
-        "impl": "gru-core", "dtype": if a.f64 { "f64" } else { "f32" }, "threads": 1,
+        "impl": "gru-core", "model": a.model, "dtype": if a.f64 { "f64" } else { "f32" }, "threads": 1,
         "T": a.t, "H": a.h, "B": a.b, "steps_per_run": n, "runs": a.runs,
         "steps_per_s": sps, "steps_per_s_min": rates[0], "steps_per_s_max": rates[rates.len() - 1],
         "seq_per_s": sps * a.b as f64, "gflops": flops * sps / 1e9,
         "first_step_ms": first_ms, "first_loss": first_loss, "last_loss": last_loss,
-        "params": bench.model.n_params(),
+        "params": bench.net.n_params(), "activations_per_seq": cost.activations,
     }))
 }
 
