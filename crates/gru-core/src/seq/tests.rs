@@ -187,3 +187,117 @@ fn same_seed_same_weights_and_torch_init_has_the_documented_range() {
     assert!(a.params[a.at.ln1.0.clone()].iter().all(|&g| g == 1.0));
     assert!(a.params[a.at.ln1.1.clone()].iter().all(|&b| b == 0.0));
 }
+
+mod in_the_trainer {
+    use crate::cell::CellKind;
+    use crate::seq::{AttentionConfig, ModelKind, Positions, TcnConfig};
+    use crate::task::TaskConfig;
+    use crate::{Error, TrainConfig, Trainer};
+
+    fn config() -> TrainConfig {
+        TrainConfig {
+            task: TaskConfig::Adding { len: 12 },
+            hidden: 4,
+            ..TrainConfig::default()
+        }
+    }
+
+    fn kinds() -> [ModelKind; 3] {
+        [
+            ModelKind::Recurrent(CellKind::Lstm),
+            ModelKind::Tcn(TcnConfig::new(1, 4, 1).covering(12)), // sizes come from the task
+            ModelKind::Attention(AttentionConfig::new(1, 4, 1).heads(2)),
+        ]
+    }
+
+    #[test]
+    fn every_kind_trains_deterministically_on_the_same_data() {
+        let mut first = None;
+        for kind in kinds() {
+            let run = || {
+                let mut tr = Trainer::<f32>::with_model(config(), kind.clone()).unwrap();
+                let losses: Vec<f64> = (0..4).map(|_| tr.train_step().unwrap().loss).collect();
+                (tr, losses)
+            };
+            let (mut tr, losses) = run();
+            assert_eq!(losses, run().1, "{}: same seed, same run", kind.label());
+            assert!(tr.evaluate().loss.is_finite());
+            assert_eq!(tr.net.input_size(), 2, "input size from the task");
+            assert_eq!(tr.kind().label(), kind.label());
+            let val = tr.validation().clone();
+            match &first {
+                None => first = Some(val),
+                Some(v) => assert_eq!(&val, v, "{}: same validation data", kind.label()),
+            }
+        }
+        let tr = Trainer::<f32>::new(config()).unwrap();
+        assert_eq!(tr.kind(), ModelKind::Recurrent(CellKind::Gru));
+        assert!(tr.model().is_some());
+        let tr = Trainer::<f32>::with_model(config(), kinds()[0].clone()).unwrap();
+        assert_eq!(
+            tr.config.cell,
+            CellKind::Lstm,
+            "a recurrent kind sets the cell"
+        );
+        let tr = Trainer::<f32>::with_model(config(), kinds()[1].clone()).unwrap();
+        assert!(tr.model().is_none());
+    }
+
+    #[test]
+    fn learned_positions_shorter_than_the_task_are_refused() {
+        let short = AttentionConfig::new(2, 4, 1).positions(Positions::Learned { max_len: 11 });
+        let e = Trainer::<f32>::with_model(config(), ModelKind::Attention(short)).err();
+        assert!(
+            matches!(&e, Some(Error::Config(m)) if m.contains("learned positions")),
+            "{e:?}"
+        );
+        let fits = AttentionConfig::new(2, 4, 1).positions(Positions::Learned { max_len: 12 });
+        assert!(Trainer::<f32>::with_model(config(), ModelKind::Attention(fits)).is_ok());
+    }
+
+    #[test]
+    fn every_kind_is_inspected_with_its_sensitivity_and_its_own_view() {
+        for kind in kinds() {
+            let label = kind.label();
+            let mut tr = Trainer::<f64>::with_model(config(), kind.clone()).unwrap();
+            tr.train_step().unwrap();
+            let ins = tr.inspect(1, false).unwrap();
+            assert_eq!(ins.sensitivity.len(), 12, "{label}");
+            assert!(ins.sensitivity.iter().all(|v| v.is_finite()) && ins.sensitivity[0] > 0.0);
+            assert!(
+                (ins.loss - (ins.y[0] - ins.target[0]).powi(2)).abs() < 1e-12,
+                "{label}"
+            );
+            match kind {
+                ModelKind::Recurrent(_) => {
+                    assert_eq!(ins.trace.steps, 12);
+                    assert!(ins.attention.is_none() && ins.receptive_field.is_none());
+                }
+                ModelKind::Tcn(_) => {
+                    assert_eq!((ins.trace.steps, ins.receptive_field), (0, Some(16)));
+                }
+                ModelKind::Attention(_) => {
+                    let map = ins.attention.expect("weights");
+                    assert_eq!((map.heads, map.steps, map.weights.len()), (2, 12, 2 * 144));
+                    for row in map.weights.chunks_exact(12) {
+                        assert!((row.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn model_kinds_round_trip_through_json() {
+        for kind in kinds() {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(
+                serde_json::from_str::<ModelKind>(&json).unwrap(),
+                kind,
+                "{json}"
+            );
+        }
+        let k: ModelKind = serde_json::from_str(r#"{"recurrent":"rnn_tanh"}"#).unwrap();
+        assert_eq!(k, ModelKind::Recurrent(CellKind::RnnTanh));
+    }
+}
