@@ -60,8 +60,7 @@ impl Engine {
                         self.lab = lab;
                         self.epoch = self.epoch.wrapping_add(1);
                         self.fresh = None;
-                        self.schedule.inspect_wanted = true;
-                        self.schedule.publish_wanted = true;
+                        self.schedule.new_model();
                     }
                     Err(e) => return reject(format!("{e} — the current run continues unchanged")),
                 }
@@ -123,12 +122,12 @@ impl Engine {
                 Ok(fresh) => self.fresh = Some(fresh),
                 Err(message) => reports.push(Report::Rejected { message }),
             },
-            Job::Train(n) => {
-                for _ in 0..n {
-                    if !self.lab.step() {
+            Job::Train { steps: most, until } => {
+                while steps < u64::from(most) && self.lab.step() {
+                    steps += 1;
+                    if clock() >= until {
                         break;
                     }
-                    steps += 1;
                 }
                 if self.lab.stopped().is_some() {
                     self.schedule.set_playing(false, clock());

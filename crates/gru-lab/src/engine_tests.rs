@@ -127,7 +127,7 @@ fn a_reset_starts_a_new_epoch_with_the_new_cells() {
         clock.read(),
     );
     assert!(r.is_empty(), "{r:?}");
-    let snaps = run_until(&mut e, &clock, |e| e.lab().steps() >= 100);
+    let snaps = run_until(&mut e, &clock, |e| e.lab().steps() >= 400);
     let last = snaps.last().expect("snapshots");
     assert_eq!(last.epoch, 1);
     let labels: Vec<&str> = last.runs.iter().map(|r| r.label.as_str()).collect();

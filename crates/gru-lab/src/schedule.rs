@@ -31,8 +31,14 @@ pub enum Job {
     Validate,
     /// Inspect the chosen sample on every run.
     Inspect,
-    /// Train this many lock-steps.
-    Train(u32),
+    /// Train at most `steps` lock-steps, and stop once the clock reads `until` (ms): the
+    /// step cost is a prediction, and a new model can be far slower than the last.
+    Train {
+        /// Most lock-steps.
+        steps: u32,
+        /// Deadline (ms, the scheduler's clock).
+        until: f64,
+    },
     /// Nothing is due for this many ms.
     Idle(f64),
 }
@@ -140,7 +146,10 @@ impl Scheduler {
         } else {
             1.0
         };
-        Job::Train(fit.min(allowed).clamp(1.0, 100_000.0) as u32)
+        Job::Train {
+            steps: fit.min(allowed).clamp(1.0, 100_000.0) as u32,
+            until: now + budget,
+        }
     }
 
     fn until(&self, due: f64, now: f64) -> f64 {
@@ -179,7 +188,7 @@ impl Scheduler {
                 // While training, the result rides on the next regular snapshot.
                 self.publish_wanted |= !self.playing;
             }
-            Job::Train(_) => {
+            Job::Train { .. } => {
                 if steps > 0 {
                     let per = ms / steps as f64;
                     self.step_ms = if self.step_ms > 0.0 {
@@ -234,6 +243,14 @@ impl Scheduler {
         if !playing {
             self.inspect_wanted = true;
         }
+        self.publish_wanted = true;
+    }
+
+    /// Forgets the measured step cost (the model changed).
+    pub fn new_model(&mut self) {
+        self.step_ms = 0.0;
+        self.inspect_ms = 0.0;
+        self.inspect_wanted = true;
         self.publish_wanted = true;
     }
 

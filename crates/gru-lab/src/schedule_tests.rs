@@ -48,9 +48,10 @@ fn simulate(s: &mut Scheduler, costs: Costs, from: f64, until: f64) -> Trace {
                 trace.inspect_ms += costs.inspect;
                 (costs.inspect, 0)
             }
-            Job::Train(n) => {
-                trace.steps += u64::from(n);
-                (costs.step * f64::from(n), u64::from(n))
+            Job::Train { steps, until } => {
+                let n = f64::from(steps).min(((until - now) / costs.step).ceil().max(1.0));
+                trace.steps += n as u64;
+                (costs.step * n, n as u64)
             }
             Job::Idle(ms) => {
                 assert!(ms > 0.0, "an idle wait is positive");
@@ -148,11 +149,15 @@ fn a_page_that_does_not_answer_gets_no_more_snapshots() {
                 publishes += 1;
                 0.2
             }
-            Job::Train(n) => 3.0 * f64::from(n),
+            Job::Train { steps, .. } => 3.0 * f64::from(steps),
             Job::Idle(ms) => ms,
             _ => 2.0,
         };
-        let steps = if let Job::Train(n) = job { u64::from(n) } else { 0 };
+        let steps = if let Job::Train { steps, .. } = job {
+            u64::from(steps)
+        } else {
+            0
+        };
         s.done(job, now, now + cost, steps);
         now += cost;
     }
