@@ -54,17 +54,23 @@ fn the_worker_computes_exactly_what_a_plain_trainer_computes() {
             .iter()
             .flat_map(|s| s.runs[run].new_train.clone())
             .collect();
-        let mut direct = Trainer::<f32>::new(settings.train_config(cell).expect("valid"))
-            .expect("valid");
+        let mut direct =
+            Trainer::<f32>::new(settings.train_config(cell).expect("valid")).expect("valid");
         assert!(seen.len() >= 60, "{} steps reported", seen.len());
         for (k, p) in seen.iter().enumerate() {
             let s = direct.train_step().expect("finite");
-            assert_eq!((p[0], p[1], p[2]), (s.step as f64, s.loss, s.grad_norm), "step {k}");
+            assert_eq!(
+                (p[0], p[1], p[2]),
+                (s.step as f64, s.loss, s.grad_norm),
+                "step {k}"
+            );
         }
     }
     let last = snaps.last().expect("snapshots");
     assert!(!last.playing);
-    assert!(snaps.iter().any(|s| s.insights.is_some() && s.flow_column.is_some()));
+    assert!(snaps
+        .iter()
+        .any(|s| s.insights.is_some() && s.flow_column.is_some()));
 }
 
 #[test]
@@ -132,6 +138,13 @@ fn a_reset_starts_a_new_epoch_with_the_new_cells() {
     assert_eq!(last.epoch, 1);
     let labels: Vec<&str> = last.runs.iter().map(|r| r.label.as_str()).collect();
     assert_eq!(labels, ["LSTM", "GRU"]);
-    let ins = snaps.iter().rev().find_map(|s| s.insights.clone()).expect("inspected");
-    assert_eq!((ins[0].cell, ins[0].steps, ins[0].hidden), (CellKind::Lstm, 20, 8));
+    let ins = snaps
+        .iter()
+        .rev()
+        .find_map(|s| s.insights.clone())
+        .expect("inspected");
+    assert_eq!(
+        (ins[0].cell, ins[0].steps, ins[0].hidden),
+        (CellKind::Lstm, 20, 8)
+    );
 }

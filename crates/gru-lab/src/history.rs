@@ -146,7 +146,10 @@ mod tests {
         h.apply(snap(0, 1, Some(vec![0.0, -1.0])));
         h.apply(snap(0, 2, None));
         h.apply(snap(0, 3, Some(vec![0.0, -2.0])));
-        assert_eq!(h.runs[0].train.points, vec![(1.0, 0.5), (2.0, 0.5), (3.0, 0.5)]);
+        assert_eq!(
+            h.runs[0].train.points,
+            vec![(1.0, 0.5), (2.0, 0.5), (3.0, 0.5)]
+        );
         assert_eq!(h.runs[0].grad_norm.last(), Some((3.0, 2.0)));
         assert_eq!(h.flow_steps, vec![1, 3]);
         assert_eq!(h.flow_map(), (vec![0.0, 0.0, -1.0, -2.0], 2));

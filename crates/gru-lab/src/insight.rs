@@ -90,7 +90,9 @@ impl Insight {
         if s == 0 || j >= self.hidden {
             return None;
         }
-        g.values.get((s - 1) * self.hidden + j).map(|&v| f64::from(v))
+        g.values
+            .get((s - 1) * self.hidden + j)
+            .map(|&v| f64::from(v))
     }
 
     /// `h_t[j]` for `t = 0..=T`.
@@ -135,8 +137,14 @@ pub fn decimate(points: &[(f64, f64)], max: usize) -> Vec<(f64, f64)> {
     let bucket = points.len().div_ceil(max.max(3) / 3);
     let mut out = Vec::with_capacity(max + 1);
     for chunk in points.chunks(bucket) {
-        let lo = chunk.iter().copied().fold(chunk[0], |a, p| if p.1 < a.1 { p } else { a });
-        let hi = chunk.iter().copied().fold(chunk[0], |a, p| if p.1 > a.1 { p } else { a });
+        let lo = chunk
+            .iter()
+            .copied()
+            .fold(chunk[0], |a, p| if p.1 < a.1 { p } else { a });
+        let hi = chunk
+            .iter()
+            .copied()
+            .fold(chunk[0], |a, p| if p.1 > a.1 { p } else { a });
         let mut three = [chunk[0], lo, hi];
         three.sort_by(|a, b| a.0.total_cmp(&b.0));
         for p in three {
@@ -170,12 +178,19 @@ mod tests {
         let ins = tr.inspect(2, false).expect("sample 2");
         let z = ins.trace.gates[0].1.clone();
         let x = Insight::new(CellKind::Gru, ins);
-        assert_eq!((x.steps, x.hidden, x.h.len(), x.flow.len()), (12, 5, 13 * 5, 13));
+        assert_eq!(
+            (x.steps, x.hidden, x.h.len(), x.flow.len()),
+            (12, 5, 13 * 5, 13)
+        );
         assert_eq!(x.gate("z", 3, 4), Some(f64::from(z[2 * 5 + 4] as f32)));
         assert_eq!(x.gate("z", 0, 0), None);
         assert_eq!(x.gate("z", 13, 0), None);
         let map = x.unit_by_time("z");
-        assert_eq!(map[4 * 12 + 2], f64::from(z[2 * 5 + 4] as f32), "unit 4, step 3");
+        assert_eq!(
+            map[4 * 12 + 2],
+            f64::from(z[2 * 5 + 4] as f32),
+            "unit 4, step 3"
+        );
         assert_eq!(x.additive.len(), 12);
     }
 

@@ -113,7 +113,10 @@ mod tests {
         assert_eq!(s.step, 60);
         assert_eq!(s.new_train.len(), 60);
         assert_eq!(s.new_train[59][0], 60.0);
-        assert!(s.new_train.iter().all(|p| p[2] > 0.0), "gradient norms recorded");
+        assert!(
+            s.new_train.iter().all(|p| p[2] > 0.0),
+            "gradient norms recorded"
+        );
         assert_eq!(s.new_val.len(), 2, "step 0 and step 60, once each");
         assert!(s.loss.is_finite() && (s.baseline - 1.0 / 6.0).abs() < 1e-12);
         let again = run.take_status();

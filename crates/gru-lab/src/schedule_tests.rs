@@ -82,11 +82,18 @@ fn at_full_speed_training_takes_most_of_the_time_and_snapshots_keep_their_rhythm
     let t = simulate(&mut s, FAST, 0.0, 10_000.0);
     let busy = t.steps as f64 * FAST.step / 10_000.0;
     assert!(busy > 0.9, "training share {busy}");
-    assert!((95..=101).contains(&t.publishes.len()), "{}", t.publishes.len());
+    assert!(
+        (95..=101).contains(&t.publishes.len()),
+        "{}",
+        t.publishes.len()
+    );
     assert!(max_gap(&t.publishes) <= 100.0 + FAST.step + FAST.inspect + 1e-9);
     assert!((19..=21).contains(&t.validations), "{}", t.validations);
     let (train, wall) = s.rates;
-    assert!((train - 1000.0 / FAST.step).abs() < 1.0, "train rate {train}");
+    assert!(
+        (train - 1000.0 / FAST.step).abs() < 1.0,
+        "train rate {train}"
+    );
     assert!(wall > 0.9 * train && wall <= train, "wall rate {wall}");
 }
 
@@ -100,14 +107,22 @@ fn a_slow_inspection_is_spaced_out_and_delays_a_snapshot_by_at_most_its_own_cost
     let t = simulate(&mut s, slow, 0.0, 30_000.0);
     let share = t.inspect_ms / 30_000.0;
     assert!(share <= INSPECT_DUTY + 0.02, "inspection share {share}");
-    assert!(t.inspections.len() >= 8, "still refreshed: {}", t.inspections.len());
+    assert!(
+        t.inspections.len() >= 8,
+        "still refreshed: {}",
+        t.inspections.len()
+    );
     assert!(
         max_gap(&t.publishes) <= 100.0 + slow.inspect + slow.step + 1e-9,
         "gap {}",
         max_gap(&t.publishes)
     );
     let gaps: Vec<f64> = t.inspections.windows(2).map(|w| w[1] - w[0]).collect();
-    assert!(gaps.iter().all(|&g| g >= slow.inspect / INSPECT_DUTY - 1e-9), "{gaps:?}");
+    assert!(
+        gaps.iter()
+            .all(|&g| g >= slow.inspect / INSPECT_DUTY - 1e-9),
+        "{gaps:?}"
+    );
 }
 
 #[test]
@@ -132,7 +147,11 @@ fn paused_it_trains_nothing_inspects_once_and_keeps_publishing_when_asked() {
     s.set_playing(false, 1000.0);
     let t = simulate(&mut s, FAST, 1000.0, 5000.0);
     assert_eq!(t.steps, 0);
-    assert_eq!(t.inspections.len(), 1, "one fresh inspection after the pause");
+    assert_eq!(
+        t.inspections.len(),
+        1,
+        "one fresh inspection after the pause"
+    );
     assert!(!t.publishes.is_empty() && t.publishes[0] < 1001.0);
     assert!(t.inspections[0] < 1010.0, "the inspection follows at once");
 }

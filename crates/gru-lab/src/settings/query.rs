@@ -48,9 +48,10 @@ impl Settings {
                     "unknown parameter '{}'",
                     k.chars().take(40).collect::<String>()
                 )),
-                Some((p, _)) if seen.contains(&p.key) => {
-                    Err(format!("{}: given more than once (the first is used)", p.key))
-                }
+                Some((p, _)) if seen.contains(&p.key) => Err(format!(
+                    "{}: given more than once (the first is used)",
+                    p.key
+                )),
                 Some((p, v)) => {
                     seen.push(p.key);
                     v.and_then(|v| p.set(&mut s, &v))
@@ -153,7 +154,11 @@ mod tests {
             speed: Speed::PerSecond(2.5),
         };
         let q = s.to_query();
-        assert_eq!(q.matches('&').count() + 1, PARAMS.len(), "every key written: {q}");
+        assert_eq!(
+            q.matches('&').count() + 1,
+            PARAMS.len(),
+            "every key written: {q}"
+        );
         let (back, e) = Settings::from_query(&format!("?{q}"));
         assert!(e.is_empty(), "{e:?}");
         assert_eq!(back, s, "{q}");
@@ -169,7 +174,10 @@ mod tests {
         assert_eq!(s.speed, Speed::PerSecond(28.0));
         assert_eq!((s.task, s.knob, s.hidden, s.seed), ("copy", 20, 24, 77));
         let (s, e) = Settings::from_query("speed=12&T=200");
-        assert!(e.is_empty() && s.speed == Speed::Max && s.knob == 200, "{e:?}");
+        assert!(
+            e.is_empty() && s.speed == Speed::Max && s.knob == 200,
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -191,7 +199,10 @@ mod tests {
     fn hostile_queries_are_named_briefly_and_change_nothing() {
         let script = "%3Cscript%3Ealert(1)%3C%2Fscript%3E";
         let huge = "9".repeat(10_000);
-        let many = (0..500).map(|i| format!("k{i}=1")).collect::<Vec<_>>().join("&");
+        let many = (0..500)
+            .map(|i| format!("k{i}=1"))
+            .collect::<Vec<_>>()
+            .join("&");
         for q in [
             format!("task={script}&cells={script}&{script}=1"),
             format!("hidden={huge}&lr=1e309&clip=NaN&batch=-1&sps=Infinity"),
@@ -201,7 +212,10 @@ mod tests {
             let (s, e) = Settings::from_query(&q);
             assert!(!e.is_empty(), "{q}");
             assert!(e.len() <= MAX_MESSAGES + 1, "{}", e.len());
-            assert!(e.iter().all(|m| m.len() < 200 && !m.contains('\n')), "{e:?}");
+            assert!(
+                e.iter().all(|m| m.len() < 200 && !m.contains('\n')),
+                "{e:?}"
+            );
             assert!(s.seed <= 1, "a repeated key keeps its first value");
         }
     }

@@ -140,17 +140,28 @@ impl Param {
         match self.field {
             Field::Count { min, max, put, .. } => match v.parse::<u64>() {
                 Ok(n) if (min..=max).contains(&n) => put(s, n),
-                _ => return Err(format!("{k}: '{shown}' is not a number from {min} to {max}")),
+                _ => {
+                    return Err(format!(
+                        "{k}: '{shown}' is not a number from {min} to {max}"
+                    ))
+                }
             },
             Field::Real { min, max, put, .. } => match v.parse::<f64>() {
                 Ok(n) if n.is_finite() && (min..=max).contains(&n) => put(s, n),
-                _ => return Err(format!("{k}: '{shown}' is not a number from {min} to {max}")),
+                _ => {
+                    return Err(format!(
+                        "{k}: '{shown}' is not a number from {min} to {max}"
+                    ))
+                }
             },
             Field::Choice { options, put, .. } => match options.iter().find(|o| o.0 == v) {
                 Some(o) => put(s, o.0),
                 None => {
                     let ids: Vec<&str> = options.iter().map(|o| o.0).collect();
-                    return Err(format!("{k}: unknown '{shown}' (one of {})", ids.join(", ")));
+                    return Err(format!(
+                        "{k}: unknown '{shown}' (one of {})",
+                        ids.join(", ")
+                    ));
                 }
             },
             Field::Switch { put, .. } => match v {
@@ -480,7 +491,11 @@ mod tests {
         }
         let long = "x".repeat(10_000);
         let e = param("task").expect("task").set(&mut s, &long).unwrap_err();
-        assert!(e.len() < 200, "long values are clipped in messages: {}", e.len());
+        assert!(
+            e.len() < 200,
+            "long values are clipped in messages: {}",
+            e.len()
+        );
         assert_eq!(s, Settings::default(), "nothing changed");
     }
 
