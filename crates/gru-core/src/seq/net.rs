@@ -82,8 +82,9 @@ impl ModelKind {
     }
 }
 
-/// A sequence model of any kind.
+/// A sequence model of any kind. (One per run, so the variants' sizes do not matter.)
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Net<T> {
     /// Recurrent cells.
     Recurrent(Model<T>),
@@ -95,6 +96,7 @@ pub enum Net<T> {
 
 /// The forward intermediates and gradients of a [`Net`] of the same kind.
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum NetCache<T> {
     /// For [`Net::Recurrent`].
     Recurrent(Workspace<T>),

@@ -147,7 +147,7 @@ fn bad_shapes_are_refused_by_name() {
         (TcnConfig::new(2, 0, 1), "channels"),
     ];
     for (c, f) in bad_tcn {
-        let e = Tcn::<f32>::new(c, Init::Xavier, 1).err().expect("refused");
+        let e = Tcn::<f32>::new(c, Init::Xavier, 1).expect_err("refused");
         assert!(e.to_string().contains(f), "{e}");
     }
     let bad_att = [
@@ -160,9 +160,7 @@ fn bad_shapes_are_refused_by_name() {
         (AttentionConfig::new(2, 4, 0), "output"),
     ];
     for (c, f) in bad_att {
-        let e = Attention::<f32>::new(c, Init::Xavier, 1)
-            .err()
-            .expect("refused");
+        let e = Attention::<f32>::new(c, Init::Xavier, 1).expect_err("refused");
         assert!(e.to_string().contains(f), "{e}");
     }
 }
