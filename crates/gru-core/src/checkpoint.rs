@@ -29,9 +29,8 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::cell::{AnyCell, Cell};
 use crate::model::{Model, ModelConfig};
-use crate::params::{BlockSpec, Layout};
+use crate::params::Layout;
 use crate::{Error, Real, TrainConfig};
 
 /// The `"format"` tag of a checkpoint.
@@ -241,30 +240,7 @@ fn read_train(v: &Value, model: &ModelConfig) -> Result<TrainConfig, Error> {
 
 /// The parameter layout [`Model::zeros`] builds for `config`, without allocating parameters.
 pub(crate) fn layout_of(config: &ModelConfig) -> Layout {
-    let nd = config.direction.count();
-    let mut layout = Layout::default();
-    for layer in 0..config.layers {
-        let input = if layer == 0 {
-            config.input
-        } else {
-            config.hidden * nd
-        };
-        for dir in 0..nd {
-            let cell = AnyCell::new(config.cell, input, config.hidden);
-            let prefix = format!("l{layer}.{}", if dir == 0 { "fwd" } else { "bwd" });
-            layout.push(&prefix, &Cell::<f64>::blocks(&cell));
-        }
-    }
-    let (d, o) = (config.hidden * nd, config.output);
-    let role = crate::params::BlockRole::Head;
-    layout.push(
-        "head",
-        &[
-            BlockSpec::new("W_o", d, o, role),
-            BlockSpec::new("b_o", o, 1, crate::params::BlockRole::Bias),
-        ],
-    );
-    layout
+    crate::model::plan(config).layout
 }
 
 /// The shape of a JSON tensor: `[n]` or `[rows][cols]`.

@@ -2,7 +2,7 @@
 //! filled [`Workspace`], plus the states and gates in processing order.
 
 use super::CellSel;
-use crate::cell::Cell;
+use crate::cell::{Cell, CellShape};
 use crate::model::{Model, Workspace};
 use crate::{Error, Real};
 
@@ -59,7 +59,7 @@ pub(crate) fn check_sel<T: Real>(
         )));
     }
     let si = model.slot_index(sel.layer, sel.dir);
-    let s = Cell::<T>::state_size(&model.slots[si].cell);
+    let s = model.slots[si].cell.state_size();
     if ws.t == 0
         || ws.states.len() != model.slots.len()
         || ws.states[si].len() != (ws.t + 1) * ws.b * s
@@ -91,17 +91,13 @@ pub fn step_jacobians<T: Real>(
     let slot = &model.slots[si];
     let cell = &slot.cell;
     let (t, b) = (ws.t, ws.b);
-    let (s, h, c) = (
-        Cell::<f64>::state_size(cell),
-        Cell::<f64>::hidden_size(cell),
-        Cell::<f64>::cache_size(cell),
-    );
+    let (s, h, c) = (cell.state_size(), cell.hidden_size(), cell.cache_size());
     let width = ws.inputs[sel.layer].len() / (t * b);
     let wide = |v: &[T]| v.iter().map(|x| x.f64()).collect::<Vec<f64>>();
     let p = wide(&model.params[slot.range.clone()]);
     let mask = (!ws.rec_masks[si].is_empty())
         .then(|| wide(&ws.rec_masks[si][sel.sample * h..(sel.sample + 1) * h]));
-    let mut scratch = vec![0.0; 2 * s * s + 4 * s + Cell::<f64>::scratch_size(cell)];
+    let mut scratch = vec![0.0; cell.jacobian_scratch_size()];
     let mut jac = vec![0.0; t * s * s];
     let mut additive = vec![0.0; t * s];
     let mut has_additive = true;
@@ -113,18 +109,8 @@ pub fn step_jacobians<T: Real>(
         let sp = wide(&ws.states[si][(prev * b + sel.sample) * s..(prev * b + sel.sample + 1) * s]);
         let cache = wide(&ws.caches[si][(xi * b + sel.sample) * c..(xi * b + sel.sample + 1) * c]);
         let out = &mut jac[(step - 1) * s * s..step * s * s];
-        Cell::<f64>::jacobian(
-            cell,
-            &p,
-            &x,
-            &sp,
-            mask.as_deref(),
-            &cache,
-            out,
-            &mut scratch,
-        );
-        has_additive &=
-            Cell::<f64>::additive_diag(cell, &cache, &mut additive[(step - 1) * s..step * s]);
+        cell.jacobian(&p, &x, &sp, mask.as_deref(), &cache, out, &mut scratch);
+        has_additive &= cell.additive_diag(&cache, &mut additive[(step - 1) * s..step * s]);
     }
     Ok(StepJacobians {
         steps: t,
@@ -147,7 +133,7 @@ pub fn states_in_order<T: Real>(
 ) -> Result<Vec<f64>, Error> {
     let si = check_sel(model, ws, sel)?;
     let (t, b) = (ws.t, ws.b);
-    let s = Cell::<T>::state_size(&model.slots[si].cell);
+    let s = model.slots[si].cell.state_size();
     let mut out = Vec::with_capacity((t + 1) * s);
     for k in 0..=t {
         let row = if sel.dir == 0 { k } else { t - k };
@@ -173,8 +159,8 @@ pub fn gates_in_order<T: Real>(
     let si = check_sel(model, ws, sel)?;
     let cell = &model.slots[si].cell;
     let (t, b) = (ws.t, ws.b);
-    let (h, c) = (Cell::<T>::hidden_size(cell), Cell::<T>::cache_size(cell));
-    let names = Cell::<T>::gate_names(cell);
+    let (h, c) = (cell.hidden_size(), cell.cache_size());
+    let names = cell.gate_names();
     let mut gates: Vec<(String, Vec<f64>)> = names
         .iter()
         .map(|n| (n.to_string(), Vec::with_capacity(t * h)))

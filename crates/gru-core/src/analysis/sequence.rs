@@ -6,7 +6,7 @@ use super::lagmap::lag_time_map;
 use super::norms::one_step_norms;
 use super::products::products_at;
 use super::{CellSel, LagTimeMap, Part, StepJacobians};
-use crate::cell::Cell;
+use crate::cell::CellShape;
 use crate::model::{backward, forward, BackwardOpts, Mode, Model, Readout, Workspace};
 use crate::{Error, Real};
 
@@ -102,7 +102,7 @@ pub fn sequence_trace<T: Real>(
     let sel = opts.sel;
     let si = check_sel(model, ws, sel)?;
     let cell = &model.slots[si].cell;
-    let (h, s) = (Cell::<T>::hidden_size(cell), Cell::<T>::state_size(cell));
+    let (h, s) = (cell.hidden_size(), cell.state_size());
     let steps = ws.t;
     let j = step_jacobians(model, ws, sel)?;
     let states = states_in_order(model, ws, sel)?;

@@ -3,7 +3,7 @@
 //! tanh RNN). `lag_time_map_timing` prints the T = 100, H = 32 map time (`--nocapture`).
 
 use super::*;
-use crate::cell::{Cell, CellKind};
+use crate::cell::{CellKind, CellShape};
 use crate::model::{
     backward, forward, BackwardOpts, Direction, Init, Mode, Model, ModelConfig, Readout, Workspace,
 };
@@ -366,10 +366,7 @@ fn an_f32_model_gives_the_same_picture_to_f32_accuracy() {
     for (p, q) in a.jac_fro_at_target.iter().zip(&b.jac_fro_at_target) {
         assert!((p - q).abs() < 1e-5 * (1.0 + p), "{p} vs {q}");
     }
-    assert_eq!(
-        Cell::<f32>::gate_names(&m32.slots[0].cell),
-        ["z", "r", "h_tilde"]
-    );
+    assert_eq!(m32.slots[0].cell.gate_names(), ["z", "r", "h_tilde"]);
     assert_eq!(b.gates.len(), 3);
     assert_eq!(b.h.len(), 11 * 4);
 }

@@ -7,7 +7,7 @@
 //! that was never written, or needing more scratch than declared, fails the test. Gradients
 //! are pre-filled with non-zero values to check that `backward` accumulates (`+=`).
 
-use super::{Cell, StepGrad};
+use super::{Cell, CellShape, StepGrad};
 use crate::params::{BlockRole, Layout};
 
 /// Finite-difference step.
@@ -21,8 +21,16 @@ pub(crate) fn wave(n: usize, freq: f64, phase: f64, scale: f64) -> Vec<f64> {
 }
 
 /// Number of parameters of `cell`.
-pub(crate) fn param_len<C: Cell<f64>>(cell: &C) -> usize {
+pub(crate) fn param_len<C: CellShape>(cell: &C) -> usize {
     Layout::default().push("", &cell.blocks()).len()
+}
+
+/// Offsets of the cell's `N` blocks in its parameter slice.
+pub(crate) fn offsets<const N: usize, C: CellShape>(cell: &C) -> [usize; N] {
+    let mut layout = Layout::default();
+    layout.push("", &cell.blocks());
+    assert_eq!(layout.blocks.len(), N, "block count");
+    std::array::from_fn(|k| layout.blocks[k].offset)
 }
 
 /// Deterministic "random-ish" parameters: `0.7 · sin(0.7 k + 0.4)`.
@@ -195,8 +203,8 @@ pub(crate) fn check_backward<C: Cell<f64>>(cell: &C, masked: bool) {
     }
 }
 
-/// The one-sample Jacobian `(S,S)` of `cell`, computed with NaN-filled `out` and a scratch of
-/// exactly `2·S·S + 4·S` values.
+/// The one-sample Jacobian `(S,S)` of `cell`, computed with NaN-filled `out` and a NaN-filled
+/// scratch of exactly the declared [`CellShape::jacobian_scratch_size`].
 pub(crate) fn jacobian_of<C: Cell<f64>>(
     cell: &C,
     p: &[f64],
@@ -207,7 +215,7 @@ pub(crate) fn jacobian_of<C: Cell<f64>>(
     let s = cell.state_size();
     let (_, cache) = forward_raw(cell, p, 1, x, s_prev, mask);
     let mut out = vec![f64::NAN; s * s];
-    let mut scratch = vec![f64::NAN; 2 * s * s + 4 * s];
+    let mut scratch = vec![f64::NAN; cell.jacobian_scratch_size()];
     cell.jacobian(p, x, s_prev, mask, &cache, &mut out, &mut scratch);
     assert!(
         out.iter().all(|v| v.is_finite()),
@@ -267,7 +275,7 @@ pub(crate) fn check_additive_is_jacobian_without_recurrence<C: Cell<f64>>(cell: 
         let jac = jacobian_of(cell, &p, x, sp, mask);
         let (_, cache) = forward_raw(cell, &p, 1, x, sp, mask);
         let mut diag = vec![0.0; s];
-        let has = cell.additive_diag(&cache, &mut diag);
+        let has = Cell::<f64>::additive_diag(cell, &cache, &mut diag);
         for i in 0..s {
             for j in 0..s {
                 let want = if has && i == j { diag[i] } else { 0.0 };

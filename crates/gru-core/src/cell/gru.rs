@@ -14,9 +14,10 @@
 //! Blocks: `W (I, 3H)` = `[W_z W_r W_h]`, `U_zr (H, 2H)` = `[U_z U_r]`, `U_h (H, H)`,
 //! `b (3H)` = `[b_z b_r b_h]`. Cache row `(4H)`: `[z, r, h̃, r ⊙ h_{t−1}]`.
 
-use super::{masked_h, Cell, StepGrad};
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn};
-use crate::params::{BlockRole, BlockSpec};
+use super::step::{add_masked_grad, affine_backward, masked_h, Mat};
+use super::{Cell, CellShape, StepGrad};
+use crate::kernels::gemm_nn;
+use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::real::sigmoid;
 use crate::Real;
 
@@ -34,18 +35,19 @@ impl Gru {
     pub fn new(input: usize, hidden: usize) -> Self {
         Self { input, hidden }
     }
-    /// Offsets of `W`, `U_zr`, `U_h`, `b` in the cell's parameter slice.
-    fn offsets(&self) -> [usize; 4] {
+    /// The parameter blocks `[W, U_zr, U_h, b]`: the cell's one statement of its layout.
+    fn specs(&self) -> [BlockSpec; 4] {
         let (i, h) = (self.input, self.hidden);
-        let w = 0;
-        let uzr = w + i * 3 * h;
-        let uh = uzr + h * 2 * h;
-        let b = uh + h * h;
-        [w, uzr, uh, b]
+        [
+            BlockSpec::new("W", i, 3 * h, BlockRole::Input),
+            BlockSpec::new("U_zr", h, 2 * h, BlockRole::Recurrent),
+            BlockSpec::new("U_h", h, h, BlockRole::Recurrent),
+            BlockSpec::new("b", 3 * h, 1, BlockRole::Bias),
+        ]
     }
 }
 
-impl<T: Real> Cell<T> for Gru {
+impl CellShape for Gru {
     fn input_size(&self) -> usize {
         self.input
     }
@@ -58,19 +60,18 @@ impl<T: Real> Cell<T> for Gru {
     fn scratch_size(&self) -> usize {
         6 * self.hidden
     }
+    fn jacobian_scratch_size(&self) -> usize {
+        2 * self.hidden * self.hidden
+    }
     fn blocks(&self) -> Vec<BlockSpec> {
-        let (i, h) = (self.input, self.hidden);
-        vec![
-            BlockSpec::new("W", i, 3 * h, BlockRole::Input),
-            BlockSpec::new("U_zr", h, 2 * h, BlockRole::Recurrent),
-            BlockSpec::new("U_h", h, h, BlockRole::Recurrent),
-            BlockSpec::new("b", 3 * h, 1, BlockRole::Bias),
-        ]
+        self.specs().to_vec()
     }
     fn gate_names(&self) -> &'static [&'static str] {
         &["z", "r", "h_tilde"]
     }
+}
 
+impl<T: Real> Cell<T> for Gru {
     fn forward(
         &self,
         p: &[T],
@@ -84,14 +85,14 @@ impl<T: Real> Cell<T> for Gru {
     ) {
         let (ni, h) = (self.input, self.hidden);
         let (h3, h4) = (3 * h, 4 * h);
-        let [ow, ouzr, ouh, ob] = self.offsets();
+        let [w, uzr, uh, bias] = split(p, &self.specs());
         let (pre, rest) = scratch.split_at_mut(b * h3); // (B, 3H) pre-activations
         let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
         for row in 0..b {
-            pre[row * h3..(row + 1) * h3].copy_from_slice(&p[ob..ob + h3]);
+            pre[row * h3..(row + 1) * h3].copy_from_slice(&bias[..h3]);
         }
-        gemm_nn(b, ni, h3, x, ni, &p[ow..], h3, pre, h3); // + x W
-        gemm_nn(b, h, 2 * h, hm, hld, &p[ouzr..], 2 * h, pre, h3); // + h U_zr
+        gemm_nn(b, ni, h3, x, ni, w, h3, pre, h3); // + x W
+        gemm_nn(b, h, 2 * h, hm, hld, uzr, 2 * h, pre, h3); // + h U_zr
         for row in 0..b {
             let pr = &pre[row * h3..];
             let c = &mut cache[row * h4..(row + 1) * h4];
@@ -103,17 +104,7 @@ impl<T: Real> Cell<T> for Gru {
                 c[3 * h + j] = r * hm[row * hld + j]; // r ⊙ h_{t−1}
             }
         }
-        gemm_nn(
-            b,
-            h,
-            h,
-            &cache[3 * h..],
-            h4,
-            &p[ouh..],
-            h,
-            &mut pre[2 * h..],
-            h3,
-        ); // + (r⊙h) U_h
+        gemm_nn(b, h, h, &cache[3 * h..], h4, uh, h, &mut pre[2 * h..], h3); // + (r⊙h) U_h
         for row in 0..b {
             let c = &mut cache[row * h4..(row + 1) * h4];
             for j in 0..h {
@@ -139,17 +130,19 @@ impl<T: Real> Cell<T> for Gru {
     ) {
         let (ni, h) = (self.input, self.hidden);
         let (h3, h4) = (3 * h, 4 * h);
-        let [ow, ouzr, ouh, ob] = self.offsets();
-        let (dpre, rest) = scratch.split_at_mut(b * h3); // dL/dpre (B, 3H)
-        let (drh, rest) = rest.split_at_mut(b * h); // dL/d(r⊙h) (B, H)
-        let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
-        let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
+        let specs = self.specs();
+        let [w, uzr, uh, _] = split(p, &specs);
         let StepGrad {
             ds,
             dp,
             dx,
             ds_prev,
         } = g;
+        let [dw, duzr, duh, db] = split_mut(dp, &specs);
+        let (dpre, rest) = scratch.split_at_mut(b * h3); // dL/dpre (B, 3H)
+        let (drh, rest) = rest.split_at_mut(b * h); // dL/d(r⊙h) (B, H)
+        let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
+        let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
         for row in 0..b {
             let c = &cache[row * h4..];
             for j in 0..h {
@@ -162,8 +155,17 @@ impl<T: Real> Cell<T> for Gru {
                 // additive path
             }
         }
+        // pre_h += (r⊙h) U_h: dU_h += (r⊙h)ᵀ dpre_h, d(r⊙h) = dpre_h U_hᵀ.
         drh.fill(T::zero());
-        gemm_nt(b, h, h, &dpre[2 * h..], h3, &p[ouh..], h, drh, h); // d(r⊙h) = dpre_h U_hᵀ
+        let rh = Mat::new(&cache[3 * h..], b, h, h4);
+        affine_backward(
+            rh,
+            Mat::new(&dpre[2 * h..], b, h, h3),
+            uh,
+            duh,
+            None,
+            Some(drh),
+        );
         for row in 0..b {
             let c = &cache[row * h4..];
             for j in 0..h {
@@ -173,27 +175,26 @@ impl<T: Real> Cell<T> for Gru {
                 dhm[row * h + j] = d * r;
             }
         }
-        gemm_nt(b, h, 2 * h, dpre, h3, &p[ouzr..], 2 * h, dhm, h); // + dpre_zr U_zrᵀ
-        for row in 0..b {
-            for j in 0..h {
-                let m = mask.map_or(T::one(), |m| m[row * h + j]);
-                ds_prev[row * h + j] = ds_prev[row * h + j] + dhm[row * h + j] * m;
-            }
-        }
-        let (dw, rest) = dp.split_at_mut(ouzr);
-        let (duzr, rest) = rest.split_at_mut(ouh - ouzr);
-        let (duh, db) = rest.split_at_mut(ob - ouh);
-        gemm_tn(b, ni, h3, x, ni, dpre, h3, dw, h3); // dW += xᵀ dpre
-        gemm_tn(b, h, 2 * h, hm, hld, dpre, h3, duzr, 2 * h); // dU_zr += hmᵀ dpre_zr
-        gemm_tn(b, h, h, &cache[3 * h..], h4, &dpre[2 * h..], h3, duh, h); // dU_h += (r⊙h)ᵀ dpre_h
-        for row in 0..b {
-            for (d, &v) in db[..h3].iter_mut().zip(&dpre[row * h3..(row + 1) * h3]) {
-                *d = *d + v;
-            }
-        }
-        if let Some(dx) = dx {
-            gemm_nt(b, ni, h3, dpre, h3, &p[ow..], h3, dx, ni); // dx += dpre Wᵀ
-        }
+        // pre_zr += hm U_zr: dU_zr += hmᵀ dpre_zr, dhm += dpre_zr U_zrᵀ.
+        let hmv = Mat::new(hm, b, h, hld);
+        affine_backward(
+            hmv,
+            Mat::new(dpre, b, 2 * h, h3),
+            uzr,
+            duzr,
+            None,
+            Some(dhm),
+        );
+        add_masked_grad(ds_prev, h, dhm, h, mask);
+        // pre += x W + b: dW += xᵀ dpre, db += Σ dpre, dx += dpre Wᵀ.
+        affine_backward(
+            Mat::new(x, b, ni, ni),
+            Mat::new(dpre, b, h3, h3),
+            w,
+            dw,
+            Some(db),
+            dx,
+        );
     }
 
     fn jacobian(
@@ -207,8 +208,7 @@ impl<T: Real> Cell<T> for Gru {
         scratch: &mut [T],
     ) {
         let h = self.hidden;
-        let [_, ouzr, ouh, _] = self.offsets();
-        let (uzr, uh) = (&p[ouzr..ouh], &p[ouh..ouh + h * h]);
+        let [_, uzr, uh, _] = split(p, &self.specs());
         let m = |j: usize| mask.map_or(T::one(), |m| m[j]);
         let (a, rest) = scratch.split_at_mut(h * h);
         let mm = &mut rest[..h * h];
@@ -324,7 +324,7 @@ mod tests {
         let case = check::case(&cell, 1, false);
         let (_, cache) = check::run_forward(&cell, &p, &case);
         let mut diag = [f64::NAN; 3];
-        assert!(Cell::<f64>::additive_diag(&cell, &cache, &mut diag));
+        assert!(cell.additive_diag(&cache, &mut diag));
         for j in 0..3 {
             assert_eq!(diag[j], 1.0 - cache[j]);
         }

@@ -22,9 +22,10 @@
 //! `b_i (3H)` = `[b_ir b_iz b_in]`, `b_h (3H)` = `[b_hr b_hz b_hn]`.
 //! Cache row `(4H)`: `[z = 1 − z', r, h̃ = n, hn = h_{t−1} U_n + b_hn]`.
 
-use super::{masked_h, Cell, StepGrad};
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn};
-use crate::params::{BlockRole, BlockSpec};
+use super::step::{add_masked_grad, affine_backward, masked_h, Mat};
+use super::{Cell, CellShape, StepGrad};
+use crate::kernels::gemm_nn;
+use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::real::sigmoid;
 use crate::Real;
 
@@ -42,18 +43,19 @@ impl GruTorch {
     pub fn new(input: usize, hidden: usize) -> Self {
         Self { input, hidden }
     }
-    /// Offsets of `W`, `U`, `b_i`, `b_h` in the cell's parameter slice.
-    fn offsets(&self) -> [usize; 4] {
+    /// The parameter blocks `[W, U, b_i, b_h]`: the cell's one statement of its layout.
+    fn specs(&self) -> [BlockSpec; 4] {
         let (i, h) = (self.input, self.hidden);
-        let w = 0;
-        let u = w + i * 3 * h;
-        let bi = u + h * 3 * h;
-        let bh = bi + 3 * h;
-        [w, u, bi, bh]
+        [
+            BlockSpec::new("W", i, 3 * h, BlockRole::Input),
+            BlockSpec::new("U", h, 3 * h, BlockRole::Recurrent),
+            BlockSpec::new("b_i", 3 * h, 1, BlockRole::Bias),
+            BlockSpec::new("b_h", 3 * h, 1, BlockRole::Bias),
+        ]
     }
 }
 
-impl<T: Real> Cell<T> for GruTorch {
+impl CellShape for GruTorch {
     fn input_size(&self) -> usize {
         self.input
     }
@@ -67,18 +69,14 @@ impl<T: Real> Cell<T> for GruTorch {
         8 * self.hidden
     }
     fn blocks(&self) -> Vec<BlockSpec> {
-        let (i, h) = (self.input, self.hidden);
-        vec![
-            BlockSpec::new("W", i, 3 * h, BlockRole::Input),
-            BlockSpec::new("U", h, 3 * h, BlockRole::Recurrent),
-            BlockSpec::new("b_i", 3 * h, 1, BlockRole::Bias),
-            BlockSpec::new("b_h", 3 * h, 1, BlockRole::Bias),
-        ]
+        self.specs().to_vec()
     }
     fn gate_names(&self) -> &'static [&'static str] {
         &["z", "r", "h_tilde"]
     }
+}
 
+impl<T: Real> Cell<T> for GruTorch {
     fn forward(
         &self,
         p: &[T],
@@ -92,16 +90,16 @@ impl<T: Real> Cell<T> for GruTorch {
     ) {
         let (ni, h) = (self.input, self.hidden);
         let (h3, h4) = (3 * h, 4 * h);
-        let [ow, ou, obi, obh] = self.offsets();
+        let [w, u, b_i, b_h] = split(p, &self.specs());
         let (gi, rest) = scratch.split_at_mut(b * h3); // (B, 3H) x W + b_i
         let (gh, rest) = rest.split_at_mut(b * h3); // (B, 3H) hm U + b_h
         let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
         for row in 0..b {
-            gi[row * h3..(row + 1) * h3].copy_from_slice(&p[obi..obi + h3]);
-            gh[row * h3..(row + 1) * h3].copy_from_slice(&p[obh..obh + h3]);
+            gi[row * h3..(row + 1) * h3].copy_from_slice(b_i);
+            gh[row * h3..(row + 1) * h3].copy_from_slice(b_h);
         }
-        gemm_nn(b, ni, h3, x, ni, &p[ow..], h3, gi, h3); // + x W
-        gemm_nn(b, h, h3, hm, hld, &p[ou..], h3, gh, h3); // + hm U
+        gemm_nn(b, ni, h3, x, ni, w, h3, gi, h3); // + x W
+        gemm_nn(b, h, h3, hm, hld, u, h3, gh, h3); // + hm U
         for row in 0..b {
             let (a, q) = (&gi[row * h3..(row + 1) * h3], &gh[row * h3..(row + 1) * h3]);
             let c = &mut cache[row * h4..(row + 1) * h4];
@@ -135,17 +133,19 @@ impl<T: Real> Cell<T> for GruTorch {
     ) {
         let (ni, h) = (self.input, self.hidden);
         let (h3, h4) = (3 * h, 4 * h);
-        let [ow, ou, obi, obh] = self.offsets();
-        let (dgi, rest) = scratch.split_at_mut(b * h3); // dL/d(xW + b_i) (B, 3H)
-        let (dgh, rest) = rest.split_at_mut(b * h3); // dL/d(hm U + b_h) (B, 3H)
-        let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
-        let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
+        let specs = self.specs();
+        let [w, u, _, _] = split(p, &specs);
         let StepGrad {
             ds,
             dp,
             dx,
             ds_prev,
         } = g;
+        let [dw, du, db_i, db_h] = split_mut(dp, &specs);
+        let (dgi, rest) = scratch.split_at_mut(b * h3); // dL/d(xW + b_i) (B, 3H)
+        let (dgh, rest) = rest.split_at_mut(b * h3); // dL/d(hm U + b_h) (B, 3H)
+        let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
+        let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
         for row in 0..b {
             let c = &cache[row * h4..(row + 1) * h4];
             let (di, dh_) = (
@@ -169,30 +169,20 @@ impl<T: Real> Cell<T> for GruTorch {
                 ds_prev[row * h + j] = ds_prev[row * h + j] + dh * zt; // additive path
             }
         }
+        // gh = hm U + b_h: dU += hmᵀ dgh, db_h += Σ dgh, dhm = dgh Uᵀ.
         dhm.fill(T::zero());
-        gemm_nt(b, h, h3, dgh, h3, &p[ou..], h3, dhm, h); // dhm = dgh Uᵀ
-        for row in 0..b {
-            for j in 0..h {
-                let m = mask.map_or(T::one(), |m| m[row * h + j]);
-                ds_prev[row * h + j] = ds_prev[row * h + j] + dhm[row * h + j] * m;
-            }
-        }
-        let (dw, rest) = dp.split_at_mut(ou);
-        let (du, rest) = rest.split_at_mut(obi - ou);
-        let (dbi, dbh) = rest.split_at_mut(obh - obi);
-        gemm_tn(b, ni, h3, x, ni, dgi, h3, dw, h3); // dW += xᵀ dgi
-        gemm_tn(b, h, h3, hm, hld, dgh, h3, du, h3); // dU += hmᵀ dgh
-        for row in 0..b {
-            for (d, &v) in dbi[..h3].iter_mut().zip(&dgi[row * h3..(row + 1) * h3]) {
-                *d = *d + v;
-            }
-            for (d, &v) in dbh[..h3].iter_mut().zip(&dgh[row * h3..(row + 1) * h3]) {
-                *d = *d + v;
-            }
-        }
-        if let Some(dx) = dx {
-            gemm_nt(b, ni, h3, dgi, h3, &p[ow..], h3, dx, ni); // dx += dgi Wᵀ
-        }
+        let hmv = Mat::new(hm, b, h, hld);
+        affine_backward(hmv, Mat::new(dgh, b, h3, h3), u, du, Some(db_h), Some(dhm));
+        add_masked_grad(ds_prev, h, dhm, h, mask);
+        // gi = x W + b_i: dW += xᵀ dgi, db_i += Σ dgi, dx += dgi Wᵀ.
+        affine_backward(
+            Mat::new(x, b, ni, ni),
+            Mat::new(dgi, b, h3, h3),
+            w,
+            dw,
+            Some(db_i),
+            dx,
+        );
     }
 
     fn jacobian(
@@ -207,8 +197,7 @@ impl<T: Real> Cell<T> for GruTorch {
     ) {
         let h = self.hidden;
         let h3 = 3 * h;
-        let [_, ou, obi, _] = self.offsets();
-        let u = &p[ou..obi];
+        let [_, u, _, _] = split(p, &self.specs());
         let m = |j: usize| mask.map_or(T::one(), |m| m[j]);
         for i in 0..h {
             let (z, r, n, hn) = (cache[i], cache[h + i], cache[2 * h + i], cache[3 * h + i]);
@@ -248,7 +237,7 @@ mod tests {
         m: &[f64],
     ) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
         let (ni, h) = (c.input, c.hidden);
-        let [ow, ou, obi, obh] = c.offsets();
+        let [ow, ou, obi, obh] = check::offsets(c);
         // PyTorch weight_ih[g*H + i][k] = W[k][g*H + i], weight_hh likewise.
         let w_ih = |gate: usize, i: usize, k: usize| p[ow + k * 3 * h + gate * h + i];
         let w_hh = |gate: usize, i: usize, k: usize| p[ou + k * 3 * h + gate * h + i];
@@ -322,7 +311,7 @@ mod tests {
     fn with_zero_weights_h_is_half_n_plus_half_h_and_reset_multiplies_b_hn() {
         let cell = GruTorch::new(2, 3);
         let mut p = vec![0.0; check::param_len(&cell)];
-        let [_, _, obi, obh] = cell.offsets();
+        let [_, _, obi, obh] = check::offsets(&cell);
         let (b_in, b_hn) = (0.3, -0.8);
         for j in 0..3 {
             p[obi + 6 + j] = b_in;
@@ -347,7 +336,7 @@ mod tests {
     fn cached_z_is_one_minus_torch_z_and_the_additive_diagonal_is_torch_z() {
         let cell = GruTorch::new(2, 3);
         let mut p = vec![0.0; check::param_len(&cell)];
-        let [_, _, obi, _] = cell.offsets();
+        let [_, _, obi, _] = check::offsets(&cell);
         for j in 0..3 {
             p[obi + 3 + j] = 2.0; // b_iz: z' = σ(2) ≈ 0.88, the old state dominates
         }
@@ -355,7 +344,7 @@ mod tests {
         let (s, cache) = check::run_forward(&cell, &p, &case);
         let zt = 1.0 / (1.0 + (-2.0f64).exp());
         let mut diag = [0.0; 3];
-        assert!(Cell::<f64>::additive_diag(&cell, &cache, &mut diag));
+        assert!(cell.additive_diag(&cache, &mut diag));
         for j in 0..3 {
             assert!((cache[j] - (1.0 - zt)).abs() < 1e-15);
             assert!((diag[j] - zt).abs() < 1e-15);

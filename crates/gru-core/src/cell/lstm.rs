@@ -21,9 +21,10 @@
 //! `b_i (4H)` = `[b_ii b_if b_ig b_io]`, `b_h (4H)` = `[b_hi b_hf b_hg b_ho]`.
 //! Cache row `(5H)`: `[i, f, g, o, tanh(c_t)]`.
 
-use super::{masked_h, Cell, StepGrad};
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn};
-use crate::params::{BlockRole, BlockSpec};
+use super::step::{add_masked_grad, affine_backward, masked_h, Mat};
+use super::{Cell, CellShape, StepGrad};
+use crate::kernels::gemm_nn;
+use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::real::sigmoid;
 use crate::Real;
 
@@ -41,18 +42,19 @@ impl Lstm {
     pub fn new(input: usize, hidden: usize) -> Self {
         Self { input, hidden }
     }
-    /// Offsets of `W`, `U`, `b_i`, `b_h` in the cell's parameter slice.
-    fn offsets(&self) -> [usize; 4] {
+    /// The parameter blocks `[W, U, b_i, b_h]`: the cell's one statement of its layout.
+    fn specs(&self) -> [BlockSpec; 4] {
         let (i, h) = (self.input, self.hidden);
-        let w = 0;
-        let u = w + i * 4 * h;
-        let bi = u + h * 4 * h;
-        let bh = bi + 4 * h;
-        [w, u, bi, bh]
+        [
+            BlockSpec::new("W", i, 4 * h, BlockRole::Input),
+            BlockSpec::new("U", h, 4 * h, BlockRole::Recurrent),
+            BlockSpec::new("b_i", 4 * h, 1, BlockRole::Bias),
+            BlockSpec::new("b_h", 4 * h, 1, BlockRole::Bias),
+        ]
     }
 }
 
-impl<T: Real> Cell<T> for Lstm {
+impl CellShape for Lstm {
     fn input_size(&self) -> usize {
         self.input
     }
@@ -69,18 +71,14 @@ impl<T: Real> Cell<T> for Lstm {
         6 * self.hidden
     }
     fn blocks(&self) -> Vec<BlockSpec> {
-        let (i, h) = (self.input, self.hidden);
-        vec![
-            BlockSpec::new("W", i, 4 * h, BlockRole::Input),
-            BlockSpec::new("U", h, 4 * h, BlockRole::Recurrent),
-            BlockSpec::new("b_i", 4 * h, 1, BlockRole::Bias),
-            BlockSpec::new("b_h", 4 * h, 1, BlockRole::Bias),
-        ]
+        self.specs().to_vec()
     }
     fn gate_names(&self) -> &'static [&'static str] {
         &["i", "f", "g", "o"]
     }
+}
 
+impl<T: Real> Cell<T> for Lstm {
     fn forward(
         &self,
         p: &[T],
@@ -94,17 +92,16 @@ impl<T: Real> Cell<T> for Lstm {
     ) {
         let (ni, h) = (self.input, self.hidden);
         let (h2, h4, h5) = (2 * h, 4 * h, 5 * h);
-        let [ow, ou, obi, obh] = self.offsets();
+        let [w, u, b_i, b_h] = split(p, &self.specs());
         let (pre, rest) = scratch.split_at_mut(b * h4); // (B, 4H) pre-activations
         let (hm, hld) = masked_h(s_prev, h2, h, b, mask, rest);
-        let (bi, bh) = (&p[obi..obi + h4], &p[obh..obh + h4]);
         for row in 0..b {
             for (k, v) in pre[row * h4..(row + 1) * h4].iter_mut().enumerate() {
-                *v = bi[k] + bh[k];
+                *v = b_i[k] + b_h[k];
             }
         }
-        gemm_nn(b, ni, h4, x, ni, &p[ow..], h4, pre, h4); // + x W
-        gemm_nn(b, h, h4, hm, hld, &p[ou..], h4, pre, h4); // + hm U
+        gemm_nn(b, ni, h4, x, ni, w, h4, pre, h4); // + x W
+        gemm_nn(b, h, h4, hm, hld, u, h4, pre, h4); // + hm U
         for row in 0..b {
             let pr = &pre[row * h4..(row + 1) * h4];
             let c = &mut cache[row * h5..(row + 1) * h5];
@@ -143,16 +140,18 @@ impl<T: Real> Cell<T> for Lstm {
     ) {
         let (ni, h) = (self.input, self.hidden);
         let (h2, h4, h5) = (2 * h, 4 * h, 5 * h);
-        let [ow, ou, obi, obh] = self.offsets();
-        let (dpre, rest) = scratch.split_at_mut(b * h4); // dL/dpre (B, 4H)
-        let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
-        let (hm, hld) = masked_h(s_prev, h2, h, b, mask, rest);
+        let specs = self.specs();
+        let [w, u, _, _] = split(p, &specs);
         let StepGrad {
             ds,
             dp,
             dx,
             ds_prev,
         } = g;
+        let [dw, du, db_i, db_h] = split_mut(dp, &specs);
+        let (dpre, rest) = scratch.split_at_mut(b * h4); // dL/dpre (B, 4H)
+        let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
+        let (hm, hld) = masked_h(s_prev, h2, h, b, mask, rest);
         for row in 0..b {
             let c = &cache[row * h5..(row + 1) * h5];
             let d = &mut dpre[row * h4..(row + 1) * h4];
@@ -172,29 +171,20 @@ impl<T: Real> Cell<T> for Lstm {
                 dsp[h + j] = dsp[h + j] + dc * f; // additive path c_{t−1} → c_t
             }
         }
+        // pre += hm U + b_h: dU += hmᵀ dpre, db_h += Σ dpre, dhm = dpre Uᵀ.
         dhm.fill(T::zero());
-        gemm_nt(b, h, h4, dpre, h4, &p[ou..], h4, dhm, h); // dhm = dpre Uᵀ
-        for row in 0..b {
-            for j in 0..h {
-                let m = mask.map_or(T::one(), |m| m[row * h + j]);
-                ds_prev[row * h2 + j] = ds_prev[row * h2 + j] + dhm[row * h + j] * m;
-            }
-        }
-        let (dw, rest) = dp.split_at_mut(ou);
-        let (du, rest) = rest.split_at_mut(obi - ou);
-        let (dbi, dbh) = rest.split_at_mut(obh - obi);
-        gemm_tn(b, ni, h4, x, ni, dpre, h4, dw, h4); // dW += xᵀ dpre
-        gemm_tn(b, h, h4, hm, hld, dpre, h4, du, h4); // dU += hmᵀ dpre
-        for row in 0..b {
-            let d = &dpre[row * h4..(row + 1) * h4];
-            for k in 0..h4 {
-                dbi[k] = dbi[k] + d[k];
-                dbh[k] = dbh[k] + d[k];
-            }
-        }
-        if let Some(dx) = dx {
-            gemm_nt(b, ni, h4, dpre, h4, &p[ow..], h4, dx, ni); // dx += dpre Wᵀ
-        }
+        let hmv = Mat::new(hm, b, h, hld);
+        affine_backward(hmv, Mat::new(dpre, b, h4, h4), u, du, Some(db_h), Some(dhm));
+        add_masked_grad(ds_prev, h2, dhm, h, mask);
+        // pre += x W + b_i: dW += xᵀ dpre, db_i += Σ dpre, dx += dpre Wᵀ.
+        affine_backward(
+            Mat::new(x, b, ni, ni),
+            Mat::new(dpre, b, h4, h4),
+            w,
+            dw,
+            Some(db_i),
+            dx,
+        );
     }
 
     fn jacobian(
@@ -209,8 +199,7 @@ impl<T: Real> Cell<T> for Lstm {
     ) {
         let h = self.hidden;
         let (h2, h4) = (2 * h, 4 * h);
-        let [_, ou, obi, _] = self.offsets();
-        let u = &p[ou..obi];
+        let [_, u, _, _] = split(p, &self.specs());
         let m = |j: usize| mask.map_or(T::one(), |m| m[j]);
         // Rows 0..H are h_t, H..2H are c_t; columns likewise for h_{t−1}, c_{t−1}.
         for i in 0..h {
@@ -261,7 +250,7 @@ mod tests {
         m: &[f64],
     ) -> (Vec<f64>, Vec<f64>, [Vec<f64>; 4]) {
         let (ni, h) = (c.input, c.hidden);
-        let [ow, ou, obi, obh] = c.offsets();
+        let [ow, ou, obi, obh] = check::offsets(c);
         let w_ih = |row: usize, k: usize| p[ow + k * 4 * h + row]; // weight_ih[row][k]
         let w_hh = |row: usize, k: usize| p[ou + k * 4 * h + row]; // weight_hh[row][k]
         let (hp, cp) = (&sp[..h], &sp[h..]);
@@ -321,7 +310,7 @@ mod tests {
                     check::close(s[row * 6 + j], hn[j], "h'");
                     check::close(s[row * 6 + 3 + j], cn[j], "c'");
                     for (k, gate) in gates.iter().enumerate() {
-                        check::close(c[k * 3 + j], gate[j], Cell::<f64>::gate_names(&cell)[k]);
+                        check::close(c[k * 3 + j], gate[j], cell.gate_names()[k]);
                     }
                     check::close(c[12 + j], cn[j].tanh(), "tanh(c')");
                 }
@@ -351,7 +340,7 @@ mod tests {
         let case = check::case(&cell, 1, true);
         let (_, cache) = check::run_forward(&cell, &p, &case);
         let mut diag = [f64::NAN; 6];
-        assert!(Cell::<f64>::additive_diag(&cell, &cache, &mut diag));
+        assert!(cell.additive_diag(&cache, &mut diag));
         assert_eq!(&diag[..3], &[0.0; 3]);
         assert_eq!(&diag[3..], &cache[3..6]);
         let jac = check::jacobian_of(&cell, &p, &case.x, &case.s_prev, case.mask.as_deref());

@@ -25,44 +25,30 @@ pub enum Init {
 }
 
 impl Init {
-    /// Overwrites every parameter of `model` from `seed`.
+    /// Overwrites every parameter of `model` from `seed`, block by block in layout order,
+    /// each according to its [`BlockRole`].
     pub fn apply<T: Real>(self, model: &mut Model<T>, seed: u64) {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let h = model.config.hidden;
-        let blocks = model.layout.blocks.clone();
-        let roles: Vec<BlockRole> = model
-            .slots
-            .iter()
-            .flat_map(|s| {
-                crate::cell::Cell::<T>::blocks(&s.cell)
-                    .into_iter()
-                    .map(|b| b.role)
-            })
-            .chain([BlockRole::Head, BlockRole::Bias])
-            .collect();
-        for (block, role) in blocks.iter().zip(roles) {
-            let w = &mut model.params[block.range()];
-            let is_head = block.name.starts_with("head.");
-            match (self, role) {
-                (Init::TorchUniform, _) if !is_head => {
+        let Model { layout, params, .. } = model;
+        for block in &layout.blocks {
+            let w = &mut params[block.range()];
+            let xavier = |w: &mut [T], fan_out: usize, rng: &mut ChaCha8Rng| {
+                let a = (6.0 / (block.rows + fan_out) as f64).sqrt(); // fan_in = rows
+                w.iter_mut().for_each(|v| *v = T::of(rng.gen_range(-a..a)));
+            };
+            match (self, block.role) {
+                (Init::TorchUniform, BlockRole::Input | BlockRole::Recurrent | BlockRole::Bias) => {
                     let a = 1.0 / (h as f64).sqrt();
                     w.iter_mut().for_each(|v| *v = T::of(rng.gen_range(-a..a)));
                 }
-                (_, BlockRole::Bias) => w.fill(T::zero()),
-                (_, BlockRole::BiasConst(c)) => w.fill(T::of(f64::from(c))),
+                (_, BlockRole::Bias | BlockRole::HeadBias) => w.fill(T::zero()),
                 (Init::XavierOrthogonal, BlockRole::Recurrent) => {
                     orthogonal_gates(w, block.rows, block.cols, &mut rng)
                 }
-                _ => {
-                    // Xavier per gate: fan_in = rows, fan_out = one gate's width.
-                    let fan_out = if block.cols % h == 0 && !is_head {
-                        h
-                    } else {
-                        block.cols
-                    };
-                    let a = (6.0 / (block.rows + fan_out) as f64).sqrt();
-                    w.iter_mut().for_each(|v| *v = T::of(rng.gen_range(-a..a)));
-                }
+                // Xavier per gate: a cell block is G gates of width H side by side.
+                (_, BlockRole::Input | BlockRole::Recurrent) => xavier(w, h, &mut rng),
+                (_, BlockRole::HeadWeight) => xavier(w, block.cols, &mut rng),
             }
         }
     }
