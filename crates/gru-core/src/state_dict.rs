@@ -84,9 +84,18 @@ fn names(config: &ModelConfig) -> Vec<(String, String, bool)> {
 /// `head.bias`), keys in PyTorch's order.
 ///
 /// # Errors
-/// [`Error::Config`] for [`CellKind::Gru`]; [`Error::Format`] when a weight is not finite.
+/// [`Error::Config`] for [`CellKind::Gru`] and for a model whose gate surgery changes its step
+/// (PyTorch would run the weights without it); [`Error::Format`] when a weight is not finite.
 pub fn export<T: Real>(model: &Model<T>) -> Result<String, Error> {
     gates(model.config.cell)?;
+    if model.config.surgery.alters(model.config.cell) {
+        return Err(Error::Config(format!(
+            "state_dict: this {} runs with gate surgery ({:?}), which torch.nn has no \
+             equivalent of; export the weights of a model without surgery",
+            model.config.cell.label(),
+            model.config.surgery
+        )));
+    }
     let mut out = String::from("{");
     let mut entries = names(&model.config);
     entries.push(("head.weight".into(), "head.W_o".into(), true));

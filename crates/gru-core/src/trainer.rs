@@ -5,7 +5,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::cell::CellKind;
+use crate::cell::{CellKind, Surgery};
 use crate::loss::{loss_and_grad, LossStats};
 use crate::model::{
     backward, forward, BackwardOpts, Direction, Init, Mode, Model, ModelConfig, Workspace,
@@ -45,6 +45,9 @@ pub struct TrainConfig {
     pub truncate: Option<usize>,
     /// Weight initialisation.
     pub init: Init,
+    /// Gate surgery (none by default).
+    #[serde(skip_serializing_if = "Surgery::is_none")]
+    pub surgery: Surgery,
     /// Seed of weights, data and dropout.
     pub seed: u64,
 }
@@ -65,6 +68,7 @@ impl Default for TrainConfig {
             clip: Some(1.0),
             truncate: None,
             init: Init::XavierOrthogonal,
+            surgery: Surgery::default(),
             seed: 1,
         }
     }
@@ -83,6 +87,7 @@ impl TrainConfig {
         .direction(self.direction)
         .readout(task.readout())
         .dropout(self.input_dropout, self.recurrent_dropout)
+        .surgery(self.surgery)
     }
 
     /// Checks the batch size, clipping and truncation (the model and task check their own).
@@ -399,5 +404,40 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(run(), run());
+    }
+
+    #[test]
+    fn surgery_is_applied_in_training() {
+        use crate::cell::{GateMode, Surgery};
+        // z held at 0: h stays at h_0 = 0, so no gradient reaches the cell, only the head learns.
+        let frozen = Surgery {
+            update: GateMode::Fixed(0.0),
+            ..Surgery::default()
+        };
+        let mut tr = Trainer::<f64>::new(TrainConfig {
+            surgery: frozen,
+            ..TrainConfig::default()
+        })
+        .unwrap();
+        assert_eq!(tr.model.config.surgery, frozen);
+        let cell = tr.model.slots[0].range.clone();
+        let before = tr.model.params.clone();
+        for _ in 0..3 {
+            tr.train_step().unwrap();
+        }
+        assert_eq!(tr.model.params[cell.clone()], before[cell]);
+        assert_ne!(
+            tr.model.params[tr.model.head.clone()],
+            before[tr.model.head.clone()]
+        );
+        let bad = TrainConfig {
+            surgery: Surgery {
+                reset: GateMode::Fixed(2.0),
+                ..Surgery::default()
+            },
+            ..TrainConfig::default()
+        };
+        let e = Trainer::<f32>::new(bad).err().expect("refused");
+        assert!(e.to_string().contains("surgery.reset"), "{e}");
     }
 }

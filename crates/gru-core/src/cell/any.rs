@@ -1,6 +1,6 @@
 //! [`AnyCell`]: a cell of any kind, dispatching statically by `match`.
 
-use super::{Cell, CellKind, CellShape, Gru, GruTorch, Lstm, Nonlinearity, Rnn, StepGrad};
+use super::{Cell, CellKind, CellShape, Gru, GruTorch, Lstm, Nonlinearity, Rnn, StepGrad, Surgery};
 use crate::params::BlockSpec;
 use crate::Real;
 
@@ -26,6 +26,15 @@ impl AnyCell {
             CellKind::Lstm => AnyCell::Lstm(Lstm::new(input, hidden)),
             CellKind::RnnTanh => AnyCell::Rnn(Rnn::new(input, hidden, Nonlinearity::Tanh)),
             CellKind::RnnRelu => AnyCell::Rnn(Rnn::new(input, hidden, Nonlinearity::Relu)),
+        }
+    }
+    /// The same cell with `surgery` applied (the RNN has no gates and ignores it).
+    pub fn with_surgery(self, surgery: Surgery) -> Self {
+        match self {
+            AnyCell::Gru(c) => AnyCell::Gru(c.with_surgery(surgery)),
+            AnyCell::GruTorch(c) => AnyCell::GruTorch(c.with_surgery(surgery)),
+            AnyCell::Lstm(c) => AnyCell::Lstm(c.with_surgery(surgery)),
+            AnyCell::Rnn(c) => AnyCell::Rnn(c),
         }
     }
     /// The kind of this cell.
@@ -121,5 +130,8 @@ impl<T: Real> Cell<T> for AnyCell {
     }
     fn additive_diag(&self, cache: &[T], out: &mut [T]) -> bool {
         dispatch!(self, c => c.additive_diag(cache, out))
+    }
+    fn init_gate_biases(&self, p: &mut [T]) {
+        dispatch!(self, c => c.init_gate_biases(p))
     }
 }

@@ -11,29 +11,41 @@
 //! Unlike PyTorch (see [`super::GruTorch`]), `z` here is the weight of the *new* candidate, so
 //! `z → 0` keeps the old state and the one-step Jacobian has the additive part `diag(1 − z_t)`.
 //!
+//! Surgery ([`Surgery`]): `z` and `r` may be held at constants (their slope, and so the
+//! gradient into their weights, is then 0); a cut carry is `z` held at 1, `h_t = h̃_t`.
+//!
 //! Blocks: `W (I, 3H)` = `[W_z W_r W_h]`, `U_zr (H, 2H)` = `[U_z U_r]`, `U_h (H, H)`,
 //! `b (3H)` = `[b_z b_r b_h]`. Cache row `(4H)`: `[z, r, h̃, r ⊙ h_{t−1}]`.
 
 use super::step::{add_masked_grad, affine_backward, masked_h, Mat};
-use super::{Cell, CellShape, StepGrad};
+use super::{Cell, CellShape, StepGrad, Surgery};
 use crate::kernels::gemm_nn;
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
-use crate::real::sigmoid;
 use crate::Real;
 
 /// App-formulation GRU cell with input size `input` and hidden size `hidden`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Gru {
     /// Input size `I`.
     pub input: usize,
     /// Hidden size `H`.
     pub hidden: usize,
+    /// Gate surgery (`update`, `reset`, `carry`, `update_bias`; none by default).
+    pub surgery: Surgery,
 }
 
 impl Gru {
     /// A GRU cell `I → H`.
     pub fn new(input: usize, hidden: usize) -> Self {
-        Self { input, hidden }
+        Self {
+            input,
+            hidden,
+            surgery: Surgery::default(),
+        }
+    }
+    /// The same cell with `surgery` applied.
+    pub fn with_surgery(self, surgery: Surgery) -> Self {
+        Self { surgery, ..self }
     }
     /// The parameter blocks `[W, U_zr, U_h, b]`: the cell's one statement of its layout.
     fn specs(&self) -> [BlockSpec; 4] {
@@ -86,6 +98,7 @@ impl<T: Real> Cell<T> for Gru {
         let (ni, h) = (self.input, self.hidden);
         let (h3, h4) = (3 * h, 4 * h);
         let [w, uzr, uh, bias] = split(p, &self.specs());
+        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
         let (pre, rest) = scratch.split_at_mut(b * h3); // (B, 3H) pre-activations
         let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
         for row in 0..b {
@@ -97,8 +110,8 @@ impl<T: Real> Cell<T> for Gru {
             let pr = &pre[row * h3..];
             let c = &mut cache[row * h4..(row + 1) * h4];
             for j in 0..h {
-                let z = sigmoid(pr[j]);
-                let r = sigmoid(pr[h + j]);
+                let z = upd.value(pr[j]); // σ(pre_z), or held
+                let r = rst.value(pr[h + j]); // σ(pre_r), or held
                 c[j] = z;
                 c[h + j] = r;
                 c[3 * h + j] = r * hm[row * hld + j]; // r ⊙ h_{t−1}
@@ -139,6 +152,7 @@ impl<T: Real> Cell<T> for Gru {
             ds_prev,
         } = g;
         let [dw, duzr, duh, db] = split_mut(dp, &specs);
+        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
         let (dpre, rest) = scratch.split_at_mut(b * h3); // dL/dpre (B, 3H)
         let (drh, rest) = rest.split_at_mut(b * h); // dL/d(r⊙h) (B, H)
         let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
@@ -149,7 +163,7 @@ impl<T: Real> Cell<T> for Gru {
                 let (z, ht) = (c[j], c[2 * h + j]);
                 let dh = ds[row * h + j];
                 let hp = s_prev[row * h + j];
-                dpre[row * h3 + j] = dh * (ht - hp) * z * (T::one() - z); // dL/dpre_z
+                dpre[row * h3 + j] = dh * (ht - hp) * upd.slope(z); // dL/dpre_z
                 dpre[row * h3 + 2 * h + j] = dh * z * (T::one() - ht * ht); // dL/dpre_h
                 ds_prev[row * h + j] = ds_prev[row * h + j] + dh * (T::one() - z);
                 // additive path
@@ -171,7 +185,7 @@ impl<T: Real> Cell<T> for Gru {
             for j in 0..h {
                 let r = c[h + j];
                 let d = drh[row * h + j];
-                dpre[row * h3 + h + j] = d * hm[row * hld + j] * r * (T::one() - r); // dL/dpre_r
+                dpre[row * h3 + h + j] = d * hm[row * hld + j] * rst.slope(r); // dL/dpre_r
                 dhm[row * h + j] = d * r;
             }
         }
@@ -209,6 +223,7 @@ impl<T: Real> Cell<T> for Gru {
     ) {
         let h = self.hidden;
         let [_, uzr, uh, _] = split(p, &self.specs());
+        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
         let m = |j: usize| mask.map_or(T::one(), |m| m[j]);
         let (a, rest) = scratch.split_at_mut(h * h);
         let mm = &mut rest[..h * h];
@@ -216,14 +231,14 @@ impl<T: Real> Cell<T> for Gru {
         for j in 0..h {
             for k in 0..h {
                 let r = cache[h + k];
-                a[j * h + k] = uzr[j * 2 * h + h + k] * s_prev[k] * m(k) * r * (T::one() - r);
+                a[j * h + k] = uzr[j * 2 * h + h + k] * s_prev[k] * m(k) * rst.slope(r);
             }
         }
         mm.fill(T::zero());
         gemm_nn(h, h, h, a, h, uh, h, mm, h); // M = A U_h: ∂pre_h[i]/∂h_j via r, at M[j][i]
         for i in 0..h {
             let (z, ht) = (cache[i], cache[2 * h + i]);
-            let gz = (ht - s_prev[i]) * z * (T::one() - z); // ∂h'_i/∂pre_z_i
+            let gz = (ht - s_prev[i]) * upd.slope(z); // ∂h'_i/∂pre_z_i
             let gh = z * (T::one() - ht * ht); // ∂h'_i/∂pre_h_i
             for j in 0..h {
                 let r = cache[h + j];
@@ -240,6 +255,14 @@ impl<T: Real> Cell<T> for Gru {
             *o = T::one() - z;
         }
         true
+    }
+
+    fn init_gate_biases(&self, p: &mut [T]) {
+        let h = self.hidden;
+        let [_, _, _, bias] = split_mut(p, &self.specs());
+        if let Some(bz) = self.surgery.update_bias {
+            bias[..h].fill(T::of(bz)); // b = [b_z b_r b_h]
+        }
     }
 }
 
@@ -329,5 +352,41 @@ mod tests {
             assert_eq!(diag[j], 1.0 - cache[j]);
         }
         check::check_additive_is_jacobian_without_recurrence(&cell, &p);
+    }
+
+    fn with(s: Surgery) -> Gru {
+        Gru::new(2, 3).with_surgery(s)
+    }
+
+    #[test]
+    fn every_surgery_keeps_gradients_and_jacobians_exact() {
+        check::check_under_surgeries(with, &check::gru_surgeries());
+    }
+
+    #[test]
+    fn surgery_means_what_it_says() {
+        check::check_gru_surgery_meaning(with);
+    }
+
+    #[test]
+    fn a_held_gate_gets_no_gradient() {
+        use crate::cell::{Carry, GateMode};
+        let s = Surgery::default();
+        // Blocks W [z r h̃], U_zr [z r], b [z r h̃]: z is slot 0, r slot 1 of blocks 0, 1, 3.
+        let z_held = Surgery {
+            update: GateMode::Fixed(0.3),
+            ..s
+        };
+        check::check_held_gate_gets_no_gradient(with, z_held, &[0, 1, 3], 0);
+        let cut = Surgery {
+            carry: Carry::Cut,
+            ..s
+        };
+        check::check_held_gate_gets_no_gradient(with, cut, &[0, 1, 3], 0);
+        let r_held = Surgery {
+            reset: GateMode::Fixed(1.0),
+            ..s
+        };
+        check::check_held_gate_gets_no_gradient(with, r_held, &[0, 1, 3], 1);
     }
 }

@@ -18,30 +18,44 @@
 //! `σ(−pre_z)`, not `1 − σ(pre_z)`, so it keeps full precision when small. The additive part of
 //! the one-step Jacobian is `diag(z'_t) = diag(1 − z_t)`, as for [`super::Gru`].
 //!
+//! Surgery ([`Surgery`]) is given in the app's convention too: `update: Fixed(c)` holds
+//! `z = c`, i.e. `z' = 1 − c`; a cut carry holds `z = 1` (`z' = 0`, `h_t = n_t`); `update_bias`
+//! `b` starts `b_iz = −b`, `b_hz = 0`.
+//!
 //! Blocks: `W (I, 3H)` = `[W_r W_z W_n]`, `U (H, 3H)` = `[U_r U_z U_n]`,
 //! `b_i (3H)` = `[b_ir b_iz b_in]`, `b_h (3H)` = `[b_hr b_hz b_hn]`.
 //! Cache row `(4H)`: `[z = 1 − z', r, h̃ = n, hn = h_{t−1} U_n + b_hn]`.
 
 use super::step::{add_masked_grad, affine_backward, masked_h, Mat};
-use super::{Cell, CellShape, StepGrad};
+use super::{Cell, CellShape, GateMode, StepGrad, Surgery};
 use crate::kernels::gemm_nn;
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::real::sigmoid;
 use crate::Real;
 
 /// `torch.nn.GRU` cell with input size `input` and hidden size `hidden`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GruTorch {
     /// Input size `I`.
     pub input: usize,
     /// Hidden size `H`.
     pub hidden: usize,
+    /// Gate surgery in the app's convention (`update` holds `z = 1 − z'`); none by default.
+    pub surgery: Surgery,
 }
 
 impl GruTorch {
     /// A PyTorch-formulation GRU cell `I → H`.
     pub fn new(input: usize, hidden: usize) -> Self {
-        Self { input, hidden }
+        Self {
+            input,
+            hidden,
+            surgery: Surgery::default(),
+        }
+    }
+    /// The same cell with `surgery` applied.
+    pub fn with_surgery(self, surgery: Surgery) -> Self {
+        Self { surgery, ..self }
     }
     /// The parameter blocks `[W, U, b_i, b_h]`: the cell's one statement of its layout.
     fn specs(&self) -> [BlockSpec; 4] {
@@ -91,6 +105,7 @@ impl<T: Real> Cell<T> for GruTorch {
         let (ni, h) = (self.input, self.hidden);
         let (h3, h4) = (3 * h, 4 * h);
         let [w, u, b_i, b_h] = split(p, &self.specs());
+        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
         let (gi, rest) = scratch.split_at_mut(b * h3); // (B, 3H) x W + b_i
         let (gh, rest) = rest.split_at_mut(b * h3); // (B, 3H) hm U + b_h
         let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
@@ -104,10 +119,13 @@ impl<T: Real> Cell<T> for GruTorch {
             let (a, q) = (&gi[row * h3..(row + 1) * h3], &gh[row * h3..(row + 1) * h3]);
             let c = &mut cache[row * h4..(row + 1) * h4];
             for j in 0..h {
-                let r = sigmoid(a[j] + q[j]);
+                let r = rst.value(a[j] + q[j]);
                 let pz = a[h + j] + q[h + j]; // pre_z'
-                let zt = sigmoid(pz); // z' (PyTorch)
-                let z = sigmoid(-pz); // z = 1 − z' (app)
+                let (z, zt) = match upd {
+                    // z = 1 − z' (app), z' (PyTorch), each at full precision
+                    GateMode::Learned => (sigmoid(-pz), sigmoid(pz)),
+                    GateMode::Fixed(c) => (T::of(c), T::of(1.0 - c)),
+                };
                 let hn = q[2 * h + j]; // h_{t−1} U_n + b_hn
                 let n = (a[2 * h + j] + r * hn).tanh();
                 c[j] = z;
@@ -142,6 +160,7 @@ impl<T: Real> Cell<T> for GruTorch {
             ds_prev,
         } = g;
         let [dw, du, db_i, db_h] = split_mut(dp, &specs);
+        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
         let (dgi, rest) = scratch.split_at_mut(b * h3); // dL/d(xW + b_i) (B, 3H)
         let (dgh, rest) = rest.split_at_mut(b * h3); // dL/d(hm U + b_h) (B, 3H)
         let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
@@ -157,9 +176,9 @@ impl<T: Real> Cell<T> for GruTorch {
                 let zt = T::one() - z;
                 let dh = ds[row * h + j];
                 let hp = s_prev[row * h + j];
-                let dpz = dh * (hp - n) * z * zt; // dL/dpre_z' (z'(1−z') = z(1−z))
+                let dpz = dh * (hp - n) * upd.slope(z); // dL/dpre_z' (z'(1−z') = z(1−z))
                 let dpn = dh * z * (T::one() - n * n); // dL/dpre_n (through 1 − z' = z)
-                let dpr = dpn * hn * r * (T::one() - r); // dL/dpre_r
+                let dpr = dpn * hn * rst.slope(r); // dL/dpre_r
                 di[j] = dpr;
                 di[h + j] = dpz;
                 di[2 * h + j] = dpn;
@@ -198,13 +217,14 @@ impl<T: Real> Cell<T> for GruTorch {
         let h = self.hidden;
         let h3 = 3 * h;
         let [_, u, _, _] = split(p, &self.specs());
+        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
         let m = |j: usize| mask.map_or(T::one(), |m| m[j]);
         for i in 0..h {
             let (z, r, n, hn) = (cache[i], cache[h + i], cache[2 * h + i], cache[3 * h + i]);
             let zt = T::one() - z;
-            let gz = (s_prev[i] - n) * z * zt; // ∂h'_i/∂pre_z'_i
+            let gz = (s_prev[i] - n) * upd.slope(z); // ∂h'_i/∂pre_z'_i
             let gn = z * (T::one() - n * n); // ∂h'_i/∂pre_n_i
-            let gr = gn * hn * r * (T::one() - r); // ∂h'_i/∂pre_r_i
+            let gr = gn * hn * rst.slope(r); // ∂h'_i/∂pre_r_i
             let ghn = gn * r; // ∂h'_i/∂hn_i
             for j in 0..h {
                 let uj = &u[j * h3..(j + 1) * h3];
@@ -219,6 +239,16 @@ impl<T: Real> Cell<T> for GruTorch {
             *o = T::one() - z; // z'
         }
         true
+    }
+
+    fn init_gate_biases(&self, p: &mut [T]) {
+        let h = self.hidden;
+        let [_, _, b_i, b_h] = split_mut(p, &self.specs());
+        if let Some(bz) = self.surgery.update_bias {
+            // z = 1 − z' = σ(−pre_z'): the app's b_z is −(b_iz + b_hz).
+            b_i[h..2 * h].fill(T::of(-bz));
+            b_h[h..2 * h].fill(T::zero());
+        }
     }
 }
 
@@ -352,5 +382,52 @@ mod tests {
             assert!((s[j] - zt * case.s_prev[j]).abs() < 1e-15);
         }
         check::check_additive_is_jacobian_without_recurrence(&cell, &check::params(&cell));
+    }
+
+    fn with(s: Surgery) -> GruTorch {
+        GruTorch::new(2, 3).with_surgery(s)
+    }
+
+    #[test]
+    fn every_surgery_keeps_gradients_and_jacobians_exact() {
+        check::check_under_surgeries(with, &check::gru_surgeries());
+    }
+
+    #[test]
+    fn surgery_means_what_it_says_in_the_app_convention() {
+        check::check_gru_surgery_meaning(with);
+        // z held at 0.3 is z' = 0.7 in PyTorch's terms: h' = 0.3 n + 0.7 h.
+        let p = check::params(&with(Surgery::default()));
+        let case = check::case(&with(Surgery::default()), 1, false);
+        let held = Surgery {
+            update: GateMode::Fixed(0.3),
+            ..Surgery::default()
+        };
+        let (s, cache) = check::run_forward(&with(held), &p, &case);
+        for j in 0..3 {
+            check::close(s[j], 0.3 * cache[6 + j] + 0.7 * case.s_prev[j], "h'");
+        }
+    }
+
+    #[test]
+    fn a_held_gate_gets_no_gradient() {
+        use crate::cell::Carry;
+        let s = Surgery::default();
+        // Blocks W, U, b_i, b_h, each [r z n]: r is slot 0, z (PyTorch's z') slot 1.
+        let z_held = Surgery {
+            update: GateMode::Fixed(0.3),
+            ..s
+        };
+        check::check_held_gate_gets_no_gradient(with, z_held, &[0, 1, 2, 3], 1);
+        let cut = Surgery {
+            carry: Carry::Cut,
+            ..s
+        };
+        check::check_held_gate_gets_no_gradient(with, cut, &[0, 1, 2, 3], 1);
+        let r_held = Surgery {
+            reset: GateMode::Fixed(1.0),
+            ..s
+        };
+        check::check_held_gate_gets_no_gradient(with, r_held, &[0, 1, 2, 3], 0);
     }
 }

@@ -17,30 +17,43 @@
 //! `(2H, 2H)` map of `[h; c]`; its additive part is `diag(f_t)` on the `c → c` block (and
 //! nothing on `h`).
 //!
+//! Surgery ([`Surgery`]): `forget: Fixed(c)` holds `f = c` (then `∂c_t/∂c_{t−1} = c·I`);
+//! `forget_bias` `b` starts `b_if = b`, `b_hf = 0`.
+//!
 //! Blocks: `W (I, 4H)` = `[W_i W_f W_g W_o]`, `U (H, 4H)` = `[U_i U_f U_g U_o]`,
 //! `b_i (4H)` = `[b_ii b_if b_ig b_io]`, `b_h (4H)` = `[b_hi b_hf b_hg b_ho]`.
 //! Cache row `(5H)`: `[i, f, g, o, tanh(c_t)]`.
 
 use super::step::{add_masked_grad, affine_backward, masked_h, Mat};
-use super::{Cell, CellShape, StepGrad};
+use super::{Cell, CellShape, StepGrad, Surgery};
 use crate::kernels::gemm_nn;
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::real::sigmoid;
 use crate::Real;
 
 /// `torch.nn.LSTM` cell with input size `input` and hidden size `hidden`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Lstm {
     /// Input size `I`.
     pub input: usize,
     /// Hidden size `H`.
     pub hidden: usize,
+    /// Gate surgery (`forget`, `forget_bias`; none by default).
+    pub surgery: Surgery,
 }
 
 impl Lstm {
     /// An LSTM cell `I → H` (state `[h, c]` of size `2H`).
     pub fn new(input: usize, hidden: usize) -> Self {
-        Self { input, hidden }
+        Self {
+            input,
+            hidden,
+            surgery: Surgery::default(),
+        }
+    }
+    /// The same cell with `surgery` applied.
+    pub fn with_surgery(self, surgery: Surgery) -> Self {
+        Self { surgery, ..self }
     }
     /// The parameter blocks `[W, U, b_i, b_h]`: the cell's one statement of its layout.
     fn specs(&self) -> [BlockSpec; 4] {
@@ -93,6 +106,7 @@ impl<T: Real> Cell<T> for Lstm {
         let (ni, h) = (self.input, self.hidden);
         let (h2, h4, h5) = (2 * h, 4 * h, 5 * h);
         let [w, u, b_i, b_h] = split(p, &self.specs());
+        let fgt = self.surgery.forget;
         let (pre, rest) = scratch.split_at_mut(b * h4); // (B, 4H) pre-activations
         let (hm, hld) = masked_h(s_prev, h2, h, b, mask, rest);
         for row in 0..b {
@@ -111,7 +125,7 @@ impl<T: Real> Cell<T> for Lstm {
             );
             for j in 0..h {
                 let ig = sigmoid(pr[j]);
-                let f = sigmoid(pr[h + j]);
+                let f = fgt.value(pr[h + j]); // σ(pre_f), or held
                 let g = pr[2 * h + j].tanh();
                 let o = sigmoid(pr[3 * h + j]);
                 let cn = f * sp[h + j] + ig * g; // c_t = f c_{t−1} + i g
@@ -149,6 +163,7 @@ impl<T: Real> Cell<T> for Lstm {
             ds_prev,
         } = g;
         let [dw, du, db_i, db_h] = split_mut(dp, &specs);
+        let fgt = self.surgery.forget;
         let (dpre, rest) = scratch.split_at_mut(b * h4); // dL/dpre (B, 4H)
         let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
         let (hm, hld) = masked_h(s_prev, h2, h, b, mask, rest);
@@ -165,7 +180,7 @@ impl<T: Real> Cell<T> for Lstm {
                 let dh = dsr[j];
                 let dc = dsr[h + j] + dh * o * (T::one() - tc * tc); // dL/dc_t, total
                 d[j] = dc * gg * ig * (T::one() - ig); // dL/dpre_i
-                d[h + j] = dc * sp[h + j] * f * (T::one() - f); // dL/dpre_f
+                d[h + j] = dc * sp[h + j] * fgt.slope(f); // dL/dpre_f
                 d[2 * h + j] = dc * ig * (T::one() - gg * gg); // dL/dpre_g
                 d[3 * h + j] = dh * tc * o * (T::one() - o); // dL/dpre_o
                 dsp[h + j] = dsp[h + j] + dc * f; // additive path c_{t−1} → c_t
@@ -200,6 +215,7 @@ impl<T: Real> Cell<T> for Lstm {
         let h = self.hidden;
         let (h2, h4) = (2 * h, 4 * h);
         let [_, u, _, _] = split(p, &self.specs());
+        let fgt = self.surgery.forget;
         let m = |j: usize| mask.map_or(T::one(), |m| m[j]);
         // Rows 0..H are h_t, H..2H are c_t; columns likewise for h_{t−1}, c_{t−1}.
         for i in 0..h {
@@ -211,7 +227,7 @@ impl<T: Real> Cell<T> for Lstm {
                 cache[4 * h + i],
             );
             let ci = g * ig * (T::one() - ig); // ∂c_i/∂pre_i_i
-            let cf = s_prev[h + i] * f * (T::one() - f); // ∂c_i/∂pre_f_i
+            let cf = s_prev[h + i] * fgt.slope(f); // ∂c_i/∂pre_f_i
             let cg = ig * (T::one() - g * g); // ∂c_i/∂pre_g_i
             let ho = tc * o * (T::one() - o); // ∂h_i/∂pre_o_i
             let hc = o * (T::one() - tc * tc); // ∂h_i/∂c_i
@@ -232,6 +248,15 @@ impl<T: Real> Cell<T> for Lstm {
         out[..h].fill(T::zero());
         out[h..2 * h].copy_from_slice(&cache[h..2 * h]); // f
         true
+    }
+
+    fn init_gate_biases(&self, p: &mut [T]) {
+        let h = self.hidden;
+        let [_, _, b_i, b_h] = split_mut(p, &self.specs());
+        if let Some(bf) = self.surgery.forget_bias {
+            b_i[h..2 * h].fill(T::of(bf)); // b_if; f = σ(… + b_if + b_hf)
+            b_h[h..2 * h].fill(T::zero()); // b_hf
+        }
     }
 }
 
@@ -363,5 +388,45 @@ mod tests {
             assert_eq!(jac[i * 6], 0.0, "J[{i}][h_0] with h_0 dropped");
         }
         assert!(jac[3 * 6 + 3] > 0.0, "c_0 → c_0 is f, never masked");
+    }
+
+    fn with(s: Surgery) -> Lstm {
+        Lstm::new(2, 3).with_surgery(s)
+    }
+
+    #[test]
+    fn every_surgery_keeps_gradients_and_jacobians_exact() {
+        check::check_under_surgeries(with, &check::lstm_surgeries());
+    }
+
+    #[test]
+    fn a_fixed_forget_gate_is_reported_and_sets_the_c_to_c_block() {
+        use crate::cell::GateMode;
+        let p = check::params(&with(Surgery::default()));
+        let case = check::case(&with(Surgery::default()), 1, true);
+        let mask = case.mask.as_deref();
+        for c in [0.0, 0.6, 1.0] {
+            let cell = with(Surgery {
+                forget: GateMode::Fixed(c),
+                ..Surgery::default()
+            });
+            let (s, cache) = check::run_forward(&cell, &p, &case);
+            let jac = check::jacobian_of(&cell, &p, &case.x, &case.s_prev, mask);
+            for j in 0..3 {
+                assert_eq!(cache[3 + j], c, "reported f");
+                let ig = cache[j] * cache[6 + j]; // i ⊙ g
+                check::close(s[3 + j], c * case.s_prev[3 + j] + ig, "c' = f c + i g");
+                for k in 0..3 {
+                    let want = if j == k { c } else { 0.0 };
+                    assert_eq!(jac[(3 + j) * 6 + 3 + k], want, "∂c_{j}/∂c_{k} with f = {c}");
+                }
+            }
+        }
+        let held = Surgery {
+            forget: GateMode::Fixed(1.0),
+            ..Surgery::default()
+        };
+        // Blocks W, U, b_i, b_h, each [i f g o]: f is slot 1.
+        check::check_held_gate_gets_no_gradient(with, held, &[0, 1, 2, 3], 1);
     }
 }

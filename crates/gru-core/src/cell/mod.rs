@@ -20,12 +20,14 @@ mod gru_torch;
 mod lstm;
 mod rnn;
 mod step;
+mod surgery;
 
 pub use any::AnyCell;
 pub use gru::Gru;
 pub use gru_torch::GruTorch;
 pub use lstm::Lstm;
 pub use rnn::{Nonlinearity, Rnn};
+pub use surgery::{Carry, GateMode, Surgery};
 
 use serde::{Deserialize, Serialize};
 
@@ -150,4 +152,8 @@ pub trait Cell<T: Real>: CellShape {
     /// `h → h` block, LSTM `f` on the `c → c` block (zeros on `h`) — written into `out`.
     /// Returns `false` (and leaves `out` alone) for cells without one (RNN).
     fn additive_diag(&self, cache: &[T], out: &mut [T]) -> bool;
+
+    /// Writes the initial gate biases the cell's [`Surgery`] asks for (`update_bias`,
+    /// `forget_bias`) into its freshly initialised parameters `p`; other values are kept.
+    fn init_gate_biases(&self, _p: &mut [T]) {}
 }

@@ -7,6 +7,7 @@ use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 
 use super::Model;
+use crate::cell::Cell;
 use crate::params::BlockRole;
 use crate::Real;
 
@@ -26,11 +27,17 @@ pub enum Init {
 
 impl Init {
     /// Overwrites every parameter of `model` from `seed`, block by block in layout order,
-    /// each according to its [`BlockRole`].
+    /// each according to its [`BlockRole`]; then each cell sets the initial gate biases its
+    /// [`crate::cell::Surgery`] asks for.
     pub fn apply<T: Real>(self, model: &mut Model<T>, seed: u64) {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let h = model.config.hidden;
-        let Model { layout, params, .. } = model;
+        let Model {
+            layout,
+            params,
+            slots,
+            ..
+        } = model;
         for block in &layout.blocks {
             let w = &mut params[block.range()];
             let xavier = |w: &mut [T], fan_out: usize, rng: &mut ChaCha8Rng| {
@@ -51,6 +58,9 @@ impl Init {
                 (_, BlockRole::HeadWeight) => xavier(w, block.cols, &mut rng),
             }
         }
+        for slot in slots.iter() {
+            slot.cell.init_gate_biases(&mut params[slot.range.clone()]);
+        }
     }
 }
 
@@ -68,6 +78,54 @@ fn orthogonal_gates<T: Real>(w: &mut [T], rows: usize, cols: usize, rng: &mut Ch
                 if col < cols {
                     let sign = if r[(j, j)] < 0.0 { -1.0 } else { 1.0 };
                     w[i * cols + col] = T::of(q[(i, j)] * sign);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cell::{CellKind, Surgery};
+    use crate::model::{forward, Mode, ModelConfig, Workspace};
+    use crate::real::sigmoid;
+
+    /// Gate `slot` of the first step from `x = 0`, `h_0 = 0`: σ of that gate's total bias.
+    fn first_gate(cfg: ModelConfig, init: Init, slot: usize) -> Vec<f64> {
+        let h = cfg.hidden;
+        let m = Model::<f64>::new(cfg, init, 5).expect("valid config");
+        let mut ws = Workspace::default();
+        forward(&m, &mut ws, &[0.0; 2], 1, 1, Mode::Eval);
+        ws.cache(0, 0)[slot * h..(slot + 1) * h].to_vec()
+    }
+
+    #[test]
+    fn initial_gate_biases_set_the_first_gates_under_every_init() {
+        let up = Surgery {
+            update_bias: Some(-2.0),
+            ..Surgery::default()
+        };
+        let fg = Surgery {
+            forget_bias: Some(1.0),
+            ..Surgery::default()
+        };
+        // (cell, surgery, cache slot of the gate in the app convention, σ(bias))
+        let cases = [
+            (CellKind::Gru, up, 0, sigmoid(-2.0)),
+            (CellKind::GruTorch, up, 0, sigmoid(-2.0)),
+            (CellKind::Lstm, fg, 1, sigmoid(1.0)),
+        ];
+        for init in [Init::XavierOrthogonal, Init::Xavier, Init::TorchUniform] {
+            for (kind, s, slot, want) in cases {
+                let cfg = ModelConfig::new(kind, 2, 3, 1);
+                let got = first_gate(cfg.clone().surgery(s), init, slot);
+                for g in got {
+                    assert!((g - want).abs() < 1e-15, "{kind:?} {init:?}: {g} vs {want}");
+                }
+                if init == Init::TorchUniform {
+                    let plain = first_gate(cfg, init, slot);
+                    assert!(plain.iter().all(|g| (g - want).abs() > 1e-3), "{plain:?}");
                 }
             }
         }

@@ -20,7 +20,7 @@ pub use workspace::Workspace;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cell::CellKind;
+use crate::cell::{CellKind, Surgery};
 use crate::params::Layout;
 use crate::{Error, Real};
 
@@ -80,6 +80,9 @@ pub struct ModelConfig {
     /// Probability of dropping each unit of `h_{t−1}` on its way into the recurrent weights
     /// (one mask per sequence, shared over time; Gal & Ghahramani 2016).
     pub recurrent_dropout: f64,
+    /// Gate surgery applied by every cell (absent in older checkpoints = none).
+    #[serde(default, skip_serializing_if = "Surgery::is_none")]
+    pub surgery: Surgery,
 }
 
 impl ModelConfig {
@@ -95,6 +98,7 @@ impl ModelConfig {
             readout: Readout::Final,
             input_dropout: 0.0,
             recurrent_dropout: 0.0,
+            surgery: Surgery::default(),
         }
     }
     /// Sets the number of stacked layers.
@@ -119,7 +123,13 @@ impl ModelConfig {
         self
     }
 
-    /// Checks every size and probability.
+    /// Sets the gate surgery.
+    pub fn surgery(mut self, s: Surgery) -> Self {
+        self.surgery = s;
+        self
+    }
+
+    /// Checks every size, probability and the surgery.
     ///
     /// # Errors
     /// [`Error::Config`] naming the offending field.
@@ -145,7 +155,7 @@ impl ModelConfig {
                 return bad(f, "must be a probability in [0, 0.95)");
             }
         }
-        Ok(())
+        self.surgery.validate()
     }
 }
 

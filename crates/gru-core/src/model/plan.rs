@@ -42,7 +42,7 @@ pub(crate) fn plan(config: &ModelConfig) -> Plan {
     for layer in 0..config.layers {
         let input = if layer == 0 { config.input } else { d };
         for dir in 0..nd {
-            let cell = AnyCell::new(config.cell, input, config.hidden);
+            let cell = AnyCell::new(config.cell, input, config.hidden).with_surgery(config.surgery);
             let prefix = format!("l{layer}.{}", if dir == 0 { "fwd" } else { "bwd" });
             let range = layout.push(&prefix, &cell.blocks());
             slots.push(CellSlot {
