@@ -8,7 +8,7 @@ use crate::trainer::Trainer;
 use crate::{Error, Real};
 
 /// A validation sample as the model sees it, plus its trace.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Inspection {
     /// Index of the sample in the validation set.
     pub sample: usize,

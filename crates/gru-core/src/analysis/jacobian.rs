@@ -77,16 +77,30 @@ pub(crate) fn check_sel<T: Real>(
     Ok(si)
 }
 
-/// The one-step Jacobians of slot `sel` for every step of the sequence in `ws` (filled by
-/// [`crate::model::forward`]), including the recurrent-dropout mask if one was drawn.
+/// One step of one sample of a slot, widened to `f64`: what a cell's Jacobian needs.
+pub(crate) struct StepView<'a> {
+    /// The cell's parameters.
+    pub p: &'a [f64],
+    /// `x (I)` the step read (after input dropout).
+    pub x: &'a [f64],
+    /// `s_{s−1} (S)`.
+    pub s_prev: &'a [f64],
+    /// The recurrent-dropout mask `(H)`, if one was drawn.
+    pub mask: Option<&'a [f64]>,
+    /// The step's cache row `(C)`.
+    pub cache: &'a [f64],
+}
+
+/// Calls `f(s, view)` for every step `s = 1..=T` of slot `sel` in processing order.
 ///
 /// # Errors
 /// [`Error::Config`] when `sel` is not a cell/sample of `model`/`ws`.
-pub fn step_jacobians<T: Real>(
+pub(crate) fn for_each_step<T: Real>(
     model: &Model<T>,
     ws: &Workspace<T>,
     sel: CellSel,
-) -> Result<StepJacobians, Error> {
+    mut f: impl FnMut(usize, &StepView<'_>),
+) -> Result<(), Error> {
     let si = check_sel(model, ws, sel)?;
     let slot = &model.slots[si];
     let cell = &slot.cell;
@@ -97,21 +111,48 @@ pub fn step_jacobians<T: Real>(
     let p = wide(&model.params[slot.range.clone()]);
     let mask = (!ws.rec_masks[si].is_empty())
         .then(|| wide(&ws.rec_masks[si][sel.sample * h..(sel.sample + 1) * h]));
+    let row = |k: usize, n: usize| (k * b + sel.sample) * n..(k * b + sel.sample + 1) * n;
+    for step in 1..=t {
+        let (xi, prev, _) = step_rows(sel.dir, t, step);
+        let x = wide(&ws.inputs[sel.layer][row(xi, width)]);
+        let s_prev = wide(&ws.states[si][row(prev, s)]);
+        let cache = wide(&ws.caches[si][row(xi, c)]);
+        let view = StepView {
+            p: &p,
+            x: &x,
+            s_prev: &s_prev,
+            mask: mask.as_deref(),
+            cache: &cache,
+        };
+        f(step, &view);
+    }
+    Ok(())
+}
+
+/// The one-step Jacobians of slot `sel` for every step of the sequence in `ws` (filled by
+/// [`crate::model::forward`]), including the recurrent-dropout mask if one was drawn and the
+/// model's gate surgery (it is part of each cell).
+///
+/// # Errors
+/// [`Error::Config`] when `sel` is not a cell/sample of `model`/`ws`.
+pub fn step_jacobians<T: Real>(
+    model: &Model<T>,
+    ws: &Workspace<T>,
+    sel: CellSel,
+) -> Result<StepJacobians, Error> {
+    let si = check_sel(model, ws, sel)?;
+    let cell = &model.slots[si].cell;
+    let t = ws.t;
+    let (s, h) = (cell.state_size(), cell.hidden_size());
     let mut scratch = vec![0.0; cell.jacobian_scratch_size()];
     let mut jac = vec![0.0; t * s * s];
     let mut additive = vec![0.0; t * s];
     let mut has_additive = true;
-    for step in 1..=t {
-        let (xi, prev, _) = step_rows(sel.dir, t, step);
-        let x = wide(
-            &ws.inputs[sel.layer][(xi * b + sel.sample) * width..(xi * b + sel.sample + 1) * width],
-        );
-        let sp = wide(&ws.states[si][(prev * b + sel.sample) * s..(prev * b + sel.sample + 1) * s]);
-        let cache = wide(&ws.caches[si][(xi * b + sel.sample) * c..(xi * b + sel.sample + 1) * c]);
+    for_each_step(model, ws, sel, |step, v| {
         let out = &mut jac[(step - 1) * s * s..step * s * s];
-        cell.jacobian(&p, &x, &sp, mask.as_deref(), &cache, out, &mut scratch);
-        has_additive &= cell.additive_diag(&cache, &mut additive[(step - 1) * s..step * s]);
-    }
+        cell.jacobian(v.p, v.x, v.s_prev, v.mask, v.cache, out, &mut scratch);
+        has_additive &= cell.additive_diag(v.cache, &mut additive[(step - 1) * s..step * s]);
+    })?;
     Ok(StepJacobians {
         steps: t,
         hidden: h,

@@ -1,5 +1,6 @@
 //! Everything the app animates for one sequence, in one struct.
 
+use super::anatomy::{anatomy, Anatomy};
 use super::grad::{hidden_grad_norms, state_grads};
 use super::jacobian::{check_sel, gates_in_order, states_in_order, step_jacobians};
 use super::lagmap::lag_time_map;
@@ -43,7 +44,7 @@ impl Default for TraceOpts {
 
 /// The gradient-flow picture of one sequence through one cell slot (all `f64`, processing
 /// order; `T` steps, hidden size `H`, state size `S`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SequenceTrace {
     /// Steps `T`.
     pub steps: usize,
@@ -73,16 +74,9 @@ pub struct SequenceTrace {
     pub jac_fro: Vec<f64>,
     /// `(T)`: `‖J_s‖_2` of the chosen block.
     pub jac_spec: Vec<f64>,
-    /// `(T)`: norms of the additive path — GRU `diag(1 − z_s)`, LSTM `diag(f_s)` on `c → c` —
-    /// and of the remainder `J_s − additive` on the same block (`h → h`, LSTM `c → c`).
-    /// Empty for cells without an additive path (RNN).
-    pub additive_fro: Vec<f64>,
-    /// `(T)`: spectral norms of the additive path (`max |diag|`).
-    pub additive_spec: Vec<f64>,
-    /// `(T)`: Frobenius norms of the remainder.
-    pub remainder_fro: Vec<f64>,
-    /// `(T)`: spectral norms of the remainder.
-    pub remainder_spec: Vec<f64>,
+    /// What the one-step Jacobians are made of, each part named with its block: GRU
+    /// `A + B + C` on `h → h`, LSTM `diag(f)` on `c → c`, RNN the activation slope.
+    pub anatomy: Anatomy,
     /// The lag × time map, when asked for.
     pub lag_time: Option<LagTimeMap>,
     /// The one-step Jacobians everything above was computed from.
@@ -124,15 +118,7 @@ pub fn sequence_trace<T: Real>(
     let target = opts.target.unwrap_or(steps);
     let prod = products_at(&j, target, opts.part, opts.matrices)?;
     let one = one_step_norms(&j, opts.part)?;
-    let add_part = if s > h { Part::Cc } else { Part::Hh };
-    let add = if add_part == opts.part {
-        one.clone()
-    } else {
-        one_step_norms(&j, add_part)?
-    };
-    let pick = |f: &dyn Fn(&super::OneStepNorms) -> Option<f64>| {
-        add.iter().filter_map(f).collect::<Vec<f64>>()
-    };
+    let anatomy = anatomy(model, ws, sel, None)?;
     let lag_time = if opts.lag_time {
         Some(lag_time_map(&j, opts.part)?)
     } else {
@@ -153,10 +139,7 @@ pub fn sequence_trace<T: Real>(
         products_at_target: prod.matrices,
         jac_fro: one.iter().map(|n| n.jac.fro).collect(),
         jac_spec: one.iter().map(|n| n.jac.spec).collect(),
-        additive_fro: pick(&|n| n.additive.map(|a| a.fro)),
-        additive_spec: pick(&|n| n.additive.map(|a| a.spec)),
-        remainder_fro: pick(&|n| n.remainder.map(|a| a.fro)),
-        remainder_spec: pick(&|n| n.remainder.map(|a| a.spec)),
+        anatomy,
         lag_time,
         jacobians: j,
     })

@@ -140,13 +140,16 @@ fn a_gru_with_closed_update_gates_keeps_the_identity_path() {
         (fro0 - (h as f64).sqrt()).abs() < 1e-9,
         "‖∂h_T/∂h_0‖_F = {fro0}"
     );
+    let Anatomy::Gru(terms) = &tr.anatomy else {
+        panic!("a GRU's anatomy is its three terms")
+    };
     for s in 0..steps {
-        assert!((tr.additive_spec[s] - 1.0).abs() < 1e-9);
+        assert!((terms.carry[s].spec - 1.0).abs() < 1e-9);
+        let rest = terms.candidate[s].fro + terms.update_gate[s].fro;
         assert!(
-            tr.remainder_fro[s] < 1e-9 * tr.additive_fro[s],
-            "step {}: remainder {}",
-            s + 1,
-            tr.remainder_fro[s]
+            rest < 1e-9 * terms.carry[s].fro,
+            "step {}: B + C = {rest}",
+            s + 1
         );
     }
 }
@@ -176,10 +179,13 @@ fn a_contracting_tanh_rnn_forgets_geometrically() {
         .map(|k| tr.jac_fro_at_target[k + 1] / tr.jac_fro_at_target[k])
         .fold(0.0, f64::max);
     assert!(worst < 0.9, "largest one-step ratio {worst}");
-    assert!(
-        tr.additive_fro.is_empty() && tr.remainder_spec.is_empty(),
-        "an RNN has no additive path"
-    );
+    let Anatomy::Rnn(rnn) = &tr.anatomy else {
+        panic!("an RNN's anatomy is its activation slope")
+    };
+    for (k, &d) in rnn.slope.iter().enumerate() {
+        let h_s = tr.h[h + k]; // slope row s − 1 belongs to h_s, row s of h
+        assert!((d - (1.0 - h_s * h_s)).abs() < 1e-15 && d > 0.0 && d <= 1.0);
+    }
 }
 
 #[test]

@@ -7,7 +7,7 @@
 //! that was never written, or needing more scratch than declared, fails the test. Gradients
 //! are pre-filled with non-zero values to check that `backward` accumulates (`+=`).
 
-use super::{Carry, Cell, CellShape, GateMode, StepGrad, Surgery};
+use super::{Carry, Cell, CellShape, GateMode, JacobianTerms, StepGrad, Surgery};
 use crate::params::{BlockRole, Layout};
 
 /// Finite-difference step.
@@ -224,8 +224,45 @@ pub(crate) fn jacobian_of<C: Cell<f64>>(
     out
 }
 
-/// Checks `jacobian` against central differences of the forward step w.r.t. `s_{t−1}`, for
-/// each of three samples.
+/// The exact one-sample Jacobian `(S,S)` from `backward`: row `i` is `dL/ds_{t−1}` for
+/// `L = s_t[i]` (`ds = e_i`), an implementation independent of `jacobian`.
+pub(crate) fn jacobian_by_backward<C: Cell<f64>>(
+    cell: &C,
+    p: &[f64],
+    x: &[f64],
+    s_prev: &[f64],
+    mask: Option<&[f64]>,
+) -> Vec<f64> {
+    let s = cell.state_size();
+    let (_, cache) = forward_raw(cell, p, 1, x, s_prev, mask);
+    let mut jac = vec![0.0; s * s];
+    for i in 0..s {
+        let mut ds = vec![0.0; s];
+        ds[i] = 1.0;
+        let (mut dp, mut ds_prev) = (vec![0.0; p.len()], vec![0.0; s]);
+        let mut scratch = vec![f64::NAN; cell.scratch_size()];
+        let g = StepGrad {
+            ds: &ds,
+            dp: &mut dp,
+            dx: None,
+            ds_prev: &mut ds_prev,
+        };
+        cell.backward(p, 1, x, s_prev, mask, &cache, g, &mut scratch);
+        jac[i * s..(i + 1) * s].copy_from_slice(&ds_prev);
+    }
+    jac
+}
+
+/// `|a − b| ≤ 1e-12·(1 + |b|)`: agreement of two exact computations, or panics naming `what`.
+pub(crate) fn exact(a: f64, b: f64, what: &str) {
+    assert!(
+        (a - b).abs() <= 1e-12 * (1.0 + b.abs()),
+        "{what}: {a} vs {b}"
+    );
+}
+
+/// Checks `jacobian` against central differences of the forward step w.r.t. `s_{t−1}` and,
+/// to 1e-12, against the Jacobian `backward` implies, for each of three samples.
 pub(crate) fn check_jacobian<C: Cell<f64>>(cell: &C, masked: bool) {
     let (b, ni, h, s) = (3, cell.input_size(), cell.hidden_size(), cell.state_size());
     let p = params(cell);
@@ -235,6 +272,18 @@ pub(crate) fn check_jacobian<C: Cell<f64>>(cell: &C, masked: bool) {
         let sp = &case.s_prev[row * s..(row + 1) * s];
         let mask = case.mask.as_ref().map(|m| &m[row * h..(row + 1) * h]);
         let jac = jacobian_of(cell, &p, x, sp, mask);
+        let by_backward = jacobian_by_backward(cell, &p, x, sp, mask);
+        for (k, (&a, &b)) in jac.iter().zip(&by_backward).enumerate() {
+            exact(
+                a,
+                b,
+                &format!(
+                    "masked={masked} sample {row} J[{}][{}] vs backward",
+                    k / s,
+                    k % s
+                ),
+            );
+        }
         for j in 0..s {
             let mut w = sp.to_vec();
             w[j] = sp[j] + EPS;
@@ -539,4 +588,71 @@ pub(crate) fn check_held_gate_gets_no_gradient<C: Cell<f64>>(
         g.iter().all(|&v| v == 0.0),
         "{held:?}: gradient {g:?} into a held gate"
     );
+}
+
+/// A GRU's `terms(p, s_prev, mask, cache, out)` ([`JacobianTerms`]) under every surgery: the
+/// three sum to the Jacobian `backward` implies (to 1e-12), `A = diag(1 − z)` exactly, and
+/// each term means what it says — `B[i][j] = z_i ∂h̃_i/∂h_j`, `C[i][j] = (h̃_i − h_i) ∂z_i/∂h_j`
+/// by finite differences of the cached gates.
+pub(crate) fn check_gru_terms<C: Cell<f64>>(
+    make: impl Fn(Surgery) -> C,
+    terms: impl Fn(&C, &[f64], &[f64], Option<&[f64]>, &[f64], JacobianTerms<'_, f64>),
+) {
+    for s in gru_surgeries() {
+        let cell = make(s);
+        let (ni, h) = (cell.input_size(), cell.hidden_size());
+        let p = params(&cell);
+        let case = case(&cell, 3, true);
+        for row in 0..3 {
+            let x = &case.x[row * ni..(row + 1) * ni];
+            let sp = &case.s_prev[row * h..(row + 1) * h];
+            let mask = case.mask.as_ref().map(|m| &m[row * h..(row + 1) * h]);
+            let (_, cache) = forward_raw(&cell, &p, 1, x, sp, mask);
+            let (mut a, mut b, mut c) = (
+                vec![f64::NAN; h],
+                vec![f64::NAN; h * h],
+                vec![f64::NAN; h * h],
+            );
+            let out = JacobianTerms {
+                a: &mut a,
+                b: &mut b,
+                c: &mut c,
+            };
+            terms(&cell, &p, sp, mask, &cache, out);
+            let jac = jacobian_by_backward(&cell, &p, x, sp, mask);
+            let gates_at = |w: &[f64]| forward_raw(&cell, &p, 1, x, w, mask).1;
+            for i in 0..h {
+                let (z, ht) = (cache[i], cache[2 * h + i]);
+                assert_eq!(a[i], 1.0 - z, "{s:?}: A = diag(1 − z)");
+                for j in 0..h {
+                    let diag = if i == j { a[i] } else { 0.0 };
+                    let sum = diag + b[i * h + j] + c[i * h + j];
+                    exact(
+                        sum,
+                        jac[i * h + j],
+                        &format!("{s:?}: (A + B + C)[{i}][{j}]"),
+                    );
+                    let mut w = sp.to_vec();
+                    w[j] = sp[j] + EPS;
+                    let up = gates_at(&w);
+                    w[j] = sp[j] - EPS;
+                    let dn = gates_at(&w);
+                    let d = |k: usize| (up[k] - dn[k]) / (2.0 * EPS);
+                    close(
+                        b[i * h + j],
+                        z * d(2 * h + i),
+                        &format!("{s:?}: B[{i}][{j}]"),
+                    );
+                    close(
+                        c[i * h + j],
+                        (ht - sp[i]) * d(i),
+                        &format!("{s:?}: C[{i}][{j}]"),
+                    );
+                }
+            }
+            if s.effective_update() != GateMode::Learned {
+                assert!(c.iter().all(|&v| v == 0.0), "{s:?}: a held z has no C term");
+            }
+        }
+    }
 }

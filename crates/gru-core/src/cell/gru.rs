@@ -18,7 +18,7 @@
 //! `b (3H)` = `[b_z b_r b_h]`. Cache row `(4H)`: `[z, r, h̃, r ⊙ h_{t−1}]`.
 
 use super::step::{add_masked_grad, affine_backward, masked_h, Mat};
-use super::{Cell, CellShape, StepGrad, Surgery};
+use super::{Cell, CellShape, JacobianTerms, StepGrad, Surgery};
 use crate::kernels::gemm_nn;
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::Real;
@@ -59,6 +59,51 @@ impl Gru {
     }
 }
 
+impl Gru {
+    /// The one-step Jacobian of one sample as its three terms `J_t = A_t + B_t + C_t`
+    /// ([`JacobianTerms`]), for `s_prev (H)`, the recurrent-dropout `mask (H)` and the step's
+    /// cache row. `scratch` holds at least `2H²` values. Under surgery a held `z` makes
+    /// `C_t = 0` (and a cut carry also `A_t = 0`); a held `r` drops its path out of `B_t`.
+    pub fn jacobian_terms<T: Real>(
+        &self,
+        p: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        cache: &[T],
+        out: JacobianTerms<'_, T>,
+        scratch: &mut [T],
+    ) {
+        let h = self.hidden;
+        let [_, uzr, uh, _] = split(p, &self.specs());
+        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
+        let m = |j: usize| mask.map_or(T::one(), |m| m[j]);
+        let (ar, rest) = scratch.split_at_mut(h * h);
+        let mm = &mut rest[..h * h];
+        // Ar[j][k] = U_r[j][k] · hm_k ∂r_k/∂pre_r_k: how h_j moves pre_h through r_k.
+        for j in 0..h {
+            for k in 0..h {
+                let r = cache[h + k];
+                ar[j * h + k] = uzr[j * 2 * h + h + k] * s_prev[k] * m(k) * rst.slope(r);
+            }
+        }
+        mm.fill(T::zero());
+        gemm_nn(h, h, h, ar, h, uh, h, mm, h); // M = Ar U_h: ∂pre_h[i]/∂h_j via r, at M[j][i]
+        for i in 0..h {
+            let (z, ht) = (cache[i], cache[2 * h + i]);
+            out.a[i] = T::one() - z; // A = diag(1 − z)
+            let gz = (ht - s_prev[i]) * upd.slope(z); // (h̃_i − h_i) ∂z_i/∂pre_z_i
+            let gh = z * (T::one() - ht * ht); // z_i ∂h̃_i/∂pre_h_i
+            for j in 0..h {
+                let r = cache[h + j];
+                let dpre_h = m(j) * (r * uh[j * h + i] + mm[j * h + i]); // ∂pre_h_i/∂h_j
+                let dpre_z = m(j) * uzr[j * 2 * h + i]; // ∂pre_z_i/∂h_j
+                out.b[i * h + j] = gh * dpre_h; // B = diag(z) ∂h̃/∂h
+                out.c[i * h + j] = gz * dpre_z; // C = diag(h̃ − h) ∂z/∂h
+            }
+        }
+    }
+}
+
 impl CellShape for Gru {
     fn input_size(&self) -> usize {
         self.input
@@ -73,7 +118,8 @@ impl CellShape for Gru {
         6 * self.hidden
     }
     fn jacobian_scratch_size(&self) -> usize {
-        2 * self.hidden * self.hidden
+        let h = self.hidden;
+        3 * h * h + h // A's diagonal, C, and the terms' own 2H²
     }
     fn blocks(&self) -> Vec<BlockSpec> {
         self.specs().to_vec()
@@ -222,31 +268,15 @@ impl<T: Real> Cell<T> for Gru {
         scratch: &mut [T],
     ) {
         let h = self.hidden;
-        let [_, uzr, uh, _] = split(p, &self.specs());
-        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
-        let m = |j: usize| mask.map_or(T::one(), |m| m[j]);
-        let (a, rest) = scratch.split_at_mut(h * h);
-        let mm = &mut rest[..h * h];
-        // A[j][k] = U_r[j][k] · hm_k r_k (1 − r_k): how h_j moves pre_h through r_k.
-        for j in 0..h {
-            for k in 0..h {
-                let r = cache[h + k];
-                a[j * h + k] = uzr[j * 2 * h + h + k] * s_prev[k] * m(k) * rst.slope(r);
-            }
-        }
-        mm.fill(T::zero());
-        gemm_nn(h, h, h, a, h, uh, h, mm, h); // M = A U_h: ∂pre_h[i]/∂h_j via r, at M[j][i]
+        let (a, rest) = scratch.split_at_mut(h); // diag(1 − z)
+        let (c, rest) = rest.split_at_mut(h * h); // C (H, H)
+        let terms = JacobianTerms { a, b: out, c };
+        self.jacobian_terms(p, s_prev, mask, cache, terms, rest);
         for i in 0..h {
-            let (z, ht) = (cache[i], cache[2 * h + i]);
-            let gz = (ht - s_prev[i]) * upd.slope(z); // ∂h'_i/∂pre_z_i
-            let gh = z * (T::one() - ht * ht); // ∂h'_i/∂pre_h_i
             for j in 0..h {
-                let r = cache[h + j];
-                let dpre_h = m(j) * (r * uh[j * h + i] + mm[j * h + i]);
-                let dpre_z = m(j) * uzr[j * 2 * h + i];
-                let diag = if i == j { T::one() - z } else { T::zero() };
-                out[i * h + j] = diag + gz * dpre_z + gh * dpre_h;
+                out[i * h + j] = out[i * h + j] + c[i * h + j]; // J = B + C
             }
+            out[i * h + i] = out[i * h + i] + a[i]; // + A
         }
     }
 
@@ -388,5 +418,12 @@ mod tests {
             ..s
         };
         check::check_held_gate_gets_no_gradient(with, r_held, &[0, 1, 3], 1);
+    }
+
+    #[test]
+    fn the_three_jacobian_terms_sum_to_the_exact_jacobian_and_mean_what_they_say() {
+        check::check_gru_terms(with, |cell: &Gru, p, sp, m, cache, out| {
+            cell.jacobian_terms(p, sp, m, cache, out, &mut vec![f64::NAN; 2 * 3 * 3])
+        });
     }
 }

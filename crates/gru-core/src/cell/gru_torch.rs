@@ -27,7 +27,7 @@
 //! Cache row `(4H)`: `[z = 1 − z', r, h̃ = n, hn = h_{t−1} U_n + b_hn]`.
 
 use super::step::{add_masked_grad, affine_backward, masked_h, Mat};
-use super::{Cell, CellShape, GateMode, StepGrad, Surgery};
+use super::{Cell, CellShape, GateMode, JacobianTerms, StepGrad, Surgery};
 use crate::kernels::gemm_nn;
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::real::sigmoid;
@@ -69,6 +69,39 @@ impl GruTorch {
     }
 }
 
+impl GruTorch {
+    /// The one-step Jacobian of one sample as its three terms `J_t = A_t + B_t + C_t` in the
+    /// app's convention ([`JacobianTerms`]; `z = 1 − z'`, `h̃ = n`): `A = diag(z')`,
+    /// `B = diag(1 − z')·∂n/∂h_{t−1}`, `C = diag(n − h_{t−1})·∂z/∂h_{t−1}`.
+    pub fn jacobian_terms<T: Real>(
+        &self,
+        p: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        cache: &[T],
+        out: JacobianTerms<'_, T>,
+    ) {
+        let h = self.hidden;
+        let h3 = 3 * h;
+        let [_, u, _, _] = split(p, &self.specs());
+        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
+        let m = |j: usize| mask.map_or(T::one(), |m| m[j]);
+        for i in 0..h {
+            let (z, r, n, hn) = (cache[i], cache[h + i], cache[2 * h + i], cache[3 * h + i]);
+            out.a[i] = T::one() - z; // A = diag(1 − z) = diag(z')
+            let gz = (s_prev[i] - n) * upd.slope(z); // (n_i − h_i) ∂z_i/∂pre_z'_i, ∂z/∂z' = −1
+            let gn = z * (T::one() - n * n); // z_i ∂n_i/∂pre_n_i
+            let gr = gn * hn * rst.slope(r); // z_i ∂n_i/∂pre_r_i
+            let ghn = gn * r; // z_i ∂n_i/∂hn_i
+            for j in 0..h {
+                let uj = &u[j * h3..(j + 1) * h3]; // row j of [U_r U_z U_n]
+                out.b[i * h + j] = m(j) * (gr * uj[i] + ghn * uj[2 * h + i]); // diag(z) ∂n/∂h
+                out.c[i * h + j] = m(j) * gz * uj[h + i]; // diag(n − h) ∂z/∂h
+            }
+        }
+    }
+}
+
 impl CellShape for GruTorch {
     fn input_size(&self) -> usize {
         self.input
@@ -81,6 +114,9 @@ impl CellShape for GruTorch {
     }
     fn scratch_size(&self) -> usize {
         8 * self.hidden
+    }
+    fn jacobian_scratch_size(&self) -> usize {
+        self.hidden * self.hidden + self.hidden // A's diagonal and C
     }
     fn blocks(&self) -> Vec<BlockSpec> {
         self.specs().to_vec()
@@ -212,25 +248,17 @@ impl<T: Real> Cell<T> for GruTorch {
         mask: Option<&[T]>,
         cache: &[T],
         out: &mut [T],
-        _scratch: &mut [T],
+        scratch: &mut [T],
     ) {
         let h = self.hidden;
-        let h3 = 3 * h;
-        let [_, u, _, _] = split(p, &self.specs());
-        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
-        let m = |j: usize| mask.map_or(T::one(), |m| m[j]);
+        let (a, rest) = scratch.split_at_mut(h); // diag(1 − z) = diag(z')
+        let c = &mut rest[..h * h]; // C (H, H)
+        self.jacobian_terms(p, s_prev, mask, cache, JacobianTerms { a, b: out, c });
         for i in 0..h {
-            let (z, r, n, hn) = (cache[i], cache[h + i], cache[2 * h + i], cache[3 * h + i]);
-            let zt = T::one() - z;
-            let gz = (s_prev[i] - n) * upd.slope(z); // ∂h'_i/∂pre_z'_i
-            let gn = z * (T::one() - n * n); // ∂h'_i/∂pre_n_i
-            let gr = gn * hn * rst.slope(r); // ∂h'_i/∂pre_r_i
-            let ghn = gn * r; // ∂h'_i/∂hn_i
             for j in 0..h {
-                let uj = &u[j * h3..(j + 1) * h3];
-                let diag = if i == j { zt } else { T::zero() };
-                out[i * h + j] = diag + m(j) * (gr * uj[i] + gz * uj[h + i] + ghn * uj[2 * h + i]);
+                out[i * h + j] = out[i * h + j] + c[i * h + j]; // J = B + C
             }
+            out[i * h + i] = out[i * h + i] + a[i]; // + A
         }
     }
 
@@ -429,5 +457,12 @@ mod tests {
             ..s
         };
         check::check_held_gate_gets_no_gradient(with, r_held, &[0, 1, 2, 3], 0);
+    }
+
+    #[test]
+    fn the_three_jacobian_terms_sum_to_the_exact_jacobian_and_mean_what_they_say() {
+        check::check_gru_terms(with, |cell: &GruTorch, p, sp, m, cache, out| {
+            cell.jacobian_terms(p, sp, m, cache, out)
+        });
     }
 }

@@ -75,6 +75,19 @@ pub struct StepGrad<'a, T> {
     pub ds_prev: &'a mut [T],
 }
 
+/// Output buffers of a GRU's one-step Jacobian split (one sample, app convention)
+/// `J_t = ∂h_t/∂h_{t−1} = A_t + B_t + C_t`, from `h_t = (1 − z_t) ⊙ h_{t−1} + z_t ⊙ h̃_t`:
+/// see [`Gru::jacobian_terms`] and [`GruTorch::jacobian_terms`].
+pub struct JacobianTerms<'a, T> {
+    /// `(H)`: the diagonal of `A_t = diag(1 − z_t)`, the carry path.
+    pub a: &'a mut [T],
+    /// `(H, H)`: `B_t = diag(z_t)·∂h̃_t/∂h_{t−1}`, through the candidate.
+    pub b: &'a mut [T],
+    /// `(H, H)`: `C_t = diag(h̃_t − h_{t−1})·∂z_t/∂h_{t−1}`, through the update gate (the term
+    /// the textbook `∂h_t/∂h_{t−1} ≈ diag(1 − z) + diag(z)·∂h̃/∂h` leaves out).
+    pub c: &'a mut [T],
+}
+
 /// Sizes and parameter blocks of a cell: everything that does not depend on the scalar type,
 /// so callers write `cell.state_size()` whatever `T` they run in.
 pub trait CellShape {
