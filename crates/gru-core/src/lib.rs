@@ -32,6 +32,6 @@ pub use trainer::{StepStats, TrainConfig, Trainer};
 pub mod analysis;
 mod inspect;
 
-pub use inspect::Inspection;
+pub use inspect::{Inspection, Pick};
 pub mod pca;
 pub mod trace;

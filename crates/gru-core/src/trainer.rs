@@ -124,8 +124,11 @@ pub struct StepStats {
     pub loss: f64,
     /// Batch accuracy, where the task defines it.
     pub accuracy: Option<f64>,
-    /// Global gradient norm before clipping.
+    /// Global gradient norm `‖dL/dθ‖₂` before clipping (what clipping compares to `clip`).
     pub grad_norm: f64,
+    /// The clipping limit in force for this step (`None` = off); the gradient was scaled
+    /// down to it when `grad_norm` exceeded it.
+    pub clip: Option<f64>,
 }
 
 /// A training run.
@@ -279,6 +282,7 @@ impl<T: Real> Trainer<T> {
             loss: stats.loss,
             accuracy: stats.accuracy(),
             grad_norm,
+            clip: self.config.clip,
         })
     }
 
@@ -386,7 +390,7 @@ mod tests {
             ),
         ];
         for (c, field) in bad {
-            let e = Trainer::<f32>::new(c).err().expect("refused");
+            let e = Trainer::<f32>::new(c).expect_err("refused");
             assert!(e.to_string().contains(field), "{e} should name {field}");
         }
     }
@@ -437,7 +441,29 @@ mod tests {
             },
             ..TrainConfig::default()
         };
-        let e = Trainer::<f32>::new(bad).err().expect("refused");
+        let e = Trainer::<f32>::new(bad).expect_err("refused");
         assert!(e.to_string().contains("surgery.reset"), "{e}");
+    }
+
+    #[test]
+    fn the_gradient_norm_is_reported_before_clipping() {
+        let run = |clip| {
+            let mut tr = Trainer::<f64>::new(TrainConfig {
+                clip,
+                ..TrainConfig::default()
+            })
+            .unwrap();
+            let s = tr.train_step().unwrap();
+            (s, tr.model.params)
+        };
+        let (free, p_free) = run(None);
+        let (clipped, p_clipped) = run(Some(1e-6));
+        assert!(free.grad_norm > 1e-3, "{}", free.grad_norm);
+        assert_eq!(
+            clipped.grad_norm, free.grad_norm,
+            "same batch, same norm, before clipping"
+        );
+        assert_eq!((free.clip, clipped.clip), (None, Some(1e-6)));
+        assert_ne!(p_free, p_clipped, "clipping changed the update");
     }
 }

@@ -144,8 +144,8 @@ fn the_rnn_jacobian_is_its_slope_times_u_transposed() {
                     if kind == CellKind::RnnRelu {
                         assert!(d == 0.0 || d == 1.0);
                     }
-                    for k in 0..3 {
-                        let want = d * mask[k] * m.params[u.start + k * 3 + i];
+                    for (k, &mk) in mask.iter().enumerate() {
+                        let want = d * mk * m.params[u.start + k * 3 + i];
                         let got = j.step(step)[i * 3 + k];
                         assert!((got - want).abs() < 1e-15, "{kind:?} {sel:?} J[{i}][{k}]");
                     }

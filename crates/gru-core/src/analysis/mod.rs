@@ -41,7 +41,7 @@ pub use norms::{
     block, diag_norms, frobenius, norms_of, one_step_norms, spectral_norm, Norms, OneStepNorms,
 };
 pub use products::{jacobian_products, products_at, Products};
-pub use sequence::{run_and_trace, sequence_trace, SequenceTrace, TraceOpts};
+pub use sequence::{cell_trace, run_and_trace, Backward, CellTrace};
 
 /// Which cell of a model, and which sample of the batch, to analyse.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

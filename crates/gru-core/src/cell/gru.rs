@@ -423,7 +423,7 @@ mod tests {
     #[test]
     fn the_three_jacobian_terms_sum_to_the_exact_jacobian_and_mean_what_they_say() {
         check::check_gru_terms(with, |cell: &Gru, p, sp, m, cache, out| {
-            cell.jacobian_terms(p, sp, m, cache, out, &mut vec![f64::NAN; 2 * 3 * 3])
+            cell.jacobian_terms(p, sp, m, cache, out, &mut [f64::NAN; 2 * 3 * 3])
         });
     }
 }
