@@ -25,14 +25,18 @@ const MAX_MESSAGE: usize = 400;
 const MAX_QUOTE: usize = 40;
 
 /// `msg` made safe to show on one line: control, line-separator and bidirectional-override
-/// characters escaped, cut to a few hundred characters.
+/// characters escaped (`\u{a}`), cut to a few hundred characters.
 pub(crate) fn one_line(msg: &str) -> String {
-    let mut out = String::with_capacity(msg.len().min(MAX_MESSAGE + 8));
-    for (n, c) in msg.chars().enumerate() {
-        if n == MAX_MESSAGE {
-            out.push('…');
-            break;
-        }
+    let safe = escape(msg);
+    let short: String = safe.chars().take(MAX_MESSAGE).collect();
+    let cut = if short.len() < safe.len() { "…" } else { "" };
+    format!("{short}{cut}")
+}
+
+/// `s` with every [`unsafe_char`] written as `\u{…}`.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
         if unsafe_char(c) {
             out.extend(c.escape_unicode());
         } else {
@@ -49,15 +53,15 @@ fn unsafe_char(c: char) -> bool {
             | '\u{2060}'..='\u{206f}' | '\u{feff}')
 }
 
-/// A key from the document as shown in a message: escaped, and cut to 40 characters.
+/// A key from the document as shown in a message: escaped as by [`one_line`], cut to 40
+/// characters.
 pub(crate) fn key(k: &str) -> String {
+    if k.is_empty() {
+        return "\"\"".into();
+    }
     let short: String = k.chars().take(MAX_QUOTE).collect();
     let cut = if short.len() < k.len() { "…" } else { "" };
-    if short.chars().any(unsafe_char) {
-        format!("{}{cut}", short.escape_debug())
-    } else {
-        format!("{short}{cut}")
-    }
+    format!("{}{cut}", escape(&short))
 }
 
 /// A short description of a JSON value for error messages (`"mse"`, `2.5`, `a list of 3`).
@@ -92,7 +96,7 @@ fn show_path(path: &Path) -> String {
                 }
                 out.push_str(&key(k));
             }
-            Segment::Unknown => out.push_str(".?"),
+            Segment::Unknown => {} // between two keys of the object above
         }
     }
     out
@@ -128,6 +132,7 @@ pub(crate) fn parse(text: &str, what: &str, max_bytes: usize) -> Result<Value, S
         let msg = format!("invalid JSON: {}", e.inner());
         match show_path(e.path()) {
             p if p.is_empty() => format!("{what}: {msg}"),
+            p if p.starts_with('[') => format!("{what}{p}: {msg}"), // the document is a list
             p => format!("{p}: {msg}"),
         }
     })?;
@@ -285,7 +290,8 @@ mod tests {
         assert_eq!(m, "a\\u{a}b\\u{d}\\u{2028}c\\u{202e}d\\u{0}");
         assert_eq!(one_line(&"x".repeat(10_000)).chars().count(), MAX_MESSAGE + 1);
         assert_eq!(key("l0.fwd.W"), "l0.fwd.W");
-        assert_eq!(key("a\nb"), "a\\nb");
+        assert_eq!(key(""), "\"\"");
+        assert_eq!(key("a\nb"), "a\\u{a}b");
         assert_eq!(key(&"k".repeat(100)), format!("{}…", "k".repeat(40)));
         assert_eq!(describe(&Value::from("<script>\n")), "\"<script>\\n\"");
     }
@@ -294,11 +300,17 @@ mod tests {
     fn syntax_errors_name_the_innermost_field() {
         let e = parse(r#"{"weights": {"a\nb": [[1, 2], [3, 1e309]]}}"#, "doc", 1000).unwrap_err();
         assert!(
-            e.starts_with("weights.a\\nb[1][1]: invalid JSON: number out of range"),
+            e.starts_with("weights.a\\u{a}b[1][1]: invalid JSON: number out of range"),
             "{e}"
         );
         let e = parse("[1, 2", "doc", 1000).unwrap_err();
         assert!(e.starts_with("doc: invalid JSON: EOF while parsing a list"), "{e}");
+        let e = parse(r#"{"a": [1], "b": "x, "c": 2}"#, "doc", 1000).unwrap_err();
+        assert!(e.starts_with("doc: invalid JSON: expected `,` or `}`"), "{e}");
+        let e = parse(r#"{"a": {"b": 1 "c": 2}}"#, "doc", 1000).unwrap_err();
+        assert!(e.starts_with("a: invalid JSON: expected `,` or `}`"), "{e}");
+        let e = parse("[[1, 2], [3 4]]", "doc", 1000).unwrap_err();
+        assert!(e.starts_with("doc[1]: invalid JSON: expected `,` or `]`"), "{e}");
         let e = parse("{} x", "doc", 1000).unwrap_err();
         assert!(e.starts_with("doc: invalid JSON: trailing characters"), "{e}");
         let e = parse("[1]", "doc", 2).unwrap_err();

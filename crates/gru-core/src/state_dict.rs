@@ -265,10 +265,10 @@ fn infer(json: &str, rnn: Nonlinearity) -> Result<ModelConfig, String> {
     };
     let (gh, input) = dims(&format!("{p}weight_ih_l0"))?;
     let (gh2, hidden) = dims(&format!("{p}weight_hh_l0"))?;
-    let p = key(&p);
+    let shown = if p.is_empty() { String::new() } else { key(&p) };
     if hidden == 0 || gh != gh2 || gh % hidden != 0 {
         return Err(format!(
-            "{p}weight_hh_l0: {gh2}×{hidden} does not match weight_ih_l0 ({gh}×{input})"
+            "{shown}weight_hh_l0: {gh2}×{hidden} does not match weight_ih_l0 ({gh}×{input})"
         ));
     }
     let cell = match (gh / hidden, rnn) {
@@ -278,7 +278,7 @@ fn infer(json: &str, rnn: Nonlinearity) -> Result<ModelConfig, String> {
         (4, _) => CellKind::Lstm,
         (g, _) => {
             return Err(format!(
-                "{p}weight_ih_l0: {g} gate chunks of {hidden} rows is no GRU (3), LSTM (4) or RNN (1)"
+                "{shown}weight_ih_l0: {g} gate chunks of {hidden} rows is no GRU (3), LSTM (4) or RNN (1)"
             ))
         }
     };

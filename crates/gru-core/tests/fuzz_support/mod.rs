@@ -1,0 +1,409 @@
+//! Shared by the parser fuzz tests (`tests/fuzz_*.rs`): the proptest runner (fixed seed, case
+//! count printed), the error-message contract, and hostile mutations of valid documents.
+//!
+//! Environment: `GRU_FUZZ_CASES=n` runs `n` cases per property instead of the default;
+//! `GRU_FUZZ_SEED=n` picks another fixed seed, `GRU_FUZZ_SEED=random` a fresh one.
+#![allow(dead_code)] // each test crate uses part of it
+
+use proptest::prelude::*;
+use proptest::sample::Index;
+use proptest::test_runner::{Config, RngSeed, TestError, TestRunner};
+use serde_json::{json, Map, Value};
+
+/// Runs `test` on `default_cases` inputs (or `GRU_FUZZ_CASES`) drawn from `strategy`, panics
+/// with the shrunk input on failure, and prints and returns the number of cases.
+pub fn check<S: Strategy>(
+    name: &str,
+    default_cases: u32,
+    strategy: S,
+    test: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) -> u32 {
+    let cases = std::env::var("GRU_FUZZ_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default_cases);
+    let rng_seed = match std::env::var("GRU_FUZZ_SEED").as_deref() {
+        Ok("random") => RngSeed::Random,
+        Ok(s) => RngSeed::Fixed(s.parse().expect("GRU_FUZZ_SEED: a number or `random`")),
+        Err(_) => RngSeed::Fixed(0x6772_752d_6c65_6e73),
+    };
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        rng_seed,
+        max_shrink_iters: 4096,
+        ..Config::default()
+    };
+    let mut runner = TestRunner::new(config);
+    match runner.run(&strategy, test) {
+        Ok(()) => println!("fuzz {name}: {cases} cases passed"),
+        Err(TestError::Fail(why, input)) => {
+            panic!("fuzz {name}: {why}\nminimal failing input: {input:?}")
+        }
+        Err(e) => panic!("fuzz {name}: {e}"),
+    }
+    cases
+}
+
+/// The message contract: not empty, one line (no control or line-separator character), at
+/// most ~400 characters, `field: what` with a field first.
+pub fn one_line(msg: &str) -> Result<(), TestCaseError> {
+    prop_assert!(!msg.is_empty(), "empty message");
+    prop_assert!(
+        !msg.chars()
+            .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202e}')),
+        "message not on one line: {msg:?}"
+    );
+    prop_assert!(msg.chars().count() <= 401, "message too long: {msg:?}");
+    prop_assert!(msg.contains(": "), "no `field: ` in {msg:?}");
+    Ok(())
+}
+
+/// [`one_line`], and `msg` contains one of `needles` (the fields it may blame).
+pub fn names_one_of(msg: &str, needles: &[String]) -> Result<(), TestCaseError> {
+    one_line(msg)?;
+    prop_assert!(
+        needles.iter().any(|n| msg.contains(n.as_str())),
+        "{msg:?} names none of {needles:?}"
+    );
+    Ok(())
+}
+
+/// How a message shows the start of a key from the document (the first 8 characters, control
+/// and bidi characters as `\u{…}`): enough to recognise it in any message.
+pub fn shown(key: &str) -> String {
+    key.chars()
+        .take(8)
+        .flat_map(|c| {
+            let esc = c.is_control()
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200b}'..='\u{200f}'
+                    | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}');
+            if esc {
+                c.escape_unicode().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+// ---- hostile values --------------------------------------------------------------------------
+
+/// Tokens that JSON text can hold but a `serde_json::Value` cannot (or that are not JSON).
+pub const RAW_TOKENS: &[&str] = &[
+    "1e309",
+    "-1e309",
+    "1e99999999999999999999",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "-0",
+    "18446744073709551616",
+    "-9223372036854775809",
+    "1e-400",
+    "00",
+    "01",
+    "1.",
+    ".5",
+    "+1",
+    "0x10",
+    "\"\\ud800\"",
+    "\"\\u0000<script>\"",
+    "tru",
+    "[1,]",
+    "{\"a\":1,}",
+    "\"unterminated",
+    "[",
+    "}",
+    "",
+];
+
+/// Keys worth trying: script payloads, control and bidi characters, very long, empty.
+pub fn hostile_key(known: Vec<String>) -> impl Strategy<Value = String> {
+    let known = prop::sample::select(if known.is_empty() {
+        vec!["x".to_string()]
+    } else {
+        known
+    });
+    prop_oneof![
+        3 => known,
+        1 => Just("<script>alert(1)</script>".to_string()),
+        1 => Just(String::new()),
+        1 => Just("a\nb\r\u{2028}c".to_string()),
+        1 => Just("\u{202e}txt.exe\u{0}".to_string()),
+        1 => Just("é🙂 名前".to_string()),
+        1 => Just("K".repeat(10_000)),
+        2 => any::<String>(),
+    ]
+}
+
+/// Values that break assumptions: wrong types, extreme numbers, long strings, big arrays.
+pub fn hostile_value() -> impl Strategy<Value = Value> {
+    let fixed: Vec<Value> = vec![
+        Value::Null,
+        json!(true),
+        json!(false),
+        json!(0),
+        json!(-1),
+        json!(1),
+        json!(2),
+        json!(0.5),
+        json!(-0.0),
+        json!(1e-7),
+        json!(9_007_199_254_740_993_u64),
+        json!(u64::MAX),
+        json!(i64::MIN),
+        json!(1e308),
+        json!(-1e308),
+        json!(5e-324),
+        json!(3.5e38),
+        json!(1024),
+        json!(1025),
+        json!(4096),
+        json!(4097),
+        json!(""),
+        json!("<script>alert(1)</script>"),
+        json!("é\u{202e}\n\t\u{0}\u{2028}"),
+        Value::String("A".repeat(10_000)),
+        json!([]),
+        json!({}),
+        json!([[]]),
+        json!([null]),
+        json!(["1"]),
+        json!([[1, 2], [3]]),
+        json!({"<script>": 1}),
+        Value::Array(vec![json!(0); 10_000]),
+        Value::Array(vec![json!([]); 3_000]),
+    ];
+    prop_oneof![
+        6 => prop::sample::select(fixed),
+        1 => any::<i64>().prop_map(Value::from),
+        1 => any::<u64>().prop_map(Value::from),
+        1 => any::<f64>().prop_map(Value::from), // NaN/∞ become null
+        1 => any::<String>().prop_map(Value::from),
+        1 => arbitrary_json(Vec::new()),
+    ]
+}
+
+/// Arbitrary JSON, objects keyed mostly by `keys` (the format's own names) so that it gets
+/// past the first checks.
+pub fn arbitrary_json(keys: Vec<String>) -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        (0u32..6).prop_map(Value::from),
+        ".{0,12}".prop_map(Value::from),
+    ];
+    leaf.prop_recursive(5, 96, 8, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+            prop::collection::vec((hostile_key(keys.clone()), inner), 0..8)
+                .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+        ]
+    })
+}
+
+// ---- mutations -------------------------------------------------------------------------------
+
+/// One step of a path into a document.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// What a mutation does at the node it picks.
+#[derive(Clone, Debug)]
+pub enum Op {
+    /// Drop the field or element (the root becomes `null`).
+    Remove,
+    /// Replace it by a hostile value.
+    Set(Value),
+    /// Replace it by a raw token (`1e309`, `NaN`, …) in the text.
+    Raw(&'static str),
+    /// Add a key (object), an element (list), or replace by `{key: value}`.
+    Insert(String, Value),
+    /// Rename the key it sits under.
+    Rename(String),
+    /// `v` → `[v]`.
+    Wrap,
+    /// `[v, …]` → `v`, `{k: v, …}` → `v`.
+    Unwrap,
+    /// `v` → `[[…[v]…]]`, this deep.
+    Deep(usize),
+    /// A list of this many copies of its first element (or of itself).
+    Repeat(usize),
+}
+
+/// A mutation: which node (`pick` among the candidates; `anywhere` = numbers included, else
+/// only fields, lists and non-numbers) and what to do there.
+#[derive(Clone, Debug)]
+pub struct Mutation {
+    pub pick: Index,
+    pub anywhere: bool,
+    pub op: Op,
+}
+
+/// Mutations with keys drawn from `known` and hostile ones.
+pub fn mutation(known: Vec<String>) -> impl Strategy<Value = Mutation> {
+    let op = prop_oneof![
+        3 => Just(Op::Remove),
+        6 => hostile_value().prop_map(Op::Set),
+        3 => prop::sample::select(RAW_TOKENS).prop_map(Op::Raw),
+        2 => (hostile_key(known.clone()), hostile_value()).prop_map(|(k, v)| Op::Insert(k, v)),
+        2 => hostile_key(known).prop_map(Op::Rename),
+        1 => Just(Op::Wrap),
+        1 => Just(Op::Unwrap),
+        1 => (1usize..300).prop_map(Op::Deep),
+        1 => (2usize..3000).prop_map(Op::Repeat),
+    ];
+    (any::<Index>(), any::<bool>(), op).prop_map(|(pick, anywhere, op)| Mutation {
+        pick,
+        anywhere,
+        op,
+    })
+}
+
+/// Where a mutation landed: its path, and the key it added or renamed to.
+#[derive(Clone, Debug)]
+pub struct Applied {
+    pub path: Vec<Seg>,
+    pub new_key: Option<String>,
+    pub raw: bool,
+}
+
+/// Every path in `v`, root first; numbers only when `numbers`.
+fn paths(v: &Value, numbers: bool, at: &mut Vec<Seg>, out: &mut Vec<Vec<Seg>>) {
+    if numbers || !v.is_number() || at.len() <= 1 {
+        out.push(at.clone());
+    }
+    match v {
+        Value::Object(m) => {
+            for (k, c) in m {
+                at.push(Seg::Key(k.clone()));
+                paths(c, numbers, at, out);
+                at.pop();
+            }
+        }
+        Value::Array(a) => {
+            for (i, c) in a.iter().enumerate() {
+                at.push(Seg::Index(i));
+                paths(c, numbers, at, out);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn node<'a>(v: &'a mut Value, path: &[Seg]) -> Option<&'a mut Value> {
+    path.iter().try_fold(v, |v, s| match s {
+        Seg::Key(k) => v.get_mut(k.as_str()),
+        Seg::Index(i) => v.get_mut(*i),
+    })
+}
+
+/// Applies `muts` to `doc` and returns the text (raw tokens spliced in) and where each landed.
+pub fn mutate(mut doc: Value, muts: &[Mutation]) -> (String, Vec<Applied>) {
+    let mut raws = Vec::new();
+    let mut applied = Vec::new();
+    for m in muts {
+        let mut all = Vec::new();
+        paths(&doc, m.anywhere, &mut Vec::new(), &mut all);
+        let path = all[m.pick.index(all.len())].clone();
+        let mut new_key = None;
+        let (parent, last) = match path.split_last() {
+            Some((last, parent)) => (parent.to_vec(), Some(last.clone())),
+            None => (Vec::new(), None),
+        };
+        let Some(target) = node(&mut doc, &path) else {
+            continue;
+        };
+        match &m.op {
+            Op::Remove => match (&last, node(&mut doc, &parent)) {
+                (Some(Seg::Key(k)), Some(Value::Object(o))) => drop(o.remove(k)),
+                (Some(Seg::Index(i)), Some(Value::Array(a))) => drop(a.remove(*i)),
+                _ => doc = Value::Null,
+            },
+            Op::Set(v) => *target = v.clone(),
+            Op::Raw(tok) => {
+                *target = Value::String(format!("@@RAW{}@@", raws.len()));
+                raws.push(*tok);
+            }
+            Op::Insert(k, v) => {
+                new_key = Some(k.clone());
+                match target {
+                    Value::Object(o) => drop(o.insert(k.clone(), v.clone())),
+                    Value::Array(a) => a.push(v.clone()),
+                    t => *t = Value::Object(Map::from_iter([(k.clone(), v.clone())])),
+                }
+            }
+            Op::Rename(k2) => {
+                new_key = Some(k2.clone());
+                match (&last, node(&mut doc, &parent)) {
+                    (Some(Seg::Key(k)), Some(Value::Object(o))) => {
+                        if let Some(v) = o.remove(k) {
+                            o.insert(k2.clone(), v);
+                        }
+                    }
+                    _ => {
+                        if let Some(t) = node(&mut doc, &path) {
+                            let v = t.take();
+                            *t = Value::Object(Map::from_iter([(k2.clone(), v)]));
+                        }
+                    }
+                }
+            }
+            Op::Wrap => *target = Value::Array(vec![target.take()]),
+            Op::Unwrap => {
+                *target = match target.take() {
+                    Value::Array(a) => a.into_iter().next().unwrap_or(Value::Null),
+                    Value::Object(o) => o.into_iter().next().map_or(Value::Null, |kv| kv.1),
+                    v => v,
+                }
+            }
+            Op::Deep(n) => {
+                let mut v = target.take();
+                for _ in 0..*n {
+                    v = Value::Array(vec![v]);
+                }
+                *target = v;
+            }
+            Op::Repeat(n) => {
+                let first = match &*target {
+                    Value::Array(a) if !a.is_empty() => a[0].clone(),
+                    v => v.clone(),
+                };
+                *target = Value::Array(vec![first; *n]);
+            }
+        }
+        applied.push(Applied {
+            path,
+            new_key,
+            raw: matches!(m.op, Op::Raw(_)),
+        });
+    }
+    let mut text = doc.to_string();
+    for (n, tok) in raws.iter().enumerate() {
+        text = text.replace(&format!("\"@@RAW{n}@@\""), tok);
+    }
+    (text, applied)
+}
+
+/// The first key of a path (`None` at the root or under a list).
+pub fn top(a: &Applied) -> Option<&str> {
+    match a.path.first() {
+        Some(Seg::Key(k)) => Some(k),
+        _ => None,
+    }
+}
+
+/// The second key of a path.
+pub fn second(a: &Applied) -> Option<&str> {
+    match a.path.get(1) {
+        Some(Seg::Key(k)) => Some(k),
+        _ => None,
+    }
+}
