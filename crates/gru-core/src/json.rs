@@ -80,11 +80,12 @@ pub(crate) fn describe(v: &Value) -> String {
     }
 }
 
-/// `path` as `weights.W_z[3][1]`, keys shown by [`key`], cut to about 100 characters.
+/// `path` as `weights.W_z[3][1]`, keys shown by [`key`], cut after 8 steps or about 100
+/// characters.
 fn show_path(path: &Path) -> String {
     let mut out = String::new();
-    for seg in path.iter() {
-        if out.chars().count() > 100 {
+    for (n, seg) in path.iter().enumerate() {
+        if n == 8 || out.chars().count() > 100 {
             out.push('…');
             break;
         }
@@ -288,7 +289,10 @@ mod tests {
     fn messages_stay_on_one_line_and_short() {
         let m = one_line("a\nb\r\u{2028}c\u{202e}d\u{0}");
         assert_eq!(m, "a\\u{a}b\\u{d}\\u{2028}c\\u{202e}d\\u{0}");
-        assert_eq!(one_line(&"x".repeat(10_000)).chars().count(), MAX_MESSAGE + 1);
+        assert_eq!(
+            one_line(&"x".repeat(10_000)).chars().count(),
+            MAX_MESSAGE + 1
+        );
         assert_eq!(key("l0.fwd.W"), "l0.fwd.W");
         assert_eq!(key(""), "\"\"");
         assert_eq!(key("a\nb"), "a\\u{a}b");
@@ -298,21 +302,38 @@ mod tests {
 
     #[test]
     fn syntax_errors_name_the_innermost_field() {
-        let e = parse(r#"{"weights": {"a\nb": [[1, 2], [3, 1e309]]}}"#, "doc", 1000).unwrap_err();
+        let e = parse(
+            r#"{"weights": {"a\nb": [[1, 2], [3, 1e309]]}}"#,
+            "doc",
+            1000,
+        )
+        .unwrap_err();
         assert!(
             e.starts_with("weights.a\\u{a}b[1][1]: invalid JSON: number out of range"),
             "{e}"
         );
         let e = parse("[1, 2", "doc", 1000).unwrap_err();
-        assert!(e.starts_with("doc: invalid JSON: EOF while parsing a list"), "{e}");
+        assert!(
+            e.starts_with("doc: invalid JSON: EOF while parsing a list"),
+            "{e}"
+        );
         let e = parse(r#"{"a": [1], "b": "x, "c": 2}"#, "doc", 1000).unwrap_err();
-        assert!(e.starts_with("doc: invalid JSON: expected `,` or `}`"), "{e}");
+        assert!(
+            e.starts_with("doc: invalid JSON: expected `,` or `}`"),
+            "{e}"
+        );
         let e = parse(r#"{"a": {"b": 1 "c": 2}}"#, "doc", 1000).unwrap_err();
         assert!(e.starts_with("a: invalid JSON: expected `,` or `}`"), "{e}");
         let e = parse("[[1, 2], [3 4]]", "doc", 1000).unwrap_err();
-        assert!(e.starts_with("doc[1]: invalid JSON: expected `,` or `]`"), "{e}");
+        assert!(
+            e.starts_with("doc[1]: invalid JSON: expected `,` or `]`"),
+            "{e}"
+        );
         let e = parse("{} x", "doc", 1000).unwrap_err();
-        assert!(e.starts_with("doc: invalid JSON: trailing characters"), "{e}");
+        assert!(
+            e.starts_with("doc: invalid JSON: trailing characters"),
+            "{e}"
+        );
         let e = parse("[1]", "doc", 2).unwrap_err();
         assert_eq!(e, "doc: 3 bytes is over the limit of 2 bytes (0 MiB)");
     }
@@ -327,7 +348,10 @@ mod tests {
         }
         let v: Value = serde_json::from_str(r#"{"n": 1, "v": [1, 300]}"#).unwrap();
         let e = typed::<S>(&v, "model").unwrap_err();
-        assert!(e.starts_with("model.v[1]: invalid value: integer `300`"), "{e}");
+        assert!(
+            e.starts_with("model.v[1]: invalid value: integer `300`"),
+            "{e}"
+        );
         let e = typed::<S>(&Value::from(3), "model").unwrap_err();
         assert!(e.starts_with("model: invalid type: integer `3`"), "{e}");
     }

@@ -31,8 +31,7 @@ use serde_json::{Map, Value};
 use crate::cell::{CellKind, Nonlinearity};
 use crate::checkpoint::layout_of;
 use crate::json::{
-    self, describe, inner, key, one_line, push_matrix, push_vector, quote, read_tensor, store,
-    Dims,
+    self, describe, inner, key, one_line, push_matrix, push_vector, quote, read_tensor, store, Dims,
 };
 use crate::model::{Direction, Model, ModelConfig};
 use crate::params::Layout;
@@ -163,7 +162,10 @@ type Entry = (String, String, bool);
 
 /// The tensors `dict` must hold for `config` (recurrent names with the dict's module prefix,
 /// the head when it has one), after refusing any name not among them.
-fn expected(config: &ModelConfig, dict: &Map<String, Value>) -> Result<(Vec<Entry>, HeadImport), String> {
+fn expected(
+    config: &ModelConfig,
+    dict: &Map<String, Value>,
+) -> Result<(Vec<Entry>, HeadImport), String> {
     let prefix = prefix(dict);
     let mut entries: Vec<Entry> = names(config)
         .into_iter()
@@ -214,9 +216,7 @@ fn read_all(
             .find(ours)
             .ok_or_else(|| format!("{}: the model has no block {ours}", key(torch)))?;
         let field = key(torch);
-        let v = dict
-            .get(torch)
-            .ok_or_else(|| format!("{field}: missing"))?;
+        let v = dict.get(torch).ok_or_else(|| format!("{field}: missing"))?;
         let (dims, data) = read_tensor(v, &field)?;
         let want = if *transposed {
             Dims::Matrix(b.cols, b.rows)
@@ -257,7 +257,9 @@ fn infer(json: &str, rnn: Nonlinearity) -> Result<ModelConfig, String> {
     let dict = parse(json)?;
     let p = prefix(&dict);
     let dims = |name: &str| -> Result<(usize, usize), String> {
-        let v = dict.get(name).ok_or_else(|| format!("{}: missing", key(name)))?;
+        let v = dict
+            .get(name)
+            .ok_or_else(|| format!("{}: missing", key(name)))?;
         match read_tensor(v, &key(name))?.0 {
             Dims::Matrix(r, c) => Ok((r, c)),
             d => Err(format!("{}: expected a matrix, got {d}", key(name))),

@@ -102,7 +102,14 @@ fn train_config() -> impl Strategy<Value = TrainConfig> {
         (prop::option::of(1e-6..1e6f64), dropouts()),
     )
         .prop_map(
-            |(task, cell, (hidden, layers, bi), (batch, seed, truncate), optimizer, (clip, (di, dr)))| {
+            |(
+                task,
+                cell,
+                (hidden, layers, bi),
+                (batch, seed, truncate),
+                optimizer,
+                (clip, (di, dr)),
+            )| {
                 TrainConfig {
                     task,
                     cell,
@@ -211,7 +218,15 @@ pub fn valid_doc() -> impl Strategy<Value = Value> {
 pub fn known_keys() -> Vec<String> {
     let mut k: Vec<String> = ["format", "version", "model", "train", "step", "weights"]
         .iter()
-        .chain(&["hidden", "input", "cell", "layers", "task", "optimizer", "lr"])
+        .chain(&[
+            "hidden",
+            "input",
+            "cell",
+            "layers",
+            "task",
+            "optimizer",
+            "lr",
+        ])
         .chain(&["l0.fwd.W", "l0.fwd.U", "l1.bwd.b_h", "head.W_o", "head.b_o"])
         .map(|s| s.to_string())
         .collect();
@@ -260,22 +275,28 @@ fn arbitrary_text_is_an_error_on_one_line() {
             None => Err(TestCaseError::fail("accepted random bytes")),
         },
     );
-    check("checkpoint/string", 400, any::<String>(), |s| {
-        match message::<f64>(&s) {
+    check(
+        "checkpoint/string",
+        400,
+        any::<String>(),
+        |s| match message::<f64>(&s) {
             Some(m) => one_line(&m),
             None => Err(TestCaseError::fail(format!("accepted {s:?}"))),
-        }
-    });
+        },
+    );
 }
 
 #[test]
 fn arbitrary_json_is_an_error_on_one_line() {
-    check("checkpoint/json", 600, arbitrary_json(known_keys()), |v| {
-        match message::<f32>(&v.to_string()) {
+    check(
+        "checkpoint/json",
+        600,
+        arbitrary_json(known_keys()),
+        |v| match message::<f32>(&v.to_string()) {
             Some(m) => one_line(&m),
             None => Err(TestCaseError::fail("accepted arbitrary JSON")),
-        }
-    });
+        },
+    );
 }
 
 #[test]
@@ -294,8 +315,11 @@ fn mutated_checkpoints_are_refused_by_name_or_read_back_the_same() {
             Err(e) => return Err(TestCaseError::fail(format!("not a format error: {e:?}"))),
             Ok(c) => {
                 // Accepted: writing it again reads back the same, bit for bit.
-                let again = c.to_json().map_err(|e| TestCaseError::fail(e.to_string()))?;
-                let back = from_json::<f32>(&again).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let again = c
+                    .to_json()
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let back =
+                    from_json::<f32>(&again).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 prop_assert_eq!(bits32(&back.model), bits32(&c.model));
                 prop_assert_eq!(back, c);
             }
@@ -322,20 +346,31 @@ fn random_models_round_trip_bit_for_bit() {
         prop::collection::vec(weight_f64(), 1..64),
         prop::option::of(any::<u64>()),
     );
-    check("checkpoint/round-trip", 600, strategy, |((config, train), w32, w64, step)| {
-        let m = model(config.clone(), &w32);
-        let text = to_json(&m, train.as_ref(), step).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let back = from_json::<f32>(&text).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        prop_assert_eq!(bits32(&back.model), bits32(&m));
-        prop_assert_eq!(&back.model.config, &config);
-        prop_assert_eq!(back.train.as_ref(), train.as_ref());
-        prop_assert_eq!(back.step, step);
-        prop_assert_eq!(back.to_json().map_err(|e| TestCaseError::fail(e.to_string()))?, text);
-        let m = model(config, &w64);
-        let text = to_json(&m, train.as_ref(), step).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let back = from_json::<f64>(&text).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let bits = |m: &Model<f64>| m.params.iter().map(|p| p.to_bits()).collect::<Vec<_>>();
-        prop_assert_eq!(bits(&back.model), bits(&m));
-        Ok(())
-    });
+    check(
+        "checkpoint/round-trip",
+        600,
+        strategy,
+        |((config, train), w32, w64, step)| {
+            let m = model(config.clone(), &w32);
+            let text = to_json(&m, train.as_ref(), step)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let back = from_json::<f32>(&text).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(bits32(&back.model), bits32(&m));
+            prop_assert_eq!(&back.model.config, &config);
+            prop_assert_eq!(back.train.as_ref(), train.as_ref());
+            prop_assert_eq!(back.step, step);
+            prop_assert_eq!(
+                back.to_json()
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?,
+                text
+            );
+            let m = model(config, &w64);
+            let text = to_json(&m, train.as_ref(), step)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let back = from_json::<f64>(&text).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let bits = |m: &Model<f64>| m.params.iter().map(|p| p.to_bits()).collect::<Vec<_>>();
+            prop_assert_eq!(bits(&back.model), bits(&m));
+            Ok(())
+        },
+    );
 }

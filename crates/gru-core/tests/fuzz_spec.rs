@@ -11,9 +11,7 @@ use fuzz_support::{
 };
 use gru_core::cell::Nonlinearity;
 use gru_core::trace::cells::CellType;
-use gru_core::trace::spec::{
-    parse, Head, JacobianSpec, Loss, LossType, OneStep, Spec, Target,
-};
+use gru_core::trace::spec::{parse, Head, JacobianSpec, Loss, LossType, OneStep, Spec, Target};
 use gru_core::trace::{run, run_json};
 use gru_core::Error;
 use proptest::prelude::*;
@@ -29,7 +27,16 @@ const CELLS: [CellType; 5] = [
 
 /// Any finite f64 (from its bits), with the edge cases and plain values mixed in.
 fn number() -> impl Strategy<Value = f64> {
-    let special = vec![0.0, -0.0, f64::MIN_POSITIVE, f64::from_bits(1), f64::MAX, -f64::MAX, 1e-5, 1e16];
+    let special = vec![
+        0.0,
+        -0.0,
+        f64::MIN_POSITIVE,
+        f64::from_bits(1),
+        f64::MAX,
+        -f64::MAX,
+        1e-5,
+        1e16,
+    ];
     prop_oneof![
         2 => any::<u64>().prop_map(|b| {
             let x = f64::from_bits(b);
@@ -48,24 +55,28 @@ fn numbers(n: usize) -> impl Strategy<Value = Vec<f64>> {
 fn loss(steps: usize, hidden: usize, out: Option<usize>) -> BoxedStrategy<Loss> {
     let flags = (any::<bool>(), any::<bool>());
     let values = move |width: usize, kind: LossType| {
-        (flags, numbers(steps * width), numbers(width)).prop_map(move |((per_step, sum), all, row)| Loss {
-            kind,
-            per_step,
-            sum,
-            target: Target::Values(if per_step { all } else { row.repeat(steps) }),
-        })
+        (flags, numbers(steps * width), numbers(width)).prop_map(
+            move |((per_step, sum), all, row)| Loss {
+                kind,
+                per_step,
+                sum,
+                target: Target::Values(if per_step { all } else { row.repeat(steps) }),
+            },
+        )
     };
     match out {
         None => values(hidden, LossType::Dot).boxed(),
         Some(o) => prop_oneof![
             values(hidden, LossType::Dot),
             values(o, LossType::Mse),
-            (flags, prop::collection::vec(0..o, steps), 0..o).prop_map(move |((per_step, sum), all, one)| Loss {
-                kind: LossType::CrossEntropy,
-                per_step,
-                sum,
-                target: Target::Classes(if per_step { all } else { vec![one; steps] }),
-            }),
+            (flags, prop::collection::vec(0..o, steps), 0..o).prop_map(
+                move |((per_step, sum), all, one)| Loss {
+                    kind: LossType::CrossEntropy,
+                    per_step,
+                    sum,
+                    target: Target::Classes(if per_step { all } else { vec![one; steps] }),
+                }
+            ),
         ]
         .boxed(),
     }
@@ -73,20 +84,28 @@ fn loss(steps: usize, hidden: usize, out: Option<usize>) -> BoxedStrategy<Loss> 
 
 fn jacobians(steps: usize) -> impl Strategy<Value = Option<JacobianSpec>> {
     let some = (0..=steps).prop_flat_map(|target| {
-        (prop::collection::btree_set(0..=target, 0..=target + 1), any::<bool>()).prop_map(
-            move |(ks, matrices)| JacobianSpec {
+        (
+            prop::collection::btree_set(0..=target, 0..=target + 1),
+            any::<bool>(),
+        )
+            .prop_map(move |(ks, matrices)| JacobianSpec {
                 target,
                 ks: ks.into_iter().collect(),
                 matrices,
-            },
-        )
+            })
     });
     prop::option::of(some)
 }
 
 /// A random valid spec: any cell, `I ≤ 3`, `H ≤ 4`, `T ≤ 5`, any finite numbers.
 fn spec() -> impl Strategy<Value = Spec> {
-    (prop::sample::select(&CELLS[..]), 1usize..4, 1usize..5, 1usize..6, prop::option::of(1usize..4))
+    (
+        prop::sample::select(&CELLS[..]),
+        1usize..4,
+        1usize..5,
+        1usize..6,
+        prop::option::of(1usize..4),
+    )
         .prop_flat_map(|(cell, i, h, t, out)| {
             let sizes: Vec<usize> = cell
                 .weights()
@@ -114,33 +133,35 @@ fn spec() -> impl Strategy<Value = Spec> {
                 jacobians(t),
                 prop::sample::select(vec![OneStep::Full, OneStep::Norms, OneStep::Off]),
             )
-                .prop_map(move |(flat, x, (h0, c0), head, loss, jacobians, one_step)| {
-                    let mut rest = &flat[..];
-                    let weights = cell
-                        .weights()
-                        .iter()
-                        .zip(&sizes)
-                        .map(|(d, &n)| {
-                            let (w, r) = rest.split_at(n);
-                            rest = r;
-                            (d.name, w.to_vec())
-                        })
-                        .collect();
-                    Spec {
-                        cell,
-                        input: i,
-                        hidden: h,
-                        steps: t,
-                        weights,
-                        x,
-                        h0,
-                        c0,
-                        head,
-                        loss,
-                        jacobians,
-                        one_step,
-                    }
-                })
+                .prop_map(
+                    move |(flat, x, (h0, c0), head, loss, jacobians, one_step)| {
+                        let mut rest = &flat[..];
+                        let weights = cell
+                            .weights()
+                            .iter()
+                            .zip(&sizes)
+                            .map(|(d, &n)| {
+                                let (w, r) = rest.split_at(n);
+                                rest = r;
+                                (d.name, w.to_vec())
+                            })
+                            .collect();
+                        Spec {
+                            cell,
+                            input: i,
+                            hidden: h,
+                            steps: t,
+                            weights,
+                            x,
+                            h0,
+                            c0,
+                            head,
+                            loss,
+                            jacobians,
+                            one_step,
+                        }
+                    },
+                )
         })
 }
 
@@ -160,10 +181,36 @@ fn valid_doc() -> impl Strategy<Value = Value> {
 
 fn known_keys() -> Vec<String> {
     [
-        "version", "cell", "variant", "nonlinearity", "input_size", "hidden_size", "weights", "x",
-        "h0", "c0", "head", "loss", "jacobians", "one_step", "comment", "name", "W_z", "U_h",
-        "W_ih", "W_hh", "W_ii", "b_hn", "W_o", "b_o", "type", "at", "target", "ks",
-        "target_step", "matrices",
+        "version",
+        "cell",
+        "variant",
+        "nonlinearity",
+        "input_size",
+        "hidden_size",
+        "weights",
+        "x",
+        "h0",
+        "c0",
+        "head",
+        "loss",
+        "jacobians",
+        "one_step",
+        "comment",
+        "name",
+        "W_z",
+        "U_h",
+        "W_ih",
+        "W_hh",
+        "W_ii",
+        "b_hn",
+        "W_o",
+        "b_o",
+        "type",
+        "at",
+        "target",
+        "ks",
+        "target_step",
+        "matrices",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -204,7 +251,9 @@ fn needles(a: &Applied, sizes: bool) -> Vec<String> {
 
 /// Writes, re-reads and runs an accepted spec.
 fn accepted(s: &Spec) -> Result<(), TestCaseError> {
-    let text = s.to_json().map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let text = s
+        .to_json()
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
     let back = parse(&text).map_err(TestCaseError::fail)?;
     // Debug shows every f64 in its shortest round-trip form, -0.0 included: bit-for-bit.
     prop_assert_eq!(format!("{back:?}"), format!("{s:?}"));
@@ -218,12 +267,15 @@ fn accepted(s: &Spec) -> Result<(), TestCaseError> {
 
 #[test]
 fn arbitrary_text_is_an_error_on_one_line() {
-    check("spec/bytes", 400, prop::collection::vec(any::<u8>(), 0..300), |b| {
-        match parse(&String::from_utf8_lossy(&b)) {
+    check(
+        "spec/bytes",
+        400,
+        prop::collection::vec(any::<u8>(), 0..300),
+        |b| match parse(&String::from_utf8_lossy(&b)) {
             Err(m) => one_line(&m),
             Ok(_) => Err(TestCaseError::fail("accepted random bytes")),
-        }
-    });
+        },
+    );
     check("spec/string", 400, any::<String>(), |s| match parse(&s) {
         Err(m) => one_line(&m),
         Ok(_) => Err(TestCaseError::fail("accepted a random string")),
@@ -232,16 +284,24 @@ fn arbitrary_text_is_an_error_on_one_line() {
 
 #[test]
 fn arbitrary_json_is_an_error_on_one_line() {
-    check("spec/json", 600, arbitrary_json(known_keys()), |v| match run_json(&v.to_string()) {
-        Err(Error::Format(m)) => one_line(&m),
-        Err(e) => Err(TestCaseError::fail(format!("wrong error kind {e:?}"))),
-        Ok(_) => Ok(()), // arbitrary JSON will not often be a spec, but may be
-    });
+    check(
+        "spec/json",
+        600,
+        arbitrary_json(known_keys()),
+        |v| match run_json(&v.to_string()) {
+            Err(Error::Format(m)) => one_line(&m),
+            Err(e) => Err(TestCaseError::fail(format!("wrong error kind {e:?}"))),
+            Ok(_) => Ok(()), // arbitrary JSON will not often be a spec, but may be
+        },
+    );
 }
 
 #[test]
 fn mutated_specs_are_refused_by_name_or_read_back_and_run() {
-    let strategy = (valid_doc(), prop::collection::vec(mutation(known_keys()), 1..4));
+    let strategy = (
+        valid_doc(),
+        prop::collection::vec(mutation(known_keys()), 1..4),
+    );
     check("spec/mutated", 1500, strategy, |(doc, muts)| {
         let sizes = doc.get("hidden_size").is_some();
         let (text, applied) = mutate(doc, &muts);

@@ -120,8 +120,16 @@ fn valid_doc() -> impl Strategy<Value = (ModelConfig, Value)> {
 
 fn known_keys() -> Vec<String> {
     [
-        "weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0", "weight_ih_l1",
-        "weight_hh_l0_reverse", "weight_ih_l8", "head.weight", "head.bias", "rnn.weight_ih_l0",
+        "weight_ih_l0",
+        "weight_hh_l0",
+        "bias_ih_l0",
+        "bias_hh_l0",
+        "weight_ih_l1",
+        "weight_hh_l0_reverse",
+        "weight_ih_l8",
+        "head.weight",
+        "head.bias",
+        "rnn.weight_ih_l0",
         "x.weight_hh_l0",
     ]
     .iter()
@@ -152,7 +160,10 @@ fn check_import<T: Real>(c: &ModelConfig, text: &str, all: &[String]) -> Result<
     match import(&mut m, text) {
         Err(Error::Format(msg)) => {
             names_one_of(&msg, all)?;
-            prop_assert!(m.params.iter().all(|p| *p == T::of(0.25)), "model changed on error");
+            prop_assert!(
+                m.params.iter().all(|p| *p == T::of(0.25)),
+                "model changed on error"
+            );
         }
         Err(e) => return Err(TestCaseError::fail(format!("import: {e:?}"))),
         Ok(_) => prop_assert!(m.params.iter().all(|p| p.is_finite())),
@@ -174,24 +185,37 @@ fn arbitrary_text_and_json_are_errors_on_one_line() {
             Err(e) => Err(TestCaseError::fail(format!("infer: {e:?}"))),
             Ok(cfg) => {
                 // Arbitrary JSON may happen to be a state dict; then it must import.
-                let mut m = Model::<f32>::zeros(cfg).map_err(|e| TestCaseError::fail(e.to_string()))?;
-                import(&mut m, text).map(drop).map_err(|e| TestCaseError::fail(e.to_string()))
+                let mut m =
+                    Model::<f32>::zeros(cfg).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                import(&mut m, text)
+                    .map(drop)
+                    .map_err(|e| TestCaseError::fail(e.to_string()))
             }
         }
     };
-    check("state_dict/bytes", 400, prop::collection::vec(any::<u8>(), 0..300), |b| {
-        both(&String::from_utf8_lossy(&b))
-    });
+    check(
+        "state_dict/bytes",
+        400,
+        prop::collection::vec(any::<u8>(), 0..300),
+        |b| both(&String::from_utf8_lossy(&b)),
+    );
     check("state_dict/string", 400, any::<String>(), |s| both(&s));
-    check("state_dict/json", 600, arbitrary_json(known_keys()), |v| both(&v.to_string()));
+    check("state_dict/json", 600, arbitrary_json(known_keys()), |v| {
+        both(&v.to_string())
+    });
 }
 
 #[test]
 fn mutated_state_dicts_are_refused_by_name_or_import() {
-    let strategy = (valid_doc(), prop::collection::vec(mutation(known_keys()), 1..4));
+    let strategy = (
+        valid_doc(),
+        prop::collection::vec(mutation(known_keys()), 1..4),
+    );
     check("state_dict/mutated", 1500, strategy, |((c, doc), muts)| {
         let (text, applied) = mutate(doc, &muts);
-        let renames = muts.iter().any(|m| matches!(m.op, Op::Rename(_) | Op::Remove));
+        let renames = muts
+            .iter()
+            .any(|m| matches!(m.op, Op::Rename(_) | Op::Remove));
         let exact: Vec<String> = applied.iter().flat_map(|a| needles(a, !renames)).collect();
         check_import::<f32>(&c, &text, &exact)?;
         check_import::<f64>(&c, &text, &exact)?;
@@ -200,8 +224,11 @@ fn mutated_state_dicts_are_refused_by_name_or_import() {
             Err(Error::Format(msg)) => names_one_of(&msg, &loose)?,
             Err(e) => return Err(TestCaseError::fail(format!("infer: {e:?}"))),
             Ok(cfg) => {
-                let mut m = Model::<f64>::zeros(cfg).map_err(|e| TestCaseError::fail(e.to_string()))?;
-                import(&mut m, &text).map_err(|e| TestCaseError::fail(format!("inferred but not importable: {e}")))?;
+                let mut m =
+                    Model::<f64>::zeros(cfg).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                import(&mut m, &text).map_err(|e| {
+                    TestCaseError::fail(format!("inferred but not importable: {e}"))
+                })?;
             }
         }
         Ok(())
@@ -216,20 +243,28 @@ fn random_models_round_trip_bit_for_bit() {
         prop::collection::vec(bits_f64(), 1..64),
         prop::sample::select(vec!["", "lstm.", "a.b."]),
     );
-    check("state_dict/round-trip", 500, strategy, |(c, w32, w64, prefix)| {
-        let fail = |e: Error| TestCaseError::fail(e.to_string());
-        let m = model(c.clone(), &w32);
-        let sd = prefixed(&export(&m).map_err(fail)?, prefix);
-        prop_assert_eq!(infer_config(&sd, nonlinearity(&c)).map_err(fail)?, c.clone());
-        let mut back = Model::<f32>::zeros(c.clone()).map_err(fail)?;
-        prop_assert_eq!(import(&mut back, &sd).map_err(fail)?, HeadImport::Loaded);
-        prop_assert_eq!(bits(&back), bits(&m));
-        prop_assert_eq!(export(&back).map_err(fail)?, export(&m).map_err(fail)?);
-        let m = model(c.clone(), &w64);
-        let sd = prefixed(&export(&m).map_err(fail)?, prefix);
-        let mut back = Model::<f64>::zeros(c).map_err(fail)?;
-        import(&mut back, &sd).map_err(fail)?;
-        prop_assert_eq!(bits(&back), bits(&m));
-        Ok(())
-    });
+    check(
+        "state_dict/round-trip",
+        500,
+        strategy,
+        |(c, w32, w64, prefix)| {
+            let fail = |e: Error| TestCaseError::fail(e.to_string());
+            let m = model(c.clone(), &w32);
+            let sd = prefixed(&export(&m).map_err(fail)?, prefix);
+            prop_assert_eq!(
+                infer_config(&sd, nonlinearity(&c)).map_err(fail)?,
+                c.clone()
+            );
+            let mut back = Model::<f32>::zeros(c.clone()).map_err(fail)?;
+            prop_assert_eq!(import(&mut back, &sd).map_err(fail)?, HeadImport::Loaded);
+            prop_assert_eq!(bits(&back), bits(&m));
+            prop_assert_eq!(export(&back).map_err(fail)?, export(&m).map_err(fail)?);
+            let m = model(c.clone(), &w64);
+            let sd = prefixed(&export(&m).map_err(fail)?, prefix);
+            let mut back = Model::<f64>::zeros(c).map_err(fail)?;
+            import(&mut back, &sd).map_err(fail)?;
+            prop_assert_eq!(bits(&back), bits(&m));
+            Ok(())
+        },
+    );
 }

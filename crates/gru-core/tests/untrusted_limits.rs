@@ -75,7 +75,10 @@ fn a_checkpoint_declaring_the_largest_model_allocates_no_parameters() {
     );
     let (r, big) = largest(|| from_json::<f64>(&doc));
     let msg = format_message(r);
-    assert!(msg.starts_with("weights.l0.fwd.W: expected 4096×4096, got 1×1"), "{msg}");
+    assert!(
+        msg.starts_with("weights.l0.fwd.W: expected 4096×4096, got 1×1"),
+        "{msg}"
+    );
     // Before: the 218M-parameter vector (1.7 GB as f64) was allocated before any block was read.
     assert!(big < 1 << 20, "largest allocation {big} bytes");
 }
@@ -97,12 +100,21 @@ fn a_ragged_tensor_in_a_checkpoint_or_state_dict_reserves_nothing_big() {
     );
     let (r, big) = largest(|| from_json::<f32>(&doc));
     let msg = format_message(r);
-    assert_eq!(msg, format!("weights.l0.fwd.W: row 1 has 0 numbers, row 0 has {n}"));
+    assert_eq!(
+        msg,
+        format!("weights.l0.fwd.W: row 1 has 0 numbers, row 0 has {n}")
+    );
     assert!(big < 64 << 20, "largest allocation {big} bytes");
-    let sd = format!(r#"{{"weight_ih_l0": {}, "weight_hh_l0": [[0]]}}"#, ragged(n));
+    let sd = format!(
+        r#"{{"weight_ih_l0": {}, "weight_hh_l0": [[0]]}}"#,
+        ragged(n)
+    );
     let (r, big) = largest(|| infer_config(&sd, Nonlinearity::Tanh));
     let msg = format_message(r);
-    assert_eq!(msg, format!("weight_ih_l0: row 1 has 0 numbers, row 0 has {n}"));
+    assert_eq!(
+        msg,
+        format!("weight_ih_l0: row 1 has 0 numbers, row 0 has {n}")
+    );
     assert!(big < 64 << 20, "largest allocation {big} bytes");
 }
 
@@ -117,7 +129,10 @@ fn a_spec_with_many_empty_steps_reserves_nothing_big() {
     );
     let (r, big) = largest(|| parse(&spec));
     let msg = r.expect_err("refused");
-    assert!(msg.starts_with("x: 1000000 steps × (1² state Jacobian + 4096 inputs"), "{msg}");
+    assert!(
+        msg.starts_with("x: 1000000 steps × (1² state Jacobian + 4096 inputs"),
+        "{msg}"
+    );
     assert!(big < 64 << 20, "largest allocation {big} bytes");
 }
 
@@ -147,7 +162,11 @@ fn a_spec_whose_trace_would_be_huge_is_refused_before_running() {
     let weights: Vec<String> = ["W_hi", "W_hf", "W_hg", "W_ho"]
         .iter()
         .map(|w| format!("\"{w}\": {square}"))
-        .chain(["W_ii", "W_if", "W_ig", "W_io"].iter().map(|w| format!("\"{w}\": [{}[0]]", "[0],".repeat(h - 1))))
+        .chain(
+            ["W_ii", "W_if", "W_ig", "W_io"]
+                .iter()
+                .map(|w| format!("\"{w}\": [{}[0]]", "[0],".repeat(h - 1))),
+        )
         .collect();
     let spec = format!(
         r#"{{"cell": "lstm", "weights": {{{}}}, "x": [{}[0]]}}"#,
@@ -155,24 +174,35 @@ fn a_spec_whose_trace_would_be_huge_is_refused_before_running() {
         "[0],".repeat(99)
     );
     let msg = parse(&spec).expect_err("refused");
-    assert!(msg.starts_with("x: 100 steps × (1024² state Jacobian"), "{msg}");
+    assert!(
+        msg.starts_with("x: 100 steps × (1024² state Jacobian"),
+        "{msg}"
+    );
 }
 
 /// `infer_config` counted layers by the names present, not by their tensors: a 100-byte
 /// state dict gave an 8-layer bidirectional config. Now every tensor is checked too.
 #[test]
 fn infer_config_only_returns_configs_the_document_fills() {
-    let mut sd = String::from(r#"{"weight_ih_l0": [[0]], "weight_hh_l0": [[0]], "bias_ih_l0": [0], "bias_hh_l0": [0]"#);
+    let mut sd = String::from(
+        r#"{"weight_ih_l0": [[0]], "weight_hh_l0": [[0]], "bias_ih_l0": [0], "bias_hh_l0": [0]"#,
+    );
     for l in 1..8 {
         sd.push_str(&format!(r#", "weight_ih_l{l}": 0"#));
     }
     sd.push('}');
     let msg = format_message(infer_config(&sd, Nonlinearity::Tanh));
-    assert!(msg.starts_with("weight_ih_l1: expected a list, got 0"), "{msg}");
+    assert!(
+        msg.starts_with("weight_ih_l1: expected a list, got 0"),
+        "{msg}"
+    );
     // A consistent document still gives its config, and imports.
     let ok = r#"{"weight_ih_l0": [[1, 2]], "weight_hh_l0": [[3]], "bias_ih_l0": [4], "bias_hh_l0": [5]}"#;
     let c = infer_config(ok, Nonlinearity::Tanh).expect("consistent");
-    assert_eq!((c.cell, c.input, c.hidden, c.layers), (CellKind::RnnTanh, 2, 1, 1));
+    assert_eq!(
+        (c.cell, c.input, c.hidden, c.layers),
+        (CellKind::RnnTanh, 2, 1, 1)
+    );
     let mut m = Model::<f32>::zeros(c).expect("valid");
     import(&mut m, ok).expect("imports");
 }
@@ -184,12 +214,21 @@ fn documents_over_50_mib_are_refused_unread() {
     let msg = format_message(r);
     assert_eq!(
         msg,
-        format!("checkpoint: {} bytes is over the limit of 52428800 bytes (50 MiB)", MAX_BYTES + 3)
+        format!(
+            "checkpoint: {} bytes is over the limit of 52428800 bytes (50 MiB)",
+            MAX_BYTES + 3
+        )
     );
     assert!(big < 1 << 20, "largest allocation {big} bytes");
     let mut m = Model::<f32>::zeros(ModelConfig::new(CellKind::Lstm, 1, 1, 1)).expect("valid");
     let msg = format_message(import(&mut m, &doc));
-    assert!(msg.starts_with("state_dict: 52428803 bytes is over the limit"), "{msg}");
+    assert!(
+        msg.starts_with("state_dict: 52428803 bytes is over the limit"),
+        "{msg}"
+    );
     let msg = format_message(infer_config(&doc, Nonlinearity::Tanh));
-    assert!(msg.starts_with("state_dict: 52428803 bytes is over the limit"), "{msg}");
+    assert!(
+        msg.starts_with("state_dict: 52428803 bytes is over the limit"),
+        "{msg}"
+    );
 }

@@ -67,7 +67,12 @@ pub(super) fn checkpoint<T: Real>(text: &str) -> Result<Checkpoint<T>, String> {
 fn header(doc: &Map<String, Value>) -> Result<(), String> {
     match doc.get("format") {
         Some(Value::String(f)) if f == FORMAT => {}
-        Some(v) => return Err(format!("format: expected \"{FORMAT}\", got {}", describe(v))),
+        Some(v) => {
+            return Err(format!(
+                "format: expected \"{FORMAT}\", got {}",
+                describe(v)
+            ))
+        }
         None => {
             return Err(format!(
                 "format: missing (a checkpoint starts with \"format\": \"{FORMAT}\")"
@@ -101,7 +106,11 @@ pub(super) fn check_train(t: &TrainConfig, model: &ModelConfig) -> Result<(), St
         ("task", "input", implied.input != model.input),
         ("hidden", "hidden", implied.hidden != model.hidden),
         ("layers", "layers", implied.layers != model.layers),
-        ("direction", "direction", implied.direction != model.direction),
+        (
+            "direction",
+            "direction",
+            implied.direction != model.direction,
+        ),
         ("task", "output", implied.output != model.output),
         ("task", "readout", implied.readout != model.readout),
         (

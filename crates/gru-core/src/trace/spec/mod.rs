@@ -11,6 +11,9 @@ mod write;
 
 use super::cells::CellType;
 
+/// The largest spec read, in bytes: 256 MiB (a 1024-unit LSTM's weights take about 170 MB).
+pub const MAX_BYTES: usize = 256 << 20;
+
 /// The largest trace `gru-trace` computes, in numbers: `T × (S² + I + O)` with `S` the state
 /// size (`H`, or `2H` for the LSTM), since every one-step Jacobian `S × S` is kept. 2²⁴
 /// numbers are 128 MiB of `f64` and about 350 MB of result JSON.
@@ -112,7 +115,6 @@ pub enum OneStep {
     /// `true` (default).
     Full,
 }
-
 
 /// Parses and checks a spec from JSON text.
 ///

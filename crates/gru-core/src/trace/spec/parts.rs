@@ -24,7 +24,12 @@ pub(super) fn parse_head(v: &Value, hidden: usize) -> Result<Head, String> {
     Ok(Head { out, w, b })
 }
 
-pub(super) fn parse_loss(v: &Value, steps: usize, hidden: usize, head: Option<&Head>) -> Result<Loss, String> {
+pub(super) fn parse_loss(
+    v: &Value,
+    steps: usize,
+    hidden: usize,
+    head: Option<&Head>,
+) -> Result<Loss, String> {
     let raw: RawLoss = nested(v, "loss")?;
     let kind = match choice(
         Some(&raw.kind),
@@ -95,7 +100,10 @@ pub(super) fn parse_loss(v: &Value, steps: usize, hidden: usize, head: Option<&H
     })
 }
 
-pub(super) fn parse_jacobians(v: Option<&Value>, steps: usize) -> Result<Option<JacobianSpec>, String> {
+pub(super) fn parse_jacobians(
+    v: Option<&Value>,
+    steps: usize,
+) -> Result<Option<JacobianSpec>, String> {
     let all = |t: usize| JacobianSpec {
         target: t,
         ks: (0..=t).collect(),
@@ -163,4 +171,3 @@ pub(super) fn parse_jacobians(v: Option<&Value>, steps: usize) -> Result<Option<
     }
     Ok(Some(spec))
 }
-

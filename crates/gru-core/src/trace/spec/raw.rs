@@ -4,7 +4,7 @@
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use crate::json::describe;
+use crate::json::{describe, key};
 
 /// Deserialises a present field (including `null`) as `Some`, so absent and `null` differ.
 fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
@@ -78,10 +78,64 @@ pub(super) struct RawJacobians {
     pub(super) matrices: Option<Value>,
 }
 
-/// Deserialises a nested object, prefixing serde's message (unknown or missing fields).
-pub(super) fn nested<T: for<'de> Deserialize<'de>>(v: &Value, field: &str) -> Result<T, String> {
-    if !v.is_object() {
+/// The field names of a raw object, for the unknown-field message.
+pub(super) trait Fields {
+    /// Every field, in the order TRACE_FORMAT.md lists them.
+    const NAMES: &'static [&'static str];
+}
+
+impl Fields for RawSpec {
+    const NAMES: &'static [&'static str] = &[
+        "version",
+        "cell",
+        "variant",
+        "nonlinearity",
+        "input_size",
+        "hidden_size",
+        "weights",
+        "x",
+        "h0",
+        "c0",
+        "head",
+        "loss",
+        "jacobians",
+        "one_step",
+        "comment",
+        "name",
+    ];
+}
+
+impl Fields for RawHead {
+    const NAMES: &'static [&'static str] = &["W_o", "b_o"];
+}
+
+impl Fields for RawLoss {
+    const NAMES: &'static [&'static str] = &["type", "at", "step_reduction", "target"];
+}
+
+impl Fields for RawJacobians {
+    const NAMES: &'static [&'static str] = &["target_step", "ks", "matrices"];
+}
+
+/// Deserialises an object, refusing unknown fields first (the key shown short and escaped),
+/// then prefixing serde's message (missing fields).
+pub(super) fn nested<T: for<'de> Deserialize<'de> + Fields>(
+    v: &Value,
+    field: &str,
+) -> Result<T, String> {
+    let Some(obj) = v.as_object() else {
         return Err(format!("{field}: expected an object, got {}", describe(v)));
+    };
+    if let Some(k) = obj.keys().find(|k| !T::NAMES.contains(&k.as_str())) {
+        let names = T::NAMES
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>();
+        return Err(format!(
+            "{field}: unknown field `{}`, expected one of {}",
+            key(k),
+            names.join(", ")
+        ));
     }
     T::deserialize(v).map_err(|e| format!("{field}: {e}"))
 }

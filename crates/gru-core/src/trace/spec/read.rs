@@ -1,27 +1,26 @@
 //! Reading a spec: the document, the cell, the sizes (checked against [`MAX_NUMBERS`] before
 //! anything of size `T` is allocated), the weights, the sequence and the initial state.
 
-use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::parts::{parse_head, parse_jacobians, parse_loss};
-use super::raw::{choice, RawSpec};
-use super::{OneStep, Spec, MAX_NUMBERS};
+use super::raw::{choice, nested, RawSpec};
+use super::{OneStep, Spec, MAX_BYTES, MAX_NUMBERS};
 use crate::cell::Nonlinearity;
 use crate::json::{self, describe, key};
 use crate::trace::cells::{CellType, Shape, WeightDef};
 use crate::trace::values::{matrix, positive, vector};
 
-/// The largest spec read, in bytes (a 1024-unit LSTM's weights take about 170 MB).
-const MAX_SPEC_BYTES: usize = 256 << 20;
-
 /// The whole spec.
 pub(super) fn spec(text: &str) -> Result<Spec, String> {
-    let v = json::parse(text, "spec", MAX_SPEC_BYTES)?;
+    let v = json::parse(text, "spec", MAX_BYTES)?;
     if !v.is_object() {
-        return Err(format!("spec: expected a JSON object, got {}", describe(&v)));
+        return Err(format!(
+            "spec: expected a JSON object, got {}",
+            describe(&v)
+        ));
     }
-    let raw = RawSpec::deserialize(&v).map_err(|e| format!("spec: {e}"))?;
+    let raw: RawSpec = nested(&v, "spec")?;
     if let Some(ver) = &raw.version {
         if ver.as_u64() != Some(1) {
             return Err(format!(
@@ -153,7 +152,11 @@ fn given<'a>(wobj: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
 }
 
 /// `hidden_size`, or the rows of the first recurrent matrix.
-fn hidden_size(raw: &RawSpec, wobj: &Map<String, Value>, defs: &[WeightDef]) -> Result<usize, String> {
+fn hidden_size(
+    raw: &RawSpec,
+    wobj: &Map<String, Value>,
+    defs: &[WeightDef],
+) -> Result<usize, String> {
     if let Some(v) = &raw.hidden_size {
         return positive(v, "hidden_size", 1024);
     }
@@ -172,7 +175,12 @@ fn hidden_size(raw: &RawSpec, wobj: &Map<String, Value>, defs: &[WeightDef]) -> 
 }
 
 /// One weight in the spec's shape; a missing bias is zeros.
-fn weight(d: &WeightDef, wobj: &Map<String, Value>, hidden: usize, input: usize) -> Result<Vec<f64>, String> {
+fn weight(
+    d: &WeightDef,
+    wobj: &Map<String, Value>,
+    hidden: usize,
+    input: usize,
+) -> Result<Vec<f64>, String> {
     let field = format!("weights.{}", d.name);
     match (d.shape, given(wobj, d.name)) {
         (Shape::Input, Some(v)) => matrix(v, &field, hidden, input),

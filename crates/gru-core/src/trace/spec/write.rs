@@ -35,11 +35,7 @@ impl Spec {
                 Some(d) if d.shape == Shape::Bias => vector(&mut out, w, h, &field)?,
                 Some(d) if d.shape == Shape::Input => matrix(&mut out, w, h, i, &field, "    ")?,
                 Some(_) => matrix(&mut out, w, h, h, &field, "    ")?,
-                None => {
-                    return Err(Error::Format(format!(
-                        "{field}: not a weight of this cell"
-                    )))
-                }
+                None => return Err(Error::Format(format!("{field}: not a weight of this cell"))),
             }
         }
         out.push_str("\n  },\n  \"x\": ");
