@@ -160,6 +160,9 @@ pub fn import<T: Real>(model: &mut Model<T>, json: &str) -> Result<HeadImport, E
 /// One expected tensor: `(torch name with prefix, our block name, transposed)`.
 type Entry = (String, String, bool);
 
+/// One tensor read: `(field name, our block's range, values in our layout)`.
+type Tensor = (String, Range<usize>, Vec<f64>);
+
 /// The tensors `dict` must hold for `config` (recurrent names with the dict's module prefix,
 /// the head when it has one), after refusing any name not among them.
 fn expected(
@@ -209,7 +212,7 @@ fn read_all(
     dict: &Map<String, Value>,
     entries: &[Entry],
     layout: &Layout,
-) -> Result<Vec<(String, Range<usize>, Vec<f64>)>, String> {
+) -> Result<Vec<Tensor>, String> {
     let mut out = Vec::with_capacity(entries.len());
     for (torch, ours, transposed) in entries {
         let b = layout
