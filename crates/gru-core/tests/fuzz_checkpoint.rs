@@ -6,10 +6,11 @@
 mod fuzz_support;
 
 use fuzz_support::{
-    arbitrary_json, check, mutate, mutation, names_one_of, one_line, second, shown, top, Applied,
+    arbitrary_json, blamed, check, mutate, mutation, names_one_of, one_line, second, shown, top,
+    Applied,
 };
 use gru_core::cell::CellKind;
-use gru_core::checkpoint::{from_json, to_json};
+use gru_core::checkpoint::{from_json, to_json, MAX_BYTES};
 use gru_core::model::{Direction, Model, ModelConfig, Readout};
 use gru_core::optim::OptimizerConfig;
 use gru_core::task::TaskConfig;
@@ -309,7 +310,12 @@ fn mutated_checkpoints_are_refused_by_name_or_read_back_the_same() {
         let (text, applied) = mutate(doc, &muts);
         match from_json::<f32>(&text) {
             Err(Error::Format(m)) => {
-                let all: Vec<String> = applied.iter().flat_map(needles).collect();
+                let all = blamed(
+                    applied.iter().flat_map(needles).collect(),
+                    &text,
+                    MAX_BYTES,
+                    "checkpoint",
+                );
                 names_one_of(&m, &all)?;
             }
             Err(e) => return Err(TestCaseError::fail(format!("not a format error: {e:?}"))),

@@ -7,11 +7,14 @@
 mod fuzz_support;
 
 use fuzz_support::{
-    arbitrary_json, check, mutate, mutation, names_one_of, one_line, second, shown, top, Applied,
+    arbitrary_json, blamed, check, mutate, mutation, names_one_of, one_line, second, shown, top,
+    Applied,
 };
 use gru_core::cell::Nonlinearity;
 use gru_core::trace::cells::CellType;
-use gru_core::trace::spec::{parse, Head, JacobianSpec, Loss, LossType, OneStep, Spec, Target};
+use gru_core::trace::spec::{
+    parse, Head, JacobianSpec, Loss, LossType, OneStep, Spec, Target, MAX_BYTES,
+};
 use gru_core::trace::{run, run_json};
 use gru_core::Error;
 use proptest::prelude::*;
@@ -307,7 +310,8 @@ fn mutated_specs_are_refused_by_name_or_read_back_and_run() {
         let (text, applied) = mutate(doc, &muts);
         match parse(&text) {
             Err(m) => {
-                let all: Vec<String> = applied.iter().flat_map(|a| needles(a, sizes)).collect();
+                let all = applied.iter().flat_map(|a| needles(a, sizes)).collect();
+                let all = blamed(all, &text, MAX_BYTES, "spec");
                 names_one_of(&m, &all)
             }
             Ok(s) => accepted(&s),

@@ -7,11 +7,12 @@
 mod fuzz_support;
 
 use fuzz_support::{
-    arbitrary_json, check, mutate, mutation, names_one_of, one_line, shown, top, Applied, Op,
+    arbitrary_json, blamed, check, mutate, mutation, names_one_of, one_line, shown, top, Applied,
+    Op,
 };
 use gru_core::cell::{CellKind, Nonlinearity};
 use gru_core::model::{Direction, Model, ModelConfig};
-use gru_core::state_dict::{export, import, infer_config, HeadImport};
+use gru_core::state_dict::{export, import, infer_config, HeadImport, MAX_BYTES};
 use gru_core::{Error, Real};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
@@ -216,10 +217,12 @@ fn mutated_state_dicts_are_refused_by_name_or_import() {
         let renames = muts
             .iter()
             .any(|m| matches!(m.op, Op::Rename(_) | Op::Remove));
-        let exact: Vec<String> = applied.iter().flat_map(|a| needles(a, !renames)).collect();
+        let exact = applied.iter().flat_map(|a| needles(a, !renames)).collect();
+        let exact = blamed(exact, &text, MAX_BYTES, "state_dict");
         check_import::<f32>(&c, &text, &exact)?;
         check_import::<f64>(&c, &text, &exact)?;
-        let loose: Vec<String> = applied.iter().flat_map(|a| needles(a, false)).collect();
+        let loose = applied.iter().flat_map(|a| needles(a, false)).collect();
+        let loose = blamed(loose, &text, MAX_BYTES, "state_dict");
         match infer_config(&text, nonlinearity(&c)) {
             Err(Error::Format(msg)) => names_one_of(&msg, &loose)?,
             Err(e) => return Err(TestCaseError::fail(format!("infer: {e:?}"))),

@@ -99,50 +99,77 @@ pub(super) fn check_train(t: &TrainConfig, model: &ModelConfig) -> Result<(), St
         .task
         .build()
         .map_err(|e| format!("train.task: {}", inner(e)))?;
-    let implied = t.model_config(&task);
-    // The first difference, named as a field of `train` and of `model`.
-    let diffs = [
-        ("cell", "cell", implied.cell != model.cell),
-        ("task", "input", implied.input != model.input),
-        ("hidden", "hidden", implied.hidden != model.hidden),
-        ("layers", "layers", implied.layers != model.layers),
+    let (i, m) = (t.model_config(&task), model);
+    // Each field of the implied model: (train's field, model's field, differs, implied, model's).
+    let fields = [
         (
-            "direction",
-            "direction",
-            implied.direction != model.direction,
+            "cell",
+            "cell",
+            i.cell != m.cell,
+            format!("{:?}", i.cell),
+            format!("{:?}", m.cell),
         ),
-        ("task", "output", implied.output != model.output),
-        ("task", "readout", implied.readout != model.readout),
+        (
+            "task",
+            "input",
+            i.input != m.input,
+            i.input.to_string(),
+            m.input.to_string(),
+        ),
+        (
+            "hidden",
+            "hidden",
+            i.hidden != m.hidden,
+            i.hidden.to_string(),
+            m.hidden.to_string(),
+        ),
+        (
+            "layers",
+            "layers",
+            i.layers != m.layers,
+            i.layers.to_string(),
+            m.layers.to_string(),
+        ),
+        (
+            "direction",
+            "direction",
+            i.direction != m.direction,
+            format!("{:?}", i.direction),
+            format!("{:?}", m.direction),
+        ),
+        (
+            "task",
+            "output",
+            i.output != m.output,
+            i.output.to_string(),
+            m.output.to_string(),
+        ),
+        (
+            "task",
+            "readout",
+            i.readout != m.readout,
+            format!("{:?}", i.readout),
+            format!("{:?}", m.readout),
+        ),
         (
             "input_dropout",
             "input_dropout",
-            implied.input_dropout != model.input_dropout,
+            i.input_dropout != m.input_dropout,
+            i.input_dropout.to_string(),
+            m.input_dropout.to_string(),
         ),
         (
             "recurrent_dropout",
             "recurrent_dropout",
-            implied.recurrent_dropout != model.recurrent_dropout,
+            i.recurrent_dropout != m.recurrent_dropout,
+            i.recurrent_dropout.to_string(),
+            m.recurrent_dropout.to_string(),
         ),
     ];
-    match diffs.iter().find(|d| d.2) {
-        Some(&(ours, theirs, _)) => {
-            let show = |c: &ModelConfig| match theirs {
-                "cell" => format!("{:?}", c.cell),
-                "input" => c.input.to_string(),
-                "hidden" => c.hidden.to_string(),
-                "layers" => c.layers.to_string(),
-                "direction" => format!("{:?}", c.direction),
-                "output" => c.output.to_string(),
-                "readout" => format!("{:?}", c.readout),
-                "input_dropout" => c.input_dropout.to_string(),
-                _ => c.recurrent_dropout.to_string(),
-            };
-            Err(format!(
-                "train.{ours}: gives model.{theirs} = {}, but \"model\" has {} (train must describe the model)",
-                show(&implied),
-                show(model)
-            ))
-        }
+    match fields.iter().find(|f| f.2) {
+        Some((ours, theirs, _, implied, has)) => Err(format!(
+            "train.{ours}: gives model.{theirs} = {implied}, but \"model\" has {has} (train must describe the model)"
+        )),
         None => Ok(()),
     }
 }

@@ -73,6 +73,15 @@ pub fn names_one_of(msg: &str, needles: &[String]) -> Result<(), TestCaseError> 
     Ok(())
 }
 
+/// The fields a mutated document's error may name: `needles`, or only the document itself when
+/// the mutations made it larger than `limit` bytes (it is then refused unread).
+pub fn blamed(needles: Vec<String>, text: &str, limit: usize, doc: &str) -> Vec<String> {
+    match text.len() > limit {
+        true => vec![format!("{doc}: {} bytes is over the limit", text.len())],
+        false => needles,
+    }
+}
+
 /// How a message shows the start of a key from the document (the first 8 characters, control
 /// and bidi characters as `\u{…}`): enough to recognise it in any message.
 pub fn shown(key: &str) -> String {

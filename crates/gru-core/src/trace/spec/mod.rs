@@ -1,8 +1,8 @@
 //! A `gru-trace` spec (TRACE_FORMAT.md, version 1): its checked form [`Spec`], [`parse`] and
 //! [`Spec::to_json`]. Every error is one line naming the field, e.g.
-//! `weights.W_z: expected 4 rows of 3, got 3 rows`. Memory follows the document's size: no
-//! number in the spec can make the parser (or the run) allocate more than [`MAX_NUMBERS`]
-//! numbers per array beyond what the document itself holds.
+//! `weights.W_z: expected 4 rows of 3, got 3 rows`. Memory follows the document's size: specs
+//! over [`MAX_BYTES`] are refused, and a spec whose trace would exceed [`MAX_NUMBERS`] is
+//! refused before anything of its length is allocated.
 
 mod parts;
 mod raw;
