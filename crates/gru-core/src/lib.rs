@@ -12,6 +12,7 @@
 
 pub mod cell;
 pub mod checkpoint;
+mod json;
 pub mod kernels;
 pub mod params;
 mod real;
