@@ -12,6 +12,7 @@
 
 pub mod cell;
 pub mod checkpoint;
+mod json;
 pub mod kernels;
 pub mod params;
 mod real;
@@ -32,7 +33,7 @@ pub use trainer::{StepStats, TrainConfig, Trainer};
 pub mod analysis;
 mod inspect;
 
-pub use inspect::{AttentionMap, Inspection};
+pub use inspect::{AttentionMap, Inspection, Pick};
 pub mod pca;
 pub mod seq;
 pub mod trace;

@@ -5,7 +5,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::cell::CellKind;
+use crate::cell::{CellKind, Surgery};
 use crate::loss::{loss_and_grad, LossStats};
 use crate::model::{BackwardOpts, Direction, Init, Mode, Model, ModelConfig};
 use crate::optim::{clip_grad_norm, Optimizer, OptimizerConfig};
@@ -44,6 +44,9 @@ pub struct TrainConfig {
     pub truncate: Option<usize>,
     /// Weight initialisation.
     pub init: Init,
+    /// Gate surgery (none by default).
+    #[serde(skip_serializing_if = "Surgery::is_none")]
+    pub surgery: Surgery,
     /// Seed of weights, data and dropout.
     pub seed: u64,
 }
@@ -64,6 +67,7 @@ impl Default for TrainConfig {
             clip: Some(1.0),
             truncate: None,
             init: Init::XavierOrthogonal,
+            surgery: Surgery::default(),
             seed: 1,
         }
     }
@@ -82,6 +86,7 @@ impl TrainConfig {
         .direction(self.direction)
         .readout(task.readout())
         .dropout(self.input_dropout, self.recurrent_dropout)
+        .surgery(self.surgery)
     }
 
     /// Checks the batch size, clipping and truncation (the model and task check their own).
@@ -118,8 +123,11 @@ pub struct StepStats {
     pub loss: f64,
     /// Batch accuracy, where the task defines it.
     pub accuracy: Option<f64>,
-    /// Global gradient norm before clipping.
+    /// Global gradient norm `‖dL/dθ‖₂` before clipping (what clipping compares to `clip`).
     pub grad_norm: f64,
+    /// The clipping limit in force for this step (`None` = off); the gradient was scaled
+    /// down to it when `grad_norm` exceeded it.
+    pub clip: Option<f64>,
 }
 
 /// A training run.
@@ -299,6 +307,7 @@ impl<T: Real> Trainer<T> {
             loss: stats.loss,
             accuracy: stats.accuracy(),
             grad_norm,
+            clip: self.config.clip,
         })
     }
 

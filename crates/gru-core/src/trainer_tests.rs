@@ -1,4 +1,4 @@
-//! Tests of [`super::Trainer`]: the NaN guard, refused settings, determinism.
+//! Tests of [`super::Trainer`]: NaN guard, refused settings, determinism, surgery, clipping.
 
 use super::*;
 
@@ -82,7 +82,7 @@ fn bad_settings_are_refused_by_name() {
         ),
     ];
     for (c, field) in bad {
-        let e = Trainer::<f32>::new(c).err().expect("refused");
+        let e = Trainer::<f32>::new(c).expect_err("refused");
         assert!(e.to_string().contains(field), "{e} should name {field}");
     }
 }
@@ -100,4 +100,60 @@ fn same_seed_same_run() {
             .collect::<Vec<_>>()
     };
     assert_eq!(run(), run());
+}
+
+#[test]
+fn surgery_is_applied_in_training() {
+    use crate::cell::{GateMode, Surgery};
+    // z held at 0: h stays at h_0 = 0, so no gradient reaches the cell, only the head learns.
+    let frozen = Surgery {
+        update: GateMode::Fixed(0.0),
+        ..Surgery::default()
+    };
+    let mut tr = Trainer::<f64>::new(TrainConfig {
+        surgery: frozen,
+        ..TrainConfig::default()
+    })
+    .unwrap();
+    let m = tr.model().expect("recurrent");
+    assert_eq!(m.config.surgery, frozen);
+    let (cell, head) = (m.slots[0].range.clone(), m.head.clone());
+    let before = m.params.clone();
+    for _ in 0..3 {
+        tr.train_step().unwrap();
+    }
+    let m = tr.model().expect("recurrent");
+    assert_eq!(m.params[cell.clone()], before[cell]);
+    assert_ne!(m.params[head.clone()], before[head]);
+    let bad = TrainConfig {
+        surgery: Surgery {
+            reset: GateMode::Fixed(2.0),
+            ..Surgery::default()
+        },
+        ..TrainConfig::default()
+    };
+    let e = Trainer::<f32>::new(bad).expect_err("refused");
+    assert!(e.to_string().contains("surgery.reset"), "{e}");
+}
+
+#[test]
+fn the_gradient_norm_is_reported_before_clipping() {
+    let run = |clip| {
+        let mut tr = Trainer::<f64>::new(TrainConfig {
+            clip,
+            ..TrainConfig::default()
+        })
+        .unwrap();
+        let s = tr.train_step().unwrap();
+        (s, tr.net.params().to_vec())
+    };
+    let (free, p_free) = run(None);
+    let (clipped, p_clipped) = run(Some(1e-6));
+    assert!(free.grad_norm > 1e-3, "{}", free.grad_norm);
+    assert_eq!(
+        clipped.grad_norm, free.grad_norm,
+        "same batch, same norm, before clipping"
+    );
+    assert_eq!((free.clip, clipped.clip), (None, Some(1e-6)));
+    assert_ne!(p_free, p_clipped, "clipping changed the update");
 }

@@ -65,7 +65,7 @@ fn run(kind: ModelKind) -> (u64, f64, f64) {
         }
     }
     let secs = t0.elapsed().as_secs_f64();
-    let ins = tr.inspect(0, false).expect("sample 0");
+    let ins = tr.inspect(gru_core::Pick::sample(0)).expect("sample 0");
     let far = ins.sensitivity[100..].iter().fold(0.0f64, |m, &v| m.max(v));
     println!(
         "{label}: {} params, {steps} steps in {secs:.1} s ({:.1} ms/step), {ratio:.3} × baseline, \

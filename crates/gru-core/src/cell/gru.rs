@@ -11,41 +11,100 @@
 //! Unlike PyTorch (see [`super::GruTorch`]), `z` here is the weight of the *new* candidate, so
 //! `z → 0` keeps the old state and the one-step Jacobian has the additive part `diag(1 − z_t)`.
 //!
+//! Surgery ([`Surgery`]): `z` and `r` may be held at constants (their slope, and so the
+//! gradient into their weights, is then 0); a cut carry is `z` held at 1, `h_t = h̃_t`.
+//!
 //! Blocks: `W (I, 3H)` = `[W_z W_r W_h]`, `U_zr (H, 2H)` = `[U_z U_r]`, `U_h (H, H)`,
 //! `b (3H)` = `[b_z b_r b_h]`. Cache row `(4H)`: `[z, r, h̃, r ⊙ h_{t−1}]`.
 
-use super::{masked_h, Cell, StepGrad};
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn};
-use crate::params::{BlockRole, BlockSpec};
-use crate::real::sigmoid;
+use super::step::{add_masked_grad, affine_backward, masked_h, Mat};
+use super::{Cell, CellShape, JacobianTerms, StepGrad, Surgery};
+use crate::kernels::gemm_nn;
+use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::Real;
 
 /// App-formulation GRU cell with input size `input` and hidden size `hidden`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Gru {
     /// Input size `I`.
     pub input: usize,
     /// Hidden size `H`.
     pub hidden: usize,
+    /// Gate surgery (`update`, `reset`, `carry`, `update_bias`; none by default).
+    pub surgery: Surgery,
 }
 
 impl Gru {
     /// A GRU cell `I → H`.
     pub fn new(input: usize, hidden: usize) -> Self {
-        Self { input, hidden }
+        Self {
+            input,
+            hidden,
+            surgery: Surgery::default(),
+        }
     }
-    /// Offsets of `W`, `U_zr`, `U_h`, `b` in the cell's parameter slice.
-    fn offsets(&self) -> [usize; 4] {
+    /// The same cell with `surgery` applied.
+    pub fn with_surgery(self, surgery: Surgery) -> Self {
+        Self { surgery, ..self }
+    }
+    /// The parameter blocks `[W, U_zr, U_h, b]`: the cell's one statement of its layout.
+    fn specs(&self) -> [BlockSpec; 4] {
         let (i, h) = (self.input, self.hidden);
-        let w = 0;
-        let uzr = w + i * 3 * h;
-        let uh = uzr + h * 2 * h;
-        let b = uh + h * h;
-        [w, uzr, uh, b]
+        [
+            BlockSpec::new("W", i, 3 * h, BlockRole::Input),
+            BlockSpec::new("U_zr", h, 2 * h, BlockRole::Recurrent),
+            BlockSpec::new("U_h", h, h, BlockRole::Recurrent),
+            BlockSpec::new("b", 3 * h, 1, BlockRole::Bias),
+        ]
     }
 }
 
-impl<T: Real> Cell<T> for Gru {
+impl Gru {
+    /// The one-step Jacobian of one sample as its three terms `J_t = A_t + B_t + C_t`
+    /// ([`JacobianTerms`]), for `s_prev (H)`, the recurrent-dropout `mask (H)` and the step's
+    /// cache row. `scratch` holds at least `2H²` values. Under surgery a held `z` makes
+    /// `C_t = 0` (and a cut carry also `A_t = 0`); a held `r` drops its path out of `B_t`.
+    pub fn jacobian_terms<T: Real>(
+        &self,
+        p: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        cache: &[T],
+        out: JacobianTerms<'_, T>,
+        scratch: &mut [T],
+    ) {
+        let h = self.hidden;
+        let [_, uzr, uh, _] = split(p, &self.specs());
+        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
+        let m = |j: usize| mask.map_or(T::one(), |m| m[j]);
+        let (ar, rest) = scratch.split_at_mut(h * h);
+        let mm = &mut rest[..h * h];
+        // Ar[j][k] = U_r[j][k] · hm_k ∂r_k/∂pre_r_k: how h_j moves pre_h through r_k.
+        for j in 0..h {
+            for k in 0..h {
+                let r = cache[h + k];
+                ar[j * h + k] = uzr[j * 2 * h + h + k] * s_prev[k] * m(k) * rst.slope(r);
+            }
+        }
+        mm.fill(T::zero());
+        gemm_nn(h, h, h, ar, h, uh, h, mm, h); // M = Ar U_h: ∂pre_h[i]/∂h_j via r, at M[j][i]
+        for i in 0..h {
+            let (z, ht) = (cache[i], cache[2 * h + i]);
+            out.a[i] = T::one() - z; // A = diag(1 − z)
+            let gz = (ht - s_prev[i]) * upd.slope(z); // (h̃_i − h_i) ∂z_i/∂pre_z_i
+            let gh = z * (T::one() - ht * ht); // z_i ∂h̃_i/∂pre_h_i
+            for j in 0..h {
+                let r = cache[h + j];
+                let dpre_h = m(j) * (r * uh[j * h + i] + mm[j * h + i]); // ∂pre_h_i/∂h_j
+                let dpre_z = m(j) * uzr[j * 2 * h + i]; // ∂pre_z_i/∂h_j
+                out.b[i * h + j] = gh * dpre_h; // B = diag(z) ∂h̃/∂h
+                out.c[i * h + j] = gz * dpre_z; // C = diag(h̃ − h) ∂z/∂h
+            }
+        }
+    }
+}
+
+impl CellShape for Gru {
     fn input_size(&self) -> usize {
         self.input
     }
@@ -58,19 +117,19 @@ impl<T: Real> Cell<T> for Gru {
     fn scratch_size(&self) -> usize {
         6 * self.hidden
     }
+    fn jacobian_scratch_size(&self) -> usize {
+        let h = self.hidden;
+        3 * h * h + h // A's diagonal, C, and the terms' own 2H²
+    }
     fn blocks(&self) -> Vec<BlockSpec> {
-        let (i, h) = (self.input, self.hidden);
-        vec![
-            BlockSpec::new("W", i, 3 * h, BlockRole::Input),
-            BlockSpec::new("U_zr", h, 2 * h, BlockRole::Recurrent),
-            BlockSpec::new("U_h", h, h, BlockRole::Recurrent),
-            BlockSpec::new("b", 3 * h, 1, BlockRole::Bias),
-        ]
+        self.specs().to_vec()
     }
     fn gate_names(&self) -> &'static [&'static str] {
         &["z", "r", "h_tilde"]
     }
+}
 
+impl<T: Real> Cell<T> for Gru {
     fn forward(
         &self,
         p: &[T],
@@ -84,36 +143,27 @@ impl<T: Real> Cell<T> for Gru {
     ) {
         let (ni, h) = (self.input, self.hidden);
         let (h3, h4) = (3 * h, 4 * h);
-        let [ow, ouzr, ouh, ob] = self.offsets();
+        let [w, uzr, uh, bias] = split(p, &self.specs());
+        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
         let (pre, rest) = scratch.split_at_mut(b * h3); // (B, 3H) pre-activations
         let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
         for row in 0..b {
-            pre[row * h3..(row + 1) * h3].copy_from_slice(&p[ob..ob + h3]);
+            pre[row * h3..(row + 1) * h3].copy_from_slice(&bias[..h3]);
         }
-        gemm_nn(b, ni, h3, x, ni, &p[ow..], h3, pre, h3); // + x W
-        gemm_nn(b, h, 2 * h, hm, hld, &p[ouzr..], 2 * h, pre, h3); // + h U_zr
+        gemm_nn(b, ni, h3, x, ni, w, h3, pre, h3); // + x W
+        gemm_nn(b, h, 2 * h, hm, hld, uzr, 2 * h, pre, h3); // + h U_zr
         for row in 0..b {
             let pr = &pre[row * h3..];
             let c = &mut cache[row * h4..(row + 1) * h4];
             for j in 0..h {
-                let z = sigmoid(pr[j]);
-                let r = sigmoid(pr[h + j]);
+                let z = upd.value(pr[j]); // σ(pre_z), or held
+                let r = rst.value(pr[h + j]); // σ(pre_r), or held
                 c[j] = z;
                 c[h + j] = r;
                 c[3 * h + j] = r * hm[row * hld + j]; // r ⊙ h_{t−1}
             }
         }
-        gemm_nn(
-            b,
-            h,
-            h,
-            &cache[3 * h..],
-            h4,
-            &p[ouh..],
-            h,
-            &mut pre[2 * h..],
-            h3,
-        ); // + (r⊙h) U_h
+        gemm_nn(b, h, h, &cache[3 * h..], h4, uh, h, &mut pre[2 * h..], h3); // + (r⊙h) U_h
         for row in 0..b {
             let c = &mut cache[row * h4..(row + 1) * h4];
             for j in 0..h {
@@ -139,61 +189,72 @@ impl<T: Real> Cell<T> for Gru {
     ) {
         let (ni, h) = (self.input, self.hidden);
         let (h3, h4) = (3 * h, 4 * h);
-        let [ow, ouzr, ouh, ob] = self.offsets();
-        let (dpre, rest) = scratch.split_at_mut(b * h3); // dL/dpre (B, 3H)
-        let (drh, rest) = rest.split_at_mut(b * h); // dL/d(r⊙h) (B, H)
-        let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
-        let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
+        let specs = self.specs();
+        let [w, uzr, uh, _] = split(p, &specs);
         let StepGrad {
             ds,
             dp,
             dx,
             ds_prev,
         } = g;
+        let [dw, duzr, duh, db] = split_mut(dp, &specs);
+        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
+        let (dpre, rest) = scratch.split_at_mut(b * h3); // dL/dpre (B, 3H)
+        let (drh, rest) = rest.split_at_mut(b * h); // dL/d(r⊙h) (B, H)
+        let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
+        let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
         for row in 0..b {
             let c = &cache[row * h4..];
             for j in 0..h {
                 let (z, ht) = (c[j], c[2 * h + j]);
                 let dh = ds[row * h + j];
                 let hp = s_prev[row * h + j];
-                dpre[row * h3 + j] = dh * (ht - hp) * z * (T::one() - z); // dL/dpre_z
+                dpre[row * h3 + j] = dh * (ht - hp) * upd.slope(z); // dL/dpre_z
                 dpre[row * h3 + 2 * h + j] = dh * z * (T::one() - ht * ht); // dL/dpre_h
                 ds_prev[row * h + j] = ds_prev[row * h + j] + dh * (T::one() - z);
                 // additive path
             }
         }
+        // pre_h += (r⊙h) U_h: dU_h += (r⊙h)ᵀ dpre_h, d(r⊙h) = dpre_h U_hᵀ.
         drh.fill(T::zero());
-        gemm_nt(b, h, h, &dpre[2 * h..], h3, &p[ouh..], h, drh, h); // d(r⊙h) = dpre_h U_hᵀ
+        let rh = Mat::new(&cache[3 * h..], b, h, h4);
+        affine_backward(
+            rh,
+            Mat::new(&dpre[2 * h..], b, h, h3),
+            uh,
+            duh,
+            None,
+            Some(drh),
+        );
         for row in 0..b {
             let c = &cache[row * h4..];
             for j in 0..h {
                 let r = c[h + j];
                 let d = drh[row * h + j];
-                dpre[row * h3 + h + j] = d * hm[row * hld + j] * r * (T::one() - r); // dL/dpre_r
+                dpre[row * h3 + h + j] = d * hm[row * hld + j] * rst.slope(r); // dL/dpre_r
                 dhm[row * h + j] = d * r;
             }
         }
-        gemm_nt(b, h, 2 * h, dpre, h3, &p[ouzr..], 2 * h, dhm, h); // + dpre_zr U_zrᵀ
-        for row in 0..b {
-            for j in 0..h {
-                let m = mask.map_or(T::one(), |m| m[row * h + j]);
-                ds_prev[row * h + j] = ds_prev[row * h + j] + dhm[row * h + j] * m;
-            }
-        }
-        let (dw, rest) = dp.split_at_mut(ouzr);
-        let (duzr, rest) = rest.split_at_mut(ouh - ouzr);
-        let (duh, db) = rest.split_at_mut(ob - ouh);
-        gemm_tn(b, ni, h3, x, ni, dpre, h3, dw, h3); // dW += xᵀ dpre
-        gemm_tn(b, h, 2 * h, hm, hld, dpre, h3, duzr, 2 * h); // dU_zr += hmᵀ dpre_zr
-        gemm_tn(b, h, h, &cache[3 * h..], h4, &dpre[2 * h..], h3, duh, h); // dU_h += (r⊙h)ᵀ dpre_h
-        for row in 0..b {
-            for (d, &v) in db[..h3].iter_mut().zip(&dpre[row * h3..(row + 1) * h3]) {
-                *d = *d + v;
-            }
-        }
-        if let Some(dx) = dx {
-            gemm_nt(b, ni, h3, dpre, h3, &p[ow..], h3, dx, ni); // dx += dpre Wᵀ
-        }
+        // pre_zr += hm U_zr: dU_zr += hmᵀ dpre_zr, dhm += dpre_zr U_zrᵀ.
+        let hmv = Mat::new(hm, b, h, hld);
+        affine_backward(
+            hmv,
+            Mat::new(dpre, b, 2 * h, h3),
+            uzr,
+            duzr,
+            None,
+            Some(dhm),
+        );
+        add_masked_grad(ds_prev, h, dhm, h, mask);
+        // pre += x W + b: dW += xᵀ dpre, db += Σ dpre, dx += dpre Wᵀ.
+        affine_backward(
+            Mat::new(x, b, ni, ni),
+            Mat::new(dpre, b, h3, h3),
+            w,
+            dw,
+            Some(db),
+            dx,
+        );
     }
 
     fn jacobian(
@@ -207,31 +268,15 @@ impl<T: Real> Cell<T> for Gru {
         scratch: &mut [T],
     ) {
         let h = self.hidden;
-        let [_, ouzr, ouh, _] = self.offsets();
-        let (uzr, uh) = (&p[ouzr..ouh], &p[ouh..ouh + h * h]);
-        let m = |j: usize| mask.map_or(T::one(), |m| m[j]);
-        let (a, rest) = scratch.split_at_mut(h * h);
-        let mm = &mut rest[..h * h];
-        // A[j][k] = U_r[j][k] · hm_k r_k (1 − r_k): how h_j moves pre_h through r_k.
-        for j in 0..h {
-            for k in 0..h {
-                let r = cache[h + k];
-                a[j * h + k] = uzr[j * 2 * h + h + k] * s_prev[k] * m(k) * r * (T::one() - r);
-            }
-        }
-        mm.fill(T::zero());
-        gemm_nn(h, h, h, a, h, uh, h, mm, h); // M = A U_h: ∂pre_h[i]/∂h_j via r, at M[j][i]
+        let (a, rest) = scratch.split_at_mut(h); // diag(1 − z)
+        let (c, rest) = rest.split_at_mut(h * h); // C (H, H)
+        let terms = JacobianTerms { a, b: out, c };
+        self.jacobian_terms(p, s_prev, mask, cache, terms, rest);
         for i in 0..h {
-            let (z, ht) = (cache[i], cache[2 * h + i]);
-            let gz = (ht - s_prev[i]) * z * (T::one() - z); // ∂h'_i/∂pre_z_i
-            let gh = z * (T::one() - ht * ht); // ∂h'_i/∂pre_h_i
             for j in 0..h {
-                let r = cache[h + j];
-                let dpre_h = m(j) * (r * uh[j * h + i] + mm[j * h + i]);
-                let dpre_z = m(j) * uzr[j * 2 * h + i];
-                let diag = if i == j { T::one() - z } else { T::zero() };
-                out[i * h + j] = diag + gz * dpre_z + gh * dpre_h;
+                out[i * h + j] = out[i * h + j] + c[i * h + j]; // J = B + C
             }
+            out[i * h + i] = out[i * h + i] + a[i]; // + A
         }
     }
 
@@ -241,93 +286,16 @@ impl<T: Real> Cell<T> for Gru {
         }
         true
     }
+
+    fn init_gate_biases(&self, p: &mut [T]) {
+        let h = self.hidden;
+        let [_, _, _, bias] = split_mut(p, &self.specs());
+        if let Some(bz) = self.surgery.update_bias {
+            bias[..h].fill(T::of(bz)); // b = [b_z b_r b_h]
+        }
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::cell::check;
-
-    /// One unit, one input, derived by hand (burn style). With `x = 1`, `h₀ = 0.5`,
-    /// `W = [w_z w_r w_h] = [0.5, −0.5, 1]`, `U_z = U_r = 0`, `U_h = 1`, `b = 0` and `L = h₁`:
-    ///
-    /// ```text
-    /// z = σ(0.5),  r = σ(−0.5),  h̃ = tanh(1 + r·0.5),  h₁ = (1 − z)·0.5 + z·h̃
-    /// ∂L/∂h₀  = (1 − z) + z(1 − h̃²)·r            (U_z = U_r = 0 remove the gate paths)
-    /// ∂L/∂w_z = (h̃ − h₀)·z(1 − z)·x
-    /// ∂L/∂w_h = z(1 − h̃²)·x,   ∂L/∂U_h = z(1 − h̃²)·r·h₀
-    /// ∂L/∂w_r = z(1 − h̃²)·U_h·h₀·r(1 − r)·x,   ∂L/∂U_r = ∂L/∂w_r · h₀
-    /// ```
-    #[test]
-    fn one_unit_case_matches_the_hand_derivation() {
-        let sig = |v: f64| 1.0 / (1.0 + (-v).exp());
-        let (x, h0) = (1.0f64, 0.5f64);
-        let (z, r) = (sig(0.5), sig(-0.5));
-        let ht = (1.0 + r * 0.5f64).tanh();
-        let h1 = (1.0 - z) * h0 + z * ht;
-        let cell = Gru::new(1, 1);
-        // Blocks: W (1,3) = [w_z w_r w_h], U_zr (1,2) = [U_z U_r], U_h (1,1), b (3).
-        let p = [0.5, -0.5, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0];
-        let (mut s, mut cache, mut scratch) = ([0.0], [0.0; 4], [0.0; 6]);
-        cell.forward(&p, 1, &[x], &[h0], None, &mut s, &mut cache, &mut scratch);
-        assert!((s[0] - h1).abs() < 1e-15, "h₁ = {} vs {h1}", s[0]);
-        for (c, w) in cache[..3].iter().zip([z, r, ht]) {
-            assert!(
-                (c - w).abs() < 1e-15,
-                "gates {:?} vs [{z}, {r}, {ht}]",
-                &cache[..3]
-            );
-        }
-        let (mut dp, mut dx, mut dh0) = ([0.0; 9], [0.0], [0.0]);
-        let g = StepGrad {
-            ds: &[1.0],
-            dp: &mut dp,
-            dx: Some(&mut dx),
-            ds_prev: &mut dh0,
-        };
-        cell.backward(&p, 1, &[x], &[h0], None, &cache, g, &mut [0.0; 6]);
-        let gh = z * (1.0 - ht * ht);
-        let want_dr = gh * 1.0 * h0 * r * (1.0 - r) * x;
-        let want = [
-            ("w_z", dp[0], (ht - h0) * z * (1.0 - z) * x),
-            ("w_r", dp[1], want_dr),
-            ("w_h", dp[2], gh * x),
-            ("U_z", dp[3], (ht - h0) * z * (1.0 - z) * h0),
-            ("U_r", dp[4], want_dr * h0),
-            ("U_h", dp[5], gh * r * h0),
-            ("b_z", dp[6], (ht - h0) * z * (1.0 - z)),
-            ("dh0", dh0[0], (1.0 - z) + gh * r),
-        ];
-        for (name, got, w) in want {
-            assert!((got - w).abs() < 1e-15, "{name}: {got} vs hand-derived {w}");
-        }
-    }
-
-    #[test]
-    fn backward_matches_finite_differences() {
-        let cell = Gru::new(2, 3);
-        check::check_backward(&cell, false);
-        check::check_backward(&cell, true);
-    }
-
-    #[test]
-    fn jacobian_matches_finite_differences() {
-        let cell = Gru::new(2, 3);
-        check::check_jacobian(&cell, false);
-        check::check_jacobian(&cell, true);
-    }
-
-    #[test]
-    fn additive_diag_is_one_minus_z_and_the_whole_jacobian_without_recurrence() {
-        let cell = Gru::new(2, 3);
-        let p = check::params(&cell);
-        let case = check::case(&cell, 1, false);
-        let (_, cache) = check::run_forward(&cell, &p, &case);
-        let mut diag = [f64::NAN; 3];
-        assert!(Cell::<f64>::additive_diag(&cell, &cache, &mut diag));
-        for j in 0..3 {
-            assert_eq!(diag[j], 1.0 - cache[j]);
-        }
-        check::check_additive_is_jacobian_without_recurrence(&cell, &p);
-    }
-}
+#[path = "gru_tests.rs"]
+mod tests;

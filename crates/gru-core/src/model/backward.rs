@@ -2,7 +2,7 @@
 //! [`super::forward`].
 
 use super::{Model, Readout, Workspace};
-use crate::cell::{Cell, StepGrad};
+use crate::cell::{Cell, CellShape, StepGrad};
 use crate::kernels::{gemm_nt, gemm_tn};
 use crate::Real;
 
@@ -68,8 +68,8 @@ pub fn backward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>, opts: Backward
             let si = model.slot_index(layer, dir);
             let slot = &model.slots[si];
             let cell = &slot.cell;
-            let s = Cell::<T>::state_size(cell);
-            let c = Cell::<T>::cache_size(cell);
+            let s = cell.state_size();
+            let c = cell.cache_size();
             let bs = b * s;
             let mask = (!ws.rec_masks[si].is_empty()).then_some(&ws.rec_masks[si][..]);
             let ds = &mut ws.ds[..bs];

@@ -4,7 +4,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::{Model, Readout, Workspace};
-use crate::cell::Cell;
+use crate::cell::{Cell, CellShape};
 use crate::kernels::gemm_nn;
 use crate::Real;
 
@@ -66,8 +66,8 @@ pub fn forward<T: Real>(
             let slot = &model.slots[si];
             let cell = &slot.cell;
             let cp = &p[slot.range.clone()];
-            let s = Cell::<T>::state_size(cell);
-            let c = Cell::<T>::cache_size(cell);
+            let s = cell.state_size();
+            let c = cell.cache_size();
             let bs = b * s;
             ws.rec_masks[si].clear();
             if let Mode::Train(rng) = &mut mode {
@@ -113,7 +113,7 @@ fn head_forward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>) {
         Readout::Final => {
             for dir in 0..cfg.direction.count() {
                 let si = model.slot_index(top, dir);
-                let s = Cell::<T>::state_size(&model.slots[si].cell);
+                let s = model.slots[si].cell.state_size();
                 let k = if dir == 0 { t } else { 0 };
                 let fin = &ws.states[si][k * b * s..(k + 1) * b * s];
                 for row in 0..b {

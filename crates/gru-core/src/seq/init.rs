@@ -52,7 +52,7 @@ impl SeqBlock {
         let role = match start {
             Start::Weight { .. } | Start::Positions => BlockRole::Input,
             Start::Bias { .. } | Start::Zeros => BlockRole::Bias,
-            Start::Ones => BlockRole::BiasConst(1),
+            Start::Ones => BlockRole::Bias, // the role is descriptive; `start` initialises
         };
         Self {
             prefix: prefix.to_string(),

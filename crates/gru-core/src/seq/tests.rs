@@ -259,13 +259,28 @@ mod in_the_trainer {
             let label = kind.label();
             let mut tr = Trainer::<f64>::with_model(config(), kind.clone()).unwrap();
             tr.train_step().unwrap();
-            let ins = tr.inspect(1, false).unwrap();
+            let ins = tr.inspect(crate::Pick::sample(1)).unwrap();
+            let crate::loss::Targets::Values(target) = &ins.target else {
+                panic!("the adding problem regresses")
+            };
             assert_eq!(ins.sensitivity.len(), 12, "{label}");
             assert!(ins.sensitivity.iter().all(|v| v.is_finite()) && ins.sensitivity[0] > 0.0);
             assert!(
-                (ins.loss - (ins.y[0] - ins.target[0]).powi(2)).abs() < 1e-12,
+                (ins.loss - (ins.y[0] - target[0]).powi(2)).abs() < 1e-12,
                 "{label}"
             );
+            let losses = tr.sample_losses();
+            assert_eq!(losses.len(), 256, "{label}");
+            assert_eq!(
+                ins.loss, losses[1],
+                "{label}: the same per-sample loss both ways"
+            );
+            assert!(losses.iter().all(|&l| l <= losses[tr.worst_sample()]));
+            let deeper = crate::Pick {
+                layer: 1,
+                ..crate::Pick::sample(1)
+            };
+            assert!(tr.inspect(deeper).is_err(), "{label}: one layer here");
             match kind {
                 ModelKind::Recurrent(_) => {
                     assert_eq!(ins.trace.steps, 12);
@@ -275,6 +290,7 @@ mod in_the_trainer {
                     assert_eq!((ins.trace.steps, ins.receptive_field), (0, Some(16)));
                 }
                 ModelKind::Attention(_) => {
+                    assert_eq!((ins.trace.steps, ins.receptive_field), (0, None));
                     let map = ins.attention.expect("weights");
                     assert_eq!((map.heads, map.steps, map.weights.len()), (2, 12, 2 * 144));
                     for row in map.weights.chunks_exact(12) {
