@@ -3,11 +3,40 @@
 //! it on x86-64 and wasm32+simd128 alike (contiguous inner loops, independent accumulators),
 //! and nothing allocates.
 
+mod tile;
+
+use std::mem::size_of;
+
 use crate::Real;
+use tile::{View, ViewMut};
+
+/// `f32` tiles: outer products `4 × 8` (eight 4-lane accumulators), dot tiles `4 × 2` of
+/// 4-lane partial sums. `f64` halves the width so a tile still fits 8 of the 16 128-bit
+/// registers of SSE2 / a wasm engine.
+const fn is_f32<T>() -> bool {
+    size_of::<T>() == 4
+}
+
+/// Panics unless `(rows, cols)` with row stride `rs` and column stride `cs` fits in `len`
+/// (an internal shape invariant: the kernels read through raw pointers after this check).
+#[inline]
+fn check(what: &str, len: usize, rows: usize, cols: usize, rs: usize, cs: usize) {
+    if rows == 0 || cols == 0 {
+        return;
+    }
+    let last = (rows - 1)
+        .checked_mul(rs)
+        .and_then(|r| (cols - 1).checked_mul(cs).and_then(|c| r.checked_add(c)));
+    assert!(
+        matches!(last, Some(l) if l < len),
+        "kernels: {what} ({rows}, {cols}) does not fit {len} values"
+    );
+}
 
 /// `C (m,n) += A (m,k) · B (k,n)`.
 ///
-/// Rows of `A` are taken four at a time so each loaded row of `B` feeds four output rows.
+/// Register-tiled (`4 × 8` in f32): each output tile stays in registers across the whole
+/// `k` loop. Bit-identical to summing `c = c + a_ip · b_pj` over `p` in order.
 #[allow(clippy::too_many_arguments)]
 #[inline]
 pub fn gemm_nn<T: Real>(
@@ -21,65 +50,11 @@ pub fn gemm_nn<T: Real>(
     c: &mut [T],
     ldc: usize,
 ) {
-    if m == 0 || n == 0 || k == 0 {
-        return;
-    }
-    let mut i = 0;
-    while i + 4 <= m {
-        let (c0, rest) = c[i * ldc..].split_at_mut(ldc);
-        let (c1, rest) = rest.split_at_mut(ldc);
-        let (c2, c3) = rest.split_at_mut(ldc);
-        let (c0, c1, c2, c3) = (&mut c0[..n], &mut c1[..n], &mut c2[..n], &mut c3[..n]);
-        for p in 0..k {
-            let a0 = a[i * lda + p];
-            let a1 = a[(i + 1) * lda + p];
-            let a2 = a[(i + 2) * lda + p];
-            let a3 = a[(i + 3) * lda + p];
-            let brow = &b[p * ldb..p * ldb + n];
-            for j in 0..n {
-                let bv = brow[j];
-                c0[j] = c0[j] + a0 * bv;
-                c1[j] = c1[j] + a1 * bv;
-                c2[j] = c2[j] + a2 * bv;
-                c3[j] = c3[j] + a3 * bv;
-            }
-        }
-        i += 4;
-    }
-    while i < m {
-        let crow = &mut c[i * ldc..i * ldc + n];
-        for p in 0..k {
-            axpy(a[i * lda + p], &b[p * ldb..p * ldb + n], crow);
-        }
-        i += 1;
-    }
-}
-
-/// `C (m,n) += A (m,k) · Bᵀ` with `B (n,k)`: every output is a dot product of two rows.
-#[allow(clippy::too_many_arguments)]
-#[inline]
-pub fn gemm_nt<T: Real>(
-    m: usize,
-    n: usize,
-    k: usize,
-    a: &[T],
-    lda: usize,
-    b: &[T],
-    ldb: usize,
-    c: &mut [T],
-    ldc: usize,
-) {
-    for i in 0..m {
-        let arow = &a[i * lda..i * lda + k];
-        let crow = &mut c[i * ldc..i * ldc + n];
-        for (j, cv) in crow.iter_mut().enumerate() {
-            *cv = *cv + dot(arow, &b[j * ldb..j * ldb + k]);
-        }
-    }
+    outer(m, n, k, a, lda, 1, b, ldb, c, ldc);
 }
 
 /// `C (m,n) += Aᵀ · B` with `A (r,m)` and `B (r,n)`: the weight-gradient product
-/// `dW += Xᵀ · dY`, summed over the `r` rows (samples).
+/// `dW += Xᵀ · dY`, summed over the `r` rows (samples) in order.
 #[allow(clippy::too_many_arguments)]
 #[inline]
 pub fn gemm_tn<T: Real>(
@@ -93,24 +68,70 @@ pub fn gemm_tn<T: Real>(
     c: &mut [T],
     ldc: usize,
 ) {
-    let mut s = 0;
-    while s + 2 <= r {
-        let b0 = &b[s * ldb..s * ldb + n];
-        let b1 = &b[(s + 1) * ldb..(s + 1) * ldb + n];
-        for i in 0..m {
-            let a0 = a[s * lda + i];
-            let a1 = a[(s + 1) * lda + i];
-            let crow = &mut c[i * ldc..i * ldc + n];
-            for j in 0..n {
-                crow[j] = crow[j] + a0 * b0[j] + a1 * b1[j];
-            }
-        }
-        s += 2;
+    outer(m, n, r, a, 1, lda, b, ldb, c, ldc);
+}
+
+/// `C (m,n) += A · B (k,n)` where `A (m,k)` has element `(i,p)` at `a[i·ars + p·acs]`.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn outer<T: Real>(
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &[T],
+    ars: usize,
+    acs: usize,
+    b: &[T],
+    ldb: usize,
+    c: &mut [T],
+    ldc: usize,
+) {
+    if m == 0 || n == 0 || k == 0 {
+        return;
     }
-    if s < r {
-        let b0 = &b[s * ldb..s * ldb + n];
-        for i in 0..m {
-            axpy(a[s * lda + i], b0, &mut c[i * ldc..i * ldc + n]);
+    check("A", a.len(), m, k, ars, acs);
+    check("B", b.len(), k, n, ldb, 1);
+    check("C", c.len(), m, n, ldc, 1);
+    let av = View { ptr: a.as_ptr(), rs: ars, cs: acs };
+    let cv = ViewMut { ptr: c.as_mut_ptr(), ld: ldc };
+    // SAFETY: the three checks above bound every index the tiles touch.
+    unsafe {
+        if is_f32::<T>() {
+            tile::gemm_outer::<T, 4, 8>(m, n, k, av, b.as_ptr(), ldb, cv);
+        } else {
+            tile::gemm_outer::<T, 4, 4>(m, n, k, av, b.as_ptr(), ldb, cv);
+        }
+    }
+}
+
+/// `C (m,n) += A (m,k) · Bᵀ` with `B (n,k)`: every output is a dot product of two rows
+/// (`dY · Wᵀ`), computed in register tiles of 4-lane partial sums.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+pub fn gemm_nt<T: Real>(
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &[T],
+    lda: usize,
+    b: &[T],
+    ldb: usize,
+    c: &mut [T],
+    ldc: usize,
+) {
+    if m == 0 || n == 0 {
+        return;
+    }
+    check("A", a.len(), m, k, lda, 1);
+    check("B", b.len(), n, k, ldb, 1);
+    check("C", c.len(), m, n, ldc, 1);
+    let cv = ViewMut { ptr: c.as_mut_ptr(), ld: ldc };
+    // SAFETY: the three checks above bound every index the tiles touch.
+    unsafe {
+        if is_f32::<T>() {
+            tile::gemm_dot::<T, 4, 2, 4>(m, n, k, a.as_ptr(), lda, b.as_ptr(), ldb, cv);
+        } else {
+            tile::gemm_dot::<T, 4, 2, 2>(m, n, k, a.as_ptr(), lda, b.as_ptr(), ldb, cv);
         }
     }
 }
