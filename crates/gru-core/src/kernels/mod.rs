@@ -3,18 +3,32 @@
 //! it on x86-64 and wasm32+simd128 alike (contiguous inner loops, independent accumulators),
 //! and nothing allocates.
 
+mod simd;
 mod tile;
 
-use std::mem::size_of;
+use std::any::TypeId;
 
 use crate::Real;
+use simd::{F32x4, F64x2, One};
 use tile::{View, ViewMut};
 
-/// `f32` tiles: outer products `4 × 8` (eight 4-lane accumulators), dot tiles `4 × 2` of
-/// 4-lane partial sums. `f64` halves the width so a tile still fits 8 of the 16 128-bit
-/// registers of SSE2 / a wasm engine.
-const fn is_f32<T>() -> bool {
-    size_of::<T>() == 4
+/// Which register type runs the tiles for `T`: 128-bit SIMD for f32 and f64, one lane for
+/// any other [`Real`].
+#[derive(PartialEq)]
+enum Width {
+    F32x4,
+    F64x2,
+    Scalar,
+}
+
+fn width<T: Real>() -> Width {
+    if TypeId::of::<T>() == TypeId::of::<f32>() {
+        Width::F32x4
+    } else if TypeId::of::<T>() == TypeId::of::<f64>() {
+        Width::F64x2
+    } else {
+        Width::Scalar
+    }
 }
 
 /// Panics unless `(rows, cols)` with row stride `rs` and column stride `cs` fits in `len`
@@ -93,13 +107,21 @@ fn outer<T: Real>(
     check("B", b.len(), k, n, ldb, 1);
     check("C", c.len(), m, n, ldc, 1);
     let av = View { ptr: a.as_ptr(), rs: ars, cs: acs };
+    let bv = View { ptr: b.as_ptr(), rs: ldb, cs: 1 };
     let cv = ViewMut { ptr: c.as_mut_ptr(), ld: ldc };
-    // SAFETY: the three checks above bound every index the tiles touch.
+    // SAFETY: the three checks above bound every index the tiles touch; `width` matched `T`
+    // to the register's scalar, so the casts are identities.
     unsafe {
-        if is_f32::<T>() {
-            tile::gemm_outer::<T, 4, 8>(m, n, k, av, b.as_ptr(), ldb, cv);
-        } else {
-            tile::gemm_outer::<T, 4, 4>(m, n, k, av, b.as_ptr(), ldb, cv);
+        match width::<T>() {
+            // 4 × 8 f32: eight accumulator registers, two loads of B per p.
+            Width::F32x4 => {
+                tile::gemm_outer::<F32x4, 4, 2>(m, n, k, av.cast(), bv.cast(), cv.cast())
+            }
+            // 4 × 4 f64: the same eight registers.
+            Width::F64x2 => {
+                tile::gemm_outer::<F64x2, 4, 2>(m, n, k, av.cast(), bv.cast(), cv.cast())
+            }
+            Width::Scalar => tile::gemm_outer::<One<T>, 4, 4>(m, n, k, av, bv, cv),
         }
     }
 }
@@ -125,15 +147,43 @@ pub fn gemm_nt<T: Real>(
     check("A", a.len(), m, k, lda, 1);
     check("B", b.len(), n, k, ldb, 1);
     check("C", c.len(), m, n, ldc, 1);
+    let av = View { ptr: a.as_ptr(), rs: lda, cs: 1 };
+    let bv = View { ptr: b.as_ptr(), rs: ldb, cs: 1 };
     let cv = ViewMut { ptr: c.as_mut_ptr(), ld: ldc };
-    // SAFETY: the three checks above bound every index the tiles touch.
+    // SAFETY: as in `outer`.
     unsafe {
-        if is_f32::<T>() {
-            tile::gemm_dot::<T, 4, 2, 4>(m, n, k, a.as_ptr(), lda, b.as_ptr(), ldb, cv);
-        } else {
-            tile::gemm_dot::<T, 4, 2, 2>(m, n, k, a.as_ptr(), lda, b.as_ptr(), ldb, cv);
+        match width::<T>() {
+            // 4 × 2 outputs, eight partial-sum registers, six loads per 4 values of k.
+            Width::F32x4 => tile::gemm_dot::<F32x4, 4, 2>(m, n, k, av.cast(), bv.cast(), cv.cast()),
+            Width::F64x2 => tile::gemm_dot::<F64x2, 4, 2>(m, n, k, av.cast(), bv.cast(), cv.cast()),
+            Width::Scalar => tile::gemm_dot::<One<T>, 4, 2>(m, n, k, av, bv, cv),
         }
     }
+}
+
+/// Independent registers in [`peak_loop`]: six multiply chains and six add chains, enough to
+/// cover a 3-cycle latency at two multiplies and two adds per cycle, few enough (with the two
+/// constants) for the 16 vector registers of SSE2 and of a wasm engine on x86-64.
+pub(crate) const PEAK_CHAINS: usize = 12;
+
+/// The 128-bit peak loop: `iters` rounds of `acc = acc · m` on six f32x4 registers and
+/// `acc = acc + a` on six others: 12 independent vector operations (48 FLOP) a round, no loads,
+/// stores or dependences between chains. `mulps`/`addps` on x86-64, `f32x4.mul`/`f32x4.add` on
+/// wasm. With `m = 1`, `a = 0` the values stay put (no overflow, no denormals).
+#[inline(never)]
+pub(crate) fn peak_loop(iters: usize, m: f32, a: f32) -> f32 {
+    use simd::Lanes;
+    const H: usize = PEAK_CHAINS / 2;
+    let (mv, av) = (F32x4::splat(m), F32x4::splat(a));
+    let mut prod: [F32x4; H] = std::array::from_fn(|c| F32x4::splat(1.0 + c as f32));
+    let mut sum: [F32x4; H] = std::array::from_fn(|c| F32x4::splat(c as f32));
+    for _ in 0..iters {
+        for (p, s) in prod.iter_mut().zip(sum.iter_mut()) {
+            *p = p.mul(mv);
+            *s = s.add(av);
+        }
+    }
+    prod.iter().chain(&sum).map(|v| v.hsum()).sum()
 }
 
 /// Dot product with eight independent accumulators (vectorisable without fast-math).
@@ -171,65 +221,4 @@ pub fn norm2<T: Real>(v: &[T]) -> T {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn naive(m: usize, k: usize, n: usize, a: &[f64], b: &[f64]) -> Vec<f64> {
-        let mut c = vec![0.0; m * n];
-        for i in 0..m {
-            for j in 0..n {
-                c[i * n + j] = (0..k).map(|p| a[i * k + p] * b[p * n + j]).sum();
-            }
-        }
-        c
-    }
-
-    fn transpose(rows: usize, cols: usize, a: &[f64]) -> Vec<f64> {
-        let mut t = vec![0.0; a.len()];
-        for i in 0..rows {
-            for j in 0..cols {
-                t[j * rows + i] = a[i * cols + j];
-            }
-        }
-        t
-    }
-
-    fn seq(n: usize, f: f64) -> Vec<f64> {
-        (0..n).map(|i| (i as f64 * f + 0.3).sin()).collect()
-    }
-
-    #[test]
-    fn the_three_products_match_a_naive_product_for_ragged_sizes() {
-        for &(m, k, n) in &[(1, 3, 5), (4, 2, 3), (7, 9, 9), (9, 1, 1), (5, 17, 6)] {
-            let a = seq(m * k, 0.37);
-            let b = seq(k * n, 0.11);
-            let want = naive(m, k, n, &a, &b);
-            let check = |c: &[f64], what: &str| {
-                for (x, w) in c.iter().zip(&want) {
-                    assert!((x - 1.0 - w).abs() < 1e-12, "{what} {m}x{k}x{n}");
-                }
-            };
-            let mut c = vec![1.0; m * n];
-            gemm_nn(m, k, n, &a, k, &b, n, &mut c, n);
-            check(&c, "nn");
-            let bt = transpose(k, n, &b);
-            let mut c = vec![1.0; m * n];
-            gemm_nt(m, n, k, &a, k, &bt, k, &mut c, n);
-            check(&c, "nt");
-            let at = transpose(m, k, &a);
-            let mut c = vec![1.0; m * n];
-            gemm_tn(k, m, n, &at, m, &b, n, &mut c, n);
-            check(&c, "tn");
-        }
-    }
-
-    #[test]
-    fn strided_views_touch_only_their_columns() {
-        // C is (2, 5) but only columns 1..4 are the output (n = 3, ldc = 5).
-        let a = [1.0, 2.0, 3.0, 4.0]; // (2,2)
-        let b = [1.0, 0.0, 0.0, 9.0, 0.0, 1.0, 0.0, 9.0]; // (2,3) with ldb = 4
-        let mut c = [0.0; 10];
-        gemm_nn(2, 2, 3, &a, 2, &b, 4, &mut c[1..], 5);
-        assert_eq!(c, [0.0, 1.0, 2.0, 0.0, 0.0, 0.0, 3.0, 4.0, 0.0, 0.0]);
-    }
-}
+mod tests;
