@@ -15,9 +15,8 @@
 //! `b (3H)` = `[b_z b_r b_h]`. Cache row `(4H)`: `[z, r, h̃, r ⊙ h_{t−1}]`.
 
 use super::{masked_h, Cell, StepGrad};
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn};
+use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_in_place, tanh_in_place};
 use crate::params::{BlockRole, BlockSpec};
-use crate::real::sigmoid;
 use crate::Real;
 
 /// App-formulation GRU cell with input size `input` and hidden size `hidden`.
@@ -93,14 +92,12 @@ impl<T: Real> Cell<T> for Gru {
         gemm_nn(b, ni, h3, x, ni, &p[ow..], h3, pre, h3); // + x W
         gemm_nn(b, h, 2 * h, hm, hld, &p[ouzr..], 2 * h, pre, h3); // + h U_zr
         for row in 0..b {
-            let pr = &pre[row * h3..];
+            let zr = &mut pre[row * h3..row * h3 + 2 * h];
+            sigmoid_in_place(zr); // [z, r] = σ(pre_zr)
             let c = &mut cache[row * h4..(row + 1) * h4];
+            c[..2 * h].copy_from_slice(zr);
             for j in 0..h {
-                let z = sigmoid(pr[j]);
-                let r = sigmoid(pr[h + j]);
-                c[j] = z;
-                c[h + j] = r;
-                c[3 * h + j] = r * hm[row * hld + j]; // r ⊙ h_{t−1}
+                c[3 * h + j] = c[h + j] * hm[row * hld + j]; // r ⊙ h_{t−1}
             }
         }
         gemm_nn(
@@ -116,10 +113,11 @@ impl<T: Real> Cell<T> for Gru {
         ); // + (r⊙h) U_h
         for row in 0..b {
             let c = &mut cache[row * h4..(row + 1) * h4];
+            let ht = &mut pre[row * h3 + 2 * h..(row + 1) * h3];
+            tanh_in_place(ht); // h̃ = tanh(pre_h)
+            c[2 * h..3 * h].copy_from_slice(ht);
             for j in 0..h {
-                let ht = pre[row * h3 + 2 * h + j].tanh();
-                c[2 * h + j] = ht;
-                let z = c[j];
+                let (z, ht) = (c[j], c[2 * h + j]);
                 let hp = s_prev[row * h + j];
                 s[row * h + j] = (T::one() - z) * hp + z * ht; // h_t = (1−z) h_{t−1} + z h̃
             }

@@ -3,6 +3,7 @@
 //! it on x86-64 and wasm32+simd128 alike (contiguous inner loops, independent accumulators),
 //! and nothing allocates.
 
+pub mod act;
 mod simd;
 mod tile;
 
@@ -10,6 +11,7 @@ use std::any::TypeId;
 
 use crate::Real;
 use simd::{F32x4, F64x2, One};
+pub use act::{sigmoid_in_place, tanh_in_place};
 use tile::{View, ViewMut};
 
 /// Which register type runs the tiles for `T`: 128-bit SIMD for f32 and f64, one lane for

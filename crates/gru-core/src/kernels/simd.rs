@@ -114,6 +114,49 @@ mod arch {
         }
     }
 
+    /// Lane-wise extras of f32x4 for the vectorised activations (`super::act`).
+    impl F32x4 {
+        #[inline(always)]
+        pub(crate) fn sub(self, o: Self) -> Self {
+            F32x4(unsafe { _mm_sub_ps(self.0, o.0) })
+        }
+        #[inline(always)]
+        pub(crate) fn div(self, o: Self) -> Self {
+            F32x4(unsafe { _mm_div_ps(self.0, o.0) })
+        }
+        #[inline(always)]
+        pub(crate) fn min(self, o: Self) -> Self {
+            F32x4(unsafe { _mm_min_ps(self.0, o.0) })
+        }
+        #[inline(always)]
+        pub(crate) fn max(self, o: Self) -> Self {
+            F32x4(unsafe { _mm_max_ps(self.0, o.0) })
+        }
+        /// All-ones lanes where `self < o`.
+        #[inline(always)]
+        pub(crate) fn lt(self, o: Self) -> Self {
+            F32x4(unsafe { _mm_cmplt_ps(self.0, o.0) })
+        }
+        /// All-ones lanes where `self` is NaN.
+        #[inline(always)]
+        pub(crate) fn nan(self) -> Self {
+            F32x4(unsafe { _mm_cmpunord_ps(self.0, self.0) })
+        }
+        /// `a` where the mask `self` is set, else `b`.
+        #[inline(always)]
+        pub(crate) fn select(self, a: Self, b: Self) -> Self {
+            F32x4(unsafe { _mm_or_ps(_mm_and_ps(self.0, a.0), _mm_andnot_ps(self.0, b.0)) })
+        }
+        /// `2^n` for integral `n` in `[−126, 127]`, built in the exponent bits.
+        #[inline(always)]
+        pub(crate) fn pow2i(self) -> Self {
+            unsafe {
+                let e = _mm_add_epi32(_mm_cvtps_epi32(self.0), _mm_set1_epi32(127));
+                F32x4(_mm_castsi128_ps(_mm_slli_epi32::<23>(e)))
+            }
+        }
+    }
+
     impl Lanes for F64x2 {
         type S = f64;
         const N: usize = 2;
@@ -185,6 +228,43 @@ mod arch {
             let v = self.0;
             (f32x4_extract_lane::<0>(v) + f32x4_extract_lane::<2>(v))
                 + (f32x4_extract_lane::<1>(v) + f32x4_extract_lane::<3>(v))
+        }
+    }
+
+    /// Lane-wise extras of f32x4 for the vectorised activations (`super::act`).
+    impl F32x4 {
+        #[inline(always)]
+        pub(crate) fn sub(self, o: Self) -> Self {
+            F32x4(f32x4_sub(self.0, o.0))
+        }
+        #[inline(always)]
+        pub(crate) fn div(self, o: Self) -> Self {
+            F32x4(f32x4_div(self.0, o.0))
+        }
+        #[inline(always)]
+        pub(crate) fn min(self, o: Self) -> Self {
+            F32x4(f32x4_pmin(self.0, o.0))
+        }
+        #[inline(always)]
+        pub(crate) fn max(self, o: Self) -> Self {
+            F32x4(f32x4_pmax(self.0, o.0))
+        }
+        #[inline(always)]
+        pub(crate) fn lt(self, o: Self) -> Self {
+            F32x4(f32x4_lt(self.0, o.0))
+        }
+        #[inline(always)]
+        pub(crate) fn nan(self) -> Self {
+            F32x4(f32x4_ne(self.0, self.0))
+        }
+        #[inline(always)]
+        pub(crate) fn select(self, a: Self, b: Self) -> Self {
+            F32x4(v128_bitselect(a.0, b.0, self.0))
+        }
+        #[inline(always)]
+        pub(crate) fn pow2i(self) -> Self {
+            let e = i32x4_add(i32x4_trunc_sat_f32x4(self.0), i32x4_splat(127));
+            F32x4(i32x4_shl(e, 23))
         }
     }
 
@@ -271,6 +351,44 @@ mod arch {
         };
     }
     array_lanes!(F32x4, f32, 4);
+
+    /// Lane-wise extras of f32x4 for the vectorised activations (`super::act`); masks are
+    /// all-ones bit patterns, as on the SIMD targets.
+    impl F32x4 {
+        fn map2(self, o: Self, f: impl Fn(f32, f32) -> f32) -> Self {
+            F32x4(std::array::from_fn(|l| f(self.0[l], o.0[l])))
+        }
+        fn mask(b: bool) -> f32 {
+            f32::from_bits(if b { u32::MAX } else { 0 })
+        }
+        pub(crate) fn sub(self, o: Self) -> Self {
+            self.map2(o, |a, b| a - b)
+        }
+        pub(crate) fn div(self, o: Self) -> Self {
+            self.map2(o, |a, b| a / b)
+        }
+        pub(crate) fn min(self, o: Self) -> Self {
+            self.map2(o, |a, b| if b < a { b } else { a })
+        }
+        pub(crate) fn max(self, o: Self) -> Self {
+            self.map2(o, |a, b| if a < b { b } else { a })
+        }
+        pub(crate) fn lt(self, o: Self) -> Self {
+            self.map2(o, |a, b| Self::mask(a < b))
+        }
+        pub(crate) fn nan(self) -> Self {
+            self.map2(self, |a, _| Self::mask(a.is_nan()))
+        }
+        pub(crate) fn select(self, a: Self, b: Self) -> Self {
+            F32x4(std::array::from_fn(|l| {
+                let m = self.0[l].to_bits();
+                f32::from_bits((m & a.0[l].to_bits()) | (!m & b.0[l].to_bits()))
+            }))
+        }
+        pub(crate) fn pow2i(self) -> Self {
+            F32x4(self.0.map(|n| f32::from_bits(((n as i32 + 127) as u32) << 23)))
+        }
+    }
     array_lanes!(F64x2, f64, 2);
 }
 
