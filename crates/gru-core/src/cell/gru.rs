@@ -14,7 +14,7 @@
 //! Blocks: `W (I, 3H)` = `[W_z W_r W_h]`, `U_zr (H, 2H)` = `[U_z U_r]`, `U_h (H, H)`,
 //! `b (3H)` = `[b_z b_r b_h]`. Cache row `(4H)`: `[z, r, h̃, r ⊙ h_{t−1}]`.
 
-use super::{masked_h, Cell, StepGrad};
+use super::{masked_h, Cell, InputProjection, StepGrad};
 use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_in_place, tanh_in_place};
 use crate::params::{BlockRole, BlockSpec};
 use crate::Real;
@@ -42,54 +42,25 @@ impl Gru {
         let b = uh + h * h;
         [w, uzr, uh, b]
     }
-}
 
-impl<T: Real> Cell<T> for Gru {
-    fn input_size(&self) -> usize {
-        self.input
-    }
-    fn hidden_size(&self) -> usize {
-        self.hidden
-    }
-    fn cache_size(&self) -> usize {
-        4 * self.hidden
-    }
-    fn scratch_size(&self) -> usize {
-        6 * self.hidden
-    }
-    fn blocks(&self) -> Vec<BlockSpec> {
-        let (i, h) = (self.input, self.hidden);
-        vec![
-            BlockSpec::new("W", i, 3 * h, BlockRole::Input),
-            BlockSpec::new("U_zr", h, 2 * h, BlockRole::Recurrent),
-            BlockSpec::new("U_h", h, h, BlockRole::Recurrent),
-            BlockSpec::new("b", 3 * h, 1, BlockRole::Bias),
-        ]
-    }
-    fn gate_names(&self) -> &'static [&'static str] {
-        &["z", "r", "h_tilde"]
-    }
-
-    fn forward(
+    /// The step after the input projection: `pre (B, 3H)` holds `b + x W` on entry;
+    /// `scratch` holds at least `B·H` values (the masked `h_{t−1}`).
+    #[allow(clippy::too_many_arguments)]
+    fn step<T: Real>(
         &self,
         p: &[T],
         b: usize,
-        x: &[T],
+        pre: &mut [T],
         s_prev: &[T],
         mask: Option<&[T]>,
         s: &mut [T],
         cache: &mut [T],
         scratch: &mut [T],
     ) {
-        let (ni, h) = (self.input, self.hidden);
+        let h = self.hidden;
         let (h3, h4) = (3 * h, 4 * h);
-        let [ow, ouzr, ouh, ob] = self.offsets();
-        let (pre, rest) = scratch.split_at_mut(b * h3); // (B, 3H) pre-activations
-        let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
-        for row in 0..b {
-            pre[row * h3..(row + 1) * h3].copy_from_slice(&p[ob..ob + h3]);
-        }
-        gemm_nn(b, ni, h3, x, ni, &p[ow..], h3, pre, h3); // + x W
+        let [_, ouzr, ouh, _] = self.offsets();
+        let (hm, hld) = masked_h(s_prev, h, h, b, mask, scratch);
         gemm_nn(b, h, 2 * h, hm, hld, &p[ouzr..], 2 * h, pre, h3); // + h U_zr
         for row in 0..b {
             let zr = &mut pre[row * h3..row * h3 + 2 * h];
@@ -122,6 +93,77 @@ impl<T: Real> Cell<T> for Gru {
                 s[row * h + j] = (T::one() - z) * hp + z * ht; // h_t = (1−z) h_{t−1} + z h̃
             }
         }
+    }
+}
+
+impl<T: Real> Cell<T> for Gru {
+    fn input_size(&self) -> usize {
+        self.input
+    }
+    fn hidden_size(&self) -> usize {
+        self.hidden
+    }
+    fn cache_size(&self) -> usize {
+        4 * self.hidden
+    }
+    fn scratch_size(&self) -> usize {
+        6 * self.hidden
+    }
+    fn blocks(&self) -> Vec<BlockSpec> {
+        let (i, h) = (self.input, self.hidden);
+        vec![
+            BlockSpec::new("W", i, 3 * h, BlockRole::Input),
+            BlockSpec::new("U_zr", h, 2 * h, BlockRole::Recurrent),
+            BlockSpec::new("U_h", h, h, BlockRole::Recurrent),
+            BlockSpec::new("b", 3 * h, 1, BlockRole::Bias),
+        ]
+    }
+    fn gate_names(&self) -> &'static [&'static str] {
+        &["z", "r", "h_tilde"]
+    }
+
+    fn input_projection(&self) -> Option<InputProjection> {
+        let [ow, _, _, ob] = self.offsets();
+        Some(InputProjection {
+            w: ow,
+            b: ob,
+            width: 3 * self.hidden,
+        })
+    }
+
+    fn forward(
+        &self,
+        p: &[T],
+        b: usize,
+        x: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        s: &mut [T],
+        cache: &mut [T],
+        scratch: &mut [T],
+    ) {
+        let (ni, h3) = (self.input, 3 * self.hidden);
+        let [ow, _, _, ob] = self.offsets();
+        let (pre, rest) = scratch.split_at_mut(b * h3); // (B, 3H) pre-activations
+        for row in 0..b {
+            pre[row * h3..(row + 1) * h3].copy_from_slice(&p[ob..ob + h3]);
+        }
+        gemm_nn(b, ni, h3, x, ni, &p[ow..], h3, pre, h3); // + x W
+        self.step(p, b, pre, s_prev, mask, s, cache, rest);
+    }
+
+    fn forward_projected(
+        &self,
+        p: &[T],
+        b: usize,
+        pre: &mut [T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        s: &mut [T],
+        cache: &mut [T],
+        scratch: &mut [T],
+    ) {
+        self.step(p, b, pre, s_prev, mask, s, cache, scratch);
     }
 
     fn backward(

@@ -101,6 +101,31 @@ pub trait Cell<T: Real> {
         scratch: &mut [T],
     );
 
+    /// The input projection that starts this cell's step, when it has one: pre-activations
+    /// `(B, G) = b + x W` with `W (I, G)` and `b (G)` in its parameters. The model then computes
+    /// it for all `T` steps in one product and calls [`Cell::forward_projected`].
+    fn input_projection(&self) -> Option<InputProjection> {
+        None
+    }
+
+    /// [`Cell::forward`] given `pre (B, G) = b + x_t W` (see [`Cell::input_projection`]), which
+    /// the step overwrites. Bit-identical to `forward`. Only called when `input_projection` is
+    /// `Some`; the default does nothing.
+    #[allow(clippy::too_many_arguments)]
+    fn forward_projected(
+        &self,
+        _p: &[T],
+        _b: usize,
+        _pre: &mut [T],
+        _s_prev: &[T],
+        _mask: Option<&[T]>,
+        _s: &mut [T],
+        _cache: &mut [T],
+        _scratch: &mut [T],
+    ) {
+        debug_assert!(false, "forward_projected without an input projection");
+    }
+
     /// Backward of [`Cell::forward`] for the same inputs and cache.
     #[allow(clippy::too_many_arguments)]
     fn backward(
@@ -131,6 +156,17 @@ pub trait Cell<T: Real> {
     /// The "additive path" of the one-step Jacobian as a diagonal `(S)`: GRU `1 − z`, LSTM
     /// `f` on the `c` block; `None` for cells without one (RNN).
     fn additive_diag(&self, cache: &[T], out: &mut [T]) -> bool;
+}
+
+/// Where a cell's input projection `b + x W` lives in its parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InputProjection {
+    /// Offset of `W (I, G)`, row-major.
+    pub w: usize,
+    /// Offset of `b (G)`.
+    pub b: usize,
+    /// Width `G` (e.g. `3H` for the GRU).
+    pub width: usize,
 }
 
 /// `hm (B, H) = h_{t−1} ⊙ mask` for the recurrent-dropout path, written into `buf`, or
@@ -239,6 +275,22 @@ impl<T: Real> Cell<T> for AnyCell {
         scratch: &mut [T],
     ) {
         dispatch!(self, c => c.forward(p, b, x, s_prev, mask, s, cache, scratch))
+    }
+    fn input_projection(&self) -> Option<InputProjection> {
+        dispatch!(self, c => Cell::<T>::input_projection(c))
+    }
+    fn forward_projected(
+        &self,
+        p: &[T],
+        b: usize,
+        pre: &mut [T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        s: &mut [T],
+        cache: &mut [T],
+        scratch: &mut [T],
+    ) {
+        dispatch!(self, c => c.forward_projected(p, b, pre, s_prev, mask, s, cache, scratch))
     }
     fn backward(
         &self,
