@@ -158,26 +158,35 @@ pub fn peak_f32x4(clock: impl Fn() -> f64, ms: f64) -> f64 {
 
 /// The kernel report: the 128-bit peak first, then every product of one GRU training step at
 /// `T = 50`, `B = 32`, `I = 2` for `H = 32` (the benchmark headline) and `H = 128`, in f32.
-/// Each shape is timed in five runs of about `ms_per_shape` ms (the fastest is reported), so
-/// the whole report takes about `19 · 5.3 · ms_per_shape` ms. `clock` returns milliseconds.
+/// Each shape is timed in five runs of about `ms_per_shape` ms (the fastest is reported), and
+/// the peak, best of all, after every shape: the report takes about `18 · 8 · ms_per_shape`
+/// ms. `clock` returns milliseconds (`performance.now()` in the page).
 pub fn kernel_report(clock: impl Fn() -> f64, ms_per_shape: f64) -> Vec<KernelFigure> {
     let ms = if ms_per_shape.is_finite() && ms_per_shape > 0.0 {
         ms_per_shape
     } else {
         20.0
     };
-    let mut out = vec![KernelFigure {
-        name: "peak: 6 f32x4 mul + 6 f32x4 add chains".to_string(),
-        product: Product::Peak,
-        mkn: [0, 0, 0],
-        hidden: 0,
-        flop: (4096 * CHAINS * 4) as f64,
-        gflops: peak_f32x4(&clock, ms),
-    }];
+    let mut out = Vec::new();
+    // The peak is re-measured after every shape and the best kept: on a shared machine a
+    // single measurement may land on a disturbed moment, and the ratio would flatter us.
+    let mut peak = peak_f32x4(&clock, ms);
     for h in [32, 128] {
         for s in gru_shapes(50, 32, 2, h) {
             out.push(time_shape(&clock, ms, &s, h));
+            peak = peak.max(peak_f32x4(&clock, ms / 2.0));
         }
     }
+    out.insert(
+        0,
+        KernelFigure {
+            name: "peak: 6 f32x4 mul + 6 f32x4 add chains".to_string(),
+            product: Product::Peak,
+            mkn: [0, 0, 0],
+            hidden: 0,
+            flop: (4096 * CHAINS * 4) as f64,
+            gflops: peak,
+        },
+    );
     out
 }
