@@ -27,11 +27,11 @@ test: setup-browser test-core test-wasm test-e2e
 # Native tests of the model crate (math vs PyTorch, finite differences, learning).
 test-core:
 	@scripts/check-boundary.sh
-	cargo test -p gru-core
+	cargo test -p gru-core -p gru-lab
 
 # The app's tests in headless Chromium (wasm-bindgen-test, mounts the root component).
 test-wasm:
-	cargo test --offline -p gru-lens --target wasm32-unknown-unknown
+	cargo test --offline -p gru-lens --features in-page --target wasm32-unknown-unknown
 
 # End-to-end against the release build served under a sub-path by a plain static server.
 test-e2e:

@@ -17,15 +17,23 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   rustup target add wasm32-unknown-unknown
 fi
 
+# trunk and wasm-bindgen-cli ship release profiles with fat LTO and one codegen unit; these are
+# build tools, so their speed does not matter and that profile only makes the first run slow.
+install_tool() {
+  CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=false \
+    cargo install "$@"
+}
+
 if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
-  say "installing trunk $TRUNK_VERSION from crates.io (about 11 minutes on 2 cores)"
-  cargo install "trunk@$TRUNK_VERSION" --locked
+  say "installing trunk $TRUNK_VERSION from crates.io (a few minutes on 2 cores)"
+  install_tool "trunk@$TRUNK_VERSION" --locked
 fi
 
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
   # Without --locked: a locked dependency of the CLI is missing from the registry mirror.
-  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION from crates.io (about 5 minutes)"
-  cargo install "wasm-bindgen-cli@$WASM_BINDGEN_VERSION" --force
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION from crates.io (a few minutes)"
+  install_tool "wasm-bindgen-cli@$WASM_BINDGEN_VERSION" --force
 fi
 
 # npm tools (binaryen's wasm-opt, playwright-core) from the committed lock file.

@@ -1,6 +1,6 @@
-//! The root component: reads the settings from the URL, provides the [`AppState`], runs the
-//! `requestAnimationFrame` loop (training within a per-frame budget, the time-cursor
-//! animation) and lays out the views.
+//! The root component: reads the settings from the URL, provides the [`AppState`] (which
+//! starts the training worker), animates the time cursor, handles the keyboard and lays out
+//! the views.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::bridge::Training;
 use crate::components::controls::Controls;
 use crate::components::drilldown::Drilldown;
 use crate::components::equations::Equations;
@@ -17,8 +18,8 @@ use crate::components::gates_view::GatesView;
 use crate::components::hidden_view::HiddenView;
 use crate::components::loss_view::{CompareTable, LossView};
 use crate::components::settings_form::SettingsForm;
-use crate::settings::Settings;
 use crate::state::AppState;
+use gru_lab::Settings;
 
 /// Time-cursor speed when animating, in steps per second.
 const CURSOR_STEPS_PER_S: f64 = 8.0;
@@ -76,18 +77,21 @@ fn sync_url(settings: &Settings) {
 
 /// The gru-lens page.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(
+    /// Where training runs (a Web Worker unless a test asks otherwise).
+    #[prop(optional)]
+    training: Training,
+) -> impl IntoView {
     let (settings, notice) = settings_from_url();
-    let state = AppState::new(settings, notice);
+    let state = AppState::new(settings, notice, training);
     provide_context(state);
     Effect::new(move |_| state.settings.with(sync_url));
     let cursor_clock = StoredValue::new(0.0f64);
     Effect::new(move |_| {
         animation_loop(move |now| {
-            if state.playing.try_get_untracked().is_none() {
+            if state.cursor_playing.try_get_untracked().is_none() {
                 return false;
             }
-            state.frame(now);
             if state.cursor_playing.get_untracked() {
                 let last = cursor_clock.get_value();
                 if now - last >= 1000.0 / CURSOR_STEPS_PER_S {

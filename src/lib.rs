@@ -1,13 +1,15 @@
-//! gru-lens: a Leptos (CSR) page that trains GRUs (and an RNN to compare) from `gru-core` live
-//! and draws what happens inside them. `main.rs` only mounts [`App`]; browser tests mount it too.
+//! gru-lens: a Leptos (CSR) page that trains GRUs (and an RNN to compare) live in a Web Worker
+//! and draws what happens inside them. `main.rs` only mounts [`App`] (browser tests mount it
+//! too); `bin/worker.rs` runs [`worker::run`].
 
 pub mod app;
+pub mod bridge;
 pub mod charts;
 pub mod components;
 pub mod format;
-pub mod lab;
-pub mod run;
-pub mod settings;
+#[cfg(feature = "in-page")]
+pub mod in_page;
 pub mod state;
+pub mod worker;
 
 pub use app::App;

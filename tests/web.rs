@@ -18,6 +18,12 @@ async fn sleep(ms: i32) {
     let _ = wasm_bindgen_futures::JsFuture::from(p).await;
 }
 
+/// The app with its engine on this thread: the test runner's page serves no worker script.
+fn in_page_app() -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    view! { <gru_lens::App training=gru_lens::bridge::Training::InPage/> }
+}
+
 fn doc() -> web_sys::Document {
     web_sys::window()
         .and_then(|w| w.document())
@@ -52,7 +58,7 @@ fn button(root: &web_sys::Element, label: &str) -> HtmlElement {
 async fn app_mounts_trains_and_responds_to_its_buttons() {
     let root = doc().create_element("div").unwrap();
     doc().body().unwrap().append_child(&root).unwrap();
-    let handle = leptos::mount::mount_to(root.clone().unchecked_into(), gru_lens::App);
+    let handle = leptos::mount::mount_to(root.clone().unchecked_into(), in_page_app);
 
     sleep(1500).await;
     let text = status_text(&root);
@@ -120,11 +126,11 @@ fn dd(root: &web_sys::Element, field: &str) -> f64 {
 #[wasm_bindgen_test]
 async fn the_drilldown_shows_the_numbers_gru_core_computes_for_the_same_seed_and_step() {
     use gru_core::cell::CellKind;
-    use gru_lens::settings::Settings;
+    use gru_lab::Settings;
 
     let root = doc().create_element("div").unwrap();
     doc().body().unwrap().append_child(&root).unwrap();
-    let handle = leptos::mount::mount_to(root.clone().unchecked_into(), gru_lens::App);
+    let handle = leptos::mount::mount_to(root.clone().unchecked_into(), in_page_app);
     sleep(300).await;
     button(&root, "Pause").click();
     button(&root, "Reset").click();
@@ -153,7 +159,8 @@ async fn the_drilldown_shows_the_numbers_gru_core_computes_for_the_same_seed_and
 
     // The same run, computed by gru-core directly.
     let mut trainer =
-        gru_core::Trainer::<f32>::new(Settings::default().train_config(CellKind::Gru)).unwrap();
+        gru_core::Trainer::<f32>::new(Settings::default().train_config(CellKind::Gru).unwrap())
+            .unwrap();
     for _ in 0..3 {
         trainer.train_step().unwrap();
     }

@@ -9,33 +9,43 @@ use crate::charts::heatmap::{self, HeatmapData};
 use crate::charts::lines::{self, Corner, LinesData, Series, YAxis};
 use crate::charts::palette;
 use crate::components::canvas::ChartCanvas;
+use crate::components::gates_view::gru_index;
 use crate::components::loss_view::run_color;
 use crate::format::fmt_num;
 use crate::state::AppState;
+use gru_lab::insight::{decimate, indexed, Insight};
 
-/// Per-run curves of `pick(insight)` on a log axis.
-fn per_run<'a>(
-    ins: &'a [crate::lab::Insight],
-    pick: impl Fn(&'a crate::lab::Insight) -> &'a [(f64, f64)],
-) -> Vec<Series<'a>> {
+/// Most points drawn per line (about two per pixel of the chart).
+const MAX_LINE_POINTS: usize = 1200;
+
+/// Per-run points `(index + first, pick(insight)[index])`, one series per run.
+fn per_run(
+    ins: &[Insight],
+    pick: impl Fn(&Insight) -> &[f64],
+    first: usize,
+) -> Vec<Vec<(f64, f64)>> {
     ins.iter()
+        .map(|x| decimate(&indexed(pick(x), first), MAX_LINE_POINTS))
+        .collect()
+}
+
+/// Series over `points` (one per run), labelled and coloured by run.
+fn series<'a>(ins: &'a [Insight], points: &'a [Vec<(f64, f64)>]) -> Vec<Series<'a>> {
+    ins.iter()
+        .zip(points)
         .enumerate()
-        .map(|(i, x)| Series::new(x.label, pick(x), run_color(i)))
+        .map(|(i, (x, p))| Series::new(x.label(), p, run_color(i)))
         .collect()
 }
 
 /// "GRU: name = value; RNN: name = value" for a screen-reader summary.
-fn per_run_summary(
-    ins: &[crate::lab::Insight],
-    name: &str,
-    pick: impl Fn(&crate::lab::Insight) -> Option<&(f64, f64)>,
-) -> String {
+fn per_run_summary(ins: &[Insight], name: &str, pick: impl Fn(&Insight) -> Option<f64>) -> String {
     ins.iter()
         .map(|x| {
             format!(
                 "{}: {name} = {}",
-                x.label,
-                pick(x).map_or("—".into(), |p| fmt_num(p.1))
+                x.label(),
+                pick(x).map_or("—".into(), fmt_num)
             )
         })
         .collect::<Vec<_>>()
@@ -47,52 +57,44 @@ fn per_run_summary(
 pub fn FlowView() -> impl IntoView {
     let state = expect_context::<AppState>();
     let draw_flow = move |c: &web_sys::HtmlCanvasElement| {
-        let ins = state.insights.get();
-        let data = LinesData {
-            series: per_run(&ins, |x| &x.flow),
-            x_desc: "lag k (steps back from the last step T)",
-            y_desc: "‖∂h_T/∂h_(T−k)‖₂ (log)",
-            y: YAxis::Log,
-            reference: Some((1.0, "no gain, no loss")),
-            cursor: None,
-            x_range: None,
-            legend: Corner::LowerLeft,
-        };
-        lines::draw(c, &data)
+        state.history.with(|h| {
+            let pts = per_run(&h.insights, |x| &x.flow, 0);
+            let data = LinesData {
+                series: series(&h.insights, &pts),
+                x_desc: "lag k (steps back from the last step T)",
+                y_desc: "‖∂h_T/∂h_(T−k)‖₂ (log)",
+                y: YAxis::Log,
+                reference: Some((1.0, "no gain, no loss")),
+                cursor: None,
+                x_range: None,
+                legend: Corner::LowerLeft,
+            };
+            lines::draw(c, &data)
+        })
     };
     let flow_summary = move || {
-        per_run_summary(&state.insights.get(), "‖∂h_T/∂h_0‖", |x| {
-            x.flow.last()
+        state.history.with(|h| {
+            per_run_summary(&h.insights, "‖∂h_T/∂h_0‖", |x| {
+                x.flow.last().copied()
+            })
         })
     };
     let draw_map = move |c: &web_sys::HtmlCanvasElement| {
-        let (steps, vals, lags) = state.flow_map.get();
+        let (steps, (vals, lags)) = state.history.with(|h| (h.flow_steps.clone(), h.flow_map()));
         let cols = steps.len();
         let first = steps.first().copied().unwrap_or(0) as f64;
-        let step = if cols > 1 {
-            (steps[cols - 1] as f64 - first) / (cols - 1) as f64
-        } else {
-            1.0
+        let step = match (steps.first(), steps.last()) {
+            (Some(&a), Some(&b)) if cols > 1 => (b as f64 - a as f64) / (cols - 1) as f64,
+            _ => 1.0,
         };
-        let lo = vals
-            .iter()
-            .copied()
-            .filter(|v| v.is_finite())
-            .fold(0.0f64, f64::min)
-            .max(-12.0);
+        let finite = || vals.iter().copied().filter(|v| v.is_finite());
+        let lo = finite().fold(0.0f64, f64::min).max(-12.0);
+        let hi = 0.5f64.max(finite().fold(0.0, f64::max));
         let data = HeatmapData {
             values: &vals,
             rows: lags,
             cols,
-            scale: Scale::Sequential {
-                lo,
-                hi: 0.5f64.max(
-                    vals.iter()
-                        .copied()
-                        .filter(|v| v.is_finite())
-                        .fold(0.0, f64::max),
-                ),
-            },
+            scale: Scale::Sequential { lo, hi },
             x_desc: "training step",
             y_desc: "lag k",
             x_first: first,
@@ -104,75 +106,100 @@ pub fn FlowView() -> impl IntoView {
         heatmap::draw(c, &data).map(|_| ())
     };
     let map_summary = move || {
-        let (steps, _, lags) = state.flow_map.get();
-        format!(
-            "Gradient norm over {lags} lags at {} moments of training of the first run.",
-            steps.len()
-        )
-    };
-    let draw_grad = move |c: &web_sys::HtmlCanvasElement| {
-        let ins = state.insights.get();
-        let data = LinesData {
-            series: per_run(&ins, |x| &x.grad_h),
-            x_desc: "time step t",
-            y_desc: "‖∂L/∂h_t‖₂ (log)",
-            y: YAxis::Log,
-            reference: None,
-            cursor: Some(state.cursor.get() as f64),
-            x_range: None,
-            legend: Corner::LowerRight,
-        };
-        lines::draw(c, &data)
-    };
-    let grad_summary = move || {
-        per_run_summary(&state.insights.get(), "‖∂L/∂h_0‖", |x| {
-            x.grad_h.first()
+        state.history.with(|h| {
+            format!(
+                "Gradient norm over {} lags at {} moments of training of the first run.",
+                h.flow_columns.last().map_or(0, Vec::len),
+                h.flow_steps.len()
+            )
         })
     };
+    let draw_grad = move |c: &web_sys::HtmlCanvasElement| {
+        let cursor = state.cursor.get() as f64;
+        state.history.with(|h| {
+            let pts = per_run(&h.insights, |x| &x.grad_h, 0);
+            let data = LinesData {
+                series: series(&h.insights, &pts),
+                x_desc: "time step t",
+                y_desc: "‖∂L/∂h_t‖₂ (log)",
+                y: YAxis::Log,
+                reference: None,
+                cursor: Some(cursor),
+                x_range: None,
+                legend: Corner::LowerRight,
+            };
+            lines::draw(c, &data)
+        })
+    };
+    let grad_summary = move || {
+        state.history.with(|h| {
+            per_run_summary(&h.insights, "‖∂L/∂h_0‖", |x| {
+                x.grad_h.first().copied()
+            })
+        })
+    };
+    // The additive path is the GRU's: an LSTM's diag(f_t) acts on c, not on h, and is not
+    // comparable with the h → h Jacobian drawn here.
     let draw_split = move |c: &web_sys::HtmlCanvasElement| {
-        let ins = state.insights.get();
-        let g = ins.iter().find(|x| !x.additive.is_empty());
-        let series = g.map_or(Vec::new(), |g| {
-            vec![
-                Series::new("additive path ‖diag(1−z_t)‖", &g.additive, palette::BLUE),
-                Series::new(
-                    "remainder ‖J_t − diag(1−z_t)‖",
-                    &g.remainder,
-                    palette::VERMILLION,
-                ),
-                Series {
-                    width: 1,
-                    ..Series::new("whole one-step Jacobian ‖J_t‖", &g.one_step, palette::GREY)
+        let cursor = state.cursor.get() as f64;
+        state.history.with(|h| {
+            let g = gru_index(&h.insights).map(|i| &h.insights[i]);
+            let lines_of = |v: &[f64]| decimate(&indexed(v, 1), MAX_LINE_POINTS);
+            let pts: Vec<Vec<(f64, f64)>> = g.map_or(Vec::new(), |g| {
+                vec![
+                    lines_of(&g.additive),
+                    lines_of(&g.remainder),
+                    lines_of(&g.one_step),
+                ]
+            });
+            let series = if pts.len() == 3 {
+                vec![
+                    Series::new("additive path ‖diag(1−z_t)‖", &pts[0], palette::BLUE),
+                    Series::new(
+                        "remainder ‖J_t − diag(1−z_t)‖",
+                        &pts[1],
+                        palette::VERMILLION,
+                    ),
+                    Series {
+                        width: 1,
+                        ..Series::new("whole one-step Jacobian ‖J_t‖", &pts[2], palette::GREY)
+                    },
+                ]
+            } else {
+                Vec::new()
+            };
+            let data = LinesData {
+                series,
+                x_desc: if g.is_some() {
+                    "time step t"
+                } else {
+                    "add a GRU to see its additive path"
                 },
-            ]
-        });
-        let data = LinesData {
-            series,
-            x_desc: "time step t",
-            y_desc: "spectral norm (log)",
-            y: YAxis::Log,
-            reference: None,
-            cursor: Some(state.cursor.get() as f64),
-            x_range: None,
-            legend: Corner::LowerRight,
-        };
-        lines::draw(c, &data)
+                y_desc: "spectral norm of ∂h_t/∂h_(t−1) parts (log)",
+                y: YAxis::Log,
+                reference: None,
+                cursor: Some(cursor),
+                x_range: None,
+                legend: Corner::LowerRight,
+            };
+            lines::draw(c, &data)
+        })
     };
     let split_summary = move || {
-        let ins = state.insights.get();
-        match ins.iter().find(|x| !x.additive.is_empty()) {
-            None => "No gated cell in this run.".to_string(),
-            Some(g) => {
-                let mean =
-                    |v: &[(f64, f64)]| v.iter().map(|p| p.1).sum::<f64>() / v.len().max(1) as f64;
-                format!(
-                    "{}: additive path averages {}, the remainder {}.",
-                    g.label,
-                    fmt_num(mean(&g.additive)),
-                    fmt_num(mean(&g.remainder))
-                )
-            }
-        }
+        state
+            .history
+            .with(|h| match gru_index(&h.insights).map(|i| &h.insights[i]) {
+                None => "No GRU in this run.".to_string(),
+                Some(g) => {
+                    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+                    format!(
+                        "{}: additive path averages {}, the remainder {}.",
+                        g.label(),
+                        fmt_num(mean(&g.additive)),
+                        fmt_num(mean(&g.remainder))
+                    )
+                }
+            })
     };
     view! {
             <ChartCanvas label="Gradient flow" draw=draw_flow summary=Signal::derive(flow_summary)

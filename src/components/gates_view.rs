@@ -8,24 +8,13 @@ use crate::charts::colormap::Scale;
 use crate::charts::heatmap::{self, HeatmapData};
 use crate::charts::projection::GridProjection;
 use crate::components::canvas::{ChartCanvas, Pointer};
-use crate::lab::Insight;
-use crate::state::AppState;
+use crate::state::{AppState, Selection};
+use gru_lab::insight::Insight;
 
 /// Index of the first GRU run (its gates are the ones shown).
 pub fn gru_index(ins: &[Insight]) -> Option<usize> {
     ins.iter()
-        .position(|i| matches!(i.kind, Some(CellKind::Gru | CellKind::GruTorch)))
-}
-
-/// Gate `name` of `ins` as `(H, T)` (unit rows, step columns).
-pub fn unit_by_time(ins: &Insight, name: &str) -> Vec<f64> {
-    let (t, h) = (ins.steps, ins.hidden);
-    let Some(g) = ins.gates.iter().find(|g| g.0 == name) else {
-        return Vec::new();
-    };
-    (0..h)
-        .flat_map(|j| (0..t).map(move |s| g.1[s * h + j]))
-        .collect()
+        .position(|i| matches!(i.cell, CellKind::Gru | CellKind::GruTorch))
 }
 
 /// One gate heatmap.
@@ -41,23 +30,28 @@ fn GateHeatmap(
     let state = expect_context::<AppState>();
     let proj = StoredValue::new(GridProjection::default());
     let draw = move |c: &web_sys::HtmlCanvasElement| {
-        let ins = state.insights.get();
-        let Some(g) = gru_index(&ins).map(|i| &ins[i]) else {
+        let sel = state
+            .selected
+            .get()
+            .map(|s| (s.unit, s.step.saturating_sub(1)));
+        let cursor = state.cursor.get().saturating_sub(1);
+        let Some((values, rows, cols)) = state.history.with(|h| {
+            let g = &h.insights[gru_index(&h.insights)?];
+            Some((g.unit_by_time(gate), g.hidden, g.steps))
+        }) else {
             return heatmap::draw(c, &empty()).map(|_| ());
         };
-        let values = unit_by_time(g, gate);
-        let sel = state.selected.get().map(|(j, s)| (j, s.saturating_sub(1)));
         let data = HeatmapData {
             values: &values,
-            rows: g.hidden,
-            cols: g.steps,
+            rows,
+            cols,
             scale: Scale::Sequential { lo: 0.0, hi: 1.0 },
             x_desc: "time step t",
             y_desc: "unit",
             x_first: 1.0,
             x_step: 1.0,
             bar_label: gate,
-            cursor: Some(state.cursor.get().saturating_sub(1)),
+            cursor: Some(cursor),
             selected: sel,
         };
         let p = heatmap::draw(c, &data)?;
@@ -69,7 +63,10 @@ fn GateHeatmap(
             return;
         }
         if let Some((unit, col)) = proj.get_value().cell_at(p.x, p.y) {
-            state.selected.set(Some((unit, col + 1)));
+            state.selected.set(Some(Selection {
+                unit,
+                step: col + 1,
+            }));
             if p.click {
                 state.cursor_playing.set(false);
                 state.cursor.set(col + 1);
@@ -77,19 +74,20 @@ fn GateHeatmap(
         }
     });
     let summary = move || {
-        let ins = state.insights.get();
-        match gru_index(&ins).map(|i| &ins[i]) {
-            None => "No GRU in this run.".to_string(),
-            Some(g) => {
-                let v = unit_by_time(g, gate);
-                let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
-                let open = v.iter().filter(|&&x| x > 0.5).count();
-                format!(
-                    "{label}: mean {mean:.2}, {open} of {} unit-steps above 0.5.",
-                    v.len()
-                )
-            }
-        }
+        state
+            .history
+            .with(|h| match gru_index(&h.insights).map(|i| &h.insights[i]) {
+                None => "No GRU in this run.".to_string(),
+                Some(g) => {
+                    let v = g.unit_by_time(gate);
+                    let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
+                    let open = v.iter().filter(|&&x| x > 0.5).count();
+                    format!(
+                        "{label}: mean {mean:.2}, {open} of {} unit-steps above 0.5.",
+                        v.len()
+                    )
+                }
+            })
     };
     view! {
         <ChartCanvas label=label width=720 height=260 draw=draw summary=Signal::derive(summary) on_pointer=on_pointer hint=hint/>

@@ -1,45 +1,47 @@
 //! "Hidden state": per-unit traces of h_t over time and the 2-D PCA trajectory of h_t, both
-//! following the time cursor; the selected unit is drawn bold.
+//! following the time cursor; the selected unit is drawn bold. They show the GRU run when
+//! there is one (the run the gate maps show), else the first run, and name it.
 
+use gru_lab::insight::{decimate, Insight};
 use leptos::prelude::*;
 
 use crate::charts::lines::{self, Corner, LinesData, Series, YAxis};
 use crate::charts::palette;
 use crate::charts::trajectory::{self, TrajectoryData};
 use crate::components::canvas::ChartCanvas;
+use crate::components::gates_view::gru_index;
 use crate::state::AppState;
 
-/// Per-unit traces and the trajectory of the primary run.
+/// Most points drawn per unit trace (about two per pixel of the chart).
+const MAX_TRACE_POINTS: usize = 1200;
+
+/// The inspected run these views show.
+fn shown(ins: &[Insight]) -> Option<&Insight> {
+    ins.get(gru_index(ins).unwrap_or(0))
+}
+
+/// Per-unit traces and the trajectory of the shown run.
 #[component]
 pub fn HiddenView() -> impl IntoView {
     let state = expect_context::<AppState>();
     let draw_traces = move |c: &web_sys::HtmlCanvasElement| {
-        let ins = state.insights.get();
-        let sel = state.selected.get().map(|s| s.0);
+        let sel = state.selected.get().map(|s| s.unit);
         let cursor = state.cursor.get() as f64;
-        let Some(p) = ins.first() else {
-            return lines::draw(
-                c,
-                &LinesData {
-                    series: vec![],
-                    x_desc: "time step t",
-                    y_desc: "h_t",
-                    y: YAxis::Linear(Some((-1.0, 1.0))),
-                    reference: None,
-                    cursor: None,
-                    x_range: None,
-                    legend: Corner::UpperRight,
-                },
-            );
-        };
-        let traces: Vec<Vec<(f64, f64)>> = (0..p.hidden)
-            .map(|j| {
-                (0..=p.steps)
-                    .map(|t| (t as f64, p.h[t * p.hidden + j]))
-                    .collect()
-            })
-            .collect();
-        let labels: Vec<String> = (0..p.hidden).map(|j| format!("unit {j}")).collect();
+        let (traces, label, steps) = state.history.with(|h| {
+            let Some(p) = shown(&h.insights) else {
+                return (Vec::new(), "", 0);
+            };
+            let traces: Vec<Vec<(f64, f64)>> = (0..p.hidden)
+                .map(|j| {
+                    let pts: Vec<(f64, f64)> = (0..=p.steps)
+                        .filter_map(|t| p.h_at(t, j).map(|v| (t as f64, v)))
+                        .collect();
+                    decimate(&pts, MAX_TRACE_POINTS)
+                })
+                .collect();
+            (traces, p.label(), p.steps)
+        });
+        let labels: Vec<String> = (0..traces.len()).map(|j| format!("unit {j}")).collect();
         let series = traces
             .iter()
             .enumerate()
@@ -58,24 +60,32 @@ pub fn HiddenView() -> impl IntoView {
                 }
             })
             .collect();
+        let y_desc = format!("h_t ({label})");
         let data = LinesData {
             series,
             x_desc: "time step t",
-            y_desc: format_y(p.label),
+            y_desc: if label.is_empty() { "h_t" } else { &y_desc },
             y: YAxis::Linear(Some((-1.05, 1.05))),
             reference: None,
-            cursor: Some(cursor),
-            x_range: Some((0.0, p.steps as f64)),
+            cursor: (steps > 0).then_some(cursor),
+            x_range: (steps > 0).then_some((0.0, steps as f64)),
             legend: Corner::UpperRight,
         };
         lines::draw(c, &data)
     };
     let draw_traj = move |c: &web_sys::HtmlCanvasElement| {
-        let ins = state.insights.get();
         let cursor = state.cursor.get();
-        let (pts, explained) = ins
-            .first()
-            .map_or((Vec::new(), (0.0, 0.0)), |p| (p.pca.clone(), p.explained));
+        let (pts, explained) = state.history.with(|h| {
+            shown(&h.insights).map_or((Vec::new(), (0.0, 0.0)), |p| {
+                let pts = p
+                    .pca
+                    .iter()
+                    .enumerate()
+                    .map(|(t, q)| (t as f64, f64::from(q[0]), f64::from(q[1])))
+                    .collect();
+                (pts, (p.explained[0], p.explained[1]))
+            })
+        });
         trajectory::draw(
             c,
             &TrajectoryData {
@@ -86,25 +96,31 @@ pub fn HiddenView() -> impl IntoView {
         )
     };
     let summary_traces = move || {
-        let ins = state.insights.get();
-        ins.first().map_or(String::new(), |p| {
-            let t = state.cursor.get().min(p.steps);
-            let row = &p.h[t * p.hidden..(t + 1) * p.hidden];
-            let max = row.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-            format!(
-                "{} hidden state at t = {t}: largest |h| is {max:.2} across {} units.",
-                p.label, p.hidden
-            )
+        let cursor = state.cursor.get();
+        state.history.with(|h| {
+            shown(&h.insights).map_or(String::new(), |p| {
+                let t = cursor.min(p.steps);
+                let max = (0..p.hidden)
+                    .filter_map(|j| p.h_at(t, j))
+                    .fold(0.0f64, |m, v| m.max(v.abs()));
+                format!(
+                    "{} hidden state at t = {t}: largest |h| is {max:.2} across {} units.",
+                    p.label(),
+                    p.hidden
+                )
+            })
         })
     };
     let summary_traj = move || {
-        let ins = state.insights.get();
-        ins.first().map_or(String::new(), |p| {
-            format!(
-                "PCA of h_0…h_{}: PC1 explains {:.0}% of the variance.",
-                p.steps,
-                100.0 * p.explained.0
-            )
+        state.history.with(|h| {
+            shown(&h.insights).map_or(String::new(), |p| {
+                format!(
+                    "PCA of the {}'s h_0…h_{}: PC1 explains {:.0}% of the variance.",
+                    p.label(),
+                    p.steps,
+                    100.0 * p.explained[0]
+                )
+            })
         })
     };
     view! {
@@ -112,13 +128,5 @@ pub fn HiddenView() -> impl IntoView {
                 hint="Each line is one unit's h_t; the vertical line is the time cursor."/>
             <ChartCanvas label="Hidden-state trajectory" width=560 height=340 draw=draw_traj summary=Signal::derive(summary_traj)
                 hint="h_t projected on its two principal components, coloured from dark (t = 0) to yellow (t = T)."/>
-    }
-}
-
-fn format_y(label: &str) -> &'static str {
-    match label {
-        "LSTM" => "h_t (LSTM)",
-        "RNN" => "h_t (RNN)",
-        _ => "h_t",
     }
 }

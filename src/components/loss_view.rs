@@ -18,70 +18,70 @@ pub fn run_color(i: usize) -> plotters::style::RGBColor {
 #[component]
 pub fn LossView() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let labels = move || {
-        state
-            .settings
-            .with(|s| s.cells.iter().map(|c| c.label()).collect::<Vec<_>>())
-    };
     let draw = move |c: &web_sys::HtmlCanvasElement| {
-        let snaps = state.snapshots.get();
-        let names = labels();
-        let (train_l, val_l): (Vec<String>, Vec<String>) = names
-            .iter()
-            .map(|n| (format!("{n} training"), format!("{n} validation")))
-            .unzip();
-        let mut series = Vec::new();
-        for (i, s) in snaps.iter().enumerate() {
-            let color = run_color(i);
-            series.push(Series {
-                width: 2,
-                alpha: 0.9,
-                ..Series::new(&train_l[i], &s.train, color)
-            });
-            series.push(Series {
-                width: 1,
-                alpha: 1.0,
-                ..Series::new(&val_l[i], &s.val, color)
-            });
-        }
-        let baseline = snaps.first().map_or(f64::NAN, |s| s.baseline);
         let y = if state.log_loss.get() {
             YAxis::Log
         } else {
             YAxis::Linear(None)
         };
-        let data = LinesData {
-            series,
-            x_desc: "training step",
-            y_desc: if y == YAxis::Log {
-                "loss (log scale)"
-            } else {
-                "loss"
-            },
-            y,
-            reference: Some((baseline, "baseline (best constant)")),
-            cursor: None,
-            x_range: None,
-            legend: Corner::LowerLeft,
-        };
-        lines::draw(c, &data)
+        state.history.with(|h| {
+            let (train_l, val_l): (Vec<String>, Vec<String>) = h
+                .runs
+                .iter()
+                .map(|r| {
+                    let n = &r.status.label;
+                    (format!("{n} training"), format!("{n} validation"))
+                })
+                .unzip();
+            let mut series = Vec::new();
+            for (i, r) in h.runs.iter().enumerate() {
+                let color = run_color(i);
+                series.push(Series {
+                    width: 2,
+                    alpha: 0.9,
+                    ..Series::new(&train_l[i], &r.train.points, color)
+                });
+                series.push(Series {
+                    width: 1,
+                    alpha: 1.0,
+                    ..Series::new(&val_l[i], &r.val.points, color)
+                });
+            }
+            let baseline = h.runs.first().map_or(f64::NAN, |r| r.status.baseline);
+            let data = LinesData {
+                series,
+                x_desc: "training step",
+                y_desc: if y == YAxis::Log {
+                    "loss (log scale)"
+                } else {
+                    "loss"
+                },
+                y,
+                reference: Some((baseline, "baseline (best constant)")),
+                cursor: None,
+                x_range: None,
+                legend: Corner::LowerLeft,
+            };
+            lines::draw(c, &data)
+        })
     };
     let summary = move || {
-        let snaps = state.snapshots.get();
-        let names = labels();
-        let parts: Vec<String> = snaps
-            .iter()
-            .zip(&names)
-            .map(|(s, n)| {
-                format!(
-                    "{n}: training loss {} , validation {}",
-                    fmt_num(s.loss),
-                    s.val_loss.map_or("—".into(), fmt_num)
-                )
-            })
-            .collect();
-        let base = snaps.first().map_or(f64::NAN, |s| s.baseline);
-        format!("{}; baseline {}.", parts.join("; "), fmt_num(base))
+        state.history.with(|h| {
+            let parts: Vec<String> = h
+                .runs
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{}: training loss {}, validation {}",
+                        r.status.label,
+                        fmt_num(r.status.loss),
+                        r.status.val_loss.map_or("—".into(), fmt_num)
+                    )
+                })
+                .collect();
+            let base = h.runs.first().map_or(f64::NAN, |r| r.status.baseline);
+            format!("{}; baseline {}.", parts.join("; "), fmt_num(base))
+        })
     };
     view! {
         <div class="view">
@@ -101,32 +101,29 @@ pub fn LossView() -> impl IntoView {
 pub fn CompareTable() -> impl IntoView {
     let state = expect_context::<AppState>();
     let rows = move || {
-        let snaps = state.snapshots.get();
-        let ins = state.insights.get();
-        let names = state
-            .settings
-            .with(|s| s.cells.iter().map(|c| c.label()).collect::<Vec<_>>());
-        names
-            .into_iter()
-            .enumerate()
-            .map(|(i, n)| {
-                let s = snaps.get(i).cloned().unwrap_or_default();
-                let far = ins.get(i).and_then(|x| x.flow.last().map(|p| p.1));
-                let acc = s
-                    .val_accuracy
-                    .map_or("—".to_string(), |a| format!("{:.0}%", 100.0 * a));
-                let style = format!("border-left: 6px solid {}", css_color(run_color(i)));
-                view! {
-                    <tr>
-                        <th scope="row" style=style>{n}</th>
-                        <td>{fmt_num(s.loss)}</td>
-                        <td>{s.val_loss.map_or("—".into(), fmt_num)}</td>
-                        <td>{acc}</td>
-                        <td>{far.map_or("—".into(), fmt_num)}</td>
-                    </tr>
-                }
-            })
-            .collect_view()
+        state.history.with(|h| {
+            h.runs
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let s = &r.status;
+                    let far = h.insights.get(i).and_then(|x| x.flow.last().copied());
+                    let acc = s
+                        .val_accuracy
+                        .map_or("—".to_string(), |a| format!("{:.0}%", 100.0 * a));
+                    let style = format!("border-left: 6px solid {}", css_color(run_color(i)));
+                    view! {
+                        <tr>
+                            <th scope="row" style=style>{s.label.clone()}</th>
+                            <td>{fmt_num(s.loss)}</td>
+                            <td>{s.val_loss.map_or("—".into(), fmt_num)}</td>
+                            <td>{acc}</td>
+                            <td>{far.map_or("—".into(), fmt_num)}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+        })
     };
     view! {
         <figure class="panel compare">

@@ -1,0 +1,177 @@
+//! The worker's whole job in plain Rust: it owns the [`Lab`] and the [`Scheduler`], applies
+//! the page's [`Command`]s, and runs one scheduled job per [`Engine::tick`], returning the
+//! [`Report`]s to post. The Web Worker glue only moves bytes and calls these two methods.
+
+use crate::insight::Insight;
+use crate::lab::Lab;
+use crate::protocol::{Command, FlowColumn, Rates, Report, Snapshot};
+use crate::schedule::{Job, Scheduler};
+use crate::settings::{Settings, Speed};
+
+/// Default milliseconds between snapshots.
+pub const PUBLISH_MS: f64 = 100.0;
+
+/// When the glue should call [`Engine::tick`] again.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Wake {
+    /// As soon as pending messages have been handled.
+    Now,
+    /// After this many milliseconds (nothing is due before).
+    After(f64),
+}
+
+/// The lab, its schedule and what the page has not been sent yet.
+pub struct Engine {
+    lab: Lab,
+    schedule: Scheduler,
+    epoch: u32,
+    fresh: Option<(Vec<Insight>, Option<FlowColumn>)>,
+}
+
+impl Engine {
+    /// An engine training `settings` from time `now` (ms).
+    ///
+    /// # Errors
+    /// A one-line message naming the bad setting.
+    pub fn new(settings: &Settings, now: f64) -> Result<Self, String> {
+        let mut schedule = Scheduler::new(now, PUBLISH_MS);
+        schedule.speed = settings.speed;
+        Ok(Self {
+            lab: Lab::new(settings.clone())?,
+            schedule,
+            epoch: 0,
+            fresh: None,
+        })
+    }
+
+    /// Applies one command at time `now`; returns the reports it causes at once (a rejection).
+    pub fn handle(&mut self, cmd: Command, now: f64) -> Vec<Report> {
+        let reject = |message: String| vec![Report::Rejected { message }];
+        match cmd {
+            Command::Reset { query } => {
+                let (settings, errors) = Settings::from_query(&query);
+                if !errors.is_empty() {
+                    return reject(errors.join("; "));
+                }
+                match Lab::new(settings) {
+                    Ok(mut lab) => {
+                        lab.sample = self.lab.sample.min(lab.samples().saturating_sub(1));
+                        self.schedule.speed = lab.settings.speed;
+                        self.lab = lab;
+                        self.epoch = self.epoch.wrapping_add(1);
+                        self.fresh = None;
+                        self.schedule.new_model();
+                    }
+                    Err(e) => return reject(format!("{e} — the current run continues unchanged")),
+                }
+            }
+            Command::Play => {
+                self.lab.clear_errors();
+                self.schedule.set_playing(true, now);
+            }
+            Command::Pause => self.schedule.set_playing(false, now),
+            Command::Step => {
+                self.schedule.set_playing(false, now);
+                self.lab.clear_errors();
+                self.lab.step();
+                self.lab.validate();
+            }
+            Command::Live {
+                lr,
+                clip,
+                steps_per_s,
+            } => {
+                if let Err(e) = self.lab.set_live(lr, clip) {
+                    return reject(e);
+                }
+                let speed = steps_per_s.map_or(Speed::Max, Speed::PerSecond);
+                self.lab.settings.speed = speed;
+                self.schedule.speed = speed;
+                self.schedule.publish_wanted = true;
+            }
+            Command::Inspect { sample } => {
+                if sample >= self.lab.samples() {
+                    return reject(format!(
+                        "sample: {sample} is not below {}",
+                        self.lab.samples()
+                    ));
+                }
+                self.lab.sample = sample;
+                self.schedule.inspect_wanted = true;
+            }
+            Command::Publish { every_ms } => {
+                if every_ms.is_finite() {
+                    self.schedule.publish_ms = every_ms.clamp(16.0, 5000.0);
+                }
+            }
+            Command::Drawn => self.schedule.page_ready(),
+        }
+        Vec::new()
+    }
+
+    /// Runs the next scheduled job; `clock` gives the time in ms.
+    pub fn tick(&mut self, clock: &dyn Fn() -> f64) -> (Vec<Report>, Wake) {
+        let start = clock();
+        let job = self.schedule.next(start);
+        let mut reports = Vec::new();
+        let mut steps = 0;
+        match job {
+            Job::Publish => reports.push(Report::Snapshot(Box::new(self.snapshot()))),
+            Job::Validate => self.lab.validate(),
+            Job::Inspect => match self.lab.inspect() {
+                Ok(fresh) => self.fresh = Some(fresh),
+                Err(message) => reports.push(Report::Rejected { message }),
+            },
+            Job::Train { steps: most, until } => {
+                while steps < u64::from(most) && self.lab.step() {
+                    steps += 1;
+                    if clock() >= until {
+                        break;
+                    }
+                }
+                if self.lab.stopped().is_some() {
+                    self.schedule.set_playing(false, clock());
+                }
+            }
+            Job::Idle(ms) => {
+                self.schedule.done(job, start, start, 0);
+                return (reports, Wake::After(ms));
+            }
+        }
+        self.schedule.done(job, start, clock(), steps);
+        (reports, Wake::Now)
+    }
+
+    /// The snapshot to publish now (hands over the losses and any fresh inspection).
+    fn snapshot(&mut self) -> Snapshot {
+        let (inspect_ms, validate_ms) = self.schedule.costs();
+        let (train_steps_per_s, wall_steps_per_s) = self.schedule.rates;
+        let (insights, flow_column) = match self.fresh.take() {
+            Some((i, c)) => (Some(i), c),
+            None => (None, None),
+        };
+        Snapshot {
+            epoch: self.epoch,
+            playing: self.schedule.playing,
+            runs: self.lab.take_statuses(),
+            insights,
+            flow_column,
+            rates: Rates {
+                train_steps_per_s,
+                wall_steps_per_s,
+                inspect_ms,
+                validate_ms,
+            },
+            sample: self.lab.sample,
+        }
+    }
+
+    /// The lab (read-only), for tests and benchmarks.
+    pub fn lab(&self) -> &Lab {
+        &self.lab
+    }
+}
+
+#[cfg(test)]
+#[path = "engine_tests.rs"]
+mod tests;

@@ -1,0 +1,150 @@
+//! The engine driven as the worker glue drives it, on a fake clock.
+
+use std::cell::Cell;
+
+use super::*;
+use gru_core::cell::CellKind;
+use gru_core::Trainer;
+
+/// A clock that advances 0.5 ms each time it is read.
+struct FakeClock(Cell<f64>);
+
+impl FakeClock {
+    fn read(&self) -> f64 {
+        let t = self.0.get() + 0.5;
+        self.0.set(t);
+        t
+    }
+}
+
+/// Ticks until `done(engine)` (or a bound), answering every snapshot; returns the snapshots.
+fn run_until(e: &mut Engine, clock: &FakeClock, done: impl Fn(&Engine) -> bool) -> Vec<Snapshot> {
+    let mut snaps = Vec::new();
+    for _ in 0..200_000 {
+        if done(e) {
+            break;
+        }
+        let (reports, wake) = e.tick(&|| clock.read());
+        for r in reports {
+            if let Report::Snapshot(s) = r {
+                snaps.push(*s);
+                e.handle(Command::Drawn, clock.read());
+            }
+        }
+        if let Wake::After(ms) = wake {
+            clock.0.set(clock.0.get() + ms);
+        }
+    }
+    snaps
+}
+
+#[test]
+fn the_worker_computes_exactly_what_a_plain_trainer_computes() {
+    let settings = Settings::default();
+    let clock = FakeClock(Cell::new(0.0));
+    let mut e = Engine::new(&settings, 0.0).expect("default settings");
+    let mut snaps = run_until(&mut e, &clock, |e| e.lab().steps() >= 60);
+    e.handle(Command::Pause, clock.read());
+    snaps.extend(run_until(&mut e, &clock, |e| {
+        !e.schedule.publish_wanted && !e.schedule.inspect_wanted
+    }));
+    snaps.extend(run_until(&mut e, &clock, |e| !e.schedule.publish_wanted));
+    for (run, &cell) in settings.cells.iter().enumerate() {
+        let seen: Vec<[f64; 3]> = snaps
+            .iter()
+            .flat_map(|s| s.runs[run].new_train.clone())
+            .collect();
+        let mut direct =
+            Trainer::<f32>::new(settings.train_config(cell).expect("valid")).expect("valid");
+        assert!(seen.len() >= 60, "{} steps reported", seen.len());
+        for (k, p) in seen.iter().enumerate() {
+            let s = direct.train_step().expect("finite");
+            assert_eq!(
+                (p[0], p[1], p[2]),
+                (s.step as f64, s.loss, s.grad_norm),
+                "step {k}"
+            );
+        }
+    }
+    let last = snaps.last().expect("snapshots");
+    assert!(!last.playing);
+    assert!(snaps
+        .iter()
+        .any(|s| s.insights.is_some() && s.flow_column.is_some()));
+}
+
+#[test]
+fn step_trains_exactly_one_step_and_pauses() {
+    let clock = FakeClock(Cell::new(0.0));
+    let mut e = Engine::new(&Settings::default(), 0.0).expect("default");
+    run_until(&mut e, &clock, |e| e.lab().steps() >= 3);
+    e.handle(Command::Pause, clock.read());
+    let before = e.lab().steps();
+    run_until(&mut e, &clock, |_| false);
+    assert_eq!(e.lab().steps(), before, "paused");
+    e.handle(Command::Step, clock.read());
+    assert_eq!(e.lab().steps(), before + 1);
+    let snaps = run_until(&mut e, &clock, |_| false);
+    let last = snaps.last().expect("a snapshot after the step");
+    assert_eq!(last.runs[0].step, before + 1);
+    assert!(!last.playing);
+}
+
+#[test]
+fn bad_commands_are_rejected_and_the_run_goes_on() {
+    let clock = FakeClock(Cell::new(0.0));
+    let mut e = Engine::new(&Settings::default(), 0.0).expect("default");
+    run_until(&mut e, &clock, |e| e.lab().steps() >= 5);
+    for bad in [
+        Command::Reset {
+            query: "hidden=9999".into(),
+        },
+        Command::Reset {
+            query: "task=order&T=3".into(),
+        },
+        Command::Live {
+            lr: f64::NAN,
+            clip: 1.0,
+            steps_per_s: None,
+        },
+        Command::Inspect { sample: 1_000_000 },
+    ] {
+        let r = e.handle(bad.clone(), clock.read());
+        assert!(
+            matches!(r.as_slice(), [Report::Rejected { message }] if !message.contains('\n')),
+            "{bad:?}: {r:?}"
+        );
+    }
+    assert_eq!(e.lab().settings, Settings::default(), "settings kept");
+    let before = e.lab().steps();
+    run_until(&mut e, &clock, |e| e.lab().steps() >= before + 5);
+    assert!(e.lab().steps() >= before + 5, "training continues");
+}
+
+#[test]
+fn a_reset_starts_a_new_epoch_with_the_new_cells() {
+    let clock = FakeClock(Cell::new(0.0));
+    let mut e = Engine::new(&Settings::default(), 0.0).expect("default");
+    run_until(&mut e, &clock, |e| e.lab().steps() >= 5);
+    let r = e.handle(
+        Command::Reset {
+            query: "cells=lstm,gru&T=20&hidden=8".into(),
+        },
+        clock.read(),
+    );
+    assert!(r.is_empty(), "{r:?}");
+    let snaps = run_until(&mut e, &clock, |e| e.lab().steps() >= 400);
+    let last = snaps.last().expect("snapshots");
+    assert_eq!(last.epoch, 1);
+    let labels: Vec<&str> = last.runs.iter().map(|r| r.label.as_str()).collect();
+    assert_eq!(labels, ["LSTM", "GRU"]);
+    let ins = snaps
+        .iter()
+        .rev()
+        .find_map(|s| s.insights.clone())
+        .expect("inspected");
+    assert_eq!(
+        (ins[0].cell, ins[0].steps, ins[0].hidden),
+        (CellKind::Lstm, 20, 8)
+    );
+}

@@ -1,0 +1,172 @@
+//! What the page accumulates from the worker's snapshots: the loss and gradient-norm curves
+//! of every run, the lag × training-step map, and the latest inspection. Plain data, updated
+//! in place by [`History::apply`], read by the views.
+
+use crate::curve::Curve;
+use crate::insight::Insight;
+use crate::protocol::{Rates, RunStatus, Snapshot};
+
+/// Columns kept in the lag × training-step map.
+pub const FLOW_HISTORY: usize = 120;
+
+/// One run's curves.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunHistory {
+    /// The latest status (its `new_*` fields already folded into the curves).
+    pub status: RunStatus,
+    /// Training loss over steps.
+    pub train: Curve,
+    /// Validation loss over steps.
+    pub val: Curve,
+    /// Gradient norm before clipping over steps.
+    pub grad_norm: Curve,
+}
+
+/// Everything the views draw.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct History {
+    /// The epoch the curves belong to.
+    pub epoch: u32,
+    /// Whether the worker trains continuously.
+    pub playing: bool,
+    /// One entry per run.
+    pub runs: Vec<RunHistory>,
+    /// The latest inspection, one per run.
+    pub insights: Vec<Insight>,
+    /// Training steps of the map's columns, oldest first.
+    pub flow_steps: Vec<u64>,
+    /// The map's columns: `log10 ‖∂h_T/∂h_{T−k}‖₂` at index `k`.
+    pub flow_columns: Vec<Vec<f32>>,
+    /// Throughput and costs.
+    pub rates: Rates,
+    /// The inspected validation sample.
+    pub sample: usize,
+    /// Whether a snapshot has arrived yet.
+    pub started: bool,
+}
+
+impl History {
+    /// Folds a snapshot in; a new epoch starts the history over.
+    pub fn apply(&mut self, snap: Snapshot) {
+        if snap.epoch != self.epoch || self.runs.len() != snap.runs.len() {
+            *self = History {
+                epoch: snap.epoch,
+                ..History::default()
+            };
+        }
+        self.started = true;
+        self.playing = snap.playing;
+        self.rates = snap.rates;
+        self.sample = snap.sample;
+        self.runs.resize_with(snap.runs.len(), RunHistory::default);
+        for (h, mut s) in self.runs.iter_mut().zip(snap.runs) {
+            for p in s.new_train.drain(..) {
+                h.train.push(p[0], p[1]);
+                h.grad_norm.push(p[0], p[2]);
+            }
+            for p in s.new_val.drain(..) {
+                h.val.push(p[0], p[1]);
+            }
+            h.status = s;
+        }
+        if let Some(ins) = snap.insights {
+            self.insights = ins;
+        }
+        if let Some(col) = snap.flow_column {
+            let same_shape = self
+                .flow_columns
+                .last()
+                .is_none_or(|c| c.len() == col.log_norms.len());
+            if !same_shape {
+                self.flow_steps.clear();
+                self.flow_columns.clear();
+            }
+            if self.flow_steps.last() != Some(&col.step) {
+                self.flow_steps.push(col.step);
+                self.flow_columns.push(col.log_norms);
+                if self.flow_steps.len() > FLOW_HISTORY {
+                    self.flow_steps.remove(0);
+                    self.flow_columns.remove(0);
+                }
+            }
+        }
+    }
+
+    /// Steps trained (first run).
+    pub fn steps(&self) -> u64 {
+        self.runs.first().map_or(0, |r| r.status.step)
+    }
+
+    /// Sequence length of the inspected sample.
+    pub fn seq_len(&self) -> usize {
+        self.insights.first().map_or(0, |i| i.steps)
+    }
+
+    /// The map as `(lags, columns)` row-major values, row `k` = lag `k`.
+    pub fn flow_map(&self) -> (Vec<f64>, usize) {
+        let lags = self.flow_columns.last().map_or(0, Vec::len);
+        let vals = (0..lags)
+            .flat_map(|k| {
+                self.flow_columns
+                    .iter()
+                    .map(move |c| c.get(k).map_or(f64::NAN, |&v| f64::from(v)))
+            })
+            .collect();
+        (vals, lags)
+    }
+
+    /// The first stop message of any run, if training stopped.
+    pub fn stop_message(&self) -> Option<&str> {
+        self.runs.iter().find_map(|r| r.status.error.as_deref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::FlowColumn;
+
+    fn snap(epoch: u32, step: u64, col: Option<Vec<f32>>) -> Snapshot {
+        Snapshot {
+            epoch,
+            runs: vec![RunStatus {
+                step,
+                new_train: vec![[step as f64, 0.5, 2.0]],
+                new_val: vec![[step as f64, 0.4]],
+                ..RunStatus::default()
+            }],
+            flow_column: col.map(|log_norms| FlowColumn { step, log_norms }),
+            ..Snapshot::default()
+        }
+    }
+
+    #[test]
+    fn snapshots_accumulate_and_a_new_epoch_starts_over() {
+        let mut h = History::default();
+        h.apply(snap(0, 1, Some(vec![0.0, -1.0])));
+        h.apply(snap(0, 2, None));
+        h.apply(snap(0, 3, Some(vec![0.0, -2.0])));
+        assert_eq!(
+            h.runs[0].train.points,
+            vec![(1.0, 0.5), (2.0, 0.5), (3.0, 0.5)]
+        );
+        assert_eq!(h.runs[0].grad_norm.last(), Some((3.0, 2.0)));
+        assert_eq!(h.flow_steps, vec![1, 3]);
+        assert_eq!(h.flow_map(), (vec![0.0, 0.0, -1.0, -2.0], 2));
+        h.apply(snap(1, 1, None));
+        assert_eq!(h.runs[0].train.points.len(), 1);
+        assert!(h.flow_steps.is_empty());
+    }
+
+    #[test]
+    fn the_map_is_bounded_and_restarts_when_the_length_changes() {
+        let mut h = History::default();
+        for s in 0..(FLOW_HISTORY as u64 + 30) {
+            h.apply(snap(0, s, Some(vec![0.0; 5])));
+        }
+        assert_eq!(h.flow_columns.len(), FLOW_HISTORY);
+        assert_eq!(h.flow_steps[0], 30);
+        h.apply(snap(0, 500, Some(vec![0.0; 9])));
+        assert_eq!((h.flow_columns.len(), h.flow_map().1), (1, 9));
+    }
+}

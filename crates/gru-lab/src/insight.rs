@@ -1,0 +1,210 @@
+//! One run's inspected validation sample as the page draws it: plain numbers, `f32` where only
+//! a colour or a pixel depends on them, `f64` for norms that span hundreds of decades.
+
+use gru_core::cell::CellKind;
+use gru_core::pca::pca2;
+use gru_core::Inspection;
+use serde::{Deserialize, Serialize};
+
+/// A named gate (or cached quantity) over the sequence.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Gate {
+    /// Name in the app's convention ("z", "r", "h_tilde", "i", "f", …).
+    pub name: String,
+    /// `(T, H)`: row `s − 1` is step `s`.
+    pub values: Vec<f32>,
+}
+
+/// One run's inspected sample.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Insight {
+    /// The cell.
+    pub cell: CellKind,
+    /// Steps `T`.
+    pub steps: usize,
+    /// Hidden size `H`.
+    pub hidden: usize,
+    /// The cached gates of layer 0, forward direction.
+    pub gates: Vec<Gate>,
+    /// `(T+1, H)`: `h_0 … h_T`.
+    pub h: Vec<f32>,
+    /// `(T+1, 2)`: `h_t` projected on its two principal components.
+    pub pca: Vec<[f32; 2]>,
+    /// Variance explained by PC1 and PC2.
+    pub explained: [f64; 2],
+    /// `(T+1)`: `‖∂h_T/∂h_{T−k}‖₂` at index `k`.
+    pub flow: Vec<f64>,
+    /// `(T+1)`: `‖∂L/∂h_t‖₂` at index `t`.
+    pub grad_h: Vec<f64>,
+    /// `(T)`: spectral norm of the additive path at index `s − 1` — GRU `diag(1 − z_s)`,
+    /// LSTM `diag(f_s)` on the cell state `c`; empty for the RNN.
+    pub additive: Vec<f64>,
+    /// `(T)`: spectral norm of the rest of the same block's one-step Jacobian.
+    pub remainder: Vec<f64>,
+    /// `(T)`: spectral norm of the whole one-step Jacobian `∂h_s/∂h_{s−1}`.
+    pub one_step: Vec<f64>,
+}
+
+impl Insight {
+    /// Turns gru-core's inspection of a run with cell `cell` into the page's numbers.
+    pub fn new(cell: CellKind, ins: Inspection) -> Self {
+        let tr = ins.trace;
+        let (steps, hidden) = (tr.steps, tr.hidden);
+        let p = pca2(&tr.h, steps + 1, hidden);
+        let f32s = |v: &[f64]| v.iter().map(|&x| x as f32).collect::<Vec<f32>>();
+        Self {
+            cell,
+            steps,
+            hidden,
+            pca: p
+                .coords
+                .chunks_exact(2)
+                .map(|c| [c[0] as f32, c[1] as f32])
+                .collect(),
+            explained: [p.explained[0], p.explained[1]],
+            flow: tr.jac_spec_at_target,
+            grad_h: tr.grad_h_norm.unwrap_or_default(),
+            additive: tr.additive_spec,
+            remainder: tr.remainder_spec,
+            one_step: tr.jac_spec,
+            gates: tr
+                .gates
+                .into_iter()
+                .map(|(name, v)| Gate {
+                    values: f32s(&v),
+                    name,
+                })
+                .collect(),
+            h: f32s(&tr.h),
+        }
+    }
+
+    /// The short name of the cell ("GRU", "LSTM", …).
+    pub fn label(&self) -> &'static str {
+        self.cell.label()
+    }
+
+    /// Gate `name` at step `s` (1-based) and unit `j`.
+    pub fn gate(&self, name: &str, s: usize, j: usize) -> Option<f64> {
+        let g = self.gates.iter().find(|g| g.name == name)?;
+        if s == 0 || j >= self.hidden {
+            return None;
+        }
+        g.values
+            .get((s - 1) * self.hidden + j)
+            .map(|&v| f64::from(v))
+    }
+
+    /// `h_t[j]` for `t = 0..=T`.
+    pub fn h_at(&self, t: usize, j: usize) -> Option<f64> {
+        if j >= self.hidden {
+            return None;
+        }
+        self.h.get(t * self.hidden + j).map(|&v| f64::from(v))
+    }
+
+    /// Gate `name` as `(H, T)`: unit rows, step columns (the heatmap's layout).
+    pub fn unit_by_time(&self, name: &str) -> Vec<f64> {
+        let (t, h) = (self.steps, self.hidden);
+        let Some(g) = self.gates.iter().find(|g| g.name == name) else {
+            return Vec::new();
+        };
+        if g.values.len() < t * h {
+            return Vec::new();
+        }
+        (0..h)
+            .flat_map(|j| (0..t).map(move |s| f64::from(g.values[s * h + j])))
+            .collect()
+    }
+}
+
+/// `values[i]` as points `(first + i, values[i])`.
+pub fn indexed(values: &[f64], first: usize) -> Vec<(f64, f64)> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| ((i + first) as f64, v))
+        .collect()
+}
+
+/// At most about `max` points of a line (x ascending): each bucket of consecutive points keeps
+/// its first, its lowest and its highest, so spikes survive and a canvas gets ≤ ~2 points
+/// per pixel.
+pub fn decimate(points: &[(f64, f64)], max: usize) -> Vec<(f64, f64)> {
+    if points.len() <= max.max(3) {
+        return points.to_vec();
+    }
+    let bucket = points.len().div_ceil(max.max(3) / 3);
+    let mut out = Vec::with_capacity(max + 1);
+    for chunk in points.chunks(bucket) {
+        let lo = chunk
+            .iter()
+            .copied()
+            .fold(chunk[0], |a, p| if p.1 < a.1 { p } else { a });
+        let hi = chunk
+            .iter()
+            .copied()
+            .fold(chunk[0], |a, p| if p.1 > a.1 { p } else { a });
+        let mut three = [chunk[0], lo, hi];
+        three.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for p in three {
+            if out.last() != Some(&p) {
+                out.push(p);
+            }
+        }
+    }
+    if let Some(&last) = points.last() {
+        if out.last() != Some(&last) {
+            out.push(last);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gru_core::task::TaskConfig;
+    use gru_core::{TrainConfig, Trainer};
+
+    #[test]
+    fn an_insight_keeps_the_inspection_numbers_in_the_heatmap_layout() {
+        let tr = Trainer::<f32>::new(TrainConfig {
+            task: TaskConfig::Adding { len: 12 },
+            hidden: 5,
+            ..TrainConfig::default()
+        })
+        .expect("config");
+        let ins = tr.inspect(2, false).expect("sample 2");
+        let z = ins.trace.gates[0].1.clone();
+        let x = Insight::new(CellKind::Gru, ins);
+        assert_eq!(
+            (x.steps, x.hidden, x.h.len(), x.flow.len()),
+            (12, 5, 13 * 5, 13)
+        );
+        assert_eq!(x.gate("z", 3, 4), Some(f64::from(z[2 * 5 + 4] as f32)));
+        assert_eq!(x.gate("z", 0, 0), None);
+        assert_eq!(x.gate("z", 13, 0), None);
+        let map = x.unit_by_time("z");
+        assert_eq!(
+            map[4 * 12 + 2],
+            f64::from(z[2 * 5 + 4] as f32),
+            "unit 4, step 3"
+        );
+        assert_eq!(x.additive.len(), 12);
+    }
+
+    #[test]
+    fn decimation_bounds_the_points_and_keeps_the_extremes() {
+        let pts: Vec<(f64, f64)> = (0..10_000)
+            .map(|i| (i as f64, if i == 4321 { 50.0 } else { (i as f64).sin() }))
+            .collect();
+        let d = decimate(&pts, 600);
+        assert!(d.len() <= 602, "{}", d.len());
+        assert!(d.contains(&(4321.0, 50.0)), "the spike survives");
+        assert_eq!(d.first(), pts.first());
+        assert_eq!(d.last(), pts.last());
+        assert!(d.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(decimate(&pts[..10], 600), pts[..10].to_vec());
+    }
+}

@@ -1,0 +1,190 @@
+//! The experiment: the same task, data and seed trained at once on one to three cells (a GRU
+//! against a tanh RNN by default), stepped in lock-step, and the inspection of one validation
+//! sample per run. No DOM, no clock: [`crate::engine::Engine`] decides when each happens.
+
+use crate::insight::Insight;
+use crate::protocol::{FlowColumn, RunStatus};
+use crate::run::TrainingRun;
+use crate::settings::Settings;
+
+/// The runs of one experiment.
+pub struct Lab {
+    /// The settings every run was built from (live ones updated as they change).
+    pub settings: Settings,
+    /// One run per compared cell, in the order of `settings.cells`.
+    pub runs: Vec<TrainingRun>,
+    /// The validation sample that is inspected.
+    pub sample: usize,
+}
+
+impl Lab {
+    /// Builds one run per cell in `settings.cells`.
+    ///
+    /// # Errors
+    /// A one-line message naming the setting that is out of range.
+    pub fn new(settings: Settings) -> Result<Self, String> {
+        let runs = settings
+            .cells
+            .iter()
+            .map(|&c| {
+                let cfg = settings.train_config(c)?;
+                TrainingRun::new(cfg).map_err(|e| e.to_string())
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self {
+            settings,
+            runs,
+            sample: 0,
+        })
+    }
+
+    /// Steps every run once; `false` when a run is stopped by NaN/∞ (no run steps then, so
+    /// the runs stay in lock-step).
+    pub fn step(&mut self) -> bool {
+        if self.stopped().is_some() {
+            return false;
+        }
+        let mut ok = true;
+        for r in &mut self.runs {
+            ok &= r.step();
+        }
+        ok
+    }
+
+    /// Steps trained (every run has the same count).
+    pub fn steps(&self) -> u64 {
+        self.runs.first().map_or(0, |r| r.trainer.step_idx())
+    }
+
+    /// The first run's stop message, if any run stopped: what happened and what to change.
+    pub fn stopped(&self) -> Option<String> {
+        self.runs.iter().find_map(|r| {
+            r.error().map(|e| {
+                format!(
+                    "{} stopped: {e}. Lower the learning rate or turn on gradient clipping, then press Play.",
+                    r.trainer.config.cell.label()
+                )
+            })
+        })
+    }
+
+    /// Clears NaN/∞ stops so training can resume.
+    pub fn clear_errors(&mut self) {
+        self.runs.iter_mut().for_each(TrainingRun::clear_error);
+    }
+
+    /// Measures every run's validation loss (where it is not already current).
+    pub fn validate(&mut self) {
+        self.runs.iter_mut().for_each(TrainingRun::validate);
+    }
+
+    /// Applies the live settings (learning rate, clipping) to every run.
+    ///
+    /// # Errors
+    /// A one-line message; no run is changed then.
+    pub fn set_live(&mut self, lr: f64, clip: f64) -> Result<(), String> {
+        let mut next = self.settings.clone();
+        next.lr = lr;
+        next.clip = clip;
+        for r in &self.runs {
+            let mut t = r.trainer.config.clone();
+            t.clip = next.clip_limit();
+            t.optimizer = next
+                .train_config(t.cell)
+                .map_err(|e| e.to_string())?
+                .optimizer;
+            t.validate().map_err(|e| e.to_string())?;
+        }
+        for r in &mut self.runs {
+            r.trainer.set_lr(lr).map_err(|e| e.to_string())?;
+            r.trainer
+                .set_clip(next.clip_limit())
+                .map_err(|e| e.to_string())?;
+        }
+        self.settings = next;
+        Ok(())
+    }
+
+    /// Inspects the current sample on every run (one forward and backward pass each), and the
+    /// first run's column of the lag × training-step map.
+    ///
+    /// # Errors
+    /// A one-line message when the sample does not exist.
+    pub fn inspect(&self) -> Result<(Vec<Insight>, Option<FlowColumn>), String> {
+        let mut out = Vec::with_capacity(self.runs.len());
+        for r in &self.runs {
+            let ins = r
+                .trainer
+                .inspect(self.sample, false)
+                .map_err(|e| e.to_string())?;
+            out.push(Insight::new(r.trainer.config.cell, ins));
+        }
+        let column = out.first().map(|first| FlowColumn {
+            step: self.steps(),
+            log_norms: first
+                .flow
+                .iter()
+                .map(|&n| n.max(1e-30).log10() as f32)
+                .collect(),
+        });
+        Ok((out, column))
+    }
+
+    /// Every run's status; hands over the losses gathered since the last call.
+    pub fn take_statuses(&mut self) -> Vec<RunStatus> {
+        self.runs.iter_mut().map(TrainingRun::take_status).collect()
+    }
+
+    /// Sequences in the validation set.
+    pub fn samples(&self) -> usize {
+        self.runs.first().map_or(0, |r| r.trainer.validation().b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_step_in_lock_step_and_a_bad_live_setting_changes_nothing() {
+        let mut lab = Lab::new(Settings::default()).expect("default");
+        for _ in 0..5 {
+            assert!(lab.step());
+        }
+        assert!(lab.runs.iter().all(|r| r.trainer.step_idx() == 5));
+        assert!(lab.set_live(-1.0, 1.0).is_err());
+        assert_eq!(lab.settings.lr, Settings::default().lr);
+        lab.set_live(0.003, 0.0).expect("valid");
+        assert_eq!(lab.runs[1].trainer.config.clip, None);
+        let (ins, col) = lab.inspect().expect("sample 0");
+        assert_eq!(ins.len(), 2);
+        assert_eq!(ins[1].label(), "RNN");
+        let col = col.expect("column");
+        assert_eq!((col.step, col.log_norms.len()), (5, 41));
+        assert_eq!(col.log_norms[0], 0.0, "‖∂h_T/∂h_T‖ = ‖I‖ = 1");
+    }
+
+    #[test]
+    fn a_diverging_run_stops_every_run_and_says_what_to_change() {
+        let mut s = Settings {
+            lr: 1.0,
+            clip: 0.0,
+            optimizer: crate::settings::Optimizer::Sgd,
+            cells: vec![gru_core::cell::CellKind::RnnTanh],
+            ..Settings::default()
+        };
+        s.knob = 100;
+        let mut lab = Lab::new(s).expect("valid settings");
+        let mut n = 0;
+        while lab.step() && n < 5000 {
+            n += 1;
+        }
+        let msg = lab.stopped().expect("lr 1 without clipping diverges");
+        assert!(msg.contains("learning rate"), "{msg}");
+        let steps = lab.steps();
+        assert!(!lab.step(), "no step while stopped");
+        assert_eq!(lab.steps(), steps);
+        lab.clear_errors();
+        assert!(lab.stopped().is_none());
+    }
+}

@@ -1,0 +1,24 @@
+//! # gru-lab
+//!
+//! The experiment gru-lens runs, as plain Rust: the [`settings`] (one parameter table driving
+//! the URL codec, validation and the form), the [`lab::Lab`] of runs trained side by side, the
+//! [`schedule::Scheduler`] that decides when to train, validate, inspect and publish (with an
+//! injected clock), the [`engine::Engine`] the Web Worker drives, and the [`protocol`] of
+//! messages between page and worker. The page-side [`history::History`] accumulates what the
+//! worker publishes. No DOM here, so all of it is tested natively.
+
+#![warn(missing_docs)]
+
+pub mod curve;
+pub mod engine;
+pub mod history;
+pub mod insight;
+pub mod lab;
+pub mod protocol;
+pub mod run;
+pub mod schedule;
+pub mod settings;
+
+pub use engine::Engine;
+pub use protocol::{Command, Report, Snapshot};
+pub use settings::{Settings, Speed};

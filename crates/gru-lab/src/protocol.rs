@@ -1,0 +1,222 @@
+//! The messages between the page and the Web Worker that trains. The page keeps no model: it
+//! sends [`Command`]s and draws the latest [`Snapshot`]. Both directions travel as postcard
+//! bytes (a `Uint8Array`), encoded and decoded only here.
+//!
+//! Flow control: the worker sends a snapshot at most every `every_ms` (see
+//! [`Command::Publish`]) and only after the page has answered the previous one with
+//! [`Command::Drawn`], so a busy page is never flooded.
+
+use serde::{Deserialize, Serialize};
+
+use crate::insight::Insight;
+
+/// Page → worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Command {
+    /// Start fresh runs from settings written as a URL query (the codec of shared links). On a
+    /// bad setting the worker answers [`Report::Rejected`] and the current runs go on.
+    Reset {
+        /// The settings, `Settings::to_query` form.
+        query: String,
+    },
+    /// Train continuously (clears a NaN/∞ stop).
+    Play,
+    /// Stop training (a fresh inspection is published).
+    Pause,
+    /// Pause, then train exactly one step on every run and publish.
+    Step,
+    /// Settings that apply to the running models at once.
+    Live {
+        /// Learning rate.
+        lr: f64,
+        /// Gradient clip, 0 = off.
+        clip: f64,
+        /// Steps per second, `None` = as fast as possible.
+        steps_per_s: Option<f64>,
+    },
+    /// Which validation sample the inspection shows.
+    Inspect {
+        /// Index into the validation set.
+        sample: usize,
+    },
+    /// How often the page wants a snapshot.
+    Publish {
+        /// Milliseconds between snapshots.
+        every_ms: f64,
+    },
+    /// The page has taken the last snapshot; the next may be sent.
+    Drawn,
+}
+
+/// Worker → page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Report {
+    /// The worker has loaded and listens.
+    Ready,
+    /// What to draw now.
+    Snapshot(Box<Snapshot>),
+    /// A command could not apply; nothing changed.
+    Rejected {
+        /// One line naming the problem.
+        message: String,
+    },
+}
+
+/// What the page draws at one moment.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Counts resets: the page drops its history when it changes.
+    pub epoch: u32,
+    /// Whether the worker is training continuously.
+    pub playing: bool,
+    /// One status per run, in the order of the settings' cells.
+    pub runs: Vec<RunStatus>,
+    /// A fresh inspection of every run, when one was made since the last snapshot.
+    pub insights: Option<Vec<Insight>>,
+    /// The first run's `log10 ‖∂h_T/∂h_{T−k}‖₂` column of the lag × training-step map, with
+    /// each fresh inspection.
+    pub flow_column: Option<FlowColumn>,
+    /// Throughput and costs.
+    pub rates: Rates,
+    /// The inspected validation sample.
+    pub sample: usize,
+}
+
+/// One run's numbers.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunStatus {
+    /// "GRU", "RNN", …
+    pub label: String,
+    /// Steps trained.
+    pub step: u64,
+    /// Smoothed training loss.
+    pub loss: f64,
+    /// Latest validation loss.
+    pub val_loss: Option<f64>,
+    /// Latest validation accuracy, where the task defines one.
+    pub val_accuracy: Option<f64>,
+    /// Loss of the best constant prediction.
+    pub baseline: f64,
+    /// `(step, training loss, gradient norm before clipping)` since the last snapshot.
+    pub new_train: Vec<[f64; 3]>,
+    /// `(step, validation loss)` since the last snapshot.
+    pub new_val: Vec<[f64; 2]>,
+    /// Why training stopped, if it did.
+    pub error: Option<String>,
+}
+
+/// One column of the lag × training-step map.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FlowColumn {
+    /// Training step of the inspection.
+    pub step: u64,
+    /// `(T+1)`: `log10 ‖∂h_T/∂h_{T−k}‖₂` at index `k`.
+    pub log_norms: Vec<f32>,
+}
+
+/// How fast the worker goes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Rates {
+    /// Lock-steps per second of time spent training (what the kernels achieve).
+    pub train_steps_per_s: f64,
+    /// Lock-steps per second of wall-clock time (what the user gets).
+    pub wall_steps_per_s: f64,
+    /// Duration of the last inspection (ms).
+    pub inspect_ms: f64,
+    /// Duration of the last validation (ms).
+    pub validate_ms: f64,
+}
+
+/// A message could not be decoded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecodeError(pub String);
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "message: {}", self.0)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Encodes a message for `postMessage`.
+pub fn encode<M: Serialize>(m: &M) -> Vec<u8> {
+    // Serialising these plain structs into a Vec cannot fail.
+    postcard::to_stdvec(m).unwrap_or_default()
+}
+
+/// Decodes a message received from the other side.
+///
+/// # Errors
+/// [`DecodeError`] when the bytes are not a message of this type.
+pub fn decode<M: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<M, DecodeError> {
+    postcard::from_bytes(bytes).map_err(|e| DecodeError(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_round_trips() {
+        let all = [
+            Command::Reset {
+                query: "cells=gru,lstm&T=1000".into(),
+            },
+            Command::Play,
+            Command::Pause,
+            Command::Step,
+            Command::Live {
+                lr: 0.003,
+                clip: 0.0,
+                steps_per_s: Some(2.5),
+            },
+            Command::Live {
+                lr: 1.0,
+                clip: 5.0,
+                steps_per_s: None,
+            },
+            Command::Inspect { sample: 255 },
+            Command::Publish { every_ms: 100.0 },
+            Command::Drawn,
+        ];
+        for c in all {
+            assert_eq!(decode::<Command>(&encode(&c)), Ok(c));
+        }
+    }
+
+    #[test]
+    fn a_snapshot_round_trips_bit_for_bit_and_garbage_is_refused() {
+        let snap = Snapshot {
+            epoch: 3,
+            playing: true,
+            runs: vec![RunStatus {
+                label: "GRU".into(),
+                step: 12,
+                loss: 0.1234,
+                val_loss: Some(1e-300),
+                val_accuracy: None,
+                baseline: 1.0 / 6.0,
+                new_train: vec![[11.0, 0.2, 3.5], [12.0, 0.19, f64::INFINITY]],
+                new_val: vec![[12.0, 0.18]],
+                error: Some("NaN at step 13".into()),
+            }],
+            insights: None,
+            flow_column: Some(FlowColumn {
+                step: 12,
+                log_norms: vec![0.0, -1.5, -40.25],
+            }),
+            rates: Rates {
+                train_steps_per_s: 330.5,
+                wall_steps_per_s: 301.0,
+                inspect_ms: 2.0,
+                validate_ms: 1.0,
+            },
+            sample: 4,
+        };
+        let r = Report::Snapshot(Box::new(snap));
+        assert_eq!(decode::<Report>(&encode(&r)), Ok(r));
+        assert!(decode::<Report>(&[0xff, 0xff, 0xff]).is_err());
+        assert!(decode::<Command>(&[]).is_err());
+    }
+}

@@ -1,0 +1,125 @@
+//! One live training run in the worker: a [`Trainer`] plus what the page has not been sent
+//! yet (the losses since the last snapshot). No history is kept here: the page accumulates it.
+
+use gru_core::{Error, TrainConfig, Trainer};
+
+use crate::protocol::RunStatus;
+
+/// A live training run.
+pub struct TrainingRun {
+    /// The trainer (model, optimiser, data).
+    pub trainer: Trainer<f32>,
+    /// Smoothed training loss (exponential moving average).
+    ema: Option<f64>,
+    /// `(step, training loss, gradient norm before clipping)` since the last snapshot.
+    new_train: Vec<[f64; 3]>,
+    /// `(step, validation loss)` since the last snapshot.
+    new_val: Vec<[f64; 2]>,
+    /// Latest validation `(step, loss, accuracy)`.
+    last_val: Option<(u64, f64, Option<f64>)>,
+    /// Why training stopped, if it did.
+    error: Option<String>,
+}
+
+impl TrainingRun {
+    /// Starts a run from `config` and measures its initial validation loss.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when a setting is out of range.
+    pub fn new(config: TrainConfig) -> Result<Self, Error> {
+        let mut run = Self {
+            trainer: Trainer::new(config)?,
+            ema: None,
+            new_train: Vec::new(),
+            new_val: Vec::new(),
+            last_val: None,
+            error: None,
+        };
+        run.validate();
+        Ok(run)
+    }
+
+    /// Measures the validation loss now (skipped when it is already current).
+    pub fn validate(&mut self) {
+        let step = self.trainer.step_idx();
+        if self.last_val.is_some_and(|v| v.0 == step) {
+            return;
+        }
+        let s = self.trainer.evaluate();
+        if s.loss.is_finite() {
+            self.new_val.push([step as f64, s.loss]);
+        }
+        self.last_val = Some((step, s.loss, s.accuracy()));
+    }
+
+    /// One training step. On NaN/∞ it records the error (weights stay at the last good step)
+    /// and returns `false`; a stopped run does not step until [`Self::clear_error`].
+    pub fn step(&mut self) -> bool {
+        if self.error.is_some() {
+            return false;
+        }
+        match self.trainer.train_step() {
+            Ok(s) => {
+                self.ema = Some(self.ema.map_or(s.loss, |e| 0.95 * e + 0.05 * s.loss));
+                self.new_train.push([s.step as f64, s.loss, s.grad_norm]);
+                true
+            }
+            Err(e) => {
+                self.error = Some(e.to_string());
+                false
+            }
+        }
+    }
+
+    /// Clears a NaN/∞ stop so training can resume (after, e.g., lowering the learning rate).
+    pub fn clear_error(&mut self) {
+        self.error = None;
+    }
+
+    /// Why training stopped, if it did.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// What the page shows of this run now; hands over the losses gathered since the last call.
+    pub fn take_status(&mut self) -> RunStatus {
+        RunStatus {
+            label: self.trainer.config.cell.label().to_string(),
+            step: self.trainer.step_idx(),
+            loss: self.ema.unwrap_or(f64::NAN),
+            val_loss: self.last_val.map(|v| v.1),
+            val_accuracy: self.last_val.and_then(|v| v.2),
+            baseline: self.trainer.task.baseline().loss,
+            new_train: std::mem::take(&mut self.new_train),
+            new_val: std::mem::take(&mut self.new_val),
+            error: self.error.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_trains_and_hands_over_its_losses_once() {
+        let mut run = TrainingRun::new(TrainConfig::default()).expect("default config");
+        for _ in 0..60 {
+            assert!(run.step());
+        }
+        run.validate();
+        run.validate();
+        let s = run.take_status();
+        assert_eq!(s.step, 60);
+        assert_eq!(s.new_train.len(), 60);
+        assert_eq!(s.new_train[59][0], 60.0);
+        assert!(
+            s.new_train.iter().all(|p| p[2] > 0.0),
+            "gradient norms recorded"
+        );
+        assert_eq!(s.new_val.len(), 2, "step 0 and step 60, once each");
+        assert!(s.loss.is_finite() && (s.baseline - 1.0 / 6.0).abs() < 1e-12);
+        let again = run.take_status();
+        assert!(again.new_train.is_empty() && again.new_val.is_empty());
+    }
+}

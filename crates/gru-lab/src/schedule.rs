@@ -1,0 +1,265 @@
+//! When the worker trains, validates, inspects and publishes — decided in one place, from an
+//! injected clock (ms), so the policy is unit-tested natively:
+//!
+//! - a snapshot goes out every `publish_ms`, once the page has taken the previous one;
+//! - training runs in chunks predicted (from a running average of a lock-step's cost) to end
+//!   before the next snapshot is due, so a chunk never delays a snapshot by more than one step;
+//! - validation every [`VALIDATE_MS`]; an inspection at most every [`INSPECT_MS`] and at most
+//!   [`INSPECT_DUTY`] of the time, right after a snapshot, so a slow inspection delays the next
+//!   snapshot by at most its own duration;
+//! - at a chosen speed (steps per second) training takes steps from a token bucket.
+
+use crate::settings::Speed;
+
+/// Validation loss is measured at most this often while training (ms).
+pub const VALIDATE_MS: f64 = 500.0;
+/// The inspected sample is re-analysed at most this often while training (ms).
+pub const INSPECT_MS: f64 = 300.0;
+/// …and at most this fraction of the time (a costly analysis is refreshed less often).
+pub const INSPECT_DUTY: f64 = 0.15;
+/// Longest training chunk (ms) between two looks at the message queue.
+pub const CHUNK_MS: f64 = 12.0;
+/// Throughput figures are measured over windows of this length (ms).
+const RATE_WINDOW_MS: f64 = 1000.0;
+
+/// What to do next.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Job {
+    /// Send a snapshot.
+    Publish,
+    /// Measure validation loss.
+    Validate,
+    /// Inspect the chosen sample on every run.
+    Inspect,
+    /// Train at most `steps` lock-steps, and stop once the clock reads `until` (ms): the
+    /// step cost is a prediction, and a new model can be far slower than the last.
+    Train {
+        /// Most lock-steps.
+        steps: u32,
+        /// Deadline (ms, the scheduler's clock).
+        until: f64,
+    },
+    /// Nothing is due for this many ms.
+    Idle(f64),
+}
+
+/// The scheduling state.
+#[derive(Clone, Debug)]
+pub struct Scheduler {
+    /// Whether training runs continuously.
+    pub playing: bool,
+    /// Training speed.
+    pub speed: Speed,
+    /// Milliseconds between snapshots.
+    pub publish_ms: f64,
+    /// Set when the page must see a fresh inspection soon (after a pause, a step, a reset, a
+    /// new sample), even while paused.
+    pub inspect_wanted: bool,
+    /// Set when a snapshot should go out as soon as the page can take it.
+    pub publish_wanted: bool,
+    awaiting_page: bool,
+    last_publish: f64,
+    last_validate: f64,
+    last_inspect: f64,
+    /// Running average of one lock-step's cost (ms); 0 before the first.
+    step_ms: f64,
+    inspect_ms: f64,
+    validate_ms: f64,
+    /// Steps the speed limit still allows (token bucket), and when it was last filled.
+    tokens: f64,
+    filled_at: f64,
+    window: RateWindow,
+    /// The figures of the last complete window.
+    pub rates: (f64, f64),
+}
+
+/// Steps and training time since the window started.
+#[derive(Clone, Copy, Debug, Default)]
+struct RateWindow {
+    start: f64,
+    steps: u64,
+    busy_ms: f64,
+}
+
+impl Scheduler {
+    /// A scheduler at time `now` that publishes every `publish_ms`.
+    pub fn new(now: f64, publish_ms: f64) -> Self {
+        Self {
+            playing: true,
+            speed: Speed::Max,
+            publish_ms,
+            inspect_wanted: true,
+            publish_wanted: true,
+            awaiting_page: false,
+            last_publish: f64::MIN,
+            last_validate: now,
+            last_inspect: f64::MIN,
+            step_ms: 0.0,
+            inspect_ms: 0.0,
+            validate_ms: 0.0,
+            tokens: 1.0,
+            filled_at: now,
+            window: RateWindow {
+                start: now,
+                ..RateWindow::default()
+            },
+            rates: (0.0, 0.0),
+        }
+    }
+
+    /// The next job at time `now`.
+    pub fn next(&mut self, now: f64) -> Job {
+        self.fill_tokens(now);
+        let publish_due = self.last_publish + self.publish_ms;
+        if !self.awaiting_page && (now >= publish_due || self.publish_wanted) {
+            return Job::Publish;
+        }
+        let just_published = now - self.last_publish <= self.publish_ms * 0.5;
+        if self.inspect_wanted && (just_published || !self.playing) {
+            return Job::Inspect;
+        }
+        if !self.playing {
+            return Job::Idle(self.until(publish_due, now).max(50.0));
+        }
+        if now - self.last_validate >= VALIDATE_MS {
+            return Job::Validate;
+        }
+        let gap = INSPECT_MS.max(self.inspect_ms / INSPECT_DUTY);
+        if just_published && now - self.last_inspect >= gap {
+            return Job::Inspect;
+        }
+        let allowed = match self.speed {
+            Speed::Max => f64::INFINITY,
+            Speed::PerSecond(_) => self.tokens.floor(),
+        };
+        if allowed < 1.0 {
+            let Speed::PerSecond(r) = self.speed else {
+                return Job::Idle(1.0);
+            };
+            let wait = (1.0 - self.tokens) / r * 1000.0;
+            return Job::Idle(wait.min(self.until(publish_due, now)).max(1.0));
+        }
+        // Steps predicted to end before the snapshot is due (and within one chunk); at least one.
+        let budget = CHUNK_MS.min(self.until(publish_due, now));
+        let fit = if self.step_ms > 0.0 {
+            (budget / self.step_ms).floor()
+        } else {
+            1.0
+        };
+        Job::Train {
+            steps: fit.min(allowed).clamp(1.0, 100_000.0) as u32,
+            until: now + budget,
+        }
+    }
+
+    fn until(&self, due: f64, now: f64) -> f64 {
+        if self.awaiting_page {
+            self.publish_ms
+        } else {
+            (due - now).max(0.0)
+        }
+    }
+
+    fn fill_tokens(&mut self, now: f64) {
+        if let Speed::PerSecond(r) = self.speed {
+            let cap = (r * 0.25).max(1.0);
+            self.tokens = (self.tokens + r * (now - self.filled_at) / 1000.0).min(cap);
+        }
+        self.filled_at = now;
+    }
+
+    /// Records that `job` ran from `start` to `end` (ms); `steps` lock-steps for training.
+    pub fn done(&mut self, job: Job, start: f64, end: f64, steps: u64) {
+        let ms = (end - start).max(0.0);
+        match job {
+            Job::Publish => {
+                self.last_publish = start;
+                self.publish_wanted = false;
+                self.awaiting_page = true;
+            }
+            Job::Validate => {
+                self.last_validate = end;
+                self.validate_ms = ms;
+            }
+            Job::Inspect => {
+                self.last_inspect = end;
+                self.inspect_ms = ms;
+                self.inspect_wanted = false;
+                // While training, the result rides on the next regular snapshot.
+                self.publish_wanted |= !self.playing;
+            }
+            Job::Train { .. } => {
+                if steps > 0 {
+                    let per = ms / steps as f64;
+                    self.step_ms = if self.step_ms > 0.0 {
+                        0.8 * self.step_ms + 0.2 * per
+                    } else {
+                        per
+                    };
+                    self.tokens -= steps as f64;
+                }
+                self.window.steps += steps;
+                self.window.busy_ms += ms;
+            }
+            Job::Idle(_) => {}
+        }
+        self.roll_window(end);
+    }
+
+    fn roll_window(&mut self, now: f64) {
+        let w = self.window;
+        let wall = now - w.start;
+        if wall >= RATE_WINDOW_MS {
+            let train = if w.busy_ms > 0.0 {
+                w.steps as f64 * 1000.0 / w.busy_ms
+            } else {
+                0.0
+            };
+            self.rates = (train, w.steps as f64 * 1000.0 / wall);
+            self.window = RateWindow {
+                start: now,
+                ..RateWindow::default()
+            };
+        }
+    }
+
+    /// The page took the last snapshot.
+    pub fn page_ready(&mut self) {
+        self.awaiting_page = false;
+    }
+
+    /// Play or pause; pausing asks for a fresh inspection, and the rate window restarts.
+    pub fn set_playing(&mut self, playing: bool, now: f64) {
+        if self.playing != playing {
+            self.window = RateWindow {
+                start: now,
+                ..RateWindow::default()
+            };
+            self.rates = (0.0, 0.0);
+            self.tokens = self.tokens.min(1.0);
+            self.filled_at = now;
+        }
+        self.playing = playing;
+        if !playing {
+            self.inspect_wanted = true;
+        }
+        self.publish_wanted = true;
+    }
+
+    /// Forgets the measured step cost (the model changed).
+    pub fn new_model(&mut self) {
+        self.step_ms = 0.0;
+        self.inspect_ms = 0.0;
+        self.inspect_wanted = true;
+        self.publish_wanted = true;
+    }
+
+    /// Durations of the last inspection and validation (ms).
+    pub fn costs(&self) -> (f64, f64) {
+        (self.inspect_ms, self.validate_ms)
+    }
+}
+
+#[cfg(test)]
+#[path = "schedule_tests.rs"]
+mod tests;

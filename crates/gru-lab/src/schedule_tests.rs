@@ -1,0 +1,184 @@
+//! The scheduling policy, simulated on a fake clock with fixed job costs.
+
+use super::*;
+
+/// Costs of each job in a simulation (ms).
+#[derive(Clone, Copy)]
+struct Costs {
+    step: f64,
+    inspect: f64,
+    validate: f64,
+    publish: f64,
+    /// How long the page takes to answer a snapshot.
+    page: f64,
+}
+
+/// What a simulation saw.
+#[derive(Default)]
+struct Trace {
+    publishes: Vec<f64>,
+    inspections: Vec<f64>,
+    validations: usize,
+    steps: u64,
+    inspect_ms: f64,
+}
+
+fn simulate(s: &mut Scheduler, costs: Costs, from: f64, until: f64) -> Trace {
+    let mut now = from;
+    let mut trace = Trace::default();
+    let mut page_answers_at = f64::INFINITY;
+    while now < until {
+        if now >= page_answers_at {
+            s.page_ready();
+            page_answers_at = f64::INFINITY;
+        }
+        let job = s.next(now);
+        let (cost, steps) = match job {
+            Job::Publish => {
+                trace.publishes.push(now);
+                page_answers_at = now + costs.publish + costs.page;
+                (costs.publish, 0)
+            }
+            Job::Validate => {
+                trace.validations += 1;
+                (costs.validate, 0)
+            }
+            Job::Inspect => {
+                trace.inspections.push(now);
+                trace.inspect_ms += costs.inspect;
+                (costs.inspect, 0)
+            }
+            Job::Train { steps, until } => {
+                let n = f64::from(steps).min(((until - now) / costs.step).ceil().max(1.0));
+                trace.steps += n as u64;
+                (costs.step * n, n as u64)
+            }
+            Job::Idle(ms) => {
+                assert!(ms > 0.0, "an idle wait is positive");
+                (ms.min(page_answers_at - now).max(0.01), 0)
+            }
+        };
+        s.done(job, now, now + cost, steps);
+        now += cost;
+    }
+    trace
+}
+
+const FAST: Costs = Costs {
+    step: 3.0,
+    inspect: 2.0,
+    validate: 4.0,
+    publish: 0.2,
+    page: 5.0,
+};
+
+fn max_gap(times: &[f64]) -> f64 {
+    times.windows(2).map(|w| w[1] - w[0]).fold(0.0, f64::max)
+}
+
+#[test]
+fn at_full_speed_training_takes_most_of_the_time_and_snapshots_keep_their_rhythm() {
+    let mut s = Scheduler::new(0.0, 100.0);
+    let t = simulate(&mut s, FAST, 0.0, 10_000.0);
+    let busy = t.steps as f64 * FAST.step / 10_000.0;
+    assert!(busy > 0.9, "training share {busy}");
+    assert!(
+        (95..=101).contains(&t.publishes.len()),
+        "{}",
+        t.publishes.len()
+    );
+    assert!(max_gap(&t.publishes) <= 100.0 + FAST.step + FAST.inspect + 1e-9);
+    assert!((19..=21).contains(&t.validations), "{}", t.validations);
+    let (train, wall) = s.rates;
+    assert!(
+        (train - 1000.0 / FAST.step).abs() < 1.0,
+        "train rate {train}"
+    );
+    assert!(wall > 0.9 * train && wall <= train, "wall rate {wall}");
+}
+
+#[test]
+fn a_slow_inspection_is_spaced_out_and_delays_a_snapshot_by_at_most_its_own_cost() {
+    let slow = Costs {
+        inspect: 400.0,
+        ..FAST
+    };
+    let mut s = Scheduler::new(0.0, 100.0);
+    let t = simulate(&mut s, slow, 0.0, 30_000.0);
+    let share = t.inspect_ms / 30_000.0;
+    assert!(share <= INSPECT_DUTY + 0.02, "inspection share {share}");
+    assert!(
+        t.inspections.len() >= 8,
+        "still refreshed: {}",
+        t.inspections.len()
+    );
+    assert!(
+        max_gap(&t.publishes) <= 100.0 + slow.inspect + slow.step + 1e-9,
+        "gap {}",
+        max_gap(&t.publishes)
+    );
+    let gaps: Vec<f64> = t.inspections.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(
+        gaps.iter()
+            .all(|&g| g >= slow.inspect / INSPECT_DUTY - 1e-9),
+        "{gaps:?}"
+    );
+}
+
+#[test]
+fn slow_motion_trains_at_the_chosen_rate() {
+    for rate in [0.5, 2.0, 5.0, 50.0] {
+        let mut s = Scheduler::new(0.0, 100.0);
+        s.speed = Speed::PerSecond(rate);
+        let t = simulate(&mut s, FAST, 0.0, 20_000.0);
+        let want = rate * 20.0;
+        assert!(
+            (t.steps as f64 - want).abs() <= 1.0 + want * 0.02,
+            "{rate}/s: {} steps in 20 s",
+            t.steps
+        );
+    }
+}
+
+#[test]
+fn paused_it_trains_nothing_inspects_once_and_keeps_publishing_when_asked() {
+    let mut s = Scheduler::new(0.0, 100.0);
+    simulate(&mut s, FAST, 0.0, 1000.0);
+    s.set_playing(false, 1000.0);
+    let t = simulate(&mut s, FAST, 1000.0, 5000.0);
+    assert_eq!(t.steps, 0);
+    assert_eq!(
+        t.inspections.len(),
+        1,
+        "one fresh inspection after the pause"
+    );
+    assert!(!t.publishes.is_empty() && t.publishes[0] < 1001.0);
+    assert!(t.inspections[0] < 1010.0, "the inspection follows at once");
+}
+
+#[test]
+fn a_page_that_does_not_answer_gets_no_more_snapshots() {
+    let mut s = Scheduler::new(0.0, 100.0);
+    let mut now = 0.0;
+    let mut publishes = 0;
+    while now < 2000.0 {
+        let job = s.next(now);
+        let cost = match job {
+            Job::Publish => {
+                publishes += 1;
+                0.2
+            }
+            Job::Train { steps, .. } => 3.0 * f64::from(steps),
+            Job::Idle(ms) => ms,
+            _ => 2.0,
+        };
+        let steps = if let Job::Train { steps, .. } = job {
+            u64::from(steps)
+        } else {
+            0
+        };
+        s.done(job, now, now + cost, steps);
+        now += cost;
+    }
+    assert_eq!(publishes, 1);
+}

@@ -1,0 +1,255 @@
+//! Everything a user can set, as one typed struct. Each setting is declared once, in
+//! [`table::PARAMS`] (URL key, label, tooltip, range, whether it applies live); the URL codec
+//! ([`query`]), validation and the page's form are all driven by that table.
+
+pub mod query;
+pub mod table;
+
+use gru_core::cell::CellKind;
+use gru_core::model::{Direction, Init};
+use gru_core::optim::OptimizerConfig;
+use gru_core::task::TaskConfig;
+use gru_core::TrainConfig;
+
+pub use table::{Applies, Field, Group, Param, PARAMS};
+
+/// Longest sequence (or delay) the page offers.
+pub const MAX_KNOB: usize = 1000;
+/// Most hidden units the page offers.
+pub const MAX_HIDDEN: usize = 128;
+/// Most cells compared side by side.
+pub const MAX_CELLS: usize = 3;
+
+/// The tasks the page offers: URL id and name.
+pub const TASKS: &[(&str, &str)] = &[
+    ("adding", "Adding problem"),
+    ("copy", "Copy memory"),
+    ("order", "Temporal order"),
+    ("latch", "Latch (delayed recall)"),
+    ("parity", "Parity"),
+    ("sine", "Sine prediction"),
+];
+
+/// The cells the page offers: URL id and kind.
+pub const CELLS: &[(&str, CellKind)] = &[
+    ("gru", CellKind::Gru),
+    ("rnn", CellKind::RnnTanh),
+    ("lstm", CellKind::Lstm),
+    ("gru_torch", CellKind::GruTorch),
+];
+
+/// Which optimiser.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Optimizer {
+    /// Adam.
+    Adam,
+    /// SGD with momentum 0.9.
+    Sgd,
+}
+
+/// How fast the worker trains.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Speed {
+    /// As fast as the machine allows.
+    Max,
+    /// At most this many training steps per second (slow motion, to watch the gates change).
+    PerSecond(f64),
+}
+
+/// Everything the user can set.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// Task URL id (one of [`TASKS`]).
+    pub task: &'static str,
+    /// The task's difficulty knob (sequence length, delay or bits).
+    pub knob: usize,
+    /// Cells trained side by side on the same data and seed.
+    pub cells: Vec<CellKind>,
+    /// Hidden units per layer.
+    pub hidden: usize,
+    /// Stacked layers.
+    pub layers: usize,
+    /// Bidirectional layers.
+    pub direction: Direction,
+    /// Learning rate (applies live).
+    pub lr: f64,
+    /// Optimiser.
+    pub optimizer: Optimizer,
+    /// Gradient-norm clip, 0 = off (applies live).
+    pub clip: f64,
+    /// Sequences per step.
+    pub batch: usize,
+    /// Seed of weights, data and dropout.
+    pub seed: u64,
+    /// Input dropout probability.
+    pub input_dropout: f64,
+    /// Recurrent dropout probability.
+    pub recurrent_dropout: f64,
+    /// Training speed (applies live).
+    pub speed: Speed,
+}
+
+impl Default for Settings {
+    /// The opening preset: GRU against a tanh RNN on the adding problem at T = 40, where the
+    /// RNN's gradient visibly vanishes and the GRU's does not.
+    fn default() -> Self {
+        Self {
+            task: "adding",
+            knob: 40,
+            cells: vec![CellKind::Gru, CellKind::RnnTanh],
+            hidden: 16,
+            layers: 1,
+            direction: Direction::Forward,
+            lr: 0.01,
+            optimizer: Optimizer::Adam,
+            clip: 1.0,
+            batch: 32,
+            seed: 1,
+            input_dropout: 0.0,
+            recurrent_dropout: 0.0,
+            speed: Speed::Max,
+        }
+    }
+}
+
+/// The task config of URL id `id` at knob `n`.
+pub fn task_config(id: &str, n: usize) -> Option<TaskConfig> {
+    Some(match id {
+        "adding" => TaskConfig::Adding { len: n },
+        "copy" => TaskConfig::copy_memory(n),
+        "order" => TaskConfig::TemporalOrder { len: n },
+        "latch" => TaskConfig::Latch { len: n },
+        "parity" => TaskConfig::Parity { len: n },
+        "sine" => TaskConfig::sine(n),
+        _ => return None,
+    })
+}
+
+/// URL id of a cell.
+pub fn cell_id(kind: CellKind) -> &'static str {
+    CELLS.iter().find(|c| c.1 == kind).map_or("gru", |c| c.0)
+}
+
+impl Settings {
+    /// The task config these settings name.
+    ///
+    /// # Errors
+    /// A message when the task id is unknown or the knob is outside the task's range.
+    pub fn task_config(&self) -> Result<TaskConfig, String> {
+        let cfg = task_config(self.task, self.knob)
+            .ok_or_else(|| format!("task: unknown '{}'", self.task))?;
+        let range = cfg.knob_range();
+        let max = (*range.end()).min(MAX_KNOB);
+        if self.knob < *range.start() || self.knob > max {
+            return Err(format!(
+                "T: {} must be between {} and {max} for {}",
+                self.knob,
+                range.start(),
+                cfg.label()
+            ));
+        }
+        Ok(cfg)
+    }
+
+    /// The training config of one of the compared cells.
+    ///
+    /// # Errors
+    /// A message naming the setting when the task or knob is invalid.
+    pub fn train_config(&self, cell: CellKind) -> Result<TrainConfig, String> {
+        Ok(TrainConfig {
+            task: self.task_config()?,
+            cell,
+            hidden: self.hidden,
+            layers: self.layers,
+            direction: self.direction,
+            input_dropout: self.input_dropout,
+            recurrent_dropout: self.recurrent_dropout,
+            batch: self.batch,
+            optimizer: match self.optimizer {
+                Optimizer::Adam => OptimizerConfig::adam(self.lr),
+                Optimizer::Sgd => OptimizerConfig::sgd(self.lr, 0.9),
+            },
+            clip: self.clip_limit(),
+            truncate: None,
+            init: Init::XavierOrthogonal,
+            seed: self.seed,
+        })
+    }
+
+    /// The clip limit as the trainer takes it (`None` = off).
+    pub fn clip_limit(&self) -> Option<f64> {
+        (self.clip > 0.0).then_some(self.clip)
+    }
+
+    /// True when going from `self` to `next` needs fresh runs: any setting the table marks
+    /// [`Applies::OnReset`] differs.
+    pub fn needs_reset(&self, next: &Settings) -> bool {
+        PARAMS
+            .iter()
+            .filter(|p| p.applies == Applies::OnReset)
+            .any(|p| p.text(self) != p.text(next))
+    }
+
+    /// Copies the live settings (those the table marks [`Applies::Live`]) from `other`.
+    pub fn with_live_from(&self, other: &Settings) -> Settings {
+        let mut s = self.clone();
+        for p in PARAMS.iter().filter(|p| p.applies == Applies::Live) {
+            // Both sides were valid, so setting one from the other's text cannot fail.
+            let _ = p.set(&mut s, &p.text(other));
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_live_settings_skip_the_reset() {
+        let a = Settings::default();
+        let live = Settings {
+            lr: 0.1,
+            clip: 0.0,
+            speed: Speed::PerSecond(3.0),
+            ..a.clone()
+        };
+        assert!(!a.needs_reset(&live));
+        assert_eq!(a.with_live_from(&live), live);
+        for changed in [
+            Settings {
+                hidden: 8,
+                ..a.clone()
+            },
+            Settings {
+                seed: 2,
+                ..a.clone()
+            },
+            Settings {
+                cells: vec![CellKind::Lstm],
+                ..a.clone()
+            },
+        ] {
+            assert!(a.needs_reset(&changed), "{changed:?}");
+        }
+    }
+
+    #[test]
+    fn the_train_config_follows_the_settings_and_refuses_a_bad_knob() {
+        let s = Settings {
+            knob: 1000,
+            hidden: 128,
+            clip: 0.0,
+            ..Settings::default()
+        };
+        let c = s.train_config(CellKind::Lstm).expect("valid");
+        assert_eq!((c.hidden, c.clip, c.task.knob()), (128, None, 1000));
+        let bad = Settings {
+            task: "order",
+            knob: 3,
+            ..Settings::default()
+        };
+        let e = bad.train_config(CellKind::Gru).unwrap_err();
+        assert!(e.starts_with("T: 3 must be between 10 and 1000"), "{e}");
+    }
+}

@@ -1,0 +1,231 @@
+//! The URL query-string codec of [`Settings`] (Playground's `state.ts`): every run can be
+//! shared as a link. Parsing never fails as a whole: a bad parameter keeps its default and
+//! yields a message naming it. Old keys stay accepted ([`super::table::Legacy`]).
+
+use super::table::{param, PARAMS};
+use super::Settings;
+
+/// Most messages reported for one query (a hostile link can carry thousands of parameters).
+const MAX_MESSAGES: usize = 8;
+
+impl Settings {
+    /// The settings as a query string (without `?`), listing only what differs from the
+    /// default, in table order.
+    pub fn to_query(&self) -> String {
+        let d = Settings::default();
+        PARAMS
+            .iter()
+            .filter_map(|p| {
+                let v = p.text(self);
+                (v != p.text(&d)).then(|| format!("{}={}", p.key, encode(&v)))
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// Parses a query string (with or without `?`). Returns the settings (defaults where a
+    /// parameter is missing or bad) and one message per bad parameter.
+    pub fn from_query(query: &str) -> (Settings, Vec<String>) {
+        let mut s = Settings::default();
+        let mut errors = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
+        for pair in query
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|p| !p.is_empty())
+        {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let (k, v) = (decode(k), decode(v));
+            // The value as current URL text: old keys convert theirs first.
+            let target = param(&k).map(|p| (p, Ok(v.clone()))).or_else(|| {
+                PARAMS.iter().find_map(|p| {
+                    let l = p.legacy.filter(|l| l.key == k)?;
+                    Some((p, (l.convert)(&v)))
+                })
+            });
+            let result = match target {
+                None => Err(format!(
+                    "unknown parameter '{}'",
+                    k.chars().take(40).collect::<String>()
+                )),
+                Some((p, _)) if seen.contains(&p.key) => Err(format!(
+                    "{}: given more than once (the first is used)",
+                    p.key
+                )),
+                Some((p, v)) => {
+                    seen.push(p.key);
+                    v.and_then(|v| p.set(&mut s, &v))
+                }
+            };
+            if let Err(e) = result {
+                if !errors.contains(&e) {
+                    errors.push(e);
+                }
+            }
+        }
+        // The knob must fit the task it ended up with.
+        if let Err(e) = s.task_config() {
+            errors.push(e);
+            s.knob = Settings::default().knob;
+            if s.task_config().is_err() {
+                s.task = Settings::default().task;
+            }
+        }
+        if errors.len() > MAX_MESSAGES {
+            let more = errors.len() - MAX_MESSAGES;
+            errors.truncate(MAX_MESSAGES);
+            errors.push(format!("and {more} more"));
+        }
+        (s, errors)
+    }
+}
+
+/// Percent-encodes what a query value must not carry raw.
+fn encode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b',' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Percent-decodes a query value (`+` is a space); invalid escapes are kept as they are.
+pub fn decode(v: &str) -> String {
+    let bytes = v.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::{Optimizer, Speed};
+    use gru_core::cell::CellKind;
+    use gru_core::model::Direction;
+
+    #[test]
+    fn default_is_an_empty_query_and_round_trips() {
+        assert_eq!(Settings::default().to_query(), "");
+        let (s, e) = Settings::from_query("");
+        assert!(e.is_empty());
+        assert_eq!(s, Settings::default());
+    }
+
+    #[test]
+    fn every_parameter_round_trips() {
+        let s = Settings {
+            task: "copy",
+            knob: 20,
+            cells: vec![CellKind::Lstm, CellKind::Gru],
+            hidden: 128,
+            layers: 2,
+            direction: Direction::Bidirectional,
+            lr: 0.003,
+            optimizer: Optimizer::Sgd,
+            clip: 0.0,
+            batch: 8,
+            seed: 77,
+            input_dropout: 0.1,
+            recurrent_dropout: 0.25,
+            speed: Speed::PerSecond(2.5),
+        };
+        let q = s.to_query();
+        assert_eq!(
+            q.matches('&').count() + 1,
+            PARAMS.len(),
+            "every key written: {q}"
+        );
+        let (back, e) = Settings::from_query(&format!("?{q}"));
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(back, s, "{q}");
+    }
+
+    #[test]
+    fn links_made_before_the_parameter_table_still_load() {
+        // Every key the 2026-11 build wrote, with its old value syntax.
+        let (s, e) = Settings::from_query(
+            "task=copy&T=20&cells=lstm,gru&hidden=24&layers=2&bi=1&lr=0.003&opt=sgd&clip=0&batch=8&seed=77&dropout=0.1&rdropout=0.25&speed=4",
+        );
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(s.speed, Speed::PerSecond(28.0));
+        assert_eq!((s.task, s.knob, s.hidden, s.seed), ("copy", 20, 24, 77));
+        let (s, e) = Settings::from_query("speed=12&T=200");
+        assert!(
+            e.is_empty() && s.speed == Speed::Max && s.knob == 200,
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn bad_parameters_keep_their_defaults_and_are_named() {
+        let (s, e) = Settings::from_query(
+            "hidden=9999&lr=abc&cells=gru,transformer&task=adding&T=1&zzz=1&seed=5&speed=99",
+        );
+        let d = Settings::default();
+        assert_eq!((s.hidden, s.lr, &s.cells), (d.hidden, d.lr, &d.cells));
+        assert_eq!(s.knob, d.knob, "a knob out of the task's range falls back");
+        assert_eq!(s.seed, 5, "good parameters still apply");
+        let joined = e.join("\n");
+        for name in ["hidden", "lr", "cells", "T:", "zzz", "speed"] {
+            assert!(joined.contains(name), "{name} missing from {joined}");
+        }
+    }
+
+    #[test]
+    fn hostile_queries_are_named_briefly_and_change_nothing() {
+        let script = "%3Cscript%3Ealert(1)%3C%2Fscript%3E";
+        let huge = "9".repeat(10_000);
+        let many = (0..500)
+            .map(|i| format!("k{i}=1"))
+            .collect::<Vec<_>>()
+            .join("&");
+        for q in [
+            format!("task={script}&cells={script}&{script}=1"),
+            format!("hidden={huge}&lr=1e309&clip=NaN&batch=-1&sps=Infinity"),
+            format!("seed=1&seed=2&T=%zz&%=%&&&=&hidden=%E2%82"),
+            many,
+        ] {
+            let (s, e) = Settings::from_query(&q);
+            assert!(!e.is_empty(), "{q}");
+            assert!(e.len() <= MAX_MESSAGES + 1, "{}", e.len());
+            assert!(
+                e.iter().all(|m| m.len() < 200 && !m.contains('\n')),
+                "{e:?}"
+            );
+            assert!(s.seed <= 1, "a repeated key keeps its first value");
+        }
+    }
+
+    #[test]
+    fn decoding_handles_escapes_and_garbage() {
+        assert_eq!(decode("gru%2Crnn"), "gru,rnn");
+        assert_eq!(decode("a+b"), "a b");
+        assert_eq!(decode("%zz%"), "%zz%");
+        assert_eq!(decode("%4"), "%4");
+        assert_eq!(decode(&encode("a b&c=d%")), "a b&c=d%");
+    }
+}
