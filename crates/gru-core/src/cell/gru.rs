@@ -96,6 +96,95 @@ impl Gru {
     }
 }
 
+/// What one backward step reads and writes: dL/dh_t `(B, H)`, dL/dh_{t−1} `(B, H)`
+/// (accumulated) and dL/dpre `(B, 3H)` (written).
+struct StepDelta<'a, T> {
+    ds: &'a [T],
+    ds_prev: &'a mut [T],
+    dpre: &'a mut [T],
+}
+
+impl Gru {
+    /// Backward of one step up to the weight gradients: writes dL/dpre `(B, 3H)` and adds
+    /// dL/dh_{t−1}. `hm` is the masked `h_{t−1}` with its row stride; `scratch` holds `2·B·H`.
+    #[allow(clippy::too_many_arguments)]
+    fn backward_core<T: Real>(
+        &self,
+        p: &[T],
+        b: usize,
+        s_prev: &[T],
+        (hm, hld): (&[T], usize),
+        mask: Option<&[T]>,
+        cache: &[T],
+        d: StepDelta<'_, T>,
+        scratch: &mut [T],
+    ) {
+        let h = self.hidden;
+        let (h3, h4) = (3 * h, 4 * h);
+        let [_, ouzr, ouh, _] = self.offsets();
+        let StepDelta { ds, ds_prev, dpre } = d;
+        let (drh, rest) = scratch.split_at_mut(b * h); // dL/d(r⊙h) (B, H)
+        let dhm = &mut rest[..b * h]; // dL/dhm (B, H)
+        for row in 0..b {
+            let c = &cache[row * h4..];
+            for j in 0..h {
+                let (z, ht) = (c[j], c[2 * h + j]);
+                let dh = ds[row * h + j];
+                let hp = s_prev[row * h + j];
+                dpre[row * h3 + j] = dh * (ht - hp) * z * (T::one() - z); // dL/dpre_z
+                dpre[row * h3 + 2 * h + j] = dh * z * (T::one() - ht * ht); // dL/dpre_h
+                ds_prev[row * h + j] = ds_prev[row * h + j] + dh * (T::one() - z);
+                // additive path
+            }
+        }
+        drh.fill(T::zero());
+        gemm_nt(b, h, h, &dpre[2 * h..], h3, &p[ouh..], h, drh, h); // d(r⊙h) = dpre_h U_hᵀ
+        for row in 0..b {
+            let c = &cache[row * h4..];
+            for j in 0..h {
+                let r = c[h + j];
+                let d = drh[row * h + j];
+                dpre[row * h3 + h + j] = d * hm[row * hld + j] * r * (T::one() - r); // dL/dpre_r
+                dhm[row * h + j] = d * r;
+            }
+        }
+        gemm_nt(b, h, 2 * h, dpre, h3, &p[ouzr..], 2 * h, dhm, h); // + dpre_zr U_zrᵀ
+        for row in 0..b {
+            for j in 0..h {
+                let m = mask.map_or(T::one(), |m| m[row * h + j]);
+                ds_prev[row * h + j] = ds_prev[row * h + j] + dhm[row * h + j] * m;
+            }
+        }
+    }
+
+    /// dL/dθ += the weight-gradient products over `n` rows (one step's batch, or all steps):
+    /// `dW += xᵀ dpre`, `dU_zr += hmᵀ dpre_zr`, `dU_h += (r⊙h)ᵀ dpre_h`, `db += Σ dpre`.
+    fn weight_grads_rows<T: Real>(
+        &self,
+        n: usize,
+        x: &[T],
+        (hm, hld): (&[T], usize),
+        cache: &[T],
+        dpre: &[T],
+        dp: &mut [T],
+    ) {
+        let (ni, h) = (self.input, self.hidden);
+        let (h3, h4) = (3 * h, 4 * h);
+        let [_, ouzr, ouh, ob] = self.offsets();
+        let (dw, rest) = dp.split_at_mut(ouzr);
+        let (duzr, rest) = rest.split_at_mut(ouh - ouzr);
+        let (duh, db) = rest.split_at_mut(ob - ouh);
+        gemm_tn(n, ni, h3, x, ni, dpre, h3, dw, h3); // dW += xᵀ dpre
+        gemm_tn(n, h, 2 * h, hm, hld, dpre, h3, duzr, 2 * h); // dU_zr += hmᵀ dpre_zr
+        gemm_tn(n, h, h, &cache[3 * h..], h4, &dpre[2 * h..], h3, duh, h); // dU_h += (r⊙h)ᵀ dpre_h
+        for row in 0..n {
+            for (d, &v) in db[..h3].iter_mut().zip(&dpre[row * h3..(row + 1) * h3]) {
+                *d = *d + v;
+            }
+        }
+    }
+}
+
 impl<T: Real> Cell<T> for Gru {
     fn input_size(&self) -> usize {
         self.input
@@ -177,63 +266,56 @@ impl<T: Real> Cell<T> for Gru {
         g: StepGrad<'_, T>,
         scratch: &mut [T],
     ) {
-        let (ni, h) = (self.input, self.hidden);
-        let (h3, h4) = (3 * h, 4 * h);
-        let [ow, ouzr, ouh, ob] = self.offsets();
+        let (ni, h3) = (self.input, 3 * self.hidden);
+        let [ow, ..] = self.offsets();
         let (dpre, rest) = scratch.split_at_mut(b * h3); // dL/dpre (B, 3H)
-        let (drh, rest) = rest.split_at_mut(b * h); // dL/d(r⊙h) (B, H)
-        let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
-        let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
+        let (hm_buf, rest) = rest.split_at_mut(b * self.hidden);
+        let (hm, hld) = masked_h(s_prev, self.hidden, self.hidden, b, mask, hm_buf);
         let StepGrad {
             ds,
             dp,
             dx,
             ds_prev,
         } = g;
-        for row in 0..b {
-            let c = &cache[row * h4..];
-            for j in 0..h {
-                let (z, ht) = (c[j], c[2 * h + j]);
-                let dh = ds[row * h + j];
-                let hp = s_prev[row * h + j];
-                dpre[row * h3 + j] = dh * (ht - hp) * z * (T::one() - z); // dL/dpre_z
-                dpre[row * h3 + 2 * h + j] = dh * z * (T::one() - ht * ht); // dL/dpre_h
-                ds_prev[row * h + j] = ds_prev[row * h + j] + dh * (T::one() - z);
-                // additive path
-            }
-        }
-        drh.fill(T::zero());
-        gemm_nt(b, h, h, &dpre[2 * h..], h3, &p[ouh..], h, drh, h); // d(r⊙h) = dpre_h U_hᵀ
-        for row in 0..b {
-            let c = &cache[row * h4..];
-            for j in 0..h {
-                let r = c[h + j];
-                let d = drh[row * h + j];
-                dpre[row * h3 + h + j] = d * hm[row * hld + j] * r * (T::one() - r); // dL/dpre_r
-                dhm[row * h + j] = d * r;
-            }
-        }
-        gemm_nt(b, h, 2 * h, dpre, h3, &p[ouzr..], 2 * h, dhm, h); // + dpre_zr U_zrᵀ
-        for row in 0..b {
-            for j in 0..h {
-                let m = mask.map_or(T::one(), |m| m[row * h + j]);
-                ds_prev[row * h + j] = ds_prev[row * h + j] + dhm[row * h + j] * m;
-            }
-        }
-        let (dw, rest) = dp.split_at_mut(ouzr);
-        let (duzr, rest) = rest.split_at_mut(ouh - ouzr);
-        let (duh, db) = rest.split_at_mut(ob - ouh);
-        gemm_tn(b, ni, h3, x, ni, dpre, h3, dw, h3); // dW += xᵀ dpre
-        gemm_tn(b, h, 2 * h, hm, hld, dpre, h3, duzr, 2 * h); // dU_zr += hmᵀ dpre_zr
-        gemm_tn(b, h, h, &cache[3 * h..], h4, &dpre[2 * h..], h3, duh, h); // dU_h += (r⊙h)ᵀ dpre_h
-        for row in 0..b {
-            for (d, &v) in db[..h3].iter_mut().zip(&dpre[row * h3..(row + 1) * h3]) {
-                *d = *d + v;
-            }
-        }
+        let d = StepDelta { ds, ds_prev, dpre };
+        self.backward_core(p, b, s_prev, (hm, hld), mask, cache, d, rest);
+        self.weight_grads_rows(b, x, (hm, hld), cache, dpre, dp);
         if let Some(dx) = dx {
             gemm_nt(b, ni, h3, dpre, h3, &p[ow..], h3, dx, ni); // dx += dpre Wᵀ
         }
+    }
+
+    fn backward_deferred(
+        &self,
+        p: &[T],
+        b: usize,
+        s_prev: &[T],
+        cache: &[T],
+        ds: &[T],
+        ds_prev: &mut [T],
+        dx: Option<&mut [T]>,
+        dpre: &mut [T],
+        scratch: &mut [T],
+    ) {
+        let (ni, h, h3) = (self.input, self.hidden, 3 * self.hidden);
+        let [ow, ..] = self.offsets();
+        let d = StepDelta { ds, ds_prev, dpre };
+        self.backward_core(p, b, s_prev, (s_prev, h), None, cache, d, scratch);
+        if let Some(dx) = dx {
+            gemm_nt(b, ni, h3, dpre, h3, &p[ow..], h3, dx, ni); // dx += dpre Wᵀ
+        }
+    }
+
+    fn weight_grads(
+        &self,
+        n: usize,
+        x: &[T],
+        s_prev: &[T],
+        cache: &[T],
+        dpre: &[T],
+        dp: &mut [T],
+    ) {
+        self.weight_grads_rows(n, x, (s_prev, self.hidden), cache, dpre, dp);
     }
 
     fn jacobian(

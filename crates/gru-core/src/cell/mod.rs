@@ -126,6 +126,42 @@ pub trait Cell<T: Real> {
         debug_assert!(false, "forward_projected without an input projection");
     }
 
+    /// Backward of one step *without* the weight-gradient products, for the same inputs and
+    /// cache as [`Cell::backward`] (no recurrent mask): adds dL/ds_{t−1} (and dL/dx_t) and
+    /// writes dL/dpre `(B, G)` into `dpre`, which [`Cell::weight_grads`] turns into dL/dθ for
+    /// all steps in one product. Only called when `input_projection` is `Some`; the default
+    /// does nothing.
+    #[allow(clippy::too_many_arguments)]
+    fn backward_deferred(
+        &self,
+        _p: &[T],
+        _b: usize,
+        _s_prev: &[T],
+        _cache: &[T],
+        _ds: &[T],
+        _ds_prev: &mut [T],
+        _dx: Option<&mut [T]>,
+        _dpre: &mut [T],
+        _scratch: &mut [T],
+    ) {
+        debug_assert!(false, "backward_deferred without an input projection");
+    }
+
+    /// dL/dθ += the weight-gradient products of `n` rows at once (all steps × batch, in
+    /// storage order): inputs `x (n, I)`, previous states `s_prev (n, S)`, caches `(n, C)` and
+    /// the `dpre (n, G)` written by [`Cell::backward_deferred`]. The default does nothing.
+    fn weight_grads(
+        &self,
+        _n: usize,
+        _x: &[T],
+        _s_prev: &[T],
+        _cache: &[T],
+        _dpre: &[T],
+        _dp: &mut [T],
+    ) {
+        debug_assert!(false, "weight_grads without an input projection");
+    }
+
     /// Backward of [`Cell::forward`] for the same inputs and cache.
     #[allow(clippy::too_many_arguments)]
     fn backward(
@@ -291,6 +327,31 @@ impl<T: Real> Cell<T> for AnyCell {
         scratch: &mut [T],
     ) {
         dispatch!(self, c => c.forward_projected(p, b, pre, s_prev, mask, s, cache, scratch))
+    }
+    fn backward_deferred(
+        &self,
+        p: &[T],
+        b: usize,
+        s_prev: &[T],
+        cache: &[T],
+        ds: &[T],
+        ds_prev: &mut [T],
+        dx: Option<&mut [T]>,
+        dpre: &mut [T],
+        scratch: &mut [T],
+    ) {
+        dispatch!(self, c => c.backward_deferred(p, b, s_prev, cache, ds, ds_prev, dx, dpre, scratch))
+    }
+    fn weight_grads(
+        &self,
+        n: usize,
+        x: &[T],
+        s_prev: &[T],
+        cache: &[T],
+        dpre: &[T],
+        dp: &mut [T],
+    ) {
+        dispatch!(self, c => c.weight_grads(n, x, s_prev, cache, dpre, dp))
     }
     fn backward(
         &self,

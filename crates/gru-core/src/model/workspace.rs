@@ -51,7 +51,8 @@ pub struct Workspace<T> {
     /// Cell scratch `(B, scratch)`.
     pub(crate) scratch: Vec<T>,
     /// Input projection `b + x W` of one slot for all steps `(T, B, G)`, for cells that have
-    /// one (`G` the widest such cell's width), filled before its recurrence.
+    /// one (`G` the widest such cell's width), filled before its recurrence; reused by the
+    /// backward pass for dL/dpre of every step `(T, B, G)`.
     pub(crate) proj: Vec<T>,
 }
 
