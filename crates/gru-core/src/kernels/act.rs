@@ -11,11 +11,15 @@ use std::any::TypeId;
 use super::simd::{F32x4, Lanes};
 use crate::Real;
 
-/// `e^x` for `x ≤ 0` (and `x` not NaN), lane-wise; results below `2^−126` are clamped there.
+// NaN: `min`/`max` return their second operand when a lane is NaN (SSE semantics, matched on
+// wasm and in the fallback), so each clamp puts the value that may be NaN second
+// (`c.max(x)`, `x.min(−x)`): a NaN input comes out NaN, as from the scalar functions.
+
+/// `e^x` for `x ≤ 0`, lane-wise; results below `2^−126` are clamped there; NaN stays NaN.
 #[inline(always)]
 fn exp_nonpositive(x: F32x4) -> F32x4 {
     let s = F32x4::splat;
-    let x = x.max(s(-87.336_55)).min(s(0.0));
+    let x = s(-87.336_55).max(x);
     // n = round(x / ln 2) by the 1.5·2^23 trick (round to nearest even, |x / ln 2| < 2^22).
     let magic = s(12_582_912.0);
     let n = x.mul(s(std::f32::consts::LOG2_E)).add(magic).sub(magic);
@@ -34,10 +38,9 @@ fn exp_nonpositive(x: F32x4) -> F32x4 {
 #[inline(always)]
 fn sigmoid4(x: F32x4) -> F32x4 {
     let s = F32x4::splat;
-    let e = exp_nonpositive(x.max(s(0.0).sub(x)).mul(s(-1.0)));
+    let e = exp_nonpositive(x.min(s(0.0).sub(x))); // e^{−|x|}
     let f = e.max(x.mul(s(1.152_921_5e18)).max(s(0.0)).min(s(1.0))); // 1 where x ≥ 2^−60
-    let y = f.div(s(1.0).add(e));
-    x.nan().select(x, y)
+    f.div(s(1.0).add(e))
 }
 
 /// tanh: `x + x³ P(x²)` for |x| < 0.625, else `sign(x) (1 − e) / (1 + e)`, `e = e^{−2|x|}`.
@@ -54,8 +57,7 @@ fn tanh4(x: F32x4) -> F32x4 {
         p = p.mul(z).add(s(c));
     }
     let small = p.mul(z).mul(x).add(x);
-    let y = ax.lt(s(0.625)).select(small, big);
-    x.nan().select(x, y)
+    ax.lt(s(0.625)).select(small, big)
 }
 
 /// Applies `f` to `v` four lanes at a time; the tail goes through a zero-padded register, so

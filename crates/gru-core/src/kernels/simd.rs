@@ -124,10 +124,12 @@ mod arch {
         pub(crate) fn div(self, o: Self) -> Self {
             F32x4(unsafe { _mm_div_ps(self.0, o.0) })
         }
+        /// `self < o ? self : o` (`minps`: NaN in either lane gives `o`).
         #[inline(always)]
         pub(crate) fn min(self, o: Self) -> Self {
             F32x4(unsafe { _mm_min_ps(self.0, o.0) })
         }
+        /// `self > o ? self : o` (`maxps`: NaN in either lane gives `o`).
         #[inline(always)]
         pub(crate) fn max(self, o: Self) -> Self {
             F32x4(unsafe { _mm_max_ps(self.0, o.0) })
@@ -136,11 +138,6 @@ mod arch {
         #[inline(always)]
         pub(crate) fn lt(self, o: Self) -> Self {
             F32x4(unsafe { _mm_cmplt_ps(self.0, o.0) })
-        }
-        /// All-ones lanes where `self` is NaN.
-        #[inline(always)]
-        pub(crate) fn nan(self) -> Self {
-            F32x4(unsafe { _mm_cmpunord_ps(self.0, self.0) })
         }
         /// `a` where the mask `self` is set, else `b`.
         #[inline(always)]
@@ -241,21 +238,19 @@ mod arch {
         pub(crate) fn div(self, o: Self) -> Self {
             F32x4(f32x4_div(self.0, o.0))
         }
+        /// `self < o ? self : o`, as SSE `minps` (NaN in either lane gives `o`).
         #[inline(always)]
         pub(crate) fn min(self, o: Self) -> Self {
-            F32x4(f32x4_pmin(self.0, o.0))
+            F32x4(f32x4_pmin(o.0, self.0))
         }
+        /// `self > o ? self : o`, as SSE `maxps` (NaN in either lane gives `o`).
         #[inline(always)]
         pub(crate) fn max(self, o: Self) -> Self {
-            F32x4(f32x4_pmax(self.0, o.0))
+            F32x4(f32x4_pmax(o.0, self.0))
         }
         #[inline(always)]
         pub(crate) fn lt(self, o: Self) -> Self {
             F32x4(f32x4_lt(self.0, o.0))
-        }
-        #[inline(always)]
-        pub(crate) fn nan(self) -> Self {
-            F32x4(f32x4_ne(self.0, self.0))
         }
         #[inline(always)]
         pub(crate) fn select(self, a: Self, b: Self) -> Self {
@@ -367,17 +362,16 @@ mod arch {
         pub(crate) fn div(self, o: Self) -> Self {
             self.map2(o, |a, b| a / b)
         }
+        /// `self < o ? self : o`, as SSE `minps`.
         pub(crate) fn min(self, o: Self) -> Self {
-            self.map2(o, |a, b| if b < a { b } else { a })
+            self.map2(o, |a, b| if a < b { a } else { b })
         }
+        /// `self > o ? self : o`, as SSE `maxps`.
         pub(crate) fn max(self, o: Self) -> Self {
-            self.map2(o, |a, b| if a < b { b } else { a })
+            self.map2(o, |a, b| if a > b { a } else { b })
         }
         pub(crate) fn lt(self, o: Self) -> Self {
             self.map2(o, |a, b| Self::mask(a < b))
-        }
-        pub(crate) fn nan(self) -> Self {
-            self.map2(self, |a, _| Self::mask(a.is_nan()))
         }
         pub(crate) fn select(self, a: Self, b: Self) -> Self {
             F32x4(std::array::from_fn(|l| {
