@@ -21,7 +21,7 @@ fn main() {
         .iter()
         .find(|f| f.product == Product::Peak)
         .map_or(f64::NAN, |f| f.gflops);
-    println!("{:<44} {:>5} {:>15} {:>8} {:>7}", "product", "H", "m × k × n", "GFLOP/s", "% peak");
+    println!("{:<48} {:>5} {:>15} {:>8} {:>7}", "product", "H", "m × k × n", "GFLOP/s", "% peak");
     for f in &figures {
         let [m, k, n] = f.mkn;
         let shape = if f.product == Product::Peak {
@@ -30,7 +30,7 @@ fn main() {
             format!("{m}×{k}×{n}")
         };
         println!(
-            "{:<44} {:>5} {:>15} {:>8.1} {:>6.0}%",
+            "{:<48} {:>5} {:>15} {:>8.1} {:>6.0}%",
             format!("{} ({:?})", f.name, f.product),
             f.hidden,
             shape,

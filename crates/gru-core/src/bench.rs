@@ -49,8 +49,10 @@ struct Shape {
     ldc: usize,
 }
 
-/// The products of one step of the app's GRU (`I` inputs, hidden `H`, batch `B`, `T` steps),
-/// with the buffers' real strides: `pre (B, 3H)`, cache `(B, 4H)`, `U_zr (H, 2H)`, `U_h (H, H)`.
+/// The products of one training step of the app's GRU (`I` inputs, hidden `H`, batch `B`, `T`
+/// steps) with the buffers' real strides: `pre (B, 3H)`, cache `(B, 4H)`, `U_zr (H, 2H)`,
+/// `U_h (H, H)`. The input projection and the weight gradients run once over all `T·B` rows,
+/// the recurrent products once per time step.
 fn gru_shapes(t: usize, b: usize, i: usize, h: usize) -> Vec<Shape> {
     let s = |name, product, [m, k, n]: [usize; 3], [lda, ldb, ldc]: [usize; 3]| Shape {
         name,
@@ -69,9 +71,9 @@ fn gru_shapes(t: usize, b: usize, i: usize, h: usize) -> Vec<Shape> {
         s("fwd (r⊙h)·U_h", Nn, [b, h, h], [4 * h, h, 3 * h]),
         s("bwd dpre_h·U_hᵀ", Nt, [b, h, h], [3 * h, h, h]),
         s("bwd dpre_zr·U_zrᵀ", Nt, [b, 2 * h, h], [3 * h, 2 * h, h]),
-        s("bwd xᵀ·dpre", Tn, [i, b, 3 * h], [i, 3 * h, 3 * h]),
-        s("bwd hᵀ·dpre_zr", Tn, [h, b, 2 * h], [h, 3 * h, 2 * h]),
-        s("bwd (r⊙h)ᵀ·dpre_h", Tn, [h, b, h], [4 * h, 3 * h, h]),
+        s("bwd dW = Xᵀ·dpre, all T", Tn, [i, t * b, 3 * h], [i, 3 * h, 3 * h]),
+        s("bwd dU_zr = hᵀ·dpre_zr, all T", Tn, [h, t * b, 2 * h], [h, 3 * h, 2 * h]),
+        s("bwd dU_h = (r⊙h)ᵀ·dpre_h, all T", Tn, [h, t * b, h], [4 * h, 3 * h, h]),
         s("jacobian A·U_h", Nn, [h, h, h], [h, h, h]),
     ]
 }

@@ -93,7 +93,7 @@ unsafe fn tile_outer<V: Lanes, const MR: usize, const NV: usize>(
     }
 }
 
-/// All `m` rows of one `NV·N`-wide column panel: `MR`-row tiles, then single edge rows.
+/// All `m` rows of one `NV·N`-wide column panel: `MR`-row tiles, then 3-, 2-, 1-row edges.
 ///
 /// # Safety
 /// As [`tile_outer`] for `A (m, k)`, `B (k, NV·N)`, `C (m, NV·N)`.
@@ -106,20 +106,26 @@ unsafe fn panel_outer<V: Lanes, const MR: usize, const NV: usize>(
     c: ViewMut<V::S>,
 ) {
     let mut i = 0;
-    // SAFETY (both loops): the tile's rows lie inside m.
+    // SAFETY (all calls): the tile's rows lie inside m.
     while i + MR <= m {
         unsafe { tile_outer::<V, MR, NV>(k, a.at(i, 0), b, c.at(i, 0)) };
         i += MR;
     }
-    while i < m {
-        unsafe { tile_outer::<V, 1, NV>(k, a.at(i, 0), b, c.at(i, 0)) };
-        i += 1;
+    // Edge rows (fewer than MR) in tiles of 3, 2 or 1 rows, so they still share the loads of B.
+    while m - i >= 3 {
+        unsafe { tile_outer::<V, 3, NV>(k, a.at(i, 0), b, c.at(i, 0)) };
+        i += 3;
+    }
+    match m - i {
+        2 => unsafe { tile_outer::<V, 2, NV>(k, a.at(i, 0), b, c.at(i, 0)) },
+        1 => unsafe { tile_outer::<V, 1, NV>(k, a.at(i, 0), b, c.at(i, 0)) },
+        _ => {}
     }
 }
 
 /// `C (m, n) += A (m, k) · B (k, n)` in `MR × NV` register tiles, then one-register and
-/// one-lane edge columns. Column panels outside, rows inside, so one `(k, NV·N)` panel of `B`
-/// serves all `m` rows while it is hot in L1.
+/// one-lane edge columns. Blocks of `k` outside, column panels, then rows inside, so one
+/// `(KC, NV·N)` panel of `B` serves all `m` rows while it is hot in L1.
 ///
 /// # Safety
 /// Every element of `A (m, k)`, `B (k, n)` (row-major view) and `C (m, n)` in bounds.
@@ -131,21 +137,34 @@ pub(super) unsafe fn gemm_outer<V: Lanes, const MR: usize, const NV: usize>(
     b: View<V::S>,
     c: ViewMut<V::S>,
 ) {
-    let mut j = 0;
-    // SAFETY (all loops): the panel's columns j .. j + width lie inside n.
-    while j + NV * V::N <= n {
-        unsafe { panel_outer::<V, MR, NV>(m, k, a, b.at(0, j), c.at(0, j)) };
-        j += NV * V::N;
-    }
-    while j + V::N <= n {
-        unsafe { panel_outer::<V, MR, 1>(m, k, a, b.at(0, j), c.at(0, j)) };
-        j += V::N;
-    }
-    while j < n {
-        unsafe { panel_outer::<One<V::S>, MR, 1>(m, k, a, b.at(0, j), c.at(0, j)) };
-        j += 1;
+    // Long reductions (the weight gradients over all T·B rows) go in blocks of KC rows of B,
+    // so a (KC, NV·N) panel of B and KC columns of A stay in L1 across the row tiles. Each
+    // output still sums over p in order: block after block, starting from C.
+    let mut k0 = 0;
+    while k0 < k {
+        let kb = KC.min(k - k0);
+        let (a, b) = (a.at(0, k0), b.at(k0, 0));
+        let mut j = 0;
+        // SAFETY (all loops): the panel's columns j .. j + width lie inside n, rows inside k.
+        while j + NV * V::N <= n {
+            unsafe { panel_outer::<V, MR, NV>(m, kb, a, b.at(0, j), c.at(0, j)) };
+            j += NV * V::N;
+        }
+        while j + V::N <= n {
+            unsafe { panel_outer::<V, MR, 1>(m, kb, a, b.at(0, j), c.at(0, j)) };
+            j += V::N;
+        }
+        while j < n {
+            unsafe { panel_outer::<One<V::S>, MR, 1>(m, kb, a, b.at(0, j), c.at(0, j)) };
+            j += 1;
+        }
+        k0 += kb;
     }
 }
+
+/// Rows of `B` (and columns of `A`) per block of [`gemm_outer`]: 128 rows of a 2-register
+/// panel are 8 KiB of cache lines, A's 128 columns of one tile at most 16 KiB.
+const KC: usize = 128;
 
 /// `C (MR, NR) += A (MR, k) · Bᵀ`, `B (NR, k)`: `MR·NR` dot products of length `k`, each an
 /// `N`-lane partial sum over `p ≡ l (mod N)`, reduced by [`Lanes::hsum`], then the `k mod N`
