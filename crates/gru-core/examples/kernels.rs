@@ -21,7 +21,10 @@ fn main() {
         .iter()
         .find(|f| f.product == Product::Peak)
         .map_or(f64::NAN, |f| f.gflops);
-    println!("{:<48} {:>5} {:>15} {:>8} {:>7}", "product", "H", "m × k × n", "GFLOP/s", "% peak");
+    println!(
+        "{:<48} {:>5} {:>15} {:>8} {:>7}",
+        "product", "H", "m × k × n", "GFLOP/s", "% peak"
+    );
     for f in &figures {
         let [m, k, n] = f.mkn;
         let shape = if f.product == Product::Peak {

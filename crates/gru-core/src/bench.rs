@@ -71,9 +71,24 @@ fn gru_shapes(t: usize, b: usize, i: usize, h: usize) -> Vec<Shape> {
         s("fwd (r⊙h)·U_h", Nn, [b, h, h], [4 * h, h, 3 * h]),
         s("bwd dpre_h·U_hᵀ", Nt, [b, h, h], [3 * h, h, h]),
         s("bwd dpre_zr·U_zrᵀ", Nt, [b, 2 * h, h], [3 * h, 2 * h, h]),
-        s("bwd dW = Xᵀ·dpre, all T", Tn, [i, t * b, 3 * h], [i, 3 * h, 3 * h]),
-        s("bwd dU_zr = hᵀ·dpre_zr, all T", Tn, [h, t * b, 2 * h], [h, 3 * h, 2 * h]),
-        s("bwd dU_h = (r⊙h)ᵀ·dpre_h, all T", Tn, [h, t * b, h], [4 * h, 3 * h, h]),
+        s(
+            "bwd dW = Xᵀ·dpre, all T",
+            Tn,
+            [i, t * b, 3 * h],
+            [i, 3 * h, 3 * h],
+        ),
+        s(
+            "bwd dU_zr = hᵀ·dpre_zr, all T",
+            Tn,
+            [h, t * b, 2 * h],
+            [h, 3 * h, 2 * h],
+        ),
+        s(
+            "bwd dU_h = (r⊙h)ᵀ·dpre_h, all T",
+            Tn,
+            [h, t * b, h],
+            [4 * h, 3 * h, h],
+        ),
         s("jacobian A·U_h", Nn, [h, h, h], [h, h, h]),
     ]
 }

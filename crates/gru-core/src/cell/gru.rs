@@ -306,15 +306,7 @@ impl<T: Real> Cell<T> for Gru {
         }
     }
 
-    fn weight_grads(
-        &self,
-        n: usize,
-        x: &[T],
-        s_prev: &[T],
-        cache: &[T],
-        dpre: &[T],
-        dp: &mut [T],
-    ) {
+    fn weight_grads(&self, n: usize, x: &[T], s_prev: &[T], cache: &[T], dpre: &[T], dp: &mut [T]) {
         self.weight_grads_rows(n, x, (s_prev, self.hidden), cache, dpre, dp);
     }
 

@@ -342,15 +342,7 @@ impl<T: Real> Cell<T> for AnyCell {
     ) {
         dispatch!(self, c => c.backward_deferred(p, b, s_prev, cache, ds, ds_prev, dx, dpre, scratch))
     }
-    fn weight_grads(
-        &self,
-        n: usize,
-        x: &[T],
-        s_prev: &[T],
-        cache: &[T],
-        dpre: &[T],
-        dp: &mut [T],
-    ) {
+    fn weight_grads(&self, n: usize, x: &[T], s_prev: &[T], cache: &[T], dpre: &[T], dp: &mut [T]) {
         dispatch!(self, c => c.weight_grads(n, x, s_prev, cache, dpre, dp))
     }
     fn backward(

@@ -10,8 +10,8 @@ mod tile;
 use std::any::TypeId;
 
 use crate::Real;
-use simd::{F32x4, F64x2, One};
 pub use act::{sigmoid_in_place, tanh_in_place};
+use simd::{F32x4, F64x2, One};
 use tile::{View, ViewMut};
 
 /// Which register type runs the tiles for `T`: 128-bit SIMD for f32 and f64, one lane for
@@ -108,9 +108,20 @@ fn outer<T: Real>(
     check("A", a.len(), m, k, ars, acs);
     check("B", b.len(), k, n, ldb, 1);
     check("C", c.len(), m, n, ldc, 1);
-    let av = View { ptr: a.as_ptr(), rs: ars, cs: acs };
-    let bv = View { ptr: b.as_ptr(), rs: ldb, cs: 1 };
-    let cv = ViewMut { ptr: c.as_mut_ptr(), ld: ldc };
+    let av = View {
+        ptr: a.as_ptr(),
+        rs: ars,
+        cs: acs,
+    };
+    let bv = View {
+        ptr: b.as_ptr(),
+        rs: ldb,
+        cs: 1,
+    };
+    let cv = ViewMut {
+        ptr: c.as_mut_ptr(),
+        ld: ldc,
+    };
     // SAFETY: the three checks above bound every index the tiles touch; `width` matched `T`
     // to the register's scalar, so the casts are identities.
     unsafe {
@@ -149,9 +160,20 @@ pub fn gemm_nt<T: Real>(
     check("A", a.len(), m, k, lda, 1);
     check("B", b.len(), n, k, ldb, 1);
     check("C", c.len(), m, n, ldc, 1);
-    let av = View { ptr: a.as_ptr(), rs: lda, cs: 1 };
-    let bv = View { ptr: b.as_ptr(), rs: ldb, cs: 1 };
-    let cv = ViewMut { ptr: c.as_mut_ptr(), ld: ldc };
+    let av = View {
+        ptr: a.as_ptr(),
+        rs: lda,
+        cs: 1,
+    };
+    let bv = View {
+        ptr: b.as_ptr(),
+        rs: ldb,
+        cs: 1,
+    };
+    let cv = ViewMut {
+        ptr: c.as_mut_ptr(),
+        ld: ldc,
+    };
     // SAFETY: as in `outer`.
     unsafe {
         match width::<T>() {

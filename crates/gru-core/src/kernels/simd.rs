@@ -380,7 +380,10 @@ mod arch {
             }))
         }
         pub(crate) fn pow2i(self) -> Self {
-            F32x4(self.0.map(|n| f32::from_bits(((n as i32 + 127) as u32) << 23)))
+            F32x4(
+                self.0
+                    .map(|n| f32::from_bits(((n as i32 + 127) as u32) << 23)),
+            )
         }
     }
     array_lanes!(F64x2, f64, 2);

@@ -71,7 +71,11 @@ fn check_kind<T: Real>(kind: Kind, (m, k, n): (usize, usize, usize), tol: f64) {
         for j in 0..ldc {
             let got = c[i * ldc + j];
             if j >= n {
-                assert_eq!(got, c0[i * ldc + j], "{kind:?} {m}x{k}x{n}: padding ({i},{j}) written");
+                assert_eq!(
+                    got,
+                    c0[i * ldc + j],
+                    "{kind:?} {m}x{k}x{n}: padding ({i},{j}) written"
+                );
                 continue;
             }
             let mut want = c0[i * ldc + j];

@@ -27,12 +27,19 @@ pub(super) struct View<S> {
 impl<S> View<S> {
     /// The same view over another scalar type of the same size (the caller knows `S == U`).
     pub fn cast<U>(self) -> View<U> {
-        View { ptr: self.ptr.cast(), rs: self.rs, cs: self.cs }
+        View {
+            ptr: self.ptr.cast(),
+            rs: self.rs,
+            cs: self.cs,
+        }
     }
     /// The same view moved down `i` rows (and right `p` columns).
     fn at(self, i: usize, p: usize) -> Self {
         let off = i * self.rs + p * self.cs;
-        Self { ptr: self.ptr.wrapping_add(off), ..self }
+        Self {
+            ptr: self.ptr.wrapping_add(off),
+            ..self
+        }
     }
 }
 
@@ -46,10 +53,16 @@ pub(super) struct ViewMut<S> {
 impl<S> ViewMut<S> {
     /// As [`View::cast`].
     pub fn cast<U>(self) -> ViewMut<U> {
-        ViewMut { ptr: self.ptr.cast(), ld: self.ld }
+        ViewMut {
+            ptr: self.ptr.cast(),
+            ld: self.ld,
+        }
     }
     fn at(self, i: usize, j: usize) -> Self {
-        Self { ptr: self.ptr.wrapping_add(i * self.ld + j), ..self }
+        Self {
+            ptr: self.ptr.wrapping_add(i * self.ld + j),
+            ..self
+        }
     }
 }
 

@@ -104,7 +104,17 @@ pub fn backward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>, opts: Backward
                 if deferred {
                     let dpre = &mut ws.proj[xt * b * g..(xt + 1) * b * g]; // (B, G)
                     let cp = &p[slot.range.clone()];
-                    cell.backward_deferred(cp, b, s_prev, cache, ds, ds_prev, dx, dpre, &mut ws.scratch);
+                    cell.backward_deferred(
+                        cp,
+                        b,
+                        s_prev,
+                        cache,
+                        ds,
+                        ds_prev,
+                        dx,
+                        dpre,
+                        &mut ws.scratch,
+                    );
                     ds.copy_from_slice(ds_prev);
                     continue;
                 }
@@ -174,7 +184,10 @@ mod tests {
         let x: Vec<f64> = (0..t * b * i).map(|k| (k as f64 * 0.7).sin()).collect();
         let mut ws = Workspace::default();
         forward(&model, &mut ws, &x, t, b, Mode::Eval);
-        ws.dy.iter_mut().enumerate().for_each(|(k, v)| *v = (k as f64 * 0.3).cos());
+        ws.dy
+            .iter_mut()
+            .enumerate()
+            .for_each(|(k, v)| *v = (k as f64 * 0.3).cos());
         let opts = BackwardOpts {
             truncate: None,
             input_grad: true,
@@ -189,7 +202,10 @@ mod tests {
         backward(&model, &mut ws, opts);
         assert!(deferred.iter().any(|&g| g != 0.0));
         for (k, (a, w)) in deferred.iter().zip(&ws.grads).enumerate() {
-            assert!((a - w).abs() <= 1e-12 * w.abs().max(1.0), "dθ[{k}]: {a} vs {w}");
+            assert!(
+                (a - w).abs() <= 1e-12 * w.abs().max(1.0),
+                "dθ[{k}]: {a} vs {w}"
+            );
         }
         assert_eq!(dx, ws.d_inputs[0], "dL/dx does not depend on the path");
     }

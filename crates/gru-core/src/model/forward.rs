@@ -85,7 +85,17 @@ pub fn forward<T: Real>(
                 for row in pre.chunks_exact_mut(g) {
                     row.copy_from_slice(&cp[q.b..q.b + g]);
                 }
-                gemm_nn(t * b, width, g, &ws.inputs[layer], width, &cp[q.w..], g, pre, g);
+                gemm_nn(
+                    t * b,
+                    width,
+                    g,
+                    &ws.inputs[layer],
+                    width,
+                    &cp[q.w..],
+                    g,
+                    pre,
+                    g,
+                );
             }
             let states = &mut ws.states[si];
             let init_row = if dir == 0 { 0 } else { t };
@@ -103,7 +113,16 @@ pub fn forward<T: Real>(
                 };
                 if proj.is_some() {
                     let pre = &mut ws.proj[xt * b * g..(xt + 1) * b * g]; // (B, G)
-                    cell.forward_projected(cp, b, pre, s_prev, mask, s_next, cache, &mut ws.scratch);
+                    cell.forward_projected(
+                        cp,
+                        b,
+                        pre,
+                        s_prev,
+                        mask,
+                        s_next,
+                        cache,
+                        &mut ws.scratch,
+                    );
                 } else {
                     cell.forward(cp, b, xin, s_prev, mask, s_next, cache, &mut ws.scratch);
                 }
@@ -163,7 +182,9 @@ mod tests {
         let (t, b, i, h) = (5, 3, 3, 5);
         let cfg = ModelConfig::new(CellKind::Gru, i, h, 1).direction(Direction::Bidirectional);
         let model = Model::<T>::new(cfg, Init::XavierOrthogonal, 7).expect("config");
-        let x: Vec<T> = (0..t * b * i).map(|k| T::of((k as f64 * 0.7).sin())).collect();
+        let x: Vec<T> = (0..t * b * i)
+            .map(|k| T::of((k as f64 * 0.7).sin()))
+            .collect();
         let mut ws = Workspace::default();
         forward(&model, &mut ws, &x, t, b, Mode::Eval);
         for (si, slot) in model.slots.iter().enumerate() {
