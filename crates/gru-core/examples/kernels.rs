@@ -27,11 +27,20 @@ fn main() {
     );
     for f in &figures {
         let [m, k, n] = f.mkn;
-        let shape = if f.product == Product::Peak {
-            String::new()
-        } else {
-            format!("{m}×{k}×{n}")
+        let shape = match f.product {
+            Product::Peak => String::new(),
+            Product::Sigmoid | Product::Tanh => format!("{m}×{n}"),
+            _ => format!("{m}×{k}×{n}"),
         };
+        if matches!(f.product, Product::Sigmoid | Product::Tanh) {
+            let ns = 1.0 / f.gflops;
+            let line = format!("{} ({:?})", f.name, f.product);
+            println!(
+                "{line:<48} {:>5} {shape:>15} {ns:>8.2} ns/element",
+                f.hidden
+            );
+            continue;
+        }
         println!(
             "{:<48} {:>5} {:>15} {:>8.1} {:>6.0}%",
             format!("{} ({:?})", f.name, f.product),

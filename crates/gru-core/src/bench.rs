@@ -5,7 +5,9 @@
 
 use std::hint::black_box;
 
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, peak_loop, PEAK_CHAINS as CHAINS};
+use crate::kernels::{
+    gemm_nn, gemm_nt, gemm_tn, peak_loop, sigmoid_in_place, tanh_in_place, PEAK_CHAINS as CHAINS,
+};
 
 /// Which product a [`KernelFigure`] timed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,6 +20,10 @@ pub enum Product {
     Tn,
     /// The peak loop: independent 4-lane multiply + add chains (see [`peak_f32x4`]).
     Peak,
+    /// [`crate::kernels::sigmoid_in_place`] on rows of `n` values (figures in elements).
+    Sigmoid,
+    /// [`crate::kernels::tanh_in_place`] on rows of `n` values (figures in elements).
+    Tanh,
 }
 
 /// One measured shape.
@@ -31,9 +37,10 @@ pub struct KernelFigure {
     pub mkn: [usize; 3],
     /// Hidden size `H` of the step this shape comes from (0 for the peak).
     pub hidden: usize,
-    /// Floating-point operations per call (`2·m·k·n`; one multiply + one add per term).
+    /// Floating-point operations per call (`2·m·k·n`; one multiply + one add per term); for
+    /// [`Product::Sigmoid`] and [`Product::Tanh`] the number of elements.
     pub flop: f64,
-    /// Fastest of the timed runs, in GFLOP/s (f32).
+    /// Fastest of the timed runs, in GFLOP/s (f32); for the activations, 10⁹ elements/s.
     pub gflops: f64,
 }
 
@@ -132,7 +139,7 @@ fn time_shape(clock: &impl Fn() -> f64, ms: f64, s: &Shape, hidden: usize) -> Ke
     let (a_rows, b_rows) = match s.product {
         Product::Nn => (s.m, s.k),
         Product::Nt => (s.m, s.n),
-        Product::Tn | Product::Peak => (s.k, s.k),
+        _ => (s.k, s.k),
     };
     let a = filled(a_rows * s.lda, 0.37);
     let b = filled(b_rows * s.ldb, 0.11);
@@ -143,9 +150,7 @@ fn time_shape(clock: &impl Fn() -> f64, ms: f64, s: &Shape, hidden: usize) -> Ke
         match s.product {
             Product::Nn => gemm_nn(s.m, s.k, s.n, a, s.lda, b, s.ldb, &mut c, s.ldc),
             Product::Nt => gemm_nt(s.m, s.n, s.k, a, s.lda, b, s.ldb, &mut c, s.ldc),
-            Product::Tn | Product::Peak => {
-                gemm_tn(s.k, s.m, s.n, a, s.lda, b, s.ldb, &mut c, s.ldc)
-            }
+            _ => gemm_tn(s.k, s.m, s.n, a, s.lda, b, s.ldb, &mut c, s.ldc),
         }
         // Keep C bounded (the sums grow by one product per call otherwise).
         if c[0].abs() > 1e3 {
@@ -163,6 +168,45 @@ fn time_shape(clock: &impl Fn() -> f64, ms: f64, s: &Shape, hidden: usize) -> Ke
     }
 }
 
+/// The gate nonlinearities of one step as the GRU applies them: σ on `B` rows of `2H`, tanh on
+/// `B` rows of `H` (inputs in (−3, 3), refreshed every call).
+fn time_activation(
+    clock: &impl Fn() -> f64,
+    ms: f64,
+    product: Product,
+    b: usize,
+    n: usize,
+) -> KernelFigure {
+    let src: Vec<f32> = filled(b * n, 0.37).iter().map(|v| 3.0 * v).collect();
+    let mut v = src.clone();
+    let gflops = measure(clock, ms, (b * n) as f64, || {
+        v.copy_from_slice(black_box(&src));
+        for row in v.chunks_exact_mut(n) {
+            match product {
+                Product::Sigmoid => sigmoid_in_place(row),
+                _ => tanh_in_place(row),
+            }
+        }
+        black_box(&mut v);
+    });
+    let name = match product {
+        Product::Sigmoid => "fwd σ(pre_zr), elements",
+        _ => "fwd tanh(pre_h), elements",
+    };
+    KernelFigure {
+        name: name.to_string(),
+        product,
+        mkn: [b, 0, n],
+        hidden: if product == Product::Sigmoid {
+            n / 2
+        } else {
+            n
+        },
+        flop: (b * n) as f64,
+        gflops,
+    }
+}
+
 /// Measured 128-bit peak of this core in f32 GFLOP/s: the best of five runs of
 /// `kernels::peak_loop` (six f32x4 multiply chains, six add chains) (`m = 1`, `a = 0`).
 pub fn peak_f32x4(clock: impl Fn() -> f64, ms: f64) -> f64 {
@@ -176,8 +220,8 @@ pub fn peak_f32x4(clock: impl Fn() -> f64, ms: f64) -> f64 {
 /// The kernel report: the 128-bit peak first, then every product of one GRU training step at
 /// `T = 50`, `B = 32`, `I = 2` for `H = 32` (the benchmark headline) and `H = 128`, in f32.
 /// Each shape is timed in five runs of about `ms_per_shape` ms (the fastest is reported), and
-/// the peak, best of all, after every shape: the report takes about `18 · 8 · ms_per_shape`
-/// ms. `clock` returns milliseconds (`performance.now()` in the page).
+/// the peak, best of all, after every shape, then the two gate nonlinearities (in 10⁹
+/// elements/s): the report takes about `22 · 8 · ms_per_shape` ms. `clock` returns milliseconds (`performance.now()` in the page).
 pub fn kernel_report(clock: impl Fn() -> f64, ms_per_shape: f64) -> Vec<KernelFigure> {
     let ms = if ms_per_shape.is_finite() && ms_per_shape > 0.0 {
         ms_per_shape
@@ -193,6 +237,8 @@ pub fn kernel_report(clock: impl Fn() -> f64, ms_per_shape: f64) -> Vec<KernelFi
             out.push(time_shape(&clock, ms, &s, h));
             peak = peak.max(peak_f32x4(&clock, ms / 2.0));
         }
+        out.push(time_activation(&clock, ms, Product::Sigmoid, 32, 2 * h));
+        out.push(time_activation(&clock, ms, Product::Tanh, 32, h));
     }
     out.insert(
         0,
@@ -206,4 +252,35 @@ pub fn kernel_report(clock: impl Fn() -> f64, ms_per_shape: f64) -> Vec<KernelFi
         },
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    /// Every shape's buffers fit its strides (a misfit panics in the kernels' checks), and each
+    /// figure is finite; a fake clock advancing 1 ms per read keeps this fast.
+    #[test]
+    fn the_report_runs_every_shape_with_consistent_buffers() {
+        let now = Cell::new(0.0);
+        let clock = || {
+            now.set(now.get() + 1.0);
+            now.get()
+        };
+        let figures = kernel_report(clock, 1.0);
+        assert_eq!(figures.len(), 1 + 2 * (9 + 2));
+        assert_eq!(figures[0].product, Product::Peak);
+        for f in &figures {
+            assert!(
+                f.gflops.is_finite() && f.gflops > 0.0 && f.flop > 0.0,
+                "{f:?}"
+            );
+        }
+        let xw = &figures[1];
+        assert_eq!(
+            (xw.mkn, xw.flop),
+            ([1600, 2, 96], 2.0 * 1600.0 * 2.0 * 96.0)
+        );
+    }
 }
