@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use gru_core::cell::CellKind;
 use gru_core::task::TaskConfig;
-use gru_core::{TrainConfig, Trainer};
+use gru_core::{Pick, TrainConfig, Trainer};
 
 fn main() {
     for (len, hidden, cell) in [
@@ -21,17 +21,15 @@ fn main() {
             ..TrainConfig::default()
         })
         .expect("config");
-        for lag_time in [false, true] {
-            let t0 = Instant::now();
-            let n = 5;
-            for _ in 0..n {
-                let _ = tr.inspect(0, lag_time).expect("inspect");
-            }
-            let ms = t0.elapsed().as_secs_f64() * 1e3 / f64::from(n);
-            println!(
-                "{} T={len} H={hidden} lag_time={lag_time}: {ms:.2} ms per inspect",
-                cell.label()
-            );
+        let t0 = Instant::now();
+        let n = 5;
+        for _ in 0..n {
+            let _ = tr.inspect(Pick::sample(0)).expect("inspect");
         }
+        let ms = t0.elapsed().as_secs_f64() * 1e3 / f64::from(n);
+        println!(
+            "{} T={len} H={hidden}: {ms:.2} ms per inspect",
+            cell.label()
+        );
     }
 }

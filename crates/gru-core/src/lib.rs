@@ -13,6 +13,7 @@
 pub mod bench;
 pub mod cell;
 pub mod checkpoint;
+mod json;
 pub mod kernels;
 pub mod params;
 mod real;
@@ -33,6 +34,6 @@ pub use trainer::{StepStats, TrainConfig, Trainer};
 pub mod analysis;
 mod inspect;
 
-pub use inspect::Inspection;
+pub use inspect::{Inspection, Pick};
 pub mod pca;
 pub mod trace;

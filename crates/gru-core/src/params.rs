@@ -14,6 +14,8 @@ pub struct Block {
     pub cols: usize,
     /// Offset of element (0, 0) in the flat vector; the block is row-major.
     pub offset: usize,
+    /// What the block holds (decides its initialisation).
+    pub role: BlockRole,
 }
 
 impl Block {
@@ -31,19 +33,20 @@ impl Block {
     }
 }
 
-/// What a block holds, which decides how it is initialised.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a block holds, which decides how it is initialised ([`crate::model::Init`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum BlockRole {
-    /// Input-to-hidden weights (Xavier).
+    /// A cell's input-to-hidden weights `(I, G·H)` (Xavier per gate).
     Input,
-    /// Hidden-to-hidden weights (orthogonal by default).
+    /// A cell's hidden-to-hidden weights `(H, G·H)` (orthogonal per gate by default).
     Recurrent,
-    /// A bias vector (zero).
+    /// A cell's bias vector (zero, or PyTorch-uniform).
     Bias,
-    /// A bias vector initialised to a constant (e.g. LSTM forget bias 1).
-    BiasConst(i8),
-    /// A readout weight (Xavier).
-    Head,
+    /// The readout weight `W_o (D, O)` (Xavier over the whole block).
+    HeadWeight,
+    /// The readout bias `b_o (O)` (always zero).
+    HeadBias,
 }
 
 /// Shape of one block before it is placed: local name (e.g. `"U_z"`), rows, cols, role.
@@ -69,6 +72,41 @@ impl BlockSpec {
             role,
         }
     }
+    /// Number of scalars in the block.
+    pub const fn len(&self) -> usize {
+        self.rows * self.cols
+    }
+    /// True for an empty block.
+    pub const fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A cell's parameter slice cut into its `N` blocks, in `specs` order (the slice may be longer
+/// than the blocks; the rest is ignored). This is how a cell reads its layout, so the layout is
+/// written once, in the cell's `specs()`.
+pub fn split<'a, T, const N: usize>(p: &'a [T], specs: &[BlockSpec; N]) -> [&'a [T]; N] {
+    let mut rest = p;
+    std::array::from_fn(|k| {
+        let (blk, r) = rest.split_at(specs[k].len());
+        rest = r;
+        blk
+    })
+}
+
+/// [`split`] for a mutable slice (gradients).
+pub fn split_mut<'a, T, const N: usize>(
+    p: &'a mut [T],
+    specs: &[BlockSpec; N],
+) -> [&'a mut [T]; N] {
+    let mut rest = p;
+    let mut out: [&'a mut [T]; N] = std::array::from_fn(|_| Default::default());
+    for (o, s) in out.iter_mut().zip(specs) {
+        let (blk, r) = std::mem::take(&mut rest).split_at_mut(s.len());
+        *o = blk;
+        rest = r;
+    }
+    out
 }
 
 /// The layout of every parameter of a model: an ordered list of blocks.
@@ -94,6 +132,7 @@ impl Layout {
                 rows: s.rows,
                 cols: s.cols,
                 offset,
+                role: s.role,
             });
             offset += s.rows * s.cols;
         }
@@ -110,5 +149,35 @@ impl Layout {
     /// The block with this full name.
     pub fn find(&self, name: &str) -> Option<&Block> {
         self.blocks.iter().find(|b| b.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_cuts_the_blocks_where_the_layout_places_them() {
+        let specs = [
+            BlockSpec::new("W", 2, 3, BlockRole::Input),
+            BlockSpec::new("U", 3, 3, BlockRole::Recurrent),
+            BlockSpec::new("b", 3, 1, BlockRole::Bias),
+        ];
+        let mut layout = Layout::default();
+        let range = layout.push("l0.fwd", &specs);
+        let mut p: Vec<usize> = (0..range.end + 2).collect(); // two trailing values ignored
+        let parts = split(&p, &specs);
+        for (part, blk) in parts.iter().zip(&layout.blocks) {
+            assert_eq!(*part, &p[blk.range()], "{}", blk.name);
+        }
+        let [_, u, b] = split_mut(&mut p, &specs);
+        u[0] = 100;
+        b[2] = 200;
+        assert_eq!((p[6], p[17]), (100, 200));
+        let roles: Vec<BlockRole> = layout.blocks.iter().map(|b| b.role).collect();
+        assert_eq!(
+            roles,
+            [BlockRole::Input, BlockRole::Recurrent, BlockRole::Bias]
+        );
     }
 }

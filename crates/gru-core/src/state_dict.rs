@@ -24,12 +24,20 @@
 //! differ for almost every input whatever the weights, so no mapping is exact; use
 //! `CellKind::GruTorch` to run PyTorch GRU weights.
 
-use serde_json::Value;
+use std::ops::Range;
+
+use serde_json::{Map, Value};
 
 use crate::cell::{CellKind, Nonlinearity};
-use crate::checkpoint::{brief, push_matrix, push_vector, quote, read_tensor, store, Dims};
+use crate::checkpoint::layout_of;
+use crate::json::{
+    self, describe, inner, key, one_line, push_matrix, push_vector, quote, read_tensor, store, Dims,
+};
 use crate::model::{Direction, Model, ModelConfig};
+use crate::params::Layout;
 use crate::{Error, Real};
+
+pub use crate::json::MAX_BYTES;
 
 /// Whether an import loaded the head.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,9 +92,18 @@ fn names(config: &ModelConfig) -> Vec<(String, String, bool)> {
 /// `head.bias`), keys in PyTorch's order.
 ///
 /// # Errors
-/// [`Error::Config`] for [`CellKind::Gru`]; [`Error::Format`] when a weight is not finite.
+/// [`Error::Config`] for [`CellKind::Gru`] and for a model whose gate surgery changes its step
+/// (PyTorch would run the weights without it); [`Error::Format`] when a weight is not finite.
 pub fn export<T: Real>(model: &Model<T>) -> Result<String, Error> {
     gates(model.config.cell)?;
+    if model.config.surgery.alters(model.config.cell) {
+        return Err(Error::Config(format!(
+            "state_dict: this {} runs with gate surgery ({:?}), which torch.nn has no \
+             equivalent of; export the weights of a model without surgery",
+            model.config.cell.label(),
+            model.config.surgery
+        )));
+    }
     let mut out = String::from("{");
     let mut entries = names(&model.config);
     entries.push(("head.weight".into(), "head.W_o".into(), true));
@@ -125,17 +142,44 @@ pub fn export<T: Real>(model: &Model<T>) -> Result<String, Error> {
 
 /// Loads a PyTorch-layout state dict into `model`, whose config fixes every expected shape.
 /// All or nothing: on error the model is unchanged. Every recurrent tensor is required;
-/// unknown names are refused; the head is optional (both names or neither).
+/// unknown names are refused; the head is optional (both names or neither). Documents over
+/// [`MAX_BYTES`] are refused unread.
 ///
 /// # Errors
-/// [`Error::Config`] for [`CellKind::Gru`]; [`Error::Format`] naming the tensor for a missing,
-/// unknown, misshapen or non-finite entry, or for malformed JSON. Never panics.
+/// [`Error::Config`] for [`CellKind::Gru`]; [`Error::Format`] with a one-line message naming
+/// the tensor for a missing, unknown, misshapen or non-finite entry, or for malformed JSON.
+/// Never panics.
 pub fn import<T: Real>(model: &mut Model<T>, json: &str) -> Result<HeadImport, Error> {
-    let fail = |m: String| Error::Format(m);
     gates(model.config.cell)?;
-    let dict = parse(json)?;
-    let prefix = prefix(&dict);
-    let mut expected: Vec<(String, String, bool)> = names(&model.config)
+    let fail = |m: String| Error::Format(one_line(&m));
+    let dict = parse(json).map_err(fail)?;
+    let (entries, head) = expected(&model.config, &dict).map_err(fail)?;
+    let tensors = read_all(&dict, &entries, &model.layout).map_err(fail)?;
+    let mut params = model.params.clone();
+    for (torch, range, data) in tensors {
+        let dst = params
+            .get_mut(range)
+            .ok_or_else(|| fail(format!("{torch}: outside the parameters")))?;
+        store(&torch, &data, dst).map_err(fail)?;
+    }
+    model.params = params;
+    Ok(head)
+}
+
+/// One expected tensor: `(torch name with prefix, our block name, transposed)`.
+type Entry = (String, String, bool);
+
+/// One tensor read: `(field name, our block's range, values in our layout)`.
+type Tensor = (String, Range<usize>, Vec<f64>);
+
+/// The tensors `dict` must hold for `config` (recurrent names with the dict's module prefix,
+/// the head when it has one), after refusing any name not among them.
+fn expected(
+    config: &ModelConfig,
+    dict: &Map<String, Value>,
+) -> Result<(Vec<Entry>, HeadImport), String> {
+    let prefix = prefix(dict);
+    let mut entries: Vec<Entry> = names(config)
         .into_iter()
         .map(|(t, o, tr)| (format!("{prefix}{t}"), o, tr))
         .collect();
@@ -148,86 +192,98 @@ pub fn import<T: Real>(model: &mut Model<T>, json: &str) -> Result<HeadImport, E
             } else {
                 "head.weight"
             };
-            return Err(fail(format!(
+            return Err(format!(
                 "{absent}: missing (the head needs both head.weight and head.bias)"
-            )));
+            ));
         }
     };
     if head == HeadImport::Loaded {
-        expected.push(("head.weight".into(), "head.W_o".into(), true));
-        expected.push(("head.bias".into(), "head.b_o".into(), false));
+        entries.push(("head.weight".into(), "head.W_o".into(), true));
+        entries.push(("head.bias".into(), "head.b_o".into(), false));
     }
     if let Some(name) = dict
         .keys()
-        .find(|k| !expected.iter().any(|(t, _, _)| t == *k))
+        .find(|k| !entries.iter().any(|(t, _, _)| t == *k))
     {
-        let known: Vec<&str> = expected.iter().map(|(t, _, _)| t.as_str()).collect();
-        return Err(fail(format!(
-            "{name}: unknown tensor for this model (expected {})",
+        let known: Vec<&str> = entries.iter().map(|(t, _, _)| t.as_str()).collect();
+        return Err(format!(
+            "{}: unknown tensor for this model (expected {})",
+            key(name),
             known.join(", ")
-        )));
+        ));
     }
-    let mut params = model.params.clone();
-    for (torch, ours, transposed) in &expected {
-        let b = model
-            .layout
+    Ok((entries, head))
+}
+
+/// Reads and shape-checks every entry against `layout`, returning each tensor in our layout
+/// (transposed where PyTorch's is) with the range of its block.
+fn read_all(
+    dict: &Map<String, Value>,
+    entries: &[Entry],
+    layout: &Layout,
+) -> Result<Vec<Tensor>, String> {
+    let mut out = Vec::with_capacity(entries.len());
+    for (torch, ours, transposed) in entries {
+        let b = layout
             .find(ours)
-            .ok_or_else(|| fail(format!("{torch}: the model has no block {ours}")))?;
-        let v = dict
-            .get(torch)
-            .ok_or_else(|| fail(format!("{torch}: missing")))?;
-        let (dims, data) = read_tensor(v, torch)?;
+            .ok_or_else(|| format!("{}: the model has no block {ours}", key(torch)))?;
+        let field = key(torch);
+        let v = dict.get(torch).ok_or_else(|| format!("{field}: missing"))?;
+        let (dims, data) = read_tensor(v, &field)?;
         let want = if *transposed {
             Dims::Matrix(b.cols, b.rows)
         } else {
             Dims::Vector(b.rows)
         };
         if dims != want {
-            return Err(fail(format!("{torch}: expected {want}, got {dims}")));
+            return Err(format!("{field}: expected {want}, got {dims}"));
         }
-        let dst = params
-            .get_mut(b.range())
-            .ok_or_else(|| fail(format!("{torch}: outside the parameters")))?;
-        if *transposed {
+        let data = if *transposed {
             // torch [cols][rows] → ours (rows, cols)
             let (rows, cols, data) = (b.rows, b.cols, &data);
-            let t: Vec<f64> = (0..rows)
+            (0..rows)
                 .flat_map(|i| (0..cols).map(move |j| data[j * rows + i]))
-                .collect();
-            store(torch, &t, dst)?;
+                .collect()
         } else {
-            store(torch, &data, dst)?;
-        }
+            data
+        };
+        out.push((field, b.range(), data));
     }
-    model.params = params;
-    Ok(head)
+    Ok(out)
 }
 
 /// Infers the model shape a state dict holds: cell from the gate count (`rnn` picks tanh or
 /// ReLU when `G = 1`, which the state dict cannot tell), input and hidden sizes, layers,
 /// direction, and the head's output size (1 without a head). Readout is [`ModelConfig::new`]'s.
+/// Every tensor is then checked against that shape, so [`import`] into
+/// `Model::zeros(config)` succeeds and the model is no larger than the document.
 ///
 /// # Errors
-/// [`Error::Format`] when `weight_ih_l0` / `weight_hh_l0` are missing or inconsistent.
+/// [`Error::Format`] with a one-line message when `weight_ih_l0` / `weight_hh_l0` are
+/// missing or inconsistent, or any tensor does not fit the inferred shape.
 pub fn infer_config(json: &str, rnn: Nonlinearity) -> Result<ModelConfig, Error> {
-    let fail = |m: String| Error::Format(m);
+    infer(json, rnn).map_err(|m| Error::Format(one_line(&m)))
+}
+
+fn infer(json: &str, rnn: Nonlinearity) -> Result<ModelConfig, String> {
     let dict = parse(json)?;
     let p = prefix(&dict);
-    let dims = |name: &str| -> Result<(usize, usize), Error> {
+    let dims = |name: &str| -> Result<(usize, usize), String> {
         let v = dict
             .get(name)
-            .ok_or_else(|| fail(format!("{name}: missing")))?;
-        match read_tensor(v, name)?.0 {
+            .ok_or_else(|| format!("{}: missing", key(name)))?;
+        match read_tensor(v, &key(name))?.0 {
             Dims::Matrix(r, c) => Ok((r, c)),
-            d => Err(fail(format!("{name}: expected a matrix, got {d}"))),
+            d => Err(format!("{}: expected a matrix, got {d}", key(name))),
         }
     };
     let (gh, input) = dims(&format!("{p}weight_ih_l0"))?;
     let (gh2, hidden) = dims(&format!("{p}weight_hh_l0"))?;
+    let shown = if p.is_empty() { String::new() } else { key(&p) };
     if hidden == 0 || gh != gh2 || gh % hidden != 0 {
-        return Err(fail(format!(
-            "{p}weight_hh_l0: {gh2}×{hidden} does not match weight_ih_l0 ({gh}×{input})"
-        )));
+        return Err(format!(
+            "{shown}weight_hh_l0: {gh2}×{hidden} does not match weight_ih_l0 ({gh}×{input})"
+        ));
     }
     let cell = match (gh / hidden, rnn) {
         (1, Nonlinearity::Tanh) => CellKind::RnnTanh,
@@ -235,12 +291,12 @@ pub fn infer_config(json: &str, rnn: Nonlinearity) -> Result<ModelConfig, Error>
         (3, _) => CellKind::GruTorch,
         (4, _) => CellKind::Lstm,
         (g, _) => {
-            return Err(fail(format!(
-            "{p}weight_ih_l0: {g} gate chunks of {hidden} rows is no GRU (3), LSTM (4) or RNN (1)"
-        )))
+            return Err(format!(
+                "{shown}weight_ih_l0: {g} gate chunks of {hidden} rows is no GRU (3), LSTM (4) or RNN (1)"
+            ))
         }
     };
-    let layers = (0..)
+    let layers = (0..=8)
         .take_while(|l| dict.contains_key(&format!("{p}weight_ih_l{l}")))
         .count();
     let direction = if dict.contains_key(&format!("{p}weight_ih_l0_reverse")) {
@@ -251,7 +307,7 @@ pub fn infer_config(json: &str, rnn: Nonlinearity) -> Result<ModelConfig, Error>
     let output = match dict.get("head.weight") {
         Some(v) => match read_tensor(v, "head.weight")?.0 {
             Dims::Matrix(o, _) => o,
-            d => return Err(fail(format!("head.weight: expected a matrix, got {d}"))),
+            d => return Err(format!("head.weight: expected a matrix, got {d}")),
         },
         None => 1,
     };
@@ -260,24 +316,25 @@ pub fn infer_config(json: &str, rnn: Nonlinearity) -> Result<ModelConfig, Error>
         .direction(direction);
     config
         .validate()
-        .map_err(|e| fail(format!("state_dict: {}", crate::checkpoint::inner(e))))?;
+        .map_err(|e| format!("state_dict: {}", inner(e)))?;
+    let (entries, _) = expected(&config, &dict)?;
+    read_all(&dict, &entries, &layout_of(&config))?;
     Ok(config)
 }
 
 /// Parses the top-level `{name: tensor}` object.
-fn parse(json: &str) -> Result<serde_json::Map<String, Value>, Error> {
-    match serde_json::from_str::<Value>(json) {
-        Ok(Value::Object(m)) => Ok(m),
-        Ok(v) => Err(Error::Format(format!(
+fn parse(json: &str) -> Result<Map<String, Value>, String> {
+    match json::parse(json, "state_dict", MAX_BYTES)? {
+        Value::Object(m) => Ok(m),
+        v => Err(format!(
             "state_dict: expected an object of tensors, got {}",
-            brief(&v)
-        ))),
-        Err(e) => Err(Error::Format(format!("state_dict: not valid JSON: {e}"))),
+            describe(&v)
+        )),
     }
 }
 
 /// The module prefix of the recurrent names (`""` or e.g. `"rnn."`), from `weight_ih_l0`.
-fn prefix(dict: &serde_json::Map<String, Value>) -> String {
+fn prefix(dict: &Map<String, Value>) -> String {
     dict.keys()
         .find_map(|k| k.strip_suffix("weight_ih_l0"))
         .unwrap_or("")

@@ -5,7 +5,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::cell::CellKind;
+use crate::cell::{CellKind, Surgery};
 use crate::loss::{loss_and_grad, LossStats};
 use crate::model::{
     backward, forward, BackwardOpts, Direction, Init, Mode, Model, ModelConfig, Workspace,
@@ -45,6 +45,9 @@ pub struct TrainConfig {
     pub truncate: Option<usize>,
     /// Weight initialisation.
     pub init: Init,
+    /// Gate surgery (none by default).
+    #[serde(skip_serializing_if = "Surgery::is_none")]
+    pub surgery: Surgery,
     /// Seed of weights, data and dropout.
     pub seed: u64,
 }
@@ -65,6 +68,7 @@ impl Default for TrainConfig {
             clip: Some(1.0),
             truncate: None,
             init: Init::XavierOrthogonal,
+            surgery: Surgery::default(),
             seed: 1,
         }
     }
@@ -83,6 +87,7 @@ impl TrainConfig {
         .direction(self.direction)
         .readout(task.readout())
         .dropout(self.input_dropout, self.recurrent_dropout)
+        .surgery(self.surgery)
     }
 
     /// Checks the batch size, clipping and truncation (the model and task check their own).
@@ -119,8 +124,11 @@ pub struct StepStats {
     pub loss: f64,
     /// Batch accuracy, where the task defines it.
     pub accuracy: Option<f64>,
-    /// Global gradient norm before clipping.
+    /// Global gradient norm `‖dL/dθ‖₂` before clipping (what clipping compares to `clip`).
     pub grad_norm: f64,
+    /// The clipping limit in force for this step (`None` = off); the gradient was scaled
+    /// down to it when `grad_norm` exceeded it.
+    pub clip: Option<f64>,
 }
 
 /// A training run.
@@ -274,6 +282,7 @@ impl<T: Real> Trainer<T> {
             loss: stats.loss,
             accuracy: stats.accuracy(),
             grad_norm,
+            clip: self.config.clip,
         })
     }
 
@@ -299,105 +308,5 @@ impl<T: Real> Trainer<T> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_exploding_run_stops_with_a_message_and_keeps_the_last_good_weights() {
-        // A ReLU RNN with a huge SGD step and no clipping overflows within a few steps.
-        let config = TrainConfig {
-            cell: CellKind::RnnRelu,
-            optimizer: OptimizerConfig::sgd(10.0, 0.9),
-            clip: None,
-            init: Init::TorchUniform,
-            ..TrainConfig::default()
-        };
-        let mut tr = Trainer::<f32>::new(config).unwrap();
-        let mut good = tr.model.params.clone();
-        let err = loop {
-            match tr.train_step() {
-                Ok(s) => {
-                    assert!(s.step < 200, "never blew up");
-                    good.copy_from_slice(&tr.model.params);
-                }
-                Err(e) => break e,
-            }
-        };
-        let step = tr.step_idx();
-        assert!(matches!(err, Error::NonFinite { .. }), "{err}");
-        assert!(err.to_string().contains("NaN or infinite"), "{err}");
-        assert_eq!(
-            tr.model.params, good,
-            "weights are those of the last good step"
-        );
-        assert!(tr.model.params.iter().all(|p| p.is_finite()));
-        assert_eq!(tr.step_idx(), step, "the failed step is not counted");
-    }
-
-    #[test]
-    fn bad_settings_are_refused_by_name() {
-        let bad = [
-            (
-                TrainConfig {
-                    batch: 0,
-                    ..TrainConfig::default()
-                },
-                "batch",
-            ),
-            (
-                TrainConfig {
-                    clip: Some(-1.0),
-                    ..TrainConfig::default()
-                },
-                "clip",
-            ),
-            (
-                TrainConfig {
-                    hidden: 0,
-                    ..TrainConfig::default()
-                },
-                "hidden",
-            ),
-            (
-                TrainConfig {
-                    optimizer: OptimizerConfig::adam(f64::NAN),
-                    ..TrainConfig::default()
-                },
-                "learning rate",
-            ),
-            (
-                TrainConfig {
-                    task: TaskConfig::Adding { len: 1 },
-                    ..TrainConfig::default()
-                },
-                "length",
-            ),
-            (
-                TrainConfig {
-                    recurrent_dropout: 1.0,
-                    ..TrainConfig::default()
-                },
-                "recurrent_dropout",
-            ),
-        ];
-        for (c, field) in bad {
-            let e = Trainer::<f32>::new(c).err().expect("refused");
-            assert!(e.to_string().contains(field), "{e} should name {field}");
-        }
-    }
-
-    #[test]
-    fn same_seed_same_run() {
-        let run = || {
-            let mut tr = Trainer::<f32>::new(TrainConfig {
-                recurrent_dropout: 0.2,
-                ..TrainConfig::default()
-            })
-            .unwrap();
-            (0..5)
-                .map(|_| tr.train_step().unwrap().loss)
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(run(), run());
-    }
-}
+#[path = "trainer_tests.rs"]
+mod tests;

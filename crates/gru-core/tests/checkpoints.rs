@@ -162,19 +162,19 @@ fn errors_name_the_field() {
             Box::new(|v| {
                 v["model"]["cell"] = json!("tree");
             }),
-            "model: unknown variant `tree`",
+            "model.cell: unknown variant `tree`",
         ),
         (
             Box::new(|v| {
                 v["train"]["hidden"] = json!(8);
             }),
-            "train: describes a different model",
+            "train.hidden: gives model.hidden = 8, but \"model\" has 16",
         ),
         (
             Box::new(|v| {
                 v["train"]["batch"] = json!(0);
             }),
-            "train: batch: 0 is not in",
+            "train.batch: 0 is not in",
         ),
         (
             Box::new(|v| {
@@ -192,7 +192,7 @@ fn errors_name_the_field() {
             Box::new(|v| {
                 v["weights"] = json!([]);
             }),
-            "weights: missing or not an object",
+            "weights: expected an object of blocks, got a list of 0",
         ),
     ];
     for (edit, want) in cases {
@@ -200,10 +200,10 @@ fn errors_name_the_field() {
         assert!(got.starts_with(want), "got {got:?}, want {want:?}…");
     }
     assert!(format_error::<f64>("[1, 2]").contains("expected a JSON object"));
-    assert!(format_error::<f64>("{\"format\": NaN}").starts_with("not valid JSON"));
+    assert!(format_error::<f64>("{\"format\": NaN}").starts_with("format: invalid JSON"));
     assert!(
         format_error::<f64>(&json.replace("\"step\": 5", "\"step\": 1e999"))
-            .starts_with("not valid JSON")
+            .starts_with("step: invalid JSON: number out of range")
     );
 }
 

@@ -173,8 +173,8 @@ fn gru_jacobian_norm_stays_orders_above_the_rnn_at_large_lags() {
             GRADIENT_STEPS,
             &format!("{} adding T=100", cell.label()),
         );
-        let ins = tr.inspect(0, false).unwrap();
-        let spec = ins.trace.jac_spec_at_target;
+        let ins = tr.inspect(gru_core::Pick::sample(0)).unwrap();
+        let spec: Vec<f64> = ins.trace.flow.iter().map(|n| n.spec).collect();
         println!(
             "{}: ‖∂h_T/∂h_(T−k)‖₂ at k = 10, 50, 90: {:.3e} {:.3e} {:.3e}",
             cell.label(),

@@ -1,7 +1,7 @@
 //! Whole-model gradients (stacked, bidirectional, dropout, both readouts, every cell) against
 //! central finite differences of the loss, for every parameter and for dL/dx.
 
-use gru_core::cell::CellKind;
+use gru_core::cell::{Carry, CellKind, GateMode, Surgery};
 use gru_core::loss::{loss_and_grad, LossKind, Targets};
 use gru_core::model::{
     backward, forward, BackwardOpts, Direction, Init, Mode, Model, ModelConfig, Readout, Workspace,
@@ -141,6 +141,49 @@ fn every_cell_with_input_and_recurrent_dropout() {
         CellKind::RnnTanh,
     ] {
         let c = ModelConfig::new(cell, 3, 4, 2).layers(2).dropout(0.3, 0.4);
+        check(c, LossKind::Mse);
+    }
+}
+
+#[test]
+fn gated_cells_under_surgery_stacked_bidirectional_with_dropout() {
+    let s = Surgery::default();
+    for (cell, surgery) in [
+        (
+            CellKind::Gru,
+            Surgery {
+                update: GateMode::Fixed(0.6),
+                reset: GateMode::Fixed(1.0),
+                ..s
+            },
+        ),
+        (
+            CellKind::GruTorch,
+            Surgery {
+                carry: Carry::Cut,
+                ..s
+            },
+        ),
+        (
+            CellKind::GruTorch,
+            Surgery {
+                reset: GateMode::Fixed(0.5),
+                ..s
+            },
+        ),
+        (
+            CellKind::Lstm,
+            Surgery {
+                forget: GateMode::Fixed(0.8),
+                ..s
+            },
+        ),
+    ] {
+        let c = ModelConfig::new(cell, 2, 3, 2)
+            .layers(2)
+            .direction(Direction::Bidirectional)
+            .dropout(0.2, 0.3)
+            .surgery(surgery);
         check(c, LossKind::Mse);
     }
 }

@@ -7,6 +7,10 @@ use std::process::{Command, Output, Stdio};
 use serde_json::{json, Value};
 
 fn run(args: &[&str], stdin: &str) -> Output {
+    run_bytes(args, stdin.as_bytes())
+}
+
+fn run_bytes(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_gru-trace"))
         .args(args)
         .stdin(Stdio::piped())
@@ -15,7 +19,7 @@ fn run(args: &[&str], stdin: &str) -> Output {
         .spawn()
         .expect("spawn gru-trace");
     if let Some(mut input) = child.stdin.take() {
-        let _ = input.write_all(stdin.as_bytes()); // the binary may exit before reading it all
+        let _ = input.write_all(stdin); // the binary may exit before reading it all
     }
     child.wait_with_output().expect("wait for gru-trace")
 }
@@ -63,8 +67,8 @@ fn rejects(spec: &str, needle: &str) -> String {
     );
     let line = err.strip_suffix('\n').unwrap_or(&err);
     assert!(
-        !line.is_empty() && !line.contains('\n'),
-        "exactly one line on stderr, got {err:?}"
+        !line.is_empty() && !line.chars().any(char::is_control),
+        "exactly one line on stderr, no control characters, got {err:?}"
     );
     assert!(line.starts_with("gru-trace: "), "{line}");
     assert!(
@@ -288,4 +292,140 @@ fn help_is_not_an_error() {
     assert_eq!(out.status.code(), Some(2));
     let out = run(&["a.json", "b.json"], "");
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn hostile_names_and_values_stay_on_one_short_line() {
+    // Keys with line breaks, terminal escapes and bidi overrides are shown escaped.
+    let line = rejects(
+        &with(|v| v["<script>\n\u{1b}[31m\u{202e}"] = json!(1)),
+        "unknown field `<script>\\u{a}\\u{1b}[31m\\u{202e}`",
+    );
+    assert!(line.starts_with("gru-trace: spec: unknown field"), "{line}");
+    rejects(
+        &with(|v| v["weights"]["W_z\r\nX"] = json!([[0.0]])),
+        "weights.W_z\\u{d}\\u{a}X: unknown weight",
+    );
+    rejects(
+        &with(|v| v["loss"]["type"] = json!("\u{1b}]0;pwned\u{7}")),
+        "loss.type: expected one of",
+    );
+    // A 10 000-character key is cut, the message stays short.
+    let line = rejects(&with(|v| v["K".repeat(10_000)] = json!(1)), "KKKKKKKK");
+    assert!(
+        line.chars().count() < 450,
+        "{} characters",
+        line.chars().count()
+    );
+    rejects(
+        &with(|v| v["head"]["W_o"][0] = json!("<img src=x onerror=alert(1)>")),
+        "head.W_o[0]: expected 4 numbers, got \"<img src=x onerror=alert(1)>\"",
+    );
+}
+
+#[test]
+fn bad_numbers_and_nesting_name_where_they_are() {
+    let spec = with(|v| v["weights"]["W_z"][1][2] = json!("@@"));
+    for (token, what) in [
+        ("1e309", "number out of range"),
+        ("NaN", "expected value"),
+        ("-Infinity", "invalid number"),
+        ("0x10", "expected `,` or `]`"),
+    ] {
+        let line = rejects(&spec.replace("\"@@\"", token), what);
+        assert!(
+            line.starts_with("gru-trace: weights.W_z[1]"),
+            "{token}: {line}"
+        );
+    }
+    rejects(
+        &with(|v| v["jacobians"] = json!({"target_step": 18_446_744_073_709_551_615_u64})),
+        "jacobians.target_step: expected a step from 0 to T = 2, got 18446744073709551615",
+    );
+    rejects(
+        &with(|v| v["hidden_size"] = json!(-0.0)),
+        "hidden_size: expected an integer",
+    );
+    rejects(
+        &with(|v| v["input_size"] = json!(1e300)),
+        "input_size: expected an integer",
+    );
+    let deep = format!("{{\"x\": {}{}}}", "[".repeat(10_000), "]".repeat(10_000));
+    rejects(&deep, "x[0][0]");
+    rejects(&"[".repeat(100_000), "recursion limit exceeded");
+}
+
+#[test]
+fn traces_too_large_and_non_utf8_input_are_refused() {
+    let spec = json!({
+        "cell": "rnn", "weights": {"W_ih": [[0.0]], "W_hh": [[0.0]]},
+        "x": vec![[0.0]; 20_000_000 / 1000], "hidden_size": 40, "input_size": 1
+    });
+    // hidden_size 40 does not match the 1×1 weights, but the size check comes first.
+    let line = rejects(&spec.to_string(), "x: 20000 steps × (40² state Jacobian");
+    assert!(
+        line.contains("over gru-trace's limit of 16777216"),
+        "{line}"
+    );
+    let out = run_bytes(&[], b"{\"cell\": \"gru\xff\"}");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "gru-trace: stdin: not UTF-8 text\n"
+    );
+    let out = run(&["/"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("gru-trace: cannot read /:"));
+}
+
+/// Random damage to the base spec through the binary: exit 0 with a JSON result, or exit 2
+/// with one line and nothing on stdout; never a panic (exit 101) or a signal.
+#[test]
+fn random_damage_never_crashes_the_binary() {
+    let base = base().to_string();
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let tokens = [
+        "1e309",
+        "-0",
+        "[]",
+        "{}",
+        "null",
+        "\"",
+        ",",
+        "]",
+        "9e18",
+        "\"\\u0000\"",
+    ];
+    let mut cases = 0;
+    for _ in 0..60 {
+        let mut s = base.clone();
+        for _ in 0..3 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let at = (x as usize) % s.len();
+            let at = (0..=at).rev().find(|&k| s.is_char_boundary(k)).unwrap_or(0);
+            let tok = tokens[(x >> 32) as usize % tokens.len()];
+            let end = (at + (x >> 48) as usize % 4).min(s.len());
+            let end = (end..=s.len())
+                .find(|&k| s.is_char_boundary(k))
+                .unwrap_or(s.len());
+            s.replace_range(at..end, tok);
+        }
+        let out = run(&[], &s);
+        let err = String::from_utf8_lossy(&out.stderr);
+        match out.status.code() {
+            Some(0) => {
+                serde_json::from_slice::<Value>(&out.stdout).expect("a JSON result");
+            }
+            Some(2) => {
+                assert!(out.stdout.is_empty(), "stdout on error for {s}");
+                assert_eq!(err.matches('\n').count(), 1, "one line for {s}: {err}");
+                assert!(err.starts_with("gru-trace: "), "{err}");
+            }
+            code => panic!("exit {code:?} for {s}: {err}"),
+        }
+        cases += 1;
+    }
+    println!("{cases} damaged specs through gru-trace");
 }

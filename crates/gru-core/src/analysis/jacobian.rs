@@ -2,7 +2,7 @@
 //! filled [`Workspace`], plus the states and gates in processing order.
 
 use super::CellSel;
-use crate::cell::Cell;
+use crate::cell::{Cell, CellShape};
 use crate::model::{Model, Workspace};
 use crate::{Error, Real};
 
@@ -59,7 +59,7 @@ pub(crate) fn check_sel<T: Real>(
         )));
     }
     let si = model.slot_index(sel.layer, sel.dir);
-    let s = Cell::<T>::state_size(&model.slots[si].cell);
+    let s = model.slots[si].cell.state_size();
     if ws.t == 0
         || ws.states.len() != model.slots.len()
         || ws.states[si].len() != (ws.t + 1) * ws.b * s
@@ -77,8 +77,61 @@ pub(crate) fn check_sel<T: Real>(
     Ok(si)
 }
 
+/// One step of one sample of a slot, widened to `f64`: what a cell's Jacobian needs.
+pub(crate) struct StepView<'a> {
+    /// The cell's parameters.
+    pub p: &'a [f64],
+    /// `x (I)` the step read (after input dropout).
+    pub x: &'a [f64],
+    /// `s_{s−1} (S)`.
+    pub s_prev: &'a [f64],
+    /// The recurrent-dropout mask `(H)`, if one was drawn.
+    pub mask: Option<&'a [f64]>,
+    /// The step's cache row `(C)`.
+    pub cache: &'a [f64],
+}
+
+/// Calls `f(s, view)` for every step `s = 1..=T` of slot `sel` in processing order.
+///
+/// # Errors
+/// [`Error::Config`] when `sel` is not a cell/sample of `model`/`ws`.
+pub(crate) fn for_each_step<T: Real>(
+    model: &Model<T>,
+    ws: &Workspace<T>,
+    sel: CellSel,
+    mut f: impl FnMut(usize, &StepView<'_>),
+) -> Result<(), Error> {
+    let si = check_sel(model, ws, sel)?;
+    let slot = &model.slots[si];
+    let cell = &slot.cell;
+    let (t, b) = (ws.t, ws.b);
+    let (s, h, c) = (cell.state_size(), cell.hidden_size(), cell.cache_size());
+    let width = ws.inputs[sel.layer].len() / (t * b);
+    let wide = |v: &[T]| v.iter().map(|x| x.f64()).collect::<Vec<f64>>();
+    let p = wide(&model.params[slot.range.clone()]);
+    let mask = (!ws.rec_masks[si].is_empty())
+        .then(|| wide(&ws.rec_masks[si][sel.sample * h..(sel.sample + 1) * h]));
+    let row = |k: usize, n: usize| (k * b + sel.sample) * n..(k * b + sel.sample + 1) * n;
+    for step in 1..=t {
+        let (xi, prev, _) = step_rows(sel.dir, t, step);
+        let x = wide(&ws.inputs[sel.layer][row(xi, width)]);
+        let s_prev = wide(&ws.states[si][row(prev, s)]);
+        let cache = wide(&ws.caches[si][row(xi, c)]);
+        let view = StepView {
+            p: &p,
+            x: &x,
+            s_prev: &s_prev,
+            mask: mask.as_deref(),
+            cache: &cache,
+        };
+        f(step, &view);
+    }
+    Ok(())
+}
+
 /// The one-step Jacobians of slot `sel` for every step of the sequence in `ws` (filled by
-/// [`crate::model::forward`]), including the recurrent-dropout mask if one was drawn.
+/// [`crate::model::forward`]), including the recurrent-dropout mask if one was drawn and the
+/// model's gate surgery (it is part of each cell).
 ///
 /// # Errors
 /// [`Error::Config`] when `sel` is not a cell/sample of `model`/`ws`.
@@ -88,44 +141,18 @@ pub fn step_jacobians<T: Real>(
     sel: CellSel,
 ) -> Result<StepJacobians, Error> {
     let si = check_sel(model, ws, sel)?;
-    let slot = &model.slots[si];
-    let cell = &slot.cell;
-    let (t, b) = (ws.t, ws.b);
-    let (s, h, c) = (
-        Cell::<f64>::state_size(cell),
-        Cell::<f64>::hidden_size(cell),
-        Cell::<f64>::cache_size(cell),
-    );
-    let width = ws.inputs[sel.layer].len() / (t * b);
-    let wide = |v: &[T]| v.iter().map(|x| x.f64()).collect::<Vec<f64>>();
-    let p = wide(&model.params[slot.range.clone()]);
-    let mask = (!ws.rec_masks[si].is_empty())
-        .then(|| wide(&ws.rec_masks[si][sel.sample * h..(sel.sample + 1) * h]));
-    let mut scratch = vec![0.0; 2 * s * s + 4 * s + Cell::<f64>::scratch_size(cell)];
+    let cell = &model.slots[si].cell;
+    let t = ws.t;
+    let (s, h) = (cell.state_size(), cell.hidden_size());
+    let mut scratch = vec![0.0; cell.jacobian_scratch_size()];
     let mut jac = vec![0.0; t * s * s];
     let mut additive = vec![0.0; t * s];
     let mut has_additive = true;
-    for step in 1..=t {
-        let (xi, prev, _) = step_rows(sel.dir, t, step);
-        let x = wide(
-            &ws.inputs[sel.layer][(xi * b + sel.sample) * width..(xi * b + sel.sample + 1) * width],
-        );
-        let sp = wide(&ws.states[si][(prev * b + sel.sample) * s..(prev * b + sel.sample + 1) * s]);
-        let cache = wide(&ws.caches[si][(xi * b + sel.sample) * c..(xi * b + sel.sample + 1) * c]);
+    for_each_step(model, ws, sel, |step, v| {
         let out = &mut jac[(step - 1) * s * s..step * s * s];
-        Cell::<f64>::jacobian(
-            cell,
-            &p,
-            &x,
-            &sp,
-            mask.as_deref(),
-            &cache,
-            out,
-            &mut scratch,
-        );
-        has_additive &=
-            Cell::<f64>::additive_diag(cell, &cache, &mut additive[(step - 1) * s..step * s]);
-    }
+        cell.jacobian(v.p, v.x, v.s_prev, v.mask, v.cache, out, &mut scratch);
+        has_additive &= cell.additive_diag(v.cache, &mut additive[(step - 1) * s..step * s]);
+    })?;
     Ok(StepJacobians {
         steps: t,
         hidden: h,
@@ -147,7 +174,7 @@ pub fn states_in_order<T: Real>(
 ) -> Result<Vec<f64>, Error> {
     let si = check_sel(model, ws, sel)?;
     let (t, b) = (ws.t, ws.b);
-    let s = Cell::<T>::state_size(&model.slots[si].cell);
+    let s = model.slots[si].cell.state_size();
     let mut out = Vec::with_capacity((t + 1) * s);
     for k in 0..=t {
         let row = if sel.dir == 0 { k } else { t - k };
@@ -173,8 +200,8 @@ pub fn gates_in_order<T: Real>(
     let si = check_sel(model, ws, sel)?;
     let cell = &model.slots[si].cell;
     let (t, b) = (ws.t, ws.b);
-    let (h, c) = (Cell::<T>::hidden_size(cell), Cell::<T>::cache_size(cell));
-    let names = Cell::<T>::gate_names(cell);
+    let (h, c) = (cell.hidden_size(), cell.cache_size());
+    let names = cell.gate_names();
     let mut gates: Vec<(String, Vec<f64>)> = names
         .iter()
         .map(|n| (n.to_string(), Vec::with_capacity(t * h)))

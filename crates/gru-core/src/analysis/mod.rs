@@ -19,6 +19,9 @@
 //! of `n` of them is `(n, S, S)`. The state `s` is `h` (`S = H`) or, for the LSTM, `[h, c]`
 //! (`S = 2H`); [`Part`] picks a block of such a map.
 
+mod anatomy;
+#[cfg(test)]
+mod anatomy_tests;
 mod grad;
 mod jacobian;
 mod lagmap;
@@ -28,6 +31,7 @@ mod sequence;
 #[cfg(test)]
 mod tests;
 
+pub use anatomy::{anatomy, Anatomy, GruTermMatrices, GruTerms, LstmCarry, RnnSlope};
 pub use grad::{hidden_grad_norms, state_grads};
 pub use jacobian::{gates_in_order, states_in_order, step_jacobians, StepJacobians};
 pub use lagmap::{
@@ -37,7 +41,7 @@ pub use norms::{
     block, diag_norms, frobenius, norms_of, one_step_norms, spectral_norm, Norms, OneStepNorms,
 };
 pub use products::{jacobian_products, products_at, Products};
-pub use sequence::{run_and_trace, sequence_trace, SequenceTrace, TraceOpts};
+pub use sequence::{cell_trace, run_and_trace, Backward, CellTrace};
 
 /// Which cell of a model, and which sample of the batch, to analyse.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

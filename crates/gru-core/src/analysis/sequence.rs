@@ -1,170 +1,108 @@
-//! Everything the app animates for one sequence, in one struct.
+//! Everything the app draws about one cell slot (layer, direction) for one sequence, read off
+//! one filled workspace: gates, states, the per-step and multi-step Jacobian norms, the
+//! gradient curve and the [`Anatomy`] — and nothing else.
 
+use super::anatomy::{anatomy, Anatomy};
 use super::grad::{hidden_grad_norms, state_grads};
 use super::jacobian::{check_sel, gates_in_order, states_in_order, step_jacobians};
-use super::lagmap::lag_time_map;
-use super::norms::one_step_norms;
+use super::norms::{one_step_norms, Norms};
 use super::products::products_at;
-use super::{CellSel, LagTimeMap, Part, StepJacobians};
-use crate::cell::Cell;
+use super::{CellSel, Part};
+use crate::cell::CellShape;
 use crate::model::{backward, forward, BackwardOpts, Mode, Model, Readout, Workspace};
 use crate::{Error, Real};
 
-/// What [`sequence_trace`] computes.
+/// Whether [`crate::model::backward`] has run on the workspace, so that `dL/dh_t` can be
+/// read off it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TraceOpts {
-    /// The cell slot and sample (default layer 0, forward, sample 0).
-    pub sel: CellSel,
-    /// Target step `t` of the products `∂h_t/∂h_{t−k}`; `None` = the last step `T`.
-    pub target: Option<usize>,
-    /// Block the one-step and product norms and the map are taken of (default `h → h`).
-    pub part: Part,
-    /// Compute `dL/ds_t` (needs `backward` to have run on the workspace).
-    pub grads: bool,
-    /// Compute the full lag × time map (`T(T−1)/2` matrix products).
-    pub lag_time: bool,
-    /// Keep the product matrices at the target step.
-    pub matrices: bool,
+pub enum Backward {
+    /// `backward` ran after `forward`: gradients are included.
+    Ran,
+    /// Only `forward` ran: no gradients.
+    NotRun,
 }
 
-impl Default for TraceOpts {
-    /// Layer 0 forward, sample 0, target `T`, `h → h`, with gradients and the map, no matrices.
-    fn default() -> Self {
-        Self {
-            sel: CellSel::default(),
-            target: None,
-            part: Part::Hh,
-            grads: true,
-            lag_time: true,
-            matrices: false,
-        }
-    }
-}
-
-/// The gradient-flow picture of one sequence through one cell slot (all `f64`, processing
-/// order; `T` steps, hidden size `H`, state size `S`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SequenceTrace {
+/// One cell slot over one sequence (all `f64`). Per-step arrays are in processing order:
+/// row `s − 1` is step `s` (1..=T); for the backward direction of a bidirectional layer step
+/// `s` reads `x[T − s]`. `H` is the hidden size.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CellTrace {
     /// Steps `T`.
     pub steps: usize,
     /// Hidden size `H`.
     pub hidden: usize,
-    /// State size `S` (`2H` for the LSTM).
-    pub state: usize,
+    /// The cached gates by name in the app's convention, each `(name, (T, H))`: GRU `z r
+    /// h_tilde`, LSTM `i f g o`, RNN `pre` (the pre-activation).
+    pub gates: Vec<(String, Vec<f64>)>,
     /// `(T+1, H)`: `h_0 … h_T`.
     pub h: Vec<f64>,
-    /// `(T+1, H)`: `c_0 … c_T`, LSTM only.
+    /// `(T+1, H)`: the LSTM's cell state `c_0 … c_T`; `None` for other cells.
     pub c: Option<Vec<f64>>,
-    /// The cached gates, each `(name, (T, H))`, row `s − 1` = step `s`.
-    pub gates: Vec<(String, Vec<f64>)>,
-    /// `(T+1, S)`: `dL/ds_t` (see [`state_grads`]), when gradients were asked for.
-    pub grad_state: Option<Vec<f64>>,
-    /// `(T+1)`: `‖dL/dh_t‖₂`, when gradients were asked for.
-    pub grad_h_norm: Option<Vec<f64>>,
-    /// The target step `t` of the products.
-    pub target: usize,
-    /// `(t+1)`: `‖∂h_t/∂h_{t−k}‖_F` for `k = 0..=t` (block [`TraceOpts::part`]).
-    pub jac_fro_at_target: Vec<f64>,
-    /// `(t+1)`: the spectral norms of the same products.
-    pub jac_spec_at_target: Vec<f64>,
-    /// `(t+1, S, S)`: the full products `∂s_t/∂s_{t−k}`, when asked for.
-    pub products_at_target: Option<Vec<f64>>,
-    /// `(T)`: `‖J_s‖_F` of the chosen block, index `s − 1`.
-    pub jac_fro: Vec<f64>,
-    /// `(T)`: `‖J_s‖_2` of the chosen block.
-    pub jac_spec: Vec<f64>,
-    /// `(T)`: norms of the additive path — GRU `diag(1 − z_s)`, LSTM `diag(f_s)` on `c → c` —
-    /// and of the remainder `J_s − additive` on the same block (`h → h`, LSTM `c → c`).
-    /// Empty for cells without an additive path (RNN).
-    pub additive_fro: Vec<f64>,
-    /// `(T)`: spectral norms of the additive path (`max |diag|`).
-    pub additive_spec: Vec<f64>,
-    /// `(T)`: Frobenius norms of the remainder.
-    pub remainder_fro: Vec<f64>,
-    /// `(T)`: spectral norms of the remainder.
-    pub remainder_spec: Vec<f64>,
-    /// The lag × time map, when asked for.
-    pub lag_time: Option<LagTimeMap>,
-    /// The one-step Jacobians everything above was computed from.
-    pub jacobians: StepJacobians,
+    /// `(T)`: `‖J_s‖` of the `h → h` block of the one-step Jacobian `∂h_s/∂h_{s−1}`.
+    pub one_step: Vec<Norms>,
+    /// `(T+1)`: `‖∂h_T/∂h_{T−k}‖` for `k = 0..=T` (`h → h` block of the product of whole-state
+    /// Jacobians, so for the LSTM it includes the paths through `c`).
+    pub flow: Vec<Norms>,
+    /// `(T+1)`: `‖dL/dh_t‖₂` for `t = 0..=T` (full BPTT; for the LSTM with `c_t` held fixed);
+    /// `None` when `backward` has not run.
+    pub grad_h: Option<Vec<f64>>,
+    /// What the one-step Jacobians are made of, each part named with its block.
+    pub anatomy: Anatomy,
 }
 
-/// Builds the [`SequenceTrace`] of `opts.sel` from a workspace filled by `forward` (and by
-/// `backward` when `opts.grads`).
+/// The [`CellTrace`] of `sel` from a workspace filled by `forward` (and `backward`, see
+/// [`Backward`]); with the GRU's three Jacobian terms as matrices at step `matrices_at`.
 ///
 /// # Errors
-/// [`Error::Config`] when the selection, target step or part does not fit the model/workspace.
-pub fn sequence_trace<T: Real>(
+/// [`Error::Config`] when the selection or step does not fit the model/workspace.
+pub fn cell_trace<T: Real>(
     model: &Model<T>,
     ws: &Workspace<T>,
-    opts: &TraceOpts,
-) -> Result<SequenceTrace, Error> {
-    let sel = opts.sel;
+    sel: CellSel,
+    matrices_at: Option<usize>,
+    grads: Backward,
+) -> Result<CellTrace, Error> {
     let si = check_sel(model, ws, sel)?;
     let cell = &model.slots[si].cell;
-    let (h, s) = (Cell::<T>::hidden_size(cell), Cell::<T>::state_size(cell));
-    let steps = ws.t;
+    let (h, s, steps) = (cell.hidden_size(), cell.state_size(), ws.t);
     let j = step_jacobians(model, ws, sel)?;
-    let states = states_in_order(model, ws, sel)?;
-    let split = |off: usize| {
+    let states = states_in_order(model, ws, sel)?; // (T+1, S)
+    let column = |off: usize| -> Vec<f64> {
         states
             .chunks_exact(s)
             .flat_map(|r| r[off..off + h].iter().copied())
-            .collect::<Vec<f64>>()
+            .collect()
     };
-    let (hs, cs) = (split(0), (s > h).then(|| split(h)));
-    let gates = gates_in_order(model, ws, sel)?;
-    let (grad_state, grad_h_norm) = if opts.grads {
-        let g = state_grads(model, ws, &j, sel)?;
-        let n = hidden_grad_norms(&g, s, h);
-        (Some(g), Some(n))
-    } else {
-        (None, None)
+    let grad_h = match grads {
+        Backward::Ran => Some(hidden_grad_norms(&state_grads(model, ws, &j, sel)?, s, h)),
+        Backward::NotRun => None,
     };
-    let target = opts.target.unwrap_or(steps);
-    let prod = products_at(&j, target, opts.part, opts.matrices)?;
-    let one = one_step_norms(&j, opts.part)?;
-    let add_part = if s > h { Part::Cc } else { Part::Hh };
-    let add = if add_part == opts.part {
-        one.clone()
-    } else {
-        one_step_norms(&j, add_part)?
-    };
-    let pick = |f: &dyn Fn(&super::OneStepNorms) -> Option<f64>| {
-        add.iter().filter_map(f).collect::<Vec<f64>>()
-    };
-    let lag_time = if opts.lag_time {
-        Some(lag_time_map(&j, opts.part)?)
-    } else {
-        None
-    };
-    Ok(SequenceTrace {
+    let flow = products_at(&j, steps, Part::Hh, false)?;
+    Ok(CellTrace {
         steps,
         hidden: h,
-        state: s,
-        h: hs,
-        c: cs,
-        gates,
-        grad_state,
-        grad_h_norm,
-        target,
-        jac_fro_at_target: prod.fro,
-        jac_spec_at_target: prod.spec,
-        products_at_target: prod.matrices,
-        jac_fro: one.iter().map(|n| n.jac.fro).collect(),
-        jac_spec: one.iter().map(|n| n.jac.spec).collect(),
-        additive_fro: pick(&|n| n.additive.map(|a| a.fro)),
-        additive_spec: pick(&|n| n.additive.map(|a| a.spec)),
-        remainder_fro: pick(&|n| n.remainder.map(|a| a.fro)),
-        remainder_spec: pick(&|n| n.remainder.map(|a| a.spec)),
-        lag_time,
-        jacobians: j,
+        gates: gates_in_order(model, ws, sel)?,
+        h: column(0),
+        c: (s > h).then(|| column(h)),
+        one_step: one_step_norms(&j, Part::Hh)?
+            .iter()
+            .map(|n| n.jac)
+            .collect(),
+        flow: flow
+            .fro
+            .iter()
+            .zip(&flow.spec)
+            .map(|(&fro, &spec)| Norms { fro, spec })
+            .collect(),
+        grad_h,
+        anatomy: anatomy(model, ws, sel, matrices_at)?,
     })
 }
 
-/// Runs one sequence `x (T, I)` (batch 1, zero initial state, no dropout) through `model`,
-/// back-propagates `dy` when given (`(R, O)`, `R` = 1 for [`Readout::Final`], `T` per step)
-/// and returns its [`SequenceTrace`] (gradients iff `dy` is given) with the workspace.
+/// Runs one sequence `x (T, I)` (batch 1, zero initial state, no dropout) through `model` —
+/// one forward pass — back-propagates `dy` when given (`(R, O)`, `R` = 1 for
+/// [`Readout::Final`], `T` per step) and returns the [`CellTrace`] of layer `sel.layer`,
+/// direction `sel.dir` (`sel.sample` must be 0) with the workspace.
 ///
 /// # Errors
 /// [`Error::Config`] for an empty sequence, wrong `x`/`dy` lengths, or a bad selection.
@@ -172,8 +110,9 @@ pub fn run_and_trace<T: Real>(
     model: &Model<T>,
     x: &[T],
     dy: Option<&[T]>,
-    opts: &TraceOpts,
-) -> Result<(SequenceTrace, Workspace<T>), Error> {
+    sel: CellSel,
+    matrices_at: Option<usize>,
+) -> Result<(CellTrace, Workspace<T>), Error> {
     let cfg = &model.config;
     let steps = x.len() / cfg.input;
     if steps == 0 || x.len() != steps * cfg.input {
@@ -185,26 +124,25 @@ pub fn run_and_trace<T: Real>(
     }
     let mut ws = Workspace::default();
     forward(model, &mut ws, x, steps, 1, Mode::Eval);
-    if let Some(dy) = dy {
-        let rows = if cfg.readout == Readout::Final {
-            1
-        } else {
-            steps
-        };
-        if dy.len() != rows * cfg.output {
-            return Err(Error::Config(format!(
-                "dy: expected {rows}·{} values, got {}",
-                cfg.output,
-                dy.len()
-            )));
+    let grads = match dy {
+        Some(dy) => {
+            let rows = match cfg.readout {
+                Readout::Final => 1,
+                Readout::PerStep => steps,
+            };
+            if dy.len() != rows * cfg.output {
+                return Err(Error::Config(format!(
+                    "dy: expected {rows}·{} values, got {}",
+                    cfg.output,
+                    dy.len()
+                )));
+            }
+            ws.dy.copy_from_slice(dy);
+            backward(model, &mut ws, BackwardOpts::default());
+            Backward::Ran
         }
-        ws.dy.copy_from_slice(dy);
-        backward(model, &mut ws, BackwardOpts::default());
-    }
-    let opts = TraceOpts {
-        grads: dy.is_some(),
-        ..*opts
+        None => Backward::NotRun,
     };
-    let trace = sequence_trace(model, &ws, &opts)?;
+    let trace = cell_trace(model, &ws, sel, matrices_at, grads)?;
     Ok((trace, ws))
 }

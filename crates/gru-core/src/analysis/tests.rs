@@ -3,7 +3,7 @@
 //! tanh RNN). `lag_time_map_timing` prints the T = 100, H = 32 map time (`--nocapture`).
 
 use super::*;
-use crate::cell::{Cell, CellKind};
+use crate::cell::{CellKind, CellShape};
 use crate::model::{
     backward, forward, BackwardOpts, Direction, Init, Mode, Model, ModelConfig, Readout, Workspace,
 };
@@ -132,21 +132,23 @@ fn a_gru_with_closed_update_gates_keeps_the_identity_path() {
     let b = m.layout.find("l0.fwd.b").expect("bias block").offset;
     m.params[b..b + h].fill(-30.0); // b_z: z = σ(−30 + …) ≈ 1e-13
     let x = inputs(steps, 2);
-    let (tr, _) = run_and_trace(&m, &x, None, &TraceOpts::default()).expect("trace");
-    let spec0 = tr.jac_spec_at_target[steps];
-    let fro0 = tr.jac_fro_at_target[steps];
+    let (tr, _) = run_and_trace(&m, &x, None, CellSel::default(), None).expect("trace");
+    let (spec0, fro0) = (tr.flow[steps].spec, tr.flow[steps].fro);
     assert!((spec0 - 1.0).abs() < 1e-9, "‖∂h_T/∂h_0‖₂ = {spec0}");
     assert!(
         (fro0 - (h as f64).sqrt()).abs() < 1e-9,
         "‖∂h_T/∂h_0‖_F = {fro0}"
     );
+    let Anatomy::Gru(terms) = &tr.anatomy else {
+        panic!("a GRU's anatomy is its three terms")
+    };
     for s in 0..steps {
-        assert!((tr.additive_spec[s] - 1.0).abs() < 1e-9);
+        assert!((terms.carry[s].spec - 1.0).abs() < 1e-9);
+        let rest = terms.candidate[s].fro + terms.update_gate[s].fro;
         assert!(
-            tr.remainder_fro[s] < 1e-9 * tr.additive_fro[s],
-            "step {}: remainder {}",
-            s + 1,
-            tr.remainder_fro[s]
+            rest < 1e-9 * terms.carry[s].fro,
+            "step {}: B + C = {rest}",
+            s + 1
         );
     }
 }
@@ -159,8 +161,9 @@ fn a_contracting_tanh_rnn_forgets_geometrically() {
     m.params[u.clone()].iter_mut().for_each(|v| *v *= 0.5);
     let rho = spectral_norm(&m.params[u], h, h, h); // ‖J_s‖₂ ≤ ‖U‖₂ since tanh' ≤ 1
     assert!(rho < 0.5, "‖U‖₂ = {rho}");
-    let (tr, _) = run_and_trace(&m, &inputs(steps, 2), None, &TraceOpts::default()).expect("trace");
-    let spec = &tr.jac_spec_at_target;
+    let (tr, _) =
+        run_and_trace(&m, &inputs(steps, 2), None, CellSel::default(), None).expect("trace");
+    let spec: Vec<f64> = tr.flow.iter().map(|n| n.spec).collect();
     for k in 0..steps {
         assert!(
             spec[k + 1] <= spec[k] * rho * (1.0 + 1e-12),
@@ -173,13 +176,16 @@ fn a_contracting_tanh_rnn_forgets_geometrically() {
     assert!(spec[steps] < rho.powi(steps as i32) * 1.000001 && spec[steps] < 1e-8);
     // The log-norms fall on a line of negative slope: every ratio is well below 1.
     let worst = (0..steps)
-        .map(|k| tr.jac_fro_at_target[k + 1] / tr.jac_fro_at_target[k])
+        .map(|k| tr.flow[k + 1].fro / tr.flow[k].fro)
         .fold(0.0, f64::max);
     assert!(worst < 0.9, "largest one-step ratio {worst}");
-    assert!(
-        tr.additive_fro.is_empty() && tr.remainder_spec.is_empty(),
-        "an RNN has no additive path"
-    );
+    let Anatomy::Rnn(rnn) = &tr.anatomy else {
+        panic!("an RNN's anatomy is its activation slope")
+    };
+    for (k, &d) in rnn.slope.iter().enumerate() {
+        let h_s = tr.h[h + k]; // slope row s − 1 belongs to h_s, row s of h
+        assert!((d - (1.0 - h_s * h_s)).abs() < 1e-15 && d > 0.0 && d <= 1.0);
+    }
 }
 
 #[test]
@@ -361,15 +367,15 @@ fn an_f32_model_gives_the_same_picture_to_f32_accuracy() {
     };
     let x = inputs(10, 2);
     let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
-    let (a, _) = run_and_trace(&m64, &x, None, &TraceOpts::default()).expect("f64");
-    let (b, _) = run_and_trace(&m32, &x32, None, &TraceOpts::default()).expect("f32");
-    for (p, q) in a.jac_fro_at_target.iter().zip(&b.jac_fro_at_target) {
-        assert!((p - q).abs() < 1e-5 * (1.0 + p), "{p} vs {q}");
+    let (a, _) = run_and_trace(&m64, &x, None, CellSel::default(), None).expect("f64");
+    let (b, _) = run_and_trace(&m32, &x32, None, CellSel::default(), None).expect("f32");
+    for (p, q) in a.flow.iter().zip(&b.flow) {
+        assert!(
+            (p.fro - q.fro).abs() < 1e-5 * (1.0 + p.fro),
+            "{p:?} vs {q:?}"
+        );
     }
-    assert_eq!(
-        Cell::<f32>::gate_names(&m32.slots[0].cell),
-        ["z", "r", "h_tilde"]
-    );
+    assert_eq!(m32.slots[0].cell.gate_names(), ["z", "r", "h_tilde"]);
     assert_eq!(b.gates.len(), 3);
     assert_eq!(b.h.len(), 11 * 4);
 }
@@ -408,7 +414,8 @@ fn bad_selections_are_errors_not_panics() {
     assert!(step_jacobians(&m, &Workspace::default(), CellSel::default()).is_err());
     let j = step_jacobians(&m, &ws, CellSel::default()).expect("jacobians");
     assert!(products_at(&j, 4, Part::Hh, false).is_err());
-    assert!(run_and_trace(&m, &[], None, &TraceOpts::default()).is_err());
+    assert!(run_and_trace(&m, &[], None, CellSel::default(), None).is_err());
+    assert!(cell_trace(&m, &ws, CellSel::default(), Some(4), Backward::NotRun).is_err());
 }
 
 #[test]
@@ -429,17 +436,6 @@ fn lag_time_map_timing() {
     let slow = lag_time_map_direct(&j, Part::Hh).expect("direct");
     let direct = t2.elapsed().as_secs_f64() * 1e3;
     assert_maps_agree(&map, &slow, 1e-11, "timing case");
-    let t1 = std::time::Instant::now();
-    let tr = sequence_trace(
-        &m,
-        &ws,
-        &TraceOpts {
-            grads: false,
-            ..TraceOpts::default()
-        },
-    )
-    .expect("trace");
-    let full = t1.elapsed().as_secs_f64() * 1e3;
-    println!("lag x time Frobenius map, T={steps} H={h}: {per:.2} ms per map ({direct:.2} ms by direct products); whole SequenceTrace {full:.2} ms");
-    assert!(map.get(steps, steps).is_finite() && tr.lag_time.is_some());
+    println!("lag x time Frobenius map, T={steps} H={h}: {per:.2} ms per map ({direct:.2} ms by direct products)");
+    assert!(map.get(steps, steps).is_finite());
 }

@@ -13,12 +13,21 @@
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
+use gru_core::trace::spec::MAX_BYTES;
+
 const USAGE: &str =
     "usage: gru-trace [SPEC.json | -]   (no argument or '-': read the spec from stdin)";
 
-/// One line with no control characters.
+/// One line with no control characters (line breaks become spaces, others `\u{…}`).
 fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let words = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    words
+        .chars()
+        .map(|c| match c.is_control() {
+            true => c.escape_unicode().to_string(),
+            false => c.to_string(),
+        })
+        .collect()
 }
 
 /// The spec text from the path in the arguments, or stdin.
@@ -34,20 +43,25 @@ fn read_spec() -> Result<Option<String>, String> {
         [a] => Some(std::path::PathBuf::from(a)),
         _ => return Err(format!("expected at most one argument; {USAGE}")),
     };
-    let mut bytes = Vec::new();
-    match &path {
-        Some(p) => {
-            bytes = std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?
-        }
-        None => {
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| format!("cannot read stdin: {e}"))?;
-        }
-    }
     let name = path
         .as_ref()
         .map_or("stdin".to_string(), |p| p.display().to_string());
+    // At most one byte past the limit is read.
+    let limit = u64::try_from(MAX_BYTES)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    let mut bytes = Vec::new();
+    let read = match &path {
+        Some(p) => std::fs::File::open(p).and_then(|f| f.take(limit).read_to_end(&mut bytes)),
+        None => std::io::stdin().lock().take(limit).read_to_end(&mut bytes),
+    };
+    read.map_err(|e| format!("cannot read {name}: {e}"))?;
+    if bytes.len() > MAX_BYTES {
+        return Err(format!(
+            "{name}: over the limit of {MAX_BYTES} bytes ({} MiB) for a spec",
+            MAX_BYTES >> 20
+        ));
+    }
     String::from_utf8(bytes)
         .map(Some)
         .map_err(|_| format!("{name}: not UTF-8 text"))

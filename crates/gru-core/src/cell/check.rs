@@ -7,8 +7,12 @@
 //! that was never written, or needing more scratch than declared, fails the test. Gradients
 //! are pre-filled with non-zero values to check that `backward` accumulates (`+=`).
 
-use super::{Cell, StepGrad};
+use super::{Cell, CellShape, StepGrad};
 use crate::params::{BlockRole, Layout};
+
+#[path = "check_surgery.rs"]
+mod surgery;
+pub(crate) use surgery::*;
 
 /// Finite-difference step.
 pub(crate) const EPS: f64 = 1e-6;
@@ -21,8 +25,16 @@ pub(crate) fn wave(n: usize, freq: f64, phase: f64, scale: f64) -> Vec<f64> {
 }
 
 /// Number of parameters of `cell`.
-pub(crate) fn param_len<C: Cell<f64>>(cell: &C) -> usize {
+pub(crate) fn param_len<C: CellShape>(cell: &C) -> usize {
     Layout::default().push("", &cell.blocks()).len()
+}
+
+/// Offsets of the cell's `N` blocks in its parameter slice.
+pub(crate) fn offsets<const N: usize, C: CellShape>(cell: &C) -> [usize; N] {
+    let mut layout = Layout::default();
+    layout.push("", &cell.blocks());
+    assert_eq!(layout.blocks.len(), N, "block count");
+    std::array::from_fn(|k| layout.blocks[k].offset)
 }
 
 /// Deterministic "random-ish" parameters: `0.7 · sin(0.7 k + 0.4)`.
@@ -195,8 +207,8 @@ pub(crate) fn check_backward<C: Cell<f64>>(cell: &C, masked: bool) {
     }
 }
 
-/// The one-sample Jacobian `(S,S)` of `cell`, computed with NaN-filled `out` and a scratch of
-/// exactly `2·S·S + 4·S` values.
+/// The one-sample Jacobian `(S,S)` of `cell`, computed with NaN-filled `out` and a NaN-filled
+/// scratch of exactly the declared [`CellShape::jacobian_scratch_size`].
 pub(crate) fn jacobian_of<C: Cell<f64>>(
     cell: &C,
     p: &[f64],
@@ -207,7 +219,7 @@ pub(crate) fn jacobian_of<C: Cell<f64>>(
     let s = cell.state_size();
     let (_, cache) = forward_raw(cell, p, 1, x, s_prev, mask);
     let mut out = vec![f64::NAN; s * s];
-    let mut scratch = vec![f64::NAN; 2 * s * s + 4 * s];
+    let mut scratch = vec![f64::NAN; cell.jacobian_scratch_size()];
     cell.jacobian(p, x, s_prev, mask, &cache, &mut out, &mut scratch);
     assert!(
         out.iter().all(|v| v.is_finite()),
@@ -216,8 +228,45 @@ pub(crate) fn jacobian_of<C: Cell<f64>>(
     out
 }
 
-/// Checks `jacobian` against central differences of the forward step w.r.t. `s_{t−1}`, for
-/// each of three samples.
+/// The exact one-sample Jacobian `(S,S)` from `backward`: row `i` is `dL/ds_{t−1}` for
+/// `L = s_t[i]` (`ds = e_i`), an implementation independent of `jacobian`.
+pub(crate) fn jacobian_by_backward<C: Cell<f64>>(
+    cell: &C,
+    p: &[f64],
+    x: &[f64],
+    s_prev: &[f64],
+    mask: Option<&[f64]>,
+) -> Vec<f64> {
+    let s = cell.state_size();
+    let (_, cache) = forward_raw(cell, p, 1, x, s_prev, mask);
+    let mut jac = vec![0.0; s * s];
+    for i in 0..s {
+        let mut ds = vec![0.0; s];
+        ds[i] = 1.0;
+        let (mut dp, mut ds_prev) = (vec![0.0; p.len()], vec![0.0; s]);
+        let mut scratch = vec![f64::NAN; cell.scratch_size()];
+        let g = StepGrad {
+            ds: &ds,
+            dp: &mut dp,
+            dx: None,
+            ds_prev: &mut ds_prev,
+        };
+        cell.backward(p, 1, x, s_prev, mask, &cache, g, &mut scratch);
+        jac[i * s..(i + 1) * s].copy_from_slice(&ds_prev);
+    }
+    jac
+}
+
+/// `|a − b| ≤ 1e-12·(1 + |b|)`: agreement of two exact computations, or panics naming `what`.
+pub(crate) fn exact(a: f64, b: f64, what: &str) {
+    assert!(
+        (a - b).abs() <= 1e-12 * (1.0 + b.abs()),
+        "{what}: {a} vs {b}"
+    );
+}
+
+/// Checks `jacobian` against central differences of the forward step w.r.t. `s_{t−1}` and,
+/// to 1e-12, against the Jacobian `backward` implies, for each of three samples.
 pub(crate) fn check_jacobian<C: Cell<f64>>(cell: &C, masked: bool) {
     let (b, ni, h, s) = (3, cell.input_size(), cell.hidden_size(), cell.state_size());
     let p = params(cell);
@@ -227,6 +276,18 @@ pub(crate) fn check_jacobian<C: Cell<f64>>(cell: &C, masked: bool) {
         let sp = &case.s_prev[row * s..(row + 1) * s];
         let mask = case.mask.as_ref().map(|m| &m[row * h..(row + 1) * h]);
         let jac = jacobian_of(cell, &p, x, sp, mask);
+        let by_backward = jacobian_by_backward(cell, &p, x, sp, mask);
+        for (k, (&a, &b)) in jac.iter().zip(&by_backward).enumerate() {
+            exact(
+                a,
+                b,
+                &format!(
+                    "masked={masked} sample {row} J[{}][{}] vs backward",
+                    k / s,
+                    k % s
+                ),
+            );
+        }
         for j in 0..s {
             let mut w = sp.to_vec();
             w[j] = sp[j] + EPS;
@@ -267,7 +328,7 @@ pub(crate) fn check_additive_is_jacobian_without_recurrence<C: Cell<f64>>(cell: 
         let jac = jacobian_of(cell, &p, x, sp, mask);
         let (_, cache) = forward_raw(cell, &p, 1, x, sp, mask);
         let mut diag = vec![0.0; s];
-        let has = cell.additive_diag(&cache, &mut diag);
+        let has = Cell::<f64>::additive_diag(cell, &cache, &mut diag);
         for i in 0..s {
             for j in 0..s {
                 let want = if has && i == j { diag[i] } else { 0.0 };

@@ -11,40 +11,147 @@
 //! Unlike PyTorch (see [`super::GruTorch`]), `z` here is the weight of the *new* candidate, so
 //! `z → 0` keeps the old state and the one-step Jacobian has the additive part `diag(1 − z_t)`.
 //!
+//! Surgery ([`Surgery`]): `z` and `r` may be held at constants (their slope, and so the
+//! gradient into their weights, is then 0); a cut carry is `z` held at 1, `h_t = h̃_t`.
+//!
 //! Blocks: `W (I, 3H)` = `[W_z W_r W_h]`, `U_zr (H, 2H)` = `[U_z U_r]`, `U_h (H, H)`,
 //! `b (3H)` = `[b_z b_r b_h]`. Cache row `(4H)`: `[z, r, h̃, r ⊙ h_{t−1}]`.
 
-use super::{masked_h, Cell, InputProjection, StepGrad};
+use super::step::{add_masked_grad, masked_h};
+use super::{Cell, CellShape, GateMode, InputProjection, JacobianTerms, StepGrad, Surgery};
 use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_in_place, tanh_in_place};
-use crate::params::{BlockRole, BlockSpec};
+use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::Real;
 
 /// App-formulation GRU cell with input size `input` and hidden size `hidden`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Gru {
     /// Input size `I`.
     pub input: usize,
     /// Hidden size `H`.
     pub hidden: usize,
+    /// Gate surgery (`update`, `reset`, `carry`, `update_bias`; none by default).
+    pub surgery: Surgery,
 }
 
 impl Gru {
     /// A GRU cell `I → H`.
     pub fn new(input: usize, hidden: usize) -> Self {
-        Self { input, hidden }
+        Self {
+            input,
+            hidden,
+            surgery: Surgery::default(),
+        }
     }
-    /// Offsets of `W`, `U_zr`, `U_h`, `b` in the cell's parameter slice.
-    fn offsets(&self) -> [usize; 4] {
+    /// The same cell with `surgery` applied.
+    pub fn with_surgery(self, surgery: Surgery) -> Self {
+        Self { surgery, ..self }
+    }
+    /// The parameter blocks `[W, U_zr, U_h, b]`: the cell's one statement of its layout.
+    fn specs(&self) -> [BlockSpec; 4] {
         let (i, h) = (self.input, self.hidden);
-        let w = 0;
-        let uzr = w + i * 3 * h;
-        let uh = uzr + h * 2 * h;
-        let b = uh + h * h;
-        [w, uzr, uh, b]
+        [
+            BlockSpec::new("W", i, 3 * h, BlockRole::Input),
+            BlockSpec::new("U_zr", h, 2 * h, BlockRole::Recurrent),
+            BlockSpec::new("U_h", h, h, BlockRole::Recurrent),
+            BlockSpec::new("b", 3 * h, 1, BlockRole::Bias),
+        ]
     }
+    /// Offsets of `W`, `U_zr`, `U_h`, `b` in the cell's parameter slice (from [`Self::specs`]).
+    fn offsets(&self) -> [usize; 4] {
+        let mut off = [0; 4];
+        let mut at = 0;
+        for (o, s) in off.iter_mut().zip(self.specs()) {
+            *o = at;
+            at += s.len();
+        }
+        off
+    }
+}
 
+impl Gru {
+    /// The one-step Jacobian of one sample as its three terms `J_t = A_t + B_t + C_t`
+    /// ([`JacobianTerms`]), for `s_prev (H)`, the recurrent-dropout `mask (H)` and the step's
+    /// cache row. `scratch` holds at least `2H²` values. Under surgery a held `z` makes
+    /// `C_t = 0` (and a cut carry also `A_t = 0`); a held `r` drops its path out of `B_t`.
+    pub fn jacobian_terms<T: Real>(
+        &self,
+        p: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        cache: &[T],
+        out: JacobianTerms<'_, T>,
+        scratch: &mut [T],
+    ) {
+        let h = self.hidden;
+        let [_, uzr, uh, _] = split(p, &self.specs());
+        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
+        let m = |j: usize| mask.map_or(T::one(), |m| m[j]);
+        let (ar, rest) = scratch.split_at_mut(h * h);
+        let mm = &mut rest[..h * h];
+        // Ar[j][k] = U_r[j][k] · hm_k ∂r_k/∂pre_r_k: how h_j moves pre_h through r_k.
+        for j in 0..h {
+            for k in 0..h {
+                let r = cache[h + k];
+                ar[j * h + k] = uzr[j * 2 * h + h + k] * s_prev[k] * m(k) * rst.slope(r);
+            }
+        }
+        mm.fill(T::zero());
+        gemm_nn(h, h, h, ar, h, uh, h, mm, h); // M = Ar U_h: ∂pre_h[i]/∂h_j via r, at M[j][i]
+        for i in 0..h {
+            let (z, ht) = (cache[i], cache[2 * h + i]);
+            out.a[i] = T::one() - z; // A = diag(1 − z)
+            let gz = (ht - s_prev[i]) * upd.slope(z); // (h̃_i − h_i) ∂z_i/∂pre_z_i
+            let gh = z * (T::one() - ht * ht); // z_i ∂h̃_i/∂pre_h_i
+            for j in 0..h {
+                let r = cache[h + j];
+                let dpre_h = m(j) * (r * uh[j * h + i] + mm[j * h + i]); // ∂pre_h_i/∂h_j
+                let dpre_z = m(j) * uzr[j * 2 * h + i]; // ∂pre_z_i/∂h_j
+                out.b[i * h + j] = gh * dpre_h; // B = diag(z) ∂h̃/∂h
+                out.c[i * h + j] = gz * dpre_z; // C = diag(h̃ − h) ∂z/∂h
+            }
+        }
+    }
+}
+
+impl CellShape for Gru {
+    fn input_size(&self) -> usize {
+        self.input
+    }
+    fn hidden_size(&self) -> usize {
+        self.hidden
+    }
+    fn cache_size(&self) -> usize {
+        4 * self.hidden
+    }
+    fn scratch_size(&self) -> usize {
+        6 * self.hidden
+    }
+    fn jacobian_scratch_size(&self) -> usize {
+        let h = self.hidden;
+        3 * h * h + h // A's diagonal, C, and the terms' own 2H²
+    }
+    fn blocks(&self) -> Vec<BlockSpec> {
+        self.specs().to_vec()
+    }
+    fn gate_names(&self) -> &'static [&'static str] {
+        &["z", "r", "h_tilde"]
+    }
+}
+
+/// A gate row in place: `σ(pre)` when learned (the SIMD kernel), the constant when held.
+/// Elementwise, so the per-step and the projected paths give the same bits.
+fn gate_in_place<T: Real>(mode: GateMode, v: &mut [T]) {
+    match mode {
+        GateMode::Learned => sigmoid_in_place(v),
+        GateMode::Fixed(c) => v.fill(T::of(c)),
+    }
+}
+
+impl Gru {
     /// The step after the input projection: `pre (B, 3H)` holds `b + x W` on entry;
-    /// `scratch` holds at least `B·H` values (the masked `h_{t−1}`).
+    /// `scratch` holds at least `B·H` values (the masked `h_{t−1}`). Both [`Cell::forward`]
+    /// and [`Cell::forward_projected`] end here, so they agree bit for bit under any surgery.
     #[allow(clippy::too_many_arguments)]
     fn step<T: Real>(
         &self,
@@ -59,29 +166,21 @@ impl Gru {
     ) {
         let h = self.hidden;
         let (h3, h4) = (3 * h, 4 * h);
-        let [_, ouzr, ouh, _] = self.offsets();
+        let [_, uzr, uh, _] = split(p, &self.specs());
+        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
         let (hm, hld) = masked_h(s_prev, h, h, b, mask, scratch);
-        gemm_nn(b, h, 2 * h, hm, hld, &p[ouzr..], 2 * h, pre, h3); // + h U_zr
+        gemm_nn(b, h, 2 * h, hm, hld, uzr, 2 * h, pre, h3); // + h U_zr
         for row in 0..b {
             let zr = &mut pre[row * h3..row * h3 + 2 * h];
-            sigmoid_in_place(zr); // [z, r] = σ(pre_zr)
+            gate_in_place(upd, &mut zr[..h]); // z = σ(pre_z), or held
+            gate_in_place(rst, &mut zr[h..]); // r = σ(pre_r), or held
             let c = &mut cache[row * h4..(row + 1) * h4];
             c[..2 * h].copy_from_slice(zr);
             for j in 0..h {
                 c[3 * h + j] = c[h + j] * hm[row * hld + j]; // r ⊙ h_{t−1}
             }
         }
-        gemm_nn(
-            b,
-            h,
-            h,
-            &cache[3 * h..],
-            h4,
-            &p[ouh..],
-            h,
-            &mut pre[2 * h..],
-            h3,
-        ); // + (r⊙h) U_h
+        gemm_nn(b, h, h, &cache[3 * h..], h4, uh, h, &mut pre[2 * h..], h3); // + (r⊙h) U_h
         for row in 0..b {
             let c = &mut cache[row * h4..(row + 1) * h4];
             let ht = &mut pre[row * h3 + 2 * h..(row + 1) * h3];
@@ -107,6 +206,7 @@ struct StepDelta<'a, T> {
 impl Gru {
     /// Backward of one step up to the weight gradients: writes dL/dpre `(B, 3H)` and adds
     /// dL/dh_{t−1}. `hm` is the masked `h_{t−1}` with its row stride; `scratch` holds `2·B·H`.
+    /// A held gate's slope is 0, so its dL/dpre (and the gradient into its weights) is 0.
     #[allow(clippy::too_many_arguments)]
     fn backward_core<T: Real>(
         &self,
@@ -121,7 +221,8 @@ impl Gru {
     ) {
         let h = self.hidden;
         let (h3, h4) = (3 * h, 4 * h);
-        let [_, ouzr, ouh, _] = self.offsets();
+        let [_, uzr, uh, _] = split(p, &self.specs());
+        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
         let StepDelta { ds, ds_prev, dpre } = d;
         let (drh, rest) = scratch.split_at_mut(b * h); // dL/d(r⊙h) (B, H)
         let dhm = &mut rest[..b * h]; // dL/dhm (B, H)
@@ -131,30 +232,25 @@ impl Gru {
                 let (z, ht) = (c[j], c[2 * h + j]);
                 let dh = ds[row * h + j];
                 let hp = s_prev[row * h + j];
-                dpre[row * h3 + j] = dh * (ht - hp) * z * (T::one() - z); // dL/dpre_z
+                dpre[row * h3 + j] = dh * (ht - hp) * upd.slope(z); // dL/dpre_z
                 dpre[row * h3 + 2 * h + j] = dh * z * (T::one() - ht * ht); // dL/dpre_h
                 ds_prev[row * h + j] = ds_prev[row * h + j] + dh * (T::one() - z);
                 // additive path
             }
         }
         drh.fill(T::zero());
-        gemm_nt(b, h, h, &dpre[2 * h..], h3, &p[ouh..], h, drh, h); // d(r⊙h) = dpre_h U_hᵀ
+        gemm_nt(b, h, h, &dpre[2 * h..], h3, uh, h, drh, h); // d(r⊙h) = dpre_h U_hᵀ
         for row in 0..b {
             let c = &cache[row * h4..];
             for j in 0..h {
                 let r = c[h + j];
                 let d = drh[row * h + j];
-                dpre[row * h3 + h + j] = d * hm[row * hld + j] * r * (T::one() - r); // dL/dpre_r
+                dpre[row * h3 + h + j] = d * hm[row * hld + j] * rst.slope(r); // dL/dpre_r
                 dhm[row * h + j] = d * r;
             }
         }
-        gemm_nt(b, h, 2 * h, dpre, h3, &p[ouzr..], 2 * h, dhm, h); // + dpre_zr U_zrᵀ
-        for row in 0..b {
-            for j in 0..h {
-                let m = mask.map_or(T::one(), |m| m[row * h + j]);
-                ds_prev[row * h + j] = ds_prev[row * h + j] + dhm[row * h + j] * m;
-            }
-        }
+        gemm_nt(b, h, 2 * h, dpre, h3, uzr, 2 * h, dhm, h); // + dpre_zr U_zrᵀ
+        add_masked_grad(ds_prev, h, dhm, h, mask);
     }
 
     /// dL/dθ += the weight-gradient products over `n` rows (one step's batch, or all steps):
@@ -170,10 +266,7 @@ impl Gru {
     ) {
         let (ni, h) = (self.input, self.hidden);
         let (h3, h4) = (3 * h, 4 * h);
-        let [_, ouzr, ouh, ob] = self.offsets();
-        let (dw, rest) = dp.split_at_mut(ouzr);
-        let (duzr, rest) = rest.split_at_mut(ouh - ouzr);
-        let (duh, db) = rest.split_at_mut(ob - ouh);
+        let [dw, duzr, duh, db] = split_mut(dp, &self.specs());
         gemm_tn(n, ni, h3, x, ni, dpre, h3, dw, h3); // dW += xᵀ dpre
         gemm_tn(n, h, 2 * h, hm, hld, dpre, h3, duzr, 2 * h); // dU_zr += hmᵀ dpre_zr
         gemm_tn(n, h, h, &cache[3 * h..], h4, &dpre[2 * h..], h3, duh, h); // dU_h += (r⊙h)ᵀ dpre_h
@@ -186,31 +279,6 @@ impl Gru {
 }
 
 impl<T: Real> Cell<T> for Gru {
-    fn input_size(&self) -> usize {
-        self.input
-    }
-    fn hidden_size(&self) -> usize {
-        self.hidden
-    }
-    fn cache_size(&self) -> usize {
-        4 * self.hidden
-    }
-    fn scratch_size(&self) -> usize {
-        6 * self.hidden
-    }
-    fn blocks(&self) -> Vec<BlockSpec> {
-        let (i, h) = (self.input, self.hidden);
-        vec![
-            BlockSpec::new("W", i, 3 * h, BlockRole::Input),
-            BlockSpec::new("U_zr", h, 2 * h, BlockRole::Recurrent),
-            BlockSpec::new("U_h", h, h, BlockRole::Recurrent),
-            BlockSpec::new("b", 3 * h, 1, BlockRole::Bias),
-        ]
-    }
-    fn gate_names(&self) -> &'static [&'static str] {
-        &["z", "r", "h_tilde"]
-    }
-
     fn input_projection(&self) -> Option<InputProjection> {
         let [ow, _, _, ob] = self.offsets();
         Some(InputProjection {
@@ -232,12 +300,12 @@ impl<T: Real> Cell<T> for Gru {
         scratch: &mut [T],
     ) {
         let (ni, h3) = (self.input, 3 * self.hidden);
-        let [ow, _, _, ob] = self.offsets();
+        let [w, _, _, bias] = split(p, &self.specs());
         let (pre, rest) = scratch.split_at_mut(b * h3); // (B, 3H) pre-activations
         for row in 0..b {
-            pre[row * h3..(row + 1) * h3].copy_from_slice(&p[ob..ob + h3]);
+            pre[row * h3..(row + 1) * h3].copy_from_slice(&bias[..h3]);
         }
-        gemm_nn(b, ni, h3, x, ni, &p[ow..], h3, pre, h3); // + x W
+        gemm_nn(b, ni, h3, x, ni, w, h3, pre, h3); // + x W
         self.step(p, b, pre, s_prev, mask, s, cache, rest);
     }
 
@@ -266,11 +334,11 @@ impl<T: Real> Cell<T> for Gru {
         g: StepGrad<'_, T>,
         scratch: &mut [T],
     ) {
-        let (ni, h3) = (self.input, 3 * self.hidden);
-        let [ow, ..] = self.offsets();
+        let (ni, h, h3) = (self.input, self.hidden, 3 * self.hidden);
+        let [w, ..] = split(p, &self.specs());
         let (dpre, rest) = scratch.split_at_mut(b * h3); // dL/dpre (B, 3H)
-        let (hm_buf, rest) = rest.split_at_mut(b * self.hidden);
-        let (hm, hld) = masked_h(s_prev, self.hidden, self.hidden, b, mask, hm_buf);
+        let (hm_buf, rest) = rest.split_at_mut(b * h);
+        let (hm, hld) = masked_h(s_prev, h, h, b, mask, hm_buf);
         let StepGrad {
             ds,
             dp,
@@ -281,7 +349,7 @@ impl<T: Real> Cell<T> for Gru {
         self.backward_core(p, b, s_prev, (hm, hld), mask, cache, d, rest);
         self.weight_grads_rows(b, x, (hm, hld), cache, dpre, dp);
         if let Some(dx) = dx {
-            gemm_nt(b, ni, h3, dpre, h3, &p[ow..], h3, dx, ni); // dx += dpre Wᵀ
+            gemm_nt(b, ni, h3, dpre, h3, w, h3, dx, ni); // dx += dpre Wᵀ
         }
     }
 
@@ -298,11 +366,11 @@ impl<T: Real> Cell<T> for Gru {
         scratch: &mut [T],
     ) {
         let (ni, h, h3) = (self.input, self.hidden, 3 * self.hidden);
-        let [ow, ..] = self.offsets();
+        let [w, ..] = split(p, &self.specs());
         let d = StepDelta { ds, ds_prev, dpre };
         self.backward_core(p, b, s_prev, (s_prev, h), None, cache, d, scratch);
         if let Some(dx) = dx {
-            gemm_nt(b, ni, h3, dpre, h3, &p[ow..], h3, dx, ni); // dx += dpre Wᵀ
+            gemm_nt(b, ni, h3, dpre, h3, w, h3, dx, ni); // dx += dpre Wᵀ
         }
     }
 
@@ -321,31 +389,15 @@ impl<T: Real> Cell<T> for Gru {
         scratch: &mut [T],
     ) {
         let h = self.hidden;
-        let [_, ouzr, ouh, _] = self.offsets();
-        let (uzr, uh) = (&p[ouzr..ouh], &p[ouh..ouh + h * h]);
-        let m = |j: usize| mask.map_or(T::one(), |m| m[j]);
-        let (a, rest) = scratch.split_at_mut(h * h);
-        let mm = &mut rest[..h * h];
-        // A[j][k] = U_r[j][k] · hm_k r_k (1 − r_k): how h_j moves pre_h through r_k.
-        for j in 0..h {
-            for k in 0..h {
-                let r = cache[h + k];
-                a[j * h + k] = uzr[j * 2 * h + h + k] * s_prev[k] * m(k) * r * (T::one() - r);
-            }
-        }
-        mm.fill(T::zero());
-        gemm_nn(h, h, h, a, h, uh, h, mm, h); // M = A U_h: ∂pre_h[i]/∂h_j via r, at M[j][i]
+        let (a, rest) = scratch.split_at_mut(h); // diag(1 − z)
+        let (c, rest) = rest.split_at_mut(h * h); // C (H, H)
+        let terms = JacobianTerms { a, b: out, c };
+        self.jacobian_terms(p, s_prev, mask, cache, terms, rest);
         for i in 0..h {
-            let (z, ht) = (cache[i], cache[2 * h + i]);
-            let gz = (ht - s_prev[i]) * z * (T::one() - z); // ∂h'_i/∂pre_z_i
-            let gh = z * (T::one() - ht * ht); // ∂h'_i/∂pre_h_i
             for j in 0..h {
-                let r = cache[h + j];
-                let dpre_h = m(j) * (r * uh[j * h + i] + mm[j * h + i]);
-                let dpre_z = m(j) * uzr[j * 2 * h + i];
-                let diag = if i == j { T::one() - z } else { T::zero() };
-                out[i * h + j] = diag + gz * dpre_z + gh * dpre_h;
+                out[i * h + j] = out[i * h + j] + c[i * h + j]; // J = B + C
             }
+            out[i * h + i] = out[i * h + i] + a[i]; // + A
         }
     }
 
@@ -355,93 +407,16 @@ impl<T: Real> Cell<T> for Gru {
         }
         true
     }
+
+    fn init_gate_biases(&self, p: &mut [T]) {
+        let h = self.hidden;
+        let [_, _, _, bias] = split_mut(p, &self.specs());
+        if let Some(bz) = self.surgery.update_bias {
+            bias[..h].fill(T::of(bz)); // b = [b_z b_r b_h]
+        }
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::cell::check;
-
-    /// One unit, one input, derived by hand (burn style). With `x = 1`, `h₀ = 0.5`,
-    /// `W = [w_z w_r w_h] = [0.5, −0.5, 1]`, `U_z = U_r = 0`, `U_h = 1`, `b = 0` and `L = h₁`:
-    ///
-    /// ```text
-    /// z = σ(0.5),  r = σ(−0.5),  h̃ = tanh(1 + r·0.5),  h₁ = (1 − z)·0.5 + z·h̃
-    /// ∂L/∂h₀  = (1 − z) + z(1 − h̃²)·r            (U_z = U_r = 0 remove the gate paths)
-    /// ∂L/∂w_z = (h̃ − h₀)·z(1 − z)·x
-    /// ∂L/∂w_h = z(1 − h̃²)·x,   ∂L/∂U_h = z(1 − h̃²)·r·h₀
-    /// ∂L/∂w_r = z(1 − h̃²)·U_h·h₀·r(1 − r)·x,   ∂L/∂U_r = ∂L/∂w_r · h₀
-    /// ```
-    #[test]
-    fn one_unit_case_matches_the_hand_derivation() {
-        let sig = |v: f64| 1.0 / (1.0 + (-v).exp());
-        let (x, h0) = (1.0f64, 0.5f64);
-        let (z, r) = (sig(0.5), sig(-0.5));
-        let ht = (1.0 + r * 0.5f64).tanh();
-        let h1 = (1.0 - z) * h0 + z * ht;
-        let cell = Gru::new(1, 1);
-        // Blocks: W (1,3) = [w_z w_r w_h], U_zr (1,2) = [U_z U_r], U_h (1,1), b (3).
-        let p = [0.5, -0.5, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0];
-        let (mut s, mut cache, mut scratch) = ([0.0], [0.0; 4], [0.0; 6]);
-        cell.forward(&p, 1, &[x], &[h0], None, &mut s, &mut cache, &mut scratch);
-        assert!((s[0] - h1).abs() < 1e-15, "h₁ = {} vs {h1}", s[0]);
-        for (c, w) in cache[..3].iter().zip([z, r, ht]) {
-            assert!(
-                (c - w).abs() < 1e-15,
-                "gates {:?} vs [{z}, {r}, {ht}]",
-                &cache[..3]
-            );
-        }
-        let (mut dp, mut dx, mut dh0) = ([0.0; 9], [0.0], [0.0]);
-        let g = StepGrad {
-            ds: &[1.0],
-            dp: &mut dp,
-            dx: Some(&mut dx),
-            ds_prev: &mut dh0,
-        };
-        cell.backward(&p, 1, &[x], &[h0], None, &cache, g, &mut [0.0; 6]);
-        let gh = z * (1.0 - ht * ht);
-        let want_dr = gh * 1.0 * h0 * r * (1.0 - r) * x;
-        let want = [
-            ("w_z", dp[0], (ht - h0) * z * (1.0 - z) * x),
-            ("w_r", dp[1], want_dr),
-            ("w_h", dp[2], gh * x),
-            ("U_z", dp[3], (ht - h0) * z * (1.0 - z) * h0),
-            ("U_r", dp[4], want_dr * h0),
-            ("U_h", dp[5], gh * r * h0),
-            ("b_z", dp[6], (ht - h0) * z * (1.0 - z)),
-            ("dh0", dh0[0], (1.0 - z) + gh * r),
-        ];
-        for (name, got, w) in want {
-            assert!((got - w).abs() < 1e-15, "{name}: {got} vs hand-derived {w}");
-        }
-    }
-
-    #[test]
-    fn backward_matches_finite_differences() {
-        let cell = Gru::new(2, 3);
-        check::check_backward(&cell, false);
-        check::check_backward(&cell, true);
-    }
-
-    #[test]
-    fn jacobian_matches_finite_differences() {
-        let cell = Gru::new(2, 3);
-        check::check_jacobian(&cell, false);
-        check::check_jacobian(&cell, true);
-    }
-
-    #[test]
-    fn additive_diag_is_one_minus_z_and_the_whole_jacobian_without_recurrence() {
-        let cell = Gru::new(2, 3);
-        let p = check::params(&cell);
-        let case = check::case(&cell, 1, false);
-        let (_, cache) = check::run_forward(&cell, &p, &case);
-        let mut diag = [f64::NAN; 3];
-        assert!(Cell::<f64>::additive_diag(&cell, &cache, &mut diag));
-        for j in 0..3 {
-            assert_eq!(diag[j], 1.0 - cache[j]);
-        }
-        check::check_additive_is_jacobian_without_recurrence(&cell, &p);
-    }
-}
+#[path = "gru_tests.rs"]
+mod tests;

@@ -18,42 +18,91 @@
 //! `σ(−pre_z)`, not `1 − σ(pre_z)`, so it keeps full precision when small. The additive part of
 //! the one-step Jacobian is `diag(z'_t) = diag(1 − z_t)`, as for [`super::Gru`].
 //!
+//! Surgery ([`Surgery`]) is given in the app's convention too: `update: Fixed(c)` holds
+//! `z = c`, i.e. `z' = 1 − c`; a cut carry holds `z = 1` (`z' = 0`, `h_t = n_t`); `update_bias`
+//! `b` starts `b_iz = −b`, `b_hz = 0`.
+//!
 //! Blocks: `W (I, 3H)` = `[W_r W_z W_n]`, `U (H, 3H)` = `[U_r U_z U_n]`,
 //! `b_i (3H)` = `[b_ir b_iz b_in]`, `b_h (3H)` = `[b_hr b_hz b_hn]`.
 //! Cache row `(4H)`: `[z = 1 − z', r, h̃ = n, hn = h_{t−1} U_n + b_hn]`.
 
-use super::{masked_h, Cell, StepGrad};
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn};
-use crate::params::{BlockRole, BlockSpec};
+use super::step::{add_masked_grad, affine_backward, masked_h, Mat};
+use super::{Cell, CellShape, GateMode, JacobianTerms, StepGrad, Surgery};
+use crate::kernels::gemm_nn;
+use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::real::sigmoid;
 use crate::Real;
 
 /// `torch.nn.GRU` cell with input size `input` and hidden size `hidden`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GruTorch {
     /// Input size `I`.
     pub input: usize,
     /// Hidden size `H`.
     pub hidden: usize,
+    /// Gate surgery in the app's convention (`update` holds `z = 1 − z'`); none by default.
+    pub surgery: Surgery,
 }
 
 impl GruTorch {
     /// A PyTorch-formulation GRU cell `I → H`.
     pub fn new(input: usize, hidden: usize) -> Self {
-        Self { input, hidden }
+        Self {
+            input,
+            hidden,
+            surgery: Surgery::default(),
+        }
     }
-    /// Offsets of `W`, `U`, `b_i`, `b_h` in the cell's parameter slice.
-    fn offsets(&self) -> [usize; 4] {
+    /// The same cell with `surgery` applied.
+    pub fn with_surgery(self, surgery: Surgery) -> Self {
+        Self { surgery, ..self }
+    }
+    /// The parameter blocks `[W, U, b_i, b_h]`: the cell's one statement of its layout.
+    fn specs(&self) -> [BlockSpec; 4] {
         let (i, h) = (self.input, self.hidden);
-        let w = 0;
-        let u = w + i * 3 * h;
-        let bi = u + h * 3 * h;
-        let bh = bi + 3 * h;
-        [w, u, bi, bh]
+        [
+            BlockSpec::new("W", i, 3 * h, BlockRole::Input),
+            BlockSpec::new("U", h, 3 * h, BlockRole::Recurrent),
+            BlockSpec::new("b_i", 3 * h, 1, BlockRole::Bias),
+            BlockSpec::new("b_h", 3 * h, 1, BlockRole::Bias),
+        ]
     }
 }
 
-impl<T: Real> Cell<T> for GruTorch {
+impl GruTorch {
+    /// The one-step Jacobian of one sample as its three terms `J_t = A_t + B_t + C_t` in the
+    /// app's convention ([`JacobianTerms`]; `z = 1 − z'`, `h̃ = n`): `A = diag(z')`,
+    /// `B = diag(1 − z')·∂n/∂h_{t−1}`, `C = diag(n − h_{t−1})·∂z/∂h_{t−1}`.
+    pub fn jacobian_terms<T: Real>(
+        &self,
+        p: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        cache: &[T],
+        out: JacobianTerms<'_, T>,
+    ) {
+        let h = self.hidden;
+        let h3 = 3 * h;
+        let [_, u, _, _] = split(p, &self.specs());
+        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
+        let m = |j: usize| mask.map_or(T::one(), |m| m[j]);
+        for i in 0..h {
+            let (z, r, n, hn) = (cache[i], cache[h + i], cache[2 * h + i], cache[3 * h + i]);
+            out.a[i] = T::one() - z; // A = diag(1 − z) = diag(z')
+            let gz = (s_prev[i] - n) * upd.slope(z); // (n_i − h_i) ∂z_i/∂pre_z'_i, ∂z/∂z' = −1
+            let gn = z * (T::one() - n * n); // z_i ∂n_i/∂pre_n_i
+            let gr = gn * hn * rst.slope(r); // z_i ∂n_i/∂pre_r_i
+            let ghn = gn * r; // z_i ∂n_i/∂hn_i
+            for j in 0..h {
+                let uj = &u[j * h3..(j + 1) * h3]; // row j of [U_r U_z U_n]
+                out.b[i * h + j] = m(j) * (gr * uj[i] + ghn * uj[2 * h + i]); // diag(z) ∂n/∂h
+                out.c[i * h + j] = m(j) * gz * uj[h + i]; // diag(n − h) ∂z/∂h
+            }
+        }
+    }
+}
+
+impl CellShape for GruTorch {
     fn input_size(&self) -> usize {
         self.input
     }
@@ -66,19 +115,18 @@ impl<T: Real> Cell<T> for GruTorch {
     fn scratch_size(&self) -> usize {
         8 * self.hidden
     }
+    fn jacobian_scratch_size(&self) -> usize {
+        self.hidden * self.hidden + self.hidden // A's diagonal and C
+    }
     fn blocks(&self) -> Vec<BlockSpec> {
-        let (i, h) = (self.input, self.hidden);
-        vec![
-            BlockSpec::new("W", i, 3 * h, BlockRole::Input),
-            BlockSpec::new("U", h, 3 * h, BlockRole::Recurrent),
-            BlockSpec::new("b_i", 3 * h, 1, BlockRole::Bias),
-            BlockSpec::new("b_h", 3 * h, 1, BlockRole::Bias),
-        ]
+        self.specs().to_vec()
     }
     fn gate_names(&self) -> &'static [&'static str] {
         &["z", "r", "h_tilde"]
     }
+}
 
+impl<T: Real> Cell<T> for GruTorch {
     fn forward(
         &self,
         p: &[T],
@@ -92,24 +140,28 @@ impl<T: Real> Cell<T> for GruTorch {
     ) {
         let (ni, h) = (self.input, self.hidden);
         let (h3, h4) = (3 * h, 4 * h);
-        let [ow, ou, obi, obh] = self.offsets();
+        let [w, u, b_i, b_h] = split(p, &self.specs());
+        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
         let (gi, rest) = scratch.split_at_mut(b * h3); // (B, 3H) x W + b_i
         let (gh, rest) = rest.split_at_mut(b * h3); // (B, 3H) hm U + b_h
         let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
         for row in 0..b {
-            gi[row * h3..(row + 1) * h3].copy_from_slice(&p[obi..obi + h3]);
-            gh[row * h3..(row + 1) * h3].copy_from_slice(&p[obh..obh + h3]);
+            gi[row * h3..(row + 1) * h3].copy_from_slice(b_i);
+            gh[row * h3..(row + 1) * h3].copy_from_slice(b_h);
         }
-        gemm_nn(b, ni, h3, x, ni, &p[ow..], h3, gi, h3); // + x W
-        gemm_nn(b, h, h3, hm, hld, &p[ou..], h3, gh, h3); // + hm U
+        gemm_nn(b, ni, h3, x, ni, w, h3, gi, h3); // + x W
+        gemm_nn(b, h, h3, hm, hld, u, h3, gh, h3); // + hm U
         for row in 0..b {
             let (a, q) = (&gi[row * h3..(row + 1) * h3], &gh[row * h3..(row + 1) * h3]);
             let c = &mut cache[row * h4..(row + 1) * h4];
             for j in 0..h {
-                let r = sigmoid(a[j] + q[j]);
+                let r = rst.value(a[j] + q[j]);
                 let pz = a[h + j] + q[h + j]; // pre_z'
-                let zt = sigmoid(pz); // z' (PyTorch)
-                let z = sigmoid(-pz); // z = 1 − z' (app)
+                let (z, zt) = match upd {
+                    // z = 1 − z' (app), z' (PyTorch), each at full precision
+                    GateMode::Learned => (sigmoid(-pz), sigmoid(pz)),
+                    GateMode::Fixed(c) => (T::of(c), T::of(1.0 - c)),
+                };
                 let hn = q[2 * h + j]; // h_{t−1} U_n + b_hn
                 let n = (a[2 * h + j] + r * hn).tanh();
                 c[j] = z;
@@ -135,17 +187,20 @@ impl<T: Real> Cell<T> for GruTorch {
     ) {
         let (ni, h) = (self.input, self.hidden);
         let (h3, h4) = (3 * h, 4 * h);
-        let [ow, ou, obi, obh] = self.offsets();
-        let (dgi, rest) = scratch.split_at_mut(b * h3); // dL/d(xW + b_i) (B, 3H)
-        let (dgh, rest) = rest.split_at_mut(b * h3); // dL/d(hm U + b_h) (B, 3H)
-        let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
-        let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
+        let specs = self.specs();
+        let [w, u, _, _] = split(p, &specs);
         let StepGrad {
             ds,
             dp,
             dx,
             ds_prev,
         } = g;
+        let [dw, du, db_i, db_h] = split_mut(dp, &specs);
+        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
+        let (dgi, rest) = scratch.split_at_mut(b * h3); // dL/d(xW + b_i) (B, 3H)
+        let (dgh, rest) = rest.split_at_mut(b * h3); // dL/d(hm U + b_h) (B, 3H)
+        let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
+        let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
         for row in 0..b {
             let c = &cache[row * h4..(row + 1) * h4];
             let (di, dh_) = (
@@ -157,9 +212,9 @@ impl<T: Real> Cell<T> for GruTorch {
                 let zt = T::one() - z;
                 let dh = ds[row * h + j];
                 let hp = s_prev[row * h + j];
-                let dpz = dh * (hp - n) * z * zt; // dL/dpre_z' (z'(1−z') = z(1−z))
+                let dpz = dh * (hp - n) * upd.slope(z); // dL/dpre_z' (z'(1−z') = z(1−z))
                 let dpn = dh * z * (T::one() - n * n); // dL/dpre_n (through 1 − z' = z)
-                let dpr = dpn * hn * r * (T::one() - r); // dL/dpre_r
+                let dpr = dpn * hn * rst.slope(r); // dL/dpre_r
                 di[j] = dpr;
                 di[h + j] = dpz;
                 di[2 * h + j] = dpn;
@@ -169,30 +224,20 @@ impl<T: Real> Cell<T> for GruTorch {
                 ds_prev[row * h + j] = ds_prev[row * h + j] + dh * zt; // additive path
             }
         }
+        // gh = hm U + b_h: dU += hmᵀ dgh, db_h += Σ dgh, dhm = dgh Uᵀ.
         dhm.fill(T::zero());
-        gemm_nt(b, h, h3, dgh, h3, &p[ou..], h3, dhm, h); // dhm = dgh Uᵀ
-        for row in 0..b {
-            for j in 0..h {
-                let m = mask.map_or(T::one(), |m| m[row * h + j]);
-                ds_prev[row * h + j] = ds_prev[row * h + j] + dhm[row * h + j] * m;
-            }
-        }
-        let (dw, rest) = dp.split_at_mut(ou);
-        let (du, rest) = rest.split_at_mut(obi - ou);
-        let (dbi, dbh) = rest.split_at_mut(obh - obi);
-        gemm_tn(b, ni, h3, x, ni, dgi, h3, dw, h3); // dW += xᵀ dgi
-        gemm_tn(b, h, h3, hm, hld, dgh, h3, du, h3); // dU += hmᵀ dgh
-        for row in 0..b {
-            for (d, &v) in dbi[..h3].iter_mut().zip(&dgi[row * h3..(row + 1) * h3]) {
-                *d = *d + v;
-            }
-            for (d, &v) in dbh[..h3].iter_mut().zip(&dgh[row * h3..(row + 1) * h3]) {
-                *d = *d + v;
-            }
-        }
-        if let Some(dx) = dx {
-            gemm_nt(b, ni, h3, dgi, h3, &p[ow..], h3, dx, ni); // dx += dgi Wᵀ
-        }
+        let hmv = Mat::new(hm, b, h, hld);
+        affine_backward(hmv, Mat::new(dgh, b, h3, h3), u, du, Some(db_h), Some(dhm));
+        add_masked_grad(ds_prev, h, dhm, h, mask);
+        // gi = x W + b_i: dW += xᵀ dgi, db_i += Σ dgi, dx += dgi Wᵀ.
+        affine_backward(
+            Mat::new(x, b, ni, ni),
+            Mat::new(dgi, b, h3, h3),
+            w,
+            dw,
+            Some(db_i),
+            dx,
+        );
     }
 
     fn jacobian(
@@ -203,25 +248,17 @@ impl<T: Real> Cell<T> for GruTorch {
         mask: Option<&[T]>,
         cache: &[T],
         out: &mut [T],
-        _scratch: &mut [T],
+        scratch: &mut [T],
     ) {
         let h = self.hidden;
-        let h3 = 3 * h;
-        let [_, ou, obi, _] = self.offsets();
-        let u = &p[ou..obi];
-        let m = |j: usize| mask.map_or(T::one(), |m| m[j]);
+        let (a, rest) = scratch.split_at_mut(h); // diag(1 − z) = diag(z')
+        let c = &mut rest[..h * h]; // C (H, H)
+        self.jacobian_terms(p, s_prev, mask, cache, JacobianTerms { a, b: out, c });
         for i in 0..h {
-            let (z, r, n, hn) = (cache[i], cache[h + i], cache[2 * h + i], cache[3 * h + i]);
-            let zt = T::one() - z;
-            let gz = (s_prev[i] - n) * z * zt; // ∂h'_i/∂pre_z'_i
-            let gn = z * (T::one() - n * n); // ∂h'_i/∂pre_n_i
-            let gr = gn * hn * r * (T::one() - r); // ∂h'_i/∂pre_r_i
-            let ghn = gn * r; // ∂h'_i/∂hn_i
             for j in 0..h {
-                let uj = &u[j * h3..(j + 1) * h3];
-                let diag = if i == j { zt } else { T::zero() };
-                out[i * h + j] = diag + m(j) * (gr * uj[i] + gz * uj[h + i] + ghn * uj[2 * h + i]);
+                out[i * h + j] = out[i * h + j] + c[i * h + j]; // J = B + C
             }
+            out[i * h + i] = out[i * h + i] + a[i]; // + A
         }
     }
 
@@ -231,137 +268,18 @@ impl<T: Real> Cell<T> for GruTorch {
         }
         true
     }
+
+    fn init_gate_biases(&self, p: &mut [T]) {
+        let h = self.hidden;
+        let [_, _, b_i, b_h] = split_mut(p, &self.specs());
+        if let Some(bz) = self.surgery.update_bias {
+            // z = 1 − z' = σ(−pre_z'): the app's b_z is −(b_iz + b_hz).
+            b_i[h..2 * h].fill(T::of(-bz));
+            b_h[h..2 * h].fill(T::zero());
+        }
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::cell::check;
-
-    /// `torch.nn.GRU` written out literally with PyTorch's `[H][I]` matrices, one sample.
-    /// Returns `(h', z', r, n)`.
-    fn reference(
-        c: &GruTorch,
-        p: &[f64],
-        x: &[f64],
-        hp: &[f64],
-        m: &[f64],
-    ) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
-        let (ni, h) = (c.input, c.hidden);
-        let [ow, ou, obi, obh] = c.offsets();
-        // PyTorch weight_ih[g*H + i][k] = W[k][g*H + i], weight_hh likewise.
-        let w_ih = |gate: usize, i: usize, k: usize| p[ow + k * 3 * h + gate * h + i];
-        let w_hh = |gate: usize, i: usize, k: usize| p[ou + k * 3 * h + gate * h + i];
-        let b_ih = |gate: usize, i: usize| p[obi + gate * h + i];
-        let b_hh = |gate: usize, i: usize| p[obh + gate * h + i];
-        let hm: Vec<f64> = (0..h).map(|k| hp[k] * m[k]).collect();
-        let gi = |gate: usize, i: usize| {
-            (0..ni).map(|k| w_ih(gate, i, k) * x[k]).sum::<f64>() + b_ih(gate, i)
-        };
-        let gh = |gate: usize, i: usize| {
-            (0..h).map(|k| w_hh(gate, i, k) * hm[k]).sum::<f64>() + b_hh(gate, i)
-        };
-        let sig = |v: f64| 1.0 / (1.0 + (-v).exp());
-        let r: Vec<f64> = (0..h).map(|i| sig(gi(0, i) + gh(0, i))).collect();
-        let zt: Vec<f64> = (0..h).map(|i| sig(gi(1, i) + gh(1, i))).collect();
-        let n: Vec<f64> = (0..h)
-            .map(|i| (gi(2, i) + r[i] * gh(2, i)).tanh())
-            .collect();
-        let hn: Vec<f64> = (0..h)
-            .map(|i| (1.0 - zt[i]) * n[i] + zt[i] * hp[i])
-            .collect();
-        (hn, zt, r, n)
-    }
-
-    #[test]
-    fn backward_matches_finite_differences() {
-        let cell = GruTorch::new(2, 3);
-        check::check_backward(&cell, false);
-        check::check_backward(&cell, true);
-    }
-
-    #[test]
-    fn jacobian_matches_finite_differences() {
-        let cell = GruTorch::new(2, 3);
-        check::check_jacobian(&cell, false);
-        check::check_jacobian(&cell, true);
-    }
-
-    #[test]
-    fn forward_is_torch_nn_gru_and_reports_app_gates() {
-        let cell = GruTorch::new(2, 3);
-        for masked in [false, true] {
-            let p = check::params(&cell);
-            let case = check::case(&cell, 3, masked);
-            let (s, cache) = check::run_forward(&cell, &p, &case);
-            for row in 0..3 {
-                let ones = [1.0; 3];
-                let m = case
-                    .mask
-                    .as_ref()
-                    .map_or(&ones[..], |m| &m[row * 3..row * 3 + 3]);
-                let (hn, zt, r, n) = reference(
-                    &cell,
-                    &p,
-                    &case.x[row * 2..row * 2 + 2],
-                    &case.s_prev[row * 3..row * 3 + 3],
-                    m,
-                );
-                let c = &cache[row * 12..row * 12 + 12];
-                for j in 0..3 {
-                    check::close(s[row * 3 + j], hn[j], "h'");
-                    check::close(c[j], 1.0 - zt[j], "z = 1 − z'");
-                    check::close(c[3 + j], r[j], "r");
-                    check::close(c[6 + j], n[j], "h_tilde = n");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn with_zero_weights_h_is_half_n_plus_half_h_and_reset_multiplies_b_hn() {
-        let cell = GruTorch::new(2, 3);
-        let mut p = vec![0.0; check::param_len(&cell)];
-        let [_, _, obi, obh] = cell.offsets();
-        let (b_in, b_hn) = (0.3, -0.8);
-        for j in 0..3 {
-            p[obi + 6 + j] = b_in;
-            p[obh + 6 + j] = b_hn;
-        }
-        let case = check::case(&cell, 3, false);
-        let (s, cache) = check::run_forward(&cell, &p, &case);
-        let n = (b_in + 0.5 * b_hn).tanh(); // r = 0.5 scales b_hn, not b_in
-        for row in 0..3 {
-            for j in 0..3 {
-                let hp = case.s_prev[row * 3 + j];
-                assert!((s[row * 3 + j] - (0.5 * n + 0.5 * hp)).abs() < 1e-15);
-                let c = &cache[row * 12..];
-                assert_eq!((c[j], c[3 + j]), (0.5, 0.5));
-                assert!((c[6 + j] - n).abs() < 1e-15);
-                assert!((c[9 + j] - b_hn).abs() < 1e-15);
-            }
-        }
-    }
-
-    #[test]
-    fn cached_z_is_one_minus_torch_z_and_the_additive_diagonal_is_torch_z() {
-        let cell = GruTorch::new(2, 3);
-        let mut p = vec![0.0; check::param_len(&cell)];
-        let [_, _, obi, _] = cell.offsets();
-        for j in 0..3 {
-            p[obi + 3 + j] = 2.0; // b_iz: z' = σ(2) ≈ 0.88, the old state dominates
-        }
-        let case = check::case(&cell, 1, false);
-        let (s, cache) = check::run_forward(&cell, &p, &case);
-        let zt = 1.0 / (1.0 + (-2.0f64).exp());
-        let mut diag = [0.0; 3];
-        assert!(Cell::<f64>::additive_diag(&cell, &cache, &mut diag));
-        for j in 0..3 {
-            assert!((cache[j] - (1.0 - zt)).abs() < 1e-15);
-            assert!((diag[j] - zt).abs() < 1e-15);
-            // n = tanh(0) = 0, so h' = z' h.
-            assert!((s[j] - zt * case.s_prev[j]).abs() < 1e-15);
-        }
-        check::check_additive_is_jacobian_without_recurrence(&cell, &check::params(&cell));
-    }
-}
+#[path = "gru_torch_tests.rs"]
+mod tests;

@@ -17,42 +17,57 @@
 //! `(2H, 2H)` map of `[h; c]`; its additive part is `diag(f_t)` on the `c → c` block (and
 //! nothing on `h`).
 //!
+//! Surgery ([`Surgery`]): `forget: Fixed(c)` holds `f = c` (then `∂c_t/∂c_{t−1} = c·I`);
+//! `forget_bias` `b` starts `b_if = b`, `b_hf = 0`.
+//!
 //! Blocks: `W (I, 4H)` = `[W_i W_f W_g W_o]`, `U (H, 4H)` = `[U_i U_f U_g U_o]`,
 //! `b_i (4H)` = `[b_ii b_if b_ig b_io]`, `b_h (4H)` = `[b_hi b_hf b_hg b_ho]`.
 //! Cache row `(5H)`: `[i, f, g, o, tanh(c_t)]`.
 
-use super::{masked_h, Cell, StepGrad};
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn};
-use crate::params::{BlockRole, BlockSpec};
+use super::step::{add_masked_grad, affine_backward, masked_h, Mat};
+use super::{Cell, CellShape, StepGrad, Surgery};
+use crate::kernels::gemm_nn;
+use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::real::sigmoid;
 use crate::Real;
 
 /// `torch.nn.LSTM` cell with input size `input` and hidden size `hidden`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Lstm {
     /// Input size `I`.
     pub input: usize,
     /// Hidden size `H`.
     pub hidden: usize,
+    /// Gate surgery (`forget`, `forget_bias`; none by default).
+    pub surgery: Surgery,
 }
 
 impl Lstm {
     /// An LSTM cell `I → H` (state `[h, c]` of size `2H`).
     pub fn new(input: usize, hidden: usize) -> Self {
-        Self { input, hidden }
+        Self {
+            input,
+            hidden,
+            surgery: Surgery::default(),
+        }
     }
-    /// Offsets of `W`, `U`, `b_i`, `b_h` in the cell's parameter slice.
-    fn offsets(&self) -> [usize; 4] {
+    /// The same cell with `surgery` applied.
+    pub fn with_surgery(self, surgery: Surgery) -> Self {
+        Self { surgery, ..self }
+    }
+    /// The parameter blocks `[W, U, b_i, b_h]`: the cell's one statement of its layout.
+    fn specs(&self) -> [BlockSpec; 4] {
         let (i, h) = (self.input, self.hidden);
-        let w = 0;
-        let u = w + i * 4 * h;
-        let bi = u + h * 4 * h;
-        let bh = bi + 4 * h;
-        [w, u, bi, bh]
+        [
+            BlockSpec::new("W", i, 4 * h, BlockRole::Input),
+            BlockSpec::new("U", h, 4 * h, BlockRole::Recurrent),
+            BlockSpec::new("b_i", 4 * h, 1, BlockRole::Bias),
+            BlockSpec::new("b_h", 4 * h, 1, BlockRole::Bias),
+        ]
     }
 }
 
-impl<T: Real> Cell<T> for Lstm {
+impl CellShape for Lstm {
     fn input_size(&self) -> usize {
         self.input
     }
@@ -69,18 +84,14 @@ impl<T: Real> Cell<T> for Lstm {
         6 * self.hidden
     }
     fn blocks(&self) -> Vec<BlockSpec> {
-        let (i, h) = (self.input, self.hidden);
-        vec![
-            BlockSpec::new("W", i, 4 * h, BlockRole::Input),
-            BlockSpec::new("U", h, 4 * h, BlockRole::Recurrent),
-            BlockSpec::new("b_i", 4 * h, 1, BlockRole::Bias),
-            BlockSpec::new("b_h", 4 * h, 1, BlockRole::Bias),
-        ]
+        self.specs().to_vec()
     }
     fn gate_names(&self) -> &'static [&'static str] {
         &["i", "f", "g", "o"]
     }
+}
 
+impl<T: Real> Cell<T> for Lstm {
     fn forward(
         &self,
         p: &[T],
@@ -94,17 +105,17 @@ impl<T: Real> Cell<T> for Lstm {
     ) {
         let (ni, h) = (self.input, self.hidden);
         let (h2, h4, h5) = (2 * h, 4 * h, 5 * h);
-        let [ow, ou, obi, obh] = self.offsets();
+        let [w, u, b_i, b_h] = split(p, &self.specs());
+        let fgt = self.surgery.forget;
         let (pre, rest) = scratch.split_at_mut(b * h4); // (B, 4H) pre-activations
         let (hm, hld) = masked_h(s_prev, h2, h, b, mask, rest);
-        let (bi, bh) = (&p[obi..obi + h4], &p[obh..obh + h4]);
         for row in 0..b {
             for (k, v) in pre[row * h4..(row + 1) * h4].iter_mut().enumerate() {
-                *v = bi[k] + bh[k];
+                *v = b_i[k] + b_h[k];
             }
         }
-        gemm_nn(b, ni, h4, x, ni, &p[ow..], h4, pre, h4); // + x W
-        gemm_nn(b, h, h4, hm, hld, &p[ou..], h4, pre, h4); // + hm U
+        gemm_nn(b, ni, h4, x, ni, w, h4, pre, h4); // + x W
+        gemm_nn(b, h, h4, hm, hld, u, h4, pre, h4); // + hm U
         for row in 0..b {
             let pr = &pre[row * h4..(row + 1) * h4];
             let c = &mut cache[row * h5..(row + 1) * h5];
@@ -114,7 +125,7 @@ impl<T: Real> Cell<T> for Lstm {
             );
             for j in 0..h {
                 let ig = sigmoid(pr[j]);
-                let f = sigmoid(pr[h + j]);
+                let f = fgt.value(pr[h + j]); // σ(pre_f), or held
                 let g = pr[2 * h + j].tanh();
                 let o = sigmoid(pr[3 * h + j]);
                 let cn = f * sp[h + j] + ig * g; // c_t = f c_{t−1} + i g
@@ -143,16 +154,19 @@ impl<T: Real> Cell<T> for Lstm {
     ) {
         let (ni, h) = (self.input, self.hidden);
         let (h2, h4, h5) = (2 * h, 4 * h, 5 * h);
-        let [ow, ou, obi, obh] = self.offsets();
-        let (dpre, rest) = scratch.split_at_mut(b * h4); // dL/dpre (B, 4H)
-        let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
-        let (hm, hld) = masked_h(s_prev, h2, h, b, mask, rest);
+        let specs = self.specs();
+        let [w, u, _, _] = split(p, &specs);
         let StepGrad {
             ds,
             dp,
             dx,
             ds_prev,
         } = g;
+        let [dw, du, db_i, db_h] = split_mut(dp, &specs);
+        let fgt = self.surgery.forget;
+        let (dpre, rest) = scratch.split_at_mut(b * h4); // dL/dpre (B, 4H)
+        let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
+        let (hm, hld) = masked_h(s_prev, h2, h, b, mask, rest);
         for row in 0..b {
             let c = &cache[row * h5..(row + 1) * h5];
             let d = &mut dpre[row * h4..(row + 1) * h4];
@@ -166,35 +180,26 @@ impl<T: Real> Cell<T> for Lstm {
                 let dh = dsr[j];
                 let dc = dsr[h + j] + dh * o * (T::one() - tc * tc); // dL/dc_t, total
                 d[j] = dc * gg * ig * (T::one() - ig); // dL/dpre_i
-                d[h + j] = dc * sp[h + j] * f * (T::one() - f); // dL/dpre_f
+                d[h + j] = dc * sp[h + j] * fgt.slope(f); // dL/dpre_f
                 d[2 * h + j] = dc * ig * (T::one() - gg * gg); // dL/dpre_g
                 d[3 * h + j] = dh * tc * o * (T::one() - o); // dL/dpre_o
                 dsp[h + j] = dsp[h + j] + dc * f; // additive path c_{t−1} → c_t
             }
         }
+        // pre += hm U + b_h: dU += hmᵀ dpre, db_h += Σ dpre, dhm = dpre Uᵀ.
         dhm.fill(T::zero());
-        gemm_nt(b, h, h4, dpre, h4, &p[ou..], h4, dhm, h); // dhm = dpre Uᵀ
-        for row in 0..b {
-            for j in 0..h {
-                let m = mask.map_or(T::one(), |m| m[row * h + j]);
-                ds_prev[row * h2 + j] = ds_prev[row * h2 + j] + dhm[row * h + j] * m;
-            }
-        }
-        let (dw, rest) = dp.split_at_mut(ou);
-        let (du, rest) = rest.split_at_mut(obi - ou);
-        let (dbi, dbh) = rest.split_at_mut(obh - obi);
-        gemm_tn(b, ni, h4, x, ni, dpre, h4, dw, h4); // dW += xᵀ dpre
-        gemm_tn(b, h, h4, hm, hld, dpre, h4, du, h4); // dU += hmᵀ dpre
-        for row in 0..b {
-            let d = &dpre[row * h4..(row + 1) * h4];
-            for k in 0..h4 {
-                dbi[k] = dbi[k] + d[k];
-                dbh[k] = dbh[k] + d[k];
-            }
-        }
-        if let Some(dx) = dx {
-            gemm_nt(b, ni, h4, dpre, h4, &p[ow..], h4, dx, ni); // dx += dpre Wᵀ
-        }
+        let hmv = Mat::new(hm, b, h, hld);
+        affine_backward(hmv, Mat::new(dpre, b, h4, h4), u, du, Some(db_h), Some(dhm));
+        add_masked_grad(ds_prev, h2, dhm, h, mask);
+        // pre += x W + b_i: dW += xᵀ dpre, db_i += Σ dpre, dx += dpre Wᵀ.
+        affine_backward(
+            Mat::new(x, b, ni, ni),
+            Mat::new(dpre, b, h4, h4),
+            w,
+            dw,
+            Some(db_i),
+            dx,
+        );
     }
 
     fn jacobian(
@@ -209,8 +214,8 @@ impl<T: Real> Cell<T> for Lstm {
     ) {
         let h = self.hidden;
         let (h2, h4) = (2 * h, 4 * h);
-        let [_, ou, obi, _] = self.offsets();
-        let u = &p[ou..obi];
+        let [_, u, _, _] = split(p, &self.specs());
+        let fgt = self.surgery.forget;
         let m = |j: usize| mask.map_or(T::one(), |m| m[j]);
         // Rows 0..H are h_t, H..2H are c_t; columns likewise for h_{t−1}, c_{t−1}.
         for i in 0..h {
@@ -222,7 +227,7 @@ impl<T: Real> Cell<T> for Lstm {
                 cache[4 * h + i],
             );
             let ci = g * ig * (T::one() - ig); // ∂c_i/∂pre_i_i
-            let cf = s_prev[h + i] * f * (T::one() - f); // ∂c_i/∂pre_f_i
+            let cf = s_prev[h + i] * fgt.slope(f); // ∂c_i/∂pre_f_i
             let cg = ig * (T::one() - g * g); // ∂c_i/∂pre_g_i
             let ho = tc * o * (T::one() - o); // ∂h_i/∂pre_o_i
             let hc = o * (T::one() - tc * tc); // ∂h_i/∂c_i
@@ -244,135 +249,17 @@ impl<T: Real> Cell<T> for Lstm {
         out[h..2 * h].copy_from_slice(&cache[h..2 * h]); // f
         true
     }
+
+    fn init_gate_biases(&self, p: &mut [T]) {
+        let h = self.hidden;
+        let [_, _, b_i, b_h] = split_mut(p, &self.specs());
+        if let Some(bf) = self.surgery.forget_bias {
+            b_i[h..2 * h].fill(T::of(bf)); // b_if; f = σ(… + b_if + b_hf)
+            b_h[h..2 * h].fill(T::zero()); // b_hf
+        }
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::cell::check;
-
-    /// `torch.nn.LSTM` written out literally with PyTorch's `[4H][I]` matrices, one sample.
-    /// Returns `(h', c', [i, f, g, o])`.
-    fn reference(
-        c: &Lstm,
-        p: &[f64],
-        x: &[f64],
-        sp: &[f64],
-        m: &[f64],
-    ) -> (Vec<f64>, Vec<f64>, [Vec<f64>; 4]) {
-        let (ni, h) = (c.input, c.hidden);
-        let [ow, ou, obi, obh] = c.offsets();
-        let w_ih = |row: usize, k: usize| p[ow + k * 4 * h + row]; // weight_ih[row][k]
-        let w_hh = |row: usize, k: usize| p[ou + k * 4 * h + row]; // weight_hh[row][k]
-        let (hp, cp) = (&sp[..h], &sp[h..]);
-        let pre = |gate: usize, i: usize| {
-            let row = gate * h + i;
-            (0..ni).map(|k| w_ih(row, k) * x[k]).sum::<f64>()
-                + p[obi + row]
-                + (0..h).map(|k| w_hh(row, k) * hp[k] * m[k]).sum::<f64>()
-                + p[obh + row]
-        };
-        let sig = |v: f64| 1.0 / (1.0 + (-v).exp());
-        let ig: Vec<f64> = (0..h).map(|i| sig(pre(0, i))).collect();
-        let f: Vec<f64> = (0..h).map(|i| sig(pre(1, i))).collect();
-        let g: Vec<f64> = (0..h).map(|i| pre(2, i).tanh()).collect();
-        let o: Vec<f64> = (0..h).map(|i| sig(pre(3, i))).collect();
-        let cn: Vec<f64> = (0..h).map(|i| f[i] * cp[i] + ig[i] * g[i]).collect();
-        let hn: Vec<f64> = (0..h).map(|i| o[i] * cn[i].tanh()).collect();
-        (hn, cn, [ig, f, g, o])
-    }
-
-    #[test]
-    fn backward_matches_finite_differences() {
-        let cell = Lstm::new(2, 3);
-        check::check_backward(&cell, false);
-        check::check_backward(&cell, true);
-    }
-
-    #[test]
-    fn jacobian_matches_finite_differences() {
-        let cell = Lstm::new(2, 3);
-        check::check_jacobian(&cell, false);
-        check::check_jacobian(&cell, true);
-    }
-
-    #[test]
-    fn forward_is_torch_nn_lstm() {
-        let cell = Lstm::new(2, 3);
-        for masked in [false, true] {
-            let p = check::params(&cell);
-            let case = check::case(&cell, 3, masked);
-            let (s, cache) = check::run_forward(&cell, &p, &case);
-            for row in 0..3 {
-                let ones = [1.0; 3];
-                let m = case
-                    .mask
-                    .as_ref()
-                    .map_or(&ones[..], |m| &m[row * 3..row * 3 + 3]);
-                let (hn, cn, gates) = reference(
-                    &cell,
-                    &p,
-                    &case.x[row * 2..row * 2 + 2],
-                    &case.s_prev[row * 6..row * 6 + 6],
-                    m,
-                );
-                let c = &cache[row * 15..row * 15 + 15];
-                for j in 0..3 {
-                    check::close(s[row * 6 + j], hn[j], "h'");
-                    check::close(s[row * 6 + 3 + j], cn[j], "c'");
-                    for (k, gate) in gates.iter().enumerate() {
-                        check::close(c[k * 3 + j], gate[j], Cell::<f64>::gate_names(&cell)[k]);
-                    }
-                    check::close(c[12 + j], cn[j].tanh(), "tanh(c')");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn with_zero_weights_all_sigmoid_gates_are_half_and_c_halves() {
-        let cell = Lstm::new(2, 3);
-        let p = vec![0.0; check::param_len(&cell)];
-        let case = check::case(&cell, 3, false);
-        let (s, _) = check::run_forward(&cell, &p, &case);
-        for row in 0..3 {
-            for j in 0..3 {
-                let c = case.s_prev[row * 6 + 3 + j];
-                assert!((s[row * 6 + 3 + j] - 0.5 * c).abs() < 1e-15);
-                assert!((s[row * 6 + j] - 0.5 * (0.5 * c).tanh()).abs() < 1e-15);
-            }
-        }
-    }
-
-    #[test]
-    fn additive_diag_is_zero_on_h_and_f_on_c_and_is_the_c_to_c_block() {
-        let cell = Lstm::new(2, 3);
-        let p = check::params(&cell);
-        let case = check::case(&cell, 1, true);
-        let (_, cache) = check::run_forward(&cell, &p, &case);
-        let mut diag = [f64::NAN; 6];
-        assert!(Cell::<f64>::additive_diag(&cell, &cache, &mut diag));
-        assert_eq!(&diag[..3], &[0.0; 3]);
-        assert_eq!(&diag[3..], &cache[3..6]);
-        let jac = check::jacobian_of(&cell, &p, &case.x, &case.s_prev, case.mask.as_deref());
-        for i in 0..3 {
-            for j in 0..3 {
-                let want = if i == j { diag[3 + i] } else { 0.0 };
-                assert_eq!(jac[(3 + i) * 6 + 3 + j], want, "dc/dc[{i}][{j}]");
-            }
-        }
-    }
-
-    #[test]
-    fn a_dropped_unit_does_not_reach_u_but_its_c_still_flows() {
-        let cell = Lstm::new(2, 3);
-        let p = check::params(&cell);
-        let case = check::case(&cell, 1, false);
-        let mask = [0.0, 1.0, 1.0];
-        let jac = check::jacobian_of(&cell, &p, &case.x, &case.s_prev, Some(&mask));
-        for i in 0..6 {
-            assert_eq!(jac[i * 6], 0.0, "J[{i}][h_0] with h_0 dropped");
-        }
-        assert!(jac[3 * 6 + 3] > 0.0, "c_0 → c_0 is f, never masked");
-    }
-}
+#[path = "lstm_tests.rs"]
+mod tests;

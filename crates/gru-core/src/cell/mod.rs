@@ -6,18 +6,28 @@
 //! Layout conventions (row vectors, batch-major, all row-major):
 //! `x` is `(B, I)`, a state `s` is `(B, S)` with the hidden state `h` in its first `H` columns
 //! (`S = H`, or `2H` for the LSTM's `[h, c]`), a cache is `(B, C)` per step.
+//!
+//! A cell is one file: its sizes and parameter blocks ([`CellShape`], written once as the
+//! cell's `specs()` and cut with [`crate::params::split`]), and its math ([`Cell`]). What all
+//! cells share — the recurrent-dropout mask on `h_{t−1}` and the backward of an affine map —
+//! is in `step.rs`.
 
+mod any;
 #[cfg(test)]
 pub(crate) mod check;
 mod gru;
 mod gru_torch;
 mod lstm;
 mod rnn;
+mod step;
+mod surgery;
 
+pub use any::AnyCell;
 pub use gru::Gru;
 pub use gru_torch::GruTorch;
 pub use lstm::Lstm;
 pub use rnn::{Nonlinearity, Rnn};
+pub use surgery::{Carry, GateMode, Surgery};
 
 use serde::{Deserialize, Serialize};
 
@@ -65,8 +75,22 @@ pub struct StepGrad<'a, T> {
     pub ds_prev: &'a mut [T],
 }
 
-/// One recurrent cell: shapes, parameter blocks, one forward step, its backward, its Jacobian.
-pub trait Cell<T: Real> {
+/// Output buffers of a GRU's one-step Jacobian split (one sample, app convention)
+/// `J_t = ∂h_t/∂h_{t−1} = A_t + B_t + C_t`, from `h_t = (1 − z_t) ⊙ h_{t−1} + z_t ⊙ h̃_t`:
+/// see [`Gru::jacobian_terms`] and [`GruTorch::jacobian_terms`].
+pub struct JacobianTerms<'a, T> {
+    /// `(H)`: the diagonal of `A_t = diag(1 − z_t)`, the carry path.
+    pub a: &'a mut [T],
+    /// `(H, H)`: `B_t = diag(z_t)·∂h̃_t/∂h_{t−1}`, through the candidate.
+    pub b: &'a mut [T],
+    /// `(H, H)`: `C_t = diag(h̃_t − h_{t−1})·∂z_t/∂h_{t−1}`, through the update gate (the term
+    /// the textbook `∂h_t/∂h_{t−1} ≈ diag(1 − z) + diag(z)·∂h̃/∂h` leaves out).
+    pub c: &'a mut [T],
+}
+
+/// Sizes and parameter blocks of a cell: everything that does not depend on the scalar type,
+/// so callers write `cell.state_size()` whatever `T` they run in.
+pub trait CellShape {
     /// Input size `I`.
     fn input_size(&self) -> usize;
     /// Hidden size `H`.
@@ -79,12 +103,19 @@ pub trait Cell<T: Real> {
     fn cache_size(&self) -> usize;
     /// Scratch scalars needed per sample by `forward`/`backward`.
     fn scratch_size(&self) -> usize;
-    /// Parameter blocks, in storage order, with their local names.
+    /// Scratch scalars needed by [`Cell::jacobian`] (one sample).
+    fn jacobian_scratch_size(&self) -> usize {
+        0
+    }
+    /// Parameter blocks, in storage order, with their local names and roles.
     fn blocks(&self) -> Vec<BlockSpec>;
     /// Names of the gate vectors stored at the start of each cache row, `H` values each, in
     /// the app's convention (GRU: `z`, `r`, `h_tilde`).
     fn gate_names(&self) -> &'static [&'static str];
+}
 
+/// One recurrent cell's math: one forward step, its backward, its Jacobian.
+pub trait Cell<T: Real>: CellShape {
     /// One step for a batch of `b` samples: writes `s (B,S)` and `cache (B,C)`.
     /// `mask (B,H)`, when given, is the recurrent-dropout mask applied to `h_{t−1}` on its way
     /// into the recurrent weights (Gal & Ghahramani); the additive/identity paths use `h_{t−1}`.
@@ -177,7 +208,9 @@ pub trait Cell<T: Real> {
     );
 
     /// ∂s_t/∂s_{t−1} `(S, S)` for one sample (`x (I)`, `s_prev (S)`, its cache row), written
-    /// into `out`; `J[i][j] = ∂s_t[i]/∂s_{t−1}[j]`. `scratch` holds at least `2·S·S + 4·S` values.
+    /// into `out`; `J[i][j] = ∂s_t[i]/∂s_{t−1}[j]`. `scratch` holds at least
+    /// [`CellShape::jacobian_scratch_size`] values.
+    #[allow(clippy::too_many_arguments)]
     fn jacobian(
         &self,
         p: &[T],
@@ -189,9 +222,14 @@ pub trait Cell<T: Real> {
         scratch: &mut [T],
     );
 
-    /// The "additive path" of the one-step Jacobian as a diagonal `(S)`: GRU `1 − z`, LSTM
-    /// `f` on the `c` block; `None` for cells without one (RNN).
+    /// The diagonal `(S)` of the "additive path" of the one-step Jacobian — GRU `1 − z` on the
+    /// `h → h` block, LSTM `f` on the `c → c` block (zeros on `h`) — written into `out`.
+    /// Returns `false` (and leaves `out` alone) for cells without one (RNN).
     fn additive_diag(&self, cache: &[T], out: &mut [T]) -> bool;
+
+    /// Writes the initial gate biases the cell's [`Surgery`] asks for (`update_bias`,
+    /// `forget_bias`) into its freshly initialised parameters `p`; other values are kept.
+    fn init_gate_biases(&self, _p: &mut [T]) {}
 }
 
 /// Where a cell's input projection `b + x W` lives in its parameters.
@@ -203,174 +241,4 @@ pub struct InputProjection {
     pub b: usize,
     /// Width `G` (e.g. `3H` for the GRU).
     pub width: usize,
-}
-
-/// `hm (B, H) = h_{t−1} ⊙ mask` for the recurrent-dropout path, written into `buf`, or
-/// `h_{t−1}` itself without a mask; returned with its row stride (`H`, or `ld` of the state).
-pub(crate) fn masked_h<'a, T: Real>(
-    s_prev: &'a [T],
-    ld: usize,
-    h: usize,
-    b: usize,
-    mask: Option<&[T]>,
-    buf: &'a mut [T],
-) -> (&'a [T], usize) {
-    match mask {
-        None => (s_prev, ld),
-        Some(m) => {
-            for row in 0..b {
-                for j in 0..h {
-                    buf[row * h + j] = s_prev[row * ld + j] * m[row * h + j];
-                }
-            }
-            (&buf[..b * h], h)
-        }
-    }
-}
-
-/// A cell of any kind, dispatching statically by `match`.
-#[derive(Clone, Debug, PartialEq)]
-pub enum AnyCell {
-    /// App-formulation GRU.
-    Gru(Gru),
-    /// PyTorch GRU.
-    GruTorch(GruTorch),
-    /// LSTM.
-    Lstm(Lstm),
-    /// Elman RNN.
-    Rnn(Rnn),
-}
-
-impl AnyCell {
-    /// A cell of `kind` with input size `input` and hidden size `hidden`.
-    pub fn new(kind: CellKind, input: usize, hidden: usize) -> Self {
-        match kind {
-            CellKind::Gru => AnyCell::Gru(Gru::new(input, hidden)),
-            CellKind::GruTorch => AnyCell::GruTorch(GruTorch::new(input, hidden)),
-            CellKind::Lstm => AnyCell::Lstm(Lstm::new(input, hidden)),
-            CellKind::RnnTanh => AnyCell::Rnn(Rnn::new(input, hidden, Nonlinearity::Tanh)),
-            CellKind::RnnRelu => AnyCell::Rnn(Rnn::new(input, hidden, Nonlinearity::Relu)),
-        }
-    }
-    /// The kind of this cell.
-    pub fn kind(&self) -> CellKind {
-        match self {
-            AnyCell::Gru(_) => CellKind::Gru,
-            AnyCell::GruTorch(_) => CellKind::GruTorch,
-            AnyCell::Lstm(_) => CellKind::Lstm,
-            AnyCell::Rnn(c) => match c.nonlinearity {
-                Nonlinearity::Tanh => CellKind::RnnTanh,
-                Nonlinearity::Relu => CellKind::RnnRelu,
-            },
-        }
-    }
-}
-
-macro_rules! dispatch {
-    ($self:ident, $c:ident => $e:expr) => {
-        match $self {
-            AnyCell::Gru($c) => $e,
-            AnyCell::GruTorch($c) => $e,
-            AnyCell::Lstm($c) => $e,
-            AnyCell::Rnn($c) => $e,
-        }
-    };
-}
-
-impl<T: Real> Cell<T> for AnyCell {
-    fn input_size(&self) -> usize {
-        dispatch!(self, c => Cell::<T>::input_size(c))
-    }
-    fn hidden_size(&self) -> usize {
-        dispatch!(self, c => Cell::<T>::hidden_size(c))
-    }
-    fn state_size(&self) -> usize {
-        dispatch!(self, c => Cell::<T>::state_size(c))
-    }
-    fn cache_size(&self) -> usize {
-        dispatch!(self, c => Cell::<T>::cache_size(c))
-    }
-    fn scratch_size(&self) -> usize {
-        dispatch!(self, c => Cell::<T>::scratch_size(c))
-    }
-    fn blocks(&self) -> Vec<BlockSpec> {
-        dispatch!(self, c => Cell::<T>::blocks(c))
-    }
-    fn gate_names(&self) -> &'static [&'static str] {
-        dispatch!(self, c => Cell::<T>::gate_names(c))
-    }
-    fn forward(
-        &self,
-        p: &[T],
-        b: usize,
-        x: &[T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        s: &mut [T],
-        cache: &mut [T],
-        scratch: &mut [T],
-    ) {
-        dispatch!(self, c => c.forward(p, b, x, s_prev, mask, s, cache, scratch))
-    }
-    fn input_projection(&self) -> Option<InputProjection> {
-        dispatch!(self, c => Cell::<T>::input_projection(c))
-    }
-    fn forward_projected(
-        &self,
-        p: &[T],
-        b: usize,
-        pre: &mut [T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        s: &mut [T],
-        cache: &mut [T],
-        scratch: &mut [T],
-    ) {
-        dispatch!(self, c => c.forward_projected(p, b, pre, s_prev, mask, s, cache, scratch))
-    }
-    fn backward_deferred(
-        &self,
-        p: &[T],
-        b: usize,
-        s_prev: &[T],
-        cache: &[T],
-        ds: &[T],
-        ds_prev: &mut [T],
-        dx: Option<&mut [T]>,
-        dpre: &mut [T],
-        scratch: &mut [T],
-    ) {
-        dispatch!(self, c => c.backward_deferred(p, b, s_prev, cache, ds, ds_prev, dx, dpre, scratch))
-    }
-    fn weight_grads(&self, n: usize, x: &[T], s_prev: &[T], cache: &[T], dpre: &[T], dp: &mut [T]) {
-        dispatch!(self, c => c.weight_grads(n, x, s_prev, cache, dpre, dp))
-    }
-    fn backward(
-        &self,
-        p: &[T],
-        b: usize,
-        x: &[T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        cache: &[T],
-        g: StepGrad<'_, T>,
-        scratch: &mut [T],
-    ) {
-        dispatch!(self, c => c.backward(p, b, x, s_prev, mask, cache, g, scratch))
-    }
-    fn jacobian(
-        &self,
-        p: &[T],
-        x: &[T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        cache: &[T],
-        out: &mut [T],
-        scratch: &mut [T],
-    ) {
-        dispatch!(self, c => c.jacobian(p, x, s_prev, mask, cache, out, scratch))
-    }
-    fn additive_diag(&self, cache: &[T], out: &mut [T]) -> bool {
-        dispatch!(self, c => Cell::<T>::additive_diag(c, cache, out))
-    }
 }

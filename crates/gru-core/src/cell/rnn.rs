@@ -14,9 +14,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{masked_h, Cell, StepGrad};
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn};
-use crate::params::{BlockRole, BlockSpec};
+use super::step::{add_masked_grad, affine_backward, masked_h, Mat};
+use super::{Cell, CellShape, StepGrad};
+use crate::kernels::gemm_nn;
+use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::Real;
 
 /// The activation of an Elman RNN.
@@ -80,18 +81,19 @@ impl Rnn {
             nonlinearity: nl,
         }
     }
-    /// Offsets of `W`, `U`, `b_i`, `b_h` in the cell's parameter slice.
-    fn offsets(&self) -> [usize; 4] {
+    /// The parameter blocks `[W, U, b_i, b_h]`: the cell's one statement of its layout.
+    fn specs(&self) -> [BlockSpec; 4] {
         let (i, h) = (self.input, self.hidden);
-        let w = 0;
-        let u = w + i * h;
-        let bi = u + h * h;
-        let bh = bi + h;
-        [w, u, bi, bh]
+        [
+            BlockSpec::new("W", i, h, BlockRole::Input),
+            BlockSpec::new("U", h, h, BlockRole::Recurrent),
+            BlockSpec::new("b_i", h, 1, BlockRole::Bias),
+            BlockSpec::new("b_h", h, 1, BlockRole::Bias),
+        ]
     }
 }
 
-impl<T: Real> Cell<T> for Rnn {
+impl CellShape for Rnn {
     fn input_size(&self) -> usize {
         self.input
     }
@@ -105,18 +107,14 @@ impl<T: Real> Cell<T> for Rnn {
         3 * self.hidden
     }
     fn blocks(&self) -> Vec<BlockSpec> {
-        let (i, h) = (self.input, self.hidden);
-        vec![
-            BlockSpec::new("W", i, h, BlockRole::Input),
-            BlockSpec::new("U", h, h, BlockRole::Recurrent),
-            BlockSpec::new("b_i", h, 1, BlockRole::Bias),
-            BlockSpec::new("b_h", h, 1, BlockRole::Bias),
-        ]
+        self.specs().to_vec()
     }
     fn gate_names(&self) -> &'static [&'static str] {
         &["pre"]
     }
+}
 
+impl<T: Real> Cell<T> for Rnn {
     fn forward(
         &self,
         p: &[T],
@@ -130,16 +128,15 @@ impl<T: Real> Cell<T> for Rnn {
     ) {
         let (ni, h) = (self.input, self.hidden);
         let h2 = 2 * h;
-        let [ow, ou, obi, obh] = self.offsets();
+        let [w, u, b_i, b_h] = split(p, &self.specs());
         let (hm, hld) = masked_h(s_prev, h, h, b, mask, scratch);
-        let (bi, bh) = (&p[obi..obi + h], &p[obh..obh + h]);
         for row in 0..b {
             for (k, v) in cache[row * h2..row * h2 + h].iter_mut().enumerate() {
-                *v = bi[k] + bh[k];
+                *v = b_i[k] + b_h[k];
             }
         }
-        gemm_nn(b, ni, h, x, ni, &p[ow..], h, cache, h2); // pre += x W
-        gemm_nn(b, h, h, hm, hld, &p[ou..], h, cache, h2); // pre += hm U
+        gemm_nn(b, ni, h, x, ni, w, h, cache, h2); // pre += x W
+        gemm_nn(b, h, h, hm, hld, u, h, cache, h2); // pre += hm U
         for row in 0..b {
             let c = &mut cache[row * h2..(row + 1) * h2];
             for j in 0..h {
@@ -163,45 +160,38 @@ impl<T: Real> Cell<T> for Rnn {
     ) {
         let (ni, h) = (self.input, self.hidden);
         let h2 = 2 * h;
-        let [ow, ou, obi, obh] = self.offsets();
-        let (dpre, rest) = scratch.split_at_mut(b * h); // dL/dpre (B, H)
-        let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
-        let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
+        let specs = self.specs();
+        let [w, u, _, _] = split(p, &specs);
         let StepGrad {
             ds,
             dp,
             dx,
             ds_prev,
         } = g;
+        let [dw, du, db_i, db_h] = split_mut(dp, &specs);
+        let (dpre, rest) = scratch.split_at_mut(b * h); // dL/dpre (B, H)
+        let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
+        let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
         for row in 0..b {
             let c = &cache[row * h2..(row + 1) * h2];
             for j in 0..h {
                 dpre[row * h + j] = ds[row * h + j] * self.nonlinearity.derivative(c[j], c[h + j]);
             }
         }
+        // pre += hm U + b_h: dU += hmᵀ dpre, db_h += Σ dpre, dhm = dpre Uᵀ.
         dhm.fill(T::zero());
-        gemm_nt(b, h, h, dpre, h, &p[ou..], h, dhm, h); // dhm = dpre Uᵀ
-        for row in 0..b {
-            for j in 0..h {
-                let m = mask.map_or(T::one(), |m| m[row * h + j]);
-                ds_prev[row * h + j] = ds_prev[row * h + j] + dhm[row * h + j] * m;
-            }
-        }
-        let (dw, rest) = dp.split_at_mut(ou);
-        let (du, rest) = rest.split_at_mut(obi - ou);
-        let (dbi, dbh) = rest.split_at_mut(obh - obi);
-        gemm_tn(b, ni, h, x, ni, dpre, h, dw, h); // dW += xᵀ dpre
-        gemm_tn(b, h, h, hm, hld, dpre, h, du, h); // dU += hmᵀ dpre
-        for row in 0..b {
-            let d = &dpre[row * h..(row + 1) * h];
-            for k in 0..h {
-                dbi[k] = dbi[k] + d[k];
-                dbh[k] = dbh[k] + d[k];
-            }
-        }
-        if let Some(dx) = dx {
-            gemm_nt(b, ni, h, dpre, h, &p[ow..], h, dx, ni); // dx += dpre Wᵀ
-        }
+        let hmv = Mat::new(hm, b, h, hld);
+        affine_backward(hmv, Mat::new(dpre, b, h, h), u, du, Some(db_h), Some(dhm));
+        add_masked_grad(ds_prev, h, dhm, h, mask);
+        // pre += x W + b_i: dW += xᵀ dpre, db_i += Σ dpre, dx += dpre Wᵀ.
+        affine_backward(
+            Mat::new(x, b, ni, ni),
+            Mat::new(dpre, b, h, h),
+            w,
+            dw,
+            Some(db_i),
+            dx,
+        );
     }
 
     fn jacobian(
@@ -215,8 +205,7 @@ impl<T: Real> Cell<T> for Rnn {
         _scratch: &mut [T],
     ) {
         let h = self.hidden;
-        let [_, ou, obi, _] = self.offsets();
-        let u = &p[ou..obi];
+        let [_, u, _, _] = split(p, &self.specs());
         for i in 0..h {
             let d = self.nonlinearity.derivative(cache[i], cache[h + i]); // ∂h_i/∂pre_i
             for j in 0..h {
@@ -232,99 +221,5 @@ impl<T: Real> Cell<T> for Rnn {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::cell::check;
-
-    const BOTH: [Nonlinearity; 2] = [Nonlinearity::Tanh, Nonlinearity::Relu];
-
-    #[test]
-    fn backward_matches_finite_differences() {
-        for nl in BOTH {
-            let cell = Rnn::new(2, 3, nl);
-            check::check_backward(&cell, false);
-            check::check_backward(&cell, true);
-        }
-    }
-
-    #[test]
-    fn jacobian_matches_finite_differences() {
-        for nl in BOTH {
-            let cell = Rnn::new(2, 3, nl);
-            check::check_jacobian(&cell, false);
-            check::check_jacobian(&cell, true);
-        }
-    }
-
-    #[test]
-    fn forward_is_torch_nn_rnn_and_relu_cuts_negative_pre_activations() {
-        let (mut neg, mut pos) = (0, 0);
-        for nl in BOTH {
-            let cell = Rnn::new(2, 3, nl);
-            let p = check::params(&cell);
-            let [ow, ou, obi, obh] = cell.offsets();
-            for masked in [false, true] {
-                let case = check::case(&cell, 3, masked);
-                let (s, cache) = check::run_forward(&cell, &p, &case);
-                for row in 0..3 {
-                    let (x, hp) = (
-                        &case.x[row * 2..row * 2 + 2],
-                        &case.s_prev[row * 3..row * 3 + 3],
-                    );
-                    let m = |k: usize| case.mask.as_ref().map_or(1.0, |m| m[row * 3 + k]);
-                    for i in 0..3 {
-                        // weight_ih[i][k] = W[k][i], weight_hh[i][k] = U[k][i].
-                        let pre = (0..2).map(|k| p[ow + k * 3 + i] * x[k]).sum::<f64>()
-                            + p[obi + i]
-                            + (0..3)
-                                .map(|k| p[ou + k * 3 + i] * hp[k] * m(k))
-                                .sum::<f64>()
-                            + p[obh + i];
-                        let want = match nl {
-                            Nonlinearity::Tanh => pre.tanh(),
-                            Nonlinearity::Relu => pre.max(0.0),
-                        };
-                        check::close(s[row * 3 + i], want, "h'");
-                        check::close(cache[row * 6 + i], pre, "pre");
-                        if nl == Nonlinearity::Relu {
-                            if pre < 0.0 {
-                                neg += 1;
-                                assert_eq!(s[row * 3 + i], 0.0);
-                            } else {
-                                pos += 1;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        assert!(
-            neg > 0 && pos > 0,
-            "the ReLU case should exercise both sides ({neg} vs {pos})"
-        );
-    }
-
-    #[test]
-    fn there_is_no_additive_path() {
-        for nl in BOTH {
-            let cell = Rnn::new(2, 3, nl);
-            let mut out = [7.0; 3];
-            assert!(!Cell::<f64>::additive_diag(&cell, &[0.0; 6], &mut out));
-            check::check_additive_is_jacobian_without_recurrence(&cell, &check::params(&cell));
-        }
-    }
-
-    #[test]
-    fn nonlinearity_serialises_in_snake_case() {
-        assert_eq!(
-            serde_json::to_string(&Nonlinearity::Tanh).ok().as_deref(),
-            Some("\"tanh\"")
-        );
-        assert_eq!(
-            serde_json::to_string(&Nonlinearity::Relu).ok().as_deref(),
-            Some("\"relu\"")
-        );
-        let back: Option<Nonlinearity> = serde_json::from_str("\"relu\"").ok();
-        assert_eq!(back, Some(Nonlinearity::Relu));
-    }
-}
+#[path = "rnn_tests.rs"]
+mod tests;

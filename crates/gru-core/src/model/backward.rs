@@ -2,7 +2,7 @@
 //! [`super::forward`].
 
 use super::{Model, Readout, Workspace};
-use crate::cell::{Cell, StepGrad};
+use crate::cell::{Cell, CellShape, StepGrad};
 use crate::kernels::{gemm_nt, gemm_tn};
 use crate::Real;
 
@@ -68,8 +68,8 @@ pub fn backward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>, opts: Backward
             let si = model.slot_index(layer, dir);
             let slot = &model.slots[si];
             let cell = &slot.cell;
-            let s = Cell::<T>::state_size(cell);
-            let c = Cell::<T>::cache_size(cell);
+            let s = cell.state_size();
+            let c = cell.cache_size();
             let bs = b * s;
             let mask = (!ws.rec_masks[si].is_empty()).then_some(&ws.rec_masks[si][..]);
             // Cells with an input projection and no recurrent mask keep dL/dpre of every step
@@ -176,10 +176,17 @@ mod tests {
     /// a recurrent mask of ones forces the per-step path without changing the math.
     #[test]
     fn deferred_weight_gradients_equal_the_per_step_ones() {
+        for s in crate::model::forward::tests::surgeries() {
+            deferred_equals_per_step(s);
+        }
+    }
+
+    fn deferred_equals_per_step(surgery: crate::cell::Surgery) {
         let (t, b, i, h) = (6, 3, 3, 5);
         let cfg = ModelConfig::new(CellKind::Gru, i, h, 2)
             .layers(2)
-            .direction(Direction::Bidirectional);
+            .direction(Direction::Bidirectional)
+            .surgery(surgery);
         let model = Model::<f64>::new(cfg, Init::XavierOrthogonal, 3).expect("config");
         let x: Vec<f64> = (0..t * b * i).map(|k| (k as f64 * 0.7).sin()).collect();
         let mut ws = Workspace::default();
@@ -204,7 +211,7 @@ mod tests {
         for (k, (a, w)) in deferred.iter().zip(&ws.grads).enumerate() {
             assert!(
                 (a - w).abs() <= 1e-12 * w.abs().max(1.0),
-                "dθ[{k}]: {a} vs {w}"
+                "{surgery:?} dθ[{k}]: {a} vs {w}"
             );
         }
         assert_eq!(dx, ws.d_inputs[0], "dL/dx does not depend on the path");

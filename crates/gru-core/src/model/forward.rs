@@ -4,7 +4,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::{Model, Readout, Workspace};
-use crate::cell::Cell;
+use crate::cell::{Cell, CellShape};
 use crate::kernels::gemm_nn;
 use crate::Real;
 
@@ -66,8 +66,8 @@ pub fn forward<T: Real>(
             let slot = &model.slots[si];
             let cell = &slot.cell;
             let cp = &p[slot.range.clone()];
-            let s = Cell::<T>::state_size(cell);
-            let c = Cell::<T>::cache_size(cell);
+            let s = cell.state_size();
+            let c = cell.cache_size();
             let bs = b * s;
             ws.rec_masks[si].clear();
             if let Mode::Train(rng) = &mut mode {
@@ -148,7 +148,7 @@ fn head_forward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>) {
         Readout::Final => {
             for dir in 0..cfg.direction.count() {
                 let si = model.slot_index(top, dir);
-                let s = Cell::<T>::state_size(&model.slots[si].cell);
+                let s = model.slots[si].cell.state_size();
                 let k = if dir == 0 { t } else { 0 };
                 let fin = &ws.states[si][k * b * s..(k + 1) * b * s];
                 for row in 0..b {
@@ -171,16 +171,50 @@ fn head_forward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
-    use crate::cell::CellKind;
+    use crate::cell::{Carry, CellKind, GateMode, Surgery};
     use crate::model::{Direction, Init, ModelConfig};
 
+    /// Surgeries the projected path must reproduce exactly (none, held gates, cut carry).
+    pub(crate) fn surgeries() -> Vec<Surgery> {
+        let s = Surgery::default;
+        vec![
+            s(),
+            Surgery {
+                update: GateMode::Fixed(0.3),
+                ..s()
+            },
+            Surgery {
+                reset: GateMode::Fixed(0.0),
+                ..s()
+            },
+            Surgery {
+                reset: GateMode::Fixed(0.6),
+                update: GateMode::Fixed(1.0),
+                ..s()
+            },
+            Surgery {
+                carry: Carry::Cut,
+                ..s()
+            },
+            Surgery {
+                carry: Carry::Cut,
+                reset: GateMode::Fixed(1.0),
+                update_bias: Some(2.0),
+                ..s()
+            },
+        ]
+    }
+
     /// The batched input projection changes nothing: every state equals, bit for bit, the
-    /// per-step `Cell::forward` on the raw inputs (both directions, ragged sizes).
-    fn projected_run_equals_per_step_cells<T: Real>() {
+    /// per-step `Cell::forward` on the raw inputs (both directions, ragged sizes), under
+    /// every surgery.
+    fn projected_run_equals_per_step_cells<T: Real>(surgery: Surgery) {
         let (t, b, i, h) = (5, 3, 3, 5);
-        let cfg = ModelConfig::new(CellKind::Gru, i, h, 1).direction(Direction::Bidirectional);
+        let cfg = ModelConfig::new(CellKind::Gru, i, h, 1)
+            .direction(Direction::Bidirectional)
+            .surgery(surgery);
         let model = Model::<T>::new(cfg, Init::XavierOrthogonal, 7).expect("config");
         let x: Vec<T> = (0..t * b * i)
             .map(|k| T::of((k as f64 * 0.7).sin()))
@@ -190,10 +224,10 @@ mod tests {
         for (si, slot) in model.slots.iter().enumerate() {
             let cell = &slot.cell;
             let cp = &model.params[slot.range.clone()];
-            let c = Cell::<T>::cache_size(cell);
+            let c = cell.cache_size();
             let mut s = vec![T::zero(); b * h];
             let mut cache = vec![T::zero(); b * c];
-            let mut scratch = vec![T::zero(); b * Cell::<T>::scratch_size(cell)];
+            let mut scratch = vec![T::zero(); b * cell.scratch_size()];
             for step in 0..t {
                 let xt = if slot.dir == 0 { step } else { t - 1 - step };
                 let next_row = if slot.dir == 0 { xt + 1 } else { xt };
@@ -202,7 +236,7 @@ mod tests {
                 cell.forward(cp, b, xin, &prev, None, &mut s, &mut cache, &mut scratch);
                 assert!(
                     s == ws.state(si, next_row) && cache == ws.cache(si, xt),
-                    "slot {si} step {xt}: projected forward differs from Cell::forward"
+                    "{surgery:?} slot {si} step {xt}: projected forward differs from Cell::forward"
                 );
             }
         }
@@ -210,7 +244,9 @@ mod tests {
 
     #[test]
     fn batched_input_projection_is_bit_identical_to_per_step_forward() {
-        projected_run_equals_per_step_cells::<f32>();
-        projected_run_equals_per_step_cells::<f64>();
+        for s in surgeries() {
+            projected_run_equals_per_step_cells::<f32>(s);
+            projected_run_equals_per_step_cells::<f64>(s);
+        }
     }
 }

@@ -7,6 +7,7 @@ use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
 
 use super::Model;
+use crate::cell::Cell;
 use crate::params::BlockRole;
 use crate::Real;
 
@@ -25,45 +26,40 @@ pub enum Init {
 }
 
 impl Init {
-    /// Overwrites every parameter of `model` from `seed`.
+    /// Overwrites every parameter of `model` from `seed`, block by block in layout order,
+    /// each according to its [`BlockRole`]; then each cell sets the initial gate biases its
+    /// [`crate::cell::Surgery`] asks for.
     pub fn apply<T: Real>(self, model: &mut Model<T>, seed: u64) {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let h = model.config.hidden;
-        let blocks = model.layout.blocks.clone();
-        let roles: Vec<BlockRole> = model
-            .slots
-            .iter()
-            .flat_map(|s| {
-                crate::cell::Cell::<T>::blocks(&s.cell)
-                    .into_iter()
-                    .map(|b| b.role)
-            })
-            .chain([BlockRole::Head, BlockRole::Bias])
-            .collect();
-        for (block, role) in blocks.iter().zip(roles) {
-            let w = &mut model.params[block.range()];
-            let is_head = block.name.starts_with("head.");
-            match (self, role) {
-                (Init::TorchUniform, _) if !is_head => {
+        let Model {
+            layout,
+            params,
+            slots,
+            ..
+        } = model;
+        for block in &layout.blocks {
+            let w = &mut params[block.range()];
+            let xavier = |w: &mut [T], fan_out: usize, rng: &mut ChaCha8Rng| {
+                let a = (6.0 / (block.rows + fan_out) as f64).sqrt(); // fan_in = rows
+                w.iter_mut().for_each(|v| *v = T::of(rng.gen_range(-a..a)));
+            };
+            match (self, block.role) {
+                (Init::TorchUniform, BlockRole::Input | BlockRole::Recurrent | BlockRole::Bias) => {
                     let a = 1.0 / (h as f64).sqrt();
                     w.iter_mut().for_each(|v| *v = T::of(rng.gen_range(-a..a)));
                 }
-                (_, BlockRole::Bias) => w.fill(T::zero()),
-                (_, BlockRole::BiasConst(c)) => w.fill(T::of(f64::from(c))),
+                (_, BlockRole::Bias | BlockRole::HeadBias) => w.fill(T::zero()),
                 (Init::XavierOrthogonal, BlockRole::Recurrent) => {
                     orthogonal_gates(w, block.rows, block.cols, &mut rng)
                 }
-                _ => {
-                    // Xavier per gate: fan_in = rows, fan_out = one gate's width.
-                    let fan_out = if block.cols % h == 0 && !is_head {
-                        h
-                    } else {
-                        block.cols
-                    };
-                    let a = (6.0 / (block.rows + fan_out) as f64).sqrt();
-                    w.iter_mut().for_each(|v| *v = T::of(rng.gen_range(-a..a)));
-                }
+                // Xavier per gate: a cell block is G gates of width H side by side.
+                (_, BlockRole::Input | BlockRole::Recurrent) => xavier(w, h, &mut rng),
+                (_, BlockRole::HeadWeight) => xavier(w, block.cols, &mut rng),
             }
+        }
+        for slot in slots.iter() {
+            slot.cell.init_gate_biases(&mut params[slot.range.clone()]);
         }
     }
 }
@@ -82,6 +78,54 @@ fn orthogonal_gates<T: Real>(w: &mut [T], rows: usize, cols: usize, rng: &mut Ch
                 if col < cols {
                     let sign = if r[(j, j)] < 0.0 { -1.0 } else { 1.0 };
                     w[i * cols + col] = T::of(q[(i, j)] * sign);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cell::{CellKind, Surgery};
+    use crate::model::{forward, Mode, ModelConfig, Workspace};
+    use crate::real::sigmoid;
+
+    /// Gate `slot` of the first step from `x = 0`, `h_0 = 0`: σ of that gate's total bias.
+    fn first_gate(cfg: ModelConfig, init: Init, slot: usize) -> Vec<f64> {
+        let h = cfg.hidden;
+        let m = Model::<f64>::new(cfg, init, 5).expect("valid config");
+        let mut ws = Workspace::default();
+        forward(&m, &mut ws, &[0.0; 2], 1, 1, Mode::Eval);
+        ws.cache(0, 0)[slot * h..(slot + 1) * h].to_vec()
+    }
+
+    #[test]
+    fn initial_gate_biases_set_the_first_gates_under_every_init() {
+        let up = Surgery {
+            update_bias: Some(-2.0),
+            ..Surgery::default()
+        };
+        let fg = Surgery {
+            forget_bias: Some(1.0),
+            ..Surgery::default()
+        };
+        // (cell, surgery, cache slot of the gate in the app convention, σ(bias))
+        let cases = [
+            (CellKind::Gru, up, 0, sigmoid(-2.0)),
+            (CellKind::GruTorch, up, 0, sigmoid(-2.0)),
+            (CellKind::Lstm, fg, 1, sigmoid(1.0)),
+        ];
+        for init in [Init::XavierOrthogonal, Init::Xavier, Init::TorchUniform] {
+            for (kind, s, slot, want) in cases {
+                let cfg = ModelConfig::new(kind, 2, 3, 1);
+                let got = first_gate(cfg.clone().surgery(s), init, slot);
+                for g in got {
+                    assert!((g - want).abs() < 1e-15, "{kind:?} {init:?}: {g} vs {want}");
+                }
+                if init == Init::TorchUniform {
+                    let plain = first_gate(cfg, init, slot);
+                    assert!(plain.iter().all(|g| (g - want).abs() > 1e-3), "{plain:?}");
                 }
             }
         }

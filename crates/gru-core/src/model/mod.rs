@@ -8,17 +8,20 @@
 mod backward;
 mod forward;
 mod init;
+mod plan;
 mod workspace;
 
 pub use backward::{backward, BackwardOpts};
 pub use forward::{forward, Mode};
 pub use init::Init;
+pub(crate) use plan::plan;
+pub use plan::CellSlot;
 pub use workspace::Workspace;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cell::{AnyCell, Cell, CellKind};
-use crate::params::{BlockRole, BlockSpec, Layout};
+use crate::cell::{CellKind, Surgery};
+use crate::params::Layout;
 use crate::{Error, Real};
 
 /// One or two directions per layer.
@@ -77,6 +80,9 @@ pub struct ModelConfig {
     /// Probability of dropping each unit of `h_{t−1}` on its way into the recurrent weights
     /// (one mask per sequence, shared over time; Gal & Ghahramani 2016).
     pub recurrent_dropout: f64,
+    /// Gate surgery applied by every cell (absent in older checkpoints = none).
+    #[serde(default, skip_serializing_if = "Surgery::is_none")]
+    pub surgery: Surgery,
 }
 
 impl ModelConfig {
@@ -92,6 +98,7 @@ impl ModelConfig {
             readout: Readout::Final,
             input_dropout: 0.0,
             recurrent_dropout: 0.0,
+            surgery: Surgery::default(),
         }
     }
     /// Sets the number of stacked layers.
@@ -116,7 +123,13 @@ impl ModelConfig {
         self
     }
 
-    /// Checks every size and probability.
+    /// Sets the gate surgery.
+    pub fn surgery(mut self, s: Surgery) -> Self {
+        self.surgery = s;
+        self
+    }
+
+    /// Checks every size, probability and the surgery.
     ///
     /// # Errors
     /// [`Error::Config`] naming the offending field.
@@ -142,21 +155,8 @@ impl ModelConfig {
                 return bad(f, "must be a probability in [0, 0.95)");
             }
         }
-        Ok(())
+        self.surgery.validate()
     }
-}
-
-/// Which stretch of the flat parameter vector belongs to one cell (layer `l`, direction `d`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct CellSlot {
-    /// The cell.
-    pub cell: AnyCell,
-    /// Its parameters' range in [`Model::params`].
-    pub range: std::ops::Range<usize>,
-    /// Layer index.
-    pub layer: usize,
-    /// Direction index (0 forward, 1 backward).
-    pub dir: usize,
 }
 
 /// A recurrent network and its parameters.
@@ -181,35 +181,11 @@ impl<T: Real> Model<T> {
     /// [`Error::Config`] when the configuration is invalid.
     pub fn zeros(config: ModelConfig) -> Result<Self, Error> {
         config.validate()?;
-        let nd = config.direction.count();
-        let mut layout = Layout::default();
-        let mut slots = Vec::new();
-        for layer in 0..config.layers {
-            let input = if layer == 0 {
-                config.input
-            } else {
-                config.hidden * nd
-            };
-            for dir in 0..nd {
-                let cell = AnyCell::new(config.cell, input, config.hidden);
-                let prefix = format!("l{layer}.{}", if dir == 0 { "fwd" } else { "bwd" });
-                let range = layout.push(&prefix, &Cell::<T>::blocks(&cell));
-                slots.push(CellSlot {
-                    cell,
-                    range,
-                    layer,
-                    dir,
-                });
-            }
-        }
-        let d = config.hidden * nd;
-        let head = layout.push(
-            "head",
-            &[
-                BlockSpec::new("W_o", d, config.output, BlockRole::Head),
-                BlockSpec::new("b_o", config.output, 1, BlockRole::Bias),
-            ],
-        );
+        let plan::Plan {
+            layout,
+            slots,
+            head,
+        } = plan(&config);
         let params = vec![T::zero(); layout.len()];
         Ok(Self {
             config,

@@ -2,7 +2,7 @@
 //! training step allocates nothing after the first.
 
 use super::{Model, Readout};
-use crate::cell::Cell;
+use crate::cell::{Cell, CellShape};
 use crate::Real;
 
 /// Every intermediate of a pass over a batch of `b` sequences of `t` steps.
@@ -84,14 +84,14 @@ impl<T: Real> Workspace<T> {
         self.t = t;
         self.b = b;
         let cells = &model.slots;
-        let sz = |c: &crate::cell::AnyCell| Cell::<T>::state_size(c);
+        let sz = |c: &crate::cell::AnyCell| c.state_size();
         self.states = cells
             .iter()
             .map(|s| vec![T::zero(); (t + 1) * b * sz(&s.cell)])
             .collect();
         self.caches = cells
             .iter()
-            .map(|s| vec![T::zero(); t * b * Cell::<T>::cache_size(&s.cell)])
+            .map(|s| vec![T::zero(); t * b * s.cell.cache_size()])
             .collect();
         self.init = cells
             .iter()
@@ -116,7 +116,7 @@ impl<T: Real> Workspace<T> {
         self.ds_prev = self.ds.clone();
         let scratch = cells
             .iter()
-            .map(|s| Cell::<T>::scratch_size(&s.cell))
+            .map(|s| s.cell.scratch_size())
             .max()
             .unwrap_or(0);
         self.scratch = vec![T::zero(); b * scratch];

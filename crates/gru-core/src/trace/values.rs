@@ -2,27 +2,7 @@
 
 use serde_json::Value;
 
-/// A short description of a JSON value for error messages (`"mse"`, `2.5`, `a list of 3`).
-pub fn describe(v: &Value) -> String {
-    match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => {
-            let short: String = s.chars().take(40).collect();
-            format!(
-                "{:?}",
-                if short.len() < s.len() {
-                    format!("{short}…")
-                } else {
-                    short
-                }
-            )
-        }
-        Value::Array(a) => format!("a list of {}", a.len()),
-        Value::Object(_) => "an object".into(),
-    }
-}
+use crate::json::describe;
 
 /// `"1 number"`, `"3 numbers"`.
 fn numbers(n: usize) -> String {
@@ -75,7 +55,8 @@ pub fn matrix(v: &Value, field: &str, rows: usize, cols: usize) -> Result<Vec<f6
             list.len()
         ));
     }
-    let mut out = Vec::with_capacity(rows * cols);
+    // Grown row by row: `rows × cols` (declared sizes) is not reserved up front.
+    let mut out = Vec::new();
     for (i, row) in list.iter().enumerate() {
         out.extend(vector(row, &format!("{field}[{i}]"), cols)?);
     }
