@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 export WASM_BINDGEN_TEST_TIMEOUT ?= 180
 
-.PHONY: setup setup-browser serve dist test test-core test-wasm test-e2e bench clean
+.PHONY: setup setup-browser serve dist test test-core test-wasm test-e2e bench bench-browser clean
 
 setup:
 	@scripts/setup.sh
@@ -41,6 +41,14 @@ test-e2e:
 bench:
 	cargo run --release -p gru-core --bin gru-bench -- --config headline
 	cargo run --release -p gru-core --bin gru-bench -- --config B1
+
+# The page in headless Chromium: one JSON line per SPEC §6 configuration (worker training
+# steps/s, wall-clock steps/s with every view live, frame-interval percentiles), after the
+# native figure of the same run for comparison. Prints figures; asserts nothing about speed.
+bench-browser: setup-browser
+	$(MAKE) dist PUBLIC_URL=/gru-lens/
+	cargo run --release -p gru-core --bin gru-bench -- --config headline
+	node e2e/bench/frames.mjs --seconds 8 --warmup 3
 
 clean:
 	cargo clean

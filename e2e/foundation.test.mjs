@@ -37,6 +37,7 @@ test('Pause stops the step count, Step advances it by one, Reset starts over', a
   const { page, errors } = await open(browser, server.url, server.origin);
   await page.waitForFunction(() => /step [1-9]/.test(document.querySelector('[role=status]')?.textContent ?? ''));
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('[role=status]').textContent.includes('paused'));
   const paused = await status(page);
   await page.waitForTimeout(500);
   assert.equal((await status(page)).step, paused.step, 'paused: no more steps');

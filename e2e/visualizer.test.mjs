@@ -116,7 +116,7 @@ test('a bad control value is refused with a message and loses nothing; a reset-o
   await hidden.press('Enter');
   await hidden.blur();
   await page.getByRole('alert').waitFor();
-  assert.match(await page.getByRole('alert').innerText(), /hidden: '999' is not a number from 1 to 64/);
+  assert.match(await page.getByRole('alert').innerText(), /hidden: '999' is not a number from 1 to 128/);
   assert.equal(await hidden.inputValue(), '16', 'the field shows the kept value');
   const s1 = await status(page);
   assert.ok(s1.step >= 30, 'the run goes on');

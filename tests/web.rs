@@ -164,7 +164,7 @@ async fn the_drilldown_shows_the_numbers_gru_core_computes_for_the_same_seed_and
     for _ in 0..3 {
         trainer.train_step().unwrap();
     }
-    let ins = trainer.inspect(0, false).unwrap();
+    let ins = trainer.inspect(gru_core::Pick::sample(0)).unwrap();
     let h = ins.trace.hidden;
     let gate =
         |name: &str| ins.trace.gates.iter().find(|g| g.0 == name).unwrap().1[(t - 1) * h + unit];

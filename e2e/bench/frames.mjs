@@ -20,10 +20,17 @@ import { resolve } from 'node:path';
 import { serve } from '../server.mjs';
 import { launch, CHROMIUM } from '../browser.mjs';
 
+// ../shared/bench/SPEC.md §6 (one GRU, no clipping, full speed), the opening preset, and the
+// big settings the issue names.
+const spec = (T, H, B) => `cells=gru&clip=0&T=${T}&hidden=${H}&batch=${B}`;
 const DEFAULT_QUERIES = [
-  '', // the opening preset: GRU vs tanh RNN, adding T=40, H=16, B=32, speed 8 ms/frame
-  'speed=14',
-  'cells=gru&T=50&hidden=32&batch=32&clip=0&speed=14', // SPEC.md headline, single GRU
+  spec(50, 32, 32), // headline
+  spec(25, 32, 32), spec(100, 32, 32), spec(200, 32, 32),
+  spec(50, 16, 32), spec(50, 64, 32), spec(50, 128, 32),
+  spec(50, 32, 1), // online
+  '', // the opening preset: GRU vs tanh RNN, adding T=40, H=16, B=32
+  'T=200&hidden=64',
+  'cells=gru&T=1000&hidden=128&batch=1',
 ];
 const SLOW_MS = 20;
 
@@ -89,7 +96,7 @@ function startRecorder() {
   const rec = { frames: [], status: [], loaf: 0, loafMs: 0, on: true };
   window.__bench = rec;
   const el = document.querySelector('[role=status]');
-  const note = () => rec.status.push([performance.now(), el.textContent]);
+  const note = () => rec.status.push([performance.now(), el.textContent, Number(el.dataset.trainRate)]);
   note();
   rec.observer = new MutationObserver(note);
   rec.observer.observe(el, { childList: true, characterData: true, subtree: true });
@@ -113,7 +120,7 @@ function stopRecorder() {
   rec.observer.disconnect();
   rec.po?.disconnect();
   const el = document.querySelector('[role=status]');
-  rec.status.push([rec.t1, el.textContent]);
+  rec.status.push([rec.t1, el.textContent, Number(el.dataset.trainRate)]);
   return { frames: rec.frames, status: rec.status, t0: rec.t0, t1: rec.t1, loaf: rec.loaf, loafMs: rec.loafMs };
 }
 
@@ -136,7 +143,8 @@ function figures(rec) {
   const mean = dts.reduce((a, b) => a + b, 0) / (dts.length || 1);
   // Steps per wall second between the first and the last status change inside the window
   // (status updates are published at most every 100 ms, so use their own timestamps).
-  const changes = rec.status.map(([t, text]) => ({ t, ...parseStatus(text) })).filter((s) => Number.isFinite(s.step));
+  const changes = rec.status.map(([t, text, train]) => ({ t, train, ...parseStatus(text) })).filter((s) => Number.isFinite(s.step));
+  const trains = changes.map((s) => s.train).filter((x) => x > 0).sort((x, y) => x - y);
   const first = changes[0];
   const last = changes[changes.length - 1];
   const dist = changes.filter((s, i) => i === 0 || s.step !== changes[i - 1].step);
@@ -154,6 +162,8 @@ function figures(rec) {
     wallSeconds: r2((rec.t1 - rec.t0) / 1000),
     wallStepsPerSec: r2(b.t > a.t ? ((b.step - a.step) * 1000) / (b.t - a.t) : NaN),
     appStepsPerSec: { start: first?.rate ?? null, end: last?.rate ?? null, median: r2(pct([...rates].sort((x, y) => x - y), 50)) },
+    // Steps per second of the worker's training time (what the kernels achieve in wasm).
+    workerTrainStepsPerSec: r2(pct(trains, 50)),
     statusEnd: last ? rec.status.at(-1)[1] : null,
   };
 }
@@ -194,7 +204,7 @@ try {
         errors: errors.length ? errors : undefined, load: { start: loadStart, end: load(), ...cpu }, env };
       console.log(JSON.stringify(out));
       console.error(`[frames] '${query}': p50 ${out.frameMs.p50} p95 ${out.frameMs.p95} p99 ${out.frameMs.p99} max ${out.frameMs.max} ms, `
-        + `${(out.over20ms * 100).toFixed(1)}% > ${SLOW_MS} ms; ${out.wallStepsPerSec} steps/s wall, app ${out.appStepsPerSec.end}; `
+        + `${(out.over20ms * 100).toFixed(1)}% > ${SLOW_MS} ms; ${out.wallStepsPerSec} steps/s wall, worker ${out.workerTrainStepsPerSec} while training; `
         + `other cores ${cpu.otherCores}`);
     } catch (e) {
       failed = true;

@@ -100,15 +100,17 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &HeatmapData<'_>) -> Result<GridProje
         let y = (rows - 1 - r) as f64;
         [(c as f64 - 0.5, y + 0.5), (c as f64 + 0.5, y - 0.5)]
     };
-    chart
-        .draw_series(
-            (0..d.rows)
-                .flat_map(|r| (0..d.cols).map(move |c| (r, c)))
-                .map(|(r, c)| {
-                    Rectangle::new(cell(r, c), d.scale.color(d.values[r * d.cols + c]).filled())
-                }),
-        )
-        .map_err(err)?;
+    // The cells as one image of the plot area's pixels (nearest cell per pixel): one call
+    // whatever the grid's size, and never more than a pixel's worth of work per cell.
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    paint_cells(
+        canvas,
+        d,
+        xr.start,
+        yr.start,
+        xr.end - xr.start,
+        yr.end - yr.start,
+    )?;
     if let Some(c) = d.cursor.filter(|&c| c < d.cols) {
         let rect = [(c as f64 - 0.5, rows as f64 - 0.5), (c as f64 + 0.5, -0.5)];
         chart
@@ -123,7 +125,6 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &HeatmapData<'_>) -> Result<GridProje
             )])
             .map_err(err)?;
     }
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
     draw_bar(&bar, d.scale, d.bar_label)?;
     root.present().map_err(err)?;
     Ok(GridProjection {
@@ -134,6 +135,46 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &HeatmapData<'_>) -> Result<GridProje
         rows: d.rows,
         cols: d.cols,
     })
+}
+
+/// Fills the `(w, h)` pixels at `(x, y)` with the grid's colours, row 0 at the top.
+fn paint_cells(
+    canvas: &HtmlCanvasElement,
+    d: &HeatmapData<'_>,
+    x: i32,
+    y: i32,
+    w: i32,
+    h: i32,
+) -> Result<(), ChartError> {
+    if d.rows == 0 || d.cols == 0 || w <= 0 || h <= 0 {
+        return Ok(());
+    }
+    let (w, h) = (w as usize, h as usize);
+    let cols_at: Vec<usize> = (0..w).map(|px| (px * d.cols / w).min(d.cols - 1)).collect();
+    let mut rgba = vec![255u8; w * h * 4];
+    for py in 0..h {
+        let r = (py * d.rows / h).min(d.rows - 1);
+        let row = &d.values[r * d.cols..(r + 1) * d.cols];
+        for (px, &c) in cols_at.iter().enumerate() {
+            let RGBColor(red, green, blue) = d.scale.color(row[c]);
+            let i = (py * w + px) * 4;
+            rgba[i..i + 3].copy_from_slice(&[red, green, blue]);
+        }
+    }
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| wasm_bindgen::JsCast::dyn_into(c).ok())
+        .ok_or_else(|| ChartError("no 2-D context".into()))?;
+    let img = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+        wasm_bindgen::Clamped(&rgba),
+        w as u32,
+        h as u32,
+    )
+    .map_err(|e| ChartError(format!("image: {e:?}")))?;
+    ctx.put_image_data(&img, f64::from(x), f64::from(y))
+        .map_err(|e| ChartError(format!("image: {e:?}")))
 }
 
 /// A vertical colour bar with its end values and caption.

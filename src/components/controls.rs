@@ -44,7 +44,8 @@ pub fn Controls() -> impl IntoView {
             </button>
             <button on:click=move |_| state.step_once() title="Train exactly one step on every model (→)">"Step"</button>
             <button on:click=move |_| state.reset() title="Start again from fresh random weights (same seed, same data)">"Reset"</button>
-            <p class="status" role="status" aria-live="polite">{move || state.history.with(status_text)}</p>
+            <p class="status" role="status" aria-live="polite"
+                data-train-rate=move || state.history.with(|h| format!("{:.1}", h.rates.train_steps_per_s))>{move || state.history.with(status_text)}</p>
         </section>
         <Show when=move || state.notice.with(Option::is_some)>
             <p class="notice" role="alert">

@@ -1,6 +1,6 @@
 //! "Gradient flow": ‖∂h_T/∂h_{T−k}‖ against the lag k for every run (log axis), its evolution
-//! over training as a lag × training-step heatmap, ‖∂L/∂h_t‖ over t, and the GRU's one-step
-//! Jacobian split into the additive path diag(1 − z_t) and the rest.
+//! over training as a lag × training-step heatmap, ‖∂L/∂h_t‖ over t, and the GRU's whole
+//! one-step Jacobian as its three terms A + B + C.
 
 use leptos::prelude::*;
 
@@ -147,22 +147,24 @@ pub fn FlowView() -> impl IntoView {
             let lines_of = |v: &[f64]| decimate(&indexed(v, 1), MAX_LINE_POINTS);
             let pts: Vec<Vec<(f64, f64)>> = g.map_or(Vec::new(), |g| {
                 vec![
-                    lines_of(&g.additive),
-                    lines_of(&g.remainder),
+                    lines_of(&g.carry),
+                    lines_of(&g.candidate),
+                    lines_of(&g.update_gate),
                     lines_of(&g.one_step),
                 ]
             });
-            let series = if pts.len() == 3 {
+            let series = if pts.len() == 4 {
                 vec![
-                    Series::new("additive path ‖diag(1−z_t)‖", &pts[0], palette::BLUE),
+                    Series::new("A = diag(1−z_t): the carry", &pts[0], palette::BLUE),
+                    Series::new("B = diag(z_t)·∂h̃_t/∂h_(t−1)", &pts[1], palette::VERMILLION),
                     Series::new(
-                        "remainder ‖J_t − diag(1−z_t)‖",
-                        &pts[1],
-                        palette::VERMILLION,
+                        "C = diag(h̃_t−h_(t−1))·∂z_t/∂h_(t−1)",
+                        &pts[2],
+                        palette::GREEN,
                     ),
                     Series {
                         width: 1,
-                        ..Series::new("whole one-step Jacobian ‖J_t‖", &pts[2], palette::GREY)
+                        ..Series::new("‖J_t‖, J_t = A + B + C", &pts[3], palette::GREY)
                     },
                 ]
             } else {
@@ -173,9 +175,9 @@ pub fn FlowView() -> impl IntoView {
                 x_desc: if g.is_some() {
                     "time step t"
                 } else {
-                    "add a GRU to see its additive path"
+                    "add a GRU to see its one-step Jacobian's terms"
                 },
-                y_desc: "spectral norm of ∂h_t/∂h_(t−1) parts (log)",
+                y_desc: "spectral norm of ∂h_t/∂h_(t−1) terms (log)",
                 y: YAxis::Log,
                 reference: None,
                 cursor: Some(cursor),
@@ -192,11 +194,20 @@ pub fn FlowView() -> impl IntoView {
                 None => "No GRU in this run.".to_string(),
                 Some(g) => {
                     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+                    let (a, b, c) = (mean(&g.carry), mean(&g.candidate), mean(&g.update_gate));
+                    let carrier = if a >= b.max(c) {
+                        "the carry A = diag(1 − z) is the largest term"
+                    } else if b >= c {
+                        "the candidate term B is the largest"
+                    } else {
+                        "the gate term C, which the textbook formula leaves out, is the largest"
+                    };
                     format!(
-                        "{}: additive path averages {}, the remainder {}.",
+                        "{}: over the sequence ‖A‖ averages {}, ‖B‖ {}, ‖C‖ {}; {carrier}.",
                         g.label(),
-                        fmt_num(mean(&g.additive)),
-                        fmt_num(mean(&g.remainder))
+                        fmt_num(a),
+                        fmt_num(b),
+                        fmt_num(c)
                     )
                 }
             })
@@ -209,6 +220,6 @@ pub fn FlowView() -> impl IntoView {
             <ChartCanvas label="Loss gradient by time step" draw=draw_grad summary=Signal::derive(grad_summary)
                 hint="‖∂L/∂h_t‖: how much the loss cares about the state at step t."/>
             <ChartCanvas label="Additive path" draw=draw_split summary=Signal::derive(split_summary)
-                hint="The GRU's one-step Jacobian is diag(1 − z_t) plus the rest: where z_t is small the identity-like path carries the gradient."/>
+                hint="The GRU's whole one-step Jacobian ∂h_t/∂h_(t−1) = A + B + C (spectral norms). Where z_t is small the carry A ≈ I passes the gradient on; C is the term the textbook formula (1 − z) + z·∂h̃/∂h leaves out."/>
     }
 }

@@ -12,8 +12,9 @@ use crate::components::canvas::ChartCanvas;
 use crate::components::gates_view::gru_index;
 use crate::state::AppState;
 
-/// Most points drawn per unit trace (about two per pixel of the chart).
-const MAX_TRACE_POINTS: usize = 1200;
+/// Most points drawn over all unit traces together: about two per pixel of the chart per
+/// trace when there are few units, and a bounded drawing cost when there are many.
+const MAX_TRACE_POINTS: usize = 24_000;
 
 /// The inspected run these views show.
 fn shown(ins: &[Insight]) -> Option<&Insight> {
@@ -36,7 +37,7 @@ pub fn HiddenView() -> impl IntoView {
                     let pts: Vec<(f64, f64)> = (0..=p.steps)
                         .filter_map(|t| p.h_at(t, j).map(|v| (t as f64, v)))
                         .collect();
-                    decimate(&pts, MAX_TRACE_POINTS)
+                    decimate(&pts, (MAX_TRACE_POINTS / p.hidden.max(1)).clamp(60, 1200))
                 })
                 .collect();
             (traces, p.label(), p.steps)

@@ -10,6 +10,7 @@
 
 #![warn(missing_docs)]
 
+pub mod bench;
 pub mod cell;
 pub mod checkpoint;
 mod json;

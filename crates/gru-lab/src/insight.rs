@@ -1,6 +1,7 @@
 //! One run's inspected validation sample as the page draws it: plain numbers, `f32` where only
 //! a colour or a pixel depends on them, `f64` for norms that span hundreds of decades.
 
+use gru_core::analysis::{Anatomy, Norms};
 use gru_core::cell::CellKind;
 use gru_core::pca::pca2;
 use gru_core::Inspection;
@@ -36,11 +37,13 @@ pub struct Insight {
     pub flow: Vec<f64>,
     /// `(T+1)`: `‖∂L/∂h_t‖₂` at index `t`.
     pub grad_h: Vec<f64>,
-    /// `(T)`: spectral norm of the additive path at index `s − 1` — GRU `diag(1 − z_s)`,
-    /// LSTM `diag(f_s)` on the cell state `c`; empty for the RNN.
-    pub additive: Vec<f64>,
-    /// `(T)`: spectral norm of the rest of the same block's one-step Jacobian.
-    pub remainder: Vec<f64>,
+    /// `(T)`, GRU only (empty otherwise): spectral norms at index `s − 1` of the three terms
+    /// of `∂h_s/∂h_{s−1} = A + B + C` — the carry `A = diag(1 − z_s)`…
+    pub carry: Vec<f64>,
+    /// …`B = diag(z_s)·∂h̃_s/∂h_{s−1}`…
+    pub candidate: Vec<f64>,
+    /// …and `C = diag(h̃_s − h_{s−1})·∂z_s/∂h_{s−1}` (the term textbooks drop).
+    pub update_gate: Vec<f64>,
     /// `(T)`: spectral norm of the whole one-step Jacobian `∂h_s/∂h_{s−1}`.
     pub one_step: Vec<f64>,
 }
@@ -52,6 +55,11 @@ impl Insight {
         let (steps, hidden) = (tr.steps, tr.hidden);
         let p = pca2(&tr.h, steps + 1, hidden);
         let f32s = |v: &[f64]| v.iter().map(|&x| x as f32).collect::<Vec<f32>>();
+        let spec = |v: &[Norms]| v.iter().map(|n| n.spec).collect::<Vec<f64>>();
+        let (carry, candidate, update_gate) = match &tr.anatomy {
+            Anatomy::Gru(g) => (spec(&g.carry), spec(&g.candidate), spec(&g.update_gate)),
+            _ => Default::default(),
+        };
         Self {
             cell,
             steps,
@@ -62,11 +70,12 @@ impl Insight {
                 .map(|c| [c[0] as f32, c[1] as f32])
                 .collect(),
             explained: [p.explained[0], p.explained[1]],
-            flow: tr.jac_spec_at_target,
-            grad_h: tr.grad_h_norm.unwrap_or_default(),
-            additive: tr.additive_spec,
-            remainder: tr.remainder_spec,
-            one_step: tr.jac_spec,
+            flow: spec(&tr.flow),
+            grad_h: tr.grad_h.unwrap_or_default(),
+            carry,
+            candidate,
+            update_gate,
+            one_step: spec(&tr.one_step),
             gates: tr
                 .gates
                 .into_iter()
@@ -175,7 +184,7 @@ mod tests {
             ..TrainConfig::default()
         })
         .expect("config");
-        let ins = tr.inspect(2, false).expect("sample 2");
+        let ins = tr.inspect(gru_core::Pick::sample(2)).expect("sample 2");
         let z = ins.trace.gates[0].1.clone();
         let x = Insight::new(CellKind::Gru, ins);
         assert_eq!(
@@ -191,7 +200,14 @@ mod tests {
             f64::from(z[2 * 5 + 4] as f32),
             "unit 4, step 3"
         );
-        assert_eq!(x.additive.len(), 12);
+        assert_eq!(
+            (x.carry.len(), x.candidate.len(), x.update_gate.len()),
+            (12, 12, 12)
+        );
+        assert!(
+            x.carry.iter().all(|&a| a > 0.0 && a <= 1.0),
+            "‖diag(1 − z)‖ ∈ (0, 1]"
+        );
     }
 
     #[test]

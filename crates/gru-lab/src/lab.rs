@@ -115,7 +115,7 @@ impl Lab {
         for r in &self.runs {
             let ins = r
                 .trainer
-                .inspect(self.sample, false)
+                .inspect(gru_core::Pick::sample(self.sample))
                 .map_err(|e| e.to_string())?;
             out.push(Insight::new(r.trainer.config.cell, ins));
         }

@@ -1,6 +1,9 @@
 //! [`AnyCell`]: a cell of any kind, dispatching statically by `match`.
 
-use super::{Cell, CellKind, CellShape, Gru, GruTorch, Lstm, Nonlinearity, Rnn, StepGrad, Surgery};
+use super::{
+    Cell, CellKind, CellShape, Gru, GruTorch, InputProjection, Lstm, Nonlinearity, Rnn, StepGrad,
+    Surgery,
+};
 use crate::params::BlockSpec;
 use crate::Real;
 
@@ -102,6 +105,39 @@ impl<T: Real> Cell<T> for AnyCell {
         scratch: &mut [T],
     ) {
         dispatch!(self, c => c.forward(p, b, x, s_prev, mask, s, cache, scratch))
+    }
+    fn input_projection(&self) -> Option<InputProjection> {
+        dispatch!(self, c => Cell::<T>::input_projection(c))
+    }
+    fn forward_projected(
+        &self,
+        p: &[T],
+        b: usize,
+        pre: &mut [T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        s: &mut [T],
+        cache: &mut [T],
+        scratch: &mut [T],
+    ) {
+        dispatch!(self, c => c.forward_projected(p, b, pre, s_prev, mask, s, cache, scratch))
+    }
+    fn backward_deferred(
+        &self,
+        p: &[T],
+        b: usize,
+        s_prev: &[T],
+        cache: &[T],
+        ds: &[T],
+        ds_prev: &mut [T],
+        dx: Option<&mut [T]>,
+        dpre: &mut [T],
+        scratch: &mut [T],
+    ) {
+        dispatch!(self, c => c.backward_deferred(p, b, s_prev, cache, ds, ds_prev, dx, dpre, scratch))
+    }
+    fn weight_grads(&self, n: usize, x: &[T], s_prev: &[T], cache: &[T], dpre: &[T], dp: &mut [T]) {
+        dispatch!(self, c => c.weight_grads(n, x, s_prev, cache, dpre, dp))
     }
     fn backward(
         &self,

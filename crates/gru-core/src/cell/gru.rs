@@ -17,9 +17,9 @@
 //! Blocks: `W (I, 3H)` = `[W_z W_r W_h]`, `U_zr (H, 2H)` = `[U_z U_r]`, `U_h (H, H)`,
 //! `b (3H)` = `[b_z b_r b_h]`. Cache row `(4H)`: `[z, r, h̃, r ⊙ h_{t−1}]`.
 
-use super::step::{add_masked_grad, affine_backward, masked_h, Mat};
-use super::{Cell, CellShape, JacobianTerms, StepGrad, Surgery};
-use crate::kernels::gemm_nn;
+use super::step::{add_masked_grad, masked_h};
+use super::{Cell, CellShape, GateMode, InputProjection, JacobianTerms, StepGrad, Surgery};
+use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_in_place, tanh_in_place};
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::Real;
 
@@ -56,6 +56,16 @@ impl Gru {
             BlockSpec::new("U_h", h, h, BlockRole::Recurrent),
             BlockSpec::new("b", 3 * h, 1, BlockRole::Bias),
         ]
+    }
+    /// Offsets of `W`, `U_zr`, `U_h`, `b` in the cell's parameter slice (from [`Self::specs`]).
+    fn offsets(&self) -> [usize; 4] {
+        let mut off = [0; 4];
+        let mut at = 0;
+        for (o, s) in off.iter_mut().zip(self.specs()) {
+            *o = at;
+            at += s.len();
+        }
+        off
     }
 }
 
@@ -129,7 +139,155 @@ impl CellShape for Gru {
     }
 }
 
+/// A gate row in place: `σ(pre)` when learned (the SIMD kernel), the constant when held.
+/// Elementwise, so the per-step and the projected paths give the same bits.
+fn gate_in_place<T: Real>(mode: GateMode, v: &mut [T]) {
+    match mode {
+        GateMode::Learned => sigmoid_in_place(v),
+        GateMode::Fixed(c) => v.fill(T::of(c)),
+    }
+}
+
+impl Gru {
+    /// The step after the input projection: `pre (B, 3H)` holds `b + x W` on entry;
+    /// `scratch` holds at least `B·H` values (the masked `h_{t−1}`). Both [`Cell::forward`]
+    /// and [`Cell::forward_projected`] end here, so they agree bit for bit under any surgery.
+    #[allow(clippy::too_many_arguments)]
+    fn step<T: Real>(
+        &self,
+        p: &[T],
+        b: usize,
+        pre: &mut [T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        s: &mut [T],
+        cache: &mut [T],
+        scratch: &mut [T],
+    ) {
+        let h = self.hidden;
+        let (h3, h4) = (3 * h, 4 * h);
+        let [_, uzr, uh, _] = split(p, &self.specs());
+        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
+        let (hm, hld) = masked_h(s_prev, h, h, b, mask, scratch);
+        gemm_nn(b, h, 2 * h, hm, hld, uzr, 2 * h, pre, h3); // + h U_zr
+        for row in 0..b {
+            let zr = &mut pre[row * h3..row * h3 + 2 * h];
+            gate_in_place(upd, &mut zr[..h]); // z = σ(pre_z), or held
+            gate_in_place(rst, &mut zr[h..]); // r = σ(pre_r), or held
+            let c = &mut cache[row * h4..(row + 1) * h4];
+            c[..2 * h].copy_from_slice(zr);
+            for j in 0..h {
+                c[3 * h + j] = c[h + j] * hm[row * hld + j]; // r ⊙ h_{t−1}
+            }
+        }
+        gemm_nn(b, h, h, &cache[3 * h..], h4, uh, h, &mut pre[2 * h..], h3); // + (r⊙h) U_h
+        for row in 0..b {
+            let c = &mut cache[row * h4..(row + 1) * h4];
+            let ht = &mut pre[row * h3 + 2 * h..(row + 1) * h3];
+            tanh_in_place(ht); // h̃ = tanh(pre_h)
+            c[2 * h..3 * h].copy_from_slice(ht);
+            for j in 0..h {
+                let (z, ht) = (c[j], c[2 * h + j]);
+                let hp = s_prev[row * h + j];
+                s[row * h + j] = (T::one() - z) * hp + z * ht; // h_t = (1−z) h_{t−1} + z h̃
+            }
+        }
+    }
+}
+
+/// What one backward step reads and writes: dL/dh_t `(B, H)`, dL/dh_{t−1} `(B, H)`
+/// (accumulated) and dL/dpre `(B, 3H)` (written).
+struct StepDelta<'a, T> {
+    ds: &'a [T],
+    ds_prev: &'a mut [T],
+    dpre: &'a mut [T],
+}
+
+impl Gru {
+    /// Backward of one step up to the weight gradients: writes dL/dpre `(B, 3H)` and adds
+    /// dL/dh_{t−1}. `hm` is the masked `h_{t−1}` with its row stride; `scratch` holds `2·B·H`.
+    /// A held gate's slope is 0, so its dL/dpre (and the gradient into its weights) is 0.
+    #[allow(clippy::too_many_arguments)]
+    fn backward_core<T: Real>(
+        &self,
+        p: &[T],
+        b: usize,
+        s_prev: &[T],
+        (hm, hld): (&[T], usize),
+        mask: Option<&[T]>,
+        cache: &[T],
+        d: StepDelta<'_, T>,
+        scratch: &mut [T],
+    ) {
+        let h = self.hidden;
+        let (h3, h4) = (3 * h, 4 * h);
+        let [_, uzr, uh, _] = split(p, &self.specs());
+        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
+        let StepDelta { ds, ds_prev, dpre } = d;
+        let (drh, rest) = scratch.split_at_mut(b * h); // dL/d(r⊙h) (B, H)
+        let dhm = &mut rest[..b * h]; // dL/dhm (B, H)
+        for row in 0..b {
+            let c = &cache[row * h4..];
+            for j in 0..h {
+                let (z, ht) = (c[j], c[2 * h + j]);
+                let dh = ds[row * h + j];
+                let hp = s_prev[row * h + j];
+                dpre[row * h3 + j] = dh * (ht - hp) * upd.slope(z); // dL/dpre_z
+                dpre[row * h3 + 2 * h + j] = dh * z * (T::one() - ht * ht); // dL/dpre_h
+                ds_prev[row * h + j] = ds_prev[row * h + j] + dh * (T::one() - z);
+                // additive path
+            }
+        }
+        drh.fill(T::zero());
+        gemm_nt(b, h, h, &dpre[2 * h..], h3, uh, h, drh, h); // d(r⊙h) = dpre_h U_hᵀ
+        for row in 0..b {
+            let c = &cache[row * h4..];
+            for j in 0..h {
+                let r = c[h + j];
+                let d = drh[row * h + j];
+                dpre[row * h3 + h + j] = d * hm[row * hld + j] * rst.slope(r); // dL/dpre_r
+                dhm[row * h + j] = d * r;
+            }
+        }
+        gemm_nt(b, h, 2 * h, dpre, h3, uzr, 2 * h, dhm, h); // + dpre_zr U_zrᵀ
+        add_masked_grad(ds_prev, h, dhm, h, mask);
+    }
+
+    /// dL/dθ += the weight-gradient products over `n` rows (one step's batch, or all steps):
+    /// `dW += xᵀ dpre`, `dU_zr += hmᵀ dpre_zr`, `dU_h += (r⊙h)ᵀ dpre_h`, `db += Σ dpre`.
+    fn weight_grads_rows<T: Real>(
+        &self,
+        n: usize,
+        x: &[T],
+        (hm, hld): (&[T], usize),
+        cache: &[T],
+        dpre: &[T],
+        dp: &mut [T],
+    ) {
+        let (ni, h) = (self.input, self.hidden);
+        let (h3, h4) = (3 * h, 4 * h);
+        let [dw, duzr, duh, db] = split_mut(dp, &self.specs());
+        gemm_tn(n, ni, h3, x, ni, dpre, h3, dw, h3); // dW += xᵀ dpre
+        gemm_tn(n, h, 2 * h, hm, hld, dpre, h3, duzr, 2 * h); // dU_zr += hmᵀ dpre_zr
+        gemm_tn(n, h, h, &cache[3 * h..], h4, &dpre[2 * h..], h3, duh, h); // dU_h += (r⊙h)ᵀ dpre_h
+        for row in 0..n {
+            for (d, &v) in db[..h3].iter_mut().zip(&dpre[row * h3..(row + 1) * h3]) {
+                *d = *d + v;
+            }
+        }
+    }
+}
+
 impl<T: Real> Cell<T> for Gru {
+    fn input_projection(&self) -> Option<InputProjection> {
+        let [ow, _, _, ob] = self.offsets();
+        Some(InputProjection {
+            w: ow,
+            b: ob,
+            width: 3 * self.hidden,
+        })
+    }
+
     fn forward(
         &self,
         p: &[T],
@@ -141,39 +299,28 @@ impl<T: Real> Cell<T> for Gru {
         cache: &mut [T],
         scratch: &mut [T],
     ) {
-        let (ni, h) = (self.input, self.hidden);
-        let (h3, h4) = (3 * h, 4 * h);
-        let [w, uzr, uh, bias] = split(p, &self.specs());
-        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
+        let (ni, h3) = (self.input, 3 * self.hidden);
+        let [w, _, _, bias] = split(p, &self.specs());
         let (pre, rest) = scratch.split_at_mut(b * h3); // (B, 3H) pre-activations
-        let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
         for row in 0..b {
             pre[row * h3..(row + 1) * h3].copy_from_slice(&bias[..h3]);
         }
         gemm_nn(b, ni, h3, x, ni, w, h3, pre, h3); // + x W
-        gemm_nn(b, h, 2 * h, hm, hld, uzr, 2 * h, pre, h3); // + h U_zr
-        for row in 0..b {
-            let pr = &pre[row * h3..];
-            let c = &mut cache[row * h4..(row + 1) * h4];
-            for j in 0..h {
-                let z = upd.value(pr[j]); // σ(pre_z), or held
-                let r = rst.value(pr[h + j]); // σ(pre_r), or held
-                c[j] = z;
-                c[h + j] = r;
-                c[3 * h + j] = r * hm[row * hld + j]; // r ⊙ h_{t−1}
-            }
-        }
-        gemm_nn(b, h, h, &cache[3 * h..], h4, uh, h, &mut pre[2 * h..], h3); // + (r⊙h) U_h
-        for row in 0..b {
-            let c = &mut cache[row * h4..(row + 1) * h4];
-            for j in 0..h {
-                let ht = pre[row * h3 + 2 * h + j].tanh();
-                c[2 * h + j] = ht;
-                let z = c[j];
-                let hp = s_prev[row * h + j];
-                s[row * h + j] = (T::one() - z) * hp + z * ht; // h_t = (1−z) h_{t−1} + z h̃
-            }
-        }
+        self.step(p, b, pre, s_prev, mask, s, cache, rest);
+    }
+
+    fn forward_projected(
+        &self,
+        p: &[T],
+        b: usize,
+        pre: &mut [T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        s: &mut [T],
+        cache: &mut [T],
+        scratch: &mut [T],
+    ) {
+        self.step(p, b, pre, s_prev, mask, s, cache, scratch);
     }
 
     fn backward(
@@ -187,74 +334,48 @@ impl<T: Real> Cell<T> for Gru {
         g: StepGrad<'_, T>,
         scratch: &mut [T],
     ) {
-        let (ni, h) = (self.input, self.hidden);
-        let (h3, h4) = (3 * h, 4 * h);
-        let specs = self.specs();
-        let [w, uzr, uh, _] = split(p, &specs);
+        let (ni, h, h3) = (self.input, self.hidden, 3 * self.hidden);
+        let [w, ..] = split(p, &self.specs());
+        let (dpre, rest) = scratch.split_at_mut(b * h3); // dL/dpre (B, 3H)
+        let (hm_buf, rest) = rest.split_at_mut(b * h);
+        let (hm, hld) = masked_h(s_prev, h, h, b, mask, hm_buf);
         let StepGrad {
             ds,
             dp,
             dx,
             ds_prev,
         } = g;
-        let [dw, duzr, duh, db] = split_mut(dp, &specs);
-        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
-        let (dpre, rest) = scratch.split_at_mut(b * h3); // dL/dpre (B, 3H)
-        let (drh, rest) = rest.split_at_mut(b * h); // dL/d(r⊙h) (B, H)
-        let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
-        let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
-        for row in 0..b {
-            let c = &cache[row * h4..];
-            for j in 0..h {
-                let (z, ht) = (c[j], c[2 * h + j]);
-                let dh = ds[row * h + j];
-                let hp = s_prev[row * h + j];
-                dpre[row * h3 + j] = dh * (ht - hp) * upd.slope(z); // dL/dpre_z
-                dpre[row * h3 + 2 * h + j] = dh * z * (T::one() - ht * ht); // dL/dpre_h
-                ds_prev[row * h + j] = ds_prev[row * h + j] + dh * (T::one() - z);
-                // additive path
-            }
+        let d = StepDelta { ds, ds_prev, dpre };
+        self.backward_core(p, b, s_prev, (hm, hld), mask, cache, d, rest);
+        self.weight_grads_rows(b, x, (hm, hld), cache, dpre, dp);
+        if let Some(dx) = dx {
+            gemm_nt(b, ni, h3, dpre, h3, w, h3, dx, ni); // dx += dpre Wᵀ
         }
-        // pre_h += (r⊙h) U_h: dU_h += (r⊙h)ᵀ dpre_h, d(r⊙h) = dpre_h U_hᵀ.
-        drh.fill(T::zero());
-        let rh = Mat::new(&cache[3 * h..], b, h, h4);
-        affine_backward(
-            rh,
-            Mat::new(&dpre[2 * h..], b, h, h3),
-            uh,
-            duh,
-            None,
-            Some(drh),
-        );
-        for row in 0..b {
-            let c = &cache[row * h4..];
-            for j in 0..h {
-                let r = c[h + j];
-                let d = drh[row * h + j];
-                dpre[row * h3 + h + j] = d * hm[row * hld + j] * rst.slope(r); // dL/dpre_r
-                dhm[row * h + j] = d * r;
-            }
+    }
+
+    fn backward_deferred(
+        &self,
+        p: &[T],
+        b: usize,
+        s_prev: &[T],
+        cache: &[T],
+        ds: &[T],
+        ds_prev: &mut [T],
+        dx: Option<&mut [T]>,
+        dpre: &mut [T],
+        scratch: &mut [T],
+    ) {
+        let (ni, h, h3) = (self.input, self.hidden, 3 * self.hidden);
+        let [w, ..] = split(p, &self.specs());
+        let d = StepDelta { ds, ds_prev, dpre };
+        self.backward_core(p, b, s_prev, (s_prev, h), None, cache, d, scratch);
+        if let Some(dx) = dx {
+            gemm_nt(b, ni, h3, dpre, h3, w, h3, dx, ni); // dx += dpre Wᵀ
         }
-        // pre_zr += hm U_zr: dU_zr += hmᵀ dpre_zr, dhm += dpre_zr U_zrᵀ.
-        let hmv = Mat::new(hm, b, h, hld);
-        affine_backward(
-            hmv,
-            Mat::new(dpre, b, 2 * h, h3),
-            uzr,
-            duzr,
-            None,
-            Some(dhm),
-        );
-        add_masked_grad(ds_prev, h, dhm, h, mask);
-        // pre += x W + b: dW += xᵀ dpre, db += Σ dpre, dx += dpre Wᵀ.
-        affine_backward(
-            Mat::new(x, b, ni, ni),
-            Mat::new(dpre, b, h3, h3),
-            w,
-            dw,
-            Some(db),
-            dx,
-        );
+    }
+
+    fn weight_grads(&self, n: usize, x: &[T], s_prev: &[T], cache: &[T], dpre: &[T], dp: &mut [T]) {
+        self.weight_grads_rows(n, x, (s_prev, self.hidden), cache, dpre, dp);
     }
 
     fn jacobian(

@@ -132,6 +132,67 @@ pub trait Cell<T: Real>: CellShape {
         scratch: &mut [T],
     );
 
+    /// The input projection that starts this cell's step, when it has one: pre-activations
+    /// `(B, G) = b + x W` with `W (I, G)` and `b (G)` in its parameters. The model then computes
+    /// it for all `T` steps in one product and calls [`Cell::forward_projected`].
+    fn input_projection(&self) -> Option<InputProjection> {
+        None
+    }
+
+    /// [`Cell::forward`] given `pre (B, G) = b + x_t W` (see [`Cell::input_projection`]), which
+    /// the step overwrites. Bit-identical to `forward`. Only called when `input_projection` is
+    /// `Some`; the default does nothing.
+    #[allow(clippy::too_many_arguments)]
+    fn forward_projected(
+        &self,
+        _p: &[T],
+        _b: usize,
+        _pre: &mut [T],
+        _s_prev: &[T],
+        _mask: Option<&[T]>,
+        _s: &mut [T],
+        _cache: &mut [T],
+        _scratch: &mut [T],
+    ) {
+        debug_assert!(false, "forward_projected without an input projection");
+    }
+
+    /// Backward of one step *without* the weight-gradient products, for the same inputs and
+    /// cache as [`Cell::backward`] (no recurrent mask): adds dL/ds_{t−1} (and dL/dx_t) and
+    /// writes dL/dpre `(B, G)` into `dpre`, which [`Cell::weight_grads`] turns into dL/dθ for
+    /// all steps in one product. Only called when `input_projection` is `Some`; the default
+    /// does nothing.
+    #[allow(clippy::too_many_arguments)]
+    fn backward_deferred(
+        &self,
+        _p: &[T],
+        _b: usize,
+        _s_prev: &[T],
+        _cache: &[T],
+        _ds: &[T],
+        _ds_prev: &mut [T],
+        _dx: Option<&mut [T]>,
+        _dpre: &mut [T],
+        _scratch: &mut [T],
+    ) {
+        debug_assert!(false, "backward_deferred without an input projection");
+    }
+
+    /// dL/dθ += the weight-gradient products of `n` rows at once (all steps × batch, in
+    /// storage order): inputs `x (n, I)`, previous states `s_prev (n, S)`, caches `(n, C)` and
+    /// the `dpre (n, G)` written by [`Cell::backward_deferred`]. The default does nothing.
+    fn weight_grads(
+        &self,
+        _n: usize,
+        _x: &[T],
+        _s_prev: &[T],
+        _cache: &[T],
+        _dpre: &[T],
+        _dp: &mut [T],
+    ) {
+        debug_assert!(false, "weight_grads without an input projection");
+    }
+
     /// Backward of [`Cell::forward`] for the same inputs and cache.
     #[allow(clippy::too_many_arguments)]
     fn backward(
@@ -169,4 +230,15 @@ pub trait Cell<T: Real>: CellShape {
     /// Writes the initial gate biases the cell's [`Surgery`] asks for (`update_bias`,
     /// `forget_bias`) into its freshly initialised parameters `p`; other values are kept.
     fn init_gate_biases(&self, _p: &mut [T]) {}
+}
+
+/// Where a cell's input projection `b + x W` lives in its parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InputProjection {
+    /// Offset of `W (I, G)`, row-major.
+    pub w: usize,
+    /// Offset of `b (G)`.
+    pub b: usize,
+    /// Width `G` (e.g. `3H` for the GRU).
+    pub width: usize,
 }

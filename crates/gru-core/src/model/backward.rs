@@ -72,6 +72,11 @@ pub fn backward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>, opts: Backward
             let c = cell.cache_size();
             let bs = b * s;
             let mask = (!ws.rec_masks[si].is_empty()).then_some(&ws.rec_masks[si][..]);
+            // Cells with an input projection and no recurrent mask keep dL/dpre of every step
+            // (in `ws.proj`, free after the forward pass) and form their weight gradients in
+            // one product over all T·B rows after the loop, instead of T small ones.
+            let g = Cell::<T>::input_projection(cell).map_or(0, |q| q.width);
+            let deferred = g > 0 && mask.is_none();
             let ds = &mut ws.ds[..bs];
             ds.fill(T::zero());
             for n_done in 0..t {
@@ -96,6 +101,23 @@ pub fn backward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>, opts: Backward
                 ds_prev.fill(T::zero());
                 let dx =
                     want_dx.then(|| &mut ws.d_inputs[layer][xt * b * width..(xt + 1) * b * width]);
+                if deferred {
+                    let dpre = &mut ws.proj[xt * b * g..(xt + 1) * b * g]; // (B, G)
+                    let cp = &p[slot.range.clone()];
+                    cell.backward_deferred(
+                        cp,
+                        b,
+                        s_prev,
+                        cache,
+                        ds,
+                        ds_prev,
+                        dx,
+                        dpre,
+                        &mut ws.scratch,
+                    );
+                    ds.copy_from_slice(ds_prev);
+                    continue;
+                }
                 let g = StepGrad {
                     ds,
                     dp: &mut ws.grads[slot.range.clone()],
@@ -115,6 +137,19 @@ pub fn backward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>, opts: Backward
                 ds.copy_from_slice(ds_prev);
             }
             ws.d_init[si].copy_from_slice(ds);
+            if deferred {
+                // Rows in storage order: x_t, the state the step read (row t forward, t + 1
+                // backward), cache_t, dpre_t, for t = 0 … T−1.
+                let first = if dir == 0 { 0 } else { 1 };
+                cell.weight_grads(
+                    t * b,
+                    &ws.inputs[layer][..t * b * width],
+                    &ws.states[si][first * bs..(first + t) * bs],
+                    &ws.caches[si],
+                    &ws.proj[..t * b * g],
+                    &mut ws.grads[slot.range.clone()],
+                );
+            }
         }
         // Through the input-dropout mask into the layer below (or to dL/dx).
         if want_dx {
@@ -128,5 +163,57 @@ pub fn backward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>, opts: Backward
                 ws.d_outs[layer - 1].copy_from_slice(&ws.d_inputs[layer]);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cell::CellKind;
+    use crate::model::{forward, Direction, Init, Mode, ModelConfig};
+
+    /// The deferred weight gradients (one product over all T·B rows) equal the per-step ones:
+    /// a recurrent mask of ones forces the per-step path without changing the math.
+    #[test]
+    fn deferred_weight_gradients_equal_the_per_step_ones() {
+        for s in crate::model::forward::tests::surgeries() {
+            deferred_equals_per_step(s);
+        }
+    }
+
+    fn deferred_equals_per_step(surgery: crate::cell::Surgery) {
+        let (t, b, i, h) = (6, 3, 3, 5);
+        let cfg = ModelConfig::new(CellKind::Gru, i, h, 2)
+            .layers(2)
+            .direction(Direction::Bidirectional)
+            .surgery(surgery);
+        let model = Model::<f64>::new(cfg, Init::XavierOrthogonal, 3).expect("config");
+        let x: Vec<f64> = (0..t * b * i).map(|k| (k as f64 * 0.7).sin()).collect();
+        let mut ws = Workspace::default();
+        forward(&model, &mut ws, &x, t, b, Mode::Eval);
+        ws.dy
+            .iter_mut()
+            .enumerate()
+            .for_each(|(k, v)| *v = (k as f64 * 0.3).cos());
+        let opts = BackwardOpts {
+            truncate: None,
+            input_grad: true,
+        };
+        let head_in = ws.head_in.clone(); // backward reuses it for d(head input)
+        backward(&model, &mut ws, opts);
+        let (deferred, dx) = (ws.grads.clone(), ws.d_inputs[0].clone());
+        for m in &mut ws.rec_masks {
+            *m = vec![1.0; b * h];
+        }
+        ws.head_in = head_in;
+        backward(&model, &mut ws, opts);
+        assert!(deferred.iter().any(|&g| g != 0.0));
+        for (k, (a, w)) in deferred.iter().zip(&ws.grads).enumerate() {
+            assert!(
+                (a - w).abs() <= 1e-12 * w.abs().max(1.0),
+                "{surgery:?} dθ[{k}]: {a} vs {w}"
+            );
+        }
+        assert_eq!(dx, ws.d_inputs[0], "dL/dx does not depend on the path");
     }
 }

@@ -76,6 +76,27 @@ pub fn forward<T: Real>(
                 }
             }
             let mask = (!ws.rec_masks[si].is_empty()).then_some(&ws.rec_masks[si][..]);
+            // The input projection `b + x W` of all T steps in one product (T·B, I)·(I, G),
+            // before the recurrence, when the cell starts its step with one.
+            let proj = Cell::<T>::input_projection(cell);
+            let g = proj.map_or(0, |q| q.width);
+            if let Some(q) = proj {
+                let pre = &mut ws.proj[..t * b * g]; // (T, B, G)
+                for row in pre.chunks_exact_mut(g) {
+                    row.copy_from_slice(&cp[q.b..q.b + g]);
+                }
+                gemm_nn(
+                    t * b,
+                    width,
+                    g,
+                    &ws.inputs[layer],
+                    width,
+                    &cp[q.w..],
+                    g,
+                    pre,
+                    g,
+                );
+            }
             let states = &mut ws.states[si];
             let init_row = if dir == 0 { 0 } else { t };
             states[init_row * bs..(init_row + 1) * bs].copy_from_slice(&ws.init[si]);
@@ -90,7 +111,21 @@ pub fn forward<T: Real>(
                     let (lo, hi) = states.split_at_mut((xt + 1) * bs);
                     (&hi[..bs], &mut lo[xt * bs..])
                 };
-                cell.forward(cp, b, xin, s_prev, mask, s_next, cache, &mut ws.scratch);
+                if proj.is_some() {
+                    let pre = &mut ws.proj[xt * b * g..(xt + 1) * b * g]; // (B, G)
+                    cell.forward_projected(
+                        cp,
+                        b,
+                        pre,
+                        s_prev,
+                        mask,
+                        s_next,
+                        cache,
+                        &mut ws.scratch,
+                    );
+                } else {
+                    cell.forward(cp, b, xin, s_prev, mask, s_next, cache, &mut ws.scratch);
+                }
                 let out = &mut ws.outs[layer][xt * b * d..(xt + 1) * b * d];
                 for row in 0..b {
                     out[row * d + dir * h..row * d + (dir + 1) * h]
@@ -133,4 +168,85 @@ fn head_forward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>) {
         Readout::PerStep => &ws.outs[top],
     };
     gemm_nn(rows, d, o, src, d, w_o, o, &mut ws.y, o);
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::cell::{Carry, CellKind, GateMode, Surgery};
+    use crate::model::{Direction, Init, ModelConfig};
+
+    /// Surgeries the projected path must reproduce exactly (none, held gates, cut carry).
+    pub(crate) fn surgeries() -> Vec<Surgery> {
+        let s = Surgery::default;
+        vec![
+            s(),
+            Surgery {
+                update: GateMode::Fixed(0.3),
+                ..s()
+            },
+            Surgery {
+                reset: GateMode::Fixed(0.0),
+                ..s()
+            },
+            Surgery {
+                reset: GateMode::Fixed(0.6),
+                update: GateMode::Fixed(1.0),
+                ..s()
+            },
+            Surgery {
+                carry: Carry::Cut,
+                ..s()
+            },
+            Surgery {
+                carry: Carry::Cut,
+                reset: GateMode::Fixed(1.0),
+                update_bias: Some(2.0),
+                ..s()
+            },
+        ]
+    }
+
+    /// The batched input projection changes nothing: every state equals, bit for bit, the
+    /// per-step `Cell::forward` on the raw inputs (both directions, ragged sizes), under
+    /// every surgery.
+    fn projected_run_equals_per_step_cells<T: Real>(surgery: Surgery) {
+        let (t, b, i, h) = (5, 3, 3, 5);
+        let cfg = ModelConfig::new(CellKind::Gru, i, h, 1)
+            .direction(Direction::Bidirectional)
+            .surgery(surgery);
+        let model = Model::<T>::new(cfg, Init::XavierOrthogonal, 7).expect("config");
+        let x: Vec<T> = (0..t * b * i)
+            .map(|k| T::of((k as f64 * 0.7).sin()))
+            .collect();
+        let mut ws = Workspace::default();
+        forward(&model, &mut ws, &x, t, b, Mode::Eval);
+        for (si, slot) in model.slots.iter().enumerate() {
+            let cell = &slot.cell;
+            let cp = &model.params[slot.range.clone()];
+            let c = cell.cache_size();
+            let mut s = vec![T::zero(); b * h];
+            let mut cache = vec![T::zero(); b * c];
+            let mut scratch = vec![T::zero(); b * cell.scratch_size()];
+            for step in 0..t {
+                let xt = if slot.dir == 0 { step } else { t - 1 - step };
+                let next_row = if slot.dir == 0 { xt + 1 } else { xt };
+                let xin = &x[xt * b * i..(xt + 1) * b * i];
+                let prev = s.clone();
+                cell.forward(cp, b, xin, &prev, None, &mut s, &mut cache, &mut scratch);
+                assert!(
+                    s == ws.state(si, next_row) && cache == ws.cache(si, xt),
+                    "{surgery:?} slot {si} step {xt}: projected forward differs from Cell::forward"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn batched_input_projection_is_bit_identical_to_per_step_forward() {
+        for s in surgeries() {
+            projected_run_equals_per_step_cells::<f32>(s);
+            projected_run_equals_per_step_cells::<f64>(s);
+        }
+    }
 }

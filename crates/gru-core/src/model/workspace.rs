@@ -2,7 +2,7 @@
 //! training step allocates nothing after the first.
 
 use super::{Model, Readout};
-use crate::cell::CellShape;
+use crate::cell::{Cell, CellShape};
 use crate::Real;
 
 /// Every intermediate of a pass over a batch of `b` sequences of `t` steps.
@@ -50,6 +50,10 @@ pub struct Workspace<T> {
     pub(crate) ds_prev: Vec<T>,
     /// Cell scratch `(B, scratch)`.
     pub(crate) scratch: Vec<T>,
+    /// Input projection `b + x W` of one slot for all steps `(T, B, G)`, for cells that have
+    /// one (`G` the widest such cell's width), filled before its recurrence; reused by the
+    /// backward pass for dL/dpre of every step `(T, B, G)`.
+    pub(crate) proj: Vec<T>,
 }
 
 impl<T: Real> Workspace<T> {
@@ -62,7 +66,14 @@ impl<T: Real> Workspace<T> {
             Readout::Final => 1,
             Readout::PerStep => t,
         };
-        let same = self.t == t
+        let g = model
+            .slots
+            .iter()
+            .filter_map(|s| Cell::<T>::input_projection(&s.cell).map(|q| q.width))
+            .max()
+            .unwrap_or(0);
+        let same = self.proj.len() == t * b * g
+            && self.t == t
             && self.b == b
             && self.states.len() == model.slots.len()
             && self.grads.len() == model.n_params()
@@ -109,6 +120,7 @@ impl<T: Real> Workspace<T> {
             .max()
             .unwrap_or(0);
         self.scratch = vec![T::zero(); b * scratch];
+        self.proj = vec![T::zero(); t * b * g];
     }
 
     /// State row `k` of slot `slot` as `(B, S)`.

@@ -5,7 +5,7 @@
 pub mod query;
 pub mod table;
 
-use gru_core::cell::CellKind;
+use gru_core::cell::{CellKind, Surgery};
 use gru_core::model::{Direction, Init};
 use gru_core::optim::OptimizerConfig;
 use gru_core::task::TaskConfig;
@@ -173,6 +173,7 @@ impl Settings {
             truncate: None,
             init: Init::XavierOrthogonal,
             seed: self.seed,
+            surgery: Surgery::default(),
         })
     }
 

@@ -1,0 +1,53 @@
+//! Prints GFLOP/s of every dense product of one GRU training step (f32, T = 50, B = 32, I = 2,
+//! H = 32 and 128) next to this core's measured 128-bit peak:
+//! `cargo run --release -p gru-core --example kernels [-- MS_PER_SHAPE]`.
+//!
+//! A portable build (x86-64 baseline: SSE2, no FMA; no `target-cpu=native`), so the figures
+//! predict the page's wasm simd128 kernels. The page runs the same `kernel_report`.
+
+use std::time::Instant;
+
+use gru_core::bench::{kernel_report, Product};
+
+fn main() {
+    let ms = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse::<f64>().ok())
+        .unwrap_or(40.0);
+    let t0 = Instant::now();
+    let clock = move || t0.elapsed().as_secs_f64() * 1e3;
+    let figures = kernel_report(clock, ms);
+    let peak = figures
+        .iter()
+        .find(|f| f.product == Product::Peak)
+        .map_or(f64::NAN, |f| f.gflops);
+    println!(
+        "{:<48} {:>5} {:>15} {:>8} {:>7}",
+        "product", "H", "m × k × n", "GFLOP/s", "% peak"
+    );
+    for f in &figures {
+        let [m, k, n] = f.mkn;
+        let shape = match f.product {
+            Product::Peak => String::new(),
+            Product::Sigmoid | Product::Tanh => format!("{m}×{n}"),
+            _ => format!("{m}×{k}×{n}"),
+        };
+        if matches!(f.product, Product::Sigmoid | Product::Tanh) {
+            let ns = 1.0 / f.gflops;
+            let line = format!("{} ({:?})", f.name, f.product);
+            println!(
+                "{line:<48} {:>5} {shape:>15} {ns:>8.2} ns/element",
+                f.hidden
+            );
+            continue;
+        }
+        println!(
+            "{:<48} {:>5} {:>15} {:>8.1} {:>6.0}%",
+            format!("{} ({:?})", f.name, f.product),
+            f.hidden,
+            shape,
+            f.gflops,
+            100.0 * f.gflops / peak
+        );
+    }
+}

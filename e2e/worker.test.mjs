@@ -1,0 +1,56 @@
+// End-to-end: training runs in a Web Worker, so the page keeps drawing while a big model trains.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { serve } from './server.mjs';
+import { launch, open, status } from './browser.mjs';
+
+const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+let server, browser;
+
+before(async () => {
+  server = await serve(DIST, '/gru-lens/');
+  browser = await launch();
+});
+after(async () => { await browser?.close(); server?.close(); });
+
+/** rAF intervals (ms) over `ms` of wall-clock time, measured in the page. */
+const frameIntervals = (page, ms) => page.evaluate((ms) => new Promise((resolve) => {
+  const out = []; let last = performance.now(); const end = last + ms;
+  const tick = (now) => { out.push(now - last); last = now; if (now < end) requestAnimationFrame(tick); else resolve(out); };
+  requestAnimationFrame(tick);
+}), ms);
+
+test('a worker trains T=1000 H=128 while the page keeps drawing', async () => {
+  const { page, errors, foreign } = await open(browser, server.url + '?T=1000&hidden=128&batch=1&cells=gru', server.origin);
+  const workers = [];
+  page.on('worker', (w) => workers.push(w.url()));
+  await page.waitForFunction(() => /step [1-9]/.test(document.querySelector('[role=status]')?.textContent ?? ''), null, { timeout: 60_000 });
+  assert.ok(workers.length >= 1 || (await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('worker_bg.wasm')))),
+    'the training worker was started');
+  const s0 = await status(page);
+  const gaps = await frameIntervals(page, 5000);
+  const s1 = await status(page);
+  gaps.sort((a, b) => a - b);
+  const p95 = gaps[Math.floor(gaps.length * 0.95)];
+  console.log(`T=1000 H=128 B=1: ${s1.step - s0.step} steps in 5 s; frame p95 ${p95.toFixed(1)} ms, max ${gaps.at(-1).toFixed(1)} ms over ${gaps.length} frames`);
+  assert.ok(s1.step > s0.step, `training advances (${s0.text} → ${s1.text})`);
+  // With training on the page's thread a single step of this model blocks it for seconds.
+  assert.ok(gaps.at(-1) < 1000, `no frame waits a second (max ${gaps.at(-1)} ms)`);
+  assert.deepEqual(errors, [], 'no console errors');
+  assert.deepEqual(foreign, [], 'no request outside the origin');
+  await page.close();
+});
+
+test('a link from before the worker (speed in ms per frame) still loads, and slow motion is slow', async () => {
+  const { page, errors } = await open(browser, server.url + '?speed=1', server.origin);
+  await page.waitForFunction(() => /step [1-9]/.test(document.querySelector('[role=status]')?.textContent ?? ''));
+  assert.equal(await page.locator('select[name=sps]').inputValue(), '7', 'speed=1 ms/frame reads as 7 steps/s');
+  const s0 = await status(page);
+  await page.waitForTimeout(3000);
+  const s1 = await status(page);
+  const rate = (s1.step - s0.step) / 3;
+  assert.ok(rate > 2 && rate < 14, `about 7 steps/s, got ${rate}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
