@@ -60,8 +60,16 @@ async fn app_mounts_trains_and_responds_to_its_buttons() {
     doc().body().unwrap().append_child(&root).unwrap();
     let handle = leptos::mount::mount_to(root.clone().unchecked_into(), in_page_app);
 
-    sleep(1500).await;
-    let text = status_text(&root);
+    // Training starts on mount; wait (up to 30 s on a busy machine) until both losses are
+    // below 1, which the adding problem reaches within a few dozen steps.
+    let mut text = String::new();
+    for _ in 0..300 {
+        sleep(100).await;
+        text = status_text(&root);
+        if text.contains("GRU loss 0.") && text.contains("RNN loss 0.") {
+            break;
+        }
+    }
     let first = step_of(&text);
     assert!(
         first > 0 && first != u64::MAX,
