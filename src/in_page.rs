@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use gru_lab::engine::Wake;
 use gru_lab::protocol::{decode, encode, Command, Report};
-use gru_lab::{Engine, Settings};
+use gru_lab::Engine;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -67,22 +67,7 @@ impl InPage {
         let Ok(cmd) = decode::<Command>(bytes) else {
             return;
         };
-        let reports = {
-            let mut slot = self.engine.borrow_mut();
-            match (slot.as_mut(), cmd) {
-                (Some(e), cmd) => e.handle(cmd, now()),
-                (None, Command::Reset { query }) => {
-                    match Engine::new(&Settings::from_query(&query).0, now()) {
-                        Ok(e) => {
-                            *slot = Some(e);
-                            Vec::new()
-                        }
-                        Err(message) => vec![Report::Rejected { message }],
-                    }
-                }
-                (None, _) => Vec::new(),
-            }
-        };
+        let reports = gru_lab::engine::dispatch(&mut self.engine.borrow_mut(), cmd, now());
         reports.iter().for_each(|r| self.deliver(r));
         self.schedule(0);
     }

@@ -103,13 +103,9 @@ impl AppState {
             Report::Snapshot(snap) => {
                 let stop = snap.runs.iter().find_map(|r| r.error.clone());
                 self.history.update(|h| h.apply(*snap));
-                if let Some(t) = self
-                    .history
-                    .with_untracked(|h| (h.seq_len() > 0).then(|| h.seq_len()))
-                {
-                    if self.cursor.get_untracked() > t {
-                        self.cursor.set(t);
-                    }
+                let t = self.history.with_untracked(History::seq_len);
+                if t > 0 && self.cursor.get_untracked() > t {
+                    self.cursor.set(t);
                 }
                 if let Some(e) = stop {
                     self.notice.set(Some(format!(

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use gru_lab::engine::Wake;
 use gru_lab::protocol::{decode, encode, Command, Report};
-use gru_lab::{Engine, Settings};
+use gru_lab::Engine;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent};
@@ -40,24 +40,7 @@ impl Worker {
 
     fn on_command(&mut self, cmd: Command) {
         let t = now(&self.scope);
-        let reports = match (&mut self.engine, cmd) {
-            (Some(e), cmd) => e.handle(cmd, t),
-            (None, Command::Reset { query }) => {
-                let (settings, errors) = Settings::from_query(&query);
-                match (errors.is_empty(), Engine::new(&settings, t)) {
-                    (true, Ok(e)) => {
-                        self.engine = Some(e);
-                        Vec::new()
-                    }
-                    (_, Err(message)) => vec![Report::Rejected { message }],
-                    (false, _) => vec![Report::Rejected {
-                        message: errors.join("; "),
-                    }],
-                }
-            }
-            // Before the first reset there is nothing to play, step or inspect.
-            (None, _) => Vec::new(),
-        };
+        let reports = gru_lab::engine::dispatch(&mut self.engine, cmd, t);
         reports.iter().for_each(|r| self.post(r));
         self.wake_now();
     }

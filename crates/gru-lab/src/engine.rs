@@ -44,6 +44,18 @@ impl Engine {
         })
     }
 
+    /// An engine for settings written as a URL query (the [`Command::Reset`] form).
+    ///
+    /// # Errors
+    /// One line naming every bad setting.
+    pub fn from_query(query: &str, now: f64) -> Result<Self, String> {
+        let (settings, errors) = Settings::from_query(query);
+        if !errors.is_empty() {
+            return Err(errors.join("; "));
+        }
+        Self::new(&settings, now)
+    }
+
     /// Applies one command at time `now`; returns the reports it causes at once (a rejection).
     pub fn handle(&mut self, cmd: Command, now: f64) -> Vec<Report> {
         let reject = |message: String| vec![Report::Rejected { message }];
@@ -169,6 +181,22 @@ impl Engine {
     /// The lab (read-only), for tests and benchmarks.
     pub fn lab(&self) -> &Lab {
         &self.lab
+    }
+}
+
+/// Applies `cmd` to the engine in `slot`, which the first [`Command::Reset`] creates; before
+/// it there is nothing to play, step or inspect, so other commands are ignored.
+pub fn dispatch(slot: &mut Option<Engine>, cmd: Command, now: f64) -> Vec<Report> {
+    match (slot.as_mut(), cmd) {
+        (Some(e), cmd) => e.handle(cmd, now),
+        (None, Command::Reset { query }) => match Engine::from_query(&query, now) {
+            Ok(e) => {
+                *slot = Some(e);
+                Vec::new()
+            }
+            Err(message) => vec![Report::Rejected { message }],
+        },
+        (None, _) => Vec::new(),
     }
 }
 

@@ -114,11 +114,6 @@ impl History {
             .collect();
         (vals, lags)
     }
-
-    /// The first stop message of any run, if training stopped.
-    pub fn stop_message(&self) -> Option<&str> {
-        self.runs.iter().find_map(|r| r.status.error.as_deref())
-    }
 }
 
 #[cfg(test)]

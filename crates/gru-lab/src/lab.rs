@@ -86,15 +86,10 @@ impl Lab {
         let mut next = self.settings.clone();
         next.lr = lr;
         next.clip = clip;
-        for r in &self.runs {
-            let mut t = r.trainer.config.clone();
-            t.clip = next.clip_limit();
-            t.optimizer = next
-                .train_config(t.cell)
-                .map_err(|e| e.to_string())?
-                .optimizer;
-            t.validate().map_err(|e| e.to_string())?;
-        }
+        // lr and clip do not depend on the cell: one check covers every run, before any changes.
+        next.train_config(next.cells[0])?
+            .validate()
+            .map_err(|e| e.to_string())?;
         for r in &mut self.runs {
             r.trainer.set_lr(lr).map_err(|e| e.to_string())?;
             r.trainer
