@@ -2,6 +2,9 @@
 # `make setup` first, which installs only what is missing (see scripts/setup.sh).
 
 PUBLIC_URL ?= /
+# bash with pipefail, so a benchmark piped into tee still fails the target when it fails.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 # wasm-opt must be binaryen 132 from npm, never Debian's (it silently breaks the output).
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
@@ -42,13 +45,19 @@ bench:
 	cargo run --release -p gru-core --bin gru-bench -- --config headline
 	cargo run --release -p gru-core --bin gru-bench -- --config B1
 
-# The page in headless Chromium: one JSON line per SPEC §6 configuration (worker training
-# steps/s, wall-clock steps/s with every view live, frame-interval percentiles), after the
-# native figure of the same run for comparison. Prints figures; asserts nothing about speed.
+# The page in headless Chromium: cold first-render time, then one JSON line per SPEC §6
+# configuration (worker training steps/s, wall-clock steps/s with every view live, frame
+# intervals), after the native figures of the same run; then the TF.js peer
+# (../shared/bench/peers/tfjs) on the headline and B=1 in the same Chromium, and the ratios.
+# Prints figures; asserts nothing about speed. BENCH_OUT keeps the raw JSON lines.
+BENCH_OUT ?= target/bench-browser
 bench-browser: setup-browser
 	$(MAKE) dist PUBLIC_URL=/gru-lens/
-	cargo run --release -p gru-core --bin gru-bench -- --config headline
-	node e2e/bench/frames.mjs --seconds 8 --warmup 3
+	@mkdir -p $(BENCH_OUT)
+	cargo run --release -p gru-core --bin gru-bench -- --config headline | tee $(BENCH_OUT)/native.jsonl
+	cargo run --release -p gru-core --bin gru-bench -- --config B1 | tee -a $(BENCH_OUT)/native.jsonl
+	node e2e/bench/frames.mjs --seconds 8 --warmup 3 | tee $(BENCH_OUT)/frames.jsonl
+	node e2e/bench/compare.mjs --native $(BENCH_OUT)/native.jsonl --frames $(BENCH_OUT)/frames.jsonl | tee $(BENCH_OUT)/compare.jsonl
 
 clean:
 	cargo clean

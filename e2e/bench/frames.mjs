@@ -2,7 +2,7 @@
 // Frame-time benchmark of the release build (a benchmark, not a test: it prints figures and
 // asserts only that the page loaded and trains).
 //
-//   node e2e/bench/frames.mjs [--dist DIR] [--seconds 15] [--warmup 2] [--query 'cells=gru&T=50'] ...
+//   node e2e/bench/frames.mjs [--dist DIR] [--seconds 15] [--warmup 2] [--first-render 3] [--query 'cells=gru&T=50'] ...
 //
 // Serves DIST (default: dist/) under /gru-lens/ with e2e/server.mjs, opens it in headless
 // Chromium (e2e/browser.mjs), waits for training to start, then for --seconds records every
@@ -11,7 +11,8 @@
 // percentiles, the share of frames over 20 ms, training steps per wall-clock second (from the
 // status' step counts) next to the app's own steps/s (which counts training time only), and
 // the environment (Chromium version, CPU, load). `--query` may be repeated; without it the
-// default configurations below run. Progress goes to stderr.
+// default configurations below run. First, `--first-render` cold loads time the first screen
+// (status line and sized chart canvases; 0 skips it). Progress goes to stderr.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -40,6 +41,7 @@ const { values: opt } = parseArgs({
     seconds: { type: 'string', default: '15' },
     warmup: { type: 'string', default: '2' },
     query: { type: 'string', multiple: true },
+    'first-render': { type: 'string', default: '3' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -121,7 +123,8 @@ function stopRecorder() {
   rec.po?.disconnect();
   const el = document.querySelector('[role=status]');
   rec.status.push([rec.t1, el.textContent, Number(el.dataset.trainRate)]);
-  return { frames: rec.frames, status: rec.status, t0: rec.t0, t1: rec.t1, loaf: rec.loaf, loafMs: rec.loafMs };
+  rec.inspectMs = Number(el.dataset.inspectMs);
+  return { inspectMs: rec.inspectMs, frames: rec.frames, status: rec.status, t0: rec.t0, t1: rec.t1, loaf: rec.loaf, loafMs: rec.loafMs };
 }
 
 // ---------------------------------------------------------------- figures
@@ -164,8 +167,39 @@ function figures(rec) {
     appStepsPerSec: { start: first?.rate ?? null, end: last?.rate ?? null, median: r2(pct([...rates].sort((x, y) => x - y), 50)) },
     // Steps per second of the worker's training time (what the kernels achieve in wasm).
     workerTrainStepsPerSec: r2(pct(trains, 50)),
+    // The worker's last inspection (ms): analysis time between training slices.
+    inspectMs: r2(rec.inspectMs),
     statusEnd: last ? rec.status.at(-1)[1] : null,
   };
+}
+
+// ---------------------------------------------------------------- first render
+/**
+ * Cold loads (a fresh browser context each: empty HTTP and code caches): milliseconds from
+ * navigation start until the status line has text and every chart canvas has a size —
+ * the first screen a visitor sees, before any training result.
+ */
+async function firstRender(browser, url, loads) {
+  const times = [];
+  for (let i = 0; i < loads; i++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(url, { waitUntil: 'commit' });
+      const handle = await page.waitForFunction(() => {
+        const status = document.querySelector('[role=status]');
+        const canvases = [...document.querySelectorAll('canvas')];
+        const ready = status && status.textContent.trim() !== '' && canvases.length > 0
+          && canvases.every((c) => c.width > 0 && c.height > 0);
+        return ready ? performance.now() : false;
+      }, null, { timeout: 30_000, polling: 'raf' });
+      times.push(await handle.jsonValue());
+    } finally {
+      await context.close();
+    }
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  return { loads, ms: times.map(r2), min: r2(sorted[0]), median: r2(pct(sorted, 50)), max: r2(sorted.at(-1)) };
 }
 
 // ---------------------------------------------------------------- main
@@ -182,6 +216,12 @@ const env = {
 console.error(`[frames] ${env.chromium} on ${env.cpus}× ${env.cpu}; ${seconds} s per configuration, load ${load().join(' ')}`);
 let failed = false;
 try {
+  const loads = Number(opt['first-render']);
+  if (loads > 0) {
+    const fr = await firstRender(browser, server.url, loads);
+    console.log(JSON.stringify({ firstRender: fr, env }));
+    console.error(`[frames] first render (cold, ${loads} loads): median ${fr.median} ms, max ${fr.max} ms`);
+  }
   for (const query of queries) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = [];

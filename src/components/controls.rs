@@ -1,6 +1,7 @@
 //! Play/Pause, Step, Reset, the status line and the notice.
 
 use gru_lab::history::History;
+use gru_lab::protocol::Rates;
 use leptos::prelude::*;
 
 use crate::format::fmt_num;
@@ -33,6 +34,15 @@ pub fn status_text(h: &History) -> String {
     text
 }
 
+/// What the worker spends besides training, for the status line's tooltip:
+/// `training 835 steps/s · last inspection 12 ms · last validation 3 ms`.
+pub fn worker_costs(r: &Rates) -> String {
+    format!(
+        "training {:.0} steps/s of training time · last inspection {:.0} ms · last validation {:.0} ms",
+        r.train_steps_per_s, r.inspect_ms, r.validate_ms
+    )
+}
+
 /// The transport buttons and status.
 #[component]
 pub fn Controls() -> impl IntoView {
@@ -45,7 +55,9 @@ pub fn Controls() -> impl IntoView {
             <button on:click=move |_| state.step_once() title="Train exactly one step on every model (→)">"Step"</button>
             <button on:click=move |_| state.reset() title="Start again from fresh random weights (same seed, same data)">"Reset"</button>
             <p class="status" role="status" aria-live="polite"
-                data-train-rate=move || state.history.with(|h| format!("{:.1}", h.rates.train_steps_per_s))>{move || state.history.with(status_text)}</p>
+                title=move || state.history.with(|h| worker_costs(&h.rates))
+                data-train-rate=move || state.history.with(|h| format!("{:.1}", h.rates.train_steps_per_s))
+                data-inspect-ms=move || state.history.with(|h| format!("{:.1}", h.rates.inspect_ms))>{move || state.history.with(status_text)}</p>
         </section>
         <Show when=move || state.notice.with(Option::is_some)>
             <p class="notice" role="alert">

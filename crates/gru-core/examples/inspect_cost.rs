@@ -13,6 +13,7 @@ fn main() {
         (100, 32, CellKind::Gru),
         (200, 64, CellKind::Gru),
         (200, 64, CellKind::Lstm),
+        (1000, 128, CellKind::Gru),
     ] {
         let tr = Trainer::<f32>::new(TrainConfig {
             task: TaskConfig::Adding { len },

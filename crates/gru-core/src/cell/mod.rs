@@ -16,6 +16,7 @@ mod any;
 #[cfg(test)]
 pub(crate) mod check;
 mod gru;
+mod gru_jacobian;
 mod gru_torch;
 mod lstm;
 mod rnn;
