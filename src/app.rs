@@ -17,6 +17,7 @@ use crate::components::flow_view::FlowView;
 use crate::components::gates_view::GatesView;
 use crate::components::hidden_view::HiddenView;
 use crate::components::loss_view::{CompareTable, LossView};
+use crate::components::picker::{inside_heading, InsidePicker};
 use crate::components::settings_form::SettingsForm;
 use crate::state::AppState;
 use gru_lab::Settings;
@@ -156,7 +157,8 @@ pub fn App(
                     <div class="grid"><FlowView/></div>
                 </section>
                 <section class="group" aria-labelledby="g-gates">
-                    <h2 id="g-gates">"Inside the GRU, on one validation sequence"</h2>
+                    <h2 id="g-gates">{move || state.history.with(inside_heading)}</h2>
+                    <InsidePicker/>
                     <div class="grid">
                         <GatesView/>
                         <div class="view"><Drilldown/></div>

@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use gru_lab::history::History;
-use gru_lab::protocol::{Command, Report};
+use gru_lab::protocol::{Command, InspectPick, Report};
 use gru_lab::settings::Speed;
 use gru_lab::Settings;
 use leptos::prelude::*;
@@ -158,9 +158,10 @@ impl AppState {
         });
     }
 
-    /// Inspects validation sample `sample`.
-    pub fn inspect(&self, sample: usize) {
-        self.send(Command::Inspect { sample });
+    /// Looks inside `pick` (run, layer, direction, sample); the snapshot says what it got.
+    pub fn inspect(&self, pick: InspectPick) {
+        self.selected.set(None);
+        self.send(Command::Inspect { pick });
     }
 
     /// Applies the draft: live settings (learning rate, clipping, speed) at once; anything
