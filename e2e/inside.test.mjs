@@ -96,6 +96,23 @@ test('layer, direction and sample picks change what is drawn and what the page s
   await page.close();
 });
 
+test('the pick is in the link: inside=run.layer.dir.sample loads it and follows it; a bad one is named', async () => {
+  let { page, errors } = await open(browser, server.url + '?cells=gru,lstm&T=20&hidden=8&inside=1.0.0.3', server.origin);
+  await shows(page, 'LSTM', LSTM, GRU);
+  await page.waitForFunction(() => /^LSTM · validation sample 3$/.test(document.querySelector('.picker .pick').textContent));
+  assert.match(page.url(), /cells=gru,lstm.*&inside=1\.0\.0\.3$/);
+  await page.getByRole('button', { name: 'Next sample' }).click();
+  await page.waitForFunction(() => /inside=1\.0\.0\.4$/.test(location.search));
+  assert.deepEqual(errors, []);
+  await page.close();
+  ({ page, errors } = await open(browser, server.url + '?cells=rnn&inside=banana', server.origin));
+  await shows(page, 'RNN', RNN, [...GRU, ...LSTM]);
+  assert.match(await page.getByRole('alert').innerText(), /inside: 'banana' is not run\.layer\.direction\.sample/);
+  assert.doesNotMatch(page.url(), /inside=/, 'the default pick stays out of the link');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('screenshots with an LSTM picked at 1280×800 and 1920×1080', async () => {
   for (const [width, height] of [[1280, 800], [1920, 1080]]) {
     const { page, errors } = await open(browser, server.url + '?cells=lstm,gru&T=30', server.origin, { width, height });

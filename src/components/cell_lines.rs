@@ -25,7 +25,6 @@ fn geo_mean(v: &[f64]) -> f64 {
 fn StepLine(
     label: &'static str,
     hint: &'static str,
-    series_label: &'static str,
     y_desc: &'static str,
     pick: fn(&gru_lab::insight::Insight) -> &[f64],
     say: fn(&str, &[f64]) -> String,
@@ -38,10 +37,11 @@ fn StepLine(
                 .picked()
                 .map(|x| decimate(&indexed(pick(x), 1), MAX_LINE_POINTS))
                 .unwrap_or_default();
+            // No legend (it would sit on the data): the y axis names the one curve.
             let series = if pts.is_empty() {
                 Vec::new()
             } else {
-                vec![Series::new(series_label, &pts, palette::GREEN)]
+                vec![Series::new("", &pts, palette::GREEN)]
             };
             lines::draw(
                 c,
@@ -50,7 +50,7 @@ fn StepLine(
                     x_desc: "time step t",
                     y_desc,
                     y: YAxis::Log,
-                    reference: Some((1.0, "1: the gradient keeps its size")),
+                    reference: None,
                     cursor: Some(cursor),
                     x_range: None,
                     legend: Corner::LowerRight,
@@ -74,9 +74,8 @@ fn StepLine(
 pub fn LstmCarry() -> impl IntoView {
     view! {
         <StepLine label="Additive path of the LSTM"
-            hint="∂c_t/∂c_(t−1) = diag(f_t) exactly: the forget gate alone decides how much of the cell state's gradient survives a step — unlike the GRU's diag(1 − z_t), it is not tied to how much is written (i)."
-            series_label="‖diag(f_t)‖ = max f_t, on c→c"
-            y_desc="‖∂c_t/∂c_(t−1)‖ (log)"
+            hint="∂c_t/∂c_(t−1) = diag(f_t) exactly: the forget gate alone decides how much of the cell state's gradient survives a step — unlike the GRU's diag(1 − z_t), it is not tied to how much is written (i). At most 1 (10⁰)."
+            y_desc="‖diag(f_t)‖ = max f_t, on c→c (log)"
             pick=|x| &x.forget_path
             say=|cell, v| format!("{cell}: ‖diag(f_t)‖ on the c→c path has a typical (geometric-mean) value of {} per step.", fmt_num(geo_mean(v)))/>
     }
@@ -87,9 +86,8 @@ pub fn LstmCarry() -> impl IntoView {
 pub fn RnnJacobian() -> impl IntoView {
     view! {
         <StepLine label="One-step Jacobian norm"
-            hint="‖∂h_t/∂h_(t−1)‖ = ‖diag(1 − tanh²(a_t))·Uᵀ‖: below 1 the gradient shrinks at every step it travels back, and over many steps it vanishes."
-            series_label="‖∂h_t/∂h_(t−1)‖₂, on h→h"
-            y_desc="spectral norm (log)"
+            hint="‖∂h_t/∂h_(t−1)‖ = ‖diag(act′(a_t))·Uᵀ‖ (tanh: act′ = 1 − tanh²): below 1 (10⁰) the gradient shrinks at every step it travels back, and over many steps it vanishes."
+            y_desc="‖∂h_t/∂h_(t−1)‖₂, on h→h (log)"
             pick=|x| &x.one_step
             say=|cell, v| {
                 let g = geo_mean(v);

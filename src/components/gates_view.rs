@@ -201,7 +201,7 @@ pub fn GatesView() -> impl IntoView {
             <GateHeatmap label="Output gate" source=Source::Gate("o")
                 hint="o: how much of tanh(c) the unit shows as its output h."/>
             <GateHeatmap label="Cell state" source=Source::CellState
-                hint="c_t, the LSTM's memory: blue positive, red negative; it changes only where i writes or f forgets."/>
+                hint="c_t, the LSTM's memory: red positive, blue negative; it changes only where i writes or f forgets."/>
             <LstmCarry/>
         }
         .into_any(),

@@ -14,6 +14,7 @@ pub mod engine;
 pub mod history;
 pub mod insight;
 pub mod lab;
+pub mod look;
 pub mod protocol;
 pub mod run;
 pub mod schedule;
