@@ -139,10 +139,22 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &StripData<'_>) -> Result<(), ChartEr
             }
             flush(&mut run)?;
         } else {
-            let text = px_per_col >= 9.0;
-            for (c, &v) in points {
+            // Wide columns: every symbol as text. Narrow ones: text only for the rare symbols
+            // (markers, answers: at most a sixteenth of the lane's entries), dots for the rest.
+            let wide = px_per_col >= 9.0;
+            let mut counts = vec![0usize; lane.symbols.len()];
+            let entries: Vec<(usize, f32)> = points.map(|(c, &v)| (c, v)).collect();
+            for &(_, v) in &entries {
+                if let Some(n) = counts.get_mut(v as usize) {
+                    *n += 1;
+                }
+            }
+            for &(c, v) in &entries {
                 let name = lane.symbols.get(v as usize).map_or("?", String::as_str);
-                if text {
+                let rare = counts
+                    .get(v as usize)
+                    .is_some_and(|&n| 16 * n <= entries.len().max(16));
+                if wide || rare {
                     let style = TextStyle::from(("sans-serif", 12).into_font())
                         .color(&color)
                         .pos(plotters::style::text_anchor::Pos::new(

@@ -53,6 +53,14 @@ impl Source {
     }
 }
 
+/// The time axis of the inside views: steps in the picked direction's processing order.
+pub fn step_axis(dir: usize) -> &'static str {
+    match dir {
+        0 => "time step t",
+        _ => "step s of the backward pass (it reads input T − s + 1)",
+    }
+}
+
 /// One heatmap of the picked run, unit × time step.
 #[component]
 pub fn GateHeatmap(
@@ -71,10 +79,10 @@ pub fn GateHeatmap(
             .get()
             .map(|s| (s.unit, s.step.saturating_sub(1)));
         let cursor = state.cursor.get().saturating_sub(1);
-        let Some((values, scale, rows, cols)) = state.history.with(|h| {
+        let Some((values, scale, rows, cols, dir)) = state.history.with(|h| {
             let g = h.picked()?;
             let (v, scale) = source.values(g);
-            (!v.is_empty()).then_some((v, scale, g.hidden, g.steps))
+            (!v.is_empty()).then_some((v, scale, g.hidden, g.steps, h.inspected.dir))
         }) else {
             return heatmap::draw(c, &empty()).map(|_| ());
         };
@@ -83,7 +91,7 @@ pub fn GateHeatmap(
             rows,
             cols,
             scale,
-            x_desc: "time step t",
+            x_desc: step_axis(dir),
             y_desc: "unit",
             x_first: 1.0,
             x_step: 1.0,

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::charts::strip::{self, StripData, StripLane};
 use crate::components::canvas::ChartCanvas;
+use crate::components::gates_view::step_axis;
 use crate::state::AppState;
 
 /// The strip above the gate maps.
@@ -14,10 +15,7 @@ pub fn StripView() -> impl IntoView {
     let draw = move |c: &web_sys::HtmlCanvasElement| {
         let cursor = state.cursor.get().saturating_sub(1);
         state.history.with(|h| {
-            let x_desc = match h.inspected.dir {
-                0 => "time step t",
-                _ => "step t of the backward pass (it reads the input from the end)",
-            };
+            let x_desc = step_axis(h.inspected.dir);
             let Some(x) = h.picked() else {
                 return strip::draw(
                     c,
