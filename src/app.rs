@@ -17,8 +17,11 @@ use crate::components::flow_view::FlowView;
 use crate::components::gates_view::GatesView;
 use crate::components::hidden_view::HiddenView;
 use crate::components::loss_view::{CompareTable, LossView};
+use crate::components::picker::{inside_heading, InsidePicker};
 use crate::components::settings_form::SettingsForm;
 use crate::state::AppState;
+use gru_lab::look;
+use gru_lab::protocol::{InspectPick, Inspected, SamplePick};
 use gru_lab::Settings;
 
 /// Time-cursor speed when animating, in steps per second.
@@ -45,25 +48,33 @@ fn animation_loop(mut f: impl FnMut(f64) -> bool + 'static) {
     }
 }
 
-/// Settings from the page URL's query string, with messages for bad parameters.
-fn settings_from_url() -> (Settings, Option<String>) {
+/// Settings and the inside pick from the page URL's query string, with messages for bad
+/// parameters.
+fn settings_from_url() -> (Settings, Option<InspectPick>, Option<String>) {
     let query = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    let (s, errors) = Settings::from_query(&query);
+    let (rest, inside) = look::split(&query);
+    let (s, mut errors) = Settings::from_query(&rest);
+    let pick = inside.and_then(|v| look::parse(&v).map_err(|e| errors.push(e)).ok());
     let notice = (!errors.is_empty()).then(|| {
         format!(
             "Ignored in the link: {} (defaults used instead).",
             errors.join("; ")
         )
     });
-    (s, notice)
+    (s, pick, notice)
 }
 
-/// Writes the active settings into the URL (without reloading), so the link reproduces the run.
-fn sync_url(settings: &Settings) {
+/// Writes the active settings and the inside pick into the URL (without reloading), so the
+/// link reproduces the run and the view.
+fn sync_url(settings: &Settings, inside: Option<&str>) {
     let Some(w) = web_sys::window() else { return };
-    let q = settings.to_query();
+    let mut q = settings.to_query();
+    if let Some(v) = inside {
+        let sep = if q.is_empty() { "" } else { "&" };
+        q.push_str(&format!("{sep}{}={v}", look::KEY));
+    }
     let path = w.location().pathname().unwrap_or_default();
     let url = if q.is_empty() {
         path
@@ -82,10 +93,36 @@ pub fn App(
     #[prop(optional)]
     training: Training,
 ) -> impl IntoView {
-    let (settings, notice) = settings_from_url();
-    let state = AppState::new(settings, notice, training);
+    let (settings, pick, notice) = settings_from_url();
+    let first = pick.map(|p| {
+        let shown = Inspected {
+            run: p.run,
+            layer: p.layer,
+            dir: p.dir,
+            sample: match p.sample {
+                SamplePick::Index(i) => i,
+                SamplePick::Worst => 0,
+            },
+            ..Inspected::default()
+        };
+        look::value(&shown)
+    });
+    let state = AppState::new(settings, pick, notice, training);
     provide_context(state);
-    Effect::new(move |_| state.settings.with(sync_url));
+    // The pick shown once an inspection has arrived; the link's own until then.
+    let inside = Memo::new(move |_| {
+        state.history.with(|h| {
+            if h.insights.is_empty() {
+                first.clone().flatten()
+            } else {
+                look::value(&h.inspected)
+            }
+        })
+    });
+    Effect::new(move |_| {
+        let v = inside.get();
+        state.settings.with(|s| sync_url(s, v.as_deref()));
+    });
     let cursor_clock = StoredValue::new(0.0f64);
     Effect::new(move |_| {
         animation_loop(move |now| {
@@ -156,7 +193,8 @@ pub fn App(
                     <div class="grid"><FlowView/></div>
                 </section>
                 <section class="group" aria-labelledby="g-gates">
-                    <h2 id="g-gates">"Inside the GRU, on one validation sequence"</h2>
+                    <h2 id="g-gates">{move || state.history.with(inside_heading)}</h2>
+                    <InsidePicker/>
                     <div class="grid">
                         <GatesView/>
                         <div class="view"><Drilldown/></div>

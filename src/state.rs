@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use gru_lab::history::History;
-use gru_lab::protocol::{Command, Report};
+use gru_lab::protocol::{Command, InspectPick, Report};
 use gru_lab::settings::Speed;
 use gru_lab::Settings;
 use leptos::prelude::*;
@@ -56,11 +56,19 @@ pub struct AppState {
     pub log_loss: RwSignal<bool>,
     /// The engine (not reactive).
     bridge: StoredValue<Option<Bridge>, LocalStorage>,
+    /// The inside pick from the link, asked for right after the engine starts.
+    first_pick: StoredValue<Option<InspectPick>>,
 }
 
 impl AppState {
-    /// State for `settings`, with the engine started where `training` says.
-    pub fn new(settings: Settings, notice: Option<String>, training: Training) -> Self {
+    /// State for `settings` (and the link's inside pick, if any), with the engine started where
+    /// `training` says.
+    pub fn new(
+        settings: Settings,
+        pick: Option<InspectPick>,
+        notice: Option<String>,
+        training: Training,
+    ) -> Self {
         let s = Self {
             history: RwSignal::new(History::default()),
             settings: RwSignal::new(settings.clone()),
@@ -71,6 +79,7 @@ impl AppState {
             selected: RwSignal::new(None),
             log_loss: RwSignal::new(true),
             bridge: StoredValue::new_local(None),
+            first_pick: StoredValue::new(pick),
         };
         let on_report: Rc<dyn Fn(Report)> = Rc::new(move |r| s.receive(r));
         let on_fail: Rc<dyn Fn(String)> = Rc::new(move |m| s.notice.set(Some(m)));
@@ -99,6 +108,9 @@ impl AppState {
                 self.send(Command::Reset {
                     query: self.settings.with_untracked(Settings::to_query),
                 });
+                if let Some(pick) = self.first_pick.get_value() {
+                    self.send(Command::Inspect { pick });
+                }
             }
             Report::Snapshot(snap) => {
                 let stop = snap.runs.iter().find_map(|r| r.error.clone());
@@ -158,9 +170,10 @@ impl AppState {
         });
     }
 
-    /// Inspects validation sample `sample`.
-    pub fn inspect(&self, sample: usize) {
-        self.send(Command::Inspect { sample });
+    /// Looks inside `pick` (run, layer, direction, sample); the snapshot says what it got.
+    pub fn inspect(&self, pick: InspectPick) {
+        self.selected.set(None);
+        self.send(Command::Inspect { pick });
     }
 
     /// Applies the draft: live settings (learning rate, clipping, speed) at once; anything

@@ -38,7 +38,7 @@ pub struct HeatmapData<'a> {
 }
 
 /// Width of the colour bar area in pixels.
-const BAR: u32 = 78;
+pub(crate) const BAR: u32 = 78;
 
 /// Draws the heatmap on `canvas`.
 ///

@@ -1,28 +1,68 @@
-//! The hover drill-down: for the selected unit and step of the GRU, z, r, h̃, h_{t−1} and h_t
-//! plugged into the four equations with their numbers.
+//! The hover drill-down: for the selected unit and step of the picked run, its gates and
+//! states plugged into its equations with their numbers (GRU: z, r, h̃, h_{t−1}, h_t; LSTM:
+//! i, f, o, g, c_{t−1}, c_t, h_t; RNN: the pre-activation, its slope and h_t).
 
 use leptos::prelude::*;
 
+use crate::components::cell_equations::{lstm_step_mathml, LstmStep};
 use crate::components::equations::{unit_step_mathml, UnitStep};
-use crate::components::gates_view::gru_index;
 use crate::format::fmt_num;
 use crate::state::{AppState, Selection};
 
-/// The selected cell's numbers, if a GRU is inspected and a cell is selected.
-pub fn selected_step(state: &AppState) -> Option<(Selection, UnitStep)> {
+/// One selected unit-step's numbers, by cell.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Numbers {
+    /// GRU.
+    Gru(UnitStep),
+    /// LSTM.
+    Lstm(LstmStep),
+    /// RNN: pre-activation a, slope act′(a), h_{t−1}, h_t.
+    Rnn([f64; 4]),
+}
+
+/// The selected cell's numbers, if a cell of the picked run's maps is selected.
+pub fn selected_step(state: &AppState) -> Option<(Selection, Numbers)> {
     let sel = state.selected.get()?;
     let (j, t) = (sel.unit, sel.step);
     state.history.with(|h| {
-        let g = &h.insights[gru_index(&h.insights)?];
-        let u = UnitStep {
-            z: g.gate("z", t, j)?,
-            r: g.gate("r", t, j)?,
-            h_tilde: g.gate("h_tilde", t, j)?,
-            h_prev: g.h_at(t.checked_sub(1)?, j)?,
-            h: g.h_at(t, j)?,
+        let g = h.picked()?;
+        let tp = t.checked_sub(1)?;
+        let n = if g.gate("z", t, j).is_some() {
+            Numbers::Gru(UnitStep {
+                z: g.gate("z", t, j)?,
+                r: g.gate("r", t, j)?,
+                h_tilde: g.gate("h_tilde", t, j)?,
+                h_prev: g.h_at(tp, j)?,
+                h: g.h_at(t, j)?,
+            })
+        } else if g.gate("f", t, j).is_some() {
+            Numbers::Lstm(LstmStep {
+                i: g.gate("i", t, j)?,
+                f: g.gate("f", t, j)?,
+                o: g.gate("o", t, j)?,
+                g: g.gate("g", t, j)?,
+                c_prev: g.c_at(tp, j)?,
+                c: g.c_at(t, j)?,
+                h: g.h_at(t, j)?,
+            })
+        } else {
+            Numbers::Rnn([
+                g.gate("pre", t, j)?,
+                g.gate("slope", t, j)?,
+                g.h_at(tp, j)?,
+                g.h_at(t, j)?,
+            ])
         };
-        Some((sel, u))
+        Some((sel, n))
     })
+}
+
+/// `<dt>name</dt><dd data-field=field>value</dd>` pairs.
+fn pairs(items: Vec<(&'static str, &'static str, f64)>) -> impl IntoView {
+    items
+        .into_iter()
+        .map(|(name, field, v)| view! { <dt>{name}</dt><dd data-field=field>{fmt_num(v)}</dd> })
+        .collect_view()
 }
 
 /// The drill-down panel.
@@ -31,20 +71,32 @@ pub fn Drilldown() -> impl IntoView {
     let state = expect_context::<AppState>();
     let body = move || {
         match selected_step(&state) {
-        None => view! { <p class="hint">"Hover or click a cell of the gate heatmaps to see its numbers here."</p> }.into_any(),
-        Some((sel, u)) => view! {
-            <dl class="numbers">
-                <dt>"unit"</dt><dd data-field="unit">{sel.unit}</dd>
-                <dt>"step t"</dt><dd data-field="t">{sel.step}</dd>
-                <dt>"z"</dt><dd data-field="z">{fmt_num(u.z)}</dd>
-                <dt>"r"</dt><dd data-field="r">{fmt_num(u.r)}</dd>
-                <dt>"h̃"</dt><dd data-field="h_tilde">{fmt_num(u.h_tilde)}</dd>
-                <dt>"h(t−1)"</dt><dd data-field="h_prev">{fmt_num(u.h_prev)}</dd>
-                <dt>"h(t)"</dt><dd data-field="h">{fmt_num(u.h)}</dd>
-            </dl>
-            <div inner_html=unit_step_mathml(sel.unit, sel.step, &u)></div>
+        None => view! { <p class="hint">"Hover or click a cell of the heatmaps to see its numbers here."</p> }.into_any(),
+        Some((sel, n)) => {
+            let (items, math) = match n {
+                Numbers::Gru(u) => (
+                    vec![("z", "z", u.z), ("r", "r", u.r), ("h̃", "h_tilde", u.h_tilde), ("h(t−1)", "h_prev", u.h_prev), ("h(t)", "h", u.h)],
+                    unit_step_mathml(sel.unit, sel.step, &u),
+                ),
+                Numbers::Lstm(u) => (
+                    vec![("i", "i", u.i), ("f", "f", u.f), ("o", "o", u.o), ("g", "g", u.g), ("c(t−1)", "c_prev", u.c_prev), ("c(t)", "c", u.c), ("h(t)", "h", u.h)],
+                    lstm_step_mathml(sel.unit, sel.step, &u),
+                ),
+                Numbers::Rnn([a, slope, hp, h]) => (
+                    vec![("a (pre-activation)", "pre", a), ("act′(a)", "slope", slope), ("h(t−1)", "h_prev", hp), ("h(t)", "h", h)],
+                    String::new(),
+                ),
+            };
+            view! {
+                <dl class="numbers">
+                    <dt>"unit"</dt><dd data-field="unit">{sel.unit}</dd>
+                    <dt>"step t"</dt><dd data-field="t">{sel.step}</dd>
+                    {pairs(items)}
+                </dl>
+                <div inner_html=math></div>
+            }
+            .into_any()
         }
-        .into_any(),
     }
     };
     view! {

@@ -1,16 +1,21 @@
-//! The GRU equations in the app's formulation, as MathML, with the note on PyTorch/Keras's
-//! naming; and the same equations with one unit's numbers plugged in.
+//! The equations of the cell the inside views show, as MathML (the GRU's in the app's
+//! formulation, with the note on PyTorch/Keras's naming, here; the LSTM's and RNN's in
+//! `cell_equations.rs`); and the GRU's with one unit's numbers plugged in.
 
+use gru_core::cell::CellKind;
 use leptos::prelude::*;
 
+use crate::components::cell_equations::{lstm_equations_mathml, rnn_equations_mathml};
+use crate::components::gates_view::{family, Family};
 use crate::format::fmt_eq;
+use crate::state::AppState;
 
 /// `x_{sub}` in MathML.
-fn sub(x: &str, s: &str) -> String {
+pub(crate) fn sub(x: &str, s: &str) -> String {
     format!("<msub><mi>{x}</mi><mi>{s}</mi></msub>")
 }
 
-fn row(lhs: &str, rhs: &str) -> String {
+pub(crate) fn row(lhs: &str, rhs: &str) -> String {
     format!("<mtr><mtd columnalign=\"right\">{lhs}</mtd><mtd><mo>=</mo></mtd><mtd columnalign=\"left\">{rhs}</mtd></mtr>")
 }
 
@@ -95,12 +100,42 @@ pub fn unit_step_mathml(j: usize, t: usize, u: &UnitStep) -> String {
     )
 }
 
-/// The equations panel.
+/// The equations panel: those of the cell the inside views show.
 #[component]
 pub fn Equations() -> impl IntoView {
-    view! {
-        <figure class="panel equations">
-            <figcaption>"The GRU, as this page computes it"</figcaption>
+    let state = expect_context::<AppState>();
+    let kind = Memo::new(move |_| {
+        state
+            .history
+            .with(|h| (family(h), h.picked().map(|x| x.cell)))
+    });
+    let caption = move || {
+        let name = kind.get().1.map_or("GRU", CellKind::label);
+        format!("The {name}, as this page computes it")
+    };
+    let body = move || {
+        match kind.get() {
+        (Some(Family::Lstm), _) => view! {
+            <div inner_html=lstm_equations_mathml()></div>
+            <p class="hint">
+                "The cell state's one-step Jacobian is ∂c"<sub>"t"</sub>"/∂c"<sub>"t−1"</sub>" = diag(f"<sub>"t"</sub>
+                "): its additive path. Unlike the GRU, whose single gate blends old and new as (1 − z, z), the LSTM's f and i are independent: it can keep everything and write at the same time. "
+                "Gates in the PyTorch order i, f, g, o; no peepholes."
+            </p>
+        }
+        .into_any(),
+        (Some(Family::Rnn), cell) => {
+            let act = if cell == Some(CellKind::RnnRelu) { "ReLU" } else { "tanh" };
+            view! {
+                <div inner_html=rnn_equations_mathml(act)></div>
+                <p class="hint">
+                    "No gate: ∂h"<sub>"t"</sub>"/∂h"<sub>"t−1"</sub>" = diag(act′(a"<sub>"t"</sub>"))·Uᵀ, and for tanh act′ = 1 − tanh²(a"<sub>"t"</sub>
+                    "), near 0 wherever a unit saturates. The same matrix multiplies the gradient at every step, so it shrinks or grows geometrically."
+                </p>
+            }
+            .into_any()
+        }
+        _ => view! {
             <div inner_html=gru_equations_mathml()></div>
             <p class="hint">
                 "z"<sub>"t"</sub>" is the weight of the new candidate: z → 0 copies h"<sub>"t−1"</sub>
@@ -109,6 +144,14 @@ pub fn Equations() -> impl IntoView {
                 "n = tanh(W"<sub>"in"</sub>"x + b"<sub>"in"</sub>" + r ⊙ (W"<sub>"hn"</sub>"h + b"<sub>"hn"</sub>")). "
                 "Choose “GRU (PyTorch)” in the settings to train that variant; its gates are shown converted to this page's z."
             </p>
+        }
+        .into_any(),
+    }
+    };
+    view! {
+        <figure class="panel equations">
+            <figcaption>{caption}</figcaption>
+            {body}
         </figure>
     }
 }

@@ -1,13 +1,18 @@
-//! "Update gate z" and "Reset gate r": heatmaps unit × time step of the GRU's gates on the
-//! inspected sample, with the time cursor (play / scrub) and hover/click drill-down.
+//! The picked run's own heatmaps, unit × time step on the inspected sample: a GRU's update
+//! and reset gates; an LSTM's input, forget and output gates and cell state; an RNN's
+//! saturation. Under the data strip, with the time cursor (play / scrub) and hover/click
+//! drill-down.
 
 use gru_core::cell::CellKind;
+use gru_lab::history::History;
 use leptos::prelude::*;
 
 use crate::charts::colormap::Scale;
 use crate::charts::heatmap::{self, HeatmapData};
 use crate::charts::projection::GridProjection;
 use crate::components::canvas::{ChartCanvas, Pointer};
+use crate::components::cell_lines::{LstmCarry, RnnJacobian};
+use crate::components::strip_view::StripView;
 use crate::state::{AppState, Selection};
 use gru_lab::insight::Insight;
 
@@ -17,13 +22,52 @@ pub fn gru_index(ins: &[Insight]) -> Option<usize> {
         .position(|i| matches!(i.cell, CellKind::Gru | CellKind::GruTorch))
 }
 
-/// One gate heatmap.
+/// What a heatmap shows of the picked run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Source {
+    /// A cached gate in `[0, 1]` ("z", "r", "i", "f", "o", or the RNN's "slope").
+    Gate(&'static str),
+    /// The LSTM's cell state `c_t`, on a diverging scale around 0.
+    CellState,
+}
+
+impl Source {
+    /// `(H, T)` values and the colour scale.
+    fn values(self, x: &Insight) -> (Vec<f64>, Scale) {
+        match self {
+            Source::Gate(g) => (x.unit_by_time(g), Scale::Sequential { lo: 0.0, hi: 1.0 }),
+            Source::CellState => {
+                let v = x.cell_state_by_time();
+                let limit = v.iter().fold(1e-6f64, |m, a| m.max(a.abs()));
+                (v, Scale::Diverging { limit })
+            }
+        }
+    }
+    /// Colour-bar label.
+    fn bar(self) -> &'static str {
+        match self {
+            Source::Gate("slope") => "1 − tanh²",
+            Source::Gate(g) => g,
+            Source::CellState => "c_t",
+        }
+    }
+}
+
+/// The time axis of the inside views: steps in the picked direction's processing order.
+pub fn step_axis(dir: usize) -> &'static str {
+    match dir {
+        0 => "time step t",
+        _ => "step s of the backward pass (it reads input T − s + 1)",
+    }
+}
+
+/// One heatmap of the picked run, unit × time step.
 #[component]
-fn GateHeatmap(
+pub fn GateHeatmap(
     /// Accessible name, e.g. "Update gate z".
     label: &'static str,
-    /// Gate name in the cache ("z", "r").
-    gate: &'static str,
+    /// What it shows.
+    source: Source,
     /// Plain-words help.
     hint: &'static str,
 ) -> impl IntoView {
@@ -35,9 +79,10 @@ fn GateHeatmap(
             .get()
             .map(|s| (s.unit, s.step.saturating_sub(1)));
         let cursor = state.cursor.get().saturating_sub(1);
-        let Some((values, rows, cols)) = state.history.with(|h| {
-            let g = &h.insights[gru_index(&h.insights)?];
-            Some((g.unit_by_time(gate), g.hidden, g.steps))
+        let Some((values, scale, rows, cols, dir)) = state.history.with(|h| {
+            let g = h.picked()?;
+            let (v, scale) = source.values(g);
+            (!v.is_empty()).then_some((v, scale, g.hidden, g.steps, h.inspected.dir))
         }) else {
             return heatmap::draw(c, &empty()).map(|_| ());
         };
@@ -45,12 +90,12 @@ fn GateHeatmap(
             values: &values,
             rows,
             cols,
-            scale: Scale::Sequential { lo: 0.0, hi: 1.0 },
-            x_desc: "time step t",
+            scale,
+            x_desc: step_axis(dir),
             y_desc: "unit",
             x_first: 1.0,
             x_step: 1.0,
-            bar_label: gate,
+            bar_label: source.bar(),
             cursor: Some(cursor),
             selected: sel,
         };
@@ -74,20 +119,31 @@ fn GateHeatmap(
         }
     });
     let summary = move || {
-        state
-            .history
-            .with(|h| match gru_index(&h.insights).map(|i| &h.insights[i]) {
-                None => "No GRU in this run.".to_string(),
-                Some(g) => {
-                    let v = g.unit_by_time(gate);
-                    let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
-                    let open = v.iter().filter(|&&x| x > 0.5).count();
-                    format!(
-                        "{label}: mean {mean:.2}, {open} of {} unit-steps above 0.5.",
-                        v.len()
-                    )
+        state.history.with(|h| match h.picked() {
+            None => "Nothing inspected yet.".to_string(),
+            Some(g) => {
+                let (v, _) = source.values(g);
+                let n = v.len().max(1) as f64;
+                let mean = v.iter().sum::<f64>() / n;
+                match source {
+                    Source::CellState => {
+                        let big = v.iter().fold(0.0f64, |m, a| m.max(a.abs()));
+                        format!(
+                            "{label} of the {}: mean {mean:.2}, largest |c| {big:.2}.",
+                            g.label()
+                        )
+                    }
+                    Source::Gate(_) => {
+                        let open = v.iter().filter(|&&x| x > 0.5).count();
+                        format!(
+                            "{label} of the {}: mean {mean:.2}, {open} of {} unit-steps above 0.5.",
+                            g.label(),
+                            v.len()
+                        )
+                    }
                 }
-            })
+            }
+        })
     };
     view! {
         <ChartCanvas label=label width=720 height=260 draw=draw summary=Signal::derive(summary) on_pointer=on_pointer hint=hint/>
@@ -100,7 +156,7 @@ fn empty() -> HeatmapData<'static> {
         rows: 0,
         cols: 0,
         scale: Scale::Sequential { lo: 0.0, hi: 1.0 },
-        x_desc: "add a GRU to see its gates",
+        x_desc: "waiting for the first inspection",
         y_desc: "unit",
         x_first: 1.0,
         x_step: 1.0,
@@ -110,18 +166,66 @@ fn empty() -> HeatmapData<'static> {
     }
 }
 
-/// Both gate heatmaps and the time-cursor controls.
+/// The picked run's kind, as far as the inside views care.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    /// Either GRU formulation.
+    Gru,
+    /// LSTM.
+    Lstm,
+    /// Elman RNN (tanh or ReLU).
+    Rnn,
+}
+
+/// The family of the run the last inspection looked inside.
+pub fn family(h: &History) -> Option<Family> {
+    h.picked().map(|x| match x.cell {
+        CellKind::Gru | CellKind::GruTorch => Family::Gru,
+        CellKind::Lstm => Family::Lstm,
+        CellKind::RnnTanh | CellKind::RnnRelu => Family::Rnn,
+    })
+}
+
+/// The data strip, the time cursor and the picked cell's own heatmaps.
 #[component]
 pub fn GatesView() -> impl IntoView {
     let state = expect_context::<AppState>();
     let steps = move || state.steps().max(1);
+    let kind = Memo::new(move |_| state.history.with(family));
+    let maps = move || {
+        match kind.get() {
+        Some(Family::Gru) | None => view! {
+            <GateHeatmap label="Update gate z" source=Source::Gate("z")
+                hint="z near 1: the unit takes the new candidate h̃; near 0: it keeps its old value (the gradient highway)."/>
+            <GateHeatmap label="Reset gate r" source=Source::Gate("r")
+                hint="r near 0: the candidate ignores the unit's past value; near 1: it uses all of it."/>
+        }
+        .into_any(),
+        Some(Family::Lstm) => view! {
+            <GateHeatmap label="Input gate" source=Source::Gate("i")
+                hint="i: how much of the new candidate g is written into the cell state c."/>
+            <GateHeatmap label="Forget gate" source=Source::Gate("f")
+                hint="f near 1: the cell keeps c (its gradient highway, independent of i); near 0: it forgets."/>
+            <GateHeatmap label="Output gate" source=Source::Gate("o")
+                hint="o: how much of tanh(c) the unit shows as its output h."/>
+            <GateHeatmap label="Cell state" source=Source::CellState
+                hint="c_t, the LSTM's memory: red positive, blue negative; it changes only where i writes or f forgets."/>
+            <LstmCarry/>
+        }
+        .into_any(),
+        Some(Family::Rnn) => view! {
+            <GateHeatmap label="Saturation" source=Source::Gate("slope")
+                hint="The activation's slope |1 − tanh²(a_t)| (ReLU: 1 or 0): near 0 where a unit saturates, and every gradient through it shrinks."/>
+            <RnnJacobian/>
+        }
+        .into_any(),
+    }
+    };
     view! {
         <div class="view gates">
             <TimeCursor/>
-            <GateHeatmap label="Update gate z" gate="z"
-                hint="z near 1: the unit takes the new candidate h̃; near 0: it keeps its old value (the gradient highway)."/>
-            <GateHeatmap label="Reset gate r" gate="r"
-                hint="r near 0: the candidate ignores the unit's past value; near 1: it uses all of it."/>
+            <StripView/>
+            {maps}
             <p class="hint">{move || format!("Hover a cell for its numbers; click to move the time cursor (1–{}).", steps())}</p>
         </div>
     }

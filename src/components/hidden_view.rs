@@ -1,7 +1,8 @@
 //! "Hidden state": per-unit traces of h_t over time and the 2-D PCA trajectory of h_t, both
-//! following the time cursor; the selected unit is drawn bold. They show the GRU run when
-//! there is one (the run the gate maps show), else the first run, and name it.
+//! following the time cursor; the selected unit is drawn bold. They show the picked run (the
+//! one the gate maps show) and name it.
 
+use gru_lab::history::History;
 use gru_lab::insight::{decimate, Insight};
 use leptos::prelude::*;
 
@@ -9,16 +10,15 @@ use crate::charts::lines::{self, Corner, LinesData, Series, YAxis};
 use crate::charts::palette;
 use crate::charts::trajectory::{self, TrajectoryData};
 use crate::components::canvas::ChartCanvas;
-use crate::components::gates_view::gru_index;
 use crate::state::AppState;
 
 /// Most points drawn over all unit traces together: about two per pixel of the chart per
 /// trace when there are few units, and a bounded drawing cost when there are many.
 const MAX_TRACE_POINTS: usize = 24_000;
 
-/// The inspected run these views show.
-fn shown(ins: &[Insight]) -> Option<&Insight> {
-    ins.get(gru_index(ins).unwrap_or(0))
+/// The inspected run these views show: the picked one.
+fn shown(h: &History) -> Option<&Insight> {
+    h.picked()
 }
 
 /// Per-unit traces and the trajectory of the shown run.
@@ -29,7 +29,7 @@ pub fn HiddenView() -> impl IntoView {
         let sel = state.selected.get().map(|s| s.unit);
         let cursor = state.cursor.get() as f64;
         let (traces, label, steps) = state.history.with(|h| {
-            let Some(p) = shown(&h.insights) else {
+            let Some(p) = shown(h) else {
                 return (Vec::new(), "", 0);
             };
             let traces: Vec<Vec<(f64, f64)>> = (0..p.hidden)
@@ -77,7 +77,7 @@ pub fn HiddenView() -> impl IntoView {
     let draw_traj = move |c: &web_sys::HtmlCanvasElement| {
         let cursor = state.cursor.get();
         let (pts, explained) = state.history.with(|h| {
-            shown(&h.insights).map_or((Vec::new(), (0.0, 0.0)), |p| {
+            shown(h).map_or((Vec::new(), (0.0, 0.0)), |p| {
                 let pts = p
                     .pca
                     .iter()
@@ -99,7 +99,7 @@ pub fn HiddenView() -> impl IntoView {
     let summary_traces = move || {
         let cursor = state.cursor.get();
         state.history.with(|h| {
-            shown(&h.insights).map_or(String::new(), |p| {
+            shown(h).map_or(String::new(), |p| {
                 let t = cursor.min(p.steps);
                 let max = (0..p.hidden)
                     .filter_map(|j| p.h_at(t, j))
@@ -114,7 +114,7 @@ pub fn HiddenView() -> impl IntoView {
     };
     let summary_traj = move || {
         state.history.with(|h| {
-            shown(&h.insights).map_or(String::new(), |p| {
+            shown(h).map_or(String::new(), |p| {
                 format!(
                     "PCA of the {}'s h_0…h_{}: PC1 explains {:.0}% of the variance.",
                     p.label(),

@@ -2,6 +2,8 @@
 //! hands plain numbers to a chart's `draw`.
 
 pub mod canvas;
+pub mod cell_equations;
+pub mod cell_lines;
 pub mod controls;
 pub mod drilldown;
 pub mod equations;
@@ -9,4 +11,6 @@ pub mod flow_view;
 pub mod gates_view;
 pub mod hidden_view;
 pub mod loss_view;
+pub mod picker;
 pub mod settings_form;
+pub mod strip_view;

@@ -4,7 +4,7 @@
 
 use crate::insight::Insight;
 use crate::lab::Lab;
-use crate::protocol::{Command, FlowColumn, Rates, Report, Snapshot};
+use crate::protocol::{Command, FlowColumn, Inspected, Rates, Report, Snapshot};
 use crate::schedule::{Job, Scheduler};
 use crate::settings::{Settings, Speed};
 
@@ -25,7 +25,7 @@ pub struct Engine {
     lab: Lab,
     schedule: Scheduler,
     epoch: u32,
-    fresh: Option<(Vec<Insight>, Option<FlowColumn>)>,
+    fresh: Option<(Vec<Insight>, Option<FlowColumn>, Inspected)>,
 }
 
 impl Engine {
@@ -67,7 +67,7 @@ impl Engine {
                 }
                 match Lab::new(settings) {
                     Ok(mut lab) => {
-                        lab.sample = self.lab.sample.min(lab.samples().saturating_sub(1));
+                        lab.keep_pick(&self.lab.pick);
                         self.schedule.speed = lab.settings.speed;
                         self.lab = lab;
                         self.epoch = self.epoch.wrapping_add(1);
@@ -101,14 +101,10 @@ impl Engine {
                 self.schedule.speed = speed;
                 self.schedule.publish_wanted = true;
             }
-            Command::Inspect { sample } => {
-                if sample >= self.lab.samples() {
-                    return reject(format!(
-                        "sample: {sample} is not below {}",
-                        self.lab.samples()
-                    ));
+            Command::Inspect { pick } => {
+                if let Err(e) = self.lab.set_pick(pick) {
+                    return reject(e);
                 }
-                self.lab.sample = sample;
                 self.schedule.inspect_wanted = true;
             }
             Command::Publish { every_ms } => {
@@ -131,7 +127,7 @@ impl Engine {
             Job::Publish => reports.push(Report::Snapshot(Box::new(self.snapshot()))),
             Job::Validate => self.lab.validate(),
             Job::Inspect => match self.lab.inspect() {
-                Ok(fresh) => self.fresh = Some(fresh),
+                Ok((ins, col)) => self.fresh = Some((ins, col, self.lab.pick.clone())),
                 Err(message) => reports.push(Report::Rejected { message }),
             },
             Job::Train { steps: most, until } => {
@@ -158,15 +154,16 @@ impl Engine {
     fn snapshot(&mut self) -> Snapshot {
         let (inspect_ms, validate_ms) = self.schedule.costs();
         let (train_steps_per_s, wall_steps_per_s) = self.schedule.rates;
-        let (insights, flow_column) = match self.fresh.take() {
-            Some((i, c)) => (Some(i), c),
-            None => (None, None),
+        let (insights, flow_column, inspected) = match self.fresh.take() {
+            Some((i, c, p)) => (Some(i), c, Some(p)),
+            None => (None, None, None),
         };
         Snapshot {
             epoch: self.epoch,
             playing: self.schedule.playing,
             runs: self.lab.take_statuses(),
             insights,
+            inspected,
             flow_column,
             rates: Rates {
                 train_steps_per_s,
@@ -174,7 +171,6 @@ impl Engine {
                 inspect_ms,
                 validate_ms,
             },
-            sample: self.lab.sample,
         }
     }
 

@@ -6,6 +6,8 @@ use super::*;
 use gru_core::cell::CellKind;
 use gru_core::Trainer;
 
+use crate::protocol::{InspectPick, SamplePick};
+
 /// A clock that advances 0.5 ms each time it is read.
 struct FakeClock(Cell<f64>);
 
@@ -107,7 +109,30 @@ fn bad_commands_are_rejected_and_the_run_goes_on() {
             clip: 1.0,
             steps_per_s: None,
         },
-        Command::Inspect { sample: 1_000_000 },
+        Command::Inspect {
+            pick: InspectPick {
+                sample: SamplePick::Index(1_000_000),
+                ..InspectPick::default()
+            },
+        },
+        Command::Inspect {
+            pick: InspectPick {
+                run: 2,
+                ..InspectPick::default()
+            },
+        },
+        Command::Inspect {
+            pick: InspectPick {
+                layer: 1,
+                ..InspectPick::default()
+            },
+        },
+        Command::Inspect {
+            pick: InspectPick {
+                dir: 1,
+                ..InspectPick::default()
+            },
+        },
     ] {
         let r = e.handle(bad.clone(), clock.read());
         assert!(

@@ -4,7 +4,7 @@
 
 use crate::curve::Curve;
 use crate::insight::Insight;
-use crate::protocol::{Rates, RunStatus, Snapshot};
+use crate::protocol::{Inspected, Rates, RunStatus, Snapshot};
 
 /// Columns kept in the lag × training-step map.
 pub const FLOW_HISTORY: usize = 120;
@@ -39,8 +39,8 @@ pub struct History {
     pub flow_columns: Vec<Vec<f32>>,
     /// Throughput and costs.
     pub rates: Rates,
-    /// The inspected validation sample.
-    pub sample: usize,
+    /// What the insights show (run, layer, direction, sample).
+    pub inspected: Inspected,
     /// Whether a snapshot has arrived yet.
     pub started: bool,
 }
@@ -57,7 +57,6 @@ impl History {
         self.started = true;
         self.playing = snap.playing;
         self.rates = snap.rates;
-        self.sample = snap.sample;
         self.runs.resize_with(snap.runs.len(), RunHistory::default);
         for (h, mut s) in self.runs.iter_mut().zip(snap.runs) {
             for p in s.new_train.drain(..) {
@@ -71,6 +70,9 @@ impl History {
         }
         if let Some(ins) = snap.insights {
             self.insights = ins;
+        }
+        if let Some(p) = snap.inspected {
+            self.inspected = p;
         }
         if let Some(col) = snap.flow_column {
             let same_shape = self
@@ -100,6 +102,11 @@ impl History {
     /// Sequence length of the inspected sample.
     pub fn seq_len(&self) -> usize {
         self.insights.first().map_or(0, |i| i.steps)
+    }
+
+    /// The run looked inside (the one full insight), if any.
+    pub fn picked(&self) -> Option<&Insight> {
+        self.insights.get(self.inspected.run)
     }
 
     /// The map as `(lags, columns)` row-major values, row `k` = lag `k`.

@@ -4,8 +4,11 @@
 use gru_core::analysis::{Anatomy, Norms};
 use gru_core::cell::CellKind;
 use gru_core::pca::pca2;
+use gru_core::task::TaskConfig;
 use gru_core::Inspection;
 use serde::{Deserialize, Serialize};
+
+use crate::strip::{strip, Strip};
 
 /// A named gate (or cached quantity) over the sequence.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -25,10 +28,17 @@ pub struct Insight {
     pub steps: usize,
     /// Hidden size `H`.
     pub hidden: usize,
-    /// The cached gates of layer 0, forward direction.
+    /// The cached gates of the picked layer and direction (GRU `z r h_tilde`, LSTM `i f g o`,
+    /// RNN `pre` and `slope` = `act'(pre)`, for tanh `1 − tanh²`); empty in a light insight.
     pub gates: Vec<Gate>,
-    /// `(T+1, H)`: `h_0 … h_T`.
+    /// `(T+1, H)`: `h_0 … h_T`; empty in a light insight.
     pub h: Vec<f32>,
+    /// `(T+1, H)`: the LSTM's cell state `c_0 … c_T`; empty for other cells and light insights.
+    pub c: Vec<f32>,
+    /// `(T)`, LSTM only: `‖diag(f_s)‖₂ = max f_s`, the norm of its additive path on `c → c`.
+    pub forget_path: Vec<f64>,
+    /// The data under the gates (inputs, target, prediction); empty in a light insight.
+    pub strip: Strip,
     /// `(T+1, 2)`: `h_t` projected on its two principal components.
     pub pca: Vec<[f32; 2]>,
     /// Variance explained by PC1 and PC2.
@@ -49,8 +59,9 @@ pub struct Insight {
 }
 
 impl Insight {
-    /// Turns gru-core's inspection of a run with cell `cell` into the page's numbers.
-    pub fn new(cell: CellKind, ins: Inspection) -> Self {
+    /// Turns gru-core's inspection of a run with cell `cell` on `task` into the page's numbers.
+    pub fn new(cell: CellKind, task: &TaskConfig, ins: Inspection) -> Self {
+        let strip = strip(task, &ins);
         let tr = ins.trace;
         let (steps, hidden) = (tr.steps, tr.hidden);
         let p = pca2(&tr.h, steps + 1, hidden);
@@ -60,6 +71,24 @@ impl Insight {
             Anatomy::Gru(g) => (spec(&g.carry), spec(&g.candidate), spec(&g.update_gate)),
             _ => Default::default(),
         };
+        let forget_path = match &tr.anatomy {
+            Anatomy::Lstm(l) => spec(&l.norms),
+            _ => Vec::new(),
+        };
+        let mut gates: Vec<Gate> = tr
+            .gates
+            .into_iter()
+            .map(|(name, v)| Gate {
+                values: f32s(&v),
+                name,
+            })
+            .collect();
+        if let Anatomy::Rnn(r) = &tr.anatomy {
+            gates.push(Gate {
+                name: "slope".into(),
+                values: f32s(&r.slope),
+            });
+        }
         Self {
             cell,
             steps,
@@ -76,16 +105,44 @@ impl Insight {
             candidate,
             update_gate,
             one_step: spec(&tr.one_step),
-            gates: tr
-                .gates
-                .into_iter()
-                .map(|(name, v)| Gate {
-                    values: f32s(&v),
-                    name,
-                })
-                .collect(),
+            gates,
             h: f32s(&tr.h),
+            c: tr.c.as_deref().map(f32s).unwrap_or_default(),
+            forget_path,
+            strip,
         }
+    }
+
+    /// The same insight without the per-unit data (gates, states, projection, strip): what a
+    /// run that is not looked inside sends, for the comparison curves only.
+    pub fn light(self) -> Self {
+        Self {
+            gates: Vec::new(),
+            h: Vec::new(),
+            c: Vec::new(),
+            pca: Vec::new(),
+            strip: Strip::default(),
+            ..self
+        }
+    }
+
+    /// `c_t[j]` for `t = 0..=T` (LSTM).
+    pub fn c_at(&self, t: usize, j: usize) -> Option<f64> {
+        if j >= self.hidden {
+            return None;
+        }
+        self.c.get(t * self.hidden + j).map(|&v| f64::from(v))
+    }
+
+    /// The cell state as `(H, T)` for steps 1..=T (the heatmap's layout); empty if absent.
+    pub fn cell_state_by_time(&self) -> Vec<f64> {
+        let (t, h) = (self.steps, self.hidden);
+        if self.c.len() < (t + 1) * h {
+            return Vec::new();
+        }
+        (0..h)
+            .flat_map(|j| (1..=t).map(move |s| f64::from(self.c[s * h + j])))
+            .collect()
     }
 
     /// The short name of the cell ("GRU", "LSTM", …).
@@ -186,7 +243,7 @@ mod tests {
         .expect("config");
         let ins = tr.inspect(gru_core::Pick::sample(2)).expect("sample 2");
         let z = ins.trace.gates[0].1.clone();
-        let x = Insight::new(CellKind::Gru, ins);
+        let x = Insight::new(CellKind::Gru, &TaskConfig::Adding { len: 12 }, ins);
         assert_eq!(
             (x.steps, x.hidden, x.h.len(), x.flow.len()),
             (12, 5, 13 * 5, 13)

@@ -2,8 +2,10 @@
 //! against a tanh RNN by default), stepped in lock-step, and the inspection of one validation
 //! sample per run. No DOM, no clock: [`crate::engine::Engine`] decides when each happens.
 
+use gru_core::model::Direction;
+
 use crate::insight::Insight;
-use crate::protocol::{FlowColumn, RunStatus};
+use crate::protocol::{FlowColumn, InspectPick, Inspected, RunStatus, SamplePick};
 use crate::run::TrainingRun;
 use crate::settings::Settings;
 
@@ -13,8 +15,8 @@ pub struct Lab {
     pub settings: Settings,
     /// One run per compared cell, in the order of `settings.cells`.
     pub runs: Vec<TrainingRun>,
-    /// The validation sample that is inspected.
-    pub sample: usize,
+    /// What is looked inside (the sample resolved to an index).
+    pub pick: Inspected,
 }
 
 impl Lab {
@@ -31,11 +33,71 @@ impl Lab {
                 TrainingRun::new(cfg).map_err(|e| e.to_string())
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Self {
+        let mut lab = Self {
             settings,
             runs,
-            sample: 0,
-        })
+            pick: Inspected::default(),
+        };
+        lab.pick.layers = lab.settings.layers;
+        lab.pick.dirs = match lab.settings.direction {
+            Direction::Forward => 1,
+            Direction::Bidirectional => 2,
+        };
+        lab.pick.samples = lab.samples();
+        Ok(lab)
+    }
+
+    /// Looks inside `pick` from now on; a worst-sample pick is resolved now.
+    ///
+    /// # Errors
+    /// A one-line message naming what does not exist; the old pick stays.
+    pub fn set_pick(&mut self, pick: InspectPick) -> Result<(), String> {
+        let p = &self.pick;
+        let bad = |what: &str, v: usize, n: usize| Err(format!("{what}: {v} is not below {n}"));
+        if pick.run >= self.runs.len() {
+            return bad("run", pick.run, self.runs.len());
+        }
+        if pick.layer >= p.layers {
+            return bad("layer", pick.layer, p.layers);
+        }
+        if pick.dir >= p.dirs {
+            return bad("direction", pick.dir, p.dirs);
+        }
+        let (sample, worst_at) = match pick.sample {
+            SamplePick::Index(i) if i >= p.samples => return bad("sample", i, p.samples),
+            SamplePick::Index(i) => (i, None),
+            SamplePick::Worst => {
+                let tr = &self.runs[pick.run].trainer;
+                (tr.worst_sample(), Some(tr.step_idx()))
+            }
+        };
+        self.pick = Inspected {
+            run: pick.run,
+            layer: pick.layer,
+            dir: pick.dir,
+            sample,
+            worst_at,
+            ..self.pick.clone()
+        };
+        Ok(())
+    }
+
+    /// Carries the pick over from the lab this one replaces, where it still fits.
+    pub fn keep_pick(&mut self, old: &Inspected) {
+        let p = InspectPick {
+            run: old.run,
+            layer: old.layer,
+            dir: old.dir,
+            sample: SamplePick::Index(old.sample),
+        };
+        if self.set_pick(p).is_err() {
+            let first = InspectPick {
+                sample: SamplePick::Index(old.sample.min(self.pick.samples.saturating_sub(1))),
+                ..InspectPick::default()
+            };
+            // Run, layer and direction 0 always exist; the sample is clamped into range.
+            let _ = self.set_pick(first);
+        }
     }
 
     /// Steps every run once; `false` when a run is stopped by NaN/∞ (no run steps then, so
@@ -100,19 +162,25 @@ impl Lab {
         Ok(())
     }
 
-    /// Inspects the current sample on every run (one forward and backward pass each), and the
-    /// first run's column of the lag × training-step map.
+    /// Inspects the pick on every run (one forward and backward pass each; the same layer,
+    /// direction and sample, in full only for the picked run), and the first run's column of
+    /// the lag × training-step map.
     ///
     /// # Errors
-    /// A one-line message when the sample does not exist.
+    /// A one-line message when the pick does not exist.
     pub fn inspect(&self) -> Result<(Vec<Insight>, Option<FlowColumn>), String> {
         let mut out = Vec::with_capacity(self.runs.len());
-        for r in &self.runs {
-            let ins = r
-                .trainer
-                .inspect(gru_core::Pick::sample(self.sample))
-                .map_err(|e| e.to_string())?;
-            out.push(Insight::new(r.trainer.config.cell, ins));
+        let pick = gru_core::Pick {
+            layer: self.pick.layer,
+            dir: self.pick.dir,
+            sample: self.pick.sample,
+            matrices_at: None,
+        };
+        for (i, r) in self.runs.iter().enumerate() {
+            let ins = r.trainer.inspect(pick).map_err(|e| e.to_string())?;
+            let cfg = &r.trainer.config;
+            let x = Insight::new(cfg.cell, &cfg.task, ins);
+            out.push(if i == self.pick.run { x } else { x.light() });
         }
         let column = out.first().map(|first| FlowColumn {
             step: self.steps(),

@@ -14,11 +14,15 @@ pub mod engine;
 pub mod history;
 pub mod insight;
 pub mod lab;
+pub mod look;
 pub mod protocol;
 pub mod run;
 pub mod schedule;
 pub mod settings;
+pub mod strip;
 
 pub use engine::Engine;
 pub use protocol::{Command, Report, Snapshot};
 pub use settings::{Settings, Speed};
+#[cfg(test)]
+mod pick_tests;

@@ -34,10 +34,11 @@ pub enum Command {
         /// Steps per second, `None` = as fast as possible.
         steps_per_s: Option<f64>,
     },
-    /// Which validation sample the inspection shows.
+    /// What to look inside: the run, its layer and direction, and the validation sample. A
+    /// pick that does not exist is answered with [`Report::Rejected`] and the old pick stays.
     Inspect {
-        /// Index into the validation set.
-        sample: usize,
+        /// The pick.
+        pick: InspectPick,
     },
     /// How often the page wants a snapshot.
     Publish {
@@ -46,6 +47,57 @@ pub enum Command {
     },
     /// The page has taken the last snapshot; the next may be sent.
     Drawn,
+}
+
+/// Which validation sample to look at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SamplePick {
+    /// This index into the validation set.
+    Index(usize),
+    /// The sample with the largest loss under the picked run's weights at the moment the
+    /// command arrives (it then stays that index while training goes on).
+    Worst,
+}
+
+impl Default for SamplePick {
+    fn default() -> Self {
+        SamplePick::Index(0)
+    }
+}
+
+/// What the page asks to look inside.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InspectPick {
+    /// Run: index into the settings' cells.
+    pub run: usize,
+    /// Layer, 0 = the one reading the input.
+    pub layer: usize,
+    /// 0 forward, 1 backward (bidirectional models only).
+    pub dir: usize,
+    /// The validation sample.
+    pub sample: SamplePick,
+}
+
+/// What an inspection actually shows (sent with it, so the page labels what it got).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Inspected {
+    /// Run index; its insight is the full one.
+    pub run: usize,
+    /// Layer.
+    pub layer: usize,
+    /// 0 forward, 1 backward.
+    pub dir: usize,
+    /// Validation sample index.
+    pub sample: usize,
+    /// The training step at which this sample was the one the run got most wrong, when it
+    /// was picked that way.
+    pub worst_at: Option<u64>,
+    /// Layers and directions the model has, for the picker.
+    pub layers: usize,
+    /// 2 for a bidirectional model, else 1.
+    pub dirs: usize,
+    /// Validation samples.
+    pub samples: usize,
 }
 
 /// Worker → page.
@@ -71,15 +123,16 @@ pub struct Snapshot {
     pub playing: bool,
     /// One status per run, in the order of the settings' cells.
     pub runs: Vec<RunStatus>,
-    /// A fresh inspection of every run, when one was made since the last snapshot.
+    /// A fresh inspection of every run, when one was made since the last snapshot: the
+    /// picked run's in full, the others [`Insight::light`] (comparison curves only).
     pub insights: Option<Vec<Insight>>,
+    /// What the fresh inspection shows (with `insights`).
+    pub inspected: Option<Inspected>,
     /// The first run's `log10 ‖∂h_T/∂h_{T−k}‖₂` column of the lag × training-step map, with
     /// each fresh inspection.
     pub flow_column: Option<FlowColumn>,
     /// Throughput and costs.
     pub rates: Rates,
-    /// The inspected validation sample.
-    pub sample: usize,
 }
 
 /// One run's numbers.
@@ -176,7 +229,23 @@ mod tests {
                 clip: 5.0,
                 steps_per_s: None,
             },
-            Command::Inspect { sample: 255 },
+            Command::Inspect {
+                pick: InspectPick::default(),
+            },
+            Command::Inspect {
+                pick: InspectPick {
+                    run: 2,
+                    layer: 1,
+                    dir: 1,
+                    sample: SamplePick::Index(255),
+                },
+            },
+            Command::Inspect {
+                pick: InspectPick {
+                    sample: SamplePick::Worst,
+                    ..InspectPick::default()
+                },
+            },
             Command::Publish { every_ms: 100.0 },
             Command::Drawn,
         ];
@@ -202,6 +271,16 @@ mod tests {
                 error: Some("NaN at step 13".into()),
             }],
             insights: None,
+            inspected: Some(Inspected {
+                run: 1,
+                layer: 1,
+                dir: 1,
+                sample: 17,
+                worst_at: Some(400),
+                layers: 2,
+                dirs: 2,
+                samples: 256,
+            }),
             flow_column: Some(FlowColumn {
                 step: 12,
                 log_norms: vec![0.0, -1.5, -40.25],
@@ -212,7 +291,6 @@ mod tests {
                 inspect_ms: 2.0,
                 validate_ms: 1.0,
             },
-            sample: 4,
         };
         let r = Report::Snapshot(Box::new(snap));
         assert_eq!(decode::<Report>(&encode(&r)), Ok(r));

@@ -300,7 +300,7 @@ pub const PARAMS: &[Param] = &[
         key: "layers",
         legacy: None,
         label: "Layers",
-        tip: "Stacked recurrent layers (1–4); the views show the first",
+        tip: "Stacked recurrent layers (1–4); pick the one to look inside above the gate maps",
         field: Field::Count {
             min: 1,
             max: 4,

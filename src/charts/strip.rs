@@ -1,0 +1,208 @@
+//! "Input and target": one lane per input channel, target and prediction over the sequence's
+//! steps, on exactly the x geometry of [`super::heatmap`] (same margins, same right-hand bar
+//! width), so column `c` sits under the gate heatmaps' column `c` and the time cursor lines
+//! up. A lane is a curve scaled into its own `[lo, hi]` band, or symbols written as text
+//! (a dot when the columns are too narrow for letters).
+
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+
+use super::heatmap::BAR;
+use super::{err, palette, ChartError};
+
+/// One lane as plain numbers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StripLane<'a> {
+    /// Name written in the left margin (≤ 7 characters).
+    pub name: &'a str,
+    /// `(T)`: value per column, NaN = nothing.
+    pub values: &'a [f32],
+    /// Band bottom.
+    pub lo: f32,
+    /// Band top.
+    pub hi: f32,
+    /// Symbol names when the values index them (drawn as text).
+    pub symbols: &'a [String],
+}
+
+/// What the strip shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StripData<'a> {
+    /// Lanes, top to bottom.
+    pub lanes: Vec<StripLane<'a>>,
+    /// Columns `T` (steps 1..=T).
+    pub cols: usize,
+    /// x axis description.
+    pub x_desc: &'a str,
+    /// Column of the time cursor.
+    pub cursor: Option<usize>,
+}
+
+/// Colour of lane `i` of `n`: the last two (target, prediction) are black and vermillion.
+fn lane_color(i: usize, n: usize) -> RGBColor {
+    match n - i {
+        2 => BLACK,
+        1 => palette::VERMILLION,
+        _ => palette::BLUE,
+    }
+}
+
+/// Draws the strip on `canvas`.
+///
+/// # Errors
+/// [`ChartError`] when the canvas has no 2-D context or plotters fails.
+pub fn draw(canvas: &HtmlCanvasElement, d: &StripData<'_>) -> Result<(), ChartError> {
+    let backend = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or_else(|| ChartError("no 2-D context".into()))?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let (w, _) = root.dim_in_pixel();
+    let (main, bar) = root.split_horizontally(w.saturating_sub(BAR));
+    let (n, cols) = (d.lanes.len().max(1), d.cols.max(1));
+    // Lane `i` (top = 0) is the band y ∈ [n − 1 − i, n − i], values scaled into 10–90 % of it.
+    let mut chart = ChartBuilder::on(&main)
+        .margin(8)
+        .x_label_area_size(34)
+        .y_label_area_size(44)
+        .build_cartesian_2d(-0.5..cols as f64 - 0.5, 0.0..n as f64)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_desc(d.x_desc)
+        .label_style(("sans-serif", 12))
+        .axis_desc_style(("sans-serif", 13))
+        .x_labels(8.min(cols + 1))
+        .y_labels(2 * n + 1)
+        .x_label_formatter(&|v| {
+            if (v - v.round()).abs() < 1e-6 {
+                format!("{:.0}", v.round() + 1.0)
+            } else {
+                String::new()
+            }
+        })
+        // Lane names on the band centres (y = k + 0.5).
+        .y_label_formatter(&|v| {
+            let k = v - 0.5;
+            if (k - k.round()).abs() < 1e-6 && k >= 0.0 && (k as usize) < d.lanes.len() {
+                d.lanes[d.lanes.len() - 1 - k.round() as usize]
+                    .name
+                    .to_string()
+            } else {
+                String::new()
+            }
+        })
+        .draw()
+        .map_err(err)?;
+    let (xr, _) = chart.plotting_area().get_pixel_range();
+    let px_per_col = f64::from(xr.end - xr.start) / cols as f64;
+    for (i, lane) in d.lanes.iter().enumerate() {
+        let base = (n - 1 - i) as f64;
+        chart
+            .draw_series([PathElement::new(
+                vec![(-0.5, base), (cols as f64 - 0.5, base)],
+                palette::GREY.mix(0.3),
+            )])
+            .map_err(err)?;
+        let span = f64::from(lane.hi - lane.lo).max(1e-9);
+        let y = |v: f32| base + 0.1 + 0.8 * (f64::from(v - lane.lo) / span).clamp(0.0, 1.0);
+        let color = lane_color(i, d.lanes.len());
+        let points = lane
+            .values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.is_finite());
+        if lane.symbols.is_empty() {
+            // Runs of consecutive values as lines; a lone value as a dot.
+            let mut run: Vec<(f64, f64)> = Vec::new();
+            let mut flush = |run: &mut Vec<(f64, f64)>| -> Result<(), ChartError> {
+                if run.len() == 1 {
+                    chart
+                        .draw_series([Circle::new(run[0], 4, color.filled())])
+                        .map_err(err)?;
+                } else if run.len() > 1 {
+                    chart
+                        .draw_series([PathElement::new(run.clone(), color.stroke_width(2))])
+                        .map_err(err)?;
+                }
+                run.clear();
+                Ok(())
+            };
+            let mut last = None;
+            for (c, &v) in points {
+                if last.is_some_and(|l: usize| l + 1 != c) {
+                    flush(&mut run)?;
+                }
+                run.push((c as f64, y(v)));
+                last = Some(c);
+            }
+            flush(&mut run)?;
+        } else {
+            // Wide columns: every symbol as text. Narrow ones: text only for the rare symbols
+            // (markers, answers: at most a sixteenth of the lane's entries), dots for the rest.
+            let wide = px_per_col >= 9.0;
+            let mut counts = vec![0usize; lane.symbols.len()];
+            let entries: Vec<(usize, f32)> = points.map(|(c, &v)| (c, v)).collect();
+            for &(_, v) in &entries {
+                if let Some(n) = counts.get_mut(v as usize) {
+                    *n += 1;
+                }
+            }
+            for &(c, v) in &entries {
+                let name = lane.symbols.get(v as usize).map_or("?", String::as_str);
+                let rare = counts
+                    .get(v as usize)
+                    .is_some_and(|&n| 16 * n <= entries.len().max(16));
+                if wide || rare {
+                    let style = TextStyle::from(("sans-serif", 12).into_font())
+                        .color(&color)
+                        .pos(plotters::style::text_anchor::Pos::new(
+                            plotters::style::text_anchor::HPos::Center,
+                            plotters::style::text_anchor::VPos::Center,
+                        ));
+                    chart
+                        .draw_series([Text::new(name.to_string(), (c as f64, base + 0.5), style)])
+                        .map_err(err)?;
+                } else {
+                    chart
+                        .draw_series([Circle::new((c as f64, y(v)), 2, color.filled())])
+                        .map_err(err)?;
+                }
+            }
+        }
+    }
+    if let Some(c) = d.cursor.filter(|&c| c < cols) {
+        let rect = [(c as f64 - 0.5, n as f64), (c as f64 + 0.5, 0.0)];
+        chart
+            .draw_series([Rectangle::new(rect, BLACK.stroke_width(2))])
+            .map_err(err)?;
+    }
+    // The right-hand band (the heatmaps' colour bar) holds each lane's range.
+    let (_, bh) = bar.dim_in_pixel();
+    // The plot spans from the top margin (8) to above the x labels (34) and bottom margin (8).
+    let top = 8.0;
+    let band = (f64::from(bh) - 50.0) / n as f64;
+    for (i, lane) in d.lanes.iter().enumerate() {
+        let label = if lane.symbols.is_empty() {
+            format!("{}…{}", trim(lane.lo), trim(lane.hi))
+        } else {
+            String::new()
+        };
+        let yc = top + band * (i as f64 + 0.5);
+        bar.draw(&Text::new(
+            label,
+            (6, yc as i32 - 6),
+            ("sans-serif", 11).into_font().color(&palette::GREY),
+        ))
+        .map_err(err)?;
+    }
+    root.present().map_err(err)?;
+    Ok(())
+}
+
+/// `1`, `0.5`, `−1`: a range end without trailing zeros.
+fn trim(v: f32) -> String {
+    let s = format!("{v}");
+    s.replace('-', "−")
+}
