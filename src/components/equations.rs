@@ -1,9 +1,11 @@
 //! The GRU equations in the app's formulation, as MathML, with the note on PyTorch/Keras's
 //! naming; and the same equations with one unit's numbers plugged in.
 
+use gru_core::cell::{Carry, CellKind, GateMode, Surgery};
 use leptos::prelude::*;
 
 use crate::format::fmt_eq;
+use crate::state::AppState;
 
 /// `x_{sub}` in MathML.
 fn sub(x: &str, s: &str) -> String {
@@ -16,6 +18,17 @@ fn row(lhs: &str, rhs: &str) -> String {
 
 /// The four GRU equations (reset before U_h; z weights the new candidate).
 pub fn gru_equations_mathml() -> String {
+    gru_equations_under(&Surgery::default())
+}
+
+/// The GRU equations as `surgery` changes them: a held gate reads `z_t = c`, a cut carry
+/// `h_t = h̃_t`; changed rows are marked with a ✂.
+pub fn gru_equations_under(surgery: &Surgery) -> String {
+    let held = |g: GateMode| match g {
+        GateMode::Learned => None,
+        GateMode::Fixed(c) => Some(format!("<mn>{c}</mn><mtext>  ✂ held</mtext>")),
+    };
+    let cut = surgery.carry == Carry::Cut;
     let (x, hp, z, r, ht, h) = (
         sub("x", "t"),
         sub("h", "t−1"),
@@ -27,11 +40,36 @@ pub fn gru_equations_mathml() -> String {
     let w = |g: &str| sub("W", g);
     let u = |g: &str| sub("U", g);
     let b = |g: &str| sub("b", g);
+    let z_rhs = match (cut, held(surgery.update)) {
+        (true, _) => "<mn>1</mn><mtext>  ✂ carry cut</mtext>".to_string(),
+        (false, Some(c)) => c,
+        (false, None) => format!(
+            "<mi>σ</mi><mo>(</mo>{}{x}<mo>+</mo>{}{hp}<mo>+</mo>{}<mo>)</mo>",
+            w("z"),
+            u("z"),
+            b("z")
+        ),
+    };
+    let r_rhs = held(surgery.reset).unwrap_or_else(|| {
+        format!(
+            "<mi>σ</mi><mo>(</mo>{}{x}<mo>+</mo>{}{hp}<mo>+</mo>{}<mo>)</mo>",
+            w("r"),
+            u("r"),
+            b("r")
+        )
+    });
+    let h_rhs = if cut {
+        format!("{ht}<mtext>  ✂ no (1 − z) ⊙ h carry</mtext>")
+    } else {
+        format!(
+            "<mo>(</mo><mn>1</mn><mo>−</mo>{z}<mo>)</mo><mo>⊙</mo>{hp}<mo>+</mo>{z}<mo>⊙</mo>{ht}"
+        )
+    };
     let rows = [
-        row(&z, &format!("<mi>σ</mi><mo>(</mo>{}{x}<mo>+</mo>{}{hp}<mo>+</mo>{}<mo>)</mo>", w("z"), u("z"), b("z"))),
-        row(&r, &format!("<mi>σ</mi><mo>(</mo>{}{x}<mo>+</mo>{}{hp}<mo>+</mo>{}<mo>)</mo>", w("r"), u("r"), b("r"))),
+        row(&z, &z_rhs),
+        row(&r, &r_rhs),
         row(&ht, &format!("<mi>tanh</mi><mo>(</mo>{}{x}<mo>+</mo>{}<mo>(</mo>{r}<mo>⊙</mo>{hp}<mo>)</mo><mo>+</mo>{}<mo>)</mo>", w("h"), u("h"), b("h"))),
-        row(&h, &format!("<mo>(</mo><mn>1</mn><mo>−</mo>{z}<mo>)</mo><mo>⊙</mo>{hp}<mo>+</mo>{z}<mo>⊙</mo>{ht}")),
+        row(&h, &h_rhs),
     ];
     format!(
         "<math display=\"block\"><mtable>{}</mtable></math>",
@@ -98,10 +136,30 @@ pub fn unit_step_mathml(j: usize, t: usize, u: &UnitStep) -> String {
 /// The equations panel.
 #[component]
 pub fn Equations() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    // The GRU's surgery in force (none when no GRU is compared).
+    let surgery = move || {
+        state.settings.with(|s| {
+            let g = s.core_surgery();
+            let has_gru = s
+                .cells
+                .iter()
+                .any(|&k| matches!(k, CellKind::Gru | CellKind::GruTorch));
+            if has_gru && g.alters(CellKind::Gru) {
+                g
+            } else {
+                Surgery::default()
+            }
+        })
+    };
     view! {
         <figure class="panel equations">
-            <figcaption>"The GRU, as this page computes it"</figcaption>
-            <div inner_html=gru_equations_mathml()></div>
+            <figcaption>{move || if surgery().alters(CellKind::Gru) {
+                "The GRU under gate surgery, as this page computes it"
+            } else {
+                "The GRU, as this page computes it"
+            }}</figcaption>
+            <div inner_html=move || gru_equations_under(&surgery())></div>
             <p class="hint">
                 "z"<sub>"t"</sub>" is the weight of the new candidate: z → 0 copies h"<sub>"t−1"</sub>
                 " forward, so ∂h"<sub>"t"</sub>"/∂h"<sub>"t−1"</sub>" ≈ diag(1 − z"<sub>"t"</sub>") ≈ I and the gradient survives. "
@@ -117,6 +175,30 @@ pub fn Equations() -> impl IntoView {
 mod tests {
     use super::*;
     use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn surgery_rewrites_the_equations_it_changes() {
+        let plain = gru_equations_mathml();
+        assert!(!plain.contains('✂'));
+        let cut = gru_equations_under(&Surgery {
+            carry: Carry::Cut,
+            ..Surgery::default()
+        });
+        assert!(
+            cut.contains("carry cut") && !cut.contains("<mo>−</mo><msub><mi>z</mi>"),
+            "{cut}"
+        );
+        let held = gru_equations_under(&Surgery {
+            update: GateMode::Fixed(0.25),
+            reset: GateMode::Fixed(1.0),
+            ..Surgery::default()
+        });
+        assert!(held.contains("<mn>0.25</mn>") && held.contains("<mn>1</mn><mtext>  ✂ held"));
+        assert!(
+            held.contains("<mo>(</mo><mn>1</mn><mo>−</mo>"),
+            "the blend row is unchanged"
+        );
+    }
 
     #[wasm_bindgen_test(unsupported = test)]
     fn pre_activations_invert_the_gates_and_the_update_recombines() {

@@ -7,6 +7,8 @@ pub mod drilldown;
 pub mod equations;
 pub mod flow_view;
 pub mod gates_view;
+pub mod grad_norm_view;
 pub mod hidden_view;
 pub mod loss_view;
 pub mod settings_form;
+pub mod surgery_banner;

@@ -21,7 +21,7 @@ pub const PRESETS: &[Preset] = &[
     Preset {
         id: "exploding",
         label: "Exploding gradient",
-        tip: "A tanh RNN whose recurrent weights start 3× too large, clipping off: the gradient norm before clipping shoots up",
+        tip: "A tanh RNN whose recurrent weights start 3× larger, clipping off: the gradient norm before clipping is thousands of times its usual size, in bursts",
         query: "cells=rnn&wscale=3&clip=0",
     },
     Preset {
