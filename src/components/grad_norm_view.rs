@@ -35,11 +35,7 @@ pub fn clip_sentence(h: &History) -> String {
         .iter()
         .map(|r| format!("{} {}", r.status.label, r.clip_count().0))
         .collect();
-    let steps = if n == 1 {
-        "the last step".to_string()
-    } else {
-        format!("the last {n} steps")
-    };
+    let steps = format!("the last {n} step{}", if n == 1 { "" } else { "s" });
     format!(
         "{state}: of {steps}, clipping scaled the gradient down in {}.",
         counts.join(", ")
@@ -92,5 +88,47 @@ pub fn GradNormView() -> impl IntoView {
                 }).collect_view()}
             </p>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gru_lab::history::RunHistory;
+    use gru_lab::protocol::RunStatus;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn run(label: &str, clip: Option<f64>, flags: &[bool]) -> RunHistory {
+        RunHistory {
+            status: RunStatus {
+                label: label.into(),
+                clip,
+                ..RunStatus::default()
+            },
+            recent_clipped: flags.iter().copied().collect(),
+            ..RunHistory::default()
+        }
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn the_clipping_sentence_counts_exactly_what_the_history_holds() {
+        let mut h = History {
+            runs: vec![
+                run("GRU", Some(0.5), &[true, false, true]),
+                run("RNN", Some(0.5), &[true, true, true]),
+            ],
+            ..History::default()
+        };
+        assert_eq!(
+            clip_sentence(&h),
+            "Clip threshold 0.5: of the last 3 steps, clipping scaled the gradient down in GRU 2, RNN 3."
+        );
+        h.runs = vec![run("RNN", None, &[false])];
+        assert_eq!(
+            clip_sentence(&h),
+            "Clipping is off: of the last 1 step, clipping scaled the gradient down in RNN 0."
+        );
+        h.runs = vec![run("RNN", None, &[])];
+        assert_eq!(clip_sentence(&h), "Clipping is off: no training step yet.");
     }
 }
