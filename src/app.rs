@@ -15,10 +15,12 @@ use crate::components::drilldown::Drilldown;
 use crate::components::equations::Equations;
 use crate::components::flow_view::FlowView;
 use crate::components::gates_view::GatesView;
+use crate::components::grad_norm_view::GradNormView;
 use crate::components::hidden_view::HiddenView;
 use crate::components::loss_view::{CompareTable, LossView};
 use crate::components::picker::{inside_heading, InsidePicker};
 use crate::components::settings_form::SettingsForm;
+use crate::components::surgery_banner::SurgeryBanner;
 use crate::state::AppState;
 use gru_lab::look;
 use gru_lab::protocol::{InspectPick, Inspected, SamplePick};
@@ -175,6 +177,7 @@ pub fn App(
             <p class="keys">"Space: play/pause · →: one step"</p>
         </header>
         <Controls/>
+        <SurgeryBanner/>
         <div class="layout">
             <aside class="sidebar">
                 <SettingsForm/>
@@ -185,6 +188,7 @@ pub fn App(
                     <h2 id="g-learn">"Learning"</h2>
                     <div class="grid">
                         <LossView/>
+                        <GradNormView/>
                         <CompareTable/>
                     </div>
                 </section>
@@ -197,8 +201,8 @@ pub fn App(
                     <InsidePicker/>
                     <div class="grid">
                         <GatesView/>
-                        <div class="view"><Drilldown/></div>
                         <HiddenView/>
+                        <div class="view drill"><Drilldown/></div>
                     </div>
                 </section>
             </main>

@@ -1,6 +1,7 @@
 //! Line charts of plain `(x, y)` series on a linear or log y axis: the loss curves, the
 //! gradient-flow curves (‖∂h_T/∂h_{T−k}‖ over k, ‖∂L/∂h_t‖ over t, the additive split) and the
-//! per-unit hidden-state traces. Optional dashed reference line and vertical time cursor.
+//! per-unit hidden-state traces. Optional dashed reference line and vertical time cursor. The
+//! legend is a row (wrapping as needed) above the plot area, so it never covers data.
 
 use std::ops::Range;
 
@@ -66,20 +67,108 @@ pub struct LinesData<'a> {
     pub cursor: Option<f64>,
     /// Fixed x range; `None` = from the data.
     pub x_range: Option<(f64, f64)>,
-    /// Corner of the legend (pick the one the data leaves empty).
+    /// Which side the legend row above the plot is aligned to (left for `LowerLeft`).
     pub legend: Corner,
 }
 
-/// Where a legend sits.
+/// Which side the legend row is aligned to: the row always sits above the plot area.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Corner {
-    /// Upper right.
+    /// Right-aligned.
     #[default]
     UpperRight,
-    /// Lower left.
+    /// Left-aligned.
     LowerLeft,
-    /// Lower right.
+    /// Right-aligned.
     LowerRight,
+}
+
+/// Height of one legend row, pixels.
+const LEGEND_ROW: u32 = 20;
+/// Width of a legend entry's line sample, pixels.
+const SAMPLE: u32 = 18;
+/// Space between the sample and the text, and between entries, pixels.
+const GAP: u32 = 6;
+
+/// Splits entries of pixel widths `widths` into rows at most `avail` wide (an entry wider
+/// than `avail` gets a row of its own), in order, `gap` pixels apart.
+pub fn legend_rows(widths: &[u32], avail: u32, gap: u32) -> Vec<Range<usize>> {
+    let mut rows = Vec::new();
+    let (mut start, mut used) = (0, 0u32);
+    for (i, &w) in widths.iter().enumerate() {
+        let need = if i == start { w } else { used + gap + w };
+        if i > start && need > avail {
+            rows.push(start..i);
+            start = i;
+            used = w;
+        } else {
+            used = need;
+        }
+    }
+    if start < widths.len() {
+        rows.push(start..widths.len());
+    }
+    rows
+}
+
+/// One legend entry: text, colour, stroke width, dashed.
+type Entry<'a> = (&'a str, RGBColor, u32, bool);
+
+/// The legend entries: the reference line, then every labelled series.
+fn entries<'a>(d: &'a LinesData<'_>) -> Vec<Entry<'a>> {
+    d.reference
+        .filter(|r| r.0.is_finite() && !r.1.is_empty())
+        .map(|r| (r.1, palette::GREY, 2, true))
+        .into_iter()
+        .chain(
+            d.series
+                .iter()
+                .filter(|s| !s.label.is_empty())
+                .map(|s| (s.label, s.color, s.width.max(2), false)),
+        )
+        .collect()
+}
+
+/// Draws the legend rows into `area` (already sized by [`legend_rows`]).
+fn draw_legend(
+    area: &DrawingArea<CanvasBackend, Shift>,
+    items: &[Entry<'_>],
+    widths: &[u32],
+    rows: &[Range<usize>],
+    left: i32,
+    right_align: bool,
+) -> Result<(), ChartError> {
+    let font = ("sans-serif", 12).into_font().color(&BLACK);
+    let right = area.dim_in_pixel().0 as i32 - 10;
+    for (r, row) in rows.iter().enumerate() {
+        let total: u32 = widths[row.clone()].iter().sum::<u32>()
+            + GAP * 2 * (row.len().saturating_sub(1) as u32);
+        let mut x = if right_align {
+            (right - total as i32).max(left)
+        } else {
+            left
+        };
+        let y = (r as u32 * LEGEND_ROW + LEGEND_ROW / 2) as i32;
+        for i in row.clone() {
+            let (label, color, width, dashed) = items[i];
+            let style = color.stroke_width(width);
+            if dashed {
+                for k in 0..2 {
+                    let x0 = x + k * 11;
+                    area.draw(&PathElement::new([(x0, y), (x0 + 7, y)], style))
+                        .map_err(err)?;
+                }
+            } else {
+                area.draw(&PathElement::new([(x, y), (x + SAMPLE as i32, y)], style))
+                    .map_err(err)?;
+            }
+            let tx = x + (SAMPLE + GAP) as i32;
+            area.draw(&Text::new(label, (tx, y - 7), font.clone()))
+                .map_err(err)?;
+            x += widths[i] as i32 + 2 * GAP as i32;
+        }
+    }
+    Ok(())
 }
 
 fn finite_points<'a>(d: &'a LinesData<'_>, log: bool) -> impl Iterator<Item = (f64, f64)> + 'a {
@@ -138,19 +227,48 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &LinesData<'_>) -> Result<(), ChartEr
         .ok_or_else(|| ChartError("no 2-D context".into()))?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
+    // The legend row(s) above the plot: entry widths measured in the canvas font.
+    let items = entries(d);
+    let font = TextStyle::from(("sans-serif", 12).into_font());
+    let widths: Vec<u32> = items
+        .iter()
+        .map(|e| {
+            let text = root
+                .estimate_text_size(e.0, &font)
+                .map_or(7 * e.0.len() as u32, |s| s.0);
+            SAMPLE + GAP + text
+        })
+        .collect();
+    let left = 10 + 58; // margin + y label area: rows start over the plot
+    let avail = (root.dim_in_pixel().0 as i32 - left - 10).max(60) as u32;
+    let rows = legend_rows(&widths, avail, 2 * GAP);
+    let (legend, area) = root.split_vertically(rows.len() as u32 * LEGEND_ROW + 4);
+    draw_legend(
+        &legend,
+        &items,
+        &widths,
+        &rows,
+        left,
+        d.legend != Corner::LowerLeft,
+    )?;
     let (x0, x1) = x_range(d);
     let (y0, y1) = y_range(d);
     match d.y {
-        YAxis::Log => plot(&root, d, x0..x1, (y0..y1).log_scale(), &|v: &f64| {
+        YAxis::Log => plot(&root, &area, d, x0..x1, (y0..y1).log_scale(), &|v: &f64| {
             format!("{v:.0e}")
         })?,
-        YAxis::Linear(_) => plot(&root, d, x0..x1, y0..y1, &|v: &f64| format!("{v:.2}"))?,
+        YAxis::Linear(_) => plot(&root, &area, d, x0..x1, y0..y1, &|v: &f64| {
+            format!("{v:.2}")
+        })?,
     }
     root.present().map_err(err)
 }
 
+/// Draws axes, reference and series into `area`; `root` (the whole canvas) takes the cursor,
+/// which is placed in absolute pixels.
 fn plot<Y>(
     root: &DrawingArea<CanvasBackend, Shift>,
+    area: &DrawingArea<CanvasBackend, Shift>,
     d: &LinesData<'_>,
     x: Range<f64>,
     y: Y,
@@ -161,8 +279,9 @@ where
     Y::CoordDescType: ValueFormatter<f64>,
 {
     let (x0, x1) = (x.start, x.end);
-    let mut chart = ChartBuilder::on(root)
+    let mut chart = ChartBuilder::on(area)
         .margin(10)
+        .margin_top(4)
         .x_label_area_size(36)
         .y_label_area_size(58)
         .build_cartesian_2d(x, y)
@@ -186,15 +305,11 @@ where
         .y_label_formatter(&yfmt)
         .draw()
         .map_err(err)?;
-    let mut labelled = false;
-    if let Some((v, label)) = d.reference.filter(|r| r.0.is_finite()) {
+    if let Some((v, _)) = d.reference.filter(|r| r.0.is_finite()) {
         let style = palette::GREY.stroke_width(2);
         chart
             .draw_series(DashedLineSeries::new([(x0, v), (x1, v)], 6, 4, style))
-            .map_err(err)?
-            .label(label)
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
-        labelled = true;
+            .map_err(err)?;
     }
     for s in &d.series {
         let style = s.color.mix(s.alpha).stroke_width(s.width);
@@ -208,15 +323,9 @@ where
         } else {
             pts.collect()
         };
-        let anno = chart
+        chart
             .draw_series(LineSeries::new(pts, style))
             .map_err(err)?;
-        if !s.label.is_empty() {
-            let legend_style = s.color.stroke_width(s.width.max(2));
-            anno.label(s.label)
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], legend_style));
-            labelled = true;
-        }
     }
     if let Some(c) = d.cursor.filter(|c| c.is_finite() && x1 > x0) {
         let (xr, yr) = chart.plotting_area().get_pixel_range();
@@ -227,20 +336,6 @@ where
         ))
         .map_err(err)?;
     }
-    if labelled {
-        chart
-            .configure_series_labels()
-            .position(match d.legend {
-                Corner::UpperRight => SeriesLabelPosition::UpperRight,
-                Corner::LowerLeft => SeriesLabelPosition::LowerLeft,
-                Corner::LowerRight => SeriesLabelPosition::LowerRight,
-            })
-            .background_style(WHITE.mix(0.75))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font(("sans-serif", 12))
-            .draw()
-            .map_err(err)?;
-    }
     Ok(())
 }
 
@@ -248,6 +343,15 @@ where
 mod tests {
     use super::*;
     use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn legend_rows_wrap_in_order_and_never_drop_an_entry() {
+        assert_eq!(legend_rows(&[50, 50, 50], 200, 10), vec![0..3]);
+        assert_eq!(legend_rows(&[50, 50, 50], 120, 10), vec![0..2, 2..3]);
+        // An entry wider than the row still gets a row of its own.
+        assert_eq!(legend_rows(&[300, 40, 40], 100, 10), vec![0..1, 1..3]);
+        assert_eq!(legend_rows(&[], 100, 10), Vec::<Range<usize>>::new());
+    }
 
     #[wasm_bindgen_test(unsupported = test)]
     fn log_range_ignores_non_positive_values_and_covers_the_reference() {

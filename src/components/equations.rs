@@ -2,7 +2,7 @@
 //! formulation, with the note on PyTorch/Keras's naming, here; the LSTM's and RNN's in
 //! `cell_equations.rs`); and the GRU's with one unit's numbers plugged in.
 
-use gru_core::cell::CellKind;
+use gru_core::cell::{Carry, CellKind, GateMode, Surgery};
 use leptos::prelude::*;
 
 use crate::components::cell_equations::{lstm_equations_mathml, rnn_equations_mathml};
@@ -21,6 +21,17 @@ pub(crate) fn row(lhs: &str, rhs: &str) -> String {
 
 /// The four GRU equations (reset before U_h; z weights the new candidate).
 pub fn gru_equations_mathml() -> String {
+    gru_equations_under(&Surgery::default())
+}
+
+/// The GRU equations as `surgery` changes them: a held gate reads `z_t = c`, a cut carry
+/// `h_t = h̃_t`; changed rows are marked with a ✂.
+pub fn gru_equations_under(surgery: &Surgery) -> String {
+    let held = |g: GateMode| match g {
+        GateMode::Learned => None,
+        GateMode::Fixed(c) => Some(format!("<mn>{c}</mn><mtext>  ✂ held</mtext>")),
+    };
+    let cut = surgery.carry == Carry::Cut;
     let (x, hp, z, r, ht, h) = (
         sub("x", "t"),
         sub("h", "t−1"),
@@ -32,11 +43,36 @@ pub fn gru_equations_mathml() -> String {
     let w = |g: &str| sub("W", g);
     let u = |g: &str| sub("U", g);
     let b = |g: &str| sub("b", g);
+    let z_rhs = match (cut, held(surgery.update)) {
+        (true, _) => "<mn>1</mn><mtext>  ✂ carry cut</mtext>".to_string(),
+        (false, Some(c)) => c,
+        (false, None) => format!(
+            "<mi>σ</mi><mo>(</mo>{}{x}<mo>+</mo>{}{hp}<mo>+</mo>{}<mo>)</mo>",
+            w("z"),
+            u("z"),
+            b("z")
+        ),
+    };
+    let r_rhs = held(surgery.reset).unwrap_or_else(|| {
+        format!(
+            "<mi>σ</mi><mo>(</mo>{}{x}<mo>+</mo>{}{hp}<mo>+</mo>{}<mo>)</mo>",
+            w("r"),
+            u("r"),
+            b("r")
+        )
+    });
+    let h_rhs = if cut {
+        format!("{ht}<mtext>  ✂ no (1 − z) ⊙ h carry</mtext>")
+    } else {
+        format!(
+            "<mo>(</mo><mn>1</mn><mo>−</mo>{z}<mo>)</mo><mo>⊙</mo>{hp}<mo>+</mo>{z}<mo>⊙</mo>{ht}"
+        )
+    };
     let rows = [
-        row(&z, &format!("<mi>σ</mi><mo>(</mo>{}{x}<mo>+</mo>{}{hp}<mo>+</mo>{}<mo>)</mo>", w("z"), u("z"), b("z"))),
-        row(&r, &format!("<mi>σ</mi><mo>(</mo>{}{x}<mo>+</mo>{}{hp}<mo>+</mo>{}<mo>)</mo>", w("r"), u("r"), b("r"))),
+        row(&z, &z_rhs),
+        row(&r, &r_rhs),
         row(&ht, &format!("<mi>tanh</mi><mo>(</mo>{}{x}<mo>+</mo>{}<mo>(</mo>{r}<mo>⊙</mo>{hp}<mo>)</mo><mo>+</mo>{}<mo>)</mo>", w("h"), u("h"), b("h"))),
-        row(&h, &format!("<mo>(</mo><mn>1</mn><mo>−</mo>{z}<mo>)</mo><mo>⊙</mo>{hp}<mo>+</mo>{z}<mo>⊙</mo>{ht}")),
+        row(&h, &h_rhs),
     ];
     format!(
         "<math display=\"block\"><mtable>{}</mtable></math>",
@@ -104,6 +140,21 @@ pub fn unit_step_mathml(j: usize, t: usize, u: &UnitStep) -> String {
 #[component]
 pub fn Equations() -> impl IntoView {
     let state = expect_context::<AppState>();
+    // The GRU's surgery in force (none when no GRU is compared).
+    let surgery = move || {
+        state.settings.with(|s| {
+            let g = s.core_surgery();
+            let has_gru = s
+                .cells
+                .iter()
+                .any(|&k| matches!(k, CellKind::Gru | CellKind::GruTorch));
+            if has_gru && g.alters(CellKind::Gru) {
+                g
+            } else {
+                Surgery::default()
+            }
+        })
+    };
     let kind = Memo::new(move |_| {
         state
             .history
@@ -111,7 +162,12 @@ pub fn Equations() -> impl IntoView {
     });
     let caption = move || {
         let name = kind.get().1.map_or("GRU", CellKind::label);
-        format!("The {name}, as this page computes it")
+        let gru = matches!(kind.get().0, Some(Family::Gru) | None);
+        if gru && surgery().alters(CellKind::Gru) {
+            format!("The {name} under gate surgery, as this page computes it")
+        } else {
+            format!("The {name}, as this page computes it")
+        }
     };
     let body = move || {
         match kind.get() {
@@ -136,7 +192,7 @@ pub fn Equations() -> impl IntoView {
             .into_any()
         }
         _ => view! {
-            <div inner_html=gru_equations_mathml()></div>
+            <div inner_html=move || gru_equations_under(&surgery())></div>
             <p class="hint">
                 "z"<sub>"t"</sub>" is the weight of the new candidate: z → 0 copies h"<sub>"t−1"</sub>
                 " forward, so ∂h"<sub>"t"</sub>"/∂h"<sub>"t−1"</sub>" ≈ diag(1 − z"<sub>"t"</sub>") ≈ I and the gradient survives. "
@@ -160,6 +216,30 @@ pub fn Equations() -> impl IntoView {
 mod tests {
     use super::*;
     use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn surgery_rewrites_the_equations_it_changes() {
+        let plain = gru_equations_mathml();
+        assert!(!plain.contains('✂'));
+        let cut = gru_equations_under(&Surgery {
+            carry: Carry::Cut,
+            ..Surgery::default()
+        });
+        assert!(
+            cut.contains("carry cut") && !cut.contains("<mo>−</mo><msub><mi>z</mi>"),
+            "{cut}"
+        );
+        let held = gru_equations_under(&Surgery {
+            update: GateMode::Fixed(0.25),
+            reset: GateMode::Fixed(1.0),
+            ..Surgery::default()
+        });
+        assert!(held.contains("<mn>0.25</mn>") && held.contains("<mn>1</mn><mtext>  ✂ held"));
+        assert!(
+            held.contains("<mo>(</mo><mn>1</mn><mo>−</mo>"),
+            "the blend row is unchanged"
+        );
+    }
 
     #[wasm_bindgen_test(unsupported = test)]
     fn pre_activations_invert_the_gates_and_the_update_recombines() {

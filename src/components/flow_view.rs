@@ -177,7 +177,7 @@ pub fn FlowView() -> impl IntoView {
                 } else {
                     "add a GRU to see its one-step Jacobian's terms"
                 },
-                y_desc: "spectral norm of ∂h_t/∂h_(t−1) terms (log)",
+                y_desc: "spectral norm (log)",
                 y: YAxis::Log,
                 reference: None,
                 cursor: Some(cursor),

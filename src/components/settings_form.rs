@@ -18,7 +18,8 @@ fn edit(state: AppState, param: &'static Param, value: &str) {
     let mut d = state.draft.get_untracked();
     let result = param
         .set(&mut d, value.trim())
-        .and_then(|()| d.task_config().map(|_| ()));
+        .and_then(|()| d.task_config().map(|_| ()))
+        .and_then(|()| d.core_surgery().validate().map_err(|e| e.to_string()));
     match result {
         Ok(()) => {
             state.draft.set(d);
@@ -71,6 +72,25 @@ fn ParamControl(
             </label>
         }
         .into_any(),
+        Field::Optional { min, max, none, .. } => {
+            // Empty (or the word for none) means learned / the init scheme's own.
+            let shown = move || {
+                let v = value();
+                if v == none {
+                    String::new()
+                } else {
+                    v
+                }
+            };
+            view! {
+                <label title=param.tip>
+                    <span>{param.label}</span>
+                    <input type="number" name=key min=min.to_string() max=max.to_string() step="any"
+                        placeholder=none prop:value=shown on:change=on_change/>
+                </label>
+            }
+            .into_any()
+        }
         Field::Choice { options, .. } => view! {
             <label title=param.tip>
                 <span>{param.label}</span>
@@ -175,6 +195,7 @@ pub fn SettingsForm() -> impl IntoView {
             <fieldset><legend>"Cells, trained side by side"</legend>{group(Group::Cells)}</fieldset>
             <fieldset><legend>"Model"</legend>{group(Group::Model)}</fieldset>
             <fieldset><legend>"Training"</legend>{group(Group::Training)}</fieldset>
+            <fieldset><legend>"Gate surgery (on reset)"</legend>{group(Group::Surgery)}</fieldset>
             <div class="apply" class:pending=pending>
                 <button type="submit" class="primary" disabled=move || !pending()
                     title="Start new runs with these settings (the current runs end)">"Apply and reset"</button>

@@ -6,6 +6,9 @@ use crate::curve::Curve;
 use crate::insight::Insight;
 use crate::protocol::{Inspected, Rates, RunStatus, Snapshot};
 
+/// Training steps over which the page counts how often clipping fired.
+pub const CLIP_WINDOW: usize = 100;
+
 /// Columns kept in the lag × training-step map.
 pub const FLOW_HISTORY: usize = 120;
 
@@ -20,6 +23,16 @@ pub struct RunHistory {
     pub val: Curve,
     /// Gradient norm before clipping over steps.
     pub grad_norm: Curve,
+    /// Whether clipping fired, for each of the last (at most) [`CLIP_WINDOW`] steps, oldest first.
+    pub recent_clipped: std::collections::VecDeque<bool>,
+}
+
+impl RunHistory {
+    /// `(steps clipped, steps counted)` over the last (at most) [`CLIP_WINDOW`] steps.
+    pub fn clip_count(&self) -> (usize, usize) {
+        let fired = self.recent_clipped.iter().filter(|&&c| c).count();
+        (fired, self.recent_clipped.len())
+    }
 }
 
 /// Everything the views draw.
@@ -62,6 +75,12 @@ impl History {
             for p in s.new_train.drain(..) {
                 h.train.push(p[0], p[1]);
                 h.grad_norm.push(p[0], p[2]);
+            }
+            for c in s.new_clipped.drain(..) {
+                if h.recent_clipped.len() == CLIP_WINDOW {
+                    h.recent_clipped.pop_front();
+                }
+                h.recent_clipped.push_back(c);
             }
             for p in s.new_val.drain(..) {
                 h.val.push(p[0], p[1]);
@@ -158,6 +177,25 @@ mod tests {
         h.apply(snap(1, 1, None));
         assert_eq!(h.runs[0].train.points.len(), 1);
         assert!(h.flow_steps.is_empty());
+    }
+
+    #[test]
+    fn clipping_is_counted_over_the_last_window_of_steps() {
+        let mut h = History::default();
+        for step in 0..(CLIP_WINDOW as u64 + 20) {
+            let mut sn = snap(0, step, None);
+            // The first 20 steps fired, then every third one.
+            sn.runs[0].new_clipped = vec![step < 20 || step % 3 == 0];
+            h.apply(sn);
+        }
+        let want = (20..CLIP_WINDOW as u64 + 20).filter(|s| s % 3 == 0).count();
+        assert_eq!(h.runs[0].clip_count(), (want, CLIP_WINDOW));
+        h.apply(snap(1, 1, None));
+        assert_eq!(
+            h.runs[0].clip_count(),
+            (0, 0),
+            "a new epoch starts the count over"
+        );
     }
 
     #[test]

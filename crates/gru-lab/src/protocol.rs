@@ -156,6 +156,10 @@ pub struct RunStatus {
     pub new_val: Vec<[f64; 2]>,
     /// Why training stopped, if it did.
     pub error: Option<String>,
+    /// One entry per `new_train` step: whether clipping scaled that step's gradient down.
+    pub new_clipped: Vec<bool>,
+    /// The clipping limit in force now (`None` = off).
+    pub clip: Option<f64>,
 }
 
 /// One column of the lag × training-step map.
@@ -269,6 +273,8 @@ mod tests {
                 new_train: vec![[11.0, 0.2, 3.5], [12.0, 0.19, f64::INFINITY]],
                 new_val: vec![[12.0, 0.18]],
                 error: Some("NaN at step 13".into()),
+                new_clipped: vec![true, false],
+                clip: Some(2.5),
             }],
             insights: None,
             inspected: Some(Inspected {

@@ -15,6 +15,8 @@ pub struct TrainingRun {
     new_train: Vec<[f64; 3]>,
     /// `(step, validation loss)` since the last snapshot.
     new_val: Vec<[f64; 2]>,
+    /// Whether clipping scaled each of `new_train`'s steps down.
+    new_clipped: Vec<bool>,
     /// Latest validation `(step, loss, accuracy)`.
     last_val: Option<(u64, f64, Option<f64>)>,
     /// Why training stopped, if it did.
@@ -32,6 +34,7 @@ impl TrainingRun {
             ema: None,
             new_train: Vec::new(),
             new_val: Vec::new(),
+            new_clipped: Vec::new(),
             last_val: None,
             error: None,
         };
@@ -62,6 +65,11 @@ impl TrainingRun {
             Ok(s) => {
                 self.ema = Some(self.ema.map_or(s.loss, |e| 0.95 * e + 0.05 * s.loss));
                 self.new_train.push([s.step as f64, s.loss, s.grad_norm]);
+                // `clip_grad_norm` scales down exactly when the norm exceeds the limit.
+                let clipped = s
+                    .clip
+                    .is_some_and(|c| s.grad_norm.is_finite() && s.grad_norm > c);
+                self.new_clipped.push(clipped);
                 true
             }
             Err(e) => {
@@ -93,6 +101,8 @@ impl TrainingRun {
             new_train: std::mem::take(&mut self.new_train),
             new_val: std::mem::take(&mut self.new_val),
             error: self.error.clone(),
+            new_clipped: std::mem::take(&mut self.new_clipped),
+            clip: self.trainer.config.clip,
         }
     }
 }

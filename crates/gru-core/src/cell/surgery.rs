@@ -81,6 +81,10 @@ pub struct Surgery {
     /// Initial LSTM forget-gate bias (`b_if`, with `b_hf = 0`), e.g. `1`; `None` keeps the
     /// init scheme's.
     pub forget_bias: Option<f64>,
+    /// Initial recurrent weights `U` (every gate, every cell kind) multiplied by this after
+    /// the init scheme, e.g. 3 to make a tanh RNN's gradients explode; `None` = unscaled.
+    /// Like the biases it only chooses where training starts.
+    pub recurrent_scale: Option<f64>,
 }
 
 impl Surgery {
@@ -133,6 +137,13 @@ impl Surgery {
                 if !(-20.0..=20.0).contains(&b) {
                     return Err(Error::Config(format!("{field}: {b} is not in [−20, 20]")));
                 }
+            }
+        }
+        if let Some(k) = self.recurrent_scale {
+            if !(k > 0.0 && k <= 10.0) {
+                return Err(Error::Config(format!(
+                    "surgery.recurrent_scale: {k} is not in (0, 10]"
+                )));
             }
         }
         Ok(())
@@ -194,6 +205,13 @@ mod tests {
                     ..Surgery::default()
                 },
                 "forget_bias",
+            ),
+            (
+                Surgery {
+                    recurrent_scale: Some(0.0),
+                    ..Surgery::default()
+                },
+                "recurrent_scale",
             ),
         ];
         for (s, field) in bad {

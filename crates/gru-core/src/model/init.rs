@@ -27,11 +27,13 @@ pub enum Init {
 
 impl Init {
     /// Overwrites every parameter of `model` from `seed`, block by block in layout order,
-    /// each according to its [`BlockRole`]; then each cell sets the initial gate biases its
+    /// each according to its [`BlockRole`] (recurrent blocks then times the surgery's
+    /// `recurrent_scale`); then each cell sets the initial gate biases its
     /// [`crate::cell::Surgery`] asks for.
     pub fn apply<T: Real>(self, model: &mut Model<T>, seed: u64) {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let h = model.config.hidden;
+        let scale = model.config.surgery.recurrent_scale;
         let Model {
             layout,
             params,
@@ -56,6 +58,9 @@ impl Init {
                 // Xavier per gate: a cell block is G gates of width H side by side.
                 (_, BlockRole::Input | BlockRole::Recurrent) => xavier(w, h, &mut rng),
                 (_, BlockRole::HeadWeight) => xavier(w, block.cols, &mut rng),
+            }
+            if let (Some(k), BlockRole::Recurrent) = (scale, block.role) {
+                w.iter_mut().for_each(|v| *v = *v * T::of(k));
             }
         }
         for slot in slots.iter() {
@@ -129,5 +134,29 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_recurrent_scale_multiplies_only_recurrent_blocks() {
+        let cfg = ModelConfig::new(CellKind::RnnTanh, 2, 4, 1);
+        let plain = Model::<f64>::new(cfg.clone(), Init::XavierOrthogonal, 3).expect("valid");
+        let s = Surgery {
+            recurrent_scale: Some(3.0),
+            ..Surgery::default()
+        };
+        let big = Model::<f64>::new(cfg.surgery(s), Init::XavierOrthogonal, 3).expect("valid");
+        let mut scaled = 0;
+        for b in &plain.layout.blocks {
+            let k = if b.role == BlockRole::Recurrent {
+                3.0
+            } else {
+                1.0
+            };
+            for (p, q) in plain.params[b.range()].iter().zip(&big.params[b.range()]) {
+                assert_eq!(*q, k * p, "{:?}", b.role);
+            }
+            scaled += usize::from(k == 3.0);
+        }
+        assert_eq!(scaled, 1, "the RNN has one recurrent block");
     }
 }

@@ -2,7 +2,9 @@
 //! [`table::PARAMS`] (URL key, label, tooltip, range, whether it applies live); the URL codec
 //! ([`query`]), validation and the page's form are all driven by that table.
 
+pub mod presets;
 pub mod query;
+mod surgery;
 pub mod table;
 
 use gru_core::cell::{CellKind, Surgery};
@@ -87,6 +89,8 @@ pub struct Settings {
     pub recurrent_dropout: f64,
     /// Training speed (applies live).
     pub speed: Speed,
+    /// Gate surgery, initial gate biases and recurrent weight scale (see [`surgery`]).
+    pub surgery: Surgery,
 }
 
 impl Default for Settings {
@@ -108,6 +112,7 @@ impl Default for Settings {
             input_dropout: 0.0,
             recurrent_dropout: 0.0,
             speed: Speed::Max,
+            surgery: Surgery::default(),
         }
     }
 }
@@ -173,7 +178,7 @@ impl Settings {
             truncate: None,
             init: Init::XavierOrthogonal,
             seed: self.seed,
-            surgery: Surgery::default(),
+            surgery: self.core_surgery(),
         })
     }
 

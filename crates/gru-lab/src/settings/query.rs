@@ -124,7 +124,7 @@ pub fn decode(v: &str) -> String {
 mod tests {
     use super::*;
     use crate::settings::{Optimizer, Speed};
-    use gru_core::cell::CellKind;
+    use gru_core::cell::{Carry, CellKind, GateMode, Surgery};
     use gru_core::model::Direction;
 
     #[test]
@@ -152,6 +152,15 @@ mod tests {
             input_dropout: 0.1,
             recurrent_dropout: 0.25,
             speed: Speed::PerSecond(2.5),
+            surgery: Surgery {
+                update: GateMode::Fixed(0.25),
+                reset: GateMode::Fixed(1.0),
+                carry: Carry::Cut,
+                forget: GateMode::Fixed(1.0),
+                update_bias: Some(-2.0),
+                forget_bias: Some(1.0),
+                recurrent_scale: Some(2.5),
+            },
         };
         let q = s.to_query();
         assert_eq!(
@@ -218,6 +227,93 @@ mod tests {
             );
             assert!(s.seed <= 1, "a repeated key keeps its first value");
         }
+    }
+
+    #[test]
+    fn surgery_links_round_trip_and_reach_the_trainer() {
+        let q = "cells=gru,lstm&wscale=3&z=0.5&r1=1&f=1&bz=-2&bf=1";
+        let (s, e) = Settings::from_query(q);
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(s.to_query(), q);
+        let c = s.train_config(CellKind::Gru).expect("valid");
+        assert_eq!(c.surgery.update, GateMode::Fixed(0.5));
+        assert_eq!(c.surgery.reset, GateMode::Fixed(1.0));
+        assert_eq!(c.surgery.forget, GateMode::Fixed(1.0));
+        assert_eq!(
+            (c.surgery.update_bias, c.surgery.forget_bias),
+            (Some(-2.0), Some(1.0))
+        );
+        assert_eq!(c.surgery.recurrent_scale, Some(3.0));
+        // The words for "none" and an empty value both mean learned / the init's own.
+        let (back, e) = Settings::from_query("z=learned&f=&bz=init&wscale=1");
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(back, Settings::default());
+        // Cutting the carry wins over a held z (gru-core refuses the two together).
+        let (cut, e) = Settings::from_query("cut=1&z=0.3");
+        assert!(e.is_empty(), "{e:?}");
+        let c = cut.train_config(CellKind::Gru).expect("valid");
+        assert_eq!(
+            (c.surgery.carry, c.surgery.update),
+            (Carry::Cut, GateMode::Learned)
+        );
+        assert_eq!(
+            cut.surgery_in_force(),
+            vec!["GRU: carry path cut, h_t = h̃_t".to_string()]
+        );
+        assert!(Settings::default().surgery_in_force().is_empty());
+        let (lstm_only, _) = Settings::from_query("cells=lstm&z=0&f=0.5");
+        assert_eq!(
+            lstm_only.surgery_in_force(),
+            vec!["LSTM: f held at 0.5".to_string()]
+        );
+    }
+
+    #[test]
+    fn hostile_surgery_values_are_refused_and_keep_the_defaults() {
+        let bad = [
+            "z=1.5",
+            "z=-0",
+            "z=NaN",
+            "z=inf",
+            "z=0x1",
+            "f=-0.1",
+            "f=2",
+            "f=learnedd",
+            "r1=2",
+            "r1=yes",
+            "cut=-1",
+            "cut=",
+            "bz=21",
+            "bz=-1e309",
+            "bf=NaN",
+            "bf=%00",
+            "wscale=0",
+            "wscale=-3",
+            "wscale=11",
+            "wscale=1e400",
+            "wscale=",
+        ];
+        for q in bad {
+            let (s, e) = Settings::from_query(q);
+            let key = q.split('=').next().unwrap_or_default();
+            if q == "z=-0" {
+                // −0 parses as 0, a valid hold; not hostile after all.
+                assert!(e.is_empty(), "{e:?}");
+                continue;
+            }
+            assert_eq!(e.len(), 1, "{q}: {e:?}");
+            assert!(e[0].starts_with(&format!("{key}: '")), "{q}: {}", e[0]);
+            assert!(e[0].len() < 200, "{}", e[0]);
+            assert_eq!(s, Settings::default(), "{q} changed nothing");
+            s.train_config(CellKind::Gru)
+                .expect("the defaults still train");
+        }
+        let huge = format!("bz={}", "9".repeat(10_000));
+        let (s, e) = Settings::from_query(&huge);
+        assert!(
+            e.len() == 1 && e[0].len() < 200 && s == Settings::default(),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use gru_core::cell::CellKind;
 use gru_core::model::Direction;
 
+use super::surgery::{BF, BZ, CUT, F, R, WSCALE, Z};
 use super::{cell_id, Optimizer, Settings, Speed, CELLS, MAX_CELLS, MAX_HIDDEN, MAX_KNOB, TASKS};
 
 /// When a changed setting takes effect.
@@ -27,6 +28,8 @@ pub enum Group {
     Model,
     /// Optimiser, data and speed.
     Training,
+    /// Gate surgery and initial gate biases.
+    Surgery,
 }
 
 /// The type, range and accessors of a setting.
@@ -62,6 +65,19 @@ pub enum Field {
         get: fn(&Settings) -> &'static str,
         /// Writes one of the options' ids.
         put: fn(&mut Settings, &'static str),
+    },
+    /// A real number in `min..=max`, or none (written as the word `none`, or empty).
+    Optional {
+        /// Smallest value.
+        min: f64,
+        /// Largest value.
+        max: f64,
+        /// The URL word for "none" (`learned`, `init`).
+        none: &'static str,
+        /// Reads the value.
+        get: fn(&Settings) -> Option<f64>,
+        /// Writes a value already checked against the range.
+        put: fn(&mut Settings, Option<f64>),
     },
     /// On or off, written `1` / `0`.
     Switch {
@@ -115,6 +131,7 @@ impl Param {
         match self.field {
             Field::Count { get, .. } => get(s).to_string(),
             Field::Real { get, .. } => get(s).to_string(),
+            Field::Optional { get, none, .. } => get(s).map_or(none.to_string(), |v| v.to_string()),
             Field::Choice { get, .. } => get(s).to_string(),
             Field::Switch { get, .. } => u8::from(get(s)).to_string(),
             Field::Cells => s
@@ -151,6 +168,21 @@ impl Param {
                 _ => {
                     return Err(format!(
                         "{k}: '{shown}' is not a number from {min} to {max}"
+                    ))
+                }
+            },
+            Field::Optional {
+                min,
+                max,
+                none,
+                put,
+                ..
+            } => match v.parse::<f64>() {
+                _ if v.is_empty() || v == none => put(s, None),
+                Ok(n) if n.is_finite() && (min..=max).contains(&n) => put(s, Some(n)),
+                _ => {
+                    return Err(format!(
+                        "{k}: '{shown}' is not '{none}' or a number from {min} to {max}"
                     ))
                 }
             },
@@ -356,6 +388,7 @@ pub const PARAMS: &[Param] = &[
         applies: Applies::OnReset,
         group: Group::Model,
     },
+    WSCALE,
     Param {
         key: "lr",
         legacy: None,
@@ -449,6 +482,12 @@ pub const PARAMS: &[Param] = &[
         applies: Applies::Live,
         group: Group::Training,
     },
+    Z,
+    R,
+    CUT,
+    F,
+    BZ,
+    BF,
 ];
 
 /// The setting with URL key (or legacy key) `key`.

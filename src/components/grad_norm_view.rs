@@ -1,0 +1,134 @@
+//! "Gradient norm before clipping": ‖dL/dθ‖₂ of every training step, one line per run on a
+//! log axis, the clip threshold dashed while clipping is on, a sentence saying how often
+//! clipping fired lately, and the two gradient presets (exploding / vanishing) as links.
+
+use gru_lab::history::History;
+use gru_lab::settings::presets::PRESETS;
+use leptos::prelude::*;
+
+use crate::charts::lines::{self, Corner, LinesData, Series, YAxis};
+use crate::components::canvas::ChartCanvas;
+use crate::components::loss_view::run_color;
+use crate::state::{AppState, Apply};
+
+/// The clip limit the worker reported as in force (`None` = off or no run yet).
+fn clip_limit(h: &History) -> Option<f64> {
+    h.runs.first().and_then(|r| r.status.clip)
+}
+
+/// The plain-words line under the chart, true for the counts the page holds: e.g.
+/// `"Clip threshold 1: of the last 100 steps, clipping scaled the gradient down in GRU 37, RNN 100."`
+pub fn clip_sentence(h: &History) -> String {
+    let Some(first) = h.runs.first() else {
+        return String::new();
+    };
+    let (_, n) = first.clip_count();
+    let state = match clip_limit(h) {
+        Some(c) => format!("Clip threshold {c}"),
+        None => "Clipping is off".to_string(),
+    };
+    if n == 0 {
+        return format!("{state}: no training step yet.");
+    }
+    let counts: Vec<String> = h
+        .runs
+        .iter()
+        .map(|r| format!("{} {}", r.status.label, r.clip_count().0))
+        .collect();
+    let steps = format!("the last {n} step{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{state}: of {steps}, clipping scaled the gradient down in {}.",
+        counts.join(", ")
+    )
+}
+
+/// The gradient-norm chart, its clipping sentence and the presets.
+#[component]
+pub fn GradNormView() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let draw = move |c: &web_sys::HtmlCanvasElement| {
+        state.history.with(|h| {
+            let series = h
+                .runs
+                .iter()
+                .enumerate()
+                .map(|(i, r)| Series::new(&r.status.label, &r.grad_norm.points, run_color(i)))
+                .collect();
+            let label = clip_limit(h).map(|c| format!("clip threshold {c}"));
+            let data = LinesData {
+                series,
+                x_desc: "training step",
+                y_desc: "‖dL/dθ‖₂ before clipping (log)",
+                y: YAxis::Log,
+                reference: clip_limit(h).zip(label.as_deref()),
+                cursor: None,
+                x_range: None,
+                legend: Corner::UpperRight,
+            };
+            lines::draw(c, &data)
+        })
+    };
+    let sentence = move || state.history.with(clip_sentence);
+    let preset = move |ev: leptos::ev::MouseEvent, i: usize| {
+        ev.prevent_default();
+        if let Some(p) = PRESETS.get(i) {
+            state.draft.set(p.settings());
+            state.apply(Apply::WithReset);
+        }
+    };
+    view! {
+        <div class="view">
+            <ChartCanvas label="Gradient norm before clipping" draw=draw summary=Signal::derive(sentence)
+                hint="The size of each training step's whole gradient before clipping (long runs: averages of neighbouring steps). Above the dashed line, clipping scales the step down to it."/>
+            <p class="clip-sentence">{sentence}</p>
+            <p class="presets">"Presets: "
+                {PRESETS.iter().enumerate().map(|(i, p)| view! {
+                    <a class="preset" href=format!("?{}", p.query) title=p.tip
+                        on:click=move |ev| preset(ev, i)>{p.label}</a>
+                }).collect_view()}
+            </p>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gru_lab::history::RunHistory;
+    use gru_lab::protocol::RunStatus;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn run(label: &str, clip: Option<f64>, flags: &[bool]) -> RunHistory {
+        RunHistory {
+            status: RunStatus {
+                label: label.into(),
+                clip,
+                ..RunStatus::default()
+            },
+            recent_clipped: flags.iter().copied().collect(),
+            ..RunHistory::default()
+        }
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn the_clipping_sentence_counts_exactly_what_the_history_holds() {
+        let mut h = History {
+            runs: vec![
+                run("GRU", Some(0.5), &[true, false, true]),
+                run("RNN", Some(0.5), &[true, true, true]),
+            ],
+            ..History::default()
+        };
+        assert_eq!(
+            clip_sentence(&h),
+            "Clip threshold 0.5: of the last 3 steps, clipping scaled the gradient down in GRU 2, RNN 3."
+        );
+        h.runs = vec![run("RNN", None, &[false])];
+        assert_eq!(
+            clip_sentence(&h),
+            "Clipping is off: of the last 1 step, clipping scaled the gradient down in RNN 0."
+        );
+        h.runs = vec![run("RNN", None, &[])];
+        assert_eq!(clip_sentence(&h), "Clipping is off: no training step yet.");
+    }
+}
