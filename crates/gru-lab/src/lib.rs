@@ -16,6 +16,7 @@ pub mod insight;
 pub mod lab;
 pub mod protocol;
 pub mod run;
+pub mod save;
 pub mod schedule;
 pub mod settings;
 
