@@ -115,6 +115,24 @@ impl AppState {
                 self.answer_after_paint();
             }
             Report::Rejected { message } => self.notice.set(Some(message)),
+            Report::Saved { name, json } => {
+                if let Err(e) = crate::download::download_text(&name, "application/json", &json) {
+                    self.notice.set(Some(e));
+                }
+            }
+            Report::Loaded { query, step } => {
+                let (settings, errors) = Settings::from_query(&query);
+                self.draft.set(settings.clone());
+                self.settings.set(settings);
+                self.notice.set(Some(if errors.is_empty() {
+                    format!("Loaded a saved run at step {step}; training continues from there.")
+                } else {
+                    format!(
+                        "Loaded a saved run at step {step}; the form could not show: {}",
+                        errors.join("; ")
+                    )
+                }));
+            }
         }
     }
 
@@ -156,6 +174,22 @@ impl AppState {
         self.send(Command::Reset {
             query: self.settings.with_untracked(Settings::to_query),
         });
+    }
+
+    /// Asks the engine for a saved-run file (it arrives as a download).
+    pub fn save_run(&self) {
+        self.send(Command::Save);
+    }
+
+    /// Sends a picked or dropped file to the engine, which checks it and replaces the runs
+    /// (or answers with a notice and keeps them).
+    pub fn load_run(&self, bytes: Vec<u8>) {
+        self.send(Command::Load { bytes });
+    }
+
+    /// Shows `message` in the notice.
+    pub fn tell(&self, message: String) {
+        self.notice.set(Some(message));
     }
 
     /// Inspects validation sample `sample`.
