@@ -64,3 +64,53 @@ test('a saved run loads in a fresh page at the same step and loss; a bad file ch
   assert.deepEqual([...errors, ...fresh.errors], [], 'no console errors');
   await fresh.page.close();
 });
+
+/** Clicks the button named `name` and returns the download's { name, bytes }. */
+async function grab(page, name) {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name, exact: true }).click()]);
+  return { name: d.suggestedFilename(), bytes: await readFile(await d.path()) };
+}
+
+test('the loss CSV, the sample JSON and a chart PNG hold what the page shows', async () => {
+  const { page, errors } = await open(browser, server.url + '?T=20&hidden=8&sps=60', server.origin);
+  await stepAtLeast(page, 30);
+  await pause(page);
+  await page.waitForTimeout(300); // the paused snapshot (with its validation) has been drawn
+  const { step } = await status(page);
+
+  const csv = await grab(page, 'Loss CSV');
+  assert.equal(csv.name, `gru-lens-loss-step${step}.csv`);
+  const [header, ...rows] = csv.bytes.toString('utf8').trim().split('\n').map((l) => l.split(','));
+  assert.deepEqual(header, ['step', 'run', 'train_loss', 'val_loss', 'grad_norm']);
+  for (const run of ['GRU', 'RNN']) {
+    const train = rows.filter((r) => r[1] === run && r[2] !== '');
+    const val = rows.filter((r) => r[1] === run && r[3] !== '');
+    assert.equal(train.length, step, `${run}: one training row per step (under 800 steps)`);
+    assert.deepEqual(train.map((r) => Number(r[0])), Array.from({ length: step }, (_, k) => k + 1));
+    assert.ok(train.every((r) => Number(r[2]) > 0 && Number(r[4]) > 0), 'losses and gradient norms parse');
+    const shown = await page.getByRole('table', { name: 'Compare' }).locator('tbody tr', { hasText: run }).locator('td').nth(1).innerText();
+    assert.equal(Number(val.at(-1)[3]).toFixed(4), shown, `${run}: the last validation loss is the one in Compare`);
+  }
+
+  const json = await grab(page, 'Sample JSON');
+  assert.equal(json.name, `gru-lens-sample0-step${step}.json`);
+  const doc = JSON.parse(json.bytes.toString('utf8'));
+  assert.equal(doc.format, 'gru-lens-sample');
+  assert.deepEqual(doc.runs.map((r) => r.cell), ['gru', 'rnn_tanh']);
+  const gru = doc.runs[0];
+  assert.equal(gru.steps, 20);
+  assert.equal(gru.hidden, 8);
+  assert.deepEqual(gru.gates.map((g) => g.name).slice(0, 2), ['z', 'r']);
+  assert.equal(gru.gates[0].values.length, 20 * 8);
+  assert.equal(gru.h.length, 21 * 8);
+  assert.equal(gru.flow.length, 21);
+  assert.equal(gru.flow[0], 1, '‖∂h_T/∂h_T‖ = 1');
+
+  const png = await grab(page, 'Download Loss as PNG');
+  assert.equal(png.name, `gru-lens-loss-step${step}.png`);
+  assert.deepEqual([...png.bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'a PNG');
+  const size = await page.getByRole('img', { name: 'Loss', exact: true }).evaluate((c) => [c.width, c.height]);
+  assert.deepEqual([png.bytes.readUInt32BE(16), png.bytes.readUInt32BE(20)], size, 'the canvas pixels, as drawn');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

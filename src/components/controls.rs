@@ -3,6 +3,7 @@
 use gru_lab::history::History;
 use leptos::prelude::*;
 
+use crate::components::exports::Exports;
 use crate::components::files::SaveLoad;
 use crate::format::fmt_num;
 use crate::state::AppState;
@@ -46,6 +47,7 @@ pub fn Controls() -> impl IntoView {
             <button on:click=move |_| state.step_once() title="Train exactly one step on every model (→)">"Step"</button>
             <button on:click=move |_| state.reset() title="Start again from fresh random weights (same seed, same data)">"Reset"</button>
             <SaveLoad/>
+            <Exports/>
             <p class="status" role="status" aria-live="polite"
                 data-train-rate=move || state.history.with(|h| format!("{:.1}", h.rates.train_steps_per_s))>{move || state.history.with(status_text)}</p>
         </section>

@@ -5,6 +5,7 @@ pub mod canvas;
 pub mod controls;
 pub mod drilldown;
 pub mod equations;
+pub mod exports;
 pub mod files;
 pub mod flow_view;
 pub mod gates_view;

@@ -11,6 +11,7 @@
 
 pub mod curve;
 pub mod engine;
+pub mod export;
 pub mod history;
 pub mod insight;
 pub mod lab;
