@@ -86,6 +86,17 @@ pub fn App(
     let state = AppState::new(settings, notice, training);
     provide_context(state);
     Effect::new(move |_| state.settings.with(sync_url));
+    // Presenter mode: larger page text (a class on <html>, see style.css).
+    Effect::new(move |_| {
+        let on = state.settings.with(|s| s.presenter);
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.class_list().toggle_with_force("presenter", on);
+        }
+    });
+    let hides = move |id: &'static str| move || state.hides(id);
     let cursor_clock = StoredValue::new(0.0f64);
     Effect::new(move |_| {
         animation_loop(move |now| {
@@ -138,24 +149,24 @@ pub fn App(
             <p class="keys">"Space: play/pause · →: one step"</p>
         </header>
         <Controls/>
-        <div class="layout">
-            <aside class="sidebar">
-                <SettingsForm/>
-                <Equations/>
+        <div class="layout" class:no-sidebar=move || state.hides("settings") && state.hides("equations")>
+            <aside class="sidebar" hidden=move || state.hides("settings") && state.hides("equations")>
+                <div hidden=hides("settings")><SettingsForm/></div>
+                <div hidden=hides("equations")><Equations/></div>
             </aside>
             <main class="views">
-                <section class="group" aria-labelledby="g-learn">
+                <section class="group" aria-labelledby="g-learn" hidden=hides("loss")>
                     <h2 id="g-learn">"Learning"</h2>
                     <div class="grid">
                         <LossView/>
                         <CompareTable/>
                     </div>
                 </section>
-                <section class="group" aria-labelledby="g-flow">
+                <section class="group" aria-labelledby="g-flow" hidden=hides("flow")>
                     <h2 id="g-flow">"Why the gradient survives"</h2>
                     <div class="grid"><FlowView/></div>
                 </section>
-                <section class="group" aria-labelledby="g-gates">
+                <section class="group" aria-labelledby="g-gates" hidden=hides("gates")>
                     <h2 id="g-gates">"Inside the GRU, on one validation sequence"</h2>
                     <div class="grid">
                         <GatesView/>

@@ -121,7 +121,12 @@ impl AppState {
                 }
             }
             Report::Loaded { query, step } => {
-                let (settings, errors) = Settings::from_query(&query);
+                let (mut settings, errors) = Settings::from_query(&query);
+                // How the page looks stays this page's (a file's hide/presenter does not apply).
+                self.settings.with_untracked(|s| {
+                    settings.hide = s.hide.clone();
+                    settings.presenter = s.presenter;
+                });
                 self.draft.set(settings.clone());
                 self.settings.set(settings);
                 self.notice.set(Some(if errors.is_empty() {
@@ -221,6 +226,11 @@ impl AppState {
             },
         });
         self.settings.set(active.with_live_from(&draft));
+    }
+
+    /// Whether a classroom link hides page part `id` (one of `gru_lab::settings::PANELS`).
+    pub fn hides(&self, id: &str) -> bool {
+        self.settings.with(|s| s.hide.contains(&id))
     }
 
     /// Sequence length of the inspected sample (0 before the first inspection).
