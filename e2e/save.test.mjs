@@ -106,6 +106,12 @@ test('the loss CSV, the sample JSON and a chart PNG hold what the page shows', a
   assert.equal(gru.flow.length, 21);
   assert.equal(gru.flow[0], 1, '‖∂h_T/∂h_T‖ = 1');
 
+  const torch = await grab(page, 'PyTorch JSON'); // the RNN; this page's GRU has no torch twin
+  assert.equal(torch.name, `gru-lens-rnn-adding-step${step}.pytorch.json`);
+  const sd = JSON.parse(torch.bytes.toString('utf8'));
+  assert.deepEqual(Object.keys(sd), ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0', 'head.weight', 'head.bias']);
+  assert.deepEqual([sd.weight_hh_l0.length, sd.weight_hh_l0[0].length, sd.weight_ih_l0[0].length], [8, 8, 2]);
+
   const png = await grab(page, 'Download Loss as PNG');
   assert.equal(png.name, `gru-lens-loss-step${step}.png`);
   assert.deepEqual([...png.bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'a PNG');

@@ -192,6 +192,11 @@ impl AppState {
         self.send(Command::Load { bytes });
     }
 
+    /// Asks the engine for run `run`'s model as a PyTorch state_dict JSON (a download).
+    pub fn export_torch(&self, run: usize) {
+        self.send(Command::ExportTorch { run });
+    }
+
     /// Shows `message` in the notice.
     pub fn tell(&self, message: String) {
         self.notice.set(Some(message));

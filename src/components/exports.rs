@@ -40,10 +40,21 @@ pub fn Exports() -> impl IntoView {
             state.tell(format!("Sample not exported: {e}"));
         }
     };
+    let torch = move |_| {
+        let cells = state.settings.with_untracked(|s| s.cells.clone());
+        let runs: Vec<usize> = (0..cells.len())
+            .filter(|&i| cells[i] != gru_core::cell::CellKind::Gru)
+            .collect();
+        if runs.is_empty() {
+            state.tell("Not exported: this page's GRU applies the reset gate before U_h, torch.nn.GRU after it, so no weights map exactly; add \"GRU (PyTorch)\" to the cells to export a torch.nn.GRU.".into());
+        }
+        runs.into_iter().for_each(|i| state.export_torch(i));
+    };
     view! {
         <span class="files">
             <button on:click=csv title="Download the loss curves (step, run, train loss, validation loss, gradient norm) as CSV">"Loss CSV"</button>
             <button on:click=json title="Download the inspected sample of every run (gates, hidden states, gradient norms) as JSON">"Sample JSON"</button>
+            <button on:click=torch title="Download the weights of every run PyTorch can load (GRU (PyTorch), LSTM, RNN) as a state_dict JSON">"PyTorch JSON"</button>
         </span>
     }
 }

@@ -122,6 +122,23 @@ impl Engine {
                     Err(e) => reject(format!("Not saved: {e}")),
                 }
             }
+            Command::ExportTorch { run } => {
+                return match crate::save::torch_json(&self.lab, run) {
+                    Ok(json) => vec![Report::Saved {
+                        name: format!(
+                            "gru-lens-{}-{}-step{}.pytorch.json",
+                            self.lab
+                                .runs
+                                .get(run)
+                                .map_or("run", |r| crate::settings::cell_id(r.trainer.config.cell)),
+                            self.lab.settings.task,
+                            self.lab.steps()
+                        ),
+                        json,
+                    }],
+                    Err(e) => reject(format!("Not exported: {e}")),
+                }
+            }
             Command::Load { bytes } => match crate::save::from_bytes(&bytes) {
                 Ok(lab) => {
                     let (query, step) = (lab.settings.to_query(), lab.steps());

@@ -54,6 +54,12 @@ pub enum Command {
         /// The file's contents (UTF-8 JSON when it is a saved run).
         bytes: Vec<u8>,
     },
+    /// Write run `run`'s model as a PyTorch `state_dict` JSON (`gru_core::state_dict::export`);
+    /// answered by [`Report::Saved`], or [`Report::Rejected`] for a cell torch has no twin of.
+    ExportTorch {
+        /// Index into the runs (the order of the settings' cells).
+        run: usize,
+    },
 }
 
 /// Worker → page.
@@ -205,6 +211,7 @@ mod tests {
             Command::Load {
                 bytes: vec![0, 255, b'{'],
             },
+            Command::ExportTorch { run: 2 },
         ];
         for c in all {
             assert_eq!(decode::<Command>(&encode(&c)), Ok(c));

@@ -116,6 +116,27 @@ pub fn to_json(lab: &Lab) -> Result<String, String> {
     serde_json::to_string(&file).map_err(|e| format!("run file: {e}"))
 }
 
+/// Run `run`'s model as a PyTorch `state_dict` JSON (`gru_core::state_dict::export`: keys
+/// `weight_ih_l0` … and `head.weight`, `head.bias`), which `torch.nn.GRU`/`LSTM`/`RNN` and an
+/// `nn.Linear` head load as they are.
+///
+/// # Errors
+/// A one-line message for a missing run or a cell torch has no twin of (this page's GRU).
+pub fn torch_json(lab: &Lab, run: usize) -> Result<String, String> {
+    let r = lab
+        .runs
+        .get(run)
+        .ok_or_else(|| format!("run {run}: there are {} runs", lab.runs.len()))?;
+    let model = r
+        .trainer
+        .model()
+        .ok_or_else(|| format!("run {run}: only recurrent models export to PyTorch"))?;
+    if r.trainer.config.cell == gru_core::cell::CellKind::Gru {
+        return Err("this page's GRU applies the reset gate before U_h, torch.nn.GRU after it, so no weights map exactly; train \"GRU (PyTorch)\" to export a torch.nn.GRU".into());
+    }
+    gru_core::state_dict::export(model).map_err(|e| inner(&e))
+}
+
 /// Reads a saved run into a new [`Lab`] (see the module docs for what is checked).
 ///
 /// # Errors

@@ -172,3 +172,29 @@ fn the_engine_saves_loads_and_keeps_its_runs_on_a_bad_file() {
     e.handle(Command::Step, 0.0);
     assert_eq!(bits(e.lab()), before, "the same 5th step again");
 }
+
+#[test]
+fn the_pytorch_export_loads_back_into_the_same_weights() {
+    let (s, _) = Settings::from_query("cells=gru,gru_torch,lstm&T=12&hidden=6");
+    let mut lab = Lab::new(s).expect("valid");
+    for _ in 0..3 {
+        lab.step();
+    }
+    let e = torch_json(&lab, 0).expect_err("the page's GRU has no torch twin");
+    assert!(e.contains("GRU (PyTorch)"), "{e}");
+    assert!(torch_json(&lab, 3).is_err());
+    for run in [1, 2] {
+        let json = torch_json(&lab, run).expect("exports");
+        assert!(json.contains("\"weight_hh_l0\"") && json.contains("\"head.bias\""));
+        let m = lab.runs[run].trainer.model().expect("recurrent");
+        let mut back = gru_core::model::Model::<f32>::zeros(m.config.clone()).expect("shape");
+        let head = gru_core::state_dict::import(&mut back, &json).expect("imports");
+        assert_eq!(head, gru_core::state_dict::HeadImport::Loaded);
+        let bits = |p: &[f32]| p.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        assert_eq!(
+            bits(&back.params),
+            bits(&m.params),
+            "run {run}: bit for bit"
+        );
+    }
+}
