@@ -125,6 +125,17 @@ pub fn App(
         let v = inside.get();
         state.settings.with(|s| sync_url(s, v.as_deref()));
     });
+    // Presenter mode: larger page text (a class on <html>, see style.css).
+    Effect::new(move |_| {
+        let on = state.settings.with(|s| s.presenter);
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.class_list().toggle_with_force("presenter", on);
+        }
+    });
+    let hides = move |id: &'static str| move || state.hides(id);
     let cursor_clock = StoredValue::new(0.0f64);
     Effect::new(move |_| {
         animation_loop(move |now| {
@@ -178,13 +189,13 @@ pub fn App(
         </header>
         <Controls/>
         <SurgeryBanner/>
-        <div class="layout">
-            <aside class="sidebar">
-                <SettingsForm/>
-                <Equations/>
+        <div class="layout" class:no-sidebar=move || state.hides("settings") && state.hides("equations")>
+            <aside class="sidebar" hidden=move || state.hides("settings") && state.hides("equations")>
+                <div hidden=hides("settings")><SettingsForm/></div>
+                <div hidden=hides("equations")><Equations/></div>
             </aside>
             <main class="views">
-                <section class="group" aria-labelledby="g-learn">
+                <section class="group" aria-labelledby="g-learn" hidden=hides("loss")>
                     <h2 id="g-learn">"Learning"</h2>
                     <div class="grid">
                         <LossView/>
@@ -192,11 +203,11 @@ pub fn App(
                         <CompareTable/>
                     </div>
                 </section>
-                <section class="group" aria-labelledby="g-flow">
+                <section class="group" aria-labelledby="g-flow" hidden=hides("flow")>
                     <h2 id="g-flow">"Why the gradient survives"</h2>
                     <div class="grid"><FlowView/></div>
                 </section>
-                <section class="group" aria-labelledby="g-gates">
+                <section class="group" aria-labelledby="g-gates" hidden=hides("gates")>
                     <h2 id="g-gates">{move || state.history.with(inside_heading)}</h2>
                     <InsidePicker/>
                     <div class="grid">

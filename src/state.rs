@@ -127,6 +127,29 @@ impl AppState {
                 self.answer_after_paint();
             }
             Report::Rejected { message } => self.notice.set(Some(message)),
+            Report::Saved { name, json } => {
+                if let Err(e) = crate::download::download_text(&name, "application/json", &json) {
+                    self.notice.set(Some(e));
+                }
+            }
+            Report::Loaded { query, step } => {
+                let (mut settings, errors) = Settings::from_query(&query);
+                // How the page looks stays this page's (a file's hide/presenter does not apply).
+                self.settings.with_untracked(|s| {
+                    settings.hide = s.hide.clone();
+                    settings.presenter = s.presenter;
+                });
+                self.draft.set(settings.clone());
+                self.settings.set(settings);
+                self.notice.set(Some(if errors.is_empty() {
+                    format!("Loaded a saved run at step {step}; training continues from there.")
+                } else {
+                    format!(
+                        "Loaded a saved run at step {step}; the form could not show: {}",
+                        errors.join("; ")
+                    )
+                }));
+            }
         }
     }
 
@@ -176,6 +199,27 @@ impl AppState {
         self.send(Command::Inspect { pick });
     }
 
+    /// Asks the engine for a saved-run file (it arrives as a download).
+    pub fn save_run(&self) {
+        self.send(Command::Save);
+    }
+
+    /// Sends a picked or dropped file to the engine, which checks it and replaces the runs
+    /// (or answers with a notice and keeps them).
+    pub fn load_run(&self, bytes: Vec<u8>) {
+        self.send(Command::Load { bytes });
+    }
+
+    /// Asks the engine for run `run`'s model as a PyTorch state_dict JSON (a download).
+    pub fn export_torch(&self, run: usize) {
+        self.send(Command::ExportTorch { run });
+    }
+
+    /// Shows `message` in the notice.
+    pub fn tell(&self, message: String) {
+        self.notice.set(Some(message));
+    }
+
     /// Applies the draft: live settings (learning rate, clipping, speed) at once; anything
     /// else only with [`Apply::WithReset`].
     pub fn apply(&self, how: Apply) {
@@ -200,6 +244,11 @@ impl AppState {
             },
         });
         self.settings.set(active.with_live_from(&draft));
+    }
+
+    /// Whether a classroom link hides page part `id` (one of `gru_lab::settings::PANELS`).
+    pub fn hides(&self, id: &str) -> bool {
+        self.settings.with(|s| s.hide.contains(&id))
     }
 
     /// Sequence length of the inspected sample (0 before the first inspection).

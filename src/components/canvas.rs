@@ -2,6 +2,8 @@
 //! whenever the signals its draw closure reads change.
 
 use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
 use crate::charts::projection::css_to_canvas;
@@ -18,6 +20,42 @@ pub struct Pointer {
     pub click: bool,
     /// The pointer left the canvas.
     pub leave: bool,
+}
+
+/// `label` as a file name part: lower case, runs of other characters as one `-`.
+pub fn slug(label: &str) -> String {
+    let mut out = String::new();
+    for c in label.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// Downloads the chart's pixels as `gru-lens-<chart>-step<N>.png` (`canvas.toBlob`).
+fn save_png(canvas: Option<HtmlCanvasElement>, label: &'static str) {
+    let Some(c) = canvas else { return };
+    let state = use_context::<crate::state::AppState>();
+    let step = state.map_or(0, |s| {
+        s.history
+            .with_untracked(crate::components::exports::shown_step)
+    });
+    let name = format!("gru-lens-{}-step{step}.png", slug(label));
+    let done = Closure::once_into_js(move |blob: Option<web_sys::Blob>| {
+        let r = match blob {
+            Some(b) => crate::download::download_blob(&name, &b),
+            None => Err(format!("{name}: the browser made no image")),
+        };
+        if let (Err(e), Some(s)) = (r, state) {
+            s.tell(e);
+        }
+    });
+    if let Err(e) = c.to_blob(done.unchecked_ref()) {
+        leptos::logging::warn!("{label}: PNG export failed: {e:?}");
+    }
 }
 
 /// A chart canvas: `draw` paints it, `on_pointer` (optional) receives hovers and clicks.
@@ -87,9 +125,14 @@ where
         );
         cb.run(Pointer { x, y, click, leave });
     };
+    let png = move |_| save_png(node.get_untracked(), label);
     view! {
         <figure class="panel">
-            <figcaption>{label}</figcaption>
+            <figcaption>
+                {label}
+                <button class="png" title="Download this chart as a PNG image (its pixels as drawn)"
+                    aria-label=format!("Download {label} as PNG") on:click=png>"PNG"</button>
+            </figcaption>
             {(!hint.is_empty()).then(|| view! { <p class="hint">{hint}</p> })}
             <canvas
                 node_ref=node

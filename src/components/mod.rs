@@ -7,6 +7,8 @@ pub mod cell_lines;
 pub mod controls;
 pub mod drilldown;
 pub mod equations;
+pub mod exports;
+pub mod files;
 pub mod flow_view;
 pub mod gates_view;
 pub mod grad_norm_view;

@@ -134,6 +134,8 @@ fn ParamControl(
             .into_any()
         }
         Field::Cells => view! { <CellBoxes param=param/> }.into_any(),
+        // View settings come from links only (Group::Page is not in the form).
+        Field::Panels => ().into_any(),
     }
 }
 

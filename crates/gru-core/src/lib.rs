@@ -29,7 +29,7 @@ pub mod task;
 pub use error::Error;
 pub mod trainer;
 
-pub use trainer::{StepStats, TrainConfig, Trainer};
+pub use trainer::{Resume, StepStats, TrainConfig, Trainer};
 
 pub mod analysis;
 mod inspect;

@@ -110,6 +110,37 @@ impl<T: Real> Optimizer<T> {
         }
     }
 
+    /// The optimiser's state `(m, v, t)`: Adam's first and second moments (or SGD's velocity
+    /// and an empty `v`), each one value per parameter, and the updates applied so far. Both
+    /// are empty before the first update.
+    pub fn state(&self) -> (&[T], &[T], u64) {
+        (&self.m, &self.v, self.t)
+    }
+
+    /// Restores a [`Self::state`] for `n` parameters, so the next update is bit for bit the
+    /// one the saved optimiser would have made.
+    ///
+    /// # Errors
+    /// [`Error::Format`] when a moment has the wrong length or a non-finite value.
+    pub fn restore(&mut self, n: usize, m: Vec<T>, v: Vec<T>, t: u64) -> Result<(), Error> {
+        let fresh = t == 0 && m.is_empty() && v.is_empty();
+        for (name, x) in [("m", &m), ("v", &v)] {
+            if !fresh && x.len() != n {
+                return Err(Error::Format(format!(
+                    "optimizer.{name}: expected {n} values, got {}",
+                    x.len()
+                )));
+            }
+            if let Some(i) = x.iter().position(|a| !a.is_finite()) {
+                return Err(Error::Format(format!(
+                    "optimizer.{name}: element {i} is not a finite number"
+                )));
+            }
+        }
+        (self.m, self.v, self.t) = (m, v, t);
+        Ok(())
+    }
+
     /// Applies one update `w ← w − Δ(g)`.
     pub fn step(&mut self, w: &mut [T], g: &[T]) {
         if self.m.len() != w.len() {

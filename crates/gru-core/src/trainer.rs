@@ -114,6 +114,24 @@ impl TrainConfig {
     }
 }
 
+/// The part of a run's state that is neither its config nor its weights: with it a saved run
+/// resumes bit for bit ([`Trainer::resume_state`], [`Trainer::resume`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resume<T> {
+    /// Steps completed.
+    pub step: u64,
+    /// Adam's first moment (SGD's velocity), one value per parameter; empty before step 1.
+    pub opt_m: Vec<T>,
+    /// Adam's second moment (zeros for SGD), one value per parameter; empty before step 1.
+    pub opt_v: Vec<T>,
+    /// Optimiser updates applied (Adam's bias-correction `t`).
+    pub opt_t: u64,
+    /// Position of the training-data ChaCha8 stream, in 32-bit words.
+    pub data_word_pos: u128,
+    /// Position of the dropout ChaCha8 stream, in 32-bit words.
+    pub dropout_word_pos: u128,
+}
+
 /// What one training step did.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
 pub struct StepStats {
@@ -218,6 +236,48 @@ impl<T: Real> Trainer<T> {
     /// Steps completed.
     pub fn step_idx(&self) -> u64 {
         self.step
+    }
+
+    /// What, beyond the weights and the config, a bit-exact resume needs.
+    pub fn resume_state(&self) -> Resume<T> {
+        let (m, v, t) = self.opt.state();
+        Resume {
+            step: self.step,
+            opt_m: m.to_vec(),
+            opt_v: v.to_vec(),
+            opt_t: t,
+            data_word_pos: self.data_rng.get_word_pos(),
+            dropout_word_pos: self.dropout_rng.get_word_pos(),
+        }
+    }
+
+    /// Continues a saved run: sets the weights (`params`, in this trainer's layout) and the
+    /// [`Resume`] state, so the next step is bit for bit the one the saved run would have
+    /// taken. Nothing changes on an error.
+    ///
+    /// # Errors
+    /// [`Error::Format`] naming the part whose size does not fit this model or that is not
+    /// finite.
+    pub fn resume(&mut self, params: &[T], state: Resume<T>) -> Result<(), Error> {
+        let n = self.net.params().len();
+        if params.len() != n {
+            return Err(Error::Format(format!(
+                "weights: expected {n} parameters, got {}",
+                params.len()
+            )));
+        }
+        if params.iter().any(|p| !p.is_finite()) {
+            return Err(Error::Format("weights: not all finite".into()));
+        }
+        let mut opt = self.opt.clone();
+        opt.restore(n, state.opt_m, state.opt_v, state.opt_t)?;
+        self.opt = opt;
+        self.net.params_mut().copy_from_slice(params);
+        self.backup.copy_from_slice(params);
+        self.data_rng.set_word_pos(state.data_word_pos);
+        self.dropout_rng.set_word_pos(state.dropout_word_pos);
+        self.step = state.step;
+        Ok(())
     }
 
     /// Changes the learning rate live (keeps the optimiser's moments).

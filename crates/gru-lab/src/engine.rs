@@ -68,11 +68,7 @@ impl Engine {
                 match Lab::new(settings) {
                     Ok(mut lab) => {
                         lab.keep_pick(&self.lab.pick);
-                        self.schedule.speed = lab.settings.speed;
-                        self.lab = lab;
-                        self.epoch = self.epoch.wrapping_add(1);
-                        self.fresh = None;
-                        self.schedule.new_model();
+                        self.replace(lab);
                     }
                     Err(e) => return reject(format!("{e} — the current run continues unchanged")),
                 }
@@ -113,8 +109,72 @@ impl Engine {
                 }
             }
             Command::Drawn => self.schedule.page_ready(),
+            Command::Save => {
+                return match crate::save::to_json(&self.lab) {
+                    Ok(json) => vec![Report::Saved {
+                        name: self.save_name(),
+                        json,
+                    }],
+                    Err(e) => reject(format!("Not saved: {e}")),
+                }
+            }
+            Command::ExportTorch { run } => {
+                return match crate::save::torch_json(&self.lab, run) {
+                    Ok(json) => vec![Report::Saved {
+                        name: format!(
+                            "gru-lens-{}-{}-step{}.pytorch.json",
+                            self.lab
+                                .runs
+                                .get(run)
+                                .map_or("run", |r| crate::settings::cell_id(r.trainer.config.cell)),
+                            self.lab.settings.task,
+                            self.lab.steps()
+                        ),
+                        json,
+                    }],
+                    Err(e) => reject(format!("Not exported: {e}")),
+                }
+            }
+            Command::Load { bytes } => match crate::save::from_bytes(&bytes) {
+                Ok(lab) => {
+                    let (query, step) = (lab.settings.to_query(), lab.steps());
+                    self.replace(lab);
+                    return vec![Report::Loaded { query, step }];
+                }
+                Err(e) => {
+                    return reject(format!(
+                        "Not loaded: {e} — the current run continues unchanged"
+                    ))
+                }
+            },
         }
         Vec::new()
+    }
+
+    /// Puts `lab` in place of the current runs: a new epoch, inspected afresh.
+    fn replace(&mut self, lab: Lab) {
+        self.schedule.speed = lab.settings.speed;
+        self.lab = lab;
+        self.epoch = self.epoch.wrapping_add(1);
+        self.fresh = None;
+        self.schedule.new_model();
+    }
+
+    /// A file name for [`Command::Save`]: cells, task and step, e.g.
+    /// `gru-lens-gru-rnn-adding-step1200.json`.
+    fn save_name(&self) -> String {
+        let cells: Vec<String> = self
+            .lab
+            .runs
+            .iter()
+            .map(|r| crate::settings::cell_id(r.trainer.config.cell).to_string())
+            .collect();
+        format!(
+            "gru-lens-{}-{}-step{}.json",
+            cells.join("-"),
+            self.lab.settings.task,
+            self.lab.steps()
+        )
     }
 
     /// Runs the next scheduled job; `clock` gives the time in ms.

@@ -11,12 +11,14 @@
 
 pub mod curve;
 pub mod engine;
+pub mod export;
 pub mod history;
 pub mod insight;
 pub mod lab;
 pub mod look;
 pub mod protocol;
 pub mod run;
+pub mod save;
 pub mod schedule;
 pub mod settings;
 pub mod strip;

@@ -47,6 +47,20 @@ pub enum Command {
     },
     /// The page has taken the last snapshot; the next may be sent.
     Drawn,
+    /// Write every run as a saved-run file ([`crate::save`]); answered by [`Report::Saved`].
+    Save,
+    /// Replace the runs with a saved-run file's (the file's bytes, as the user picked them).
+    /// Answered by [`Report::Loaded`], or [`Report::Rejected`] with the runs untouched.
+    Load {
+        /// The file's contents (UTF-8 JSON when it is a saved run).
+        bytes: Vec<u8>,
+    },
+    /// Write run `run`'s model as a PyTorch `state_dict` JSON (`gru_core::state_dict::export`);
+    /// answered by [`Report::Saved`], or [`Report::Rejected`] for a cell torch has no twin of.
+    ExportTorch {
+        /// Index into the runs (the order of the settings' cells).
+        run: usize,
+    },
 }
 
 /// Which validation sample to look at.
@@ -111,6 +125,20 @@ pub enum Report {
     Rejected {
         /// One line naming the problem.
         message: String,
+    },
+    /// The saved-run file [`Command::Save`] asked for.
+    Saved {
+        /// A file name saying what it holds, e.g. `gru-lens-gru-rnn-adding-step1200.json`.
+        name: String,
+        /// The document ([`crate::save`]).
+        json: String,
+    },
+    /// A saved run replaced the runs (a new epoch); the page adopts its settings.
+    Loaded {
+        /// The loaded settings, `Settings::to_query` form.
+        query: String,
+        /// Steps the loaded runs had trained.
+        step: u64,
     },
 }
 
@@ -252,6 +280,11 @@ mod tests {
             },
             Command::Publish { every_ms: 100.0 },
             Command::Drawn,
+            Command::Save,
+            Command::Load {
+                bytes: vec![0, 255, b'{'],
+            },
+            Command::ExportTorch { run: 2 },
         ];
         for c in all {
             assert_eq!(decode::<Command>(&encode(&c)), Ok(c));

@@ -1,7 +1,7 @@
 //! One live training run in the worker: a [`Trainer`] plus what the page has not been sent
 //! yet (the losses since the last snapshot). No history is kept here: the page accumulates it.
 
-use gru_core::{Error, TrainConfig, Trainer};
+use gru_core::{Error, Resume, TrainConfig, Trainer};
 
 use crate::protocol::RunStatus;
 
@@ -87,6 +87,32 @@ impl TrainingRun {
     /// Why training stopped, if it did.
     pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
+    }
+
+    /// Smoothed training loss, `None` before the first step (saved with the run).
+    pub fn loss_ema(&self) -> Option<f64> {
+        self.ema
+    }
+
+    /// Continues a saved run (weights, optimiser, data position, smoothed loss) and measures
+    /// its validation loss; nothing changes on an error.
+    ///
+    /// # Errors
+    /// As [`Trainer::resume`].
+    pub fn resume(
+        &mut self,
+        params: &[f32],
+        state: Resume<f32>,
+        loss_ema: Option<f64>,
+    ) -> Result<(), Error> {
+        self.trainer.resume(params, state)?;
+        self.ema = loss_ema.filter(|l| l.is_finite());
+        self.new_train.clear();
+        self.new_val.clear();
+        self.last_val = None;
+        self.error = None;
+        self.validate();
+        Ok(())
     }
 
     /// What the page shows of this run now; hands over the losses gathered since the last call.

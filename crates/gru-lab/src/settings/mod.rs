@@ -91,7 +91,24 @@ pub struct Settings {
     pub speed: Speed,
     /// Gate surgery, initial gate biases and recurrent weight scale (see [`surgery`]).
     pub surgery: Surgery,
+    /// Page parts hidden for a classroom link, ids of [`PANELS`] (a view setting).
+    pub hide: Vec<&'static str>,
+    /// Larger page text for projectors (a view setting).
+    pub presenter: bool,
 }
+
+/// The page parts a link may hide: `(URL id, what it is)`.
+pub const PANELS: &[(&str, &str)] = &[
+    ("settings", "the settings form"),
+    ("equations", "the equations"),
+    ("files", "the save, load and export buttons"),
+    (
+        "loss",
+        "the Learning section (loss chart and Compare table)",
+    ),
+    ("flow", "the gradient-flow section"),
+    ("gates", "the gates and hidden-state section"),
+];
 
 impl Default for Settings {
     /// The opening preset: GRU against a tanh RNN on the adding problem at T = 40, where the
@@ -113,6 +130,8 @@ impl Default for Settings {
             recurrent_dropout: 0.0,
             speed: Speed::Max,
             surgery: Surgery::default(),
+            hide: Vec::new(),
+            presenter: false,
         }
     }
 }

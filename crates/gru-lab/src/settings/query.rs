@@ -161,8 +161,14 @@ mod tests {
                 forget_bias: Some(1.0),
                 recurrent_scale: Some(2.5),
             },
+            hide: vec!["settings", "loss"],
+            presenter: true,
         };
         let q = s.to_query();
+        assert!(
+            q.contains("hide=settings%2Closs") || q.contains("hide=settings,loss"),
+            "{q}"
+        );
         assert_eq!(
             q.matches('&').count() + 1,
             PARAMS.len(),
@@ -202,6 +208,32 @@ mod tests {
         for name in ["hidden", "lr", "cells", "T:", "zzz", "speed"] {
             assert!(joined.contains(name), "{name} missing from {joined}");
         }
+    }
+
+    #[test]
+    fn a_classroom_link_hides_known_parts_and_names_unknown_ones() {
+        let (s, e) = Settings::from_query("hide=loss,bogus,settings,loss&presenter=1&seed=3");
+        assert_eq!(
+            s.hide,
+            ["settings", "loss"],
+            "known ids, once each, in table order"
+        );
+        assert!(s.presenter);
+        assert_eq!(s.seed, 3);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with("hide: unknown 'bogus' (known: settings,"),
+            "{e:?}"
+        );
+        let (back, e) = Settings::from_query(&s.to_query());
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(back, s);
+        let view_only = Settings {
+            hide: vec!["gates"],
+            presenter: true,
+            ..Settings::default()
+        };
+        assert!(!Settings::default().needs_reset(&view_only));
     }
 
     #[test]

@@ -6,7 +6,9 @@ use gru_core::cell::CellKind;
 use gru_core::model::Direction;
 
 use super::surgery::{BF, BZ, CUT, F, R, WSCALE, Z};
-use super::{cell_id, Optimizer, Settings, Speed, CELLS, MAX_CELLS, MAX_HIDDEN, MAX_KNOB, TASKS};
+use super::{
+    cell_id, Optimizer, Settings, Speed, CELLS, MAX_CELLS, MAX_HIDDEN, MAX_KNOB, PANELS, TASKS,
+};
 
 /// When a changed setting takes effect.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +32,8 @@ pub enum Group {
     Training,
     /// Gate surgery and initial gate biases.
     Surgery,
+    /// How the page looks (classroom links); not in the settings form.
+    Page,
 }
 
 /// The type, range and accessors of a setting.
@@ -88,6 +92,8 @@ pub enum Field {
     },
     /// The compared cells, a comma-separated list of [`CELLS`] ids.
     Cells,
+    /// Hidden page parts, a comma-separated list of [`PANELS`] ids.
+    Panels,
     /// Training speed: `max`, or steps per second in `min..=max`.
     Rate {
         /// Slowest rate.
@@ -140,6 +146,7 @@ impl Param {
                 .map(|&c| cell_id(c))
                 .collect::<Vec<_>>()
                 .join(","),
+            Field::Panels => s.hide.join(","),
             Field::Rate { .. } => match s.speed {
                 Speed::Max => "max".into(),
                 Speed::PerSecond(r) => r.to_string(),
@@ -202,6 +209,19 @@ impl Param {
                 _ => return Err(format!("{k}: '{shown}' is not 0 or 1")),
             },
             Field::Cells => s.cells = parse_cells(v)?,
+            Field::Panels => {
+                // Known names apply even when others are unknown; those are named.
+                let (hide, unknown) = parse_panels(v);
+                s.hide = hide;
+                if !unknown.is_empty() {
+                    let ids: Vec<&str> = PANELS.iter().map(|p| p.0).collect();
+                    return Err(format!(
+                        "{k}: unknown {} (known: {})",
+                        unknown.join(", "),
+                        ids.join(", ")
+                    ));
+                }
+            }
             Field::Rate { min, max } => {
                 s.speed = match v {
                     "max" => Speed::Max,
@@ -256,6 +276,23 @@ fn parse_cells(v: &str) -> Result<Vec<CellKind>, String> {
         return Err(format!("cells: name one to {MAX_CELLS} cells"));
     }
     Ok(cells)
+}
+
+/// The known panel ids in `v` (each once, in [`PANELS`] order) and the unknown ones quoted
+/// (at most 40 characters each).
+fn parse_panels(v: &str) -> (Vec<&'static str>, Vec<String>) {
+    let names: Vec<&str> = v.split(',').filter(|n| !n.is_empty()).collect();
+    let hide = PANELS
+        .iter()
+        .map(|p| p.0)
+        .filter(|id| names.contains(id))
+        .collect();
+    let unknown = names
+        .iter()
+        .filter(|n| PANELS.iter().all(|p| p.0 != **n))
+        .map(|n| format!("'{}'", clip_for_message(n)))
+        .collect();
+    (hide, unknown)
 }
 
 /// Links made before the worker redesign carried `speed` = milliseconds of training per
@@ -488,6 +525,27 @@ pub const PARAMS: &[Param] = &[
     F,
     BZ,
     BF,
+    Param {
+        key: "hide",
+        legacy: None,
+        label: "Hidden parts",
+        tip: "Page parts a classroom link hides, e.g. hide=settings,loss",
+        field: Field::Panels,
+        applies: Applies::Live,
+        group: Group::Page,
+    },
+    Param {
+        key: "presenter",
+        legacy: None,
+        label: "Presenter",
+        tip: "Larger page text for projectors",
+        field: Field::Switch {
+            get: |s| s.presenter,
+            put: |s, v| s.presenter = v,
+        },
+        applies: Applies::Live,
+        group: Group::Page,
+    },
 ];
 
 /// The setting with URL key (or legacy key) `key`.

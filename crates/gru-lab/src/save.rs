@@ -1,0 +1,249 @@
+//! The saved-run file: every run of a [`Lab`] as one JSON document, from which training
+//! resumes bit for bit (same weights, optimiser moments, data and dropout streams).
+//!
+//! ```jsonc
+//! {
+//!   "format": "gru-lens-run",          // required, exactly this
+//!   "version": 1,                      // required, exactly 1
+//!   "query": "cells=gru,rnn&T=50",     // the settings, as in a shared link (Settings::to_query)
+//!   "sample": 3,                       // the inspected validation sample
+//!   "runs": [                          // one per compared cell, in the order of `cells`
+//!     {
+//!       "checkpoint": { … },           // a "gru-lens-checkpoint" v1 with "train" and "step"
+//!       "optimizer": { "t": 1200, "m": […], "v": […] },  // Adam moments (SGD: velocity, zeros)
+//!       "rng": { "data": "76800", "dropout": "0" },      // ChaCha8 word positions (decimal u128)
+//!       "loss_ema": 0.0123             // the smoothed training loss shown, or null
+//!     }
+//!   ]
+//! }
+//! ```
+//!
+//! Reading checks, in this order: size (at most [`MAX_BYTES`]), UTF-8, JSON, `format`,
+//! `version`, the fields, the settings in `query`, one run per cell, each checkpoint (gru-core's
+//! reader) and that its `train` is exactly what `query` gives for that cell, the optimiser's
+//! sizes and finiteness, and that all runs are at the same step. Any problem is one line naming
+//! the field; the caller's runs are not touched (a new [`Lab`] is built and only returned whole).
+
+use gru_core::checkpoint::{self, Checkpoint, MAX_BYTES};
+use gru_core::Resume;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::lab::Lab;
+use crate::settings::Settings;
+
+/// The `"format"` tag of a saved run.
+pub const FORMAT: &str = "gru-lens-run";
+/// The version this build writes and reads.
+pub const VERSION: u64 = 1;
+
+/// The whole document.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RunFile {
+    format: String,
+    version: u64,
+    query: String,
+    sample: usize,
+    runs: Vec<SavedRun>,
+}
+
+/// One run.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SavedRun {
+    checkpoint: Value,
+    optimizer: SavedOptimizer,
+    rng: SavedRng,
+    loss_ema: Option<f64>,
+}
+
+/// The optimiser's state: updates applied `t`, and one `m` and `v` value per parameter (both
+/// empty before the first step).
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SavedOptimizer {
+    t: u64,
+    m: Vec<f32>,
+    v: Vec<f32>,
+}
+
+/// Positions of the ChaCha8 streams in 32-bit words, as decimal strings (they are u128).
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SavedRng {
+    data: String,
+    dropout: String,
+}
+
+/// Writes every run of `lab`.
+///
+/// # Errors
+/// A one-line message when a weight is not finite (such a run cannot be saved).
+pub fn to_json(lab: &Lab) -> Result<String, String> {
+    let mut runs = Vec::with_capacity(lab.runs.len());
+    for (i, r) in lab.runs.iter().enumerate() {
+        let t = &r.trainer;
+        let model = t
+            .model()
+            .ok_or_else(|| format!("runs[{i}]: only recurrent models can be saved"))?;
+        let state = t.resume_state();
+        let text = checkpoint::to_json(model, Some(&t.config), Some(state.step))
+            .map_err(|e| format!("runs[{i}].checkpoint.{e}"))?;
+        let checkpoint: Value =
+            serde_json::from_str(&text).map_err(|e| format!("runs[{i}].checkpoint: {e}"))?;
+        runs.push(SavedRun {
+            checkpoint,
+            optimizer: SavedOptimizer {
+                t: state.opt_t,
+                m: state.opt_m,
+                v: state.opt_v,
+            },
+            rng: SavedRng {
+                data: state.data_word_pos.to_string(),
+                dropout: state.dropout_word_pos.to_string(),
+            },
+            loss_ema: r.loss_ema().filter(|l| l.is_finite()),
+        });
+    }
+    let file = RunFile {
+        format: FORMAT.into(),
+        version: VERSION,
+        query: lab.settings.to_query(),
+        sample: lab.pick.sample,
+        runs,
+    };
+    serde_json::to_string(&file).map_err(|e| format!("run file: {e}"))
+}
+
+/// Run `run`'s model as a PyTorch `state_dict` JSON (`gru_core::state_dict::export`: keys
+/// `weight_ih_l0` … and `head.weight`, `head.bias`), which `torch.nn.GRU`/`LSTM`/`RNN` and an
+/// `nn.Linear` head load as they are.
+///
+/// # Errors
+/// A one-line message for a missing run or a cell torch has no twin of (this page's GRU).
+pub fn torch_json(lab: &Lab, run: usize) -> Result<String, String> {
+    let r = lab
+        .runs
+        .get(run)
+        .ok_or_else(|| format!("run {run}: there are {} runs", lab.runs.len()))?;
+    let model = r
+        .trainer
+        .model()
+        .ok_or_else(|| format!("run {run}: only recurrent models export to PyTorch"))?;
+    if r.trainer.config.cell == gru_core::cell::CellKind::Gru {
+        return Err("this page's GRU applies the reset gate before U_h, torch.nn.GRU after it, so no weights map exactly; train \"GRU (PyTorch)\" to export a torch.nn.GRU".into());
+    }
+    gru_core::state_dict::export(model).map_err(|e| inner(&e))
+}
+
+/// Reads a saved run into a new [`Lab`] (see the module docs for what is checked).
+///
+/// # Errors
+/// One line naming the first problem.
+pub fn from_bytes(bytes: &[u8]) -> Result<Lab, String> {
+    if bytes.len() > MAX_BYTES {
+        return Err(format!(
+            "the file is {} bytes; a saved run is at most {MAX_BYTES}",
+            bytes.len()
+        ));
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| "the file is not text (a saved run is a JSON file)".to_string())?;
+    let doc: Value = serde_json::from_str(text)
+        .map_err(|e| format!("the file is not JSON ({e}); a saved run is a JSON file"))?;
+    header(&doc)?;
+    let file: RunFile = serde_json::from_value(doc).map_err(|e| format!("run file: {e}"))?;
+    let (settings, errors) = Settings::from_query(&file.query);
+    if !errors.is_empty() {
+        return Err(format!("query: {}", errors.join("; ")));
+    }
+    if file.runs.len() != settings.cells.len() {
+        return Err(format!(
+            "runs: the settings compare {} cells, the file has {} runs",
+            settings.cells.len(),
+            file.runs.len()
+        ));
+    }
+    let mut lab = Lab::new(settings)?;
+    let mut step = None;
+    for (i, (run, saved)) in lab.runs.iter_mut().zip(file.runs).enumerate() {
+        let ckpt = Checkpoint::<f32>::from_json(&saved.checkpoint.to_string())
+            .map_err(|e| format!("runs[{i}].checkpoint: {}", inner(&e)))?;
+        if ckpt.train.as_ref() != Some(&run.trainer.config) {
+            return Err(format!(
+                "runs[{i}].checkpoint.train: not the {} run the settings in \"query\" describe",
+                run.trainer.config.cell.label()
+            ));
+        }
+        let s = ckpt.step.unwrap_or(0);
+        if *step.get_or_insert(s) != s {
+            return Err(format!(
+                "runs[{i}].checkpoint.step: {s}, but runs[0] is at step {}; runs train in lock-step",
+                step.unwrap_or(0)
+            ));
+        }
+        let pos = |v: &str, f: &str| {
+            v.parse::<u128>().map_err(|_| {
+                format!("runs[{i}].rng.{f}: expected a whole number as a string, got \"{v}\"")
+            })
+        };
+        let state = Resume {
+            step: s,
+            opt_m: saved.optimizer.m,
+            opt_v: saved.optimizer.v,
+            opt_t: saved.optimizer.t,
+            data_word_pos: pos(&saved.rng.data, "data")?,
+            dropout_word_pos: pos(&saved.rng.dropout, "dropout")?,
+        };
+        run.resume(&ckpt.model.params, state, saved.loss_ema)
+            .map_err(|e| format!("runs[{i}].{}", inner(&e)))?;
+    }
+    lab.pick.sample = file.sample.min(lab.samples().saturating_sub(1));
+    Ok(lab)
+}
+
+/// `format` and `version`, checked first so a foreign file gets a message about what it is.
+fn header(doc: &Value) -> Result<(), String> {
+    let Value::Object(map) = doc else {
+        return Err("the file is JSON but not an object; a saved run is a JSON object".into());
+    };
+    match map.get("format").and_then(Value::as_str) {
+        Some(FORMAT) => {}
+        Some(checkpoint::FORMAT) => {
+            return Err(format!(
+                "format: this is a bare model checkpoint (\"{}\"), not a saved run (\"{FORMAT}\")",
+                checkpoint::FORMAT
+            ))
+        }
+        Some(other) => {
+            return Err(format!(
+                "format: \"{}\" is not a saved run (expected \"{FORMAT}\")",
+                other.chars().take(40).collect::<String>()
+            ))
+        }
+        None => {
+            return Err(format!(
+                "format: missing (a saved run has \"format\": \"{FORMAT}\")"
+            ))
+        }
+    }
+    match map.get("version").and_then(Value::as_u64) {
+        Some(VERSION) => Ok(()),
+        _ => Err(format!(
+            "version: not supported (this build reads version {VERSION})"
+        )),
+    }
+}
+
+/// An error's message without its kind prefix ("format: …" → "…").
+fn inner(e: &gru_core::Error) -> String {
+    match e {
+        gru_core::Error::Format(m) | gru_core::Error::Config(m) => m.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+#[path = "save_tests.rs"]
+mod tests;

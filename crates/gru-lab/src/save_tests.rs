@@ -1,0 +1,200 @@
+//! Saved runs: save → load resumes bit for bit; bad files are refused with a named problem.
+
+use super::*;
+use crate::protocol::{Command, Report};
+use crate::Engine;
+
+/// Settings that exercise every resumed stream: two cells, dropout (its own RNG), SGD momentum.
+fn settings() -> Settings {
+    let (s, errors) = Settings::from_query("cells=gru,lstm&T=12&hidden=6&dropout=0.1&rdropout=0.2");
+    assert!(errors.is_empty(), "{errors:?}");
+    s
+}
+
+/// Every run's parameters as bits.
+fn bits(lab: &Lab) -> Vec<Vec<u32>> {
+    lab.runs
+        .iter()
+        .map(|r| r.trainer.net.params().iter().map(|p| p.to_bits()).collect())
+        .collect()
+}
+
+/// Steps `lab` once and returns each run's `(loss, grad norm)` bits.
+fn step(lab: &mut Lab) -> Vec<(u64, u64)> {
+    assert!(lab.step());
+    lab.runs
+        .iter_mut()
+        .map(|r| {
+            let s = r.take_status();
+            let last = s.new_train.last().copied().unwrap_or([0.0; 3]);
+            (last[1].to_bits(), last[2].to_bits())
+        })
+        .collect()
+}
+
+#[test]
+fn save_then_load_continues_bit_for_bit() {
+    for extra in ["", "&opt=sgd&lr=0.05"] {
+        let (mut s, _) = Settings::from_query(&(settings().to_query() + extra));
+        s.speed = crate::Speed::Max;
+        let mut a = Lab::new(s).expect("valid");
+        for _ in 0..7 {
+            assert!(a.step());
+        }
+        a.pick.sample = 3;
+        let json = to_json(&a).expect("saves");
+        let mut b = from_bytes(json.as_bytes()).expect("loads");
+        assert_eq!(b.settings, a.settings, "{extra}");
+        assert_eq!((b.steps(), b.pick.sample), (7, 3));
+        assert_eq!(bits(&b), bits(&a), "weights");
+        assert_eq!(
+            b.runs[0].loss_ema().map(f64::to_bits),
+            a.runs[0].loss_ema().map(f64::to_bits),
+            "the smoothed loss shown comes back"
+        );
+        for k in 0..3 {
+            assert_eq!(step(&mut b), step(&mut a), "step {k} after loading {extra}");
+            assert_eq!(bits(&b), bits(&a), "weights after step {k} {extra}");
+        }
+        assert_eq!(
+            to_json(&b).expect("saves"),
+            to_json(&a).expect("saves"),
+            "the same state saves to the same file"
+        );
+    }
+}
+
+#[test]
+fn a_fresh_run_saves_and_loads() {
+    let a = Lab::new(settings()).expect("valid");
+    let b = from_bytes(to_json(&a).expect("saves").as_bytes()).expect("loads");
+    assert_eq!((b.steps(), bits(&b)), (0, bits(&a)));
+}
+
+/// Rewrites the saved file of a 3-step run with `edit` and returns the load error.
+fn load_error(edit: impl Fn(&mut Value)) -> String {
+    let mut lab = Lab::new(settings()).expect("valid");
+    for _ in 0..3 {
+        lab.step();
+    }
+    let mut doc: Value = serde_json::from_str(&to_json(&lab).expect("saves")).expect("json");
+    edit(&mut doc);
+    match from_bytes(doc.to_string().as_bytes()) {
+        Ok(_) => panic!("accepted"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn bad_and_foreign_files_are_refused_naming_the_problem() {
+    let raw = |b: &[u8]| from_bytes(b).err().unwrap_or_default();
+    assert!(raw(b"\xff\xfe").contains("not text"));
+    assert!(raw(b"hello").contains("not JSON"));
+    assert!(raw(b"[1, 2]").contains("not an object"));
+    assert!(
+        raw(b"{\"format\": \"gru-lens-checkpoint\", \"version\": 1}")
+            .contains("bare model checkpoint")
+    );
+    assert!(raw(b"{\"format\": \"<script>\"}").contains("is not a saved run"));
+    let big = vec![b' '; MAX_BYTES + 1];
+    assert!(raw(&big).contains("at most"));
+    let cases: [(&str, &dyn Fn(&mut Value)); 9] = [
+        ("version", &|d| d["version"] = 2.into()),
+        ("unknown field", &|d| d["extra"] = 1.into()),
+        ("query: ", &|d| d["query"] = "hidden=99999".into()),
+        ("runs: the settings compare 2 cells", &|d| {
+            d["runs"].as_array_mut().expect("runs").pop();
+        }),
+        ("runs[0].checkpoint.train", &|d| {
+            d["query"] = "cells=gru,lstm&T=12&hidden=6&dropout=0.1&rdropout=0.2&seed=5".into()
+        }),
+        ("runs[0].checkpoint: weights.", &|d| {
+            d["runs"][0]["checkpoint"]["weights"]["head.b_o"] = serde_json::json!([]);
+        }),
+        ("runs[1].checkpoint.step", &|d| {
+            d["runs"][1]["checkpoint"]["step"] = 4.into()
+        }),
+        ("runs[0].optimizer.m", &|d| {
+            d["runs"][0]["optimizer"]["m"]
+                .as_array_mut()
+                .expect("m")
+                .pop();
+        }),
+        ("runs[1].rng.data", &|d| {
+            d["runs"][1]["rng"]["data"] = "-1".into()
+        }),
+    ];
+    for (want, edit) in cases {
+        let e = load_error(edit);
+        assert!(e.contains(want), "expected {want:?} in {e:?}");
+        assert!(!e.contains('\n'), "one line: {e}");
+    }
+}
+
+#[test]
+fn the_engine_saves_loads_and_keeps_its_runs_on_a_bad_file() {
+    let mut e = Engine::new(&settings(), 0.0).expect("valid");
+    for _ in 0..4 {
+        e.handle(Command::Step, 0.0);
+    }
+    let Some(Report::Saved { name, json }) = e.handle(Command::Save, 0.0).pop() else {
+        panic!("no file")
+    };
+    assert_eq!(name, "gru-lens-gru-lstm-adding-step4.json");
+    e.handle(Command::Step, 0.0);
+    let before = bits(e.lab());
+    let r = e.handle(
+        Command::Load {
+            bytes: b"{\"format\": 1}".to_vec(),
+        },
+        0.0,
+    );
+    assert!(
+        matches!(r.as_slice(), [Report::Rejected { message }] if message.contains("format") && message.contains("continues unchanged")),
+        "{r:?}"
+    );
+    assert_eq!(
+        (e.lab().steps(), bits(e.lab())),
+        (5, before.clone()),
+        "runs untouched"
+    );
+    let r = e.handle(
+        Command::Load {
+            bytes: json.into_bytes(),
+        },
+        0.0,
+    );
+    assert!(
+        matches!(r.as_slice(), [Report::Loaded { step: 4, query }] if *query == settings().to_query()),
+        "{r:?}"
+    );
+    assert_eq!(e.lab().steps(), 4);
+    e.handle(Command::Step, 0.0);
+    assert_eq!(bits(e.lab()), before, "the same 5th step again");
+}
+
+#[test]
+fn the_pytorch_export_loads_back_into_the_same_weights() {
+    let (s, _) = Settings::from_query("cells=gru,gru_torch,lstm&T=12&hidden=6");
+    let mut lab = Lab::new(s).expect("valid");
+    for _ in 0..3 {
+        lab.step();
+    }
+    let e = torch_json(&lab, 0).expect_err("the page's GRU has no torch twin");
+    assert!(e.contains("GRU (PyTorch)"), "{e}");
+    assert!(torch_json(&lab, 3).is_err());
+    for run in [1, 2] {
+        let json = torch_json(&lab, run).expect("exports");
+        assert!(json.contains("\"weight_hh_l0\"") && json.contains("\"head.bias\""));
+        let m = lab.runs[run].trainer.model().expect("recurrent");
+        let mut back = gru_core::model::Model::<f32>::zeros(m.config.clone()).expect("shape");
+        let head = gru_core::state_dict::import(&mut back, &json).expect("imports");
+        assert_eq!(head, gru_core::state_dict::HeadImport::Loaded);
+        let bits = |p: &[f32]| p.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        assert_eq!(
+            bits(&back.params),
+            bits(&m.params),
+            "run {run}: bit for bit"
+        );
+    }
+}
