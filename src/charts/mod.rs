@@ -7,6 +7,9 @@ pub mod lines;
 pub mod projection;
 pub mod trajectory;
 
+#[cfg(test)]
+mod cvd_tests;
+
 use std::fmt;
 
 /// A chart could not be drawn (no 2-D context, or a plotters error).

@@ -101,7 +101,9 @@ pub fn Equations() -> impl IntoView {
     view! {
         <figure class="panel equations">
             <figcaption>"The GRU, as this page computes it"</figcaption>
-            <div inner_html=gru_equations_mathml()></div>
+            // Wide equations scroll sideways in a narrow sidebar: a named, focusable region, so
+            // keyboard users can scroll it too.
+            <div class="scroll" tabindex="0" role="region" aria-label="GRU equations" inner_html=gru_equations_mathml()></div>
             <p class="hint">
                 "z"<sub>"t"</sub>" is the weight of the new candidate: z → 0 copies h"<sub>"t−1"</sub>
                 " forward, so ∂h"<sub>"t"</sub>"/∂h"<sub>"t−1"</sub>" ≈ diag(1 − z"<sub>"t"</sub>") ≈ I and the gradient survives. "
