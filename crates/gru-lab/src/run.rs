@@ -143,8 +143,14 @@ mod tests {
         while run.step() && n < 5000 {
             n += 1;
         }
-        let msg = run.error().expect("lr 1, SGD, no clipping diverges").to_string();
-        assert!(msg.contains("NaN or infinite") && msg.contains("weights are back"), "{msg}");
+        let msg = run
+            .error()
+            .expect("lr 1, SGD, no clipping diverges")
+            .to_string();
+        assert!(
+            msg.contains("NaN or infinite") && msg.contains("weights are back"),
+            "{msg}"
+        );
         assert!(run.trainer.net.params().iter().all(|p| p.is_finite()));
         let stopped_at = run.trainer.step_idx();
         run.trainer.set_lr(0.001).expect("valid lr");
@@ -152,7 +158,11 @@ mod tests {
         for _ in 0..50 {
             assert!(run.step(), "trains again after the fix: {:?}", run.error());
         }
-        assert_eq!(run.trainer.step_idx(), stopped_at + 50, "the step count goes on");
+        assert_eq!(
+            run.trainer.step_idx(),
+            stopped_at + 50,
+            "the step count goes on"
+        );
     }
 
     #[test]

@@ -78,13 +78,16 @@ fn valid_settings() -> impl Strategy<Value = Settings> {
         let mut s = Settings::default();
         for (p, v) in PARAMS.iter().zip(values) {
             if let Some(v) = v {
-                p.set(&mut s, &v).expect("a value drawn from the field's range");
+                p.set(&mut s, &v)
+                    .expect("a value drawn from the field's range");
             }
         }
-        if let Err(_) = s.task_config() {
+        if s.task_config().is_err() {
             let cfg = gru_lab::settings::task_config(s.task, 10).expect("a known task");
             let r = cfg.knob_range();
-            s.knob = s.knob.clamp(*r.start(), (*r.end()).min(gru_lab::settings::MAX_KNOB));
+            s.knob = s
+                .knob
+                .clamp(*r.start(), (*r.end()).min(gru_lab::settings::MAX_KNOB));
         }
         s
     })
@@ -96,10 +99,41 @@ fn hostile_value() -> impl Strategy<Value = String> {
         "<script>alert(1)</script>",
         "%3Cimg%20src%3Dx%20onerror%3Dwindow.__pwned%3D1%3E",
         "\"><svg onload=alert(1)>",
-        "NaN", "Infinity", "-Infinity", "1e309", "-1e309", "1e-400", "-1", "-0", "0x10",
-        "18446744073709551616", "99999999999999999999999", "+1", "1.", ".5", " 1", "1 ",
-        "%", "%z", "%zz", "%E2%82", "%FF%FE", "%00", "%0A%0D", "%E2%80%AE", "%2C%2C", ",", ",,",
-        "gru,gru,gru,gru", "gru,rnn,lstm,gru_torch", "", "max", "MAX", "=", "&", "a=b=c",
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "1e309",
+        "-1e309",
+        "1e-400",
+        "-1",
+        "-0",
+        "0x10",
+        "18446744073709551616",
+        "99999999999999999999999",
+        "+1",
+        "1.",
+        ".5",
+        " 1",
+        "1 ",
+        "%",
+        "%z",
+        "%zz",
+        "%E2%82",
+        "%FF%FE",
+        "%00",
+        "%0A%0D",
+        "%E2%80%AE",
+        "%2C%2C",
+        ",",
+        ",,",
+        "gru,gru,gru,gru",
+        "gru,rnn,lstm,gru_torch",
+        "",
+        "max",
+        "MAX",
+        "=",
+        "&",
+        "a=b=c",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -117,14 +151,17 @@ fn hostile_value() -> impl Strategy<Value = String> {
 fn message_ok(msg: &str, keys: &[String]) -> Result<(), TestCaseError> {
     prop_assert!(!msg.is_empty(), "empty message");
     prop_assert!(
-        !msg.chars().any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202e}')),
+        !msg.chars()
+            .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202e}')),
         "message not on one line: {msg:?}"
     );
     prop_assert!(msg.chars().count() <= 200, "message too long: {msg:?}");
     if msg.starts_with("and ") && msg.ends_with(" more") {
         return Ok(());
     }
-    let named = PARAMS.iter().any(|p| msg.starts_with(&format!("{}: ", p.key)))
+    let named = PARAMS
+        .iter()
+        .any(|p| msg.starts_with(&format!("{}: ", p.key)))
         || PARAMS
             .iter()
             .filter_map(|p| p.legacy)
@@ -160,17 +197,16 @@ fn arbitrary_text_never_panics_and_every_message_names_a_key() {
     let query = prop_oneof![
         any::<String>(),
         "[a-zA-Z0-9=&%.,+_-]{0,80}",
-        prop::collection::vec(
-            (prop::sample::select(known_keys()), hostile_value()),
-            0..6
-        )
-        .prop_map(|kv| kv
-            .into_iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("&")),
+        prop::collection::vec((prop::sample::select(known_keys()), hostile_value()), 0..6)
+            .prop_map(|kv| kv
+                .into_iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("&")),
     ];
-    check("query: arbitrary", 3000, query, |q| parse_ok(&q).map(|_| ()));
+    check("query: arbitrary", 3000, query, |q| {
+        parse_ok(&q).map(|_| ())
+    });
 }
 
 #[test]
@@ -212,11 +248,17 @@ fn mutation() -> impl Strategy<Value = Mutation> {
 }
 
 fn apply(query: &str, m: &Mutation) -> String {
-    let mut pairs: Vec<String> = query.split('&').filter(|p| !p.is_empty()).map(String::from).collect();
+    let mut pairs: Vec<String> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(String::from)
+        .collect();
     match m {
         Mutation::Value(i, v) if !pairs.is_empty() => {
             let i = i % pairs.len();
-            let k = pairs[i].split_once('=').map_or(pairs[i].clone(), |kv| kv.0.to_string());
+            let k = pairs[i]
+                .split_once('=')
+                .map_or(pairs[i].clone(), |kv| kv.0.to_string());
             pairs[i] = format!("{k}={v}");
         }
         Mutation::Value(..) => {}
@@ -258,7 +300,10 @@ fn mutated_valid_queries_keep_valid_settings_and_name_what_they_ignore() {
             .collect();
         let knob_fell_back = errors.iter().any(|e| e.starts_with("T: "));
         for p in PARAMS {
-            let Some(pair) = original.iter().find(|o| o.starts_with(&format!("{}=", p.key))) else {
+            let Some(pair) = original
+                .iter()
+                .find(|o| o.starts_with(&format!("{}=", p.key)))
+            else {
                 continue;
             };
             let given = keys
@@ -266,7 +311,14 @@ fn mutated_valid_queries_keep_valid_settings_and_name_what_they_ignore() {
                 .filter(|k| *k == p.key || p.legacy.is_some_and(|l| l.key == *k))
                 .count();
             if given == 1 && pairs.contains(&pair.as_str()) && !(p.key == "T" && knob_fell_back) {
-                prop_assert_eq!(p.text(&out), p.text(&s), "{} in {:?}: {:?}", p.key, q, errors);
+                prop_assert_eq!(
+                    p.text(&out),
+                    p.text(&s),
+                    "{} in {:?}: {:?}",
+                    p.key,
+                    q,
+                    errors
+                );
             }
         }
         Ok(())
