@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 export WASM_BINDGEN_TEST_TIMEOUT ?= 180
 
-.PHONY: setup setup-browser serve dist test test-core test-wasm test-e2e bench bench-browser clean
+.PHONY: setup setup-browser serve dist test test-core test-wasm test-e2e audit bench bench-browser clean
 
 setup:
 	@scripts/setup.sh
@@ -18,8 +18,9 @@ setup:
 setup-browser:
 	@scripts/setup.sh --browser
 
+# --no-autoreload: trunk's reload script is inline, which index.html's CSP refuses.
 serve: setup
-	trunk serve --offline
+	trunk serve --offline --no-autoreload
 
 dist: setup
 	trunk build --offline --release --public-url $(PUBLIC_URL)
@@ -40,6 +41,13 @@ test-wasm:
 test-e2e:
 	$(MAKE) dist PUBLIC_URL=/gru-lens/
 	node --test --test-concurrency=1 e2e/
+
+# Not in `make test`: Lighthouse 12.2.3 scores (accessibility, best practices, performance) and
+# a soak of 20 000+ steps with every view live (memory, DOM and frame figures). Prints figures.
+audit: setup-browser
+	$(MAKE) dist PUBLIC_URL=/gru-lens/
+	node e2e/audit/lighthouse.mjs
+	node e2e/audit/soak.mjs --steps 20000
 
 bench:
 	cargo run --release -p gru-core --bin gru-bench -- --config headline

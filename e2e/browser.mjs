@@ -13,16 +13,27 @@ export async function launch() {
   });
 }
 
-/** Opens `url` in a fresh page of `viewport`; returns { page, errors, foreign }. */
-export async function open(browser, url, origin, viewport = { width: 1280, height: 800 }) {
-  const page = await browser.newPage({ viewport });
+/**
+ * Opens `url` in a fresh page of `viewport` (`extra`: more page options, e.g. deviceScaleFactor,
+ * reducedMotion, hasTouch); returns { page, errors, foreign, violations }. `violations()` lists
+ * the page's `securitypolicyviolation` events so far (directive and blocked URL).
+ */
+export async function open(browser, url, origin, viewport = { width: 1280, height: 800 }, extra = {}) {
+  const page = await browser.newPage({ viewport, ...extra });
   const errors = [];
   const foreign = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('request', (r) => { const u = r.url(); if (!u.startsWith(origin) && !u.startsWith('data:')) foreign.push(u); });
+  page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') errors.push('worker: ' + m.text()); }));
+  await page.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation',
+      (e) => window.__csp.push(`${e.effectiveDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+  });
   await page.goto(url);
-  return { page, errors, foreign };
+  const violations = () => page.evaluate(() => window.__csp ?? []);
+  return { page, errors, foreign, violations };
 }
 
 /** Parses the status line: "step 1234 · loss 0.0421 · …". */

@@ -8,6 +8,9 @@ pub mod projection;
 pub mod strip;
 pub mod trajectory;
 
+#[cfg(test)]
+mod cvd_tests;
+
 use std::fmt;
 
 /// A chart could not be drawn (no 2-D context, or a plotters error).

@@ -77,6 +77,11 @@ pub fn ChartCanvas<F>(
     /// Receives pointer moves and clicks over the canvas.
     #[prop(optional)]
     on_pointer: Option<Callback<Pointer>>,
+    /// Receives key presses while the canvas has focus (it is then focusable, `tabindex=0`);
+    /// returns `true` when it used the key (its default action and the page's shortcuts are
+    /// then skipped).
+    #[prop(optional)]
+    on_key: Option<Callback<String, bool>>,
     /// Visible help text under the heading.
     #[prop(optional)]
     hint: &'static str,
@@ -141,6 +146,13 @@ where
                 role="img"
                 aria-label=label
                 class:interactive=on_pointer.is_some()
+                tabindex=on_key.map(|_| "0")
+                on:keydown=move |ev: web_sys::KeyboardEvent| {
+                    if on_key.is_some_and(|cb| cb.run(ev.key())) {
+                        ev.prevent_default();
+                        ev.stop_propagation();
+                    }
+                }
                 on:mousemove=move |ev| send(ev, false, false)
                 on:click=move |ev| send(ev, true, false)
                 on:mouseleave=move |ev| send(ev, false, true)

@@ -172,7 +172,7 @@ pub fn Equations() -> impl IntoView {
     let body = move || {
         match kind.get() {
         (Some(Family::Lstm), _) => view! {
-            <div inner_html=lstm_equations_mathml()></div>
+            <div class="scroll" tabindex="0" role="region" aria-label="LSTM equations" inner_html=lstm_equations_mathml()></div>
             <p class="hint">
                 "The cell state's one-step Jacobian is ∂c"<sub>"t"</sub>"/∂c"<sub>"t−1"</sub>" = diag(f"<sub>"t"</sub>
                 "): its additive path. Unlike the GRU, whose single gate blends old and new as (1 − z, z), the LSTM's f and i are independent: it can keep everything and write at the same time. "
@@ -183,7 +183,7 @@ pub fn Equations() -> impl IntoView {
         (Some(Family::Rnn), cell) => {
             let act = if cell == Some(CellKind::RnnRelu) { "ReLU" } else { "tanh" };
             view! {
-                <div inner_html=rnn_equations_mathml(act)></div>
+                <div class="scroll" tabindex="0" role="region" aria-label="RNN equations" inner_html=rnn_equations_mathml(act)></div>
                 <p class="hint">
                     "No gate: ∂h"<sub>"t"</sub>"/∂h"<sub>"t−1"</sub>" = diag(act′(a"<sub>"t"</sub>"))·Uᵀ, and for tanh act′ = 1 − tanh²(a"<sub>"t"</sub>
                     "), near 0 wherever a unit saturates. The same matrix multiplies the gradient at every step, so it shrinks or grows geometrically."
@@ -192,7 +192,9 @@ pub fn Equations() -> impl IntoView {
             .into_any()
         }
         _ => view! {
-            <div inner_html=move || gru_equations_under(&surgery())></div>
+            // Wide equations scroll sideways in a narrow sidebar: a named, focusable region, so
+            // keyboard users can scroll it too.
+            <div class="scroll" tabindex="0" role="region" aria-label="GRU equations" inner_html=move || gru_equations_under(&surgery())></div>
             <p class="hint">
                 "z"<sub>"t"</sub>" is the weight of the new candidate: z → 0 copies h"<sub>"t−1"</sub>
                 " forward, so ∂h"<sub>"t"</sub>"/∂h"<sub>"t−1"</sub>" ≈ diag(1 − z"<sub>"t"</sub>") ≈ I and the gradient survives. "

@@ -118,6 +118,43 @@ pub fn GateHeatmap(
             }
         }
     });
+    // The keyboard's drill-down: arrows move the selected cell (unit ↑↓, time step ←→),
+    // Home/End jump to the first/last step, Enter moves the time cursor there.
+    let on_key = Callback::new(move |key: String| {
+        let Some((rows, cols)) = state
+            .history
+            .with_untracked(|h| h.picked().map(|g| (g.hidden, g.steps)))
+        else {
+            return false;
+        };
+        if rows == 0 || cols == 0 {
+            return false;
+        }
+        let cur = state.selected.get_untracked().unwrap_or(Selection {
+            unit: 0,
+            step: state.cursor.get_untracked().clamp(1, cols),
+        });
+        let (unit, step) = (cur.unit.min(rows - 1), cur.step.clamp(1, cols));
+        let next = match key.as_str() {
+            "ArrowUp" => (unit.saturating_sub(1), step),
+            "ArrowDown" => ((unit + 1).min(rows - 1), step),
+            "ArrowLeft" => (unit, step.saturating_sub(1).max(1)),
+            "ArrowRight" => (unit, (step + 1).min(cols)),
+            "Home" => (unit, 1),
+            "End" => (unit, cols),
+            "Enter" => {
+                state.cursor_playing.set(false);
+                state.cursor.set(step);
+                (unit, step)
+            }
+            _ => return false,
+        };
+        state.selected.set(Some(Selection {
+            unit: next.0,
+            step: next.1,
+        }));
+        true
+    });
     let summary = move || {
         state.history.with(|h| match h.picked() {
             None => "Nothing inspected yet.".to_string(),
@@ -146,7 +183,7 @@ pub fn GateHeatmap(
         })
     };
     view! {
-        <ChartCanvas label=label width=720 height=260 draw=draw summary=Signal::derive(summary) on_pointer=on_pointer hint=hint/>
+        <ChartCanvas label=label width=720 height=260 draw=draw summary=Signal::derive(summary) on_pointer=on_pointer on_key=on_key hint=hint/>
     }
 }
 
@@ -226,7 +263,7 @@ pub fn GatesView() -> impl IntoView {
             <TimeCursor/>
             <StripView/>
             {maps}
-            <p class="hint">{move || format!("Hover a cell for its numbers; click to move the time cursor (1–{}).", steps())}</p>
+            <p class="hint">{move || format!("Hover a cell for its numbers; click to move the time cursor (1–{}). Keyboard: focus a heatmap, arrows pick a cell, Enter moves the cursor.", steps())}</p>
         </div>
     }
 }

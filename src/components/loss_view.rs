@@ -111,10 +111,11 @@ pub fn CompareTable() -> impl IntoView {
                     let acc = s
                         .val_accuracy
                         .map_or("—".to_string(), |a| format!("{:.0}%", 100.0 * a));
-                    let style = format!("border-left: 6px solid {}", css_color(run_color(i)));
+                    // Set through CSSOM (`style:`), not a `style` attribute, which the CSP forbids.
+                    let edge = format!("6px solid {}", css_color(run_color(i)));
                     view! {
                         <tr>
-                            <th scope="row" style=style>{s.label.clone()}</th>
+                            <th scope="row" style:border-left=edge>{s.label.clone()}</th>
                             <td>{fmt_num(s.loss)}</td>
                             <td>{s.val_loss.map_or("—".into(), fmt_num)}</td>
                             <td>{acc}</td>

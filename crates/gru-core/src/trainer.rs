@@ -295,6 +295,25 @@ impl<T: Real> Trainer<T> {
         Ok(())
     }
 
+    /// Puts back weights saved at an earlier step (`params`, a copy of `net.params()`) and
+    /// clears the optimiser's moments (after a blow-up they hold the diverging updates); the
+    /// step count goes on. Used to resume after a NaN/∞ stop from weights that were still sane.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when `params` is not as long as the model's parameters.
+    pub fn rewind(&mut self, params: &[T]) -> Result<(), Error> {
+        if params.len() != self.net.params().len() {
+            return Err(Error::Config(format!(
+                "rewind: {} saved weights for a model of {}",
+                params.len(),
+                self.net.params().len()
+            )));
+        }
+        self.net.params_mut().copy_from_slice(params);
+        self.opt = Optimizer::new(self.config.optimizer);
+        Ok(())
+    }
+
     /// Changes gradient clipping live.
     ///
     /// # Errors

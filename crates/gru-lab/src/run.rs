@@ -21,7 +21,15 @@ pub struct TrainingRun {
     last_val: Option<(u64, f64, Option<f64>)>,
     /// Why training stopped, if it did.
     error: Option<String>,
+    /// `(step, weights)` of the latest sane step: taken every [`SANE_EVERY`] steps while the
+    /// loss is under [`SANE_FACTOR`] × the task's baseline loss; put back on a NaN/∞ stop.
+    sane: (u64, Vec<f32>),
 }
+
+/// How often (in steps) the sane weights are copied.
+const SANE_EVERY: u64 = 10;
+/// A step is sane while its loss is under this many times the baseline (predicting the mean).
+const SANE_FACTOR: f64 = 10.0;
 
 impl TrainingRun {
     /// Starts a run from `config` and measures its initial validation loss.
@@ -29,8 +37,11 @@ impl TrainingRun {
     /// # Errors
     /// [`Error::Config`] when a setting is out of range.
     pub fn new(config: TrainConfig) -> Result<Self, Error> {
+        let trainer = Trainer::new(config)?;
+        let sane = (0, trainer.net.params().to_vec());
         let mut run = Self {
-            trainer: Trainer::new(config)?,
+            trainer,
+            sane,
             ema: None,
             new_train: Vec::new(),
             new_val: Vec::new(),
@@ -63,6 +74,12 @@ impl TrainingRun {
         }
         match self.trainer.train_step() {
             Ok(s) => {
+                if s.step % SANE_EVERY == 0
+                    && s.loss < SANE_FACTOR * self.trainer.task.baseline().loss
+                {
+                    self.sane.0 = s.step;
+                    self.sane.1.copy_from_slice(self.trainer.net.params());
+                }
                 self.ema = Some(self.ema.map_or(s.loss, |e| 0.95 * e + 0.05 * s.loss));
                 self.new_train.push([s.step as f64, s.loss, s.grad_norm]);
                 // `clip_grad_norm` scales down exactly when the norm exceeds the limit.
@@ -73,7 +90,18 @@ impl TrainingRun {
                 true
             }
             Err(e) => {
-                self.error = Some(e.to_string());
+                // The last good step's weights may already be huge (a blow-up grows over
+                // several steps), so resuming from them would fail again: go back to the
+                // latest sane weights, with fresh optimiser moments.
+                self.error = Some(match (&e, self.trainer.rewind(&self.sane.1)) {
+                    (Error::NonFinite { step, what }, Ok(())) => format!(
+                        "at step {step} the {what} became NaN or infinite; the weights are back to \
+                         those of step {} (the last with a sane loss) and the optimiser's moments \
+                         are cleared",
+                        self.sane.0
+                    ),
+                    _ => e.to_string(),
+                });
                 false
             }
         }
@@ -136,6 +164,42 @@ impl TrainingRun {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_blow_up_puts_back_sane_weights_so_a_lower_rate_trains_again() {
+        let mut config = TrainConfig {
+            cell: gru_core::cell::CellKind::RnnTanh,
+            optimizer: gru_core::optim::OptimizerConfig::sgd(1.0, 0.9),
+            clip: None,
+            ..TrainConfig::default()
+        };
+        config.task = gru_core::task::TaskConfig::Adding { len: 100 };
+        let mut run = TrainingRun::new(config).expect("valid");
+        let mut n = 0;
+        while run.step() && n < 5000 {
+            n += 1;
+        }
+        let msg = run
+            .error()
+            .expect("lr 1, SGD, no clipping diverges")
+            .to_string();
+        assert!(
+            msg.contains("NaN or infinite") && msg.contains("weights are back"),
+            "{msg}"
+        );
+        assert!(run.trainer.net.params().iter().all(|p| p.is_finite()));
+        let stopped_at = run.trainer.step_idx();
+        run.trainer.set_lr(0.001).expect("valid lr");
+        run.clear_error();
+        for _ in 0..50 {
+            assert!(run.step(), "trains again after the fix: {:?}", run.error());
+        }
+        assert_eq!(
+            run.trainer.step_idx(),
+            stopped_at + 50,
+            "the step count goes on"
+        );
+    }
 
     #[test]
     fn a_run_trains_and_hands_over_its_losses_once() {

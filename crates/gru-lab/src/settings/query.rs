@@ -2,7 +2,7 @@
 //! shared as a link. Parsing never fails as a whole: a bad parameter keeps its default and
 //! yields a message naming it. Old keys stay accepted ([`super::table::Legacy`]).
 
-use super::table::{param, PARAMS};
+use super::table::{clip_for_message, param, PARAMS};
 use super::Settings;
 
 /// Most messages reported for one query (a hostile link can carry thousands of parameters).
@@ -44,10 +44,7 @@ impl Settings {
                 })
             });
             let result = match target {
-                None => Err(format!(
-                    "unknown parameter '{}'",
-                    k.chars().take(40).collect::<String>()
-                )),
+                None => Err(format!("unknown parameter '{}'", clip_for_message(&k))),
                 Some((p, _)) if seen.contains(&p.key) => Err(format!(
                     "{}: given more than once (the first is used)",
                     p.key

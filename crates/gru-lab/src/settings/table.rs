@@ -248,10 +248,20 @@ impl Param {
     }
 }
 
-/// At most 40 characters of a user's value, for messages.
-fn clip_for_message(v: &str) -> String {
-    let mut out: String = v.chars().take(40).collect();
-    if v.chars().count() > 40 {
+/// At most 40 characters of a user's value, for messages: control, line-separator and bidi
+/// characters are shown as `\u{…}`, so a message stays one line and reads as it is stored.
+pub(crate) fn clip_for_message(v: &str) -> String {
+    let mut shown = v.chars().flat_map(|c| {
+        let hidden = c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200b}'..='\u{200f}'
+                | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}');
+        match hidden {
+            true => c.escape_unicode().collect::<Vec<_>>(),
+            false => vec![c],
+        }
+    });
+    let mut out: String = shown.by_ref().take(40).collect();
+    if shown.next().is_some() {
         out.push('…');
     }
     out

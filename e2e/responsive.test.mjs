@@ -1,0 +1,70 @@
+// End-to-end: the layout from a 390-px phone to a 1920×1080 projector, at devicePixelRatio 2.
+// No horizontal scrolling, charts stack on a phone and sit side by side on wide screens, a tap
+// on the gate heatmap moves the time cursor; screenshots to look at.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { serve } from './server.mjs';
+import { launch, open, inkedPixels } from './browser.mjs';
+
+const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+let server, browser;
+
+before(async () => {
+  server = await serve(DIST, '/gru-lens/');
+  browser = await launch();
+  await mkdir(SHOTS, { recursive: true });
+});
+after(async () => { await browser?.close(); server?.close(); });
+
+const waitStep = (page, min) =>
+  page.waitForFunction((m) => Number(/step (\d+)/.exec(document.querySelector('[role=status]')?.textContent ?? '')?.[1] ?? 0) >= m, min);
+
+const SIZES = [[390, 844, { isMobile: true, hasTouch: true }], [1280, 800, {}], [1920, 1080, {}]];
+
+for (const [width, height, extra] of SIZES) {
+  test(`layout at ${width}×${height}, DPR 2: no sideways scroll, charts fit, drawn`, async () => {
+    const { page, errors } = await open(browser, server.url, server.origin, { width, height }, { deviceScaleFactor: 2, ...extra });
+    await waitStep(page, 100);
+    const layout = await page.evaluate(() => {
+      const canvases = [...document.querySelectorAll('canvas[role=img]')].map((c) => {
+        const r = c.getBoundingClientRect();
+        return { name: c.getAttribute('aria-label'), x: r.x, y: r.y, w: r.width, right: r.right };
+      });
+      return { scrollW: document.scrollingElement.scrollWidth, canvases, dpr: devicePixelRatio };
+    });
+    assert.equal(layout.dpr, 2);
+    assert.ok(layout.scrollW <= width, `no horizontal scrolling (${layout.scrollW} > ${width})`);
+    for (const c of layout.canvases) {
+      assert.ok(c.x >= 0 && c.right <= width + 0.5, `${c.name} fits the width (${c.x}–${c.right})`);
+      assert.ok(c.w >= Math.min(240, width - 60), `${c.name} is not squeezed (${c.w} px)`);
+    }
+    const columns = new Set(layout.canvases.map((c) => Math.round(c.x))).size;
+    if (width < 600) assert.equal(columns, 1, 'on a phone the charts stack in one column');
+    else assert.ok(columns >= 2, `charts sit side by side at ${width} px (${columns} columns)`);
+    assert.ok((await inkedPixels(page, 'Loss')) > 1500, 'the loss chart is drawn');
+    await page.screenshot({ path: `${SHOTS}responsive-${width}x${height}-dpr2.png` });
+    await page.screenshot({ path: `${SHOTS}responsive-${width}x${height}-dpr2-full.png`, fullPage: true });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test('on a touch phone, tapping the gate heatmap moves the time cursor', async () => {
+  const { page, errors } = await open(browser, server.url, server.origin, { width: 390, height: 844 },
+    { deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  await waitStep(page, 20);
+  await page.getByRole('button', { name: 'Pause', exact: true }).tap();
+  const z = page.getByRole('img', { name: 'Update gate z', exact: true });
+  await z.scrollIntoViewIfNeeded();
+  const box = await z.boundingBox();
+  const t0 = await page.locator('.cursor-controls .tpos').innerText();
+  await page.touchscreen.tap(box.x + box.width * 0.3, box.y + box.height * 0.4);
+  await page.waitForFunction((before) => document.querySelector('.cursor-controls .tpos').innerText !== before, t0);
+  assert.match(await page.locator('.cursor-controls .tpos').innerText(), /^t = \d+ \/ 40$/);
+  await page.locator('.drilldown dd[data-field=z]').waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
