@@ -32,7 +32,7 @@ test('NaN/∞ pauses training with advice, keeps the last good charts, and Play 
   assert.ok(Number.isFinite(stopped.loss), `the status shows the last good (finite) loss: ${stopped.text}`);
   await page.waitForTimeout(800);
   assert.equal((await status(page)).step, stopped.step, 'no step while stopped');
-  for (const name of ['Loss', 'Gradient flow', 'Update gate z', 'Hidden state']) {
+  for (const name of ['Loss', 'Gradient flow', 'Saturation', 'Hidden state']) { // the RNN's inside view
     const img = page.getByRole('img', { name, exact: true });
     await img.scrollIntoViewIfNeeded();
     assert.ok((await inkedPixels(page, name)) > 1500, `${name} still shows the last good state`);
