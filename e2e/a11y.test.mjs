@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { serve } from './server.mjs';
-import { launch, open, status } from './browser.mjs';
+import { launch, open, status, waitStep } from './browser.mjs';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 let server, browser;
@@ -16,9 +16,6 @@ before(async () => {
   browser = await launch();
 });
 after(async () => { await browser?.close(); server?.close(); });
-
-const waitStep = (page, min) =>
-  page.waitForFunction((m) => Number(/step (\d+)/.exec(document.querySelector('[role=status]')?.textContent ?? '')?.[1] ?? 0) >= m, min);
 
 /** Runs axe on the page; returns the violations as `impact id (n nodes): first target`. */
 async function axe(page) {

@@ -36,6 +36,12 @@ export async function open(browser, url, origin, viewport = { width: 1280, heigh
   return { page, errors, foreign, violations };
 }
 
+/** Waits until the status line's step count reaches `min` (Playwright's timeout unless given). */
+export function waitStep(page, min = 1, options = {}) {
+  return page.waitForFunction(
+    (m) => Number(/step (\d+)/.exec(document.querySelector('[role=status]')?.textContent ?? '')?.[1] ?? 0) >= m, min, options);
+}
+
 /** Parses the status line: "step 1234 · loss 0.0421 · …". */
 export async function status(page) {
   const text = await page.getByRole('status').first().innerText();

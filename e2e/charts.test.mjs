@@ -5,11 +5,13 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { serve } from './server.mjs';
-import { launch, open, inkedPixels, canvasHash } from './browser.mjs';
+import { launch, open, inkedPixels, canvasHash, waitStep as waitStepUpTo } from './browser.mjs';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 let server, browser;
+// Surgery runs train long enough to move the gradient-flow curve: a longer wait than the default.
+const waitStep = (page, min = 1) => waitStepUpTo(page, min, { timeout: 120000 });
 
 before(async () => {
   server = await serve(DIST, '/gru-lens/');
@@ -17,9 +19,6 @@ before(async () => {
   await mkdir(SHOTS, { recursive: true });
 });
 after(async () => { await browser?.close(); server?.close(); });
-
-const waitStep = (page, min = 1) =>
-  page.waitForFunction((m) => Number(/step (\d+)/.exec(document.querySelector('[role=status]')?.textContent ?? '')?.[1] ?? 0) >= m, min, { timeout: 120000 });
 
 /** ‖∂h_T/∂h_0‖ per run from the Compare table. */
 const farFlow = async (page) =>

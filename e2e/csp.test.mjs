@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { serve, CSP } from './server.mjs';
-import { launch, open, status } from './browser.mjs';
+import { launch, open, status, waitStep } from './browser.mjs';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 let server, browser;
@@ -18,9 +18,6 @@ before(async () => {
   browser = await launch();
 });
 after(async () => { await browser?.close(); server?.close(); });
-
-const waitStep = (page, min) =>
-  page.waitForFunction((m) => Number(/step (\d+)/.exec(document.querySelector('[role=status]')?.textContent ?? '')?.[1] ?? 0) >= m, min);
 
 test('the built page carries the strict policy and has no inline script, handler or style attribute', async () => {
   const html = await readFile(DIST + 'index.html', 'utf8');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { serve } from './server.mjs';
-import { launch, open, inkedPixels } from './browser.mjs';
+import { launch, open, inkedPixels, waitStep } from './browser.mjs';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
@@ -18,9 +18,6 @@ before(async () => {
   await mkdir(SHOTS, { recursive: true });
 });
 after(async () => { await browser?.close(); server?.close(); });
-
-const waitStep = (page, min) =>
-  page.waitForFunction((m) => Number(/step (\d+)/.exec(document.querySelector('[role=status]')?.textContent ?? '')?.[1] ?? 0) >= m, min);
 
 const SIZES = [[390, 844, { isMobile: true, hasTouch: true }], [1280, 800, {}], [1920, 1080, {}]];
 

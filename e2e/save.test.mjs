@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { serve } from './server.mjs';
-import { launch, open, status } from './browser.mjs';
+import { launch, open, status, waitStep } from './browser.mjs';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 let server, browser;
@@ -16,8 +16,6 @@ before(async () => {
 });
 after(async () => { await browser?.close(); server?.close(); });
 
-const stepAtLeast = (page, min) =>
-  page.waitForFunction((m) => Number(/step (\d+)/.exec(document.querySelector('[role=status]')?.textContent ?? '')?.[1] ?? 0) >= m, min);
 const pause = async (page) => {
   await page.getByRole('button', { name: 'Pause' }).click();
   await page.waitForFunction(() => document.querySelector('[role=status]').textContent.includes('paused'));
@@ -26,7 +24,7 @@ const pause = async (page) => {
 test('a saved run loads in a fresh page at the same step and loss; a bad file changes nothing', async () => {
   const query = '?cells=gru,lstm&T=20&hidden=8';
   const { page, errors } = await open(browser, server.url + query, server.origin);
-  await stepAtLeast(page, 25);
+  await waitStep(page, 25);
   await pause(page);
   const saved = await status(page);
   const [download] = await Promise.all([
@@ -44,7 +42,7 @@ test('a saved run loads in a fresh page at the same step and loss; a bad file ch
 
   // A fresh page with other settings, paused at once: loading replaces its runs and settings.
   const fresh = await open(browser, server.url, server.origin);
-  await stepAtLeast(fresh.page, 1);
+  await waitStep(fresh.page, 1);
   await pause(fresh.page);
   await fresh.page.getByLabel('Load run').setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/json', buffer: bytes });
   await fresh.page.getByRole('alert').filter({ hasText: `Loaded a saved run at step ${saved.step}` }).waitFor();
@@ -60,7 +58,7 @@ test('a saved run loads in a fresh page at the same step and loss; a bad file ch
   await fresh.page.getByRole('alert').filter({ hasText: 'Not loaded: the file is not JSON' }).waitFor();
   assert.equal((await status(fresh.page)).text, saved.text, 'the loaded run is untouched');
   await fresh.page.getByRole('button', { name: 'Play' }).click();
-  await stepAtLeast(fresh.page, saved.step + 10);
+  await waitStep(fresh.page, saved.step + 10);
   assert.deepEqual([...errors, ...fresh.errors], [], 'no console errors');
   await fresh.page.close();
 });
@@ -73,7 +71,7 @@ async function grab(page, name) {
 
 test('the loss CSV, the sample JSON and a chart PNG hold what the page shows', async () => {
   const { page, errors } = await open(browser, server.url + '?T=20&hidden=8&sps=60', server.origin);
-  await stepAtLeast(page, 30);
+  await waitStep(page, 30);
   await pause(page);
   await page.waitForTimeout(300); // the paused snapshot (with its validation) has been drawn
   const { step } = await status(page);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { serve } from './server.mjs';
-import { launch, open, status, inkedPixels, canvasHash } from './browser.mjs';
+import { launch, open, status, inkedPixels, canvasHash, waitStep } from './browser.mjs';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
@@ -18,9 +18,6 @@ before(async () => {
   await mkdir(SHOTS, { recursive: true });
 });
 after(async () => { await browser?.close(); server?.close(); });
-
-const waitStep = (page, min = 1) =>
-  page.waitForFunction((m) => Number(/step (\d+)/.exec(document.querySelector('[role=status]')?.textContent ?? '')?.[1] ?? 0) >= m, min);
 
 test('every view is present by name, drawn, and changes as training runs', async () => {
   const { page, errors, foreign } = await open(browser, server.url, server.origin);
