@@ -5,6 +5,7 @@
 pub mod presets;
 pub mod query;
 mod surgery;
+pub mod param;
 pub mod table;
 
 use gru_core::cell::{CellKind, Surgery};
@@ -13,7 +14,8 @@ use gru_core::optim::OptimizerConfig;
 use gru_core::task::TaskConfig;
 use gru_core::TrainConfig;
 
-pub use table::{Applies, Field, Group, Param, PARAMS};
+pub use param::{Applies, Field, Group, Param};
+pub use table::PARAMS;
 
 /// Longest sequence (or delay) the page offers.
 pub const MAX_KNOB: usize = 1000;
