@@ -2,10 +2,10 @@
 //! [`table::PARAMS`] (URL key, label, tooltip, range, whether it applies live); the URL codec
 //! ([`query`]), validation and the page's form are all driven by that table.
 
+pub mod param;
 pub mod presets;
 pub mod query;
 mod surgery;
-pub mod param;
 pub mod table;
 
 use gru_core::cell::{CellKind, Surgery};
