@@ -217,8 +217,10 @@ pub(crate) mod tests {
 
     /// Every cell with a batched input projection, each with the surgeries it honours.
     pub(crate) fn projected_cells() -> Vec<(CellKind, Surgery)> {
-        let mut out: Vec<(CellKind, Surgery)> =
-            surgeries().into_iter().map(|s| (CellKind::Gru, s)).collect();
+        let mut out: Vec<(CellKind, Surgery)> = surgeries()
+            .into_iter()
+            .map(|s| (CellKind::Gru, s))
+            .collect();
         let held_forget = Surgery {
             forget: GateMode::Fixed(0.9),
             forget_bias: Some(1.0),
@@ -250,7 +252,10 @@ pub(crate) mod tests {
         for (si, slot) in model.slots.iter().enumerate() {
             let cell = &slot.cell;
             let cp = &model.params[slot.range.clone()];
-            assert!(Cell::<T>::input_projection(cell).is_some(), "{kind:?} projects");
+            assert!(
+                Cell::<T>::input_projection(cell).is_some(),
+                "{kind:?} projects"
+            );
             let c = cell.cache_size();
             let mut s = vec![T::zero(); b * cell.state_size()];
             let mut cache = vec![T::zero(); b * c];
