@@ -10,13 +10,16 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 export WASM_BINDGEN_TEST_TIMEOUT ?= 180
 
-.PHONY: setup setup-browser serve dist test test-core test-wasm test-e2e audit bench bench-browser clean
+.PHONY: setup setup-browser setup-firefox serve dist test test-core test-wasm test-firefox test-e2e audit bench bench-browser clean
 
 setup:
 	@scripts/setup.sh
 
 setup-browser:
 	@scripts/setup.sh --browser
+
+setup-firefox:
+	@scripts/setup.sh --firefox
 
 # --no-autoreload: trunk's reload script is inline, which index.html's CSP refuses.
 serve: setup
@@ -26,7 +29,7 @@ dist: setup
 	trunk build --offline --release --public-url $(PUBLIC_URL)
 	@scripts/sizes.sh
 
-test: setup-browser test-core test-wasm test-e2e
+test: setup-browser test-core test-wasm test-firefox test-e2e
 
 # Native tests of the model crate (math vs PyTorch, finite differences, learning).
 test-core:
@@ -34,8 +37,15 @@ test-core:
 	cargo test -p gru-core -p gru-lab
 
 # The app's tests in headless Chromium (wasm-bindgen-test, mounts the root component).
+# CHROMEDRIVER is named: wasm-bindgen-test-runner would pick a geckodriver on PATH first.
 test-wasm:
-	cargo test --offline -p gru-lens --features in-page --target wasm32-unknown-unknown
+	CHROMEDRIVER=$${CHROMEDRIVER:-/usr/bin/chromedriver} \
+	  cargo test --offline -p gru-lens --features in-page --target wasm32-unknown-unknown
+
+# The same wasm-bindgen tests in headless Firefox ESR (geckodriver).
+test-firefox: setup-firefox
+	GECKODRIVER=$$(command -v geckodriver) \
+	  cargo test --offline -p gru-lens --features in-page --target wasm32-unknown-unknown
 
 # End-to-end against the release build served under a sub-path by a plain static server.
 test-e2e:

@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # Installs what gru-lens needs to build and test, from the package registries only, and
 # nothing that is already there at the right version. Safe to run again: a second run takes
-# seconds. `--browser` also installs Debian's Chromium and ChromeDriver (for the tests).
+# seconds. `--browser` also installs Debian's Chromium and ChromeDriver (for the tests); `--firefox`
+# Debian's Firefox ESR and geckodriver from crates.io (for `make test-firefox`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
+GECKODRIVER_VERSION=0.37.1
 want_browser=0
-[ "${1:-}" = "--browser" ] && want_browser=1
+want_firefox=0
+for arg in "$@"; do
+  case "$arg" in
+    --browser) want_browser=1 ;;
+    --firefox) want_firefox=1 ;;
+    *) echo "setup: unknown option $arg (--browser, --firefox)" >&2; exit 2 ;;
+  esac
+done
 
 say() { printf 'setup: %s\n' "$*"; }
 
@@ -49,6 +58,18 @@ if [ "$want_browser" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/ch
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
   apt-get install -y -q chromium chromium-driver
+fi
+
+if [ "$want_firefox" = 1 ] && [ ! -x /usr/bin/firefox ]; then
+  say "installing Debian firefox-esr"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q firefox-esr
+fi
+
+if [ "$want_firefox" = 1 ] && [ "$(geckodriver --version 2>/dev/null | head -1 | cut -d' ' -f2)" != "$GECKODRIVER_VERSION" ]; then
+  say "installing geckodriver $GECKODRIVER_VERSION from crates.io (a few minutes)"
+  install_tool "geckodriver@$GECKODRIVER_VERSION" --locked
 fi
 
 # Fetch crates now so later builds can run offline.

@@ -45,13 +45,16 @@ fn step_of(text: &str) -> u64 {
         .unwrap_or(u64::MAX)
 }
 
-fn button(root: &web_sys::Element, label: &str) -> HtmlElement {
+fn find_button(root: &web_sys::Element, label: &str) -> Option<HtmlElement> {
     let list = root.query_selector_all("button").expect("buttons");
     (0..list.length())
         .filter_map(|i| list.item(i))
         .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
         .find(|b| b.text_content().as_deref() == Some(label))
-        .unwrap_or_else(|| panic!("no button {label}"))
+}
+
+fn button(root: &web_sys::Element, label: &str) -> HtmlElement {
+    find_button(root, label).unwrap_or_else(|| panic!("no button {label}"))
 }
 
 #[wasm_bindgen_test]
@@ -139,7 +142,14 @@ async fn the_drilldown_shows_the_numbers_gru_core_computes_for_the_same_seed_and
     let root = doc().create_element("div").unwrap();
     doc().body().unwrap().append_child(&root).unwrap();
     let handle = leptos::mount::mount_to(root.clone().unchecked_into(), in_page_app);
-    sleep(300).await;
+    // Training starts once the engine is ready (the Play button turns into Pause); on a busy
+    // machine or a slower browser that can take a while.
+    for _ in 0..300 {
+        if find_button(&root, "Pause").is_some() {
+            break;
+        }
+        sleep(100).await;
+    }
     button(&root, "Pause").click();
     button(&root, "Reset").click();
     for _ in 0..3 {
