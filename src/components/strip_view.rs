@@ -12,7 +12,7 @@ use crate::state::AppState;
 #[component]
 pub fn StripView() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let draw = move |c: &web_sys::HtmlCanvasElement| {
+    let draw = move |c: &crate::charts::surface::Surface<'_>| {
         let cursor = state.cursor.get().saturating_sub(1);
         state.history.with(|h| {
             let x_desc = step_axis(h.inspected.dir);
