@@ -114,7 +114,12 @@ test('a chart downloads as SVG with its axis labels; presenter mode draws chart 
     assert.match(z.text, /^<svg/);
     assert.ok(z.text.includes('unit'), 'the heatmap SVG holds its y axis label');
     assert.ok((z.text.match(/<rect/g) ?? []).length >= 8 * 20, 'one rectangle per cell (8 units × 20 steps)');
-    if (q) await page.screenshot({ path: `${SHOTS}crisp-presenter-1280x800-dpr2.png`, fullPage: true });
+    if (q) {
+      await page.screenshot({ path: `${SHOTS}crisp-presenter-1280x800-dpr2.png` });
+      for (const name of ['Loss', 'Additive path', 'Update gate z', 'Input and target', 'Hidden-state trajectory']) {
+        await page.getByRole('img', { name, exact: true }).screenshot({ path: `${SHOTS}crisp-presenter-${name.replace(/\W+/g, '-')}.png` });
+      }
+    }
     assert.deepEqual(errors, []);
     await page.close();
   }
