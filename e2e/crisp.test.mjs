@@ -1,23 +1,13 @@
 // End-to-end: charts at the screen's pixel density (the drawing buffer follows
 // devicePixelRatio, hover and clicks still hit the right heatmap cell), the SVG export of a
 // chart, and presenter mode's larger chart text. Screenshots at DPR 2 to look at.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
-import { launch, open, waitStep } from './browser.mjs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { open, waitStep } from './browser.mjs';
+import { useSuite, server, browser, SHOTS } from './suite.mjs';
 
-const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-let server, browser;
-
-before(async () => {
-  server = await serve(DIST, '/gru-lens/');
-  browser = await launch();
-  await mkdir(SHOTS, { recursive: true });
-});
-after(async () => { await browser?.close(); server?.close(); });
+useSuite();
 
 const pause = async (page) => {
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
@@ -108,12 +98,14 @@ test('a chart downloads as SVG with its axis labels; presenter mode draws chart 
     assert.ok(Math.abs(w - size[0]) <= 1 && Math.abs(h - size[1]) <= 2, `the SVG is the chart's CSS size (${w}×${h} vs ${size})`);
     for (const label of ['training step', 'GRU', 'RNN']) assert.ok(loss.text.includes(`>${label}<`) || loss.text.includes(label), `the SVG holds "${label}"`);
     assert.ok((loss.text.match(/<polyline/g) ?? []).length >= 2, 'the curves are vector paths');
+    await writeFile(`${SHOTS}crisp-loss${q ? '-presenter' : ''}.svg`, loss.text); // to look at
     fonts[q] = Math.max(...[...loss.text.matchAll(/font-size="([0-9.]+)"/g)].map((m) => Number(m[1])));
 
     const z = await grab(page, 'Download Update gate z as SVG');
     assert.match(z.text, /^<svg/);
     assert.ok(z.text.includes('unit'), 'the heatmap SVG holds its y axis label');
     assert.ok((z.text.match(/<rect/g) ?? []).length >= 8 * 20, 'one rectangle per cell (8 units × 20 steps)');
+    await writeFile(`${SHOTS}crisp-gate-z${q ? '-presenter' : ''}.svg`, z.text);
     if (q) {
       await page.screenshot({ path: `${SHOTS}crisp-presenter-1280x800-dpr2.png` });
       for (const name of ['Loss', 'Additive path', 'Update gate z', 'Input and target', 'Hidden-state trajectory']) {

@@ -131,6 +131,26 @@ macro_rules! on_surface {
 }
 pub(crate) use on_surface;
 
+/// plotters-svg writes each `font-size` as the font's size / 1.24; this multiplies them back,
+/// so the SVG's text has the size the same chart's canvas text has (and its layout assumed).
+pub fn svg_font_sizes(svg: &str) -> String {
+    const KEY: &str = "font-size=\"";
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(i) = rest.find(KEY) {
+        let (head, tail) = rest.split_at(i + KEY.len());
+        out.push_str(head);
+        let end = tail.find('"').unwrap_or(tail.len());
+        match tail[..end].parse::<f64>() {
+            Ok(v) => out.push_str(&format!("{}", (v * 1.24 * 100.0).round() / 100.0)),
+            Err(_) => out.push_str(&tail[..end]),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +167,17 @@ mod tests {
         // A hostile or missing ratio draws at 1.
         assert_eq!(buffer_size(600.0, 720, 300, f64::NAN), (600, 250));
         assert_eq!(buffer_size(600.0, 720, 300, 0.0), (600, 250));
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn svg_text_gets_the_canvas_font_size_back() {
+        let svg =
+            r#"<text font-size="10.483870967741936" x="1">a</text><text font-size="x">b</text>"#;
+        assert_eq!(
+            svg_font_sizes(svg),
+            r#"<text font-size="13" x="1">a</text><text font-size="x">b</text>"#
+        );
+        assert_eq!(svg_font_sizes("<svg/>"), "<svg/>");
     }
 
     #[wasm_bindgen_test(unsupported = test)]

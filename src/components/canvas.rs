@@ -102,7 +102,8 @@ where
     let r = untrack(|| draw(&surface))
         .map_err(|e| format!("{label}: the SVG export failed: {e}"))
         .and_then(|()| {
-            crate::download::download_text(&file_name(label, "svg"), "image/svg+xml", &svg.borrow())
+            let text = crate::charts::surface::svg_font_sizes(&svg.borrow());
+            crate::download::download_text(&file_name(label, "svg"), "image/svg+xml", &text)
         });
     if let (Err(e), Some(s)) = (r, state) {
         s.tell(e);
