@@ -57,6 +57,7 @@ test-e2e:
 audit: setup-browser
 	$(MAKE) dist PUBLIC_URL=/gru-lens/
 	node e2e/audit/lighthouse.mjs
+	node e2e/audit/cls.mjs
 	node e2e/audit/soak.mjs --steps 20000
 
 bench:

@@ -54,3 +54,30 @@ test('on a touch phone, tapping the gate heatmap moves the time cursor', async (
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('on a phone the settings fold behind a keyboard-reachable "Settings" button; on a laptop they are open', async () => {
+  const phone = await open(browser, server.url, server.origin, { width: 390, height: 844 },
+    { deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  await waitStep(phone.page, 5);
+  const fold = phone.page.locator('details.fold');
+  const seed = phone.page.locator('form.settings input[name=seed]');
+  assert.equal(await fold.evaluate((d) => d.open), false, 'closed on a phone');
+  assert.equal(await seed.isVisible(), false, 'the form is folded away');
+  const summary = phone.page.locator('details.fold > summary');
+  assert.equal(await summary.innerText(), 'Settings');
+  // Keyboard: Tab reaches the summary (it is focusable), Enter opens it.
+  await summary.focus();
+  assert.equal(await phone.page.evaluate(() => document.activeElement?.tagName), 'SUMMARY');
+  await phone.page.keyboard.press('Enter');
+  await seed.waitFor({ state: 'visible' });
+  assert.ok(await phone.page.evaluate(() => document.scrollingElement.scrollWidth <= 390), 'still no sideways scroll, open');
+  await phone.page.screenshot({ path: `${SHOTS}responsive-390-settings-open.png` });
+  assert.deepEqual(phone.errors, []);
+  await phone.page.close();
+
+  const laptop = await open(browser, server.url, server.origin, { width: 1280, height: 800 });
+  await waitStep(laptop.page, 5);
+  assert.equal(await laptop.page.locator('details.fold > summary').isVisible(), false, 'no fold button on a laptop');
+  assert.ok(await laptop.page.locator('form.settings input[name=seed]').isVisible(), 'the settings are shown');
+  await laptop.page.close();
+});

@@ -14,6 +14,7 @@ use crate::components::controls::Controls;
 use crate::components::drilldown::Drilldown;
 use crate::components::equations::Equations;
 use crate::components::flow_view::FlowView;
+use crate::components::fold::PhoneFold;
 use crate::components::gates_view::GatesView;
 use crate::components::grad_norm_view::GradNormView;
 use crate::components::hidden_view::HiddenView;
@@ -191,7 +192,7 @@ pub fn App(
         <SurgeryBanner/>
         <div class="layout" class:no-sidebar=move || state.hides("settings") && state.hides("equations")>
             <aside class="sidebar" hidden=move || state.hides("settings") && state.hides("equations")>
-                <div hidden=hides("settings")><SettingsForm/></div>
+                <div hidden=hides("settings")><PhoneFold label="Settings"><SettingsForm/></PhoneFold></div>
                 <div hidden=hides("equations")><Equations/></div>
             </aside>
             <main class="views">

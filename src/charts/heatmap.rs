@@ -2,12 +2,13 @@
 //! training-step map of gradient norms — with a colour bar, an optional time cursor column and
 //! a highlighted cell. `draw` returns the [`GridProjection`] used for hover and scrubbing.
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
 use super::colormap::Scale;
 use super::projection::GridProjection;
+use super::surface::{on_surface, Look, Surface};
 use super::{err, ChartError};
 
 /// What a heatmap shows.
@@ -37,15 +38,25 @@ pub struct HeatmapData<'a> {
     pub selected: Option<(usize, usize)>,
 }
 
-/// Width of the colour bar area in pixels.
-pub(crate) const BAR: u32 = 78;
+/// Width of the colour bar area, CSS pixels (grows with the text factor).
+pub(crate) const BAR: f64 = 78.0;
+/// Outer margin of the plot, CSS pixels.
+pub(crate) const MARGIN: f64 = 8.0;
+/// Height of the x label area (ticks and axis description), CSS pixels (× text factor).
+pub(crate) const X_LABELS: f64 = 34.0;
+/// Width of the y label area, CSS pixels (× text factor).
+pub(crate) const Y_LABELS: f64 = 44.0;
+/// In an SVG, grids wider or taller than this are sampled (nearest cell) to this many
+/// columns or rows of rectangles, as the canvas samples one cell per pixel.
+const SVG_MAX_CELLS: usize = 256;
 
-/// Draws the heatmap on `canvas`.
+/// Draws the heatmap on `surface`. On a canvas the cells are one image (`putImageData`); in
+/// an SVG they are rectangles.
 ///
 /// # Errors
 /// [`ChartError`] when the canvas has no 2-D context, the values do not fill the grid, or
 /// plotters fails.
-pub fn draw(canvas: &HtmlCanvasElement, d: &HeatmapData<'_>) -> Result<GridProjection, ChartError> {
+pub fn draw(surface: &Surface<'_>, d: &HeatmapData<'_>) -> Result<GridProjection, ChartError> {
     if d.values.len() < d.rows * d.cols {
         return Err(ChartError(format!(
             "heatmap: {} values for a {}×{} grid",
@@ -54,17 +65,24 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &HeatmapData<'_>) -> Result<GridProje
             d.cols
         )));
     }
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())
-        .ok_or_else(|| ChartError("no 2-D context".into()))?;
-    let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(err)?;
+    let look = surface.look;
+    on_surface!(surface, |root, canvas| paint(&root, look, canvas, d))
+}
+
+/// The heatmap on any backend; `canvas` (when drawing on one) takes the cells as an image.
+fn paint<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    look: Look,
+    canvas: Option<&HtmlCanvasElement>,
+    d: &HeatmapData<'_>,
+) -> Result<GridProjection, ChartError> {
     let (w, _) = root.dim_in_pixel();
-    let (main, bar) = root.split_horizontally(w.saturating_sub(BAR));
+    let (main, bar) = root.split_horizontally(w.saturating_sub(look.text_len(BAR)));
     let (rows, cols) = (d.rows.max(1), d.cols.max(1));
     let mut chart = ChartBuilder::on(&main)
-        .margin(8)
-        .x_label_area_size(34)
-        .y_label_area_size(44)
+        .margin(look.len(MARGIN))
+        .x_label_area_size(look.text_len(X_LABELS))
+        .y_label_area_size(look.text_len(Y_LABELS))
         .build_cartesian_2d(-0.5..cols as f64 - 0.5, -0.5..rows as f64 - 0.5)
         .map_err(err)?;
     let (first, step) = (d.x_first, d.x_step);
@@ -73,8 +91,8 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &HeatmapData<'_>) -> Result<GridProje
         .disable_mesh()
         .x_desc(d.x_desc)
         .y_desc(d.y_desc)
-        .label_style(("sans-serif", 12))
-        .axis_desc_style(("sans-serif", 13))
+        .label_style(("sans-serif", look.font(12.0)))
+        .axis_desc_style(("sans-serif", look.font(13.0)))
         .x_labels(8.min(cols + 1))
         .y_labels(6.min(rows + 1))
         // Integer ticks fall on cell centres: x = c is column c, y = v is row `rows − 1 − v`.
@@ -103,30 +121,51 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &HeatmapData<'_>) -> Result<GridProje
     // The cells as one image of the plot area's pixels (nearest cell per pixel): one call
     // whatever the grid's size, and never more than a pixel's worth of work per cell.
     let (xr, yr) = chart.plotting_area().get_pixel_range();
-    paint_cells(
-        canvas,
-        d,
-        xr.start,
-        yr.start,
-        xr.end - xr.start,
-        yr.end - yr.start,
-    )?;
+    if let Some(canvas) = canvas {
+        paint_cells(
+            canvas,
+            d,
+            xr.start,
+            yr.start,
+            xr.end - xr.start,
+            yr.end - yr.start,
+        )?;
+    } else if d.rows > 0 && d.cols > 0 {
+        // Rectangles, at most SVG_MAX_CELLS per side (nearest cell, like the canvas image).
+        let (n_r, n_c) = (d.rows.min(SVG_MAX_CELLS), d.cols.min(SVG_MAX_CELLS));
+        let (fr, fc) = (d.rows as f64 / n_r as f64, d.cols as f64 / n_c as f64);
+        let rects = (0..n_r).flat_map(|i| {
+            (0..n_c).map(move |j| {
+                let r = ((i as f64 * fr) as usize).min(d.rows - 1);
+                let c = ((j as f64 * fc) as usize).min(d.cols - 1);
+                let (x0, x1) = (j as f64 * fc - 0.5, (j + 1) as f64 * fc - 0.5);
+                let (y0, y1) = (
+                    rows as f64 - 0.5 - i as f64 * fr,
+                    rows as f64 - 0.5 - (i + 1) as f64 * fr,
+                );
+                Rectangle::new(
+                    [(x0, y0), (x1, y1)],
+                    d.scale.color(d.values[r * d.cols + c]).filled(),
+                )
+            })
+        });
+        chart.draw_series(rects).map_err(err)?;
+    }
     if let Some(c) = d.cursor.filter(|&c| c < d.cols) {
         let rect = [(c as f64 - 0.5, rows as f64 - 0.5), (c as f64 + 0.5, -0.5)];
         chart
-            .draw_series([Rectangle::new(rect, BLACK.stroke_width(2))])
+            .draw_series([Rectangle::new(rect, BLACK.stroke_width(look.len(2.0)))])
             .map_err(err)?;
     }
     if let Some((r, c)) = d.selected.filter(|&(r, c)| r < d.rows && c < d.cols) {
         chart
             .draw_series([Rectangle::new(
                 cell(r, c),
-                RGBColor(255, 0, 150).stroke_width(3),
+                RGBColor(255, 0, 150).stroke_width(look.len(3.0)),
             )])
             .map_err(err)?;
     }
-    draw_bar(&bar, d.scale, d.bar_label)?;
-    root.present().map_err(err)?;
+    draw_bar(&bar, look, d.scale, d.bar_label)?;
     Ok(GridProjection {
         left: f64::from(xr.start),
         top: f64::from(yr.start),
@@ -178,26 +217,28 @@ fn paint_cells(
 }
 
 /// A vertical colour bar with its end values and caption.
-fn draw_bar(
-    area: &DrawingArea<CanvasBackend, plotters::coord::Shift>,
+fn draw_bar<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    look: Look,
     scale: Scale,
     label: &str,
 ) -> Result<(), ChartError> {
     let (lo, hi) = scale.range();
     let (_, h) = area.dim_in_pixel();
-    let (top, bottom) = (24i32, h as i32 - 44);
+    let t = |css: f64| look.text_len(css) as i32;
+    let (top, bottom) = (t(24.0), h as i32 - t(44.0));
     let n = 48;
     for k in 0..n {
         let y0 = top + (bottom - top) * k / n;
         let y1 = top + (bottom - top) * (k + 1) / n;
         let v = hi - (hi - lo) * (f64::from(k) + 0.5) / f64::from(n);
         area.draw(&Rectangle::new(
-            [(8, y0), (24, y1 + 1)],
+            [(look.off(8.0), y0), (look.off(24.0), y1 + 1)],
             scale.color(v).filled(),
         ))
         .map_err(err)?;
     }
-    let font = ("sans-serif", 12).into_font();
+    let font = ("sans-serif", look.font(12.0)).into_font();
     let fmt = |v: f64| {
         if v.abs() >= 0.01 || v == 0.0 {
             format!("{v:.2}")
@@ -205,11 +246,16 @@ fn draw_bar(
             format!("{v:.0e}")
         }
     };
-    area.draw(&Text::new(fmt(hi), (28, top - 2), font.clone()))
+    let x = look.off(28.0);
+    area.draw(&Text::new(fmt(hi), (x, top - look.off(2.0)), font.clone()))
         .map_err(err)?;
-    area.draw(&Text::new(fmt(lo), (28, bottom - 12), font.clone()))
+    area.draw(&Text::new(fmt(lo), (x, bottom - t(12.0)), font.clone()))
         .map_err(err)?;
-    area.draw(&Text::new(label.to_string(), (2, bottom + 10), font))
-        .map_err(err)?;
+    area.draw(&Text::new(
+        label.to_string(),
+        (look.off(2.0), bottom + t(10.0)),
+        font,
+    ))
+    .map_err(err)?;
     Ok(())
 }

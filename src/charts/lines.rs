@@ -8,9 +8,9 @@ use std::ops::Range;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
-use web_sys::HtmlCanvasElement;
+use plotters::style::text_anchor;
 
+use super::surface::{on_surface, Look, Surface};
 use super::{err, palette, ChartError};
 
 /// One named curve.
@@ -83,12 +83,12 @@ pub enum Corner {
     LowerRight,
 }
 
-/// Height of one legend row, pixels.
-const LEGEND_ROW: u32 = 20;
-/// Width of a legend entry's line sample, pixels.
-const SAMPLE: u32 = 18;
-/// Space between the sample and the text, and between entries, pixels.
-const GAP: u32 = 6;
+/// Height of one legend row, CSS pixels (grows with the text factor).
+const LEGEND_ROW: f64 = 20.0;
+/// Width of a legend entry's line sample, CSS pixels.
+const SAMPLE: f64 = 18.0;
+/// Space between the sample and the text, and between entries, CSS pixels.
+const GAP: f64 = 6.0;
 
 /// Splits entries of pixel widths `widths` into rows at most `avail` wide (an entry wider
 /// than `avail` gets a row of its own), in order, `gap` pixels apart.
@@ -129,43 +129,52 @@ fn entries<'a>(d: &'a LinesData<'_>) -> Vec<Entry<'a>> {
         .collect()
 }
 
-/// Draws the legend rows into `area` (already sized by [`legend_rows`]).
-fn draw_legend(
-    area: &DrawingArea<CanvasBackend, Shift>,
+/// Draws the legend rows into `area` (already sized by [`legend_rows`]); `widths` and `left`
+/// are drawing-buffer pixels.
+#[allow(clippy::too_many_arguments)]
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    look: Look,
     items: &[Entry<'_>],
     widths: &[u32],
     rows: &[Range<usize>],
     left: i32,
     right_align: bool,
 ) -> Result<(), ChartError> {
-    let font = ("sans-serif", 12).into_font().color(&BLACK);
-    let right = area.dim_in_pixel().0 as i32 - 10;
+    let style = TextStyle::from(("sans-serif", look.font(12.0)).into_font())
+        .color(&BLACK)
+        .pos(text_anchor::Pos::new(
+            text_anchor::HPos::Left,
+            text_anchor::VPos::Center,
+        ));
+    let right = area.dim_in_pixel().0 as i32 - look.off(10.0);
+    let (gap, sample, row_h) = (look.off(GAP), look.off(SAMPLE), look.text_len(LEGEND_ROW));
     for (r, row) in rows.iter().enumerate() {
-        let total: u32 = widths[row.clone()].iter().sum::<u32>()
-            + GAP * 2 * (row.len().saturating_sub(1) as u32);
+        let total: i32 = widths[row.clone()].iter().sum::<u32>() as i32
+            + gap * 2 * (row.len().saturating_sub(1) as i32);
         let mut x = if right_align {
-            (right - total as i32).max(left)
+            (right - total).max(left)
         } else {
             left
         };
-        let y = (r as u32 * LEGEND_ROW + LEGEND_ROW / 2) as i32;
+        let y = (r as u32 * row_h + row_h / 2) as i32;
         for i in row.clone() {
             let (label, color, width, dashed) = items[i];
-            let style = color.stroke_width(width);
+            let line = color.stroke_width(look.len(f64::from(width)));
             if dashed {
                 for k in 0..2 {
-                    let x0 = x + k * 11;
-                    area.draw(&PathElement::new([(x0, y), (x0 + 7, y)], style))
+                    let x0 = x + k * look.off(11.0);
+                    area.draw(&PathElement::new([(x0, y), (x0 + look.off(7.0), y)], line))
                         .map_err(err)?;
                 }
             } else {
-                area.draw(&PathElement::new([(x, y), (x + SAMPLE as i32, y)], style))
+                area.draw(&PathElement::new([(x, y), (x + sample, y)], line))
                     .map_err(err)?;
             }
-            let tx = x + (SAMPLE + GAP) as i32;
-            area.draw(&Text::new(label, (tx, y - 7), font.clone()))
+            let tx = x + sample + gap;
+            area.draw(&Text::new(label, (tx, y), style.clone()))
                 .map_err(err)?;
-            x += widths[i] as i32 + 2 * GAP as i32;
+            x += widths[i] as i32 + 2 * gap;
         }
     }
     Ok(())
@@ -218,33 +227,42 @@ pub fn y_range(d: &LinesData<'_>) -> (f64, f64) {
     }
 }
 
-/// Draws the chart on `canvas`.
+/// Draws the chart on `surface`.
 ///
 /// # Errors
 /// [`ChartError`] when the canvas has no 2-D context or plotters fails.
-pub fn draw(canvas: &HtmlCanvasElement, d: &LinesData<'_>) -> Result<(), ChartError> {
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())
-        .ok_or_else(|| ChartError("no 2-D context".into()))?;
-    let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(err)?;
-    // The legend row(s) above the plot: entry widths measured in the canvas font.
+pub fn draw(surface: &Surface<'_>, d: &LinesData<'_>) -> Result<(), ChartError> {
+    let look = surface.look;
+    on_surface!(surface, |root, _canvas| paint(&root, look, d))
+}
+
+/// The chart on any backend.
+fn paint<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    look: Look,
+    d: &LinesData<'_>,
+) -> Result<(), ChartError> {
+    // The legend row(s) above the plot: entry widths measured in the chart's font.
     let items = entries(d);
-    let font = TextStyle::from(("sans-serif", 12).into_font());
+    let font = TextStyle::from(("sans-serif", look.font(12.0)).into_font());
     let widths: Vec<u32> = items
         .iter()
         .map(|e| {
             let text = root
                 .estimate_text_size(e.0, &font)
-                .map_or(7 * e.0.len() as u32, |s| s.0);
-            SAMPLE + GAP + text
+                .map_or((look.font(7.0) * e.0.len() as f64) as u32, |s| s.0);
+            look.len(SAMPLE + GAP) + text
         })
         .collect();
-    let left = 10 + 58; // margin + y label area: rows start over the plot
-    let avail = (root.dim_in_pixel().0 as i32 - left - 10).max(60) as u32;
-    let rows = legend_rows(&widths, avail, 2 * GAP);
-    let (legend, area) = root.split_vertically(rows.len() as u32 * LEGEND_ROW + 4);
+    // margin + y label area: rows start over the plot
+    let left = look.off(10.0) + look.text_len(Y_LABELS) as i32;
+    let avail = (root.dim_in_pixel().0 as i32 - left - look.off(10.0)).max(60) as u32;
+    let rows = legend_rows(&widths, avail, look.len(2.0 * GAP));
+    let (legend, area) =
+        root.split_vertically(rows.len() as u32 * look.text_len(LEGEND_ROW) + look.len(4.0));
     draw_legend(
         &legend,
+        look,
         &items,
         &widths,
         &rows,
@@ -254,21 +272,30 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &LinesData<'_>) -> Result<(), ChartEr
     let (x0, x1) = x_range(d);
     let (y0, y1) = y_range(d);
     match d.y {
-        YAxis::Log => plot(&root, &area, d, x0..x1, (y0..y1).log_scale(), &|v: &f64| {
-            format!("{v:.0e}")
-        })?,
-        YAxis::Linear(_) => plot(&root, &area, d, x0..x1, y0..y1, &|v: &f64| {
+        YAxis::Log => plot(
+            root,
+            &area,
+            look,
+            d,
+            x0..x1,
+            (y0..y1).log_scale(),
+            &|v: &f64| format!("{v:.0e}"),
+        ),
+        YAxis::Linear(_) => plot(root, &area, look, d, x0..x1, y0..y1, &|v: &f64| {
             format!("{v:.2}")
-        })?,
+        }),
     }
-    root.present().map_err(err)
 }
 
-/// Draws axes, reference and series into `area`; `root` (the whole canvas) takes the cursor,
+/// Width of the y label area, CSS pixels (grows with the text factor).
+const Y_LABELS: f64 = 58.0;
+
+/// Draws axes, reference and series into `area`; `root` (the whole surface) takes the cursor,
 /// which is placed in absolute pixels.
-fn plot<Y>(
-    root: &DrawingArea<CanvasBackend, Shift>,
-    area: &DrawingArea<CanvasBackend, Shift>,
+fn plot<DB: DrawingBackend, Y>(
+    root: &DrawingArea<DB, Shift>,
+    area: &DrawingArea<DB, Shift>,
+    look: Look,
     d: &LinesData<'_>,
     x: Range<f64>,
     y: Y,
@@ -280,10 +307,10 @@ where
 {
     let (x0, x1) = (x.start, x.end);
     let mut chart = ChartBuilder::on(area)
-        .margin(10)
-        .margin_top(4)
-        .x_label_area_size(36)
-        .y_label_area_size(58)
+        .margin(look.len(10.0))
+        .margin_top(look.len(4.0))
+        .x_label_area_size(look.text_len(36.0))
+        .y_label_area_size(look.text_len(Y_LABELS))
         .build_cartesian_2d(x, y)
         .map_err(err)?;
     chart
@@ -291,8 +318,8 @@ where
         .x_desc(d.x_desc)
         .y_desc(d.y_desc)
         .light_line_style(RGBColor(236, 236, 236))
-        .label_style(("sans-serif", 13))
-        .axis_desc_style(("sans-serif", 14))
+        .label_style(("sans-serif", look.font(13.0)))
+        .axis_desc_style(("sans-serif", look.font(14.0)))
         .x_labels(7)
         .y_labels(6)
         .x_label_formatter(&|v| {
@@ -306,13 +333,21 @@ where
         .draw()
         .map_err(err)?;
     if let Some((v, _)) = d.reference.filter(|r| r.0.is_finite()) {
-        let style = palette::GREY.stroke_width(2);
+        let style = palette::GREY.stroke_width(look.len(2.0));
         chart
-            .draw_series(DashedLineSeries::new([(x0, v), (x1, v)], 6, 4, style))
+            .draw_series(DashedLineSeries::new(
+                [(x0, v), (x1, v)],
+                look.len(6.0),
+                look.len(4.0),
+                style,
+            ))
             .map_err(err)?;
     }
     for s in &d.series {
-        let style = s.color.mix(s.alpha).stroke_width(s.width);
+        let style = s
+            .color
+            .mix(s.alpha)
+            .stroke_width(look.len(f64::from(s.width)));
         let pts = s
             .points
             .iter()
@@ -332,7 +367,7 @@ where
         let px = xr.start + ((c - x0) / (x1 - x0) * f64::from(xr.end - xr.start)).round() as i32;
         root.draw(&PathElement::new(
             [(px, yr.start), (px, yr.end)],
-            RGBColor(40, 40, 40).stroke_width(1),
+            RGBColor(40, 40, 40).stroke_width(look.len(1.0)),
         ))
         .map_err(err)?;
     }

@@ -1,11 +1,13 @@
-//! Charts: each module has a stateless `draw(canvas, &data) -> Result` over plain numbers
-//! (plotters-wasm-demo style); none sees a model type.
+//! Charts: each module has a stateless `draw(surface, &data) -> Result` over plain numbers
+//! (plotters-wasm-demo style); none sees a model type. A [`surface::Surface`] is a canvas at
+//! the screen's pixel density or an SVG string, with the text factor of presenter mode.
 
 pub mod colormap;
 pub mod heatmap;
 pub mod lines;
 pub mod projection;
 pub mod strip;
+pub mod surface;
 pub mod trajectory;
 
 #[cfg(test)]

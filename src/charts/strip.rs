@@ -4,11 +4,11 @@
 //! up. A lane is a curve scaled into its own `[lo, hi]` band, or symbols written as text
 //! (a dot when the columns are too narrow for letters).
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
-use web_sys::HtmlCanvasElement;
 
-use super::heatmap::BAR;
+use super::heatmap::{BAR, MARGIN, X_LABELS, Y_LABELS};
+use super::surface::{on_surface, Look, Surface};
 use super::{err, palette, ChartError};
 
 /// One lane as plain numbers.
@@ -48,31 +48,37 @@ fn lane_color(i: usize, n: usize) -> RGBColor {
     }
 }
 
-/// Draws the strip on `canvas`.
+/// Draws the strip on `surface`.
 ///
 /// # Errors
 /// [`ChartError`] when the canvas has no 2-D context or plotters fails.
-pub fn draw(canvas: &HtmlCanvasElement, d: &StripData<'_>) -> Result<(), ChartError> {
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())
-        .ok_or_else(|| ChartError("no 2-D context".into()))?;
-    let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(err)?;
+pub fn draw(surface: &Surface<'_>, d: &StripData<'_>) -> Result<(), ChartError> {
+    let look = surface.look;
+    on_surface!(surface, |root, _canvas| paint(&root, look, d))
+}
+
+/// The strip on any backend.
+fn paint<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    look: Look,
+    d: &StripData<'_>,
+) -> Result<(), ChartError> {
     let (w, _) = root.dim_in_pixel();
-    let (main, bar) = root.split_horizontally(w.saturating_sub(BAR));
+    let (main, bar) = root.split_horizontally(w.saturating_sub(look.text_len(BAR)));
     let (n, cols) = (d.lanes.len().max(1), d.cols.max(1));
     // Lane `i` (top = 0) is the band y ∈ [n − 1 − i, n − i], values scaled into 10–90 % of it.
     let mut chart = ChartBuilder::on(&main)
-        .margin(8)
-        .x_label_area_size(34)
-        .y_label_area_size(44)
+        .margin(look.len(MARGIN))
+        .x_label_area_size(look.text_len(X_LABELS))
+        .y_label_area_size(look.text_len(Y_LABELS))
         .build_cartesian_2d(-0.5..cols as f64 - 0.5, 0.0..n as f64)
         .map_err(err)?;
     chart
         .configure_mesh()
         .disable_mesh()
         .x_desc(d.x_desc)
-        .label_style(("sans-serif", 12))
-        .axis_desc_style(("sans-serif", 13))
+        .label_style(("sans-serif", look.font(12.0)))
+        .axis_desc_style(("sans-serif", look.font(13.0)))
         .x_labels(8.min(cols + 1))
         .y_labels(2 * n + 1)
         .x_label_formatter(&|v| {
@@ -95,8 +101,9 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &StripData<'_>) -> Result<(), ChartEr
         })
         .draw()
         .map_err(err)?;
-    let (xr, _) = chart.plotting_area().get_pixel_range();
-    let px_per_col = f64::from(xr.end - xr.start) / cols as f64;
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    // Columns wide enough for a letter of the chart's font.
+    let px_per_col = f64::from(xr.end - xr.start) / cols as f64 / (look.px * look.text);
     for (i, lane) in d.lanes.iter().enumerate() {
         let base = (n - 1 - i) as f64;
         chart
@@ -119,11 +126,14 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &StripData<'_>) -> Result<(), ChartEr
             let mut flush = |run: &mut Vec<(f64, f64)>| -> Result<(), ChartError> {
                 if run.len() == 1 {
                     chart
-                        .draw_series([Circle::new(run[0], 4, color.filled())])
+                        .draw_series([Circle::new(run[0], look.len(4.0), color.filled())])
                         .map_err(err)?;
                 } else if run.len() > 1 {
                     chart
-                        .draw_series([PathElement::new(run.clone(), color.stroke_width(2))])
+                        .draw_series([PathElement::new(
+                            run.clone(),
+                            color.stroke_width(look.len(2.0)),
+                        )])
                         .map_err(err)?;
                 }
                 run.clear();
@@ -155,7 +165,7 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &StripData<'_>) -> Result<(), ChartEr
                     .get(v as usize)
                     .is_some_and(|&n| 16 * n <= entries.len().max(16));
                 if wide || rare {
-                    let style = TextStyle::from(("sans-serif", 12).into_font())
+                    let style = TextStyle::from(("sans-serif", look.font(12.0)).into_font())
                         .color(&color)
                         .pos(plotters::style::text_anchor::Pos::new(
                             plotters::style::text_anchor::HPos::Center,
@@ -166,7 +176,7 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &StripData<'_>) -> Result<(), ChartEr
                         .map_err(err)?;
                 } else {
                     chart
-                        .draw_series([Circle::new((c as f64, y(v)), 2, color.filled())])
+                        .draw_series([Circle::new((c as f64, y(v)), look.len(2.0), color.filled())])
                         .map_err(err)?;
                 }
             }
@@ -175,14 +185,13 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &StripData<'_>) -> Result<(), ChartEr
     if let Some(c) = d.cursor.filter(|&c| c < cols) {
         let rect = [(c as f64 - 0.5, n as f64), (c as f64 + 0.5, 0.0)];
         chart
-            .draw_series([Rectangle::new(rect, BLACK.stroke_width(2))])
+            .draw_series([Rectangle::new(rect, BLACK.stroke_width(look.len(2.0)))])
             .map_err(err)?;
     }
-    // The right-hand band (the heatmaps' colour bar) holds each lane's range.
-    let (_, bh) = bar.dim_in_pixel();
-    // The plot spans from the top margin (8) to above the x labels (34) and bottom margin (8).
-    let top = 8.0;
-    let band = (f64::from(bh) - 50.0) / n as f64;
+    // The right-hand band (the heatmaps' colour bar) holds each lane's range, level with the
+    // plot area's lanes.
+    let top = f64::from(yr.start);
+    let band = f64::from(yr.end - yr.start) / n as f64;
     for (i, lane) in d.lanes.iter().enumerate() {
         let label = if lane.symbols.is_empty() {
             format!("{}…{}", trim(lane.lo), trim(lane.hi))
@@ -192,12 +201,13 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &StripData<'_>) -> Result<(), ChartEr
         let yc = top + band * (i as f64 + 0.5);
         bar.draw(&Text::new(
             label,
-            (6, yc as i32 - 6),
-            ("sans-serif", 11).into_font().color(&palette::GREY),
+            (look.off(6.0), yc as i32 - look.text_len(6.0) as i32),
+            ("sans-serif", look.font(11.0))
+                .into_font()
+                .color(&palette::GREY),
         ))
         .map_err(err)?;
     }
-    root.present().map_err(err)?;
     Ok(())
 }
 

@@ -1,11 +1,11 @@
 //! The hidden-state trajectory: h_t projected on its first two principal components, one dot
 //! per step coloured by time, with the time cursor's point ringed.
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
-use web_sys::HtmlCanvasElement;
 
 use super::colormap::Scale;
+use super::surface::{on_surface, Look, Surface};
 use super::{err, ChartError};
 
 /// What the trajectory chart shows.
@@ -19,15 +19,21 @@ pub struct TrajectoryData<'a> {
     pub cursor: Option<usize>,
 }
 
-/// Draws the trajectory on `canvas`.
+/// Draws the trajectory on `surface`.
 ///
 /// # Errors
 /// [`ChartError`] when the canvas has no 2-D context or plotters fails.
-pub fn draw(canvas: &HtmlCanvasElement, d: &TrajectoryData<'_>) -> Result<(), ChartError> {
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())
-        .ok_or_else(|| ChartError("no 2-D context".into()))?;
-    let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(err)?;
+pub fn draw(surface: &Surface<'_>, d: &TrajectoryData<'_>) -> Result<(), ChartError> {
+    let look = surface.look;
+    on_surface!(surface, |root, _canvas| paint(&root, look, d))
+}
+
+/// The trajectory on any backend.
+fn paint<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    look: Look,
+    d: &TrajectoryData<'_>,
+) -> Result<(), ChartError> {
     let fin = d
         .points
         .iter()
@@ -40,10 +46,10 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &TrajectoryData<'_>) -> Result<(), Ch
         (x0, x1, y0, y1) = (-1.0, 1.0, -1.0, 1.0);
     }
     let (px, py) = (((x1 - x0) * 0.1).max(1e-3), ((y1 - y0) * 0.1).max(1e-3));
-    let mut chart = ChartBuilder::on(&root)
-        .margin(10)
-        .x_label_area_size(36)
-        .y_label_area_size(52)
+    let mut chart = ChartBuilder::on(root)
+        .margin(look.len(10.0))
+        .x_label_area_size(look.text_len(36.0))
+        .y_label_area_size(look.text_len(52.0))
         .build_cartesian_2d(x0 - px..x1 + px, y0 - py..y1 + py)
         .map_err(err)?;
     let xd = format!("PC1 ({:.0}% of variance)", 100.0 * d.explained.0);
@@ -53,8 +59,8 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &TrajectoryData<'_>) -> Result<(), Ch
         .x_desc(xd)
         .y_desc(yd)
         .light_line_style(RGBColor(236, 236, 236))
-        .label_style(("sans-serif", 12))
-        .axis_desc_style(("sans-serif", 13))
+        .label_style(("sans-serif", look.font(12.0)))
+        .axis_desc_style(("sans-serif", look.font(13.0)))
         .x_label_formatter(&|v| format!("{v:.2}"))
         .y_label_formatter(&|v| format!("{v:.2}"))
         .draw()
@@ -64,28 +70,29 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &TrajectoryData<'_>) -> Result<(), Ch
     chart
         .draw_series(LineSeries::new(
             d.points.iter().map(|p| (p.1, p.2)),
-            RGBColor(170, 170, 170).stroke_width(1),
+            RGBColor(170, 170, 170).stroke_width(look.len(1.0)),
         ))
         .map_err(err)?;
     chart
-        .draw_series(
-            d.points
-                .iter()
-                .enumerate()
-                .map(|(i, p)| Circle::new((p.1, p.2), 4, scale.color(i as f64 / n).filled())),
-        )
+        .draw_series(d.points.iter().enumerate().map(|(i, p)| {
+            Circle::new(
+                (p.1, p.2),
+                look.len(4.0),
+                scale.color(i as f64 / n).filled(),
+            )
+        }))
         .map_err(err)?;
     if let Some(p) = d.cursor.and_then(|c| d.points.get(c)) {
         chart
             .draw_series([Circle::new(
                 (p.1, p.2),
-                8,
-                RGBColor(255, 0, 150).stroke_width(3),
+                look.len(8.0),
+                RGBColor(255, 0, 150).stroke_width(look.len(3.0)),
             )])
             .map_err(err)?;
     }
     if let (Some(a), Some(b)) = (d.points.first(), d.points.last()) {
-        let font = ("sans-serif", 12).into_font();
+        let font = ("sans-serif", look.font(12.0)).into_font();
         chart
             .draw_series([
                 Text::new(format!("t={:.0}", a.0), (a.1, a.2), font.clone()),
@@ -93,5 +100,5 @@ pub fn draw(canvas: &HtmlCanvasElement, d: &TrajectoryData<'_>) -> Result<(), Ch
             ])
             .map_err(err)?;
     }
-    root.present().map_err(err)
+    Ok(())
 }

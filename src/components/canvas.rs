@@ -1,5 +1,8 @@
 //! A `<canvas>` chart with an accessible name and a text summary, redrawn by an effect
-//! whenever the signals its draw closure reads change.
+//! whenever the signals its draw closure reads change. Its drawing buffer is the displayed
+//! size × `devicePixelRatio` (sharp on HiDPI screens); PNG and SVG buttons export it.
+
+use std::cell::RefCell;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -7,7 +10,30 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
 use crate::charts::projection::css_to_canvas;
+use crate::charts::surface::{buffer_size, Look, Surface, Target};
 use crate::charts::ChartError;
+
+/// Chart text size in presenter mode, relative to the normal size (the page's text grows
+/// from 16 to 22 px there).
+const PRESENTER_TEXT: f64 = 1.375;
+
+/// The look for this screen: its pixel ratio and the presenter text factor.
+fn screen_look() -> Look {
+    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+    let presenter =
+        use_context::<crate::state::AppState>().is_some_and(|s| s.settings.with(|s| s.presenter));
+    Look::new(dpr, if presenter { PRESENTER_TEXT } else { 1.0 })
+}
+
+/// The name of a chart's file: `gru-lens-<chart>-step<N>.<ext>`.
+fn file_name(label: &str, ext: &str) -> String {
+    let state = use_context::<crate::state::AppState>();
+    let step = state.map_or(0, |s| {
+        s.history
+            .with_untracked(crate::components::exports::shown_step)
+    });
+    format!("gru-lens-{}-step{step}.{ext}", slug(label))
+}
 
 /// A pointer event on a chart, in canvas drawing-buffer pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -35,15 +61,11 @@ pub fn slug(label: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-/// Downloads the chart's pixels as `gru-lens-<chart>-step<N>.png` (`canvas.toBlob`).
+/// Downloads the chart's pixels (at the screen's density) as a PNG (`canvas.toBlob`).
 fn save_png(canvas: Option<HtmlCanvasElement>, label: &'static str) {
     let Some(c) = canvas else { return };
     let state = use_context::<crate::state::AppState>();
-    let step = state.map_or(0, |s| {
-        s.history
-            .with_untracked(crate::components::exports::shown_step)
-    });
-    let name = format!("gru-lens-{}-step{step}.png", slug(label));
+    let name = file_name(label, "png");
     let done = Closure::once_into_js(move |blob: Option<web_sys::Blob>| {
         let r = match blob {
             Some(b) => crate::download::download_blob(&name, &b),
@@ -58,15 +80,45 @@ fn save_png(canvas: Option<HtmlCanvasElement>, label: &'static str) {
     }
 }
 
+/// Downloads the chart as an SVG: `draw` run again over an SVG string of the canvas's CSS
+/// size, at pixel ratio 1 and the page's text factor.
+fn save_svg<F>(canvas: Option<HtmlCanvasElement>, label: &'static str, draw: &F)
+where
+    F: Fn(&Surface<'_>) -> Result<(), ChartError>,
+{
+    let Some(c) = canvas else { return };
+    let look = screen_look();
+    let size = (
+        (f64::from(c.width()) / look.px).round() as u32,
+        (f64::from(c.height()) / look.px).round() as u32,
+    );
+    let svg = RefCell::new(String::new());
+    let surface = Surface {
+        target: Target::Svg(&svg, size),
+        look: Look { px: 1.0, ..look },
+    };
+    let state = use_context::<crate::state::AppState>();
+    // `draw` reads signals; this runs outside any effect, so nothing subscribes.
+    let r = untrack(|| draw(&surface))
+        .map_err(|e| format!("{label}: the SVG export failed: {e}"))
+        .and_then(|()| {
+            let text = crate::charts::surface::svg_font_sizes(&svg.borrow());
+            crate::download::download_text(&file_name(label, "svg"), "image/svg+xml", &text)
+        });
+    if let (Err(e), Some(s)) = (r, state) {
+        s.tell(e);
+    }
+}
+
 /// A chart canvas: `draw` paints it, `on_pointer` (optional) receives hovers and clicks.
 #[component]
 pub fn ChartCanvas<F>(
     /// Accessible name (`aria-label`), also the panel heading.
     label: &'static str,
-    /// Drawing-buffer width in pixels.
+    /// Nominal width (CSS pixels before the page sizes it); with `height`, the aspect ratio.
     #[prop(default = 720)]
     width: u32,
-    /// Drawing-buffer height in pixels.
+    /// Nominal height.
     #[prop(default = 300)]
     height: u32,
     /// Paints the chart; reads signals, so it reruns when they change.
@@ -87,11 +139,13 @@ pub fn ChartCanvas<F>(
     hint: &'static str,
 ) -> impl IntoView
 where
-    F: Fn(&HtmlCanvasElement) -> Result<(), ChartError> + 'static,
+    F: Fn(&Surface<'_>) -> Result<(), ChartError> + 'static,
 {
+    let draw = StoredValue::new_local(draw);
     let node = NodeRef::<leptos::html::Canvas>::new();
-    // The drawing buffer follows the displayed size, so text stays at its nominal pixel size
-    // on any screen; a window resize redraws.
+    // The drawing buffer follows the displayed size × devicePixelRatio, and the draw
+    // functions scale by the same ratio, so text keeps its nominal CSS size and is sharp on
+    // any screen. A window resize (also a zoom, which changes the ratio) redraws.
     let resized = RwSignal::new(0u32);
     let on_resize = window_event_listener(leptos::ev::resize, move |_| {
         resized.update(|n| *n = n.wrapping_add(1))
@@ -100,18 +154,20 @@ where
     Effect::new(move |_| {
         resized.track();
         if let Some(c) = node.get() {
+            let look = screen_look();
             let css_w = c.client_width();
             if css_w > 0 {
-                let w = (css_w as u32).clamp(240, 1600);
-                let h = (f64::from(w) * f64::from(height) / f64::from(width))
-                    .round()
-                    .max(220.0) as u32;
+                let (w, h) = buffer_size(f64::from(css_w), width, height, look.px);
                 if c.width() != w || c.height() != h {
                     c.set_width(w);
                     c.set_height(h);
                 }
             }
-            if let Err(e) = draw(&c) {
+            let surface = Surface {
+                target: Target::Canvas(&c),
+                look,
+            };
+            if let Err(e) = draw.with_value(|d| d(&surface)) {
                 leptos::logging::warn!("{label}: {e}");
             }
         }
@@ -131,12 +187,15 @@ where
         cb.run(Pointer { x, y, click, leave });
     };
     let png = move |_| save_png(node.get_untracked(), label);
+    let svg = move |_| draw.with_value(|d| save_svg(node.get_untracked(), label, d));
     view! {
         <figure class="panel">
             <figcaption>
                 {label}
                 <button class="png" title="Download this chart as a PNG image (its pixels as drawn)"
                     aria-label=format!("Download {label} as PNG") on:click=png>"PNG"</button>
+                <button class="png" title="Download this chart as an SVG drawing (vector, for slides and papers)"
+                    aria-label=format!("Download {label} as SVG") on:click=svg>"SVG"</button>
             </figcaption>
             {(!hint.is_empty()).then(|| view! { <p class="hint">{hint}</p> })}
             <canvas

@@ -30,7 +30,7 @@ fn StepLine(
     say: fn(&str, &[f64]) -> String,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let draw = move |c: &web_sys::HtmlCanvasElement| {
+    let draw = move |c: &crate::charts::surface::Surface<'_>| {
         let cursor = state.cursor.get() as f64;
         state.history.with(|h| {
             let pts = h

@@ -56,7 +56,7 @@ fn per_run_summary(ins: &[Insight], name: &str, pick: impl Fn(&Insight) -> Optio
 #[component]
 pub fn FlowView() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let draw_flow = move |c: &web_sys::HtmlCanvasElement| {
+    let draw_flow = move |c: &crate::charts::surface::Surface<'_>| {
         state.history.with(|h| {
             let pts = per_run(&h.insights, |x| &x.flow, 0);
             let data = LinesData {
@@ -79,7 +79,7 @@ pub fn FlowView() -> impl IntoView {
             })
         })
     };
-    let draw_map = move |c: &web_sys::HtmlCanvasElement| {
+    let draw_map = move |c: &crate::charts::surface::Surface<'_>| {
         let (steps, (vals, lags)) = state.history.with(|h| (h.flow_steps.clone(), h.flow_map()));
         let cols = steps.len();
         let first = steps.first().copied().unwrap_or(0) as f64;
@@ -114,7 +114,7 @@ pub fn FlowView() -> impl IntoView {
             )
         })
     };
-    let draw_grad = move |c: &web_sys::HtmlCanvasElement| {
+    let draw_grad = move |c: &crate::charts::surface::Surface<'_>| {
         let cursor = state.cursor.get() as f64;
         state.history.with(|h| {
             let pts = per_run(&h.insights, |x| &x.grad_h, 0);
@@ -140,7 +140,7 @@ pub fn FlowView() -> impl IntoView {
     };
     // The additive path is the GRU's: an LSTM's diag(f_t) acts on c, not on h, and is not
     // comparable with the h → h Jacobian drawn here.
-    let draw_split = move |c: &web_sys::HtmlCanvasElement| {
+    let draw_split = move |c: &crate::charts::surface::Surface<'_>| {
         let cursor = state.cursor.get() as f64;
         state.history.with(|h| {
             let g = gru_index(&h.insights).map(|i| &h.insights[i]);

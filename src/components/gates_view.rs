@@ -73,7 +73,7 @@ pub fn GateHeatmap(
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let proj = StoredValue::new(GridProjection::default());
-    let draw = move |c: &web_sys::HtmlCanvasElement| {
+    let draw = move |c: &crate::charts::surface::Surface<'_>| {
         let sel = state
             .selected
             .get()
@@ -100,7 +100,10 @@ pub fn GateHeatmap(
             selected: sel,
         };
         let p = heatmap::draw(c, &data)?;
-        proj.set_value(p);
+        // Hover and clicks map onto the canvas; an SVG export has its own geometry.
+        if matches!(c.target, crate::charts::surface::Target::Canvas(_)) {
+            proj.set_value(p);
+        }
         Ok(())
     };
     let on_pointer = Callback::new(move |p: Pointer| {

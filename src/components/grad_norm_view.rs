@@ -46,7 +46,7 @@ pub fn clip_sentence(h: &History) -> String {
 #[component]
 pub fn GradNormView() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let draw = move |c: &web_sys::HtmlCanvasElement| {
+    let draw = move |c: &crate::charts::surface::Surface<'_>| {
         state.history.with(|h| {
             let series = h
                 .runs

@@ -25,7 +25,7 @@ fn shown(h: &History) -> Option<&Insight> {
 #[component]
 pub fn HiddenView() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let draw_traces = move |c: &web_sys::HtmlCanvasElement| {
+    let draw_traces = move |c: &crate::charts::surface::Surface<'_>| {
         let sel = state.selected.get().map(|s| s.unit);
         let cursor = state.cursor.get() as f64;
         let (traces, label, steps) = state.history.with(|h| {
@@ -74,7 +74,7 @@ pub fn HiddenView() -> impl IntoView {
         };
         lines::draw(c, &data)
     };
-    let draw_traj = move |c: &web_sys::HtmlCanvasElement| {
+    let draw_traj = move |c: &crate::charts::surface::Surface<'_>| {
         let cursor = state.cursor.get();
         let (pts, explained) = state.history.with(|h| {
             shown(h).map_or((Vec::new(), (0.0, 0.0)), |p| {

@@ -18,7 +18,7 @@ pub fn run_color(i: usize) -> plotters::style::RGBColor {
 #[component]
 pub fn LossView() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let draw = move |c: &web_sys::HtmlCanvasElement| {
+    let draw = move |c: &crate::charts::surface::Surface<'_>| {
         let y = if state.log_loss.get() {
             YAxis::Log
         } else {

@@ -10,6 +10,7 @@ pub mod equations;
 pub mod exports;
 pub mod files;
 pub mod flow_view;
+pub mod fold;
 pub mod gates_view;
 pub mod grad_norm_view;
 pub mod hidden_view;

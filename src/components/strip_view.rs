@@ -12,7 +12,7 @@ use crate::state::AppState;
 #[component]
 pub fn StripView() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let draw = move |c: &web_sys::HtmlCanvasElement| {
+    let draw = move |c: &crate::charts::surface::Surface<'_>| {
         let cursor = state.cursor.get().saturating_sub(1);
         state.history.with(|h| {
             let x_desc = step_axis(h.inspected.dir);
@@ -58,8 +58,11 @@ pub fn StripView() -> impl IntoView {
         })
     };
     view! {
-        <ChartCanvas label="Input and target" width=720 height=200 draw=draw summary=Signal::derive(caption)
-            hint="The sample the gates below are reading: its inputs, what it should answer and what the model answers, step by step."/>
-        <p class="strip-caption">{caption}</p>
+        // One grid item: the chart and its sentence stay together wherever the layout puts them.
+        <div class="strip">
+            <ChartCanvas label="Input and target" width=720 height=200 draw=draw summary=Signal::derive(caption)
+                hint="The sample the gates below are reading: its inputs, what it should answer and what the model answers, step by step."/>
+            <p class="strip-caption">{caption}</p>
+        </div>
     }
 }
