@@ -20,14 +20,26 @@ use gru_lab::lab::Lab;
 use gru_lab::protocol::encode;
 use gru_lab::{Command, Engine, Report, Settings};
 
-/// Engine-driven: `(train-time steps/s from the engine's last snapshot, wall steps/s, bytes
-/// per snapshot)`.
-fn engine(settings: &Settings, secs: f64) -> (f64, f64, f64) {
+/// What the engine-driven run measured.
+struct EngineRun {
+    /// Steps/s of training time, the engine's own figure (last complete window).
+    train: f64,
+    /// Steps/s of wall-clock time, every job included.
+    wall: f64,
+    /// Mean postcard bytes per snapshot.
+    bytes_per_snapshot: f64,
+    /// Share of the wall time spent inspecting (inspections × their last cost).
+    inspect_share: f64,
+}
+
+/// Engine-driven, as the worker glue drives it.
+fn engine(settings: &Settings, secs: f64) -> EngineRun {
     let t0 = Instant::now();
     let ms = || t0.elapsed().as_secs_f64() * 1000.0;
     let mut e = Engine::new(settings, ms()).expect("valid settings");
     let start = e.lab().steps();
     let (mut snaps, mut bytes, mut train_rate) = (0u64, 0usize, 0.0);
+    let (mut inspections, mut inspect_ms) = (0u64, 0.0);
     while ms() < secs * 1000.0 {
         let (reports, wake) = e.tick(&ms);
         for r in &reports {
@@ -36,6 +48,10 @@ fn engine(settings: &Settings, secs: f64) -> (f64, f64, f64) {
                 snaps += 1;
                 if s.rates.train_steps_per_s > 0.0 {
                     train_rate = s.rates.train_steps_per_s;
+                }
+                if s.insights.is_some() {
+                    inspections += 1;
+                    inspect_ms = s.rates.inspect_ms;
                 }
             }
         }
@@ -46,8 +62,13 @@ fn engine(settings: &Settings, secs: f64) -> (f64, f64, f64) {
             std::thread::sleep(std::time::Duration::from_secs_f64(w / 1000.0));
         }
     }
-    let wall = (e.lab().steps() - start) as f64 / (ms() / 1000.0);
-    (train_rate, wall, bytes as f64 / snaps.max(1) as f64)
+    let elapsed = ms();
+    EngineRun {
+        train: train_rate,
+        wall: (e.lab().steps() - start) as f64 / (elapsed / 1000.0),
+        bytes_per_snapshot: bytes as f64 / snaps.max(1) as f64,
+        inspect_share: inspections as f64 * inspect_ms / elapsed,
+    }
 }
 
 /// A plain trainer loop of the first cell: steps/s.
@@ -85,14 +106,18 @@ fn main() {
     assert!(errors.is_empty(), "{errors:?}");
     println!("{query}: {secs} s per run, {rounds} rounds (A engine, B trainer, C lab)");
     for round in 1..=rounds {
-        let (a_train, a_wall, per_snap) = engine(&settings, secs);
+        let a = engine(&settings, secs);
         let b = trainer(&settings, secs);
         let c = lab(&settings, secs);
         println!(
-            "round {round}: A train {a_train:.0} wall {a_wall:.0} ({per_snap:.0} B/snapshot) · \
-             B {b:.0} · C {c:.0} steps/s · A train/B {:.2}, A wall/B {:.2}, C/B {:.2}",
-            a_train / b,
-            a_wall / b,
+            "round {round}: A train {:.0} wall {:.0} ({:.0} B/snapshot, inspecting {:.0} % of \
+             the time) · B {b:.0} · C {c:.0} steps/s · A train/B {:.2}, A wall/B {:.2}, C/B {:.2}",
+            a.train,
+            a.wall,
+            a.bytes_per_snapshot,
+            a.inspect_share * 100.0,
+            a.train / b,
+            a.wall / b,
             c / b
         );
     }
