@@ -76,7 +76,10 @@ pub fn parse(task: &TaskConfig, text: &str) -> Result<Yours, String> {
     if text.len() > MAX_CHARS {
         return err(format!("{} characters; at most {MAX_CHARS}", text.len()));
     }
-    let form = format!("write {t} values in 0…1, then '|' and the two marked steps, e.g. \"0.3 0.9 … | 2 {}\"", t.max(2));
+    let form = format!(
+        "write {t} values in 0…1, then '|' and the two marked steps, e.g. \"0.3 0.9 … | 2 {}\"",
+        t.max(2)
+    );
     let Some((vals, marks)) = text.split_once(['|', ';']) else {
         return err(format!("no '|' before the marked steps; {form}"));
     };
@@ -94,7 +97,12 @@ pub fn parse(task: &TaskConfig, text: &str) -> Result<Yours, String> {
     for (i, w) in vals.iter().enumerate() {
         match w.parse::<f32>() {
             Ok(v) if (0.0..=1.0).contains(&v) => values.push(v),
-            _ => return err(format!("value at step {} ('{w}') is not a number in 0…1", i + 1)),
+            _ => {
+                return err(format!(
+                    "value at step {} ('{w}') is not a number in 0…1",
+                    i + 1
+                ))
+            }
         }
     }
     let marks = words(marks);
@@ -117,7 +125,10 @@ pub fn parse(task: &TaskConfig, text: &str) -> Result<Yours, String> {
         }
     }
     if m[0] == m[1] {
-        return err(format!("both marks are on step {}; mark two different steps", m[0]));
+        return err(format!(
+            "both marks are on step {}; mark two different steps",
+            m[0]
+        ));
     }
     m.sort_unstable();
     Ok(Yours {
@@ -140,7 +151,11 @@ mod tests {
         let b = y.batch();
         assert_eq!((b.t, b.b), (5, 1));
         assert_eq!(b.x, [0.1, 0.0, 0.5, 1.0, 1.0, 0.0, 0.0, 1.0, 0.25, 0.0]);
-        assert_eq!(b.targets, Targets::Values(vec![0.5]), "0.5 + 0 at steps 2 and 4");
+        assert_eq!(
+            b.targets,
+            Targets::Values(vec![0.5]),
+            "0.5 + 0 at steps 2 and 4"
+        );
         assert_eq!(to_text(&y, " "), "0.1 0.5 1 0 0.25 | 2 4");
         let link = url_value(&y).expect("short");
         assert_eq!(link, "0.1,0.5,1,0,0.25;2,4");
@@ -162,7 +177,10 @@ mod tests {
         ];
         for (text, want) in cases {
             let e = parse(&ADD5, text).expect_err(text);
-            assert!(e.starts_with("your sequence: ") && e.contains(want), "{text}: {e}");
+            assert!(
+                e.starts_with("your sequence: ") && e.contains(want),
+                "{text}: {e}"
+            );
             assert!(!e.contains('\n'), "one line: {e}");
         }
         let sine = TaskConfig::Sine {

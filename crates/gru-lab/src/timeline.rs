@@ -16,8 +16,10 @@ pub const FIRST_EVERY: u64 = 25;
 /// Snapshots of type `S` (one run's state, or all runs' at one step) by training step.
 #[derive(Clone, Debug)]
 pub struct Timeline<S> {
-    /// `(step, state)`, steps strictly increasing, each a multiple of `every`.
+    /// `(step, state)`, steps strictly increasing, each `origin` + a multiple of `every`.
     kept: Vec<(u64, S)>,
+    /// The first recorded step (0, or the step a loaded run starts at).
+    origin: u64,
     /// Current spacing in steps.
     every: u64,
     /// Spacing of the first snapshots.
@@ -35,6 +37,7 @@ impl<S: Default> Timeline<S> {
         let capacity = capacity.max(2).next_multiple_of(2);
         Self {
             kept: Vec::with_capacity(capacity),
+            origin: 0,
             every: every.max(1),
             first_every: every.max(1),
             capacity,
@@ -42,9 +45,13 @@ impl<S: Default> Timeline<S> {
         }
     }
 
-    /// Whether a run that has just completed `step` steps should be recorded.
+    /// Whether a run that has just completed `step` steps should be recorded: the first
+    /// record, then every `every` steps after it.
     pub fn due(&self, step: u64) -> bool {
-        step % self.every == 0 && self.kept.last().is_none_or(|&(s, _)| s < step)
+        match self.kept.last() {
+            None => true,
+            Some(&(last, _)) => step > last && (step - self.origin).is_multiple_of(self.every),
+        }
     }
 
     /// Records the state at `step` when [`Timeline::due`]: thins first if the slots are full,
@@ -59,6 +66,9 @@ impl<S: Default> Timeline<S> {
                 return false;
             }
         }
+        if self.kept.is_empty() {
+            self.origin = step;
+        }
         let mut s = self.pool.pop().unwrap_or_default();
         fill(&mut s);
         self.kept.push((step, s));
@@ -70,7 +80,7 @@ impl<S: Default> Timeline<S> {
         let every = self.every.saturating_mul(2);
         let mut i = 0;
         while i < self.kept.len() {
-            if self.kept[i].0 % every == 0 {
+            if (self.kept[i].0 - self.origin).is_multiple_of(every) {
                 i += 1;
             } else {
                 let (_, s) = self.kept.remove(i);
@@ -89,9 +99,9 @@ impl<S: Default> Timeline<S> {
     }
 
     /// Forgets every snapshot after `step` (a run rewound to `step` goes on from there); the
-    /// spacing stays.
+    /// spacing stays. The first snapshot is never forgotten.
     pub fn truncate_after(&mut self, step: u64) {
-        while self.kept.last().is_some_and(|&(s, _)| s > step) {
+        while self.kept.len() > 1 && self.kept.last().is_some_and(|&(s, _)| s > step) {
             if let Some((_, s)) = self.kept.pop() {
                 self.pool.push(s);
             }
@@ -127,6 +137,13 @@ impl<S: Default> Timeline<S> {
     pub fn first_every(&self) -> u64 {
         self.first_every
     }
+
+    /// Forgets everything (states go to the pool) and starts over at the first spacing.
+    pub fn clear(&mut self) {
+        self.pool.extend(self.kept.drain(..).map(|(_, s)| s));
+        self.every = self.first_every;
+        self.origin = 0;
+    }
 }
 
 #[cfg(test)]
@@ -147,7 +164,10 @@ mod tests {
             for n in 0..3000 {
                 run(&mut t, n, n);
                 let steps = t.steps();
-                assert!(steps.len() <= t.capacity(), "{every}/{cap} at {n}: {steps:?}");
+                assert!(
+                    steps.len() <= t.capacity(),
+                    "{every}/{cap} at {n}: {steps:?}"
+                );
                 assert_eq!(steps[0], 0, "step 0 is always kept");
                 let last = *steps.last().expect("non-empty");
                 assert!(
@@ -155,13 +175,21 @@ mod tests {
                     "the latest snapshot is within one spacing of step {n}: {steps:?}"
                 );
                 assert!(
-                    steps.windows(2).all(|w| w[0] < w[1] && w[1] - w[0] == t.every()),
+                    steps
+                        .windows(2)
+                        .all(|w| w[0] < w[1] && w[1] - w[0] == t.every()),
                     "strictly increasing, evenly spaced: {steps:?}"
                 );
-                assert!(steps.iter().all(|&s| t.get(s) == Some(&s)), "states match steps");
+                assert!(
+                    steps.iter().all(|&s| t.get(s) == Some(&s)),
+                    "states match steps"
+                );
             }
             if every == 25 {
-                assert!(t.len() > t.capacity() / 2, "thinning keeps at least half the slots");
+                assert!(
+                    t.len() > t.capacity() / 2,
+                    "thinning keeps at least half the slots"
+                );
             }
         }
     }
@@ -193,10 +221,24 @@ mod tests {
     }
 
     #[test]
+    fn a_loaded_run_is_covered_from_its_own_first_step() {
+        let mut t = Timeline::new(10, 4);
+        run(&mut t, 1234, 1300);
+        assert_eq!(t.steps(), [1234, 1254, 1274, 1294]);
+        t.clear();
+        assert!(t.is_empty() && t.every() == 10);
+        run(&mut t, 7, 27);
+        assert_eq!(t.steps(), [7, 17, 27]);
+    }
+
+    #[test]
     fn a_step_is_recorded_once() {
         let mut t = Timeline::new(5, 8);
         assert!(t.record(0, |s| *s = 1));
-        assert!(!t.record(0, |s| *s = 2), "the same step again is not recorded");
+        assert!(
+            !t.record(0, |s| *s = 2),
+            "the same step again is not recorded"
+        );
         assert!(!t.record(3, |s| *s = 3), "not a multiple of the spacing");
         assert_eq!((t.len(), t.get(0)), (1, Some(&1)));
     }

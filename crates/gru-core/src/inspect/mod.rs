@@ -140,7 +140,10 @@ impl<T: Real> Trainer<T> {
             Targets::Values(v) => v.len() == rows_per * val.b * self.net.output_size(),
             Targets::Classes(c) => c.len() == rows_per * val.b,
         };
-        let weights_fit = val.weights.as_ref().is_none_or(|w| w.len() == rows_per * val.b);
+        let weights_fit = val
+            .weights
+            .as_ref()
+            .is_none_or(|w| w.len() == rows_per * val.b);
         if val.x.len() != val.t * val.b * ni || !targets_fit || !weights_fit {
             return Err(Error::Config(format!(
                 "sequence: its sizes do not fit this model ({} steps, {ni} inputs per step)",
