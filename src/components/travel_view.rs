@@ -25,9 +25,9 @@ fn viewing_text(h: &History) -> String {
                 [.., a, b] => format!(", every {} steps", fmt_step(b - a)),
                 _ => String::new(),
             };
+            let earlier = kept.iter().filter(|&&s| s < h.steps()).count();
             format!(
-                "Live: step {now} — {doing}. The model is kept at {} earlier steps{every}; drag to look back.",
-                kept.len()
+                "Live: step {now} — {doing}. The model is kept at {earlier} earlier steps{every}; drag to look back."
             )
         }
     }
@@ -106,7 +106,7 @@ pub fn PastBanner(
     };
     view! {
         <Show when=move || text().is_some()>
-            <p class="past-banner" role="status">{text}</p>
+            <p class="past-banner" role="note">{text}</p>
         </Show>
     }
 }

@@ -270,3 +270,42 @@ fn the_page_history_forgets_the_steps_a_rewind_takes_back() {
     assert_eq!(last(&h.runs[0].train), Some(30.0));
     assert!(h.runs[0].train.points.windows(2).all(|w| w[0].0 < w[1].0));
 }
+
+#[test]
+fn the_engine_answers_travel_commands_and_refuses_bad_ones_without_change() {
+    use crate::engine::Engine;
+    use crate::protocol::{Command, Report};
+    let mut e = Engine::new(&Settings::default(), 0.0).expect("default");
+    for _ in 0..30 {
+        e.handle(Command::Step, 0.0);
+    }
+    let rejected = |r: Vec<Report>, want: &str| match r.as_slice() {
+        [Report::Rejected { message }] => assert!(message.contains(want), "{message}"),
+        other => panic!("{other:?}"),
+    };
+    rejected(
+        e.handle(Command::Travel { to: Some(10) }, 0.0),
+        "step 10: no snapshot kept",
+    );
+    rejected(
+        e.handle(Command::Rewind { step: 10 }, 0.0),
+        "the run continues unchanged",
+    );
+    rejected(
+        e.handle(
+            Command::Sequence {
+                text: "1 | 1 2".into(),
+            },
+            0.0,
+        ),
+        "1 values, but T = 40 steps; write 40 values",
+    );
+    assert_eq!(
+        (e.lab().steps(), e.lab().pick.at, e.lab().pick.yours),
+        (30, None, false)
+    );
+    assert!(e.handle(Command::Travel { to: Some(25) }, 0.0).is_empty());
+    assert_eq!(e.lab().pick.at, Some(25));
+    assert!(e.handle(Command::Rewind { step: 25 }, 0.0).is_empty());
+    assert_eq!((e.lab().steps(), e.lab().pick.at), (25, None));
+}

@@ -355,8 +355,15 @@ fn arbitrary_sequences_never_panic_and_every_message_is_one_line() {
         Just(";".to_string()),
         "\\PC{1,6}",
     ];
-    let text = prop::collection::vec((word, prop::sample::select(vec![" ", ",", "", "\n"])), 0..70)
-        .prop_map(|ws| ws.into_iter().map(|(w, s)| format!("{w}{s}")).collect::<String>());
+    let text = prop::collection::vec(
+        (word, prop::sample::select(vec![" ", ",", "", "\n"])),
+        0..70,
+    )
+    .prop_map(|ws| {
+        ws.into_iter()
+            .map(|(w, s)| format!("{w}{s}"))
+            .collect::<String>()
+    });
     check("seq: arbitrary", 3000, (2usize..=65, text), |(t, text)| {
         let task = TaskConfig::Adding { len: t };
         match sequence::parse(&task, &text) {
