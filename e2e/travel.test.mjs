@@ -1,23 +1,12 @@
 // End-to-end: time travel over training (scrub to an early step and the gates are the past
 // model's; rewind and the step counter restarts there) and your own sequence (a typed adding-
 // problem sequence becomes the inspected sample; a bad one is named and changes nothing).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
-import { launch, open, waitStep, status, canvasHash } from './browser.mjs';
+import { open, waitStep, status, canvasHash } from './browser.mjs';
+import { useSuite, server, browser, SHOTS } from './suite.mjs';
 
-const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-let server, browser;
-
-before(async () => {
-  server = await serve(DIST, '/gru-lens/');
-  browser = await launch();
-  await mkdir(SHOTS, { recursive: true });
-});
-after(async () => { await browser?.close(); server?.close(); });
+useSuite();
 
 const travelText = (page) => page.locator('[data-travel]').innerText();
 const pickText = (page) => page.locator('.picker .pick').innerText();
@@ -106,6 +95,7 @@ test('a typed adding-problem sequence becomes the inspected sample; a bad one is
   assert.notEqual(after, before, 'the strip draws the typed sequence');
   assert.match(new URL(page.url()).search, /[?&]seq=0\.9,0\.1,0\.2,0\.3,0\.4,0\.5,0\.6,0\.7,0\.1,0\.8;1,10(&|$)/);
   await page.locator('.your-seq').screenshot({ path: SHOTS + 'travel-sequence.png' });
+  await strip.screenshot({ path: SHOTS + 'travel-sequence-strip.png' });
 
   for (const [text, want] of [
     ['0.9 0.1 0.2 | 1 10', 'your sequence: 3 values, but T = 10 steps'],
