@@ -20,12 +20,14 @@ use crate::components::grad_norm_view::GradNormView;
 use crate::components::hidden_view::HiddenView;
 use crate::components::loss_view::{CompareTable, LossView};
 use crate::components::picker::{inside_heading, InsidePicker};
+use crate::components::sequence_view::YourSequence;
 use crate::components::settings_form::SettingsForm;
 use crate::components::surgery_banner::SurgeryBanner;
+use crate::components::travel_view::{PastBanner, TimeTravel};
 use crate::state::AppState;
-use gru_lab::look;
 use gru_lab::protocol::{InspectPick, Inspected, SamplePick};
 use gru_lab::Settings;
+use gru_lab::{look, sequence};
 
 /// Time-cursor speed when animating, in steps per second.
 const CURSOR_STEPS_PER_S: f64 = 8.0;
@@ -51,13 +53,24 @@ fn animation_loop(mut f: impl FnMut(f64) -> bool + 'static) {
     }
 }
 
-/// Settings and the inside pick from the page URL's query string, with messages for bad
-/// parameters.
-fn settings_from_url() -> (Settings, Option<InspectPick>, Option<String>) {
+/// The link's parts: settings, the inside pick, your sequence (`seq=`, decoded; the engine
+/// checks it) and a message about bad parameters.
+type FromUrl = (
+    Settings,
+    Option<InspectPick>,
+    Option<String>,
+    Option<String>,
+);
+
+/// Settings, the inside pick and your sequence from the page URL's query string, with
+/// messages for bad parameters.
+fn settings_from_url() -> FromUrl {
     let query = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
     let (rest, inside) = look::split(&query);
+    let (rest, seq) = look::split_key(&rest, sequence::KEY);
+    let seq = seq.map(|v| gru_lab::settings::query::decode(&v));
     let (s, mut errors) = Settings::from_query(&rest);
     let pick = inside.and_then(|v| look::parse(&v).map_err(|e| errors.push(e)).ok());
     let notice = (!errors.is_empty()).then(|| {
@@ -66,17 +79,19 @@ fn settings_from_url() -> (Settings, Option<InspectPick>, Option<String>) {
             errors.join("; ")
         )
     });
-    (s, pick, notice)
+    (s, pick, seq, notice)
 }
 
-/// Writes the active settings and the inside pick into the URL (without reloading), so the
-/// link reproduces the run and the view.
-fn sync_url(settings: &Settings, inside: Option<&str>) {
+/// Writes the active settings, the inside pick and a short sequence of yours into the URL
+/// (without reloading), so the link reproduces the run and the view.
+fn sync_url(settings: &Settings, inside: Option<&str>, seq: Option<&str>) {
     let Some(w) = web_sys::window() else { return };
     let mut q = settings.to_query();
-    if let Some(v) = inside {
-        let sep = if q.is_empty() { "" } else { "&" };
-        q.push_str(&format!("{sep}{}={v}", look::KEY));
+    for (key, v) in [(look::KEY, inside), (sequence::KEY, seq)] {
+        if let Some(v) = v {
+            let sep = if q.is_empty() { "" } else { "&" };
+            q.push_str(&format!("{sep}{key}={v}"));
+        }
     }
     let path = w.location().pathname().unwrap_or_default();
     let url = if q.is_empty() {
@@ -96,7 +111,7 @@ pub fn App(
     #[prop(optional)]
     training: Training,
 ) -> impl IntoView {
-    let (settings, pick, notice) = settings_from_url();
+    let (settings, pick, seq, notice) = settings_from_url();
     let first = pick.map(|p| {
         let shown = Inspected {
             run: p.run,
@@ -104,13 +119,14 @@ pub fn App(
             dir: p.dir,
             sample: match p.sample {
                 SamplePick::Index(i) => i,
-                SamplePick::Worst => 0,
+                SamplePick::Worst | SamplePick::Yours => 0,
             },
             ..Inspected::default()
         };
         look::value(&shown)
     });
     let state = AppState::new(settings, pick, notice, training);
+    state.sequence_from_link(seq.clone());
     provide_context(state);
     // The pick shown once an inspection has arrived; the link's own until then.
     let inside = Memo::new(move |_| {
@@ -122,9 +138,22 @@ pub fn App(
             }
         })
     });
+    // Your sequence in the link while it is shown (the link's own until an inspection).
+    let seq_link = Memo::new(move |_| {
+        state.history.with(|h| {
+            if h.insights.is_empty() {
+                seq.clone()
+            } else {
+                h.inspected.yours_link.clone().filter(|_| h.inspected.yours)
+            }
+        })
+    });
     Effect::new(move |_| {
         let v = inside.get();
-        state.settings.with(|s| sync_url(s, v.as_deref()));
+        let q = seq_link.get();
+        state
+            .settings
+            .with(|s| sync_url(s, v.as_deref(), q.as_deref()));
     });
     // Presenter mode: larger page text (a class on <html>, see style.css).
     Effect::new(move |_| {
@@ -204,13 +233,21 @@ pub fn App(
                         <CompareTable/>
                     </div>
                 </section>
+                <section class="group travel-group" aria-labelledby="g-travel"
+                    hidden=move || state.hides("flow") && state.hides("gates")>
+                    <h2 id="g-travel">"Back in training time"</h2>
+                    <TimeTravel/>
+                </section>
                 <section class="group" aria-labelledby="g-flow" hidden=hides("flow")>
                     <h2 id="g-flow">"Why the gradient survives"</h2>
+                    <PastBanner note=" The map of gradient flow over training shows every inspection of the live model."/>
                     <div class="grid"><FlowView/></div>
                 </section>
                 <section class="group" aria-labelledby="g-gates" hidden=hides("gates")>
                     <h2 id="g-gates">{move || state.history.with(inside_heading)}</h2>
+                    <PastBanner/>
                     <InsidePicker/>
+                    <YourSequence/>
                     <div class="grid">
                         <GatesView/>
                         <HiddenView/>

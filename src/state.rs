@@ -58,6 +58,10 @@ pub struct AppState {
     bridge: StoredValue<Option<Bridge>, LocalStorage>,
     /// The inside pick from the link, asked for right after the engine starts.
     first_pick: StoredValue<Option<InspectPick>>,
+    /// The link's `seq=` (your sequence), sent right after the engine starts.
+    first_sequence: StoredValue<Option<String>>,
+    /// The one-line problem with the sequence typed last (shown by the text box), if any.
+    pub sequence_error: RwSignal<Option<String>>,
 }
 
 impl AppState {
@@ -80,6 +84,8 @@ impl AppState {
             log_loss: RwSignal::new(true),
             bridge: StoredValue::new_local(None),
             first_pick: StoredValue::new(pick),
+            first_sequence: StoredValue::new(None),
+            sequence_error: RwSignal::new(None),
         };
         let on_report: Rc<dyn Fn(Report)> = Rc::new(move |r| s.receive(r));
         let on_fail: Rc<dyn Fn(String)> = Rc::new(move |m| s.notice.set(Some(m)));
@@ -110,6 +116,9 @@ impl AppState {
                 });
                 if let Some(pick) = self.first_pick.get_value() {
                     self.send(Command::Inspect { pick });
+                }
+                if let Some(text) = self.first_sequence.get_value() {
+                    self.send(Command::Sequence { text });
                 }
             }
             Report::Snapshot(snap) => {
@@ -198,6 +207,39 @@ impl AppState {
     pub fn inspect(&self, pick: InspectPick) {
         self.selected.set(None);
         self.send(Command::Inspect { pick });
+    }
+
+    /// Shows the model of kept training step `to` in the inside views (`None`: live again).
+    pub fn travel(&self, to: Option<u64>) {
+        self.send(Command::Travel { to });
+    }
+
+    /// Rewinds every run to kept step `step`; training goes on from there (or stays paused).
+    pub fn rewind(&self, step: u64) {
+        self.notice.set(None);
+        self.send(Command::Rewind { step });
+    }
+
+    /// Checks `text` against the active task ([`gru_lab::sequence::parse`]): a problem is
+    /// shown beside the text box and nothing is sent (the view stays); a good sequence is
+    /// sent to the engine and becomes the inspected sample.
+    pub fn show_sequence(&self, text: String) {
+        let checked = self.settings.with_untracked(|s| {
+            s.task_config()
+                .and_then(|task| gru_lab::sequence::parse(&task, &text))
+        });
+        match checked {
+            Ok(_) => {
+                self.sequence_error.set(None);
+                self.send(Command::Sequence { text });
+            }
+            Err(e) => self.sequence_error.set(Some(e)),
+        }
+    }
+
+    /// The link's `seq=` value, to send once the engine is ready.
+    pub fn sequence_from_link(&self, text: Option<String>) {
+        self.first_sequence.set_value(text);
     }
 
     /// Asks the engine for a saved-run file (it arrives as a download).

@@ -16,6 +16,8 @@ pub mod grad_norm_view;
 pub mod hidden_view;
 pub mod loss_view;
 pub mod picker;
+pub mod sequence_view;
 pub mod settings_form;
 pub mod strip_view;
 pub mod surgery_banner;
+pub mod travel_view;

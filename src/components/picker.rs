@@ -13,7 +13,11 @@ fn current(p: &Inspected) -> InspectPick {
         run: p.run,
         layer: p.layer,
         dir: p.dir,
-        sample: SamplePick::Index(p.sample),
+        sample: if p.yours {
+            SamplePick::Yours
+        } else {
+            SamplePick::Index(p.sample)
+        },
     }
 }
 
@@ -34,17 +38,32 @@ pub fn pick_text(h: &History) -> String {
             " · backward"
         });
     }
-    s.push_str(&format!(" · validation sample {}", p.sample));
-    if let Some(step) = p.worst_at {
-        s.push_str(&format!(" (the worst at step {step})"));
+    if p.yours {
+        s.push_str(" · your sequence");
+    } else {
+        s.push_str(&format!(" · validation sample {}", p.sample));
+        if let Some(step) = p.worst_at {
+            s.push_str(&format!(" (the worst at step {step})"));
+        }
+    }
+    if let Some(at) = p.at {
+        s.push_str(&format!(
+            " · the model of training step {}",
+            crate::format::fmt_step(at)
+        ));
     }
     s
 }
 
 /// The section heading: "Inside the LSTM, on one validation sequence".
 pub fn inside_heading(h: &History) -> String {
+    let on = if h.inspected.yours {
+        "your sequence"
+    } else {
+        "one validation sequence"
+    };
     match h.picked() {
-        Some(x) => format!("Inside the {}, on one validation sequence", x.label()),
+        Some(x) => format!("Inside the {}, on {on}", x.label()),
         None => "Inside a cell, on one validation sequence".into(),
     }
 }
@@ -77,7 +96,7 @@ pub fn InsidePicker() -> impl IntoView {
     // The sample index a pick stands for (a worst-sample pick: the one it resolved to).
     let index = move |s: SamplePick| match s {
         SamplePick::Index(i) => i,
-        SamplePick::Worst => got.get_untracked().sample,
+        SamplePick::Worst | SamplePick::Yours => got.get_untracked().sample,
     };
     let num = |ev: &leptos::ev::Event| event_target_value(ev).parse::<usize>().ok();
     view! {
@@ -115,7 +134,7 @@ pub fn InsidePicker() -> impl IntoView {
                         let n = got.get_untracked().samples.max(1);
                         send(&|p| p.sample = SamplePick::Index((index(p.sample) + n - 1) % n))
                     }>"◀"</button>
-                <span class="sample-no">{move || format!("sample {}", got.get().sample)}</span>
+                <span class="sample-no">{move || if got.get().yours { "your sequence".to_string() } else { format!("sample {}", got.get().sample) }}</span>
                 <button title="The next validation sequence" aria-label="Next sample"
                     on:click=move |_| {
                         let n = got.get_untracked().samples.max(1);

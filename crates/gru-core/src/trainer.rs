@@ -116,7 +116,7 @@ impl TrainConfig {
 
 /// The part of a run's state that is neither its config nor its weights: with it a saved run
 /// resumes bit for bit ([`Trainer::resume_state`], [`Trainer::resume`]).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Resume<T> {
     /// Steps completed.
     pub step: u64,
@@ -249,6 +249,25 @@ impl<T: Real> Trainer<T> {
             data_word_pos: self.data_rng.get_word_pos(),
             dropout_word_pos: self.dropout_rng.get_word_pos(),
         }
+    }
+
+    /// [`Trainer::resume_state`] written into `out`, reusing its buffers (no allocation once
+    /// they are as long as the model's parameters). Without `moments` the optimiser's
+    /// moments are left out (`opt_m`, `opt_v` empty, `opt_t` 0: a resume from it starts the
+    /// optimiser afresh).
+    pub fn resume_state_into(&self, out: &mut Resume<T>, moments: bool) {
+        let (m, v, t) = self.opt.state();
+        out.step = self.step;
+        out.opt_m.clear();
+        out.opt_v.clear();
+        out.opt_t = 0;
+        if moments {
+            out.opt_m.extend_from_slice(m);
+            out.opt_v.extend_from_slice(v);
+            out.opt_t = t;
+        }
+        out.data_word_pos = self.data_rng.get_word_pos();
+        out.dropout_word_pos = self.dropout_rng.get_word_pos();
     }
 
     /// Continues a saved run: sets the weights (`params`, in this trainer's layout) and the

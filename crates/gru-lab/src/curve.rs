@@ -42,6 +42,12 @@ impl Curve {
         }
     }
 
+    /// Forgets the points after `step` (a run rewound to `step` trains them again).
+    pub fn truncate_after(&mut self, step: f64) {
+        self.points.retain(|p| p.0 <= step);
+        self.pending = (0.0, 0.0, 0);
+    }
+
     /// The latest point.
     pub fn last(&self) -> Option<(f64, f64)> {
         self.points.last().copied()
@@ -62,5 +68,11 @@ mod tests {
         let mean = c.points.iter().map(|p| p.1).sum::<f64>() / c.points.len() as f64;
         assert!((mean - 1.5).abs() < 1e-9);
         assert!(c.points.windows(2).all(|w| w[0].0 < w[1].0));
+        c.truncate_after(5000.0);
+        assert!(
+            c.last().is_some_and(|p| p.0 <= 5000.0 && p.0 > 4900.0),
+            "{:?}",
+            c.last()
+        );
     }
 }

@@ -68,6 +68,7 @@ impl Engine {
                 match Lab::new(settings) {
                     Ok(mut lab) => {
                         lab.keep_pick(&self.lab.pick);
+                        lab.keep_sequence(&self.lab);
                         self.replace(lab);
                     }
                     Err(e) => return reject(format!("{e} — the current run continues unchanged")),
@@ -100,6 +101,25 @@ impl Engine {
             Command::Inspect { pick } => {
                 if let Err(e) = self.lab.set_pick(pick) {
                     return reject(e);
+                }
+                self.schedule.inspect_wanted = true;
+            }
+            Command::Travel { to } => {
+                if let Err(e) = self.lab.view(to) {
+                    return reject(e);
+                }
+                self.schedule.inspect_wanted = true;
+            }
+            Command::Rewind { step } => {
+                if let Err(e) = self.lab.rewind(step) {
+                    return reject(format!("{e} — the run continues unchanged"));
+                }
+                self.schedule.inspect_wanted = true;
+                self.schedule.publish_wanted = true;
+            }
+            Command::Sequence { text } => {
+                if let Err(e) = self.lab.set_sequence(&text) {
+                    return reject(format!("{e} — the view is unchanged"));
                 }
                 self.schedule.inspect_wanted = true;
             }
@@ -231,6 +251,8 @@ impl Engine {
                 inspect_ms,
                 validate_ms,
             },
+            timeline: self.lab.travel.timeline.steps(),
+            exact_resume: self.lab.travel.exact,
         }
     }
 

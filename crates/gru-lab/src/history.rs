@@ -56,6 +56,10 @@ pub struct History {
     pub inspected: Inspected,
     /// Whether a snapshot has arrived yet.
     pub started: bool,
+    /// Training steps whose model is kept for time travel ([`Snapshot::timeline`]).
+    pub timeline: Vec<u64>,
+    /// Whether a rewind resumes bit for bit ([`Snapshot::exact_resume`]).
+    pub exact_resume: bool,
 }
 
 impl History {
@@ -72,6 +76,14 @@ impl History {
         self.rates = snap.rates;
         self.runs.resize_with(snap.runs.len(), RunHistory::default);
         for (h, mut s) in self.runs.iter_mut().zip(snap.runs) {
+            if s.step < h.status.step {
+                // A rewind: the steps after `s.step` will be trained again.
+                let to = s.step as f64;
+                h.train.truncate_after(to);
+                h.grad_norm.truncate_after(to);
+                h.val.truncate_after(to);
+                h.recent_clipped.clear();
+            }
             for p in s.new_train.drain(..) {
                 h.train.push(p[0], p[1]);
                 h.grad_norm.push(p[0], p[2]);
@@ -93,6 +105,15 @@ impl History {
         if let Some(p) = snap.inspected {
             self.inspected = p;
         }
+        if let Some(first) = self.runs.first() {
+            let now = first.status.step;
+            while self.flow_steps.last().is_some_and(|&s| s > now) {
+                self.flow_steps.pop();
+                self.flow_columns.pop();
+            }
+        }
+        self.timeline = snap.timeline;
+        self.exact_resume = snap.exact_resume;
         if let Some(col) = snap.flow_column {
             let same_shape = self
                 .flow_columns

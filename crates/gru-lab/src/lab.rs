@@ -8,6 +8,7 @@ use crate::insight::Insight;
 use crate::protocol::{FlowColumn, InspectPick, Inspected, RunStatus, SamplePick};
 use crate::run::TrainingRun;
 use crate::settings::Settings;
+use crate::travel::Travel;
 
 /// The runs of one experiment.
 pub struct Lab {
@@ -17,6 +18,8 @@ pub struct Lab {
     pub runs: Vec<TrainingRun>,
     /// What is looked inside (the sample resolved to an index).
     pub pick: Inspected,
+    /// The kept snapshots, the step viewed, your sequence ([`crate::travel`]).
+    pub travel: Travel,
 }
 
 /// What the page says when a run stopped on NaN/∞: which run, what happened, and what to change.
@@ -42,9 +45,11 @@ impl Lab {
             .collect::<Result<Vec<_>, _>>()?;
         let mut lab = Self {
             settings,
+            travel: Travel::for_runs(&runs),
             runs,
             pick: Inspected::default(),
         };
+        lab.travel.record(&lab.runs);
         lab.pick.layers = lab.settings.layers;
         lab.pick.dirs = match lab.settings.direction {
             Direction::Forward => 1,
@@ -73,6 +78,10 @@ impl Lab {
         let (sample, worst_at) = match pick.sample {
             SamplePick::Index(i) if i >= p.samples => return bad("sample", i, p.samples),
             SamplePick::Index(i) => (i, None),
+            SamplePick::Yours if self.travel.yours.is_none() => {
+                return Err("your sequence: none entered yet".into())
+            }
+            SamplePick::Yours => (p.sample, p.worst_at),
             SamplePick::Worst => {
                 let tr = &self.runs[pick.run].trainer;
                 (tr.worst_sample(), Some(tr.step_idx()))
@@ -84,6 +93,7 @@ impl Lab {
             dir: pick.dir,
             sample,
             worst_at,
+            yours: pick.sample == SamplePick::Yours,
             ..self.pick.clone()
         };
         Ok(())
@@ -116,6 +126,9 @@ impl Lab {
         let mut ok = true;
         for r in &mut self.runs {
             ok &= r.step();
+        }
+        if ok {
+            self.travel.record(&self.runs);
         }
         ok
     }
@@ -166,33 +179,44 @@ impl Lab {
     }
 
     /// Inspects the pick on every run (one forward and backward pass each; the same layer,
-    /// direction and sample, in full only for the picked run), and the first run's column of
+    /// direction and sample — or your sequence — in full only for the picked run), with the
+    /// weights of the step viewed; and, for the live model only, the first run's column of
     /// the lag × training-step map.
     ///
     /// # Errors
     /// A one-line message when the pick does not exist.
-    pub fn inspect(&self) -> Result<(Vec<Insight>, Option<FlowColumn>), String> {
-        let mut out = Vec::with_capacity(self.runs.len());
+    pub fn inspect(&mut self) -> Result<(Vec<Insight>, Option<FlowColumn>), String> {
         let pick = gru_core::Pick {
             layer: self.pick.layer,
             dir: self.pick.dir,
-            sample: self.pick.sample,
+            sample: if self.pick.yours { 0 } else { self.pick.sample },
             matrices_at: None,
         };
-        for (i, r) in self.runs.iter().enumerate() {
-            let ins = r.trainer.inspect(pick).map_err(|e| e.to_string())?;
-            let cfg = &r.trainer.config;
-            let x = Insight::new(cfg.cell, &cfg.task, ins);
-            out.push(if i == self.pick.run { x } else { x.light() });
-        }
-        let column = out.first().map(|first| FlowColumn {
-            step: self.steps(),
-            log_norms: first
-                .flow
-                .iter()
-                .map(|&n| n.max(1e-30).log10() as f32)
-                .collect(),
-        });
+        let full = self.pick.run;
+        let out = self
+            .with_viewed(|i, r, yours| {
+                let ins = match yours {
+                    Some(b) => r.trainer.inspect_on(b, pick),
+                    None => r.trainer.inspect(pick),
+                }
+                .map_err(|e| e.to_string())?;
+                let cfg = &r.trainer.config;
+                let x = Insight::new(cfg.cell, &cfg.task, ins);
+                Ok(if i == full { x } else { x.light() })
+            })
+            .into_iter()
+            .collect::<Result<Vec<_>, String>>()?;
+        let column = out
+            .first()
+            .filter(|_| self.travel.viewing.is_none())
+            .map(|first| FlowColumn {
+                step: self.steps(),
+                log_norms: first
+                    .flow
+                    .iter()
+                    .map(|&n| n.max(1e-30).log10() as f32)
+                    .collect(),
+            });
         Ok((out, column))
     }
 

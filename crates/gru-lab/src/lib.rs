@@ -20,8 +20,11 @@ pub mod protocol;
 pub mod run;
 pub mod save;
 pub mod schedule;
+pub mod sequence;
 pub mod settings;
 pub mod strip;
+pub mod timeline;
+pub mod travel;
 
 pub use engine::Engine;
 pub use protocol::{Command, Report, Snapshot};

@@ -12,16 +12,22 @@ pub const KEY: &str = "inside";
 /// Splits `KEY=…` out of a query (with or without `?`): the query without it, and its first
 /// value (still URL-encoded; the value's characters are digits and dots).
 pub fn split(query: &str) -> (String, Option<String>) {
+    split_key(query, KEY)
+}
+
+/// Splits `key=…` out of a query (with or without `?`): the query without it, and its first
+/// value, still URL-encoded (also for [`crate::sequence::KEY`]).
+pub fn split_key(query: &str, key: &str) -> (String, Option<String>) {
     let mut value = None;
     let rest: Vec<&str> = query
         .trim_start_matches('?')
         .split('&')
         .filter(|pair| match pair.split_once('=') {
-            Some((k, v)) if k == KEY => {
+            Some((k, v)) if k == key => {
                 value.get_or_insert_with(|| v.to_string());
                 false
             }
-            _ => *pair != KEY,
+            _ => *pair != key,
         })
         .collect();
     (rest.join("&"), value)

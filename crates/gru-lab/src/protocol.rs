@@ -55,6 +55,27 @@ pub enum Command {
         /// The file's contents (UTF-8 JSON when it is a saved run).
         bytes: Vec<u8>,
     },
+    /// Show the model as it was at kept training step `to` in every inside view (`None`: the
+    /// live model again). Training goes on or stays paused as before. A step without a kept
+    /// snapshot is answered with [`Report::Rejected`] and the view stays.
+    Travel {
+        /// A step of [`Snapshot::timeline`], or `None`.
+        to: Option<u64>,
+    },
+    /// Rewind every run to kept step `step` and train on from there (bit for bit as before
+    /// when [`Snapshot::exact_resume`], else with fresh optimiser moments); later snapshots
+    /// are forgotten, the views show the live model, playing or paused stays as it was.
+    Rewind {
+        /// A step of [`Snapshot::timeline`].
+        step: u64,
+    },
+    /// Inspect a sequence the learner typed, in the task's terms (`crate::sequence`); the
+    /// pick's sample becomes [`SamplePick::Yours`]. A bad sequence is answered with
+    /// [`Report::Rejected`] (one line naming the position) and the view stays.
+    Sequence {
+        /// The text as typed.
+        text: String,
+    },
     /// Write run `run`'s model as a PyTorch `state_dict` JSON (`gru_core::state_dict::export`);
     /// answered by [`Report::Saved`], or [`Report::Rejected`] for a cell torch has no twin of.
     ExportTorch {
@@ -71,6 +92,8 @@ pub enum SamplePick {
     /// The sample with the largest loss under the picked run's weights at the moment the
     /// command arrives (it then stays that index while training goes on).
     Worst,
+    /// The sequence the learner typed ([`Command::Sequence`]); rejected before there is one.
+    Yours,
 }
 
 impl Default for SamplePick {
@@ -112,6 +135,13 @@ pub struct Inspected {
     pub dirs: usize,
     /// Validation samples.
     pub samples: usize,
+    /// The kept training step whose model this inspection shows, `None` = the live model.
+    pub at: Option<u64>,
+    /// Whether the sample is the learner's sequence (then `sample` is the validation sample
+    /// to go back to).
+    pub yours: bool,
+    /// The learner's sequence in link form (`seq=`), when there is one and it is short.
+    pub yours_link: Option<String>,
 }
 
 /// Worker → page.
@@ -161,6 +191,12 @@ pub struct Snapshot {
     pub flow_column: Option<FlowColumn>,
     /// Throughput and costs.
     pub rates: Rates,
+    /// Training steps whose model is kept for time travel, oldest first (step 0 or the step
+    /// a loaded run started at, then evenly spaced up to at most one spacing before now).
+    pub timeline: Vec<u64>,
+    /// Whether a rewind resumes bit for bit (the optimiser's moments are kept), or with
+    /// fresh optimiser moments (the model was too large to keep them).
+    pub exact_resume: bool,
 }
 
 /// One run's numbers.
@@ -285,6 +321,18 @@ mod tests {
                 bytes: vec![0, 255, b'{'],
             },
             Command::ExportTorch { run: 2 },
+            Command::Travel { to: Some(1200) },
+            Command::Travel { to: None },
+            Command::Rewind { step: u64::MAX },
+            Command::Sequence {
+                text: "0.5 1 | 1 2".into(),
+            },
+            Command::Inspect {
+                pick: InspectPick {
+                    sample: SamplePick::Yours,
+                    ..InspectPick::default()
+                },
+            },
         ];
         for c in all {
             assert_eq!(decode::<Command>(&encode(&c)), Ok(c));
@@ -319,6 +367,9 @@ mod tests {
                 layers: 2,
                 dirs: 2,
                 samples: 256,
+                at: Some(300),
+                yours: true,
+                yours_link: Some("0.5,1;1,2".into()),
             }),
             flow_column: Some(FlowColumn {
                 step: 12,
@@ -330,6 +381,8 @@ mod tests {
                 inspect_ms: 2.0,
                 validate_ms: 1.0,
             },
+            timeline: vec![0, 25, 50],
+            exact_resume: true,
         };
         let r = Report::Snapshot(Box::new(snap));
         assert_eq!(decode::<Report>(&encode(&r)), Ok(r));

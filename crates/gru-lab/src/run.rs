@@ -134,6 +134,8 @@ impl TrainingRun {
         loss_ema: Option<f64>,
     ) -> Result<(), Error> {
         self.trainer.resume(params, state)?;
+        self.sane.0 = self.trainer.step_idx();
+        self.sane.1.copy_from_slice(params);
         self.ema = loss_ema.filter(|l| l.is_finite());
         self.new_train.clear();
         self.new_val.clear();

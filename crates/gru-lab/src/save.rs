@@ -200,6 +200,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Lab, String> {
             .map_err(|e| format!("runs[{i}].{}", inner(&e)))?;
     }
     lab.pick.sample = file.sample.min(lab.samples().saturating_sub(1));
+    lab.restart_timeline();
     Ok(lab)
 }
 

@@ -338,3 +338,83 @@ fn mutated_valid_queries_keep_valid_settings_and_name_what_they_ignore() {
         Ok(())
     });
 }
+
+/// `seq=` (your sequence, `gru_lab::sequence`): any text, for any adding-problem length, gives
+/// a sequence that fits that length or one line starting "your sequence:" — never a panic.
+#[test]
+fn arbitrary_sequences_never_panic_and_every_message_is_one_line() {
+    use gru_core::task::TaskConfig;
+    use gru_lab::sequence::{self, MAX_CHARS};
+    let word = prop_oneof![
+        "[0-9]{1,3}",
+        "0\\.[0-9]{1,4}",
+        "-?[0-9.eE+-]{1,8}",
+        Just("NaN".to_string()),
+        Just("inf".to_string()),
+        Just("|".to_string()),
+        Just(";".to_string()),
+        "\\PC{1,6}",
+    ];
+    let text = prop::collection::vec(
+        (word, prop::sample::select(vec![" ", ",", "", "\n"])),
+        0..70,
+    )
+    .prop_map(|ws| {
+        ws.into_iter()
+            .map(|(w, s)| format!("{w}{s}"))
+            .collect::<String>()
+    });
+    check("seq: arbitrary", 3000, (2usize..=65, text), |(t, text)| {
+        let task = TaskConfig::Adding { len: t };
+        match sequence::parse(&task, &text) {
+            Ok(y) => {
+                prop_assert_eq!(y.t, t);
+                prop_assert_eq!(y.values.len(), t);
+                prop_assert!(y.values.iter().all(|v| (0.0..=1.0).contains(v)));
+                prop_assert!(y.marks[0] >= 1 && y.marks[0] < y.marks[1] && y.marks[1] <= t);
+                let b = y.batch();
+                prop_assert_eq!(b.x.len(), 2 * t);
+                if let Some(link) = sequence::url_value(&y) {
+                    prop_assert_eq!(sequence::parse(&task, &link), Ok(y));
+                }
+            }
+            Err(e) => {
+                prop_assert!(e.starts_with("your sequence: "), "{}", e);
+                prop_assert!(!e.contains('\n') && e.chars().count() <= 200, "{}", e);
+            }
+        }
+        Ok(())
+    });
+    let huge = "0.5 ".repeat(MAX_CHARS);
+    let e = sequence::parse(&TaskConfig::Adding { len: 40 }, &huge).expect_err("too long");
+    assert!(e.contains("characters"), "{e}");
+}
+
+/// Valid sequences written as links read back exactly, and `seq=` splits out of a query.
+#[test]
+fn valid_sequences_round_trip_through_links() {
+    use gru_core::task::TaskConfig;
+    use gru_lab::look::split_key;
+    use gru_lab::sequence::{self, Yours};
+    let case = (2usize..=60).prop_flat_map(|t| {
+        (
+            prop::collection::vec(0u32..=1000, t),
+            (1..=t, 1..=t).prop_filter("two steps", |(a, b)| a != b),
+        )
+    });
+    check("seq: round trip", 1000, case, |(vals, (a, b))| {
+        let t = vals.len();
+        let y = Yours {
+            t,
+            values: vals.iter().map(|&v| v as f32 / 1000.0).collect(),
+            marks: [a.min(b), a.max(b)],
+        };
+        let link = sequence::url_value(&y).expect("T ≤ 60");
+        let query = format!("cells=gru&T={t}&seq={link}&inside=0.0.0.3");
+        let (rest, got) = split_key(&query, sequence::KEY);
+        prop_assert_eq!(rest, format!("cells=gru&T={t}&inside=0.0.0.3"));
+        let got = got.expect("seq present");
+        prop_assert_eq!(sequence::parse(&TaskConfig::Adding { len: t }, &got), Ok(y));
+        Ok(())
+    });
+}

@@ -125,7 +125,31 @@ impl<T: Real> Trainer<T> {
     /// # Errors
     /// [`Error::Config`] when the sample, layer, direction or step is out of range.
     pub fn inspect(&self, pick: Pick) -> Result<Inspection, Error> {
-        let val = self.validation();
+        self.inspect_on(self.validation(), pick)
+    }
+
+    /// [`Trainer::inspect`] on sample `pick.sample` of another batch of this task's shape
+    /// (e.g. a sequence the user typed, `B` = 1).
+    ///
+    /// # Errors
+    /// As [`Trainer::inspect`]; also [`Error::Config`] when `val`'s sizes do not fit the
+    /// model (inputs per step, targets per sample).
+    pub fn inspect_on(&self, val: &crate::task::Batch<T>, pick: Pick) -> Result<Inspection, Error> {
+        let (ni, rows_per) = (self.net.input_size(), sample::rows(&self.net, val.t));
+        let targets_fit = match &val.targets {
+            Targets::Values(v) => v.len() == rows_per * val.b * self.net.output_size(),
+            Targets::Classes(c) => c.len() == rows_per * val.b,
+        };
+        let weights_fit = val
+            .weights
+            .as_ref()
+            .is_none_or(|w| w.len() == rows_per * val.b);
+        if val.x.len() != val.t * val.b * ni || !targets_fit || !weights_fit {
+            return Err(Error::Config(format!(
+                "sequence: its sizes do not fit this model ({} steps, {ni} inputs per step)",
+                val.t
+            )));
+        }
         if pick.sample >= val.b {
             return Err(Error::Config(format!(
                 "sample: {} is not below {}",
