@@ -213,7 +213,7 @@ impl<T: Real> Trainer<T> {
         );
         let fixed = config
             .train_set
-            .map(|n| FixedSet::new(&task, n, config.seed ^ 0xF1_0ED5_E7))
+            .map(|n| FixedSet::new(&task, n, config.seed ^ 0xF10E_D5E7))
             .transpose()?;
         Ok(Self {
             fixed,
