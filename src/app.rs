@@ -21,6 +21,7 @@ use crate::components::loss_view::{CompareTable, LossView};
 use crate::components::picker::{inside_heading, InsidePicker};
 use crate::components::settings_form::SettingsForm;
 use crate::components::surgery_banner::SurgeryBanner;
+use crate::components::sweep_view::SweepView;
 use crate::state::AppState;
 use gru_lab::look;
 use gru_lab::protocol::{InspectPick, Inspected, SamplePick};
@@ -201,6 +202,7 @@ pub fn App(
                         <LossView/>
                         <GradNormView/>
                         <CompareTable/>
+                        <SweepView/>
                     </div>
                 </section>
                 <section class="group" aria-labelledby="g-flow" hidden=hides("flow")>

@@ -98,7 +98,11 @@ pub fn from_config(cfg: &ModelConfig, t: usize, batch: usize) -> CellCost {
         .map(|l| {
             let i = if l == 0 { cfg.input } else { d * h };
             let dirs = if d == 2 { "2×" } else { "" };
-            let gates = if g == 1 { String::new() } else { format!("{g}·") };
+            let gates = if g == 1 {
+                String::new()
+            } else {
+                format!("{g}·")
+            };
             format!("{dirs}{gates}({i}+{h}+{b})·{h}")
         })
         .collect();

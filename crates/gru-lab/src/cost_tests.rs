@@ -102,5 +102,8 @@ fn the_budget_gives_the_largest_hidden_size_that_fits() {
     assert_eq!(hidden_for_budget(CellKind::Lstm, gru, 2, 1, 1, 1, 128), 13);
     assert!(hidden_for_budget(CellKind::RnnTanh, gru, 2, 1, 1, 1, 128) > 16);
     assert_eq!(hidden_for_budget(CellKind::Lstm, 5, 2, 1, 1, 1, 128), 0);
-    assert_eq!(hidden_for_budget(CellKind::RnnTanh, 1 << 30, 2, 1, 1, 1, 128), 128);
+    assert_eq!(
+        hidden_for_budget(CellKind::RnnTanh, 1 << 30, 2, 1, 1, 1, 128),
+        128
+    );
 }

@@ -243,9 +243,11 @@ impl Settings {
     /// One line naming the settings and what to change.
     pub fn check_combination(&self) -> Result<(), String> {
         if self.task == "sine" && self.direction == Direction::Bidirectional {
-            return Err("bi: a bidirectional model on sine prediction reads x(t+1), the very value \
+            return Err(
+                "bi: a bidirectional model on sine prediction reads x(t+1), the very value \
                         it must predict at step t — use a one-way model for this task"
-                .into());
+                    .into(),
+            );
         }
         if (1..*gru_core::task::FIXED_SET_RANGE.start()).contains(&self.train_n) {
             return Err(format!(
@@ -341,7 +343,10 @@ mod tests {
         assert!(e.is_empty(), "{e:?}");
         let cost = |c: CellKind| {
             let cfg = s.train_config(c).expect("valid");
-            (cfg.hidden, crate::cost::cost_of(&cfg).expect("valid").params)
+            (
+                cfg.hidden,
+                crate::cost::cost_of(&cfg).expect("valid").params,
+            )
         };
         let (gru_h, gru_p) = cost(CellKind::Gru);
         let (lstm_h, lstm_p) = cost(CellKind::Lstm);
@@ -358,7 +363,10 @@ mod tests {
             crate::cost::cost_of(&cfg).expect("valid").params > gru_p
         };
         assert!(over(CellKind::Lstm, lstm_h) && over(CellKind::RnnTanh, rnn_h));
-        let off = Settings { budget: Budget::Off, ..s.clone() };
+        let off = Settings {
+            budget: Budget::Off,
+            ..s.clone()
+        };
         assert_eq!(off.train_config(CellKind::Lstm).expect("valid").hidden, 32);
         assert!(s.needs_reset(&off));
     }
@@ -369,14 +377,20 @@ mod tests {
         assert_eq!(e.len(), 1, "{e:?}");
         assert!(e[0].starts_with("bi: ") && e[0].contains("x(t+1)"), "{e:?}");
         assert_eq!((s.task, s.direction), ("sine", Direction::Forward));
-        let bad = Settings { direction: Direction::Bidirectional, ..s.clone() };
+        let bad = Settings {
+            direction: Direction::Bidirectional,
+            ..s.clone()
+        };
         assert!(bad.train_config(CellKind::Gru).is_err());
         let (s, e) = Settings::from_query("train_n=5");
         assert!(e[0].starts_with("train_n: 5 is not 0"), "{e:?}");
         assert_eq!(s.train_n, 0);
         let (s, e) = Settings::from_query("train_n=64&bi=1");
         assert!(e.is_empty(), "{e:?}");
-        assert_eq!(s.train_config(CellKind::Gru).expect("valid").train_set, Some(64));
+        assert_eq!(
+            s.train_config(CellKind::Gru).expect("valid").train_set,
+            Some(64)
+        );
         assert!(Settings::from_query("train_n=5000").1[0].starts_with("train_n: '5000'"));
     }
 }
