@@ -1,6 +1,7 @@
 // End-to-end: the lab capabilities the interview questions need — the cost table per cell
 // (H, params, FLOPs, memory, measured ms/step), the equal parameter budget, the Loss chart
-// against seconds, a small fixed training set that over-fits, and sine + bidirectional refused.
+// against seconds, a small fixed training set that over-fits, sine + bidirectional refused, and
+// a short length sweep that finishes and draws.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { open, waitStep, canvasHash, inkedPixels } from './browser.mjs';
@@ -15,6 +16,13 @@ const costRows = (page) => page.getByRole('table', { name: 'Cost per cell' }).ev
     params: Number(r.cells[2].textContent.replace(/\s/g, '')), paramsTip: r.cells[2].title,
     flops: r.cells[3].textContent, memory: r.cells[4].textContent, ms: r.cells[5].textContent,
   })));
+
+/** Types `value` into the input named `name` and commits it (a change event, as on blur). */
+async function setField(page, name, value) {
+  const input = page.locator(`input[name=${name}]`);
+  await input.fill(value);
+  await input.dispatchEvent('change');
+}
 
 /** The Compare table's rows as { cell, train, val }. */
 const compareRows = (page) => page.getByRole('table', { name: 'Compare', exact: true }).evaluate((t) =>
@@ -79,5 +87,33 @@ test('sine prediction with a bidirectional model is refused with the reason', as
   assert.match(await alert.innerText(), /bi: a bidirectional model on sine prediction reads x\(t\+1\)/);
   await waitStep(page, 5); // it trains the one-way model instead
   assert.equal(await page.locator('input[name=bi]').isChecked(), false);
+  await page.close();
+});
+
+test('a length sweep of 2 lengths × 1 seed finishes and draws final loss against T', async () => {
+  const { page, errors } = await open(browser, `${server.url}?cells=gru,rnn&T=20&hidden=8`, server.origin);
+  await waitStep(page, 5);
+  const chart = page.getByRole('img', { name: 'Final loss vs T', exact: true });
+  const before = await canvasHash(page, 'Final loss vs T');
+  await setField(page, 'sweep-lengths', '10, 30');
+  await setField(page, 'sweep-steps', '60');
+  await page.getByRole('button', { name: 'Run sweep' }).click();
+  const summary = chart.locator('xpath=ancestor::figure[1]').locator('p.sr-only');
+  await summary.filter({ hasText: 'Final validation loss after 60 steps' }).waitFor({ timeout: 120_000 });
+  const text = await summary.innerText();
+  assert.match(text, /GRU: T 10 [0-9.e-]+, T 30 [0-9.e-]+; RNN: T 10 [0-9.e-]+, T 30 [0-9.e-]+\.$/, text);
+  await page.waitForTimeout(300); // one redraw
+  assert.notEqual(await canvasHash(page, 'Final loss vs T'), before);
+  assert.equal(await page.getByRole('button', { name: 'Run sweep' }).isEnabled(), true, 'done: can run again');
+  await chart.locator('xpath=ancestor::figure[1]').screenshot({ path: `${SHOTS}experiments-sweep.png` });
+
+  // A bad length list is refused by name; a length the task refuses too.
+  await setField(page, 'sweep-lengths', '10, x');
+  await page.getByRole('button', { name: 'Run sweep' }).click();
+  await page.getByRole('alert').filter({ hasText: "sweep lengths: 'x' is not a whole number" }).waitFor();
+  await setField(page, 'sweep-lengths', '1');
+  await page.getByRole('button', { name: 'Run sweep' }).click();
+  await page.getByRole('alert').filter({ hasText: 'sweep: T: 1' }).waitFor();
+  assert.deepEqual(errors, []);
   await page.close();
 });
