@@ -95,7 +95,11 @@ impl Engine {
                         self.schedule.set_playing(false, now);
                         let (done, total) = sw.progress();
                         self.sweep = Some((sw, now));
-                        vec![Report::SweepProgress { done, total }]
+                        // A snapshot now, so the page shows the live runs as paused.
+                        vec![
+                            Report::Snapshot(Box::new(self.snapshot())),
+                            Report::SweepProgress { done, total },
+                        ]
                     }
                     Err(e) => reject(e),
                 };

@@ -209,7 +209,8 @@ fn a_sweep_pauses_live_training_runs_to_the_end_and_can_be_cancelled() {
         seeds: 1,
     };
     let first = e.handle(sweep.clone(), clock.read());
-    assert_eq!(first, vec![Report::SweepProgress { done: 0, total: 24 }]);
+    assert!(matches!(&first[0], Report::Snapshot(s) if !s.playing), "paused at once");
+    assert_eq!(first[1], Report::SweepProgress { done: 0, total: 24 });
     let live = e.lab().steps();
     assert!(matches!(
         e.handle(Command::Play, clock.read())[..],
