@@ -23,6 +23,7 @@ use crate::components::picker::{inside_heading, InsidePicker};
 use crate::components::sequence_view::YourSequence;
 use crate::components::settings_form::SettingsForm;
 use crate::components::surgery_banner::SurgeryBanner;
+use crate::components::sweep_view::SweepView;
 use crate::components::travel_view::{PastBanner, TimeTravel};
 use crate::state::AppState;
 use gru_lab::protocol::{InspectPick, Inspected, SamplePick};
@@ -231,6 +232,7 @@ pub fn App(
                         <LossView/>
                         <GradNormView/>
                         <CompareTable/>
+                        <SweepView/>
                     </div>
                 </section>
                 <section class="group travel-group" aria-labelledby="g-travel"

@@ -73,6 +73,25 @@ fn the_worker_computes_exactly_what_a_plain_trainer_computes() {
     assert!(snaps
         .iter()
         .any(|s| s.insights.is_some() && s.flow_column.is_some()));
+    // Each run's step is timed on its own: the fake clock advances 0.5 ms between the two
+    // reads around it, whatever the other run does.
+    for run in 0..settings.cells.len() {
+        let times: Vec<f64> = snaps
+            .iter()
+            .flat_map(|s| s.runs[run].new_train_s.clone())
+            .collect();
+        let steps = snaps
+            .iter()
+            .map(|s| s.runs[run].new_train.len())
+            .sum::<usize>();
+        assert_eq!(times.len(), steps, "one time per reported step");
+        for (k, t) in times.iter().enumerate() {
+            assert!((t - 0.0005 * (k + 1) as f64).abs() < 1e-12, "step {k}: {t}");
+        }
+        let s = &last.runs[run];
+        assert!((s.step_ms - 0.5).abs() < 1e-12, "{}", s.step_ms);
+        assert!((s.train_seconds - 0.0005 * s.step as f64).abs() < 1e-12);
+    }
 }
 
 #[test]
@@ -172,4 +191,58 @@ fn a_reset_starts_a_new_epoch_with_the_new_cells() {
         (ins[0].cell, ins[0].steps, ins[0].hidden),
         (CellKind::Lstm, 20, 8)
     );
+}
+
+#[test]
+fn a_sweep_pauses_live_training_runs_to_the_end_and_can_be_cancelled() {
+    let settings = Settings {
+        hidden: 8,
+        batch: 8,
+        ..Settings::default()
+    };
+    let clock = FakeClock(Cell::new(0.0));
+    let mut e = Engine::new(&settings, 0.0).expect("valid");
+    run_until(&mut e, &clock, |e| e.lab().steps() >= 3);
+    let sweep = Command::Sweep {
+        lengths: vec![5, 9],
+        steps: 6,
+        seeds: 1,
+    };
+    let first = e.handle(sweep.clone(), clock.read());
+    assert!(
+        matches!(&first[0], Report::Snapshot(s) if !s.playing),
+        "paused at once"
+    );
+    assert_eq!(first[1], Report::SweepProgress { done: 0, total: 24 });
+    let live = e.lab().steps();
+    assert!(matches!(
+        e.handle(Command::Play, clock.read())[..],
+        [Report::Rejected { .. }]
+    ));
+    let mut table = None;
+    let mut progress = Vec::new();
+    for _ in 0..10_000 {
+        for r in e.tick(&|| clock.read()).0 {
+            match r {
+                Report::SweepDone(t) => table = Some(t),
+                Report::SweepProgress { done, .. } => progress.push(done),
+                _ => {}
+            }
+        }
+        if table.is_some() {
+            break;
+        }
+    }
+    let table = table.expect("the sweep finishes");
+    assert_eq!(e.lab().steps(), live, "no live step while sweeping");
+    let mut direct = Sweep::new(&settings, &[5, 9], 6, 1).expect("valid");
+    while !direct.advance(100) {}
+    assert_eq!(&table, direct.table());
+    assert!(!table.cancelled && table.points.len() == 4);
+    assert!(progress.windows(2).all(|w| w[0] <= w[1]), "{progress:?}");
+    // A second sweep, cancelled: it reports what finished and training can go on.
+    e.handle(sweep, clock.read());
+    let done = e.handle(Command::CancelSweep, clock.read());
+    assert!(matches!(&done[..], [Report::SweepDone(t)] if t.cancelled && t.points.is_empty()));
+    assert!(e.handle(Command::Play, clock.read()).is_empty());
 }

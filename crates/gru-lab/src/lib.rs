@@ -9,6 +9,7 @@
 
 #![warn(missing_docs)]
 
+pub mod cost;
 pub mod curve;
 pub mod engine;
 pub mod export;
@@ -23,6 +24,7 @@ pub mod schedule;
 pub mod sequence;
 pub mod settings;
 pub mod strip;
+pub mod sweep;
 pub mod timeline;
 pub mod travel;
 

@@ -82,6 +82,19 @@ pub enum Command {
         /// Index into the runs (the order of the settings' cells).
         run: usize,
     },
+    /// Pause live training and run a length sweep of the current settings' cells
+    /// ([`crate::sweep`]); answered by [`Report::SweepProgress`] now and then and
+    /// [`Report::SweepDone`] at the end, or [`Report::Rejected`].
+    Sweep {
+        /// Sequence lengths (the task's knob), in the order to run.
+        lengths: Vec<usize>,
+        /// Training steps per run.
+        steps: u64,
+        /// Seeds per cell and length.
+        seeds: u32,
+    },
+    /// Stop the sweep; answered by [`Report::SweepDone`] with what finished.
+    CancelSweep,
 }
 
 /// Which validation sample to look at.
@@ -163,6 +176,15 @@ pub enum Report {
         /// The document ([`crate::save`]).
         json: String,
     },
+    /// How far the running sweep is: training steps done of all its runs' steps.
+    SweepProgress {
+        /// Steps trained.
+        done: usize,
+        /// Steps in all.
+        total: usize,
+    },
+    /// The sweep ended (finished or cancelled): its results.
+    SweepDone(crate::sweep::SweepTable),
     /// A saved run replaced the runs (a new epoch); the page adopts its settings.
     Loaded {
         /// The loaded settings, `Settings::to_query` form.
@@ -224,6 +246,14 @@ pub struct RunStatus {
     pub new_clipped: Vec<bool>,
     /// The clipping limit in force now (`None` = off).
     pub clip: Option<f64>,
+    /// This run's own milliseconds per training step (moving average, NaN before the first).
+    pub step_ms: f64,
+    /// Seconds this run has spent in its training steps.
+    pub train_seconds: f64,
+    /// One entry per `new_train` step: this run's training seconds at that step.
+    pub new_train_s: Vec<f64>,
+    /// One entry per `new_val` point: this run's training seconds at that step.
+    pub new_val_s: Vec<f64>,
 }
 
 /// One column of the lag × training-step map.
@@ -333,6 +363,12 @@ mod tests {
                     ..InspectPick::default()
                 },
             },
+            Command::Sweep {
+                lengths: vec![10, 1000],
+                steps: 300,
+                seeds: 3,
+            },
+            Command::CancelSweep,
         ];
         for c in all {
             assert_eq!(decode::<Command>(&encode(&c)), Ok(c));
@@ -356,6 +392,10 @@ mod tests {
                 error: Some("NaN at step 13".into()),
                 new_clipped: vec![true, false],
                 clip: Some(2.5),
+                step_ms: 1.25,
+                train_seconds: 0.5,
+                new_train_s: vec![0.4, 0.5],
+                new_val_s: vec![0.5],
             }],
             insights: None,
             inspected: Some(Inspected {
