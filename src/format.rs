@@ -1,21 +1,6 @@
 //! Number formatting for the status line, tables and drill-down.
 
-/// 4 significant digits; scientific below 0.001; "—" for NaN/∞.
-pub fn fmt_num(v: f64) -> String {
-    if !v.is_finite() {
-        return "—".into();
-    }
-    let a = v.abs();
-    if a == 0.0 {
-        "0".into()
-    } else if a >= 1000.0 || a < 0.001 {
-        format!("{v:.2e}")
-    } else if a >= 1.0 {
-        format!("{v:.3}")
-    } else {
-        format!("{v:.4}")
-    }
-}
+pub use gru_lab::fmt::fmt_num;
 
 /// A signed number with 3 decimals for the equations ("0.123", "−0.456").
 pub fn fmt_eq(v: f64) -> String {

@@ -12,8 +12,10 @@
 pub mod curve;
 pub mod engine;
 pub mod export;
+pub mod fmt;
 pub mod history;
 pub mod insight;
+pub mod interview;
 pub mod lab;
 pub mod look;
 pub mod protocol;
