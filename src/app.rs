@@ -17,6 +17,7 @@ use crate::components::flow_view::FlowView;
 use crate::components::gates_view::GatesView;
 use crate::components::grad_norm_view::GradNormView;
 use crate::components::hidden_view::HiddenView;
+use crate::components::interview::{InterviewPanel, InterviewToggle};
 use crate::components::loss_view::{CompareTable, LossView};
 use crate::components::picker::{inside_heading, InsidePicker};
 use crate::components::settings_form::SettingsForm;
@@ -186,13 +187,15 @@ pub fn App(
                 <p class="tagline">"A GRU and a plain RNN learning side by side in your browser — watch the gates, the hidden state and the gradient."</p>
             </div>
             <p class="keys">"Space: play/pause · →: one step"</p>
+            <InterviewToggle/>
         </header>
         <Controls/>
         <SurgeryBanner/>
+        <InterviewPanel/>
         <div class="layout" class:no-sidebar=move || state.hides("settings") && state.hides("equations")>
             <aside class="sidebar" hidden=move || state.hides("settings") && state.hides("equations")>
                 <div hidden=hides("settings")><SettingsForm/></div>
-                <div hidden=hides("equations")><Equations/></div>
+                <div id="v-equations" hidden=hides("equations")><Equations/></div>
             </aside>
             <main class="views">
                 <section class="group" aria-labelledby="g-learn" hidden=hides("loss")>
@@ -203,11 +206,11 @@ pub fn App(
                         <CompareTable/>
                     </div>
                 </section>
-                <section class="group" aria-labelledby="g-flow" hidden=hides("flow")>
+                <section id="v-flow" class="group" aria-labelledby="g-flow" hidden=hides("flow")>
                     <h2 id="g-flow">"Why the gradient survives"</h2>
                     <div class="grid"><FlowView/></div>
                 </section>
-                <section class="group" aria-labelledby="g-gates" hidden=hides("gates")>
+                <section id="v-gates" class="group" aria-labelledby="g-gates" hidden=hides("gates")>
                     <h2 id="g-gates">{move || state.history.with(inside_heading)}</h2>
                     <InsidePicker/>
                     <div class="grid">

@@ -9,7 +9,7 @@ pub fn fmt_num(v: f64) -> String {
     let a = v.abs();
     if a == 0.0 {
         "0".into()
-    } else if a >= 1000.0 || a < 0.001 {
+    } else if !(0.001..1000.0).contains(&a) {
         format!("{v:.2e}")
     } else if a >= 1.0 {
         format!("{v:.3}")
