@@ -111,6 +111,10 @@ impl AppState {
                 if let Some(pick) = self.first_pick.get_value() {
                     self.send(Command::Inspect { pick });
                 }
+                // A link to an interview question opens paused: predict first, then play.
+                if self.settings.with_untracked(|s| s.question.is_some_and(|n| n > 0)) {
+                    self.send(Command::Pause);
+                }
             }
             Report::Snapshot(snap) => {
                 let stop = snap
