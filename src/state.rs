@@ -54,6 +54,8 @@ pub struct AppState {
     pub selected: RwSignal<Option<Selection>>,
     /// Loss chart on a log axis.
     pub log_loss: RwSignal<bool>,
+    /// Loss chart against each run's own training seconds instead of steps.
+    pub loss_seconds: RwSignal<bool>,
     /// The engine (not reactive).
     bridge: StoredValue<Option<Bridge>, LocalStorage>,
     /// The inside pick from the link, asked for right after the engine starts.
@@ -78,6 +80,7 @@ impl AppState {
             cursor_playing: RwSignal::new(false),
             selected: RwSignal::new(None),
             log_loss: RwSignal::new(true),
+            loss_seconds: RwSignal::new(false),
             bridge: StoredValue::new_local(None),
             first_pick: StoredValue::new(pick),
         };
@@ -112,7 +115,10 @@ impl AppState {
                     self.send(Command::Inspect { pick });
                 }
                 // A link to an interview question opens paused: predict first, then play.
-                if self.settings.with_untracked(|s| s.question.is_some_and(|n| n > 0)) {
+                if self
+                    .settings
+                    .with_untracked(|s| s.question.is_some_and(|n| n > 0))
+                {
                     self.send(Command::Pause);
                 }
             }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::charts::lines::{self, Corner, LinesData, Series, YAxis};
 use crate::charts::palette;
 use crate::components::canvas::ChartCanvas;
+use crate::components::cost_table::CostTable;
 use crate::format::fmt_num;
 use crate::state::AppState;
 
@@ -24,6 +25,7 @@ pub fn LossView() -> impl IntoView {
         } else {
             YAxis::Linear(None)
         };
+        let seconds = state.loss_seconds.get();
         state.history.with(|h| {
             let (train_l, val_l): (Vec<String>, Vec<String>) = h
                 .runs
@@ -36,21 +38,30 @@ pub fn LossView() -> impl IntoView {
             let mut series = Vec::new();
             for (i, r) in h.runs.iter().enumerate() {
                 let color = run_color(i);
+                let (train, val) = if seconds {
+                    (&r.train_s.points, &r.val_s.points)
+                } else {
+                    (&r.train.points, &r.val.points)
+                };
                 series.push(Series {
                     width: 2,
                     alpha: 0.9,
-                    ..Series::new(&train_l[i], &r.train.points, color)
+                    ..Series::new(&train_l[i], train, color)
                 });
                 series.push(Series {
                     width: 1,
                     alpha: 1.0,
-                    ..Series::new(&val_l[i], &r.val.points, color)
+                    ..Series::new(&val_l[i], val, color)
                 });
             }
             let baseline = h.runs.first().map_or(f64::NAN, |r| r.status.baseline);
             let data = LinesData {
                 series,
-                x_desc: "training step",
+                x_desc: if seconds {
+                    "seconds of each run's own training"
+                } else {
+                    "training step"
+                },
                 y_desc: if y == YAxis::Log {
                     "loss (log scale)"
                 } else {
@@ -91,6 +102,14 @@ pub fn LossView() -> impl IntoView {
                 <input type="checkbox" prop:checked=move || state.log_loss.get()
                     on:change=move |ev| state.log_loss.set(event_target_checked(&ev))/>
                 " log scale"
+            </label>
+            <label class="inline" title="Steps: compare progress per training step. Seconds: each run's own time spent training, so a cell that is faster per step moves further right">
+                " x axis "
+                <select class="loss-x" on:change=move |ev| state.loss_seconds.set(event_target_value(&ev) == "seconds")
+                    prop:value=move || if state.loss_seconds.get() { "seconds" } else { "steps" }>
+                    <option value="steps">"steps"</option>
+                    <option value="seconds">"seconds"</option>
+                </select>
             </label>
         </div>
     }
@@ -139,6 +158,7 @@ pub fn CompareTable() -> impl IntoView {
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
+            <CostTable/>
         </figure>
     }
 }

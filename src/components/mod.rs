@@ -5,6 +5,7 @@ pub mod canvas;
 pub mod cell_equations;
 pub mod cell_lines;
 pub mod controls;
+pub mod cost_table;
 pub mod drilldown;
 pub mod equations;
 pub mod exports;

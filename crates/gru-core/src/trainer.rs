@@ -10,7 +10,7 @@ use crate::loss::{loss_and_grad, LossStats};
 use crate::model::{BackwardOpts, Direction, Init, Mode, Model, ModelConfig};
 use crate::optim::{clip_grad_norm, Optimizer, OptimizerConfig};
 use crate::seq::{ModelKind, Net, NetCache};
-use crate::task::{Batch, Task, TaskConfig};
+use crate::task::{Batch, FixedSet, Task, TaskConfig};
 use crate::{Error, Real};
 
 /// Sequences in the fixed validation set.
@@ -49,6 +49,10 @@ pub struct TrainConfig {
     pub surgery: Surgery,
     /// Seed of weights, data and dropout.
     pub seed: u64,
+    /// Train on a fixed set of this many sequences, cycled in minibatches
+    /// ([`crate::task::FixedSet`]); `None` = fresh sequences every step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub train_set: Option<usize>,
 }
 
 impl Default for TrainConfig {
@@ -69,6 +73,7 @@ impl Default for TrainConfig {
             init: Init::XavierOrthogonal,
             surgery: Surgery::default(),
             seed: 1,
+            train_set: None,
         }
     }
 }
@@ -166,6 +171,8 @@ pub struct Trainer<T> {
     dropout_rng: ChaCha8Rng,
     backup: Vec<T>,
     step: u64,
+    /// The fixed training set, when `config.train_set` asks for one.
+    fixed: Option<FixedSet<T>>,
 }
 
 impl<T: Real> Trainer<T> {
@@ -204,7 +211,12 @@ impl<T: Real> Trainer<T> {
             VALIDATION_SIZE,
             &mut val,
         );
+        let fixed = config
+            .train_set
+            .map(|n| FixedSet::new(&task, n, config.seed ^ 0xF10E_D5E7))
+            .transpose()?;
         Ok(Self {
+            fixed,
             opt: Optimizer::new(config.optimizer),
             data_rng: ChaCha8Rng::seed_from_u64(config.seed.wrapping_add(1)),
             dropout_rng: ChaCha8Rng::seed_from_u64(config.seed.wrapping_add(2)),
@@ -335,7 +347,10 @@ impl<T: Real> Trainer<T> {
     /// non-finite); the weights are then those of the last good step and the step is not counted.
     pub fn train_step(&mut self) -> Result<StepStats, Error> {
         let b = self.config.batch;
-        self.task.fill(&mut self.data_rng, b, &mut self.batch);
+        match &self.fixed {
+            Some(set) => set.fill(self.step, b, &mut self.batch),
+            None => self.task.fill(&mut self.data_rng, b, &mut self.batch),
+        }
         let t = self.batch.t;
         let mode = Mode::Train(&mut self.dropout_rng);
         self.net.forward(&mut self.ws, &self.batch.x, t, b, mode);

@@ -157,3 +157,44 @@ fn the_gradient_norm_is_reported_before_clipping() {
     assert_eq!((free.clip, clipped.clip), (None, Some(1e-6)));
     assert_ne!(p_free, p_clipped, "clipping changed the update");
 }
+
+#[test]
+fn a_small_fixed_training_set_is_memorised_and_validation_falls_behind() {
+    // Adding problem T = 10, 16 sequences, batch 16: every step sees the whole set.
+    let config = TrainConfig {
+        task: TaskConfig::Adding { len: 10 },
+        hidden: 32,
+        batch: 16,
+        train_set: Some(16),
+        ..TrainConfig::default()
+    };
+    let mut tr = Trainer::<f32>::new(config.clone()).expect("valid");
+    let mut last = 0.0;
+    for _ in 0..400 {
+        last = tr.train_step().expect("finite").loss;
+    }
+    let val = tr.evaluate().loss;
+    assert!(last < 0.2 * val, "train {last} vs validation {val}");
+    // Fresh data at the same settings: no such gap.
+    let mut fresh = Trainer::<f32>::new(TrainConfig {
+        train_set: None,
+        ..config.clone()
+    })
+    .expect("valid");
+    let mut l = 0.0;
+    for _ in 0..400 {
+        l = fresh.train_step().expect("finite").loss;
+    }
+    assert!(l > 0.3 * fresh.evaluate().loss, "fresh: {l}");
+    // The same config trains the same numbers; a bad size is refused.
+    let mut again = Trainer::<f32>::new(config.clone()).expect("valid");
+    for _ in 0..400 {
+        again.train_step().expect("finite");
+    }
+    assert_eq!(again.net.params(), tr.net.params());
+    let bad = TrainConfig {
+        train_set: Some(3),
+        ..config
+    };
+    assert!(Trainer::<f32>::new(bad).is_err());
+}

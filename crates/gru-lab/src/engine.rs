@@ -191,7 +191,7 @@ impl Engine {
                 Err(message) => reports.push(Report::Rejected { message }),
             },
             Job::Train { steps: most, until } => {
-                while steps < u64::from(most) && self.lab.step() {
+                while steps < u64::from(most) && self.lab.step_timed(clock) {
                     steps += 1;
                     if clock() >= until {
                         break;

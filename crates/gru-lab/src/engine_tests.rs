@@ -73,6 +73,25 @@ fn the_worker_computes_exactly_what_a_plain_trainer_computes() {
     assert!(snaps
         .iter()
         .any(|s| s.insights.is_some() && s.flow_column.is_some()));
+    // Each run's step is timed on its own: the fake clock advances 0.5 ms between the two
+    // reads around it, whatever the other run does.
+    for run in 0..settings.cells.len() {
+        let times: Vec<f64> = snaps
+            .iter()
+            .flat_map(|s| s.runs[run].new_train_s.clone())
+            .collect();
+        let steps = snaps
+            .iter()
+            .map(|s| s.runs[run].new_train.len())
+            .sum::<usize>();
+        assert_eq!(times.len(), steps, "one time per reported step");
+        for (k, t) in times.iter().enumerate() {
+            assert!((t - 0.0005 * (k + 1) as f64).abs() < 1e-12, "step {k}: {t}");
+        }
+        let s = &last.runs[run];
+        assert!((s.step_ms - 0.5).abs() < 1e-12, "{}", s.step_ms);
+        assert!((s.train_seconds - 0.0005 * s.step as f64).abs() < 1e-12);
+    }
 }
 
 #[test]

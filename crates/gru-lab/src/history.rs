@@ -23,6 +23,10 @@ pub struct RunHistory {
     pub val: Curve,
     /// Gradient norm before clipping over steps.
     pub grad_norm: Curve,
+    /// Training loss over this run's own training seconds.
+    pub train_s: Curve,
+    /// Validation loss over this run's own training seconds.
+    pub val_s: Curve,
     /// Whether clipping fired, for each of the last (at most) [`CLIP_WINDOW`] steps, oldest first.
     pub recent_clipped: std::collections::VecDeque<bool>,
 }
@@ -72,9 +76,20 @@ impl History {
         self.rates = snap.rates;
         self.runs.resize_with(snap.runs.len(), RunHistory::default);
         for (h, mut s) in self.runs.iter_mut().zip(snap.runs) {
-            for p in s.new_train.drain(..) {
+            // Older workers (and tests) may send no times: then no seconds curve grows.
+            let times = std::mem::take(&mut s.new_train_s);
+            for (k, p) in s.new_train.drain(..).enumerate() {
                 h.train.push(p[0], p[1]);
                 h.grad_norm.push(p[0], p[2]);
+                if let Some(&t) = times.get(k) {
+                    h.train_s.push(t, p[1]);
+                }
+            }
+            let val_times = std::mem::take(&mut s.new_val_s);
+            for (k, p) in s.new_val.iter().enumerate() {
+                if let Some(&t) = val_times.get(k) {
+                    h.val_s.push(t, p[1]);
+                }
             }
             for c in s.new_clipped.drain(..) {
                 if h.recent_clipped.len() == CLIP_WINDOW {
@@ -154,6 +169,8 @@ mod tests {
                 step,
                 new_train: vec![[step as f64, 0.5, 2.0]],
                 new_val: vec![[step as f64, 0.4]],
+                new_train_s: vec![step as f64 * 0.25],
+                new_val_s: vec![step as f64 * 0.25],
                 ..RunStatus::default()
             }],
             flow_column: col.map(|log_norms| FlowColumn { step, log_norms }),
@@ -172,6 +189,12 @@ mod tests {
             vec![(1.0, 0.5), (2.0, 0.5), (3.0, 0.5)]
         );
         assert_eq!(h.runs[0].grad_norm.last(), Some((3.0, 2.0)));
+        // The same losses against the run's own training seconds.
+        assert_eq!(
+            h.runs[0].train_s.points,
+            vec![(0.25, 0.5), (0.5, 0.5), (0.75, 0.5)]
+        );
+        assert_eq!(h.runs[0].val_s.last(), Some((0.75, 0.4)));
         assert_eq!(h.flow_steps, vec![1, 3]);
         assert_eq!(h.flow_map(), (vec![0.0, 0.0, -1.0, -2.0], 2));
         h.apply(snap(1, 1, None));

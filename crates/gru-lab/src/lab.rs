@@ -110,12 +110,17 @@ impl Lab {
     /// Steps every run once; `false` when a run is stopped by NaN/∞ (no run steps then, so
     /// the runs stay in lock-step).
     pub fn step(&mut self) -> bool {
+        self.step_timed(&|| 0.0)
+    }
+
+    /// [`Self::step`], each run's step timed on `clock` (ms) for its own ms per step.
+    pub fn step_timed(&mut self, clock: &dyn Fn() -> f64) -> bool {
         if self.stopped().is_some() {
             return false;
         }
         let mut ok = true;
         for r in &mut self.runs {
-            ok &= r.step();
+            ok &= r.step_timed(clock);
         }
         ok
     }

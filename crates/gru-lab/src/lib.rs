@@ -9,6 +9,7 @@
 
 #![warn(missing_docs)]
 
+pub mod cost;
 pub mod curve;
 pub mod engine;
 pub mod export;

@@ -188,6 +188,14 @@ pub struct RunStatus {
     pub new_clipped: Vec<bool>,
     /// The clipping limit in force now (`None` = off).
     pub clip: Option<f64>,
+    /// This run's own milliseconds per training step (moving average, NaN before the first).
+    pub step_ms: f64,
+    /// Seconds this run has spent in its training steps.
+    pub train_seconds: f64,
+    /// One entry per `new_train` step: this run's training seconds at that step.
+    pub new_train_s: Vec<f64>,
+    /// One entry per `new_val` point: this run's training seconds at that step.
+    pub new_val_s: Vec<f64>,
 }
 
 /// One column of the lag × training-step map.
@@ -308,6 +316,10 @@ mod tests {
                 error: Some("NaN at step 13".into()),
                 new_clipped: vec![true, false],
                 clip: Some(2.5),
+                step_ms: 1.25,
+                train_seconds: 0.5,
+                new_train_s: vec![0.4, 0.5],
+                new_val_s: vec![0.5],
             }],
             insights: None,
             inspected: Some(Inspected {

@@ -21,6 +21,14 @@ pub struct TrainingRun {
     last_val: Option<(u64, f64, Option<f64>)>,
     /// Why training stopped, if it did.
     error: Option<String>,
+    /// Milliseconds spent in this run's training steps since it started (its own clock).
+    train_ms: f64,
+    /// Moving average of one training step's duration (ms), `None` before the first timed step.
+    step_ms: Option<f64>,
+    /// Seconds of this run's own training time at each of `new_train`'s steps.
+    new_train_s: Vec<f64>,
+    /// Seconds of this run's own training time at each of `new_val`'s steps.
+    new_val_s: Vec<f64>,
     /// `(step, weights)` of the latest sane step: taken every [`SANE_EVERY`] steps while the
     /// loss is under [`SANE_FACTOR`] × the task's baseline loss; put back on a NaN/∞ stop.
     sane: (u64, Vec<f32>),
@@ -48,6 +56,10 @@ impl TrainingRun {
             new_clipped: Vec::new(),
             last_val: None,
             error: None,
+            train_ms: 0.0,
+            step_ms: None,
+            new_train_s: Vec::new(),
+            new_val_s: Vec::new(),
         };
         run.validate();
         Ok(run)
@@ -62,6 +74,7 @@ impl TrainingRun {
         let s = self.trainer.evaluate();
         if s.loss.is_finite() {
             self.new_val.push([step as f64, s.loss]);
+            self.new_val_s.push(self.train_ms / 1000.0);
         }
         self.last_val = Some((step, s.loss, s.accuracy()));
     }
@@ -82,6 +95,8 @@ impl TrainingRun {
                 }
                 self.ema = Some(self.ema.map_or(s.loss, |e| 0.95 * e + 0.05 * s.loss));
                 self.new_train.push([s.step as f64, s.loss, s.grad_norm]);
+                // The time at this step; `step_timed` adds the step's own duration.
+                self.new_train_s.push(self.train_ms / 1000.0);
                 // `clip_grad_norm` scales down exactly when the norm exceeds the limit.
                 let clipped = s
                     .clip
@@ -105,6 +120,22 @@ impl TrainingRun {
                 false
             }
         }
+    }
+
+    /// One training step timed on `clock` (ms): the duration goes into this run's own
+    /// training time and its moving average of ms per step. Same numbers as [`Self::step`].
+    pub fn step_timed(&mut self, clock: &dyn Fn() -> f64) -> bool {
+        let start = clock();
+        let ok = self.step();
+        if ok {
+            let ms = (clock() - start).max(0.0);
+            self.train_ms += ms;
+            self.step_ms = Some(self.step_ms.map_or(ms, |e| 0.9 * e + 0.1 * ms));
+            if let Some(last) = self.new_train_s.last_mut() {
+                *last = self.train_ms / 1000.0;
+            }
+        }
+        ok
     }
 
     /// Clears a NaN/∞ stop so training can resume (after, e.g., lowering the learning rate).
@@ -137,6 +168,8 @@ impl TrainingRun {
         self.ema = loss_ema.filter(|l| l.is_finite());
         self.new_train.clear();
         self.new_val.clear();
+        self.new_train_s.clear();
+        self.new_val_s.clear();
         self.last_val = None;
         self.error = None;
         self.validate();
@@ -157,6 +190,10 @@ impl TrainingRun {
             error: self.error.clone(),
             new_clipped: std::mem::take(&mut self.new_clipped),
             clip: self.trainer.config.clip,
+            step_ms: self.step_ms.unwrap_or(f64::NAN),
+            train_seconds: self.train_ms / 1000.0,
+            new_train_s: std::mem::take(&mut self.new_train_s),
+            new_val_s: std::mem::take(&mut self.new_val_s),
         }
     }
 }

@@ -5,6 +5,7 @@
 
 mod adding;
 mod copy_memory;
+mod fixed;
 mod latch;
 mod mulberry;
 mod parity;
@@ -13,6 +14,7 @@ mod temporal_order;
 
 pub use adding::AddingTask;
 pub use copy_memory::CopyMemoryTask;
+pub use fixed::{FixedSet, FIXED_SET_RANGE};
 pub use latch::LatchTask;
 pub use mulberry::Mulberry32;
 pub use parity::ParityTask;

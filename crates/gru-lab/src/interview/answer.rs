@@ -6,7 +6,12 @@ use gru_core::cell::CellKind;
 
 use super::facts::{CellFacts, Facts};
 use super::params::{formula, torch_params};
-use crate::fmt::{fmt_count, fmt_num};
+use crate::fmt::{fmt_count, fmt_num, fmt_si};
+
+/// A count as the cost table writes it.
+fn count(n: usize) -> String {
+    fmt_count(n as u64)
+}
 
 /// `"GRU 0.0123, LSTM 0.0456"` of `metric` for the compared cells, or `None` if one is missing.
 fn each(f: &Facts, metric: fn(&CellFacts) -> Option<f64>) -> Option<String> {
@@ -26,13 +31,24 @@ fn val_sentence(f: &Facts) -> String {
     }
 }
 
+/// `"GRU 881, LSTM 1 201"`: every cell's whole-model parameters, or `None` before they are known.
+fn each_count(f: &Facts) -> Option<String> {
+    let parts: Vec<String> = f
+        .cells
+        .iter()
+        .filter(|c| c.params > 0)
+        .map(|c| format!("{} {}", c.label, fmt_count(c.params)))
+        .collect();
+    (parts.len() == f.cells.len() && !parts.is_empty()).then(|| parts.join(", "))
+}
+
 /// "GRU: 3·(I+H+1)·H = 912" for one cell at this run's I and H.
 fn weights(c: &CellFacts) -> String {
     format!(
         "{} {} = {}",
         c.label,
         formula(c.kind),
-        fmt_count(c.layer_params)
+        count(c.layer_params)
     )
 }
 
@@ -49,8 +65,13 @@ pub fn differ(f: &Facts) -> Vec<String> {
         cells.join("; "),
         f.input,
         f.hidden,
-        fmt_count(torch_params(CellKind::Gru, f.input, f.hidden))
+        count(torch_params(CellKind::Gru, f.input, f.hidden))
     ));
+    if let Some(p) = each_count(f) {
+        out.push(format!(
+            "Whole models, head included (the cost table's params): {p}."
+        ));
+    }
     out.push(val_sentence(f));
     out.push("Fewer weights is a fact of the shapes; which one learns a task better is not fixed by them — the quiz lets this run decide.".into());
     out
@@ -115,22 +136,25 @@ pub fn faster(f: &Facts) -> Vec<String> {
     let mut out = vec!["Per step a GRU computes three gate blocks of matrix products where an LSTM computes four, so about 3/4 of the FLOPs and weights at the same I and H.".to_string()];
     if let (Some(g), Some(l)) = (f.cell(CellKind::Gru), f.cell(CellKind::Lstm)) {
         out.push(format!(
-            "Here (I = {}, H = {}, T = {}, batch {}): matrix FLOPs per training step GRU {}, LSTM {} (ratio {:.2}); whole-model weights GRU {}, LSTM {}; activations kept for backprop per sequence GRU {} bytes, LSTM {} bytes.",
+            "Here (I = {}, T = {}, batch {}; the cost table's numbers): matrix FLOPs per training step GRU {}, LSTM {} (ratio {:.2}); weights GRU {}, LSTM {}; activations kept for backprop over one batch GRU {}, LSTM {}.",
             f.input,
-            f.hidden,
             f.seq_len,
             f.batch,
-            fmt_num(g.flops_step),
-            fmt_num(l.flops_step),
+            fmt_si(g.flops_step, "FLOP"),
+            fmt_si(l.flops_step, "FLOP"),
             g.flops_step / l.flops_step,
             fmt_count(g.params),
             fmt_count(l.params),
-            fmt_count(g.activation_bytes),
-            fmt_count(l.activation_bytes)
+            fmt_si(g.activation_bytes, "B"),
+            fmt_si(l.activation_bytes, "B")
         ));
         out.push(match (g.step_ms, l.step_ms) {
-            (Some(a), Some(b)) => format!("Measured time per training step: GRU {} ms, LSTM {} ms.", fmt_num(a), fmt_num(b)),
-            _ => "This build times the runs together (the status line's steps/s covers all of them), not each cell, so it shows no measured per-cell time.".into(),
+            (Some(a), Some(b)) => format!(
+                "Measured time per training step of each run alone (the cost table's ms/step): GRU {} ms, LSTM {} ms. Both share one browser thread and this machine, so the figures move; the ratio is what to read.",
+                fmt_num(a),
+                fmt_num(b)
+            ),
+            _ => "The measured time per step of each run appears in the cost table once both have trained a few steps.".into(),
         });
     }
     out.push("Cheaper steps are a law of the shapes; needing fewer steps is not — it depends on task and tuning (rule of thumb: often similar). Time to a loss = steps × time per step. The quiz counts the steps this run needed.".into());
@@ -149,8 +173,12 @@ pub fn beat(f: &Facts) -> Vec<String> {
         f.seq_len,
         cells.join("; ")
     ));
+    out.push(if f.train_n > 0 {
+        format!("The little-data side: every step here cycles the same {} training sequences (train_n), so a model that memorises them shows a training loss well below its validation loss.", f.train_n)
+    } else {
+        "Every step here draws fresh sequences; set a small train_n to see the little-data side.".into()
+    });
     out.push(val_sentence(f));
-    out.push("The little-data side needs a small fixed training set, which this build does not have yet: every step here draws fresh sequences.".into());
     out
 }
 
@@ -199,15 +227,16 @@ pub fn stacked(f: &Facts) -> Vec<String> {
     ];
     if let Some(c) = f.cells.first() {
         out.push(format!(
-            "Here: {} layer(s) × {} direction(s) of {} with H = {}: {} recurrent weights ({} for one layer, one direction), {} matrix FLOPs per training step, {} bytes of activations per sequence.",
+            "Here: {} layer(s) × {} direction(s) of {} with H = {}: {} recurrent weights ({} for one layer, one direction), {} per training step, {} of activations kept over one batch of {}.",
             f.layers,
             f.dirs,
             c.label,
-            f.hidden,
-            fmt_count(c.recurrent_params),
-            fmt_count(c.layer_params),
-            fmt_num(c.flops_step),
-            fmt_count(c.activation_bytes)
+            c.hidden,
+            count(c.recurrent_params),
+            count(c.layer_params),
+            fmt_si(c.flops_step, "FLOP"),
+            fmt_si(c.activation_bytes, "B"),
+            f.batch
         ));
     }
     out.push("Pick a layer and direction above the gate maps to look inside each. On the adding problem the answer is read at the last step, so future context is not what this experiment shows; a task that needs it is not in this build yet.".into());
@@ -222,9 +251,10 @@ pub fn long(f: &Facts) -> Vec<String> {
     ];
     if let Some(g) = f.cell(CellKind::Gru) {
         out.push(format!(
-            "Here T = {}: the GRU keeps {} bytes of activations per sequence for backprop.",
+            "Here T = {}: the GRU keeps {} of activations for backprop over one batch of {} (the cost table's memory), in proportion to T.",
             f.seq_len,
-            fmt_count(g.activation_bytes)
+            fmt_si(g.activation_bytes, "B"),
+            f.batch
         ));
         if let Some(z) = g.mean_z {
             out.push(format!(

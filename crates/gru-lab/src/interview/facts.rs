@@ -4,7 +4,7 @@
 
 use gru_core::cell::CellKind;
 
-use super::params::{model_cost, recurrent_params, task_io};
+use super::params::{layer_params, recurrent_params, table_cost, task_io};
 use crate::history::History;
 use crate::settings::Settings;
 
@@ -15,16 +15,19 @@ pub struct CellFacts {
     pub kind: CellKind,
     /// Its label on the page ("GRU", "LSTM", …).
     pub label: String,
+    /// Its hidden units per layer and direction (a parameter budget sizes each cell's own).
+    pub hidden: usize,
     /// Weights of one layer, one direction, first layer (`G·(I+H+n_b)·H`).
     pub layer_params: usize,
     /// Weights of the recurrent layers (all layers and directions, no head).
     pub recurrent_params: usize,
-    /// Weights of the whole model, head included.
-    pub params: usize,
-    /// Matrix FLOPs of one training step (forward + backward ≈ 3 × forward) over the batch.
+    /// Weights of the whole model, head included (the cost table's "params").
+    pub params: u64,
+    /// Matrix FLOPs of one training step (forward + backward ≈ 3 × forward) over the batch
+    /// (the cost table's "FLOPs/step").
     pub flops_step: f64,
-    /// Bytes of activations kept for backprop, per sequence (f32).
-    pub activation_bytes: usize,
+    /// Bytes of activations kept for backprop over one batch, f32 (the cost table's "memory").
+    pub activation_bytes: f64,
     /// Steps trained (0 before the run has reported).
     pub step: u64,
     /// Smoothed training loss.
@@ -44,8 +47,7 @@ pub struct CellFacts {
     pub terms: Option<[f64; 3]>,
     /// GRU cells looked inside: mean of `z` over the sample's steps and units.
     pub mean_z: Option<f64>,
-    /// Measured milliseconds per training step of this cell alone (not measured in this
-    /// build: `None`).
+    /// Measured milliseconds per training step of this cell alone (moving average).
     pub step_ms: Option<f64>,
 }
 
@@ -54,7 +56,7 @@ pub struct CellFacts {
 pub struct Facts {
     /// Input width `I` of the task.
     pub input: usize,
-    /// Hidden units per layer and direction `H`.
+    /// Hidden units per layer and direction `H` (of the GRU, under a parameter budget).
     pub hidden: usize,
     /// Stacked layers.
     pub layers: usize,
@@ -64,6 +66,8 @@ pub struct Facts {
     pub seq_len: usize,
     /// Sequences per step.
     pub batch: usize,
+    /// Sequences in the fixed training set, 0 = fresh sequences every step.
+    pub train_n: usize,
     /// Input dropout probability.
     pub input_dropout: f64,
     /// Recurrent dropout probability.
@@ -88,17 +92,18 @@ impl Facts {
             .iter()
             .enumerate()
             .map(|(i, &kind)| {
-                let cost = model_cost(settings, kind).unwrap_or_default();
+                let hidden = settings.hidden_for(kind).unwrap_or(settings.hidden);
                 let mut c = CellFacts {
-                    kind,
-                    label: kind.label().to_string(),
-                    layer_params: super::params::layer_params(kind, input, settings.hidden),
+                    hidden,
+                    layer_params: layer_params(kind, input, hidden),
                     recurrent_params: recurrent_params(settings, kind).unwrap_or(0),
-                    params: cost.params,
-                    flops_step: cost.flops_train_step(settings.batch),
-                    activation_bytes: cost.activation_bytes(4),
                     ..CellFacts::empty(kind)
                 };
+                if let Ok(cost) = table_cost(settings, kind) {
+                    c.params = cost.params as u64;
+                    c.flops_step = cost.flops_per_step as f64;
+                    c.activation_bytes = cost.activation_bytes as f64;
+                }
                 if matches {
                     c.read_run(history, i);
                 }
@@ -112,6 +117,7 @@ impl Facts {
             dirs: settings.direction.count(),
             seq_len: settings.knob,
             batch: settings.batch,
+            train_n: settings.train_n,
             input_dropout: settings.input_dropout,
             recurrent_dropout: settings.recurrent_dropout,
             cells,
@@ -135,11 +141,12 @@ impl CellFacts {
         Self {
             kind,
             label: kind.label().to_string(),
+            hidden: 0,
             layer_params: 0,
             recurrent_params: 0,
             params: 0,
-            flops_step: 0.0,
-            activation_bytes: 0,
+            flops_step: f64::NAN,
+            activation_bytes: f64::NAN,
             step: 0,
             loss: None,
             val_loss: None,
@@ -163,6 +170,7 @@ impl CellFacts {
         self.val_loss = s.val_loss.and_then(finite);
         self.val_accuracy = s.val_accuracy.and_then(finite);
         self.baseline = finite(s.baseline);
+        self.step_ms = finite(s.step_ms);
         self.half_baseline_at = r
             .val
             .points

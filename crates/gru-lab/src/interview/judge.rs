@@ -273,8 +273,8 @@ pub fn stacked_cost(f: &Facts) -> Verdict {
             f.layers,
             if f.dirs == 2 { "bidirectional" } else { "one-way" },
             c.label,
-            fmt_count(c.recurrent_params),
-            fmt_count(single),
+            fmt_count(c.recurrent_params as u64),
+            fmt_count(single as u64),
             ratio
         ),
     }

@@ -12,30 +12,12 @@ use gru_core::seq::cost::Cost;
 
 use crate::settings::Settings;
 
-/// `(G, n_b)`: gate blocks and bias vectors per gate of one cell.
-pub fn blocks(kind: CellKind) -> (usize, usize) {
-    match kind {
-        CellKind::Gru => (3, 1),
-        CellKind::GruTorch => (3, 2),
-        CellKind::Lstm => (4, 2),
-        CellKind::RnnTanh | CellKind::RnnRelu => (1, 2),
-    }
-}
+pub use crate::cost::{blocks, formula};
 
 /// Weights of one layer, one direction: `G·(I + H + n_b)·H`.
 pub fn layer_params(kind: CellKind, input: usize, hidden: usize) -> usize {
     let (g, nb) = blocks(kind);
     g * (input + hidden + nb) * hidden
-}
-
-/// [`layer_params`] as text, e.g. `3·(I+H+1)·H`.
-pub fn formula(kind: CellKind) -> &'static str {
-    match kind {
-        CellKind::Gru => "3·(I+H+1)·H",
-        CellKind::GruTorch => "3·(I+H+2)·H",
-        CellKind::Lstm => "4·(I+H+2)·H",
-        CellKind::RnnTanh | CellKind::RnnRelu => "(I+H+2)·H",
-    }
 }
 
 /// PyTorch's count for `nn.GRU` / `nn.LSTM` / `nn.RNN` `(I, H)`, one layer: two bias vectors
@@ -60,11 +42,11 @@ pub fn task_io(s: &Settings) -> Result<(usize, usize), String> {
 /// A message when the task or its knob is invalid.
 pub fn recurrent_params(s: &Settings, kind: CellKind) -> Result<usize, String> {
     let (input, _) = task_io(s)?;
-    let dirs = s.direction.count();
+    let (dirs, h) = (s.direction.count(), s.hidden_for(kind)?);
     Ok((0..s.layers)
         .map(|l| {
-            let i = if l == 0 { input } else { dirs * s.hidden };
-            dirs * layer_params(kind, i, s.hidden)
+            let i = if l == 0 { input } else { dirs * h };
+            dirs * layer_params(kind, i, h)
         })
         .sum())
 }
@@ -77,6 +59,14 @@ pub fn model_cost(s: &Settings, kind: CellKind) -> Result<Cost, String> {
     let cfg = s.train_config(kind)?;
     let task = cfg.task.build().map_err(|e| e.to_string())?;
     Ok(Cost::recurrent(&cfg.model_config(&task), task.seq_len()))
+}
+
+/// What the page's cost table shows for cell `kind` ([`crate::cost::cost_of`]).
+///
+/// # Errors
+/// A message when the task or its knob is invalid.
+pub fn table_cost(s: &Settings, kind: CellKind) -> Result<crate::cost::CellCost, String> {
+    crate::cost::cost_of(&s.train_config(kind)?)
 }
 
 #[cfg(test)]
@@ -117,11 +107,30 @@ mod tests {
                 };
                 let (_, out) = task_io(&s).expect("io");
                 let head = s.hidden * s.direction.count() * out + out;
+                assert_eq!(
+                    table_cost(&s, kind).expect("cost").params,
+                    real_count(&s, kind)
+                );
                 let rec = recurrent_params(&s, kind).expect("count");
                 let real = real_count(&s, kind);
                 assert_eq!(rec + head, real, "{task} {kind:?} L{layers} bi{bi}");
                 assert_eq!(model_cost(&s, kind).expect("cost").params, real);
             }
+        }
+    }
+
+    #[test]
+    fn under_a_parameter_budget_each_cell_is_counted_at_its_own_width() {
+        let s = Settings::from_query("cells=gru,lstm,rnn&budget=gru&hidden=32").0;
+        for &kind in &s.cells {
+            let (_, out) = task_io(&s).expect("io");
+            let h = s.hidden_for(kind).expect("h");
+            let rec = recurrent_params(&s, kind).expect("count");
+            assert_eq!(
+                rec + h * out + out,
+                real_count(&s, kind),
+                "{kind:?} at H = {h}"
+            );
         }
     }
 

@@ -95,11 +95,11 @@ pub const QUESTIONS: &[Question] = &[
     Question {
         n: 5,
         title: "When can a GRU beat an LSTM?",
-        preset: "T=20&cells=gru,lstm&hidden=8",
+        preset: "T=20&cells=gru,lstm&hidden=8&train_n=64",
         view: "v-loss",
         view_name: "the loss chart",
         quiz: Quiz {
-            prompt: "With only 8 hidden units on short sequences (T = 20), which has the lower validation loss at step 500?",
+            prompt: "With 8 hidden units, short sequences (T = 20) and only 64 training sequences, which has the lower validation loss at step 500?",
             options: CELLS2,
             judge: judge::small_budget,
         },

@@ -209,7 +209,7 @@ fn answers_quote_the_numbers_they_are_given() {
     let f = facts(1, 0, |_| {});
     let a = (question(1).expect("q").answer)(&f).join(" ");
     assert!(
-        a.contains("GRU 3·(I+H+1)·H = 912; LSTM 4·(I+H+2)·H = 1,280"),
+        a.contains("GRU 3·(I+H+1)·H = 912; LSTM 4·(I+H+2)·H = 1\u{2009}280"),
         "{a}"
     );
     assert!(
@@ -217,6 +217,10 @@ fn answers_quote_the_numbers_they_are_given() {
         "{a}"
     );
     assert!(a.contains("No validation loss yet"), "{a}");
+    assert!(
+        a.contains("(the cost table's params): GRU 929, LSTM 1\u{2009}297."),
+        "912 + 17, 1280 + 17: {a}"
+    );
     let f = facts(1, 412, |c| {
         c.val_loss = by_kind(&[(CellKind::Gru, 0.0123), (CellKind::Lstm, 0.04567)])(c)
     });
@@ -245,7 +249,12 @@ fn answers_quote_the_numbers_they_are_given() {
     );
     let a = (question(4).expect("q").answer)(&facts(4, 0, |_| {})).join(" ");
     assert!(a.contains("(ratio 0.75)"), "3 gate blocks against 4: {a}");
-    assert!(a.contains("no measured per-cell time"), "{a}");
+    assert!(a.contains("appears in the cost table"), "{a}");
+    let a = (question(4).expect("q").answer)(&facts(4, 9, |c| {
+        c.step_ms = Some(if c.kind == CellKind::Gru { 1.5 } else { 2.0 })
+    }))
+    .join(" ");
+    assert!(a.contains("GRU 1.500 ms, LSTM 2.000 ms"), "{a}");
     let a = (question(9).expect("q").answer)(&facts(9, 50, |c| c.mean_z = Some(0.1))).join(" ");
     assert!(a.contains("(1 − z̄)^T = 1.87e-14"), "0.9^300: {a}");
     for q in QUESTIONS {

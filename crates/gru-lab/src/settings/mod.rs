@@ -51,6 +51,16 @@ pub enum Optimizer {
     Sgd,
 }
 
+/// How the compared cells' hidden sizes are chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Budget {
+    /// Every cell has `hidden` units.
+    Off,
+    /// Each cell gets the largest hidden size whose parameters (head included) are at most
+    /// those of the app's GRU at `hidden` units (at least 1, at most [`MAX_HIDDEN`]).
+    Gru,
+}
+
 /// How fast the worker trains.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Speed {
@@ -69,8 +79,12 @@ pub struct Settings {
     pub knob: usize,
     /// Cells trained side by side on the same data and seed.
     pub cells: Vec<CellKind>,
-    /// Hidden units per layer.
+    /// Hidden units per layer (of the GRU, when a parameter budget sizes the others).
     pub hidden: usize,
+    /// Equal parameter budget for the compared cells.
+    pub budget: Budget,
+    /// Fixed training set of this many sequences, 0 = fresh sequences every step.
+    pub train_n: usize,
     /// Stacked layers.
     pub layers: usize,
     /// Bidirectional layers.
@@ -124,6 +138,8 @@ impl Default for Settings {
             knob: 40,
             cells: vec![CellKind::Gru, CellKind::RnnTanh],
             hidden: 16,
+            budget: Budget::Off,
+            train_n: 0,
             layers: 1,
             direction: Direction::Forward,
             lr: 0.01,
@@ -186,10 +202,11 @@ impl Settings {
     /// # Errors
     /// A message naming the setting when the task or knob is invalid.
     pub fn train_config(&self, cell: CellKind) -> Result<TrainConfig, String> {
+        self.check_combination()?;
         Ok(TrainConfig {
             task: self.task_config()?,
             cell,
-            hidden: self.hidden,
+            hidden: self.hidden_for(cell)?,
             layers: self.layers,
             direction: self.direction,
             input_dropout: self.input_dropout,
@@ -204,7 +221,47 @@ impl Settings {
             init: Init::XavierOrthogonal,
             seed: self.seed,
             surgery: self.core_surgery(),
+            train_set: (self.train_n > 0).then_some(self.train_n),
         })
+    }
+
+    /// Hidden units of `cell`'s model: `hidden`, or under [`Budget::Gru`] the largest size
+    /// whose parameters are at most the app's GRU's at `hidden` (at least 1).
+    ///
+    /// # Errors
+    /// A message when the task or knob is invalid.
+    pub fn hidden_for(&self, cell: CellKind) -> Result<usize, String> {
+        if self.budget == Budget::Off || cell == CellKind::Gru {
+            return Ok(self.hidden);
+        }
+        let task = self.task_config()?.build().map_err(|e| e.to_string())?;
+        let (i, o, l) = (task.input_size(), task.output_size(), self.layers);
+        let d = self.direction.count();
+        let budget = crate::cost::params(CellKind::Gru, i, self.hidden, l, d, o);
+        Ok(crate::cost::hidden_for_budget(cell, budget, i, l, d, o, MAX_HIDDEN).max(1))
+    }
+
+    /// Settings that are valid one by one but not together.
+    ///
+    /// # Errors
+    /// One line naming the settings and what to change.
+    pub fn check_combination(&self) -> Result<(), String> {
+        if self.task == "sine" && self.direction == Direction::Bidirectional {
+            return Err(
+                "bi: a bidirectional model on sine prediction reads x(t+1), the very value \
+                        it must predict at step t — use a one-way model for this task"
+                    .into(),
+            );
+        }
+        if (1..*gru_core::task::FIXED_SET_RANGE.start()).contains(&self.train_n) {
+            return Err(format!(
+                "train_n: {} is not 0 (fresh data) or from {} to {}",
+                self.train_n,
+                gru_core::task::FIXED_SET_RANGE.start(),
+                gru_core::task::FIXED_SET_RANGE.end()
+            ));
+        }
+        Ok(())
     }
 
     /// The clip limit as the trainer takes it (`None` = off).
@@ -282,5 +339,62 @@ mod tests {
         };
         let e = bad.train_config(CellKind::Gru).unwrap_err();
         assert!(e.starts_with("T: 3 must be between 10 and 1000"), "{e}");
+    }
+
+    #[test]
+    fn the_gru_budget_sizes_the_other_cells_to_at_most_the_grus_parameters() {
+        let (s, e) = Settings::from_query("cells=gru,lstm,rnn&budget=gru&hidden=32&layers=2");
+        assert!(e.is_empty(), "{e:?}");
+        let cost = |c: CellKind| {
+            let cfg = s.train_config(c).expect("valid");
+            (
+                cfg.hidden,
+                crate::cost::cost_of(&cfg).expect("valid").params,
+            )
+        };
+        let (gru_h, gru_p) = cost(CellKind::Gru);
+        let (lstm_h, lstm_p) = cost(CellKind::Lstm);
+        let (rnn_h, rnn_p) = cost(CellKind::RnnTanh);
+        assert_eq!(gru_h, 32);
+        assert!(lstm_h < 32 && rnn_h > 32, "LSTM {lstm_h}, RNN {rnn_h}");
+        assert!(lstm_p <= gru_p && rnn_p <= gru_p);
+        // One more unit would break the budget.
+        let over = |c: CellKind, h: usize| {
+            let cfg = TrainConfig {
+                hidden: h + 1,
+                ..s.train_config(c).expect("valid")
+            };
+            crate::cost::cost_of(&cfg).expect("valid").params > gru_p
+        };
+        assert!(over(CellKind::Lstm, lstm_h) && over(CellKind::RnnTanh, rnn_h));
+        let off = Settings {
+            budget: Budget::Off,
+            ..s.clone()
+        };
+        assert_eq!(off.train_config(CellKind::Lstm).expect("valid").hidden, 32);
+        assert!(s.needs_reset(&off));
+    }
+
+    #[test]
+    fn bad_combinations_are_refused_with_a_message_and_fall_back() {
+        let (s, e) = Settings::from_query("task=sine&bi=1&T=30");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].starts_with("bi: ") && e[0].contains("x(t+1)"), "{e:?}");
+        assert_eq!((s.task, s.direction), ("sine", Direction::Forward));
+        let bad = Settings {
+            direction: Direction::Bidirectional,
+            ..s.clone()
+        };
+        assert!(bad.train_config(CellKind::Gru).is_err());
+        let (s, e) = Settings::from_query("train_n=5");
+        assert!(e[0].starts_with("train_n: 5 is not 0"), "{e:?}");
+        assert_eq!(s.train_n, 0);
+        let (s, e) = Settings::from_query("train_n=64&bi=1");
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(
+            s.train_config(CellKind::Gru).expect("valid").train_set,
+            Some(64)
+        );
+        assert!(Settings::from_query("train_n=5000").1[0].starts_with("train_n: '5000'"));
     }
 }

@@ -69,6 +69,14 @@ impl Settings {
                 s.task = Settings::default().task;
             }
         }
+        // Settings fine one by one but not together: the later one falls back to its default.
+        if let Err(e) = s.check_combination() {
+            errors.push(e);
+            s.direction = Settings::default().direction;
+            if s.check_combination().is_err() {
+                s.train_n = Settings::default().train_n;
+            }
+        }
         if errors.len() > MAX_MESSAGES {
             let more = errors.len() - MAX_MESSAGES;
             errors.truncate(MAX_MESSAGES);
@@ -140,6 +148,8 @@ mod tests {
             knob: 20,
             cells: vec![CellKind::Lstm, CellKind::Gru],
             hidden: 128,
+            budget: crate::settings::Budget::Gru,
+            train_n: 100,
             layers: 2,
             direction: Direction::Bidirectional,
             lr: 0.003,

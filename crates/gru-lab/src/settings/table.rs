@@ -6,7 +6,7 @@ use gru_core::model::Direction;
 
 use super::param::{clip_for_message, Applies, Field, Group, Legacy, Param};
 use super::surgery::{BF, BZ, CUT, F, R, WSCALE, Z};
-use super::{Optimizer, MAX_HIDDEN, MAX_KNOB, TASKS};
+use super::{Budget, Optimizer, MAX_HIDDEN, MAX_KNOB, TASKS};
 
 /// Links made before the worker redesign carried `speed` = milliseconds of training per
 /// 60 Hz frame (1–14); the page trained ~7 steps/s per ms then, and 12 or more was full speed.
@@ -40,6 +40,11 @@ const QUESTION_IDS: &[(&str, &str)] = &[
     ("8", "question 8"),
     ("9", "question 9"),
     ("10", "question 10"),
+];
+
+const BUDGETS: &[(&str, &str)] = &[
+    ("off", "off: every cell has H units"),
+    ("gru", "the GRU's: size the others to its params"),
 ];
 
 const OPTIMIZERS: &[(&str, &str)] = &[("adam", "Adam"), ("sgd", "SGD + momentum 0.9")];
@@ -92,6 +97,24 @@ pub const PARAMS: &[Param] = &[
             max: MAX_HIDDEN as u64,
             get: |s| s.hidden as u64,
             put: |s, v| s.hidden = v as usize,
+        },
+        applies: Applies::OnReset,
+        group: Group::Model,
+    },
+    Param {
+        key: "budget",
+        legacy: None,
+        label: "Parameter budget",
+        tip: "gru: give every other compared cell the largest hidden size (up to 128) whose parameters are at most the GRU's at this hidden size; the Compare table shows each H",
+        field: Field::Choice {
+            options: BUDGETS,
+            get: |s| match s.budget {
+                Budget::Off => "off",
+                Budget::Gru => "gru",
+            },
+            put: |s, v| {
+                s.budget = if v == "gru" { Budget::Gru } else { Budget::Off }
+            },
         },
         applies: Applies::OnReset,
         group: Group::Model,
@@ -217,6 +240,20 @@ pub const PARAMS: &[Param] = &[
             max: 256,
             get: |s| s.batch as u64,
             put: |s, v| s.batch = v as usize,
+        },
+        applies: Applies::OnReset,
+        group: Group::Training,
+    },
+    Param {
+        key: "train_n",
+        legacy: None,
+        label: "Training set size",
+        tip: "0 = fresh sequences every step; 8–4096 = a fixed set of that many sequences, cycled in minibatches, so over-fitting shows as training loss below validation loss",
+        field: Field::Count {
+            min: 0,
+            max: 4096,
+            get: |s| s.train_n as u64,
+            put: |s, v| s.train_n = v as usize,
         },
         applies: Applies::OnReset,
         group: Group::Training,

@@ -1,0 +1,85 @@
+//! The cost of each compared cell: hidden size, parameters (the formula in the tooltip),
+//! FLOPs of one training step, activation memory kept for BPTT, and the measured time per
+//! training step of that run alone (the worker times every run's step separately).
+
+use gru_lab::cost::{cost_of, CellCost};
+use leptos::prelude::*;
+
+use crate::components::loss_view::{css_color, run_color};
+use crate::format::{fmt_count, fmt_num, fmt_si};
+use crate::state::AppState;
+
+/// One row's numbers, worked out from the applied settings (the runs were built from them).
+struct Row {
+    label: String,
+    hidden: usize,
+    cost: Result<CellCost, String>,
+    step_ms: f64,
+}
+
+/// The cost table.
+#[component]
+pub fn CostTable() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let rows = move || {
+        let settings = state.settings.get();
+        let built: Vec<Row> = state.history.with(|h| {
+            settings
+                .cells
+                .iter()
+                .enumerate()
+                .map(|(i, &cell)| {
+                    let cfg = settings.train_config(cell);
+                    Row {
+                        label: h
+                            .runs
+                            .get(i)
+                            .map_or_else(|| cell.label().to_string(), |r| r.status.label.clone()),
+                        hidden: cfg.as_ref().map_or(0, |c| c.hidden),
+                        cost: cfg.and_then(|c| cost_of(&c)),
+                        step_ms: h.runs.get(i).map_or(f64::NAN, |r| r.status.step_ms),
+                    }
+                })
+                .collect()
+        });
+        built
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let edge = format!("6px solid {}", css_color(run_color(i)));
+                let (params, tip, flops, mem) = match &r.cost {
+                    Ok(c) => (
+                        fmt_count(c.params as u64),
+                        format!("{} per layer and direction: {}", c.formula, c.expanded),
+                        fmt_si(c.flops_per_step as f64, "FLOP"),
+                        fmt_si(c.activation_bytes as f64, "B"),
+                    ),
+                    Err(e) => ("—".into(), e.clone(), "—".into(), "—".into()),
+                };
+                view! {
+                    <tr>
+                        <th scope="row" style:border-left=edge>{r.label}</th>
+                        <td class="hidden-size">{r.hidden}</td>
+                        <td class="params" title=tip>{params}</td>
+                        <td>{flops}</td>
+                        <td>{mem}</td>
+                        <td class="step-ms">{fmt_num(r.step_ms)}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <table aria-label="Cost per cell" class="costs">
+            <thead><tr>
+                <th scope="col">"cell"</th>
+                <th scope="col" title="Hidden units per layer">"H"</th>
+                <th scope="col" title="Weights and biases, head included; the formula per layer is in each number's tooltip. GRU (PyTorch), LSTM and RNN keep PyTorch's two bias vectors per gate block, the app's GRU one">"params"</th>
+                <th scope="col" title="Floating-point operations of the matrix products in one training step over the whole batch: forward + backward ≈ 3 × forward, a multiply-add counted as 2">"FLOPs/step"</th>
+                <th scope="col" title="Activations kept for backpropagation through time over one batch (f32)">"memory"</th>
+                <th scope="col" title="Measured milliseconds per training step of this run alone (moving average)">"ms/step"</th>
+            </tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
