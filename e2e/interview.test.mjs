@@ -89,7 +89,7 @@ test('the quiz refuses to reveal before a prediction, then reports what the run 
   await page.getByRole('button', { name: 'Pause' }).click();
   // Paused, the answer's numbers equal the Compare table's last column and the status line's step.
   const read = () => page.evaluate(() => {
-    const rows = [...document.querySelectorAll('#v-compare tbody tr')].map((r) => [r.querySelector('th').textContent, r.lastElementChild.textContent]);
+    const rows = [...document.querySelectorAll('#v-compare table[aria-label=Compare] tbody tr')].map((r) => [r.querySelector('th').textContent, r.lastElementChild.textContent]);
     const answer = [...document.querySelectorAll('.iv-answer p')].map((x) => x.textContent).find((t) => t.startsWith('‖∂h_T/∂h_0‖ at step')) ?? '';
     const step = /step (\d+)/.exec(document.querySelector('[role=status]').textContent)?.[1];
     return { rows, answer, step, verdict: document.querySelector('.iv-verdict').textContent, paused: /paused/.test(document.querySelector('[role=status]').textContent) };

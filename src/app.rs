@@ -186,8 +186,10 @@ pub fn App(
                 <h1>"gru-lens"</h1>
                 <p class="tagline">"A GRU and a plain RNN learning side by side in your browser — watch the gates, the hidden state and the gradient."</p>
             </div>
-            <p class="keys">"Space: play/pause · →: one step"</p>
-            <InterviewToggle/>
+            <div class="head-right">
+                <InterviewToggle/>
+                <p class="keys">"Space: play/pause · →: one step"</p>
+            </div>
         </header>
         <Controls/>
         <SurgeryBanner/>
