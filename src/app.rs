@@ -22,6 +22,7 @@ use crate::components::loss_view::{CompareTable, LossView};
 use crate::components::picker::{inside_heading, InsidePicker};
 use crate::components::settings_form::SettingsForm;
 use crate::components::surgery_banner::SurgeryBanner;
+use crate::components::sweep_view::SweepView;
 use crate::state::AppState;
 use gru_lab::look;
 use gru_lab::protocol::{InspectPick, Inspected, SamplePick};
@@ -206,6 +207,7 @@ pub fn App(
                         <LossView/>
                         <GradNormView/>
                         <CompareTable/>
+                        <SweepView/>
                     </div>
                 </section>
                 <section id="v-flow" class="group" aria-labelledby="g-flow" hidden=hides("flow")>

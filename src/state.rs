@@ -35,6 +35,17 @@ pub enum Apply {
     WithReset,
 }
 
+/// What the page knows of the length sweep.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SweepState {
+    /// Whether a sweep runs (live training is paused then).
+    pub running: bool,
+    /// Training steps done and in all.
+    pub progress: (usize, usize),
+    /// The last sweep's results.
+    pub table: Option<gru_lab::sweep::SweepTable>,
+}
+
 /// Page state: Copy handles, shared through context.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -54,6 +65,8 @@ pub struct AppState {
     pub selected: RwSignal<Option<Selection>>,
     /// Loss chart on a log axis.
     pub log_loss: RwSignal<bool>,
+    /// The length sweep: running or not, its progress and its last result.
+    pub sweep: RwSignal<SweepState>,
     /// Loss chart against each run's own training seconds instead of steps.
     pub loss_seconds: RwSignal<bool>,
     /// The engine (not reactive).
@@ -81,6 +94,7 @@ impl AppState {
             selected: RwSignal::new(None),
             log_loss: RwSignal::new(true),
             loss_seconds: RwSignal::new(false),
+            sweep: RwSignal::new(SweepState::default()),
             bridge: StoredValue::new_local(None),
             first_pick: StoredValue::new(pick),
         };
@@ -138,6 +152,15 @@ impl AppState {
                 self.answer_after_paint();
             }
             Report::Rejected { message } => self.notice.set(Some(message)),
+            Report::SweepProgress { done, total } => self.sweep.update(|s| {
+                s.running = true;
+                s.progress = (done, total);
+            }),
+            Report::SweepDone(table) => self.sweep.update(|s| {
+                s.running = false;
+                s.progress = (s.progress.1, s.progress.1);
+                s.table = Some(table);
+            }),
             Report::Saved { name, json } => {
                 if let Err(e) = crate::download::download_text(&name, "application/json", &json) {
                     self.notice.set(Some(e));
@@ -163,6 +186,20 @@ impl AppState {
                 }));
             }
         }
+    }
+
+    /// Pauses live training and runs a length sweep of the current settings' cells.
+    pub fn start_sweep(&self, lengths: Vec<usize>, steps: u64, seeds: u32) {
+        self.send(Command::Sweep {
+            lengths,
+            steps,
+            seeds,
+        });
+    }
+
+    /// Stops the running sweep (its finished runs are kept).
+    pub fn cancel_sweep(&self) {
+        self.send(Command::CancelSweep);
     }
 
     /// Tells the engine the snapshot was taken once the browser has painted it, so a busy

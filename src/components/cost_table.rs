@@ -6,7 +6,7 @@ use gru_lab::cost::{cost_of, CellCost};
 use leptos::prelude::*;
 
 use crate::components::loss_view::{css_color, run_color};
-use crate::format::{fmt_count, fmt_num, fmt_si};
+use crate::format::{fmt_count, fmt_si};
 use crate::state::AppState;
 
 /// One row's numbers, worked out from the applied settings (the runs were built from them).
@@ -15,6 +15,17 @@ struct Row {
     hidden: usize,
     cost: Result<CellCost, String>,
     step_ms: f64,
+}
+
+/// Milliseconds with 3 significant digits ("15.0", "2.31", "0.412"), "—" before a measurement.
+fn fmt_ms(ms: f64) -> String {
+    match ms {
+        m if !m.is_finite() => "—".into(),
+        m if m >= 100.0 => format!("{m:.0}"),
+        m if m >= 10.0 => format!("{m:.1}"),
+        m if m >= 1.0 => format!("{m:.2}"),
+        m => format!("{m:.3}"),
+    }
 }
 
 /// The cost table.
@@ -51,7 +62,7 @@ pub fn CostTable() -> impl IntoView {
                     Ok(c) => (
                         fmt_count(c.params as u64),
                         format!("{} per layer and direction: {}", c.formula, c.expanded),
-                        fmt_si(c.flops_per_step as f64, "FLOP"),
+                        fmt_si(c.flops_per_step as f64, ""),
                         fmt_si(c.activation_bytes as f64, "B"),
                     ),
                     Err(e) => ("—".into(), e.clone(), "—".into(), "—".into()),
@@ -63,7 +74,7 @@ pub fn CostTable() -> impl IntoView {
                         <td class="params" title=tip>{params}</td>
                         <td>{flops}</td>
                         <td>{mem}</td>
-                        <td class="step-ms">{fmt_num(r.step_ms)}</td>
+                        <td class="step-ms">{fmt_ms(r.step_ms)}</td>
                     </tr>
                 }
             })

@@ -21,3 +21,4 @@ pub mod picker;
 pub mod settings_form;
 pub mod strip_view;
 pub mod surgery_banner;
+pub mod sweep_view;

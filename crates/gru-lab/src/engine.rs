@@ -7,6 +7,7 @@ use crate::lab::Lab;
 use crate::protocol::{Command, FlowColumn, Inspected, Rates, Report, Snapshot};
 use crate::schedule::{Job, Scheduler};
 use crate::settings::{Settings, Speed};
+use crate::sweep::Sweep;
 
 /// Default milliseconds between snapshots.
 pub const PUBLISH_MS: f64 = 100.0;
@@ -26,7 +27,14 @@ pub struct Engine {
     schedule: Scheduler,
     epoch: u32,
     fresh: Option<(Vec<Insight>, Option<FlowColumn>, Inspected)>,
+    /// The length sweep running instead of live training, and when its progress was last sent.
+    sweep: Option<(Sweep, f64)>,
 }
+
+/// Milliseconds of sweep training per tick (the page's commands are answered in between).
+const SWEEP_SLICE_MS: f64 = 20.0;
+/// Milliseconds between sweep progress reports.
+const SWEEP_REPORT_MS: f64 = 100.0;
 
 impl Engine {
     /// An engine training `settings` from time `now` (ms).
@@ -41,6 +49,7 @@ impl Engine {
             schedule,
             epoch: 0,
             fresh: None,
+            sweep: None,
         })
     }
 
@@ -72,6 +81,40 @@ impl Engine {
                     }
                     Err(e) => return reject(format!("{e} — the current run continues unchanged")),
                 }
+            }
+            Command::Sweep {
+                lengths,
+                steps,
+                seeds,
+            } => {
+                if self.sweep.is_some() {
+                    return reject("A sweep is already running: cancel it first".into());
+                }
+                return match Sweep::new(&self.lab.settings, &lengths, steps, seeds) {
+                    Ok(sw) => {
+                        self.schedule.set_playing(false, now);
+                        let (done, total) = sw.progress();
+                        self.sweep = Some((sw, now));
+                        // A snapshot now, so the page shows the live runs as paused.
+                        vec![
+                            Report::Snapshot(Box::new(self.snapshot())),
+                            Report::SweepProgress { done, total },
+                        ]
+                    }
+                    Err(e) => reject(e),
+                };
+            }
+            Command::CancelSweep => {
+                if let Some((mut sw, _)) = self.sweep.take() {
+                    sw.cancel();
+                    return vec![Report::SweepDone(sw.table().clone())];
+                }
+            }
+            Command::Play | Command::Step if self.sweep.is_some() => {
+                return reject(
+                    "Live training is paused while the length sweep runs: cancel the sweep to train"
+                        .into(),
+                );
             }
             Command::Play => {
                 self.lab.clear_errors();
@@ -179,6 +222,23 @@ impl Engine {
 
     /// Runs the next scheduled job; `clock` gives the time in ms.
     pub fn tick(&mut self, clock: &dyn Fn() -> f64) -> (Vec<Report>, Wake) {
+        if let Some((sw, reported)) = self.sweep.as_mut() {
+            let start = clock();
+            while !sw.advance(1) && clock() - start < SWEEP_SLICE_MS {}
+            let now = clock();
+            if sw.finished() {
+                let table = sw.table().clone();
+                self.sweep = None;
+                return (vec![Report::SweepDone(table)], Wake::Now);
+            }
+            let mut reports = Vec::new();
+            if now - *reported >= SWEEP_REPORT_MS {
+                *reported = now;
+                let (done, total) = sw.progress();
+                reports.push(Report::SweepProgress { done, total });
+            }
+            return (reports, Wake::Now);
+        }
         let start = clock();
         let job = self.schedule.next(start);
         let mut reports = Vec::new();

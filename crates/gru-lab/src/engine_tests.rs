@@ -192,3 +192,54 @@ fn a_reset_starts_a_new_epoch_with_the_new_cells() {
         (CellKind::Lstm, 20, 8)
     );
 }
+
+#[test]
+fn a_sweep_pauses_live_training_runs_to_the_end_and_can_be_cancelled() {
+    let settings = Settings {
+        hidden: 8,
+        batch: 8,
+        ..Settings::default()
+    };
+    let clock = FakeClock(Cell::new(0.0));
+    let mut e = Engine::new(&settings, 0.0).expect("valid");
+    run_until(&mut e, &clock, |e| e.lab().steps() >= 3);
+    let sweep = Command::Sweep {
+        lengths: vec![5, 9],
+        steps: 6,
+        seeds: 1,
+    };
+    let first = e.handle(sweep.clone(), clock.read());
+    assert!(matches!(&first[0], Report::Snapshot(s) if !s.playing), "paused at once");
+    assert_eq!(first[1], Report::SweepProgress { done: 0, total: 24 });
+    let live = e.lab().steps();
+    assert!(matches!(
+        e.handle(Command::Play, clock.read())[..],
+        [Report::Rejected { .. }]
+    ));
+    let mut table = None;
+    let mut progress = Vec::new();
+    for _ in 0..10_000 {
+        for r in e.tick(&|| clock.read()).0 {
+            match r {
+                Report::SweepDone(t) => table = Some(t),
+                Report::SweepProgress { done, .. } => progress.push(done),
+                _ => {}
+            }
+        }
+        if table.is_some() {
+            break;
+        }
+    }
+    let table = table.expect("the sweep finishes");
+    assert_eq!(e.lab().steps(), live, "no live step while sweeping");
+    let mut direct = Sweep::new(&settings, &[5, 9], 6, 1).expect("valid");
+    while !direct.advance(100) {}
+    assert_eq!(&table, direct.table());
+    assert!(!table.cancelled && table.points.len() == 4);
+    assert!(progress.windows(2).all(|w| w[0] <= w[1]), "{progress:?}");
+    // A second sweep, cancelled: it reports what finished and training can go on.
+    e.handle(sweep, clock.read());
+    let done = e.handle(Command::CancelSweep, clock.read());
+    assert!(matches!(&done[..], [Report::SweepDone(t)] if t.cancelled && t.points.is_empty()));
+    assert!(e.handle(Command::Play, clock.read()).is_empty());
+}

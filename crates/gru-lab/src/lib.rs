@@ -25,6 +25,7 @@ pub mod save;
 pub mod schedule;
 pub mod settings;
 pub mod strip;
+pub mod sweep;
 
 pub use engine::Engine;
 pub use protocol::{Command, Report, Snapshot};

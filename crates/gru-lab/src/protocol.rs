@@ -61,6 +61,19 @@ pub enum Command {
         /// Index into the runs (the order of the settings' cells).
         run: usize,
     },
+    /// Pause live training and run a length sweep of the current settings' cells
+    /// ([`crate::sweep`]); answered by [`Report::SweepProgress`] now and then and
+    /// [`Report::SweepDone`] at the end, or [`Report::Rejected`].
+    Sweep {
+        /// Sequence lengths (the task's knob), in the order to run.
+        lengths: Vec<usize>,
+        /// Training steps per run.
+        steps: u64,
+        /// Seeds per cell and length.
+        seeds: u32,
+    },
+    /// Stop the sweep; answered by [`Report::SweepDone`] with what finished.
+    CancelSweep,
 }
 
 /// Which validation sample to look at.
@@ -133,6 +146,15 @@ pub enum Report {
         /// The document ([`crate::save`]).
         json: String,
     },
+    /// How far the running sweep is: training steps done of all its runs' steps.
+    SweepProgress {
+        /// Steps trained.
+        done: usize,
+        /// Steps in all.
+        total: usize,
+    },
+    /// The sweep ended (finished or cancelled): its results.
+    SweepDone(crate::sweep::SweepTable),
     /// A saved run replaced the runs (a new epoch); the page adopts its settings.
     Loaded {
         /// The loaded settings, `Settings::to_query` form.
@@ -293,6 +315,12 @@ mod tests {
                 bytes: vec![0, 255, b'{'],
             },
             Command::ExportTorch { run: 2 },
+            Command::Sweep {
+                lengths: vec![10, 1000],
+                steps: 300,
+                seeds: 3,
+            },
+            Command::CancelSweep,
         ];
         for c in all {
             assert_eq!(decode::<Command>(&encode(&c)), Ok(c));

@@ -17,7 +17,7 @@
 //! Blocks: `W (I, 3H)` = `[W_z W_r W_h]`, `U_zr (H, 2H)` = `[U_z U_r]`, `U_h (H, H)`,
 //! `b (3H)` = `[b_z b_r b_h]`. Cache row `(4H)`: `[z, r, h̃, r ⊙ h_{t−1}]`.
 
-use super::step::{add_masked_grad, masked_h};
+use super::step::{add_masked_grad, block_offsets, masked_h};
 use super::{Cell, CellShape, GateMode, InputProjection, JacobianTerms, StepGrad, Surgery};
 use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_in_place, tanh_in_place};
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
@@ -59,13 +59,7 @@ impl Gru {
     }
     /// Offsets of `W`, `U_zr`, `U_h`, `b` in the cell's parameter slice (from [`Self::specs`]).
     fn offsets(&self) -> [usize; 4] {
-        let mut off = [0; 4];
-        let mut at = 0;
-        for (o, s) in off.iter_mut().zip(self.specs()) {
-            *o = at;
-            at += s.len();
-        }
-        off
+        block_offsets(&self.specs())
     }
 }
 
@@ -239,6 +233,7 @@ impl<T: Real> Cell<T> for Gru {
         Some(InputProjection {
             w: ow,
             b: ob,
+            b2: None,
             width: 3 * self.hidden,
         })
     }

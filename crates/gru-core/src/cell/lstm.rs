@@ -23,10 +23,14 @@
 //! Blocks: `W (I, 4H)` = `[W_i W_f W_g W_o]`, `U (H, 4H)` = `[U_i U_f U_g U_o]`,
 //! `b_i (4H)` = `[b_ii b_if b_ig b_io]`, `b_h (4H)` = `[b_hi b_hf b_hg b_ho]`.
 //! Cache row `(5H)`: `[i, f, g, o, tanh(c_t)]`.
+//!
+//! The step starts from `b_i + b_h + x_t W`, so the model computes that for all `T` steps in one
+//! product ([`Cell::input_projection`]) and, without recurrent dropout, forms the weight
+//! gradients in one product over all steps ([`Cell::weight_grads`]).
 
-use super::step::{add_masked_grad, affine_backward, masked_h, Mat};
-use super::{Cell, CellShape, StepGrad, Surgery};
-use crate::kernels::gemm_nn;
+use super::step::{add_masked_grad, affine_backward, block_offsets, masked_h, Mat};
+use super::{Cell, CellShape, InputProjection, StepGrad, Surgery};
+use crate::kernels::{gemm_nn, gemm_nt, gemm_tn};
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::real::sigmoid;
 use crate::Real;
@@ -67,54 +71,26 @@ impl Lstm {
     }
 }
 
-impl CellShape for Lstm {
-    fn input_size(&self) -> usize {
-        self.input
-    }
-    fn hidden_size(&self) -> usize {
-        self.hidden
-    }
-    fn state_size(&self) -> usize {
-        2 * self.hidden
-    }
-    fn cache_size(&self) -> usize {
-        5 * self.hidden
-    }
-    fn scratch_size(&self) -> usize {
-        6 * self.hidden
-    }
-    fn blocks(&self) -> Vec<BlockSpec> {
-        self.specs().to_vec()
-    }
-    fn gate_names(&self) -> &'static [&'static str] {
-        &["i", "f", "g", "o"]
-    }
-}
-
-impl<T: Real> Cell<T> for Lstm {
-    fn forward(
+impl Lstm {
+    /// The rest of a step given `pre (B, 4H) = b_i + b_h + x_t W`: `pre += hm U`, then the
+    /// gates, `c_t` and `h_t` into `s` and the cache. `scratch` holds `B·H` (masked `h_{t−1}`).
+    #[allow(clippy::too_many_arguments)]
+    fn step<T: Real>(
         &self,
         p: &[T],
         b: usize,
-        x: &[T],
+        pre: &mut [T],
         s_prev: &[T],
         mask: Option<&[T]>,
         s: &mut [T],
         cache: &mut [T],
         scratch: &mut [T],
     ) {
-        let (ni, h) = (self.input, self.hidden);
+        let h = self.hidden;
         let (h2, h4, h5) = (2 * h, 4 * h, 5 * h);
-        let [w, u, b_i, b_h] = split(p, &self.specs());
+        let [_, u, _, _] = split(p, &self.specs());
         let fgt = self.surgery.forget;
-        let (pre, rest) = scratch.split_at_mut(b * h4); // (B, 4H) pre-activations
-        let (hm, hld) = masked_h(s_prev, h2, h, b, mask, rest);
-        for row in 0..b {
-            for (k, v) in pre[row * h4..(row + 1) * h4].iter_mut().enumerate() {
-                *v = b_i[k] + b_h[k];
-            }
-        }
-        gemm_nn(b, ni, h4, x, ni, w, h4, pre, h4); // + x W
+        let (hm, hld) = masked_h(s_prev, h2, h, b, mask, scratch);
         gemm_nn(b, h, h4, hm, hld, u, h4, pre, h4); // + hm U
         for row in 0..b {
             let pr = &pre[row * h4..(row + 1) * h4];
@@ -141,32 +117,20 @@ impl<T: Real> Cell<T> for Lstm {
         }
     }
 
-    fn backward(
+    /// dL/dpre `(B, 4H)` of one step from dL/ds_t `(B, 2H)`, and the additive path's share
+    /// `dL/dc_t ⊙ f_t` added to dL/dc_{t−1} in `ds_prev`.
+    fn pre_grad<T: Real>(
         &self,
-        p: &[T],
         b: usize,
-        x: &[T],
         s_prev: &[T],
-        mask: Option<&[T]>,
         cache: &[T],
-        g: StepGrad<'_, T>,
-        scratch: &mut [T],
+        ds: &[T],
+        ds_prev: &mut [T],
+        dpre: &mut [T],
     ) {
-        let (ni, h) = (self.input, self.hidden);
+        let h = self.hidden;
         let (h2, h4, h5) = (2 * h, 4 * h, 5 * h);
-        let specs = self.specs();
-        let [w, u, _, _] = split(p, &specs);
-        let StepGrad {
-            ds,
-            dp,
-            dx,
-            ds_prev,
-        } = g;
-        let [dw, du, db_i, db_h] = split_mut(dp, &specs);
         let fgt = self.surgery.forget;
-        let (dpre, rest) = scratch.split_at_mut(b * h4); // dL/dpre (B, 4H)
-        let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
-        let (hm, hld) = masked_h(s_prev, h2, h, b, mask, rest);
         for row in 0..b {
             let c = &cache[row * h5..(row + 1) * h5];
             let d = &mut dpre[row * h4..(row + 1) * h4];
@@ -186,6 +150,152 @@ impl<T: Real> Cell<T> for Lstm {
                 dsp[h + j] = dsp[h + j] + dc * f; // additive path c_{t−1} → c_t
             }
         }
+    }
+}
+
+impl CellShape for Lstm {
+    fn input_size(&self) -> usize {
+        self.input
+    }
+    fn hidden_size(&self) -> usize {
+        self.hidden
+    }
+    fn state_size(&self) -> usize {
+        2 * self.hidden
+    }
+    fn cache_size(&self) -> usize {
+        5 * self.hidden
+    }
+    fn scratch_size(&self) -> usize {
+        6 * self.hidden
+    }
+    fn blocks(&self) -> Vec<BlockSpec> {
+        self.specs().to_vec()
+    }
+    fn gate_names(&self) -> &'static [&'static str] {
+        &["i", "f", "g", "o"]
+    }
+}
+
+impl<T: Real> Cell<T> for Lstm {
+    fn input_projection(&self) -> Option<InputProjection> {
+        let [ow, _, ob_i, ob_h] = block_offsets(&self.specs());
+        Some(InputProjection {
+            w: ow,
+            b: ob_i,
+            b2: Some(ob_h),
+            width: 4 * self.hidden,
+        })
+    }
+
+    fn forward(
+        &self,
+        p: &[T],
+        b: usize,
+        x: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        s: &mut [T],
+        cache: &mut [T],
+        scratch: &mut [T],
+    ) {
+        let (ni, h4) = (self.input, 4 * self.hidden);
+        let [w, _, b_i, b_h] = split(p, &self.specs());
+        let (pre, rest) = scratch.split_at_mut(b * h4); // (B, 4H) pre-activations
+        for row in pre.chunks_exact_mut(h4) {
+            for (k, v) in row.iter_mut().enumerate() {
+                *v = b_i[k] + b_h[k];
+            }
+        }
+        gemm_nn(b, ni, h4, x, ni, w, h4, pre, h4); // + x W
+        self.step(p, b, pre, s_prev, mask, s, cache, rest);
+    }
+
+    fn forward_projected(
+        &self,
+        p: &[T],
+        b: usize,
+        pre: &mut [T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        s: &mut [T],
+        cache: &mut [T],
+        scratch: &mut [T],
+    ) {
+        self.step(p, b, pre, s_prev, mask, s, cache, scratch);
+    }
+
+    fn backward_deferred(
+        &self,
+        p: &[T],
+        b: usize,
+        s_prev: &[T],
+        cache: &[T],
+        ds: &[T],
+        ds_prev: &mut [T],
+        dx: Option<&mut [T]>,
+        dpre: &mut [T],
+        scratch: &mut [T],
+    ) {
+        let (ni, h, h4) = (self.input, self.hidden, 4 * self.hidden);
+        let [w, u, _, _] = split(p, &self.specs());
+        self.pre_grad(b, s_prev, cache, ds, ds_prev, dpre);
+        let dh = &mut scratch[..b * h]; // dL/dh_{t−1} through U (B, H)
+        dh.fill(T::zero());
+        gemm_nt(b, h, h4, dpre, h4, u, h4, dh, h); // dpre Uᵀ
+        add_masked_grad(ds_prev, 2 * h, dh, h, None);
+        if let Some(dx) = dx {
+            gemm_nt(b, ni, h4, dpre, h4, w, h4, dx, ni); // dx += dpre Wᵀ
+        }
+    }
+
+    fn weight_grads(
+        &self,
+        n: usize,
+        x: &[T],
+        s_prev: &[T],
+        _cache: &[T],
+        dpre: &[T],
+        dp: &mut [T],
+    ) {
+        let (ni, h, h4) = (self.input, self.hidden, 4 * self.hidden);
+        let [dw, du, db_i, db_h] = split_mut(dp, &self.specs());
+        gemm_tn(n, ni, h4, x, ni, dpre, h4, dw, h4); // dW += xᵀ dpre
+        gemm_tn(n, h, h4, s_prev, 2 * h, dpre, h4, du, h4); // dU += h_{t−1}ᵀ dpre
+        for row in dpre.chunks_exact(h4).take(n) {
+            for ((gi, gh), &v) in db_i.iter_mut().zip(db_h.iter_mut()).zip(row) {
+                *gi = *gi + v; // db_i += Σ dpre
+                *gh = *gh + v; // db_h += Σ dpre
+            }
+        }
+    }
+
+    fn backward(
+        &self,
+        p: &[T],
+        b: usize,
+        x: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        cache: &[T],
+        g: StepGrad<'_, T>,
+        scratch: &mut [T],
+    ) {
+        let (ni, h) = (self.input, self.hidden);
+        let (h2, h4) = (2 * h, 4 * h);
+        let specs = self.specs();
+        let [w, u, _, _] = split(p, &specs);
+        let StepGrad {
+            ds,
+            dp,
+            dx,
+            ds_prev,
+        } = g;
+        let [dw, du, db_i, db_h] = split_mut(dp, &specs);
+        let (dpre, rest) = scratch.split_at_mut(b * h4); // dL/dpre (B, 4H)
+        let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
+        let (hm, hld) = masked_h(s_prev, h2, h, b, mask, rest);
+        self.pre_grad(b, s_prev, cache, ds, ds_prev, dpre);
         // pre += hm U + b_h: dU += hmᵀ dpre, db_h += Σ dpre, dhm = dpre Uᵀ.
         dhm.fill(T::zero());
         let hmv = Mat::new(hm, b, h, hld);

@@ -240,6 +240,9 @@ pub struct InputProjection {
     pub w: usize,
     /// Offset of `b (G)`.
     pub b: usize,
+    /// Offset of a second bias `(G)` the cell adds to `b` before the product (PyTorch's
+    /// `b_hh` in cells whose step starts from `b_ih + b_hh`), if any.
+    pub b2: Option<usize>,
     /// Width `G` (e.g. `3H` for the GRU).
     pub width: usize,
 }

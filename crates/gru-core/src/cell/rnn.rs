@@ -11,12 +11,16 @@
 //!
 //! Blocks: `W (I, H)`, `U (H, H)`, `b_i (H)` = `b_ih`, `b_h (H)` = `b_hh`.
 //! Cache row `(2H)`: `[pre, h_t = act(pre)]`.
+//!
+//! The step starts from `b_i + b_h + x_t W`, so the model computes that for all `T` steps in one
+//! product ([`Cell::input_projection`]) and, without recurrent dropout, forms the weight
+//! gradients in one product over all steps ([`Cell::weight_grads`]).
 
 use serde::{Deserialize, Serialize};
 
-use super::step::{add_masked_grad, affine_backward, masked_h, Mat};
-use super::{Cell, CellShape, StepGrad};
-use crate::kernels::gemm_nn;
+use super::step::{add_masked_grad, affine_backward, block_offsets, masked_h, Mat};
+use super::{Cell, CellShape, InputProjection, StepGrad};
+use crate::kernels::{gemm_nn, gemm_nt, gemm_tn};
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::Real;
 
@@ -93,6 +97,50 @@ impl Rnn {
     }
 }
 
+impl Rnn {
+    /// The rest of a step given `pre (B, H) = b_i + b_h + x_t W`: `pre += hm U`, then
+    /// `h_t = act(pre)` into `s` and the cache. `scratch` holds `B·H` (the masked `h_{t−1}`).
+    #[allow(clippy::too_many_arguments)]
+    fn step<T: Real>(
+        &self,
+        p: &[T],
+        b: usize,
+        pre: &mut [T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        s: &mut [T],
+        cache: &mut [T],
+        scratch: &mut [T],
+    ) {
+        let h = self.hidden;
+        let h2 = 2 * h;
+        let [_, u, _, _] = split(p, &self.specs());
+        let (hm, hld) = masked_h(s_prev, h, h, b, mask, scratch);
+        gemm_nn(b, h, h, hm, hld, u, h, pre, h); // pre += hm U
+        for row in 0..b {
+            let c = &mut cache[row * h2..(row + 1) * h2];
+            for j in 0..h {
+                let v = pre[row * h + j];
+                let a = self.nonlinearity.apply(v);
+                c[j] = v;
+                c[h + j] = a;
+                s[row * h + j] = a; // h_t = act(pre)
+            }
+        }
+    }
+
+    /// dL/dpre `(B, H)` of one step from dL/dh_t: `ds ⊙ act'(pre)`.
+    fn pre_grad<T: Real>(&self, b: usize, cache: &[T], ds: &[T], dpre: &mut [T]) {
+        let h = self.hidden;
+        for row in 0..b {
+            let c = &cache[row * 2 * h..(row + 1) * 2 * h];
+            for j in 0..h {
+                dpre[row * h + j] = ds[row * h + j] * self.nonlinearity.derivative(c[j], c[h + j]);
+            }
+        }
+    }
+}
+
 impl CellShape for Rnn {
     fn input_size(&self) -> usize {
         self.input
@@ -115,6 +163,16 @@ impl CellShape for Rnn {
 }
 
 impl<T: Real> Cell<T> for Rnn {
+    fn input_projection(&self) -> Option<InputProjection> {
+        let [ow, _, ob_i, ob_h] = block_offsets(&self.specs());
+        Some(InputProjection {
+            w: ow,
+            b: ob_i,
+            b2: Some(ob_h),
+            width: self.hidden,
+        })
+    }
+
     fn forward(
         &self,
         p: &[T],
@@ -127,22 +185,72 @@ impl<T: Real> Cell<T> for Rnn {
         scratch: &mut [T],
     ) {
         let (ni, h) = (self.input, self.hidden);
-        let h2 = 2 * h;
-        let [w, u, b_i, b_h] = split(p, &self.specs());
-        let (hm, hld) = masked_h(s_prev, h, h, b, mask, scratch);
-        for row in 0..b {
-            for (k, v) in cache[row * h2..row * h2 + h].iter_mut().enumerate() {
+        let [w, _, b_i, b_h] = split(p, &self.specs());
+        let (pre, rest) = scratch.split_at_mut(b * h); // (B, H) pre-activations
+        for row in pre.chunks_exact_mut(h) {
+            for (k, v) in row.iter_mut().enumerate() {
                 *v = b_i[k] + b_h[k];
             }
         }
-        gemm_nn(b, ni, h, x, ni, w, h, cache, h2); // pre += x W
-        gemm_nn(b, h, h, hm, hld, u, h, cache, h2); // pre += hm U
-        for row in 0..b {
-            let c = &mut cache[row * h2..(row + 1) * h2];
-            for j in 0..h {
-                let a = self.nonlinearity.apply(c[j]);
-                c[h + j] = a;
-                s[row * h + j] = a; // h_t = act(pre)
+        gemm_nn(b, ni, h, x, ni, w, h, pre, h); // pre += x W
+        self.step(p, b, pre, s_prev, mask, s, cache, rest);
+    }
+
+    fn forward_projected(
+        &self,
+        p: &[T],
+        b: usize,
+        pre: &mut [T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        s: &mut [T],
+        cache: &mut [T],
+        scratch: &mut [T],
+    ) {
+        self.step(p, b, pre, s_prev, mask, s, cache, scratch);
+    }
+
+    fn backward_deferred(
+        &self,
+        p: &[T],
+        b: usize,
+        _s_prev: &[T],
+        cache: &[T],
+        ds: &[T],
+        ds_prev: &mut [T],
+        dx: Option<&mut [T]>,
+        dpre: &mut [T],
+        scratch: &mut [T],
+    ) {
+        let (ni, h) = (self.input, self.hidden);
+        let [w, u, _, _] = split(p, &self.specs());
+        self.pre_grad(b, cache, ds, dpre);
+        let dh = &mut scratch[..b * h]; // dL/dh_{t−1} through U (B, H)
+        dh.fill(T::zero());
+        gemm_nt(b, h, h, dpre, h, u, h, dh, h); // dpre Uᵀ
+        add_masked_grad(ds_prev, h, dh, h, None);
+        if let Some(dx) = dx {
+            gemm_nt(b, ni, h, dpre, h, w, h, dx, ni); // dx += dpre Wᵀ
+        }
+    }
+
+    fn weight_grads(
+        &self,
+        n: usize,
+        x: &[T],
+        s_prev: &[T],
+        _cache: &[T],
+        dpre: &[T],
+        dp: &mut [T],
+    ) {
+        let (ni, h) = (self.input, self.hidden);
+        let [dw, du, db_i, db_h] = split_mut(dp, &self.specs());
+        gemm_tn(n, ni, h, x, ni, dpre, h, dw, h); // dW += xᵀ dpre
+        gemm_tn(n, h, h, s_prev, h, dpre, h, du, h); // dU += h_{t−1}ᵀ dpre
+        for row in dpre.chunks_exact(h).take(n) {
+            for ((gi, gh), &v) in db_i.iter_mut().zip(db_h.iter_mut()).zip(row) {
+                *gi = *gi + v; // db_i += Σ dpre
+                *gh = *gh + v; // db_h += Σ dpre
             }
         }
     }
@@ -159,7 +267,6 @@ impl<T: Real> Cell<T> for Rnn {
         scratch: &mut [T],
     ) {
         let (ni, h) = (self.input, self.hidden);
-        let h2 = 2 * h;
         let specs = self.specs();
         let [w, u, _, _] = split(p, &specs);
         let StepGrad {
@@ -172,12 +279,7 @@ impl<T: Real> Cell<T> for Rnn {
         let (dpre, rest) = scratch.split_at_mut(b * h); // dL/dpre (B, H)
         let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
         let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
-        for row in 0..b {
-            let c = &cache[row * h2..(row + 1) * h2];
-            for j in 0..h {
-                dpre[row * h + j] = ds[row * h + j] * self.nonlinearity.derivative(c[j], c[h + j]);
-            }
-        }
+        self.pre_grad(b, cache, ds, dpre);
         // pre += hm U + b_h: dU += hmᵀ dpre, db_h += Σ dpre, dhm = dpre Uᵀ.
         dhm.fill(T::zero());
         let hmv = Mat::new(hm, b, h, hld);

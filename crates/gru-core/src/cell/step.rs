@@ -2,7 +2,19 @@
 //! gradient) and the backward of the affine maps `pre = x W + h U + b` the gates are built on.
 
 use crate::kernels::{gemm_nt, gemm_tn};
+use crate::params::BlockSpec;
 use crate::Real;
+
+/// Where each of a cell's parameter blocks starts in its flat parameters, in storage order.
+pub(crate) fn block_offsets<const N: usize>(specs: &[BlockSpec; N]) -> [usize; N] {
+    let mut off = [0; N];
+    let mut at = 0;
+    for (o, s) in off.iter_mut().zip(specs) {
+        *o = at;
+        at += s.len();
+    }
+    off
+}
 
 /// `hm (B, H) = h_{t−1} ⊙ mask` for the recurrent-dropout path, written into `buf`, or
 /// `h_{t−1}` itself without a mask; returned with its row stride (`H`, or `ld` of the state).

@@ -100,74 +100,29 @@ pub(super) fn check_train(t: &TrainConfig, model: &ModelConfig) -> Result<(), St
         .build()
         .map_err(|e| format!("train.task: {}", inner(e)))?;
     let (i, m) = (t.model_config(&task), model);
-    // Each field of the implied model: (train's field, model's field, differs, implied, model's).
-    let fields = [
-        (
-            "cell",
-            "cell",
-            i.cell != m.cell,
-            format!("{:?}", i.cell),
-            format!("{:?}", m.cell),
-        ),
-        (
-            "task",
-            "input",
-            i.input != m.input,
-            i.input.to_string(),
-            m.input.to_string(),
-        ),
-        (
-            "hidden",
-            "hidden",
-            i.hidden != m.hidden,
-            i.hidden.to_string(),
-            m.hidden.to_string(),
-        ),
-        (
-            "layers",
-            "layers",
-            i.layers != m.layers,
-            i.layers.to_string(),
-            m.layers.to_string(),
-        ),
-        (
-            "direction",
-            "direction",
-            i.direction != m.direction,
-            format!("{:?}", i.direction),
-            format!("{:?}", m.direction),
-        ),
-        (
-            "task",
-            "output",
-            i.output != m.output,
-            i.output.to_string(),
-            m.output.to_string(),
-        ),
-        (
-            "task",
-            "readout",
-            i.readout != m.readout,
-            format!("{:?}", i.readout),
-            format!("{:?}", m.readout),
-        ),
-        (
-            "input_dropout",
-            "input_dropout",
-            i.input_dropout != m.input_dropout,
-            i.input_dropout.to_string(),
-            m.input_dropout.to_string(),
-        ),
-        (
-            "recurrent_dropout",
-            "recurrent_dropout",
-            i.recurrent_dropout != m.recurrent_dropout,
-            i.recurrent_dropout.to_string(),
-            m.recurrent_dropout.to_string(),
-        ),
+    // The first field where the implied model differs: (train's field, model's field,
+    // implied, model's). Compared as their Debug text, which is exact for these types
+    // (integers, enums, and f64 printed round-trip).
+    macro_rules! first_mismatch {
+        ($(($ours:literal, $field:ident)),* $(,)?) => {
+            [$(($ours, stringify!($field), format!("{:?}", i.$field), format!("{:?}", m.$field))),*]
+                .into_iter()
+                .find(|f| f.2 != f.3)
+        };
+    }
+    let mismatch = first_mismatch![
+        ("cell", cell),
+        ("task", input),
+        ("hidden", hidden),
+        ("layers", layers),
+        ("direction", direction),
+        ("task", output),
+        ("task", readout),
+        ("input_dropout", input_dropout),
+        ("recurrent_dropout", recurrent_dropout),
     ];
-    match fields.iter().find(|f| f.2) {
-        Some((ours, theirs, _, implied, has)) => Err(format!(
+    match mismatch {
+        Some((ours, theirs, implied, has)) => Err(format!(
             "train.{ours}: gives model.{theirs} = {implied}, but \"model\" has {has} (train must describe the model)"
         )),
         None => Ok(()),

@@ -176,14 +176,14 @@ mod tests {
     /// a recurrent mask of ones forces the per-step path without changing the math.
     #[test]
     fn deferred_weight_gradients_equal_the_per_step_ones() {
-        for s in crate::model::forward::tests::surgeries() {
-            deferred_equals_per_step(s);
+        for (kind, s) in crate::model::forward::tests::projected_cells() {
+            deferred_equals_per_step(kind, s);
         }
     }
 
-    fn deferred_equals_per_step(surgery: crate::cell::Surgery) {
+    fn deferred_equals_per_step(kind: CellKind, surgery: crate::cell::Surgery) {
         let (t, b, i, h) = (6, 3, 3, 5);
-        let cfg = ModelConfig::new(CellKind::Gru, i, h, 2)
+        let cfg = ModelConfig::new(kind, i, h, 2)
             .layers(2)
             .direction(Direction::Bidirectional)
             .surgery(surgery);
@@ -211,7 +211,7 @@ mod tests {
         for (k, (a, w)) in deferred.iter().zip(&ws.grads).enumerate() {
             assert!(
                 (a - w).abs() <= 1e-12 * w.abs().max(1.0),
-                "{surgery:?} dθ[{k}]: {a} vs {w}"
+                "{kind:?} {surgery:?} dθ[{k}]: {a} vs {w}"
             );
         }
         assert_eq!(dx, ws.d_inputs[0], "dL/dx does not depend on the path");

@@ -1,0 +1,139 @@
+//! "Length sweep": train every compared cell from scratch at each of a list of sequence
+//! lengths for a fixed number of steps (several seeds if asked), then plot the final
+//! validation loss against T, one line per cell through the seeds' mean with the seeds'
+//! lowest and highest as thin lines. Live training is paused while it runs.
+
+use gru_lab::sweep::parse_lengths;
+use leptos::prelude::*;
+
+use crate::charts::lines::{self, Corner, LinesData, Series, YAxis};
+use crate::components::canvas::ChartCanvas;
+use crate::components::loss_view::run_color;
+use crate::format::fmt_num;
+use crate::state::AppState;
+
+/// The sweep panel: lengths, steps, seeds, run/cancel, progress bar and chart.
+#[component]
+pub fn SweepView() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let lengths = RwSignal::new("20, 40, 80".to_string());
+    let steps = RwSignal::new(300u64);
+    let seeds = RwSignal::new(1u32);
+    let run = move |_| match parse_lengths(&lengths.get_untracked()) {
+        Ok(l) => state.start_sweep(l, steps.get_untracked(), seeds.get_untracked()),
+        Err(e) => state.tell(e),
+    };
+    let draw = move |c: &web_sys::HtmlCanvasElement| {
+        state.sweep.with(|s| {
+            let table = s.table.clone().unwrap_or_default();
+            let curves = table.curves();
+            let pts: Vec<[Vec<(f64, f64)>; 3]> = curves
+                .iter()
+                .map(|cv| {
+                    let p = |f: fn(&gru_lab::sweep::SweepStat) -> f64| {
+                        cv.iter().map(|st| (st.len as f64, f(st))).collect()
+                    };
+                    [p(|s| s.mean), p(|s| s.min), p(|s| s.max)]
+                })
+                .collect();
+            let labels: Vec<String> = table
+                .cells
+                .iter()
+                .map(|c| {
+                    if table.seeds > 1 {
+                        format!("{c} (mean of {} seeds; thin: lowest, highest)", table.seeds)
+                    } else {
+                        c.clone()
+                    }
+                })
+                .collect();
+            let mut series = Vec::new();
+            for (i, p) in pts.iter().enumerate() {
+                let color = run_color(i);
+                series.push(Series::new(&labels[i], &p[0], color));
+                if table.seeds > 1 {
+                    for band in &p[1..] {
+                        series.push(Series {
+                            width: 1,
+                            alpha: 0.5,
+                            ..Series::new("", band, color)
+                        });
+                    }
+                }
+            }
+            // The baseline line only when it is the same at every length.
+            let base = table.points.first().map(|p| p.baseline);
+            let same = base.is_some_and(|b| table.points.iter().all(|p| p.baseline == b));
+            let data = LinesData {
+                series,
+                x_desc: "sequence length T",
+                y_desc: "final validation loss (log scale)",
+                y: YAxis::Log,
+                reference: base
+                    .filter(|_| same)
+                    .map(|b| (b, "baseline (best constant)")),
+                cursor: None,
+                x_range: None,
+                legend: Corner::UpperRight,
+            };
+            lines::draw(c, &data)
+        })
+    };
+    let summary = move || {
+        state.sweep.with(|s| match &s.table {
+            None => "No sweep yet.".to_string(),
+            Some(t) => {
+                let parts: Vec<String> = t
+                    .curves()
+                    .iter()
+                    .zip(&t.cells)
+                    .map(|(cv, name)| {
+                        let at: Vec<String> = cv
+                            .iter()
+                            .map(|st| format!("T {} {}", st.len, fmt_num(st.mean)))
+                            .collect();
+                        format!("{name}: {}", at.join(", "))
+                    })
+                    .collect();
+                let cut = if t.cancelled { " (cancelled)" } else { "" };
+                format!(
+                    "Final validation loss after {} steps{cut}: {}.",
+                    t.steps,
+                    parts.join("; ")
+                )
+            }
+        })
+    };
+    let running = move || state.sweep.with(|s| s.running);
+    view! {
+        <div class="view sweep">
+            <div class="sweep-form">
+                <label title="Sequence lengths to try, separated by commas">
+                    "Lengths T "
+                    <input type="text" name="sweep-lengths" prop:value=move || lengths.get()
+                        on:change=move |ev| lengths.set(event_target_value(&ev))/>
+                </label>
+                <label title="Training steps of every run (each starts from fresh weights)">
+                    "steps "
+                    <input type="number" name="sweep-steps" min="1" max="100000" prop:value=move || steps.get().to_string()
+                        on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<u64>() { steps.set(v.clamp(1, 100_000)) } }/>
+                </label>
+                <label title="Seeds per cell and length (seed, seed+1, …): the chart shows their mean and spread">
+                    "seeds "
+                    <input type="number" name="sweep-seeds" min="1" max="5" prop:value=move || seeds.get().to_string()
+                        on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<u32>() { seeds.set(v.clamp(1, 5)) } }/>
+                </label>
+                <button on:click=run disabled=running>"Run sweep"</button>
+                <button on:click=move |_| state.cancel_sweep() hidden=move || !running()>"Cancel sweep"</button>
+            </div>
+            <p class="hint" hidden=move || !running()>
+                <progress aria-label="Sweep progress"
+                    prop:max=move || state.sweep.with(|s| s.progress.1.max(1) as f64)
+                    prop:value=move || state.sweep.with(|s| s.progress.0 as f64)></progress>
+                " Live training is paused while the sweep runs."
+            </p>
+            <ChartCanvas label="Final loss vs T" draw=draw summary=Signal::derive(summary)
+                hint="Each point is a fresh run of the current settings at that length, trained for the same number of steps."/>
+        </div>
+    }
+}
