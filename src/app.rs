@@ -18,6 +18,7 @@ use crate::components::fold::PhoneFold;
 use crate::components::gates_view::GatesView;
 use crate::components::grad_norm_view::GradNormView;
 use crate::components::hidden_view::HiddenView;
+use crate::components::interview::{InterviewPanel, InterviewToggle};
 use crate::components::loss_view::{CompareTable, LossView};
 use crate::components::picker::{inside_heading, InsidePicker};
 use crate::components::sequence_view::YourSequence;
@@ -216,14 +217,18 @@ pub fn App(
                 <h1>"gru-lens"</h1>
                 <p class="tagline">"A GRU and a plain RNN learning side by side in your browser — watch the gates, the hidden state and the gradient."</p>
             </div>
-            <p class="keys">"Space: play/pause · →: one step"</p>
+            <div class="head-right">
+                <InterviewToggle/>
+                <p class="keys">"Space: play/pause · →: one step"</p>
+            </div>
         </header>
         <Controls/>
         <SurgeryBanner/>
+        <InterviewPanel/>
         <div class="layout" class:no-sidebar=move || state.hides("settings") && state.hides("equations")>
             <aside class="sidebar" hidden=move || state.hides("settings") && state.hides("equations")>
                 <div hidden=hides("settings")><PhoneFold label="Settings"><SettingsForm/></PhoneFold></div>
-                <div hidden=hides("equations")><Equations/></div>
+                <div id="v-equations" hidden=hides("equations")><Equations/></div>
             </aside>
             <main class="views">
                 <section class="group" aria-labelledby="g-learn" hidden=hides("loss")>
@@ -240,12 +245,12 @@ pub fn App(
                     <h2 id="g-travel">"Back in training time"</h2>
                     <TimeTravel/>
                 </section>
-                <section class="group" aria-labelledby="g-flow" hidden=hides("flow")>
+                <section id="v-flow" class="group" aria-labelledby="g-flow" hidden=hides("flow")>
                     <h2 id="g-flow">"Why the gradient survives"</h2>
                     <PastBanner note=" The map of gradient flow over training shows every inspection of the live model."/>
                     <div class="grid"><FlowView/></div>
                 </section>
-                <section class="group" aria-labelledby="g-gates" hidden=hides("gates")>
+                <section id="v-gates" class="group" aria-labelledby="g-gates" hidden=hides("gates")>
                     <h2 id="g-gates">{move || state.history.with(inside_heading)}</h2>
                     <PastBanner/>
                     <InsidePicker/>

@@ -1,21 +1,6 @@
 //! Number formatting for the status line, tables and drill-down.
 
-/// 4 significant digits; scientific below 0.001; "—" for NaN/∞.
-pub fn fmt_num(v: f64) -> String {
-    if !v.is_finite() {
-        return "—".into();
-    }
-    let a = v.abs();
-    if a == 0.0 {
-        "0".into()
-    } else if a >= 1000.0 || a < 0.001 {
-        format!("{v:.2e}")
-    } else if a >= 1.0 {
-        format!("{v:.3}")
-    } else {
-        format!("{v:.4}")
-    }
-}
+pub use gru_lab::fmt::{fmt_count, fmt_num, fmt_si};
 
 /// A step count with thousands separators ("4,000").
 pub fn fmt_step(n: u64) -> String {
@@ -28,38 +13,6 @@ pub fn fmt_step(n: u64) -> String {
         out.push(c);
     }
     out
-}
-
-/// A whole number with thin-space thousands separators ("11 321").
-pub fn fmt_count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push('\u{2009}');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// A quantity with an SI prefix and 3 significant digits ("2.14 M", "512 k", "87").
-pub fn fmt_si(v: f64, unit: &str) -> String {
-    if !v.is_finite() {
-        return "—".into();
-    }
-    let (x, p) = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")]
-        .iter()
-        .find(|(s, _)| v.abs() >= *s)
-        .map_or((v, ""), |&(s, p)| (v / s, p));
-    let n = if x.abs() >= 100.0 {
-        format!("{x:.0}")
-    } else if x.abs() >= 10.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.2}")
-    };
-    format!("{n} {p}{unit}")
 }
 
 /// A signed number with 3 decimals for the equations ("0.123", "−0.456").

@@ -137,6 +137,13 @@ impl AppState {
                 if let Some(text) = self.first_sequence.get_value() {
                     self.send(Command::Sequence { text });
                 }
+                // A link to an interview question opens paused: predict first, then play.
+                if self
+                    .settings
+                    .with_untracked(|s| s.question.is_some_and(|n| n > 0))
+                {
+                    self.send(Command::Pause);
+                }
             }
             Report::Snapshot(snap) => {
                 let stop = snap
@@ -170,10 +177,11 @@ impl AppState {
             }
             Report::Loaded { query, step } => {
                 let (mut settings, errors) = Settings::from_query(&query);
-                // How the page looks stays this page's (a file's hide/presenter does not apply).
+                // How the page looks stays this page's (a file's hide/presenter/q does not apply).
                 self.settings.with_untracked(|s| {
                     settings.hide = s.hide.clone();
                     settings.presenter = s.presenter;
+                    settings.question = s.question;
                 });
                 self.draft.set(settings.clone());
                 self.settings.set(settings);
@@ -327,6 +335,25 @@ impl AppState {
             },
         });
         self.settings.set(active.with_live_from(&draft));
+    }
+
+    /// Starts fresh runs from `settings` (always a reset, even when they equal the active
+    /// ones) and trains them: an interview question's "Run this experiment".
+    pub fn run_fresh(&self, settings: Settings) {
+        self.notice.set(None);
+        self.send(Command::Reset {
+            query: settings.to_query(),
+        });
+        self.send(Command::Play);
+        self.draft.set(settings.clone());
+        self.settings.set(settings);
+    }
+
+    /// Opens interview mode at `question` (`Some(0)` the list) or closes it (`None`): a view
+    /// setting, so the runs go on untouched.
+    pub fn set_question(&self, question: Option<usize>) {
+        self.settings.update(|s| s.question = question);
+        self.draft.update(|s| s.question = question);
     }
 
     /// Whether a classroom link hides page part `id` (one of `gru_lab::settings::PANELS`).

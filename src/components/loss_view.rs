@@ -95,7 +95,7 @@ pub fn LossView() -> impl IntoView {
         })
     };
     view! {
-        <div class="view">
+        <div class="view" id="v-loss">
             <ChartCanvas label="Loss" draw=draw summary=Signal::derive(summary)
                 hint="Below the dashed line the model has learnt something the best constant guess cannot."/>
             <label class="inline" title="Show the loss on a logarithmic axis, so small values stay visible">
@@ -146,7 +146,7 @@ pub fn CompareTable() -> impl IntoView {
         })
     };
     view! {
-        <figure class="panel compare">
+        <figure class="panel compare" id="v-compare">
             <figcaption>"Compare"</figcaption>
             <table aria-label="Compare">
                 <thead><tr>

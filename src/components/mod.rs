@@ -15,6 +15,8 @@ pub mod fold;
 pub mod gates_view;
 pub mod grad_norm_view;
 pub mod hidden_view;
+pub mod interview;
+pub mod interview_quiz;
 pub mod loss_view;
 pub mod picker;
 pub mod sequence_view;

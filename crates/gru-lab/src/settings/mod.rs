@@ -111,6 +111,9 @@ pub struct Settings {
     pub hide: Vec<&'static str>,
     /// Larger page text for projectors (a view setting).
     pub presenter: bool,
+    /// Interview mode (a view setting): `None` closed, `Some(0)` the list of questions,
+    /// `Some(n)` question `n` of [`crate::interview::QUESTIONS`] (1-based).
+    pub question: Option<usize>,
 }
 
 /// The page parts a link may hide: `(URL id, what it is)`.
@@ -150,6 +153,7 @@ impl Default for Settings {
             surgery: Surgery::default(),
             hide: Vec::new(),
             presenter: false,
+            question: None,
         }
     }
 }

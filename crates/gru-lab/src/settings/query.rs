@@ -171,6 +171,7 @@ mod tests {
             },
             hide: vec!["settings", "loss"],
             presenter: true,
+            question: Some(4),
         };
         let q = s.to_query();
         assert!(

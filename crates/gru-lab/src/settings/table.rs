@@ -24,6 +24,24 @@ fn legacy_speed(v: &str) -> Result<String, String> {
     }
 }
 
+/// The values of `q`: closed, the list (`list` or `0`, written `list`), or question 1–10
+/// (index `n + 2` holds question `n`).
+const QUESTION_IDS: &[(&str, &str)] = &[
+    ("off", "closed"),
+    ("list", "the list of questions"),
+    ("0", "the list of questions"),
+    ("1", "question 1"),
+    ("2", "question 2"),
+    ("3", "question 3"),
+    ("4", "question 4"),
+    ("5", "question 5"),
+    ("6", "question 6"),
+    ("7", "question 7"),
+    ("8", "question 8"),
+    ("9", "question 9"),
+    ("10", "question 10"),
+];
+
 const BUDGETS: &[(&str, &str)] = &[
     ("off", "off: every cell has H units"),
     ("gru", "the GRU's: size the others to its params"),
@@ -285,6 +303,29 @@ pub const PARAMS: &[Param] = &[
         group: Group::Page,
     },
     Param {
+        key: "q",
+        legacy: None,
+        label: "Interview question",
+        tip: "Opens interview mode: q=list (or 0) the ten questions, q=1 … q=10 one of them",
+        field: Field::Choice {
+            options: QUESTION_IDS,
+            get: |s| match s.question {
+                None => "off",
+                Some(0) => "list",
+                Some(n) => QUESTION_IDS.get(n + 2).map_or("list", |o| o.0),
+            },
+            put: |s, v| {
+                s.question = match v {
+                    "off" => None,
+                    "list" | "0" => Some(0),
+                    n => n.parse::<usize>().ok(),
+                }
+            },
+        },
+        applies: Applies::Live,
+        group: Group::Page,
+    },
+    Param {
         key: "presenter",
         legacy: None,
         label: "Presenter",
@@ -345,6 +386,36 @@ mod tests {
             e.len()
         );
         assert_eq!(s, Settings::default(), "nothing changed");
+    }
+
+    #[test]
+    fn the_interview_question_round_trips_and_refuses_bad_values() {
+        for (q, want) in [
+            ("list", Some(0)),
+            ("0", Some(0)),
+            ("4", Some(4)),
+            ("10", Some(10)),
+        ] {
+            let (s, e) = Settings::from_query(&format!("q={q}&T=20"));
+            assert!(e.is_empty(), "{e:?}");
+            assert_eq!(s.question, want);
+            let again = Settings::from_query(&s.to_query()).0;
+            assert_eq!(again, s, "q={q} survives a round trip as {}", s.to_query());
+        }
+        assert_eq!(Settings::from_query("q=4").0.to_query(), "q=4");
+        assert_eq!(Settings::from_query("q=0").0.to_query(), "q=list");
+        for bad in ["99", "<script>", "11", "-1", "1.5"] {
+            let (s, e) = Settings::from_query(&format!("q={bad}&hidden=8"));
+            assert_eq!(s.question, None, "{bad}");
+            assert_eq!(s.hidden, 8, "the rest of the link still applies");
+            assert_eq!(e.len(), 1);
+            assert!(e[0].starts_with("q: unknown '"), "{}", e[0]);
+            assert!(!e[0].contains('\n'));
+        }
+        assert!(!Settings::default().needs_reset(&Settings {
+            question: Some(3),
+            ..Settings::default()
+        }));
     }
 
     #[test]

@@ -1,0 +1,198 @@
+//! The numbers an interview answer and a quiz verdict may use, read from the live run: the
+//! settings' costs per cell and, per run, the latest status and inspection the page shows.
+//! Nothing here is invented: a number the run has not produced yet is `None`.
+
+use gru_core::cell::CellKind;
+
+use super::params::{layer_params, recurrent_params, table_cost, task_io};
+use crate::history::History;
+use crate::settings::Settings;
+
+/// One compared cell.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CellFacts {
+    /// The cell.
+    pub kind: CellKind,
+    /// Its label on the page ("GRU", "LSTM", …).
+    pub label: String,
+    /// Its hidden units per layer and direction (a parameter budget sizes each cell's own).
+    pub hidden: usize,
+    /// Weights of one layer, one direction, first layer (`G·(I+H+n_b)·H`).
+    pub layer_params: usize,
+    /// Weights of the recurrent layers (all layers and directions, no head).
+    pub recurrent_params: usize,
+    /// Weights of the whole model, head included (the cost table's "params").
+    pub params: u64,
+    /// Matrix FLOPs of one training step (forward + backward ≈ 3 × forward) over the batch
+    /// (the cost table's "FLOPs/step").
+    pub flops_step: f64,
+    /// Bytes of activations kept for backprop over one batch, f32 (the cost table's "memory").
+    pub activation_bytes: f64,
+    /// Steps trained (0 before the run has reported).
+    pub step: u64,
+    /// Smoothed training loss.
+    pub loss: Option<f64>,
+    /// Latest validation loss.
+    pub val_loss: Option<f64>,
+    /// Latest validation accuracy, where the task has one.
+    pub val_accuracy: Option<f64>,
+    /// Loss of the best constant prediction.
+    pub baseline: Option<f64>,
+    /// First training step at which the validation loss was below half the baseline.
+    pub half_baseline_at: Option<u64>,
+    /// `‖∂h_T/∂h_0‖₂` of the latest inspection (the Compare table's column).
+    pub far: Option<f64>,
+    /// GRU cells: the mean over steps of the spectral norms of the Jacobian's three terms
+    /// `[A, B, C]` (carry `diag(1−z)`, candidate path, update-gate path).
+    pub terms: Option<[f64; 3]>,
+    /// GRU cells looked inside: mean of `z` over the sample's steps and units.
+    pub mean_z: Option<f64>,
+    /// Measured milliseconds per training step of this cell alone (moving average).
+    pub step_ms: Option<f64>,
+}
+
+/// Everything an answer may quote.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Facts {
+    /// Input width `I` of the task.
+    pub input: usize,
+    /// Hidden units per layer and direction `H` (of the GRU, under a parameter budget).
+    pub hidden: usize,
+    /// Stacked layers.
+    pub layers: usize,
+    /// Directions (2 = bidirectional).
+    pub dirs: usize,
+    /// Sequence length (the task's knob).
+    pub seq_len: usize,
+    /// Sequences per step.
+    pub batch: usize,
+    /// Sequences in the fixed training set, 0 = fresh sequences every step.
+    pub train_n: usize,
+    /// Input dropout probability.
+    pub input_dropout: f64,
+    /// Recurrent dropout probability.
+    pub recurrent_dropout: f64,
+    /// The compared cells, in the settings' order.
+    pub cells: Vec<CellFacts>,
+}
+
+impl Facts {
+    /// The facts of `settings` and what `history` holds of their runs. Runs whose labels do
+    /// not match the settings' cells (a reset still on its way) contribute no numbers.
+    pub fn gather(settings: &Settings, history: &History) -> Facts {
+        let (input, _) = task_io(settings).unwrap_or((0, 0));
+        let matches = history.runs.len() == settings.cells.len()
+            && history
+                .runs
+                .iter()
+                .zip(&settings.cells)
+                .all(|(r, k)| r.status.label == k.label());
+        let cells = settings
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, &kind)| {
+                let hidden = settings.hidden_for(kind).unwrap_or(settings.hidden);
+                let mut c = CellFacts {
+                    hidden,
+                    layer_params: layer_params(kind, input, hidden),
+                    recurrent_params: recurrent_params(settings, kind).unwrap_or(0),
+                    ..CellFacts::empty(kind)
+                };
+                if let Ok(cost) = table_cost(settings, kind) {
+                    c.params = cost.params as u64;
+                    c.flops_step = cost.flops_per_step as f64;
+                    c.activation_bytes = cost.activation_bytes as f64;
+                }
+                if matches {
+                    c.read_run(history, i);
+                }
+                c
+            })
+            .collect();
+        Facts {
+            input,
+            hidden: settings.hidden,
+            layers: settings.layers,
+            dirs: settings.direction.count(),
+            seq_len: settings.knob,
+            batch: settings.batch,
+            train_n: settings.train_n,
+            input_dropout: settings.input_dropout,
+            recurrent_dropout: settings.recurrent_dropout,
+            cells,
+        }
+    }
+
+    /// The first compared cell of kind `kind`.
+    pub fn cell(&self, kind: CellKind) -> Option<&CellFacts> {
+        self.cells.iter().find(|c| c.kind == kind)
+    }
+
+    /// Steps trained by every run (the smallest).
+    pub fn step(&self) -> u64 {
+        self.cells.iter().map(|c| c.step).min().unwrap_or(0)
+    }
+}
+
+impl CellFacts {
+    /// A cell with no numbers yet.
+    pub fn empty(kind: CellKind) -> Self {
+        Self {
+            kind,
+            label: kind.label().to_string(),
+            hidden: 0,
+            layer_params: 0,
+            recurrent_params: 0,
+            params: 0,
+            flops_step: f64::NAN,
+            activation_bytes: f64::NAN,
+            step: 0,
+            loss: None,
+            val_loss: None,
+            val_accuracy: None,
+            baseline: None,
+            half_baseline_at: None,
+            far: None,
+            terms: None,
+            mean_z: None,
+            step_ms: None,
+        }
+    }
+
+    /// Reads run `i` of `h`.
+    fn read_run(&mut self, h: &History, i: usize) {
+        let Some(r) = h.runs.get(i) else { return };
+        let s = &r.status;
+        let finite = |v: f64| v.is_finite().then_some(v);
+        self.step = s.step;
+        self.loss = (s.step > 0).then_some(s.loss).and_then(finite);
+        self.val_loss = s.val_loss.and_then(finite);
+        self.val_accuracy = s.val_accuracy.and_then(finite);
+        self.baseline = finite(s.baseline);
+        self.step_ms = finite(s.step_ms);
+        self.half_baseline_at = r
+            .val
+            .points
+            .iter()
+            .find(|p| p.1 < 0.5 * s.baseline)
+            .map(|p| p.0.round() as u64);
+        if let Some(ins) = h.insights.get(i) {
+            self.far = ins.flow.last().copied().and_then(finite);
+            let mean = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
+            if let (Some(a), Some(b), Some(c)) = (
+                mean(&ins.carry),
+                mean(&ins.candidate),
+                mean(&ins.update_gate),
+            ) {
+                self.terms = Some([a, b, c]);
+            }
+            let z = ins.gates.iter().find(|g| g.name == "z");
+            self.mean_z = z.and_then(|g| {
+                let v = &g.values;
+                (!v.is_empty())
+                    .then(|| v.iter().map(|&x| f64::from(x)).sum::<f64>() / v.len() as f64)
+            });
+        }
+    }
+}

@@ -1,0 +1,343 @@
+//! The quiz judges: each reads the run's real numbers ([`Facts`]) and says which option
+//! happened, or what the run still has to do before it can tell. Thresholds (a step count, a
+//! margin inside which two results count as a tie) are stated in the verdict.
+
+use gru_core::cell::CellKind;
+
+use super::facts::{CellFacts, Facts};
+use super::Verdict;
+use crate::fmt::{fmt_count, fmt_num};
+
+/// The two cells a question compares, or what is missing.
+fn pair(f: &Facts, a: CellKind, b: CellKind) -> Result<(&CellFacts, &CellFacts), Verdict> {
+    match (f.cell(a), f.cell(b)) {
+        (Some(x), Some(y)) => Ok((x, y)),
+        _ => Err(Verdict::Undecided {
+            needs: format!(
+                "this quiz compares the {} and the {}; press \"Run this experiment\" to train both",
+                a.label(),
+                b.label()
+            ),
+        }),
+    }
+}
+
+/// Undecided until every run has trained `min` steps.
+fn trained(f: &Facts, min: u64) -> Result<(), Verdict> {
+    let at = f.step();
+    if at < min {
+        return Err(Verdict::Undecided {
+            needs: format!("the runs are compared at step {min} or later (now at step {at})"),
+        });
+    }
+    Ok(())
+}
+
+/// Which of `x`, `y` has the lower `metric` (options: x, y, "within `tol` of each other",
+/// relative to the larger value), once both runs have trained `min` steps.
+fn lower(
+    f: &Facts,
+    (x, y): (&CellFacts, &CellFacts),
+    min: u64,
+    what: &str,
+    metric: fn(&CellFacts) -> Option<f64>,
+    tol: f64,
+) -> Verdict {
+    if let Err(v) = trained(f, min) {
+        return v;
+    }
+    let (Some(a), Some(b)) = (metric(x), metric(y)) else {
+        return Verdict::Undecided {
+            needs: format!("both runs need a {what} first (it comes with the next validation)"),
+        };
+    };
+    let option = if (a - b).abs() <= tol * a.max(b) {
+        2
+    } else if a < b {
+        0
+    } else {
+        1
+    };
+    Verdict::Decided {
+        option,
+        because: format!(
+            "At step {}: {what} {} {}, {} {} (a tie means within {:.0} %).",
+            f.step(),
+            x.label,
+            fmt_num(a),
+            y.label,
+            fmt_num(b),
+            100.0 * tol
+        ),
+    }
+}
+
+/// Q1: lower validation loss by step 400, GRU or LSTM.
+pub fn gru_vs_lstm(f: &Facts) -> Verdict {
+    match pair(f, CellKind::Gru, CellKind::Lstm) {
+        Ok(p) => lower(f, p, 400, "validation loss", |c| c.val_loss, 0.1),
+        Err(v) => v,
+    }
+}
+
+/// Q2: does the trained GRU mostly keep its state (mean z < 0.5) or take the candidate?
+pub fn keeps_or_writes(f: &Facts) -> Verdict {
+    if let Err(v) = trained(f, 300) {
+        return v;
+    }
+    let Some(z) = f.cell(CellKind::Gru).and_then(|c| c.mean_z) else {
+        return Verdict::Undecided {
+            needs: "look inside the page's GRU (run 1 in the picker above the gate maps): its z values decide".into(),
+        };
+    };
+    if (z - 0.5).abs() < 0.02 {
+        return Verdict::Undecided {
+            needs: format!("the GRU's mean z is {}, too close to 0.5 to call; it decides once it moves 0.02 away", fmt_num(z)),
+        };
+    }
+    Verdict::Decided {
+        option: usize::from(z > 0.5),
+        because: format!(
+            "At step {}, the page's GRU has mean z = {} over this sample's steps and units, so on average it takes {:.0} % of the old state and {:.0} % of the candidate.",
+            f.step(),
+            fmt_num(z),
+            100.0 * (1.0 - z),
+            100.0 * z
+        ),
+    }
+}
+
+/// Q3 and Q9: whose ‖∂h_T/∂h_0‖ is higher, GRU or RNN (a tie = within a factor of 10).
+pub fn far_gradient(f: &Facts) -> Verdict {
+    let (x, y) = match pair(f, CellKind::Gru, CellKind::RnnTanh) {
+        Ok(p) => p,
+        Err(v) => return v,
+    };
+    if let Err(v) = trained(f, 300) {
+        return v;
+    }
+    let (Some(a), Some(b)) = (x.far, y.far) else {
+        return Verdict::Undecided {
+            needs: "both runs need an inspection first (the Compare table's last column)".into(),
+        };
+    };
+    let ratio = a / b;
+    let option = if (0.1..=10.0).contains(&ratio) {
+        2
+    } else if ratio > 10.0 {
+        0
+    } else {
+        1
+    };
+    Verdict::Decided {
+        option,
+        because: format!(
+            "At step {}: ‖∂h_T/∂h_0‖ GRU {}, RNN {} (a tie means within a factor of 10).",
+            f.step(),
+            fmt_num(a),
+            fmt_num(b)
+        ),
+    }
+}
+
+/// Q4: which brings the validation loss below half the baseline in fewer steps.
+pub fn fewer_steps(f: &Facts) -> Verdict {
+    let (x, y) = match pair(f, CellKind::Gru, CellKind::Lstm) {
+        Ok(p) => p,
+        Err(v) => return v,
+    };
+    let at = |c: &CellFacts| {
+        c.half_baseline_at
+            .map_or("not yet".into(), |s| format!("step {s}"))
+    };
+    let because = format!(
+        "Validation loss below half the baseline: GRU {}, LSTM {} (now at step {}).",
+        at(x),
+        at(y),
+        f.step()
+    );
+    let option =
+        match (x.half_baseline_at, y.half_baseline_at) {
+            (Some(a), Some(b)) if a.abs_diff(b) <= (a.max(b) / 10) => 2,
+            (Some(a), Some(b)) => usize::from(b < a),
+            (Some(_), None) => 0,
+            (None, Some(_)) => 1,
+            (None, None) => return Verdict::Undecided {
+                needs:
+                    "it decides when one of them brings the validation loss below half the baseline"
+                        .into(),
+            },
+        };
+    Verdict::Decided { option, because }
+}
+
+/// Q5: small model, short sequences: lower validation loss at step 500.
+pub fn small_budget(f: &Facts) -> Verdict {
+    match pair(f, CellKind::Gru, CellKind::Lstm) {
+        Ok(p) => lower(f, p, 500, "validation loss", |c| c.val_loss, 0.1),
+        Err(v) => v,
+    }
+}
+
+/// Q6: higher validation accuracy by step 600 (a tie = within 2 points).
+pub fn accuracy(f: &Facts) -> Verdict {
+    let (x, y) = match pair(f, CellKind::Gru, CellKind::Lstm) {
+        Ok(p) => p,
+        Err(v) => return v,
+    };
+    if let Err(v) = trained(f, 600) {
+        return v;
+    }
+    let (Some(a), Some(b)) = (x.val_accuracy, y.val_accuracy) else {
+        return Verdict::Undecided {
+            needs: "both runs need a validation accuracy first".into(),
+        };
+    };
+    let option = if (a - b).abs() <= 0.02 {
+        2
+    } else {
+        usize::from(b > a)
+    };
+    Verdict::Decided {
+        option,
+        because: format!(
+            "At step {}: validation accuracy GRU {:.0} %, LSTM {:.0} % (a tie means within 2 points).",
+            f.step(),
+            100.0 * a,
+            100.0 * b
+        ),
+    }
+}
+
+/// Q7: with recurrent dropout, training loss (dropout on) above or below validation (off)?
+pub fn dropout_gap(f: &Facts) -> Verdict {
+    let Some(c) = f.cells.first() else {
+        return Verdict::Undecided {
+            needs: "press \"Run this experiment\"".into(),
+        };
+    };
+    if let Err(v) = trained(f, 300) {
+        return v;
+    }
+    let (Some(t), Some(v)) = (c.loss, c.val_loss) else {
+        return Verdict::Undecided {
+            needs: "the run needs a validation loss first".into(),
+        };
+    };
+    let option = if (t - v).abs() <= 0.05 * t.max(v) {
+        2
+    } else {
+        usize::from(t < v)
+    };
+    Verdict::Decided {
+        option,
+        because: format!(
+            "At step {}, {} with input dropout {} and recurrent dropout {}: training loss {}, validation loss {} (a tie means within 5 %).",
+            f.step(),
+            c.label,
+            f.input_dropout,
+            f.recurrent_dropout,
+            fmt_num(t),
+            fmt_num(v)
+        ),
+    }
+}
+
+/// Q8: how many times the weights of a one-layer one-way model of the same width
+/// (options about 2×, 4×, 7×: the nearest on a log scale).
+pub fn stacked_cost(f: &Facts) -> Verdict {
+    let Some(c) = f.cells.first() else {
+        return Verdict::Undecided {
+            needs: "press \"Run this experiment\"".into(),
+        };
+    };
+    let single = c.layer_params;
+    if single == 0 || c.recurrent_params == 0 {
+        return Verdict::Undecided {
+            needs: "the model's size is not known yet".into(),
+        };
+    }
+    let ratio = c.recurrent_params as f64 / single as f64;
+    let option = [2.0f64, 4.0, 7.0]
+        .iter()
+        .enumerate()
+        .min_by(|a, b| {
+            let d = |x: f64| (ratio.ln() - x.ln()).abs();
+            d(*a.1).total_cmp(&d(*b.1))
+        })
+        .map_or(0, |(i, _)| i);
+    Verdict::Decided {
+        option,
+        because: format!(
+            "This {}-layer {} {} has {} recurrent weights; one layer, one direction of the same width has {}: {:.1}×. Decided by the model's own count — no training needed.",
+            f.layers,
+            if f.dirs == 2 { "bidirectional" } else { "one-way" },
+            c.label,
+            fmt_count(c.recurrent_params as u64),
+            fmt_count(single as u64),
+            ratio
+        ),
+    }
+}
+
+/// Q9: on long sequences, does the GRU's ‖∂h_T/∂h_0‖ stay above 10⁻³ after 100 steps?
+pub fn long_gradient(f: &Facts) -> Verdict {
+    let Some(c) = f.cell(CellKind::Gru) else {
+        return Verdict::Undecided {
+            needs: "this quiz needs the page's GRU; press \"Run this experiment\"".into(),
+        };
+    };
+    if let Err(v) = trained(f, 100) {
+        return v;
+    }
+    let Some(far) = c.far else {
+        return Verdict::Undecided {
+            needs: "the GRU needs an inspection first (the Compare table's last column)".into(),
+        };
+    };
+    Verdict::Decided {
+        option: usize::from(far < 1e-3),
+        because: format!(
+            "At step {}, T = {}: the GRU's ‖∂h_T/∂h_0‖ is {}.",
+            f.step(),
+            f.seq_len,
+            fmt_num(far)
+        ),
+    }
+}
+
+/// Q10: which of GRU, LSTM, RNN has the lowest validation loss at step 400 (this seed).
+pub fn ranking(f: &Facts) -> Verdict {
+    let kinds = [CellKind::Gru, CellKind::Lstm, CellKind::RnnTanh];
+    let cells: Vec<&CellFacts> = kinds.iter().filter_map(|&k| f.cell(k)).collect();
+    if cells.len() < 3 {
+        return Verdict::Undecided {
+            needs: "this quiz compares GRU, LSTM and RNN; press \"Run this experiment\"".into(),
+        };
+    }
+    if let Err(v) = trained(f, 400) {
+        return v;
+    }
+    let vals: Option<Vec<f64>> = cells.iter().map(|c| c.val_loss).collect();
+    let Some(vals) = vals else {
+        return Verdict::Undecided {
+            needs: "every run needs a validation loss first".into(),
+        };
+    };
+    let best = (0..3)
+        .min_by(|&a, &b| vals[a].total_cmp(&vals[b]))
+        .unwrap_or(0);
+    let parts: Vec<String> = cells
+        .iter()
+        .zip(&vals)
+        .map(|(c, v)| format!("{} {}", c.label, fmt_num(*v)))
+        .collect();
+    Verdict::Decided {
+        option: best,
+        because: format!(
+            "At step {}, validation loss: {} — one seed only.",
+            f.step(),
+            parts.join(", ")
+        ),
+    }
+}

@@ -1,0 +1,195 @@
+//! The ten questions as data: title, the experiment (a settings query, applied like
+//! [`crate::settings::presets`]), the view to look at, the quiz and its judge, and the answer.
+
+use super::answer;
+use super::judge;
+use super::{Facts, Verdict};
+use crate::settings::Settings;
+
+/// A predict-then-reveal quiz.
+#[derive(Clone, Copy)]
+pub struct Quiz {
+    /// The question the learner predicts.
+    pub prompt: &'static str,
+    /// The possible outcomes.
+    pub options: &'static [&'static str],
+    /// Which option the run produced, from its real numbers.
+    pub judge: fn(&Facts) -> Verdict,
+}
+
+/// One interview question.
+#[derive(Clone, Copy)]
+pub struct Question {
+    /// 1-based number, the `q=` value.
+    pub n: usize,
+    /// The question as asked.
+    pub title: &'static str,
+    /// The experiment, as a settings query (canonical order, without `q`).
+    pub preset: &'static str,
+    /// DOM id of the view to look at.
+    pub view: &'static str,
+    /// That view's name in the page's words.
+    pub view_name: &'static str,
+    /// The quiz.
+    pub quiz: Quiz,
+    /// The answer's paragraphs, from the live numbers.
+    pub answer: fn(&Facts) -> Vec<String>,
+}
+
+const CELLS2: &[&str] = &["GRU", "LSTM", "about equal"];
+
+/// The ten questions, in the order of issue #9.
+pub const QUESTIONS: &[Question] = &[
+    Question {
+        n: 1,
+        title: "How does a GRU differ from an LSTM?",
+        preset: "cells=gru,lstm",
+        view: "v-compare",
+        view_name: "the Compare table",
+        quiz: Quiz {
+            prompt: "On the adding problem (T = 40), which reaches the lower validation loss by step 400?",
+            options: CELLS2,
+            judge: judge::gru_vs_lstm,
+        },
+        answer: answer::differ,
+    },
+    Question {
+        n: 2,
+        title: "Write the GRU equations, with biases. Which conventions differ between papers and frameworks?",
+        preset: "cells=gru,gru_torch",
+        view: "v-equations",
+        view_name: "the equations",
+        quiz: Quiz {
+            prompt: "After 300 steps, does the page's GRU mostly keep its old state or mostly take the new candidate (mean z over the inspected sample)?",
+            options: &["mostly keeps h(t−1): mean z below 0.5", "mostly takes the candidate: mean z above 0.5"],
+            judge: judge::keeps_or_writes,
+        },
+        answer: answer::equations,
+    },
+    Question {
+        n: 3,
+        title: "How does a GRU ease the vanishing-gradient problem?",
+        preset: "T=100",
+        view: "v-flow",
+        view_name: "the gradient-flow section",
+        quiz: Quiz {
+            prompt: "At T = 100, after 300 steps, whose ‖∂h_T/∂h_0‖ is higher?",
+            options: &["GRU", "RNN", "about equal (within 10×)"],
+            judge: judge::far_gradient,
+        },
+        answer: answer::vanishing,
+    },
+    Question {
+        n: 4,
+        title: "Why is a GRU often faster to train than an LSTM?",
+        preset: "T=100&cells=gru,lstm&hidden=32",
+        view: "v-loss",
+        view_name: "the loss chart",
+        quiz: Quiz {
+            prompt: "Which brings the validation loss below half the baseline in fewer training steps?",
+            options: &["GRU", "LSTM", "about the same step (within 10 %)"],
+            judge: judge::fewer_steps,
+        },
+        answer: answer::faster,
+    },
+    Question {
+        n: 5,
+        title: "When can a GRU beat an LSTM?",
+        preset: "T=20&cells=gru,lstm&hidden=8&train_n=64",
+        view: "v-loss",
+        view_name: "the loss chart",
+        quiz: Quiz {
+            prompt: "With 8 hidden units, short sequences (T = 20) and only 64 training sequences, which has the lower validation loss at step 500?",
+            options: CELLS2,
+            judge: judge::small_budget,
+        },
+        answer: answer::beat,
+    },
+    Question {
+        n: 6,
+        title: "What are the GRU's limits against an LSTM?",
+        preset: "task=parity&T=16&cells=gru,lstm",
+        view: "v-compare",
+        view_name: "the Compare table",
+        quiz: Quiz {
+            prompt: "Parity of 16 bits is counting mod 2. Which has the higher validation accuracy at step 600?",
+            options: CELLS2,
+            judge: judge::accuracy,
+        },
+        answer: answer::limits,
+    },
+    Question {
+        n: 7,
+        title: "How do you apply dropout to a GRU?",
+        preset: "cells=gru&rdropout=0.3",
+        view: "v-loss",
+        view_name: "the loss chart",
+        quiz: Quiz {
+            prompt: "With recurrent dropout 0.3, after 300 steps, where is the training loss (dropout on) against the validation loss (dropout off)?",
+            options: &["training loss above validation", "training loss below validation", "about equal (within 5 %)"],
+            judge: judge::dropout_gap,
+        },
+        answer: answer::dropout,
+    },
+    Question {
+        n: 8,
+        title: "Bidirectional and stacked GRUs: what does each add, and what does it cost?",
+        preset: "cells=gru&layers=2&bi=1",
+        view: "v-gates",
+        view_name: "the gates section and its layer/direction picker",
+        quiz: Quiz {
+            prompt: "How many times the recurrent weights of one layer, one direction of the same width does this 2-layer bidirectional GRU have?",
+            options: &["about 2×", "about 4×", "about 7×"],
+            judge: judge::stacked_cost,
+        },
+        answer: answer::stacked,
+    },
+    Question {
+        n: 9,
+        title: "What goes wrong on very long sequences, and what do people use instead?",
+        preset: "T=300",
+        view: "v-flow",
+        view_name: "the gradient-flow section",
+        quiz: Quiz {
+            prompt: "At T = 300, after 100 steps, is the GRU's ‖∂h_T/∂h_0‖ still above 10⁻³?",
+            options: &["yes, above 10⁻³", "no, below 10⁻³"],
+            judge: judge::long_gradient,
+        },
+        answer: answer::long,
+    },
+    Question {
+        n: 10,
+        title: "How do you evaluate a GRU against other sequence models?",
+        preset: "cells=gru,lstm,rnn",
+        view: "v-compare",
+        view_name: "the Compare table",
+        quiz: Quiz {
+            prompt: "Same data, same seed: which has the lowest validation loss at step 400?",
+            options: &["GRU", "LSTM", "RNN"],
+            judge: judge::ranking,
+        },
+        answer: answer::evaluate,
+    },
+];
+
+/// Question `n` (1-based).
+pub fn question(n: usize) -> Option<&'static Question> {
+    QUESTIONS.iter().find(|q| q.n == n)
+}
+
+impl Question {
+    /// The experiment's settings, with interview mode on this question; how the page looks
+    /// (`hide`, `presenter`) is taken from `page`.
+    pub fn settings(&self, page: &Settings) -> Settings {
+        let mut s = Settings::from_query(self.preset).0;
+        s.question = Some(self.n);
+        s.hide = page.hide.clone();
+        s.presenter = page.presenter;
+        s
+    }
+
+    /// The link to this question's experiment (the preset plus `q`).
+    pub fn link(&self) -> String {
+        self.settings(&Settings::default()).to_query()
+    }
+}

@@ -1,0 +1,303 @@
+//! Every judge and answer on synthetic facts: each option can come out, the "not decided
+//! yet" case says what decides it, and the answers quote exactly the numbers they were given.
+
+use gru_core::cell::CellKind;
+
+use super::*;
+use crate::history::{History, RunHistory};
+use crate::protocol::RunStatus;
+use crate::settings::Settings;
+
+/// Facts of question `n`'s own preset, with each run at `step` and `set` applied per cell.
+fn facts(n: usize, step: u64, set: impl Fn(&mut CellFacts)) -> Facts {
+    let q = question(n).expect("question");
+    let mut f = Facts::gather(&q.settings(&Settings::default()), &History::default());
+    for c in &mut f.cells {
+        c.step = step;
+        set(c);
+    }
+    f
+}
+
+fn decided(v: &Verdict) -> usize {
+    match v {
+        Verdict::Decided { option, .. } => *option,
+        Verdict::Undecided { needs } => panic!("undecided: {needs}"),
+    }
+}
+
+fn undecided(v: &Verdict) -> &str {
+    match v {
+        Verdict::Undecided { needs } => needs,
+        Verdict::Decided { because, .. } => panic!("decided: {because}"),
+    }
+}
+
+fn by_kind(vals: &'static [(CellKind, f64)]) -> impl Fn(&CellFacts) -> Option<f64> {
+    move |c| vals.iter().find(|v| v.0 == c.kind).map(|v| v.1)
+}
+
+#[test]
+fn every_question_has_a_valid_canonical_preset_a_view_and_options() {
+    assert_eq!(QUESTIONS.len(), 10);
+    for (i, q) in QUESTIONS.iter().enumerate() {
+        assert_eq!(q.n, i + 1);
+        let (s, e) = Settings::from_query(q.preset);
+        assert!(e.is_empty(), "{}: {e:?}", q.n);
+        assert_eq!(s.to_query(), q.preset, "{} is canonical", q.n);
+        let link = q.link();
+        assert!(link.ends_with(&format!("q={}", q.n)), "{link}");
+        assert_eq!(Settings::from_query(&link).0.question, Some(q.n));
+        assert!(q.view.starts_with("v-") && q.quiz.options.len() >= 2);
+    }
+}
+
+#[test]
+fn lower_loss_judges_pick_each_option_from_the_numbers() {
+    let f = facts(1, 450, |c| {
+        c.val_loss = by_kind(&[(CellKind::Gru, 0.01), (CellKind::Lstm, 0.05)])(c)
+    });
+    assert_eq!(decided(&judge::gru_vs_lstm(&f)), 0);
+    let f = facts(1, 450, |c| {
+        c.val_loss = by_kind(&[(CellKind::Gru, 0.05), (CellKind::Lstm, 0.01)])(c)
+    });
+    let v = judge::gru_vs_lstm(&f);
+    assert_eq!(decided(&v), 1);
+    let Verdict::Decided { because, .. } = &v else {
+        unreachable!()
+    };
+    assert_eq!(
+        because,
+        "At step 450: validation loss GRU 0.0500, LSTM 0.0100 (a tie means within 10 %)."
+    );
+    let f = facts(1, 450, |c| {
+        c.val_loss = by_kind(&[(CellKind::Gru, 0.050), (CellKind::Lstm, 0.047)])(c)
+    });
+    assert_eq!(decided(&judge::gru_vs_lstm(&f)), 2);
+    // Too early: says at which step it decides.
+    let f = facts(1, 120, |c| c.val_loss = Some(0.1));
+    assert_eq!(
+        undecided(&judge::gru_vs_lstm(&f)),
+        "the runs are compared at step 400 or later (now at step 120)"
+    );
+    // Question 5 the same way at step 500.
+    let f = facts(5, 499, |c| c.val_loss = Some(0.1));
+    assert!(undecided(&judge::small_budget(&f)).contains("step 500"));
+    // A different experiment (no LSTM) cannot decide question 1.
+    let f = facts(3, 999, |c| c.val_loss = Some(0.1));
+    assert!(undecided(&judge::gru_vs_lstm(&f)).contains("Run this experiment"));
+}
+
+#[test]
+fn the_update_gate_judge_reads_mean_z_and_refuses_a_coin_toss() {
+    let f = facts(2, 300, |c| c.mean_z = Some(0.2));
+    assert_eq!(decided(&judge::keeps_or_writes(&f)), 0);
+    let f = facts(2, 300, |c| c.mean_z = Some(0.7));
+    assert_eq!(decided(&judge::keeps_or_writes(&f)), 1);
+    let f = facts(2, 300, |c| c.mean_z = Some(0.51));
+    assert!(undecided(&judge::keeps_or_writes(&f)).contains("too close to 0.5"));
+    let f = facts(2, 300, |_| {});
+    assert!(undecided(&judge::keeps_or_writes(&f)).contains("look inside"));
+}
+
+#[test]
+fn gradient_judges_compare_by_factors_of_ten() {
+    let f = facts(3, 300, |c| {
+        c.far = by_kind(&[(CellKind::Gru, 0.5), (CellKind::RnnTanh, 1e-9)])(c)
+    });
+    assert_eq!(decided(&judge::far_gradient(&f)), 0);
+    let f = facts(3, 300, |c| {
+        c.far = by_kind(&[(CellKind::Gru, 1e-6), (CellKind::RnnTanh, 1e-2)])(c)
+    });
+    assert_eq!(decided(&judge::far_gradient(&f)), 1);
+    let f = facts(3, 300, |c| {
+        c.far = by_kind(&[(CellKind::Gru, 0.5), (CellKind::RnnTanh, 0.1)])(c)
+    });
+    assert_eq!(decided(&judge::far_gradient(&f)), 2);
+    let f = facts(3, 300, |_| {});
+    assert!(undecided(&judge::far_gradient(&f)).contains("inspection"));
+    let f = facts(9, 100, |c| c.far = Some(2e-3));
+    assert_eq!(decided(&judge::long_gradient(&f)), 0);
+    let f = facts(9, 100, |c| c.far = Some(1e-5));
+    assert_eq!(decided(&judge::long_gradient(&f)), 1);
+    let f = facts(9, 99, |c| c.far = Some(1e-5));
+    assert!(undecided(&judge::long_gradient(&f)).contains("step 100"));
+}
+
+#[test]
+fn steps_to_half_the_baseline_decide_as_soon_as_one_cell_gets_there() {
+    let at = |g: Option<u64>, l: Option<u64>| {
+        facts(4, 700, move |c| {
+            c.half_baseline_at = if c.kind == CellKind::Gru { g } else { l }
+        })
+    };
+    assert!(undecided(&judge::fewer_steps(&at(None, None))).contains("half the baseline"));
+    assert_eq!(decided(&judge::fewer_steps(&at(Some(300), None))), 0);
+    assert_eq!(decided(&judge::fewer_steps(&at(None, Some(300)))), 1);
+    assert_eq!(decided(&judge::fewer_steps(&at(Some(600), Some(300)))), 1);
+    assert_eq!(decided(&judge::fewer_steps(&at(Some(300), Some(320)))), 2);
+}
+
+#[test]
+fn accuracy_dropout_and_ranking_judges() {
+    let f = facts(6, 600, |c| {
+        c.val_accuracy = by_kind(&[(CellKind::Gru, 0.51), (CellKind::Lstm, 0.93)])(c)
+    });
+    assert_eq!(decided(&judge::accuracy(&f)), 1);
+    let f = facts(6, 600, |c| c.val_accuracy = Some(0.5));
+    assert_eq!(decided(&judge::accuracy(&f)), 2);
+    assert!(undecided(&judge::accuracy(&facts(6, 10, |_| {}))).contains("step 600"));
+    let f = facts(7, 300, |c| (c.loss, c.val_loss) = (Some(0.2), Some(0.1)));
+    assert_eq!(decided(&judge::dropout_gap(&f)), 0);
+    let f = facts(7, 300, |c| (c.loss, c.val_loss) = (Some(0.1), Some(0.2)));
+    assert_eq!(decided(&judge::dropout_gap(&f)), 1);
+    let f = facts(7, 300, |c| (c.loss, c.val_loss) = (Some(0.1), Some(0.102)));
+    assert_eq!(decided(&judge::dropout_gap(&f)), 2);
+    let f = facts(10, 400, |c| {
+        c.val_loss = by_kind(&[
+            (CellKind::Gru, 0.3),
+            (CellKind::Lstm, 0.2),
+            (CellKind::RnnTanh, 0.4),
+        ])(c)
+    });
+    assert_eq!(decided(&judge::ranking(&f)), 1);
+    assert!(undecided(&judge::ranking(&facts(10, 399, |_| {}))).contains("step 400"));
+}
+
+#[test]
+fn the_stacked_cost_judge_uses_gru_cores_count() {
+    // Adding problem: I = 2, H = 16. Layer 1: 2·3·(2+16+1)·16 = 1824; layer 2 reads 32:
+    // 2·3·(32+16+1)·16 = 4704; one layer one way: 912. 6528 / 912 = 7.2.
+    let f = facts(8, 0, |_| {});
+    assert_eq!(
+        (f.cells[0].recurrent_params, f.cells[0].layer_params),
+        (6528, 912)
+    );
+    assert_eq!(decided(&judge::stacked_cost(&f)), 2);
+    let one = Facts::gather(
+        &Settings::from_query("cells=gru&layers=2").0,
+        &History::default(),
+    );
+    assert_eq!(
+        decided(&judge::stacked_cost(&one)),
+        0,
+        "2 layers one way: (912 + 1584)/912 = 2.7"
+    );
+}
+
+#[test]
+fn the_reveal_sentence_compares_the_prediction_with_the_run() {
+    let opts = ["GRU", "LSTM", "about equal"];
+    let v = Verdict::Decided {
+        option: 1,
+        because: "At step 400: …".into(),
+    };
+    assert_eq!(
+        v.check(1, &opts),
+        "Your prediction held: LSTM. At step 400: …"
+    );
+    assert_eq!(
+        v.check(0, &opts),
+        "Not this time: you predicted GRU, the run gave LSTM. At step 400: …"
+    );
+    let u = Verdict::Undecided { needs: "x".into() };
+    assert_eq!(u.check(0, &opts), "Not decided yet — keep training: x");
+}
+
+#[test]
+fn answers_quote_the_numbers_they_are_given() {
+    let f = facts(1, 0, |_| {});
+    let a = (question(1).expect("q").answer)(&f).join(" ");
+    assert!(
+        a.contains("GRU 3·(I+H+1)·H = 912; LSTM 4·(I+H+2)·H = 1\u{2009}280"),
+        "{a}"
+    );
+    assert!(
+        a.contains("nn.GRU(2, 16) would have 3·(I+H+2)·H = 960"),
+        "{a}"
+    );
+    assert!(a.contains("No validation loss yet"), "{a}");
+    assert!(
+        a.contains("(the cost table's params): GRU 929, LSTM 1\u{2009}297."),
+        "912 + 17, 1280 + 17: {a}"
+    );
+    let f = facts(1, 412, |c| {
+        c.val_loss = by_kind(&[(CellKind::Gru, 0.0123), (CellKind::Lstm, 0.04567)])(c)
+    });
+    let a = (question(1).expect("q").answer)(&f).join(" ");
+    assert!(
+        a.contains("At step 412, validation loss: GRU 0.0123, LSTM 0.0457."),
+        "{a}"
+    );
+    let f = facts(3, 300, |c| {
+        c.far = by_kind(&[(CellKind::Gru, 0.731), (CellKind::RnnTanh, 2.5e-9)])(c);
+        if c.kind == CellKind::Gru {
+            c.terms = Some([0.9, 0.3, 0.05]);
+        }
+    });
+    let a = (question(3).expect("q").answer)(&f).join(" ");
+    assert!(
+        a.contains("diag(h̃_t − h_{t−1})·∂z_t/∂h_{t−1}"),
+        "the third term is there"
+    );
+    assert!(a.contains("‖A‖ 0.9000, ‖B‖ 0.3000, ‖C‖ 0.0500"), "{a}");
+    assert!(a.contains("GRU 0.7310, RNN 2.50e-9"), "{a}");
+    let a = (question(7).expect("q").answer)(&facts(7, 0, |_| {})).join(" ");
+    assert!(
+        a.contains("nn.GRU has no recurrent dropout") && a.contains("recurrent dropout 0.3"),
+        "{a}"
+    );
+    let a = (question(4).expect("q").answer)(&facts(4, 0, |_| {})).join(" ");
+    assert!(a.contains("(ratio 0.75)"), "3 gate blocks against 4: {a}");
+    assert!(a.contains("appears in the cost table"), "{a}");
+    let a = (question(4).expect("q").answer)(&facts(4, 9, |c| {
+        c.step_ms = Some(if c.kind == CellKind::Gru { 1.5 } else { 2.0 })
+    }))
+    .join(" ");
+    assert!(a.contains("GRU 1.500 ms, LSTM 2.000 ms"), "{a}");
+    let a = (question(9).expect("q").answer)(&facts(9, 50, |c| c.mean_z = Some(0.1))).join(" ");
+    assert!(a.contains("(1 − z̄)^T = 1.87e-14"), "0.9^300: {a}");
+    for q in QUESTIONS {
+        for p in (q.answer)(&facts(q.n, 0, |_| {})) {
+            let words = p.split(|c: char| !c.is_alphanumeric());
+            assert!(
+                !words.into_iter().any(|w| w == "NaN" || w == "inf"),
+                "{}: {p}",
+                q.n
+            );
+        }
+    }
+}
+
+#[test]
+fn facts_come_from_the_history_only_when_its_runs_are_these_settings() {
+    let s = question(1).expect("q").settings(&Settings::default());
+    let run = |label: &str| RunHistory {
+        status: RunStatus {
+            label: label.into(),
+            step: 50,
+            loss: 0.2,
+            val_loss: Some(0.1),
+            baseline: 0.4,
+            ..RunStatus::default()
+        },
+        ..RunHistory::default()
+    };
+    let mut h = History {
+        runs: vec![run("GRU"), run("LSTM")],
+        ..History::default()
+    };
+    h.runs[1].val.push(30.0, 0.15);
+    let f = Facts::gather(&s, &h);
+    assert_eq!(
+        (f.step(), f.cells[0].val_loss, f.cells[1].half_baseline_at),
+        (50, Some(0.1), Some(30))
+    );
+    h.runs[1].status.label = "RNN".into();
+    let f = Facts::gather(&s, &h);
+    assert_eq!(
+        (f.step(), f.cells[0].val_loss),
+        (0, None),
+        "an old epoch's runs are not used"
+    );
+}

@@ -1,0 +1,119 @@
+//! One interview question: predict, run the experiment, reveal. The reveal refuses until a
+//! prediction is picked, then locks it and checks it against the run's own numbers (the
+//! judge's verdict updates live, so "not decided yet" turns into an outcome as training goes
+//! on). The answer, with the live numbers, appears after the reveal.
+
+use gru_lab::interview::{question, Facts, Verdict};
+use leptos::prelude::*;
+
+use crate::components::interview::show_view;
+use crate::state::AppState;
+
+/// Which page part (`hide=` id) holds each view a question points at.
+fn panel_of(view: &str) -> &'static str {
+    match view {
+        "v-loss" | "v-compare" => "loss",
+        "v-flow" => "flow",
+        "v-gates" => "gates",
+        _ => "equations",
+    }
+}
+
+/// Question `n`: prompt, options, the three steps and the answer.
+#[component]
+pub fn QuestionView(
+    /// 1-based question number (an unknown one shows nothing).
+    n: usize,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let Some(q) = question(n) else {
+        return ().into_any();
+    };
+    let pick = RwSignal::new(None::<usize>);
+    let revealed = RwSignal::new(false);
+    let refused = RwSignal::new(false);
+    let facts = Memo::new(move |_| {
+        let s = state.settings.get();
+        state.history.with(|h| Facts::gather(&s, h))
+    });
+    let verdict = move || facts.with(|f| (q.quiz.judge)(f));
+    let run = move |_| {
+        let s = state.settings.with_untracked(|page| q.settings(page));
+        state.run_fresh(s);
+        show_view(q.view);
+    };
+    let reveal = move |_| match pick.get_untracked() {
+        None => refused.set(true),
+        Some(_) => {
+            refused.set(false);
+            revealed.set(true);
+        }
+    };
+    let outcome = move || {
+        if refused.get() {
+            return "Make a prediction first: pick one of the options above, then reveal."
+                .to_string();
+        }
+        match (revealed.get(), pick.get()) {
+            (true, Some(p)) => verdict().check(p, q.quiz.options),
+            _ => String::new(),
+        }
+    };
+    let decided = move || revealed.get() && matches!(verdict(), Verdict::Decided { .. });
+    let hidden_view = move || state.hides(panel_of(q.view));
+    let options = q
+        .quiz
+        .options
+        .iter()
+        .enumerate()
+        .map(|(i, label)| {
+            view! {
+                <label class="inline">
+                    <input type="radio" name=format!("iv-pick-{n}") prop:checked=move || pick.get() == Some(i)
+                        prop:disabled=move || revealed.get()
+                        on:change=move |_| { pick.set(Some(i)); refused.set(false); }/>
+                    {*label}
+                </label>
+            }
+        })
+        .collect_view();
+    let answer = move || {
+        revealed.get().then(|| {
+            let paras = facts.with(|f| (q.answer)(f));
+            view! {
+                <div class="iv-answer" aria-labelledby=format!("iv-answer-{n}")>
+                    <h4 id=format!("iv-answer-{n}")>"Answer, with this run's numbers"</h4>
+                    {paras.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+                </div>
+            }
+        })
+    };
+    view! {
+        <div class="iv-question">
+            <h3>{format!("{n}. {}", q.title)}</h3>
+            <div class="iv-body">
+                <div class="iv-quiz">
+                    <fieldset class="quiz">
+                        <legend>{format!("1. Predict: {}", q.quiz.prompt)}</legend>
+                        {options}
+                    </fieldset>
+                    <p class="iv-actions">
+                        <button class="primary" on:click=run
+                            title=format!("Start fresh runs with {} and train", q.preset)>"2. Run this experiment"</button>
+                        <button on:click=reveal title="Check your prediction against what this run did">"3. Reveal"</button>
+                    </p>
+                    <p class="iv-look">"Look at "
+                        <a href=format!("#{}", q.view) on:click=move |ev: leptos::ev::MouseEvent| { ev.prevent_default(); show_view(q.view); }>{q.view_name}</a>
+                        " (outlined)."
+                        <Show when=hidden_view>" This link hides it (hide=); remove that to see it."</Show>
+                        " Link to this question: "
+                        <a href=format!("?{}", q.link())>{format!("?{}", q.link())}</a>
+                    </p>
+                    <p class="iv-verdict" class:decided=decided role="status" aria-live="polite">{outcome}</p>
+                </div>
+                {answer}
+            </div>
+        </div>
+    }
+    .into_any()
+}
