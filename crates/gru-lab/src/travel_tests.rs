@@ -103,7 +103,9 @@ fn a_rewind_trains_on_bit_for_bit_as_the_first_time() {
 #[test]
 fn the_memory_bound_holds_for_the_largest_model_the_page_allows() {
     let mut largest = Vec::new();
-    for &(task, _) in TASKS {
+    // Sine prediction refuses a bidirectional model (it would read x(t+1)); its inputs are no
+    // wider than the other tasks', so it cannot hold the largest model.
+    for &(task, _) in TASKS.iter().filter(|t| t.0 != "sine") {
         for &(_, cell) in CELLS {
             let mut s = Settings {
                 task,
