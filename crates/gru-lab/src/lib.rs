@@ -22,6 +22,8 @@ pub mod save;
 pub mod schedule;
 pub mod settings;
 pub mod strip;
+pub mod torch_import;
+pub mod torch_parity;
 
 pub use engine::Engine;
 pub use protocol::{Command, Report, Snapshot};

@@ -133,7 +133,10 @@ impl TrainingRun {
         state: Resume<f32>,
         loss_ema: Option<f64>,
     ) -> Result<(), Error> {
+        let step = state.step;
         self.trainer.resume(params, state)?;
+        // A NaN stop must rewind to these weights, not to the ones they replaced.
+        self.sane = (step, params.to_vec());
         self.ema = loss_ema.filter(|l| l.is_finite());
         self.new_train.clear();
         self.new_val.clear();
