@@ -18,6 +18,7 @@ pub mod lab;
 pub mod look;
 pub mod protocol;
 pub mod run;
+pub mod sample;
 pub mod save;
 pub mod schedule;
 pub mod settings;
