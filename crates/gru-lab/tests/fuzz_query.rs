@@ -65,7 +65,10 @@ fn valid_value(field: Field) -> BoxedStrategy<String> {
         ]
         .boxed(),
         Field::Panels => prop::sample::subsequence(
-            gru_lab::settings::PANELS.iter().map(|p| p.0).collect::<Vec<_>>(),
+            gru_lab::settings::PANELS
+                .iter()
+                .map(|p| p.0)
+                .collect::<Vec<_>>(),
             0..=3,
         )
         .prop_map(|c| c.join(","))

@@ -2,6 +2,7 @@
 //! [`table::PARAMS`] (URL key, label, tooltip, range, whether it applies live); the URL codec
 //! ([`query`]), validation and the page's form are all driven by that table.
 
+pub mod param;
 pub mod presets;
 pub mod query;
 mod surgery;
@@ -13,7 +14,8 @@ use gru_core::optim::OptimizerConfig;
 use gru_core::task::TaskConfig;
 use gru_core::TrainConfig;
 
-pub use table::{Applies, Field, Group, Param, PARAMS};
+pub use param::{Applies, Field, Group, Param};
+pub use table::PARAMS;
 
 /// Longest sequence (or delay) the page offers.
 pub const MAX_KNOB: usize = 1000;

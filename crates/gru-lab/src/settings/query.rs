@@ -1,8 +1,9 @@
 //! The URL query-string codec of [`Settings`] (Playground's `state.ts`): every run can be
 //! shared as a link. Parsing never fails as a whole: a bad parameter keeps its default and
-//! yields a message naming it. Old keys stay accepted ([`super::table::Legacy`]).
+//! yields a message naming it. Old keys stay accepted ([`super::param::Legacy`]).
 
-use super::table::{clip_for_message, param, PARAMS};
+use super::param::clip_for_message;
+use super::table::{param, PARAMS};
 use super::Settings;
 
 /// Most messages reported for one query (a hostile link can carry thousands of parameters).

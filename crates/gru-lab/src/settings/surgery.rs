@@ -4,7 +4,7 @@
 
 use gru_core::cell::{Carry, CellKind, GateMode, Surgery};
 
-use super::table::{Applies, Field, Group, Param};
+use super::param::{Applies, Field, Group, Param};
 use super::Settings;
 
 fn gate(g: GateMode) -> Option<f64> {
