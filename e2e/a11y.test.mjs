@@ -2,20 +2,12 @@
 // finds no serious or critical violation with every panel shown; a keyboard-only walk reaches
 // every control with a visible focus ring and a name, and drills into the gate heatmap; the page
 // respects prefers-reduced-motion.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
-import { launch, open, status, waitStep } from './browser.mjs';
+import { open, status, waitStep } from './browser.mjs';
+import { useSuite, server, browser } from './suite.mjs';
 
-const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
-let server, browser;
-
-before(async () => {
-  server = await serve(DIST, '/gru-lens/');
-  browser = await launch();
-});
-after(async () => { await browser?.close(); server?.close(); });
+useSuite();
 
 /** Runs axe on the page; returns the violations as `impact id (n nodes): first target`. */
 async function axe(page) {

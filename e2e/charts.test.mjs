@@ -1,24 +1,14 @@
 // End-to-end: the gradient-norm chart with its clipping sentence and presets, and gate surgery
 // live (banner, equations, the gradient-flow collapse), against the release build.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
-import { launch, open, inkedPixels, canvasHash, waitStep as waitStepUpTo } from './browser.mjs';
+import { open, inkedPixels, canvasHash, waitStep as waitStepUpTo } from './browser.mjs';
+import { useSuite, server, browser, SHOTS } from './suite.mjs';
 
-const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-let server, browser;
 // Surgery runs train long enough to move the gradient-flow curve: a longer wait than the default.
 const waitStep = (page, min = 1) => waitStepUpTo(page, min, { timeout: 120000 });
 
-before(async () => {
-  server = await serve(DIST, '/gru-lens/');
-  browser = await launch();
-  await mkdir(SHOTS, { recursive: true });
-});
-after(async () => { await browser?.close(); server?.close(); });
+useSuite();
 
 /** ‖∂h_T/∂h_0‖ per run from the Compare table. */
 const farFlow = async (page) =>

@@ -1,22 +1,11 @@
 // End-to-end: classroom links hide the parts they name, presenter=1 enlarges the page text,
 // and "Copy link" hands over a link that reproduces the page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
-import { launch, open } from './browser.mjs';
+import { open } from './browser.mjs';
+import { useSuite, server, browser, SHOTS } from './suite.mjs';
 
-const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-let server, browser;
-
-before(async () => {
-  server = await serve(DIST, '/gru-lens/');
-  browser = await launch();
-  await mkdir(SHOTS, { recursive: true });
-});
-after(async () => { await browser?.close(); server?.close(); });
+useSuite();
 
 test('hide= hides the named parts, names unknown ones, and presenter=1 enlarges the text', async () => {
   const { page, errors } = await open(browser, server.url + '?hide=settings,equations,loss,bogus&presenter=1&T=20', server.origin);

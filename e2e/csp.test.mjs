@@ -3,21 +3,14 @@
 // handler and no style attribute; a full run with every view live, the controls used, raises zero
 // `securitypolicyviolation` events and sends no request outside the origin; and the policy is
 // really enforced (an injected inline script is refused).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { serve, CSP } from './server.mjs';
-import { launch, open, status, waitStep } from './browser.mjs';
+import { CSP } from './server.mjs';
+import { open, status, waitStep } from './browser.mjs';
+import { useSuite, server, browser, DIST } from './suite.mjs';
 
-const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
-let server, browser;
-
-before(async () => {
-  server = await serve(DIST, '/gru-lens/');
-  browser = await launch();
-});
-after(async () => { await browser?.close(); server?.close(); });
+useSuite();
 
 test('the built page carries the strict policy and has no inline script, handler or style attribute', async () => {
   const html = await readFile(DIST + 'index.html', 'utf8');

@@ -2,21 +2,12 @@
 // long adding problem) must pause with a message saying what happened and what to change,
 // keep the charts at the last good state, and train again after the learning rate is lowered
 // in the form and Play is pressed.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
-import { launch, open, status, inkedPixels } from './browser.mjs';
+import { open, status, inkedPixels } from './browser.mjs';
+import { useSuite, server, browser, SHOTS } from './suite.mjs';
 
-const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-let server, browser;
-
-before(async () => {
-  server = await serve(DIST, '/gru-lens/');
-  browser = await launch();
-});
-after(async () => { await browser?.close(); server?.close(); });
+useSuite();
 
 
 test('NaN/∞ pauses training with advice, keeps the last good charts, and Play resumes after lowering lr', async () => {

@@ -1,21 +1,10 @@
 // End-to-end: the release build, served under a sub-path, trains a GRU live.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
-import { launch, open, status, inkedPixels } from './browser.mjs';
+import { open, status, inkedPixels } from './browser.mjs';
+import { useSuite, server, browser, SHOTS } from './suite.mjs';
 
-const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-let server, browser;
-
-before(async () => {
-  server = await serve(DIST, '/gru-lens/');
-  browser = await launch();
-  await mkdir(SHOTS, { recursive: true });
-});
-after(async () => { await browser?.close(); server?.close(); });
+useSuite();
 
 test('the page trains on load: steps grow, loss falls, the loss chart is drawn, nothing leaves the origin', async () => {
   const { page, errors, foreign } = await open(browser, server.url, server.origin);

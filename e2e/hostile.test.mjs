@@ -2,20 +2,12 @@
 // trains, name what it ignored in the alert, inject nothing into the DOM (no element from a
 // payload, no `window.__pwned`), rewrite the address bar to the clean settings, log no console
 // error and trigger no CSP violation.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
-import { launch, open, status } from './browser.mjs';
+import { open, status } from './browser.mjs';
+import { useSuite, server, browser } from './suite.mjs';
 
-const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
-let server, browser;
-
-before(async () => {
-  server = await serve(DIST, '/gru-lens/');
-  browser = await launch();
-});
-after(async () => { await browser?.close(); server?.close(); });
+useSuite();
 
 const KEYS = ['task', 'T', 'cells', 'hidden', 'layers', 'bi', 'dropout', 'rdropout', 'lr', 'opt', 'clip', 'batch', 'seed', 'sps', 'speed'];
 const PAYLOADS = [

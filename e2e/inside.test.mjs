@@ -1,25 +1,15 @@
 // End-to-end: looking inside any cell — the picker (cell, layer, direction, sample), the data
 // strip, the LSTM's and the RNN's own views, and no chart named for a cell that is not shown.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
-import { launch, open, inkedPixels, canvasHash } from './browser.mjs';
+import { open, inkedPixels, canvasHash } from './browser.mjs';
+import { useSuite, server, browser, SHOTS } from './suite.mjs';
 
-const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const GRU = ['Update gate z', 'Reset gate r'];
 const LSTM = ['Input gate', 'Forget gate', 'Output gate', 'Cell state', 'Additive path of the LSTM'];
 const RNN = ['Saturation', 'One-step Jacobian norm'];
-let server, browser;
 
-before(async () => {
-  server = await serve(DIST, '/gru-lens/');
-  browser = await launch();
-  await mkdir(SHOTS, { recursive: true });
-});
-after(async () => { await browser?.close(); server?.close(); });
+useSuite();
 
 const heading = (page) => page.locator('#g-gates').innerText();
 const pickText = (page) => page.locator('.picker .pick').innerText();

@@ -1,23 +1,12 @@
 // End-to-end: the layout from a 390-px phone to a 1920×1080 projector, at devicePixelRatio 2.
 // No horizontal scrolling, charts stack on a phone and sit side by side on wide screens, a tap
 // on the gate heatmap moves the time cursor; screenshots to look at.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
-import { launch, open, inkedPixels, waitStep } from './browser.mjs';
+import { open, inkedPixels, waitStep } from './browser.mjs';
+import { useSuite, server, browser, SHOTS } from './suite.mjs';
 
-const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-let server, browser;
-
-before(async () => {
-  server = await serve(DIST, '/gru-lens/');
-  browser = await launch();
-  await mkdir(SHOTS, { recursive: true });
-});
-after(async () => { await browser?.close(); server?.close(); });
+useSuite();
 
 const SIZES = [[390, 844, { isMobile: true, hasTouch: true }], [1280, 800, {}], [1920, 1080, {}]];
 

@@ -1,20 +1,12 @@
 // End-to-end: save a run (a download), load it in a fresh page, and it continues from the same
 // step and loss; a garbage file gives a notice and training goes on.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
-import { launch, open, status, waitStep } from './browser.mjs';
+import { open, status, waitStep } from './browser.mjs';
+import { useSuite, server, browser } from './suite.mjs';
 
-const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
-let server, browser;
-
-before(async () => {
-  server = await serve(DIST, '/gru-lens/');
-  browser = await launch();
-});
-after(async () => { await browser?.close(); server?.close(); });
+useSuite();
 
 const pause = async (page) => {
   await page.getByRole('button', { name: 'Pause' }).click();

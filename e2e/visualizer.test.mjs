@@ -1,23 +1,13 @@
 // End-to-end: every view of the visualizer, against the release build under a sub-path.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
-import { launch, open, status, inkedPixels, canvasHash, waitStep } from './browser.mjs';
+import { open, status, inkedPixels, canvasHash, waitStep } from './browser.mjs';
+import { useSuite, server, browser, SHOTS } from './suite.mjs';
 
-const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const VIEWS = ['Loss', 'Gradient flow', 'Gradient flow over training', 'Loss gradient by time step', 'Additive path',
   'Update gate z', 'Reset gate r', 'Hidden state', 'Hidden-state trajectory'];
-let server, browser;
 
-before(async () => {
-  server = await serve(DIST, '/gru-lens/');
-  browser = await launch();
-  await mkdir(SHOTS, { recursive: true });
-});
-after(async () => { await browser?.close(); server?.close(); });
+useSuite();
 
 test('every view is present by name, drawn, and changes as training runs', async () => {
   const { page, errors, foreign } = await open(browser, server.url, server.origin);

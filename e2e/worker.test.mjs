@@ -1,18 +1,10 @@
 // End-to-end: training runs in a Web Worker, so the page keeps drawing while a big model trains.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
-import { launch, open, status } from './browser.mjs';
+import { open, status } from './browser.mjs';
+import { useSuite, server, browser } from './suite.mjs';
 
-const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
-let server, browser;
-
-before(async () => {
-  server = await serve(DIST, '/gru-lens/');
-  browser = await launch();
-});
-after(async () => { await browser?.close(); server?.close(); });
+useSuite();
 
 /** rAF intervals (ms) over `ms` of wall-clock time, measured in the page. */
 const frameIntervals = (page, ms) => page.evaluate((ms) => new Promise((resolve) => {

@@ -126,16 +126,17 @@ impl AppState {
                 }
             }
             Report::Snapshot(snap) => {
-                let stop = snap.runs.iter().find_map(|r| r.error.clone());
+                let stop = snap
+                    .runs
+                    .iter()
+                    .find_map(|r| Some(gru_lab::lab::stop_notice(&r.label, r.error.as_deref()?)));
                 self.history.update(|h| h.apply(*snap));
                 let t = self.history.with_untracked(History::seq_len);
                 if t > 0 && self.cursor.get_untracked() > t {
                     self.cursor.set(t);
                 }
-                if let Some(e) = stop {
-                    self.notice.set(Some(format!(
-                        "Training stopped: {e}. The charts show the last good step. Lower the learning rate or turn on gradient clipping, then press Play."
-                    )));
+                if let Some(message) = stop {
+                    self.notice.set(Some(message));
                 }
                 self.answer_after_paint();
             }

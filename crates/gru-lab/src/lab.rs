@@ -19,6 +19,13 @@ pub struct Lab {
     pub pick: Inspected,
 }
 
+/// What the page says when a run stopped on NaN/∞: which run, what happened, and what to change.
+pub fn stop_notice(label: &str, error: &str) -> String {
+    format!(
+        "{label} stopped: {error}. The charts show the last good step. Lower the learning rate or turn on gradient clipping, then press Play."
+    )
+}
+
 impl Lab {
     /// Builds one run per cell in `settings.cells`.
     ///
@@ -121,12 +128,8 @@ impl Lab {
     /// The first run's stop message, if any run stopped: what happened and what to change.
     pub fn stopped(&self) -> Option<String> {
         self.runs.iter().find_map(|r| {
-            r.error().map(|e| {
-                format!(
-                    "{} stopped: {e}. Lower the learning rate or turn on gradient clipping, then press Play.",
-                    r.trainer.config.cell.label()
-                )
-            })
+            r.error()
+                .map(|e| stop_notice(r.trainer.config.cell.label(), e))
         })
     }
 
