@@ -2,24 +2,16 @@
 // nn.Linear(8, 1) written by scripts/torch_roundtrip.py, with torch's own h_n on one input) is
 // loaded through "Load run": the page runs it as "GRU (PyTorch)", says what it loaded and how
 // closely it reproduces torch's h_T, and trains on. A broken file is named and changes nothing.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
-import { launch, open, status, waitStep, inkedPixels } from './browser.mjs';
+import { open, status, waitStep, inkedPixels } from './browser.mjs';
+import { useSuite, server, browser, SHOTS } from './suite.mjs';
 
-const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../crates/gru-lab/tests/fixtures/torch_gru.json', import.meta.url));
-let server, browser;
 
-before(async () => {
-  server = await serve(DIST, '/gru-lens/');
-  browser = await launch();
-  await mkdir(SHOTS, { recursive: true });
-});
-after(async () => { await browser?.close(); server?.close(); });
+useSuite();
 
 const rows = (page) => page.getByRole('table', { name: 'Compare' }).locator('tbody th').allInnerTexts();
 
