@@ -96,6 +96,7 @@ test('LSTM forget surgery rewrites its equations; the RNN drill-down shows its s
   const eq = await page.getByRole('region', { name: 'LSTM equations' }).innerText();
   assert.match(eq, /✂ held/, eq);
   assert.doesNotMatch(eq, /f\s*t\s*⊙\s*c/, `f = 1 leaves c_t = c_(t−1) + i ⊙ g: ${eq}`);
+  await page.locator('.equations').screenshot({ path: `${SHOTS}equations-lstm-f1.png` });
   assert.deepEqual(errors, []);
   await page.close();
 
@@ -111,10 +112,11 @@ test('LSTM forget surgery rewrites its equations; the RNN drill-down shows its s
   const [a, slope, h] = await Promise.all(['pre', 'slope', 'h'].map(dd));
   assert.ok(Math.abs(Math.tanh(a) - h) < 2e-3, `h = tanh(a): ${h} vs ${Math.tanh(a)}`);
   assert.ok(Math.abs(1 - Math.tanh(a) ** 2 - slope) < 2e-3, `slope = 1 − tanh²(a): ${slope}`);
-  const math = await page.locator('.drilldown math').innerText();
+  const math = await page.locator('.drilldown math').textContent();
   assert.match(math, /tanh/, math);
   const shown = [...math.matchAll(/\d+\.\d{3}/g)].map((m) => Number(m[0]));
   assert.ok(shown.some((n) => Math.abs(n - Math.abs(a)) <= 1.1e-3), `the drilled a = ${a} is in the equations: ${math}`);
+  await page.locator('.drilldown').screenshot({ path: `${SHOTS}drilldown-rnn.png` });
   assert.deepEqual(errors, []);
   await page.close();
 });
