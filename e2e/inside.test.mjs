@@ -73,6 +73,9 @@ test('layer, direction and sample picks change what is drawn and what the page s
   await page.getByRole('combobox', { name: 'Layer' }).selectOption({ value: '1' });
   await page.getByRole('combobox', { name: 'Direction' }).selectOption({ value: '1' });
   await page.waitForFunction(() => document.querySelector('.picker .pick').textContent.startsWith('GRU · layer 2 of 2 · backward'));
+  // The backward direction's steps are its own processing order, and the time cursor says so.
+  await page.waitForFunction(() => /^backward-pass step s/.test(document.querySelector('.cursor-controls label').textContent));
+  assert.match(await page.locator('.cursor-controls .tpos').innerText(), /^s = \d+ \/ 20$/);
   await page.waitForTimeout(300);
   assert.notEqual(await canvasHash(page, 'Update gate z'), z0, 'another layer and direction, other gates');
   const s0 = await canvasHash(page, 'Input and target');
@@ -82,6 +85,38 @@ test('layer, direction and sample picks change what is drawn and what the page s
   assert.notEqual(await canvasHash(page, 'Input and target'), s0, 'another sample, other data');
   await page.getByRole('button', { name: 'a sample it gets wrong' }).click();
   await page.waitForFunction(() => /\(the worst at step \d+\)$/.test(document.querySelector('.picker .pick').textContent));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('LSTM forget surgery rewrites its equations; the RNN drill-down shows its step with the numbers', async () => {
+  let { page, errors } = await open(browser, server.url + '?cells=lstm&f=1&T=20&hidden=8', server.origin);
+  await page.waitForFunction(() => document.querySelector('#g-gates')?.textContent === 'Inside the LSTM, on one validation sequence');
+  assert.equal(await page.locator('.equations figcaption').innerText(), 'The LSTM under gate surgery, as this page computes it');
+  const eq = await page.getByRole('region', { name: 'LSTM equations' }).innerText();
+  assert.match(eq, /✂ held/, eq);
+  assert.doesNotMatch(eq, /f\s*t\s*⊙\s*c/, `f = 1 leaves c_t = c_(t−1) + i ⊙ g: ${eq}`);
+  await page.locator('.equations').screenshot({ path: `${SHOTS}equations-lstm-f1.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  ({ page, errors } = await open(browser, server.url + '?cells=rnn&T=20&hidden=8', server.origin));
+  await page.waitForFunction(() => document.querySelector('#g-gates')?.textContent === 'Inside the RNN, on one validation sequence');
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const sat = page.getByRole('img', { name: 'Saturation', exact: true });
+  await sat.scrollIntoViewIfNeeded();
+  const box = await sat.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.45);
+  await page.locator('.drilldown dd[data-field=pre]').waitFor();
+  const dd = (k) => page.locator(`.drilldown dd[data-field=${k}]`).innerText().then(Number);
+  const [a, slope, h] = await Promise.all(['pre', 'slope', 'h'].map(dd));
+  assert.ok(Math.abs(Math.tanh(a) - h) < 2e-3, `h = tanh(a): ${h} vs ${Math.tanh(a)}`);
+  assert.ok(Math.abs(1 - Math.tanh(a) ** 2 - slope) < 2e-3, `slope = 1 − tanh²(a): ${slope}`);
+  const math = await page.locator('.drilldown math').textContent();
+  assert.match(math, /tanh/, math);
+  const shown = [...math.matchAll(/\d+\.\d{3}/g)].map((m) => Number(m[0]));
+  assert.ok(shown.some((n) => Math.abs(n - Math.abs(a)) <= 1.1e-3), `the drilled a = ${a} is in the equations: ${math}`);
+  await page.locator('.drilldown').screenshot({ path: `${SHOTS}drilldown-rnn.png` });
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -26,6 +26,15 @@ pub struct Selection {
     pub step: usize,
 }
 
+/// A PyTorch model the runs were imported from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Origin {
+    /// "Loaded from PyTorch: GRU, H=8, …".
+    pub summary: String,
+    /// "h_T matches the values you exported to 3e-7 …", when the file had a reference.
+    pub parity: Option<String>,
+}
+
 /// How a settings change is applied.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Apply {
@@ -69,6 +78,9 @@ pub struct AppState {
     pub sweep: RwSignal<SweepState>,
     /// Loss chart against each run's own training seconds instead of steps.
     pub loss_seconds: RwSignal<bool>,
+    /// Where the runs came from when not from the settings: a PyTorch import's summary and
+    /// parity line (cleared by Reset, a new setting or a loaded run).
+    pub origin: RwSignal<Option<Origin>>,
     /// The engine (not reactive).
     bridge: StoredValue<Option<Bridge>, LocalStorage>,
     /// The inside pick from the link, asked for right after the engine starts.
@@ -99,6 +111,7 @@ impl AppState {
             log_loss: RwSignal::new(true),
             loss_seconds: RwSignal::new(false),
             sweep: RwSignal::new(SweepState::default()),
+            origin: RwSignal::new(None),
             bridge: StoredValue::new_local(None),
             first_pick: StoredValue::new(pick),
             first_sequence: StoredValue::new(None),
@@ -175,16 +188,21 @@ impl AppState {
                     self.notice.set(Some(e));
                 }
             }
+            Report::Imported {
+                query,
+                summary,
+                parity,
+            } => {
+                let errors = self.adopt(&query);
+                self.origin.set(Some(Origin { summary, parity }));
+                self.notice.set(
+                    (!errors.is_empty())
+                        .then(|| format!("The form could not show: {}", errors.join("; "))),
+                );
+            }
             Report::Loaded { query, step } => {
-                let (mut settings, errors) = Settings::from_query(&query);
-                // How the page looks stays this page's (a file's hide/presenter/q does not apply).
-                self.settings.with_untracked(|s| {
-                    settings.hide = s.hide.clone();
-                    settings.presenter = s.presenter;
-                    settings.question = s.question;
-                });
-                self.draft.set(settings.clone());
-                self.settings.set(settings);
+                let errors = self.adopt(&query);
+                self.origin.set(None);
                 self.notice.set(Some(if errors.is_empty() {
                     format!("Loaded a saved run at step {step}; training continues from there.")
                 } else {
@@ -209,6 +227,21 @@ impl AppState {
     /// Stops the running sweep (its finished runs are kept).
     pub fn cancel_sweep(&self) {
         self.send(Command::CancelSweep);
+    }
+
+    /// Takes the settings of runs the engine replaced (a loaded or imported file); returns
+    /// what the form could not show.
+    fn adopt(&self, query: &str) -> Vec<String> {
+        let (mut settings, errors) = Settings::from_query(query);
+        // How the page looks stays this page's (a file's hide/presenter/q does not apply).
+        self.settings.with_untracked(|s| {
+            settings.hide = s.hide.clone();
+            settings.presenter = s.presenter;
+            settings.question = s.question;
+        });
+        self.draft.set(settings.clone());
+        self.settings.set(settings);
+        errors
     }
 
     /// Tells the engine the snapshot was taken once the browser has painted it, so a busy
@@ -246,6 +279,7 @@ impl AppState {
     /// Starts over with the active settings.
     pub fn reset(&self) {
         self.notice.set(None);
+        self.origin.set(None);
         self.send(Command::Reset {
             query: self.settings.with_untracked(Settings::to_query),
         });
@@ -319,6 +353,7 @@ impl AppState {
         if active.needs_reset(&draft) {
             if how == Apply::WithReset {
                 self.notice.set(None);
+                self.origin.set(None);
                 self.send(Command::Reset {
                     query: draft.to_query(),
                 });

@@ -1,5 +1,8 @@
-//! The LSTM's and the Elman RNN's equations as MathML (like the GRU's in `equations.rs`),
-//! and the LSTM's with one unit's numbers plugged in for the drill-down.
+//! The LSTM's and the Elman RNN's equations as MathML (like the GRU's in `equations.rs`; the
+//! LSTM's as its gate surgery changes them), and both with one unit's numbers plugged in for
+//! the drill-down.
+
+use gru_core::cell::{GateMode, Surgery};
 
 use crate::components::equations::{row, sub};
 use crate::format::fmt_eq;
@@ -25,17 +28,45 @@ fn affine(f: &str, g: &str) -> String {
 
 /// The six LSTM equations (no peepholes): gates i, f, o, candidate g, cell c, output h.
 pub fn lstm_equations_mathml() -> String {
+    lstm_equations_under(&Surgery::default())
+}
+
+/// The LSTM equations as `surgery` changes them: a held forget gate reads `f_t = c ✂ held` and
+/// its value stands in the cell update (`f = 1`: `c_t = c_{t−1} + i ⊙ g`); an initial forget
+/// bias is noted on the f row (it only chooses where training starts).
+pub fn lstm_equations_under(surgery: &Surgery) -> String {
     let (c, cp, h) = (sub("c", "t"), sub("c", "t−1"), sub("h", "t"));
+    let (f_rhs, f_in_c) = match surgery.forget {
+        GateMode::Fixed(v) => (
+            format!("<mn>{v}</mn><mtext>  ✂ held</mtext>"),
+            if v == 1.0 {
+                String::new()
+            } else {
+                format!("<mn>{v}</mn><mo>·</mo>")
+            },
+        ),
+        GateMode::Learned => {
+            let note = surgery.forget_bias.map_or(String::new(), |b| {
+                format!(
+                    "<mtext>  (</mtext>{}<mtext> starts at {b}, then learned)</mtext>",
+                    sub("b", "f")
+                )
+            });
+            (
+                format!("{}{note}", affine("σ", "f")),
+                format!("{}<mo>⊙</mo>", sub("f", "t")),
+            )
+        }
+    };
     table(&[
         row(&sub("i", "t"), &affine("σ", "i")),
-        row(&sub("f", "t"), &affine("σ", "f")),
+        row(&sub("f", "t"), &f_rhs),
         row(&sub("o", "t"), &affine("σ", "o")),
         row(&sub("g", "t"), &affine("tanh", "g")),
         row(
             &c,
             &format!(
-                "{}<mo>⊙</mo>{cp}<mo>+</mo>{}<mo>⊙</mo>{}",
-                sub("f", "t"),
+                "{f_in_c}{cp}<mo>+</mo>{}<mo>⊙</mo>{}",
                 sub("i", "t"),
                 sub("g", "t")
             ),
@@ -65,6 +96,71 @@ pub fn rnn_equations_mathml(act: &str) -> String {
         row(
             &sub("h", "t"),
             &format!("<mi>{act}</mi><mo>(</mo>{a}<mo>)</mo>"),
+        ),
+    ])
+}
+
+/// One RNN unit's step with numbers: pre-activation `a`, its slope `act′(a)`, `h_{t−1}`, `h_t`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RnnStep {
+    /// Pre-activation a_t[j] = (W x_t + U h_{t−1} + b)_j.
+    pub a: f64,
+    /// act′(a): 1 − tanh²(a) for tanh.
+    pub slope: f64,
+    /// h_{t−1}[j].
+    pub h_prev: f64,
+    /// h_t[j] as the model computed it.
+    pub h: f64,
+}
+
+impl RnnStep {
+    /// `tanh(a)` (or `max(0, a)`) recomputed from the pre-activation.
+    pub fn out(&self, relu: bool) -> f64 {
+        if relu {
+            self.a.max(0.0)
+        } else {
+            self.a.tanh()
+        }
+    }
+}
+
+/// The RNN's step for unit `j` at step `t` with its numbers, as MathML:
+/// `a = (W x_t + U h_{t−1} + b)_j`, `h = tanh(a)`, `act′(a) = 1 − tanh²(a)`.
+pub fn rnn_step_mathml(j: usize, t: usize, u: &RnnStep, relu: bool) -> String {
+    let n = |v: f64| format!("<mn>{}</mn>", fmt_eq(v));
+    let ix = |x: &str| {
+        format!("<msub><mi>{x}</mi><mrow><mi>t</mi><mo>={t}</mo><mo>,</mo><mi>j</mi><mo>={j}</mo></mrow></msub>")
+    };
+    let act = if relu { "ReLU" } else { "tanh" };
+    let slope = if relu {
+        format!("<mi>ReLU′</mi><mo>(</mo>{}<mo>)</mo>", n(u.a))
+    } else {
+        format!(
+            "<mn>1</mn><mo>−</mo><msup><mi>tanh</mi><mn>2</mn></msup><mo>(</mo>{}<mo>)</mo>",
+            n(u.a)
+        )
+    };
+    table(&[
+        row(
+            &ix("a"),
+            &format!(
+                "<msub><mrow><mo>[</mo><mi>W</mi>{}<mo>+</mo><mi>U</mi>{}<mo>+</mo><mi>b</mi><mo>]</mo></mrow><mi>j</mi></msub><mo>=</mo>{}",
+                sub("x", "t"),
+                sub("h", "t−1"),
+                n(u.a)
+            ),
+        ),
+        row(
+            &ix("h"),
+            &format!(
+                "<mi>{act}</mi><mo>(</mo>{}<mo>)</mo><mo>=</mo>{}",
+                n(u.a),
+                n(u.out(relu))
+            ),
+        ),
+        row(
+            &format!("<mi>{act}′</mi><mo>(</mo>{}<mo>)</mo>", ix("a")),
+            &format!("{slope}<mo>=</mo>{}", n(u.slope)),
         ),
     ])
 }
@@ -156,5 +252,66 @@ mod tests {
         );
         assert!(lstm_equations_mathml().contains("<mi>tanh</mi>"));
         assert!(rnn_equations_mathml("tanh").contains("<msub><mi>a</mi><mi>t</mi></msub>"));
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn forget_surgery_rewrites_the_lstm_equations_it_changes() {
+        let plain = lstm_equations_mathml();
+        let f_c = "<msub><mi>f</mi><mi>t</mi></msub><mo>⊙</mo><msub><mi>c</mi><mi>t−1</mi></msub>";
+        assert!(!plain.contains('✂') && plain.contains(f_c), "{plain}");
+        let one = lstm_equations_under(&Surgery {
+            forget: GateMode::Fixed(1.0),
+            ..Surgery::default()
+        });
+        // f = 1: the row says so and the cell update is c_t = c_{t−1} + i ⊙ g.
+        assert!(one.contains("<mn>1</mn><mtext>  ✂ held</mtext>"), "{one}");
+        assert!(
+            !one.contains(f_c)
+                && one.contains(
+                    "<mtd columnalign=\"left\"><msub><mi>c</mi><mi>t−1</mi></msub><mo>+</mo>"
+                ),
+            "{one}"
+        );
+        let half = lstm_equations_under(&Surgery {
+            forget: GateMode::Fixed(0.5),
+            ..Surgery::default()
+        });
+        assert!(
+            half.contains("<mn>0.5</mn><mo>·</mo><msub><mi>c</mi><mi>t−1</mi></msub>"),
+            "{half}"
+        );
+        let biased = lstm_equations_under(&Surgery {
+            forget_bias: Some(1.0),
+            ..Surgery::default()
+        });
+        assert!(
+            biased.contains("starts at 1, then learned") && biased.contains(f_c),
+            "{biased}"
+        );
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn the_rnn_step_recomputes_h_and_the_slope_from_the_pre_activation() {
+        let a = 0.8f64;
+        let u = RnnStep {
+            a,
+            slope: 1.0 - a.tanh().powi(2),
+            h_prev: -0.1,
+            h: a.tanh(),
+        };
+        assert!((u.out(false) - u.h).abs() < 1e-15);
+        let m = rnn_step_mathml(1, 4, &u, false);
+        assert!(
+            m.contains("<mo>=4</mo>") && m.contains("<mn>0.800</mn>"),
+            "{m}"
+        );
+        assert!(
+            m.contains(&format!("<mn>{}</mn>", fmt_eq(a.tanh()))),
+            "h = tanh(a): {m}"
+        );
+        assert!(
+            m.contains(&format!("<mn>{}</mn>", fmt_eq(u.slope))),
+            "1 − tanh²: {m}"
+        );
     }
 }

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::charts::lines::{self, Corner, LinesData, Series, YAxis};
 use crate::charts::palette;
 use crate::components::canvas::ChartCanvas;
+use crate::components::gates_view::step_axis;
 use crate::format::fmt_num;
 use crate::state::AppState;
 use gru_lab::insight::{decimate, indexed};
@@ -47,7 +48,7 @@ fn StepLine(
                 c,
                 &LinesData {
                     series,
-                    x_desc: "time step t",
+                    x_desc: step_axis(h.inspected.dir),
                     y_desc,
                     y: YAxis::Log,
                     reference: None,

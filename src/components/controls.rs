@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::exports::Exports;
-use crate::components::files::SaveLoad;
+use crate::components::files::{Origin, SaveLoad};
 use crate::format::fmt_num;
 use crate::state::AppState;
 
@@ -127,5 +127,6 @@ pub fn Controls() -> impl IntoView {
                 <button class="dismiss" title="Hide this message" on:click=move |_| state.notice.set(None)>"×"</button>
             </p>
         </Show>
+        <Origin/>
     }
 }

@@ -4,7 +4,9 @@
 
 use leptos::prelude::*;
 
-use crate::components::cell_equations::{lstm_step_mathml, LstmStep};
+use gru_core::cell::CellKind;
+
+use crate::components::cell_equations::{lstm_step_mathml, rnn_step_mathml, LstmStep, RnnStep};
 use crate::components::equations::{unit_step_mathml, UnitStep};
 use crate::format::fmt_num;
 use crate::state::{AppState, Selection};
@@ -16,8 +18,8 @@ pub enum Numbers {
     Gru(UnitStep),
     /// LSTM.
     Lstm(LstmStep),
-    /// RNN: pre-activation a, slope act′(a), h_{t−1}, h_t.
-    Rnn([f64; 4]),
+    /// RNN (and whether its activation is ReLU).
+    Rnn(RnnStep, bool),
 }
 
 /// The selected cell's numbers, if a cell of the picked run's maps is selected.
@@ -46,12 +48,15 @@ pub fn selected_step(state: &AppState) -> Option<(Selection, Numbers)> {
                 h: g.h_at(t, j)?,
             })
         } else {
-            Numbers::Rnn([
-                g.gate("pre", t, j)?,
-                g.gate("slope", t, j)?,
-                g.h_at(tp, j)?,
-                g.h_at(t, j)?,
-            ])
+            Numbers::Rnn(
+                RnnStep {
+                    a: g.gate("pre", t, j)?,
+                    slope: g.gate("slope", t, j)?,
+                    h_prev: g.h_at(tp, j)?,
+                    h: g.h_at(t, j)?,
+                },
+                g.cell == CellKind::RnnRelu,
+            )
         };
         Some((sel, n))
     })
@@ -82,9 +87,9 @@ pub fn Drilldown() -> impl IntoView {
                     vec![("i", "i", u.i), ("f", "f", u.f), ("o", "o", u.o), ("g", "g", u.g), ("c(t−1)", "c_prev", u.c_prev), ("c(t)", "c", u.c), ("h(t)", "h", u.h)],
                     lstm_step_mathml(sel.unit, sel.step, &u),
                 ),
-                Numbers::Rnn([a, slope, hp, h]) => (
-                    vec![("a (pre-activation)", "pre", a), ("act′(a)", "slope", slope), ("h(t−1)", "h_prev", hp), ("h(t)", "h", h)],
-                    String::new(),
+                Numbers::Rnn(u, relu) => (
+                    vec![("a (pre-activation)", "pre", u.a), ("act′(a)", "slope", u.slope), ("h(t−1)", "h_prev", u.h_prev), ("h(t)", "h", u.h)],
+                    rnn_step_mathml(sel.unit, sel.step, &u, relu),
                 ),
             };
             view! {

@@ -5,7 +5,7 @@
 use gru_core::cell::{Carry, CellKind, GateMode, Surgery};
 use leptos::prelude::*;
 
-use crate::components::cell_equations::{lstm_equations_mathml, rnn_equations_mathml};
+use crate::components::cell_equations::{lstm_equations_under, rnn_equations_mathml};
 use crate::components::gates_view::{family, Family};
 use crate::format::fmt_eq;
 use crate::state::AppState;
@@ -162,8 +162,14 @@ pub fn Equations() -> impl IntoView {
     });
     let caption = move || {
         let name = kind.get().1.map_or("GRU", CellKind::label);
-        let gru = matches!(kind.get().0, Some(Family::Gru) | None);
-        if gru && surgery().alters(CellKind::Gru) {
+        let altered = match kind.get().0 {
+            Some(Family::Gru) | None => surgery().alters(CellKind::Gru),
+            Some(Family::Lstm) => state
+                .settings
+                .with(|s| s.core_surgery().alters(CellKind::Lstm)),
+            Some(Family::Rnn) => false,
+        };
+        if altered {
             format!("The {name} under gate surgery, as this page computes it")
         } else {
             format!("The {name}, as this page computes it")
@@ -172,7 +178,7 @@ pub fn Equations() -> impl IntoView {
     let body = move || {
         match kind.get() {
         (Some(Family::Lstm), _) => view! {
-            <div class="scroll" tabindex="0" role="region" aria-label="LSTM equations" inner_html=lstm_equations_mathml()></div>
+            <div class="scroll" tabindex="0" role="region" aria-label="LSTM equations" inner_html=move || lstm_equations_under(&state.settings.with(|s| s.core_surgery()))></div>
             <p class="hint">
                 "The cell state's one-step Jacobian is ∂c"<sub>"t"</sub>"/∂c"<sub>"t−1"</sub>" = diag(f"<sub>"t"</sub>
                 "): its additive path. Unlike the GRU, whose single gate blends old and new as (1 − z, z), the LSTM's f and i are independent: it can keep everything and write at the same time. "

@@ -8,12 +8,12 @@ use wasm_bindgen::JsCast;
 use crate::download::read_file;
 use crate::state::AppState;
 
-/// Sends `file` to the engine unless it is too large to be a saved run.
+/// Sends `file` to the engine unless it is too large to be a saved run or a state_dict.
 fn load(state: AppState, file: web_sys::File) {
     let size = file.size();
     if size > MAX_BYTES as f64 {
         state.tell(format!(
-            "Not loaded: {} is {:.1} MB; a saved run is at most {} MB — the current run continues unchanged",
+            "Not loaded: {} is {:.1} MB; a saved run or state_dict is at most {} MB — the current run continues unchanged",
             file.name(),
             size / 1e6,
             MAX_BYTES / 1_000_000
@@ -64,10 +64,24 @@ pub fn SaveLoad() -> impl IntoView {
                 title="Download every run (weights, optimiser state, settings) as a JSON file that Load run continues exactly">
                 "Save run"
             </button>
-            <label class="button" title="Continue a saved run from its JSON file (or drop the file on the page)">
+            <label class="button" title="Continue a saved run from its JSON file, or bring a PyTorch nn.GRU / nn.LSTM / nn.RNN state_dict JSON (docs/FORMATS.md); or drop the file on the page">
                 "Load run"
                 <input type="file" accept=".json,application/json" class="visually-hidden" aria-label="Load run" on:change=on_pick/>
             </label>
         </span>
+    }
+}
+
+/// Where the runs came from, when a PyTorch file was imported: its summary and parity line.
+#[component]
+pub fn Origin() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <Show when=move || state.origin.with(Option::is_some)>
+            <p class="origin" role="status" aria-label="Imported model">
+                <span class="origin-summary">{move || state.origin.with(|o| o.as_ref().map(|o| o.summary.clone()))}</span>
+                <span class="origin-parity">{move || state.origin.with(|o| o.as_ref().and_then(|o| o.parity.clone()))}</span>
+            </p>
+        </Show>
     }
 }

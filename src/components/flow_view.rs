@@ -9,7 +9,7 @@ use crate::charts::heatmap::{self, HeatmapData};
 use crate::charts::lines::{self, Corner, LinesData, Series, YAxis};
 use crate::charts::palette;
 use crate::components::canvas::ChartCanvas;
-use crate::components::gates_view::gru_index;
+use crate::components::gates_view::{gru_index, step_axis};
 use crate::components::loss_view::run_color;
 use crate::format::fmt_num;
 use crate::state::AppState;
@@ -120,7 +120,8 @@ pub fn FlowView() -> impl IntoView {
             let pts = per_run(&h.insights, |x| &x.grad_h, 0);
             let data = LinesData {
                 series: series(&h.insights, &pts),
-                x_desc: "time step t",
+                // Every run is inspected in the picked direction: its processing order.
+                x_desc: step_axis(h.inspected.dir),
                 y_desc: "‖∂L/∂h_t‖₂ (log)",
                 y: YAxis::Log,
                 reference: None,
@@ -173,7 +174,7 @@ pub fn FlowView() -> impl IntoView {
             let data = LinesData {
                 series,
                 x_desc: if g.is_some() {
-                    "time step t"
+                    step_axis(h.inspected.dir)
                 } else {
                     "add a GRU to see its one-step Jacobian's terms"
                 },

@@ -276,6 +276,8 @@ pub fn GatesView() -> impl IntoView {
 pub fn TimeCursor() -> impl IntoView {
     let state = expect_context::<AppState>();
     let steps = move || state.steps().max(1);
+    // The backward direction's steps are its own processing order (see `step_axis`).
+    let backward = move || state.history.with(|h| h.inspected.dir == 1);
     view! {
         <div class="cursor-controls">
             <button title="Animate the time cursor along the sequence"
@@ -283,7 +285,7 @@ pub fn TimeCursor() -> impl IntoView {
                 {move || if state.cursor_playing.get() { "Stop t" } else { "Animate t" }}
             </button>
             <label title="Drag to move the time cursor through the sequence">
-                "time step t "
+                {move || if backward() { "backward-pass step s " } else { "time step t " }}
                 <input type="range" min="1" max=move || steps().to_string()
                     prop:value=move || state.cursor.get().to_string()
                     on:input=move |ev| {
@@ -291,7 +293,7 @@ pub fn TimeCursor() -> impl IntoView {
                         if let Ok(v) = event_target_value(&ev).parse::<usize>() { state.cursor.set(v.clamp(1, steps())) }
                     }/>
             </label>
-            <span class="tpos">{move || format!("t = {} / {}", state.cursor.get(), steps())}</span>
+            <span class="tpos">{move || format!("{} = {} / {}", if backward() { "s" } else { "t" }, state.cursor.get(), steps())}</span>
         </div>
     }
 }

@@ -10,6 +10,7 @@ use crate::charts::lines::{self, Corner, LinesData, Series, YAxis};
 use crate::charts::palette;
 use crate::charts::trajectory::{self, TrajectoryData};
 use crate::components::canvas::ChartCanvas;
+use crate::components::gates_view::step_axis;
 use crate::state::AppState;
 
 /// Most points drawn over all unit traces together: about two per pixel of the chart per
@@ -62,9 +63,11 @@ pub fn HiddenView() -> impl IntoView {
             })
             .collect();
         let y_desc = format!("h_t ({label})");
+        // Steps in the picked direction's processing order, like the gate maps.
+        let dir = state.history.with(|h| h.inspected.dir);
         let data = LinesData {
             series,
-            x_desc: "time step t",
+            x_desc: step_axis(dir),
             y_desc: if label.is_empty() { "h_t" } else { &y_desc },
             y: YAxis::Linear(Some((-1.05, 1.05))),
             reference: None,

@@ -198,6 +198,22 @@ impl Engine {
                     Err(e) => reject(format!("Not exported: {e}")),
                 }
             }
+            Command::Load { bytes } if crate::torch_import::looks_like_state_dict(&bytes) => {
+                return match crate::torch_import::from_bytes(&bytes, &self.lab.settings) {
+                    Ok(i) => {
+                        let query = i.lab.settings.to_query();
+                        self.replace(i.lab);
+                        vec![Report::Imported {
+                            query,
+                            summary: i.summary,
+                            parity: i.parity,
+                        }]
+                    }
+                    Err(e) => reject(format!(
+                        "Not loaded: PyTorch state_dict: {e} — the current run continues unchanged"
+                    )),
+                }
+            }
             Command::Load { bytes } => match crate::save::from_bytes(&bytes) {
                 Ok(lab) => {
                     let (query, step) = (lab.settings.to_query(), lab.steps());

@@ -66,7 +66,8 @@ fn csv_field(s: &str) -> String {
 
 /// The inspected validation sample of every run as JSON (`gru-lens-sample` v1): the sample
 /// index, the training step of the inspection and one `Insight` per run with every field as
-/// the page holds it (gates, states, Jacobian and gradient norms; docs/FORMATS.md).
+/// the page holds it (gates, states, Jacobian and gradient norms, and `data`: the sample's
+/// inputs and targets and the run's prediction; docs/FORMATS.md).
 ///
 /// # Errors
 /// A message when there is no inspection yet.
@@ -169,6 +170,66 @@ mod tests {
         assert_eq!(
             runs[0]["gates"][0]["values"][0].as_f64().map(|v| v as f32),
             Some(z as f32)
+        );
+    }
+
+    #[test]
+    fn the_sample_json_holds_the_inputs_targets_and_each_run_s_prediction() {
+        let h = history();
+        let doc: Value = serde_json::from_str(&sample_json(&h).expect("inspected")).expect("json");
+        let t = h.insights[0].steps;
+        let nums = |v: &Value| -> Vec<f64> {
+            v.as_array()
+                .map(|a| a.iter().filter_map(Value::as_f64).collect())
+                .unwrap_or_default()
+        };
+        for (k, run) in doc["runs"].as_array().expect("runs").iter().enumerate() {
+            let d = &run["data"];
+            // Adding problem: 2 channels (value, marker) per step, one regression answer.
+            assert_eq!(
+                (
+                    d["input_size"].as_u64(),
+                    d["rows"].as_u64(),
+                    d["output_size"].as_u64()
+                ),
+                (Some(2), Some(1), Some(1))
+            );
+            assert_eq!(d["target_kind"], "values");
+            let x = nums(&d["inputs"]);
+            assert_eq!(x.len(), 2 * t);
+            // The target is the sum of the two marked values (exact in f32 terms).
+            let marked: f64 = x.chunks(2).filter(|c| c[1] == 1.0).map(|c| c[0]).sum();
+            assert_eq!(
+                x.chunks(2).filter(|c| c[1] == 1.0).count(),
+                2,
+                "two markers"
+            );
+            let target = nums(&d["targets"]);
+            assert!((target[0] - marked).abs() < 1e-6, "{target:?} vs {marked}");
+            // The prediction is the run's own, the one the strip draws in its last column.
+            let y = nums(&d["prediction"]);
+            let ins = &h.insights[k];
+            assert_eq!(y.len(), 1);
+            assert_eq!(y[0] as f32, ins.data.prediction[0]);
+            if k == 0 {
+                // The picked run's strip draws the same prediction in its last column.
+                let lane = ins
+                    .strip
+                    .lanes
+                    .iter()
+                    .find(|l| l.name == "predict")
+                    .expect("lane");
+                assert_eq!(lane.values.last().copied(), Some(y[0] as f32));
+            }
+        }
+        let (a, b) = (
+            &doc["runs"][0]["data"]["prediction"],
+            &doc["runs"][1]["data"]["prediction"],
+        );
+        assert_ne!(a, b, "GRU and RNN predict differently");
+        assert_eq!(
+            doc["runs"][0]["data"]["inputs"], doc["runs"][1]["data"]["inputs"],
+            "same sample"
         );
     }
 }

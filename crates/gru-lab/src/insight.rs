@@ -8,6 +8,7 @@ use gru_core::task::TaskConfig;
 use gru_core::Inspection;
 use serde::{Deserialize, Serialize};
 
+use crate::sample::SampleData;
 use crate::strip::{strip, Strip};
 
 /// A named gate (or cached quantity) over the sequence.
@@ -39,6 +40,9 @@ pub struct Insight {
     pub forget_path: Vec<f64>,
     /// The data under the gates (inputs, target, prediction); empty in a light insight.
     pub strip: Strip,
+    /// The sample's inputs and targets and this run's prediction, whole (kept in a light
+    /// insight too: the sample JSON has every run's prediction).
+    pub data: SampleData,
     /// `(T+1, 2)`: `h_t` projected on its two principal components.
     pub pca: Vec<[f32; 2]>,
     /// Variance explained by PC1 and PC2.
@@ -62,6 +66,7 @@ impl Insight {
     /// Turns gru-core's inspection of a run with cell `cell` on `task` into the page's numbers.
     pub fn new(cell: CellKind, task: &TaskConfig, ins: Inspection) -> Self {
         let strip = strip(task, &ins);
+        let data = SampleData::new(&ins);
         let tr = ins.trace;
         let (steps, hidden) = (tr.steps, tr.hidden);
         let p = pca2(&tr.h, steps + 1, hidden);
@@ -110,6 +115,7 @@ impl Insight {
             c: tr.c.as_deref().map(f32s).unwrap_or_default(),
             forget_path,
             strip,
+            data,
         }
     }
 

@@ -21,6 +21,7 @@ pub mod lab;
 pub mod look;
 pub mod protocol;
 pub mod run;
+pub mod sample;
 pub mod save;
 pub mod schedule;
 pub mod sequence;
@@ -28,6 +29,8 @@ pub mod settings;
 pub mod strip;
 pub mod sweep;
 pub mod timeline;
+pub mod torch_import;
+pub mod torch_parity;
 pub mod travel;
 
 pub use engine::Engine;

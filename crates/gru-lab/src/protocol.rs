@@ -192,6 +192,16 @@ pub enum Report {
         /// Steps the loaded runs had trained.
         step: u64,
     },
+    /// A PyTorch state_dict file replaced the runs with one run of its model (a new epoch;
+    /// [`crate::torch_import`]); the page adopts its settings.
+    Imported {
+        /// The settings the imported model runs under, `Settings::to_query` form.
+        query: String,
+        /// "Loaded from PyTorch: GRU, H=8, …".
+        summary: String,
+        /// "h_T matches the values you exported to 3e-7 …", when the file has a reference.
+        parity: Option<String>,
+    },
 }
 
 /// What the page draws at one moment.

@@ -165,6 +165,7 @@ impl TrainingRun {
         loss_ema: Option<f64>,
     ) -> Result<(), Error> {
         self.trainer.resume(params, state)?;
+        // A NaN stop must rewind to these weights, not to the ones they replaced.
         self.sane.0 = self.trainer.step_idx();
         self.sane.1.copy_from_slice(params);
         self.ema = loss_ema.filter(|l| l.is_finite());
