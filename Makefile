@@ -48,7 +48,7 @@ test-firefox: setup-firefox
 	  cargo test --offline -p gru-lens --features in-page --target wasm32-unknown-unknown
 
 # End-to-end against the release build served under a sub-path by a plain static server.
-test-e2e:
+test-e2e: setup-firefox
 	$(MAKE) dist PUBLIC_URL=/gru-lens/
 	node --test --test-concurrency=1 e2e/
 
