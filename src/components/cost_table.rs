@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::components::loss_view::{css_color, run_color};
 use crate::format::{fmt_count, fmt_si};
 use crate::state::AppState;
+use gru_lab::fmt::fmt_ms;
 
 /// One row's numbers, worked out from the applied settings (the runs were built from them).
 struct Row {
@@ -15,17 +16,6 @@ struct Row {
     hidden: usize,
     cost: Result<CellCost, String>,
     step_ms: f64,
-}
-
-/// Milliseconds with 3 significant digits ("15.0", "2.31", "0.412"), "—" before a measurement.
-fn fmt_ms(ms: f64) -> String {
-    match ms {
-        m if !m.is_finite() => "—".into(),
-        m if m >= 100.0 => format!("{m:.0}"),
-        m if m >= 10.0 => format!("{m:.1}"),
-        m if m >= 1.0 => format!("{m:.2}"),
-        m => format!("{m:.3}"),
-    }
 }
 
 /// The cost table.

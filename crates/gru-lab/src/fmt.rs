@@ -67,3 +67,15 @@ mod tests {
         assert_eq!(fmt_si(87.0, "B"), "87.0 B");
     }
 }
+
+/// Milliseconds with 3 significant digits ("12.3", "0.874"); "—" for NaN/∞. The cost table and
+/// the interview's answers both use it, so the same figure reads the same in both.
+pub fn fmt_ms(ms: f64) -> String {
+    match ms {
+        m if !m.is_finite() => "—".into(),
+        m if m >= 100.0 => format!("{m:.0}"),
+        m if m >= 10.0 => format!("{m:.1}"),
+        m if m >= 1.0 => format!("{m:.2}"),
+        m => format!("{m:.3}"),
+    }
+}

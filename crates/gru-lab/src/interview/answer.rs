@@ -6,7 +6,7 @@ use gru_core::cell::CellKind;
 
 use super::facts::{CellFacts, Facts};
 use super::params::{formula, torch_params};
-use crate::fmt::{fmt_count, fmt_num, fmt_si};
+use crate::fmt::{fmt_count, fmt_ms, fmt_num, fmt_si};
 
 /// A count as the cost table writes it.
 fn count(n: usize) -> String {
@@ -151,8 +151,8 @@ pub fn faster(f: &Facts) -> Vec<String> {
         out.push(match (g.step_ms, l.step_ms) {
             (Some(a), Some(b)) => format!(
                 "Measured time per training step of each run alone (the cost table's ms/step): GRU {} ms, LSTM {} ms. Both share one browser thread and this machine, so the figures move; the ratio is what to read.",
-                fmt_num(a),
-                fmt_num(b)
+                fmt_ms(a),
+                fmt_ms(b)
             ),
             _ => "The measured time per step of each run appears in the cost table once both have trained a few steps.".into(),
         });

@@ -254,7 +254,10 @@ fn answers_quote_the_numbers_they_are_given() {
         c.step_ms = Some(if c.kind == CellKind::Gru { 1.5 } else { 2.0 })
     }))
     .join(" ");
-    assert!(a.contains("GRU 1.500 ms, LSTM 2.000 ms"), "{a}");
+    assert!(
+        a.contains("GRU 1.50 ms, LSTM 2.00 ms"),
+        "as the cost table writes them: {a}"
+    );
     let a = (question(9).expect("q").answer)(&facts(9, 50, |c| c.mean_z = Some(0.1))).join(" ");
     assert!(a.contains("(1 − z̄)^T = 1.87e-14"), "0.9^300: {a}");
     for q in QUESTIONS {
