@@ -42,8 +42,13 @@ test('keyboard only: Tab reaches every control with a visible focus and a name; 
   const { page, errors } = await open(browser, server.url, server.origin);
   await waitStep(page, 10);
   const controls = await page.evaluate(() => {
-    const sel = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, a[href], [tabindex]:not([tabindex="-1"])';
-    return [...document.querySelectorAll(sel)].filter((e) => e.getClientRects().length > 0).length;
+    const sel = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, a[href], summary, [tabindex]:not([tabindex="-1"])';
+    // What a closed <details> holds is not shown (its <summary> is, and takes focus).
+    const shown = (e) => {
+      const closed = e.closest('details:not([open])');
+      return !closed || (e.tagName === 'SUMMARY' && e.parentElement === closed);
+    };
+    return [...document.querySelectorAll(sel)].filter((e) => e.getClientRects().length > 0 && shown(e)).length;
   });
   const seen = new Map();
   for (let i = 0; i < 200; i++) {
