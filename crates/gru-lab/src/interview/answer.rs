@@ -150,7 +150,7 @@ pub fn faster(f: &Facts) -> Vec<String> {
         ));
         out.push(match (g.step_ms, l.step_ms) {
             (Some(a), Some(b)) => format!(
-                "Measured time per training step of each run alone (the cost table's ms/step): GRU {} ms, LSTM {} ms. Both share one browser thread and this machine, so the figures move; the ratio is what to read.",
+                "Measured time per training step of each run alone (the cost table's ms/step): GRU {} ms, LSTM {} ms. Both share one browser thread and this machine, so the figures move. Read the ratio with care: this page's GRU step also computes its gates with hand-vectorised sigmoid and tanh that its LSTM step does not use yet, so the measured ratio overstates what the 3/4 of the FLOPs alone would give.",
                 fmt_ms(a),
                 fmt_ms(b)
             ),
