@@ -379,9 +379,12 @@ fn arbitrary_sequences_never_panic_and_every_message_is_one_line() {
         match sequence::parse(&task, &text) {
             Ok(y) => {
                 prop_assert_eq!(y.t, t);
-                prop_assert_eq!(y.values.len(), t);
-                prop_assert!(y.values.iter().all(|v| (0.0..=1.0).contains(v)));
-                prop_assert!(y.marks[0] >= 1 && y.marks[0] < y.marks[1] && y.marks[1] <= t);
+                let sequence::Steps::Adding { values, marks } = &y.steps else {
+                    return Err(TestCaseError::fail("adding steps"));
+                };
+                prop_assert_eq!(values.len(), t);
+                prop_assert!(values.iter().all(|v| (0.0..=1.0).contains(v)));
+                prop_assert!(marks[0] >= 1 && marks[0] < marks[1] && marks[1] <= t);
                 let b = y.batch();
                 prop_assert_eq!(b.x.len(), 2 * t);
                 if let Some(link) = sequence::url_value(&y) {
@@ -405,7 +408,7 @@ fn arbitrary_sequences_never_panic_and_every_message_is_one_line() {
 fn valid_sequences_round_trip_through_links() {
     use gru_core::task::TaskConfig;
     use gru_lab::look::split_key;
-    use gru_lab::sequence::{self, Yours};
+    use gru_lab::sequence::{self, Steps, Yours};
     let case = (2usize..=60).prop_flat_map(|t| {
         (
             prop::collection::vec(0u32..=1000, t),
@@ -415,9 +418,12 @@ fn valid_sequences_round_trip_through_links() {
     check("seq: round trip", 1000, case, |(vals, (a, b))| {
         let t = vals.len();
         let y = Yours {
+            task: TaskConfig::Adding { len: t },
             t,
-            values: vals.iter().map(|&v| v as f32 / 1000.0).collect(),
-            marks: [a.min(b), a.max(b)],
+            steps: Steps::Adding {
+                values: vals.iter().map(|&v| v as f32 / 1000.0).collect(),
+                marks: [a.min(b), a.max(b)],
+            },
         };
         let link = sequence::url_value(&y).expect("T ≤ 60");
         let query = format!("cells=gru&T={t}&seq={link}&inside=0.0.0.3");
