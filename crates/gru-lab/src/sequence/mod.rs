@@ -76,7 +76,7 @@ pub fn symbols(task: &TaskConfig) -> Vec<String> {
     match *task {
         TaskConfig::TemporalOrder { .. } => TEMPORAL_SYMBOLS.iter().map(|s| (*s).into()).collect(),
         TaskConfig::CopyMemory { alphabet, .. } => (0..alphabet)
-            .map(|i| letter(i))
+            .map(letter)
             .chain([".".into(), "go".into()])
             .collect(),
         _ => Vec::new(),
