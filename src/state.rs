@@ -89,6 +89,8 @@ pub struct AppState {
     first_sequence: StoredValue<Option<String>>,
     /// The one-line problem with the sequence typed last (shown by the text box), if any.
     pub sequence_error: RwSignal<Option<String>>,
+    /// The text box's sequence; drawing on the strip writes it too (one path, one text).
+    pub sequence_text: RwSignal<String>,
 }
 
 impl AppState {
@@ -116,6 +118,7 @@ impl AppState {
             first_pick: StoredValue::new(pick),
             first_sequence: StoredValue::new(None),
             sequence_error: RwSignal::new(None),
+            sequence_text: RwSignal::new(String::new()),
         };
         let on_report: Rc<dyn Fn(Report)> = Rc::new(move |r| s.receive(r));
         let on_fail: Rc<dyn Fn(String)> = Rc::new(move |m| s.notice.set(Some(m)));
