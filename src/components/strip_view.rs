@@ -56,8 +56,20 @@ pub fn StripView() -> impl IntoView {
                     cursor: Some(cursor),
                 },
             )?;
-            if matches!(c.target, crate::charts::surface::Target::Canvas(_)) {
+            if let crate::charts::surface::Target::Canvas(el) = c.target {
                 proj.set_value(p);
+                // The plot area in CSS pixels, for tests that draw on the strip.
+                let k = f64::from(el.client_width()) / f64::from(el.width().max(1));
+                let plot = format!(
+                    r#"{{"x0":{:.1},"x1":{:.1},"y0":{:.1},"y1":{:.1},"lanes":{},"cols":{}}}"#,
+                    p.x.0 * k,
+                    p.x.1 * k,
+                    p.y.0 * k,
+                    p.y.1 * k,
+                    p.lanes,
+                    p.cols
+                );
+                let _ = el.set_attribute("data-plot", &plot);
             }
             Ok(())
         })
