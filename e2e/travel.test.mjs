@@ -161,6 +161,13 @@ test('a typed temporal-order sequence gets the task\'s own target; without exact
   await page.locator('.seq-error').filter({ hasText: want }).waitFor();
   await page.waitForTimeout(300);
   assert.equal(await caption(page), none, 'a bad sequence keeps the view');
+  // A click on step 2 of the input lane (drawn as symbols) takes the next symbol: a → b.
+  const strip = page.getByRole('img', { name: 'Input and target', exact: true });
+  const r = await strip.boundingBox();
+  const plot = JSON.parse(await strip.getAttribute('data-plot'));
+  await page.mouse.click(r.x + plot.x0 + (plot.x1 - plot.x0) * (1.5 / plot.cols), r.y + plot.y0 + (plot.y1 - plot.y0) * (0.5 / plot.lanes));
+  await page.waitForFunction(() => document.querySelector('textarea')?.value === 'B b Y b c X d Y b E');
+  await page.waitForFunction(() => /[?&]seq=B,b,Y,b,c,X,d,Y,b,E(&|$)/.test(location.search));
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -19,7 +19,8 @@ fn help(s: &Settings) -> String {
     let draw = match task {
         TaskConfig::Adding { .. } => " Or draw it on the Input and target strip: drag over the value lane; click the marker lane to move the nearer mark there.",
         TaskConfig::Latch { .. } => " Or draw it on the Input and target strip: drag over the cue and noise lanes.",
-        _ => " Or draw it on the Input and target strip: drag over the input lane.",
+        TaskConfig::Sine { .. } => " Or draw it on the Input and target strip: drag over the input lane.",
+        _ => " Or draw it on the Input and target strip: click a step of the input lane for its next symbol.",
     };
     let form = match task {
         TaskConfig::Adding { .. } => format!(

@@ -123,7 +123,12 @@ pub fn StripView() -> impl IntoView {
             (TaskConfig::Latch { .. }, 0) if step == 0 => y.draw(0, frac),
             (TaskConfig::Latch { .. }, 1) if step > 0 => y.draw(step, frac),
             (TaskConfig::Latch { .. }, _) => return,
-            (_, 0) => y.draw(step, frac),
+            (TaskConfig::Sine { .. }, 0) => y.draw(step, frac),
+            // Symbol lanes (parity's bits, temporal order, copy memory) are text: a click
+            // takes the next symbol.
+            (_, 0) if p.click => {
+                y.cycle(step);
+            }
             _ => return,
         }
         if y != before || !yours_shown {
@@ -144,7 +149,7 @@ pub fn StripView() -> impl IntoView {
         <div class="strip">
             <ChartCanvas label="Input and target" width=720 height=200 draw=draw summary=Signal::derive(caption)
                 on_pointer=on_pointer
-                hint="The sample the gates below are reading: its inputs, what it should answer and what the model answers, step by step. Drag over an input lane to draw your own sequence (or type it under Your own sequence)."/>
+                hint="The sample the gates below are reading: its inputs, what it should answer and what the model answers, step by step. Drag over an input lane (click one written as symbols) to draw your own sequence, or type it under Your own sequence."/>
             <p class="strip-caption">{caption}</p>
         </div>
     }

@@ -109,6 +109,28 @@ impl Yours {
         }
     }
 
+    /// A click on step `s` (0-based) of a lane drawn as symbols: parity's bit flips, a symbol
+    /// task's step takes the next symbol ([`symbols`] order, wrapping). `false` for the other
+    /// tasks (their lanes are curves: drag instead).
+    pub fn cycle(&mut self, s: usize) -> bool {
+        let n = symbols(&self.task).len().max(1);
+        match &mut self.steps {
+            Steps::Bits(b) => {
+                if let Some(v) = b.get_mut(s) {
+                    *v = 1 - *v;
+                }
+                true
+            }
+            Steps::Symbols(k) => {
+                if let Some(v) = k.get_mut(s) {
+                    *v = (*v + 1) % n;
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// A click on step `s` (0-based) of the marker lane: the adding problem moves its nearer
     /// mark there (it always marks exactly two steps; a click on a marked step does nothing);
     /// `false` for tasks without markers.

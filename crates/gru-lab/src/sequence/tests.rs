@@ -242,12 +242,25 @@ fn drawing_changes_the_sequence_the_text_box_shows() {
     to.draw(3, 4.0 / 7.0); // channel 4 of 0…7 = X
     to.draw(6, 5.0 / 7.0);
     assert!(!to.toggle_mark(2), "no markers here");
+    assert!(to.cycle(9) && to.cycle(9));
+    assert_eq!(to_text(&to, " "), "B a a X a a Y a a b", "E wraps round to a, then b");
+    (0..6).for_each(|_| assert!(to.cycle(9)));
+    assert_eq!(to_text(&to, " "), "B a a X a a Y a a E", "back to E after 8 clicks");
+    let mut bits = parse(&TaskConfig::Parity { len: 3 }, "0 1 1").expect("ok");
+    assert!(bits.cycle(0) && !l_free_cycle());
+    assert_eq!(to_text(&bits, " "), "1 1 1");
     assert_eq!(to_text(&to, " "), "B a a X a a Y a a E");
     assert_eq!(to.batch().targets, Targets::Classes(vec![1]), "XY");
     let mut l = parse(&TaskConfig::Latch { len: 3 }, "-1 | 0 0").expect("ok");
     l.draw(0, 0.9);
     l.draw(2, 0.0);
     assert_eq!(to_text(&l, " "), "1 | 0 -1");
+}
+
+/// Curves are dragged, not clicked.
+fn l_free_cycle() -> bool {
+    let mut w = parse(&TaskConfig::sine(2), "0 0").expect("ok");
+    w.cycle(0)
 }
 
 #[test]
