@@ -403,6 +403,62 @@ fn arbitrary_sequences_never_panic_and_every_message_is_one_line() {
     assert!(e.contains("characters"), "{e}");
 }
 
+/// `seq=` for every other task: any text of numbers, symbols and separators gives a sequence
+/// of the task's shape (finite inputs, reading back from its link) or one line starting
+/// "your sequence:" — never a panic.
+#[test]
+fn arbitrary_sequences_for_every_task_never_panic() {
+    use gru_core::task::TaskConfig;
+    use gru_lab::sequence;
+    let word = prop_oneof![
+        "[01]",
+        "-?[01]\\.[0-9]{1,2}",
+        prop::sample::select(vec![
+            "a", "b", "X", "Y", "B", "E", "A", "C", ".", "go", "GO", "|", ";", "-1", "1"
+        ])
+        .prop_map(String::from),
+        "\\PC{1,4}",
+    ];
+    let text = prop::collection::vec(
+        (word, prop::sample::select(vec![" ", ",", "", "\n"])),
+        0..40,
+    )
+    .prop_map(|ws| {
+        ws.into_iter()
+            .map(|(w, s)| format!("{w}{s}"))
+            .collect::<String>()
+    });
+    check(
+        "seq: every task",
+        2000,
+        (0usize..5, 2usize..=20, text),
+        |(k, n, text)| {
+            let task = match k {
+                0 => TaskConfig::Parity { len: n },
+                1 => TaskConfig::Latch { len: n },
+                2 => TaskConfig::sine(n),
+                3 => TaskConfig::TemporalOrder { len: n + 8 },
+                _ => TaskConfig::copy_memory(n),
+            };
+            match sequence::parse(&task, &text) {
+                Ok(y) => {
+                    let b = y.batch();
+                    prop_assert_eq!(b.x.len(), y.t * y.channels());
+                    prop_assert!(b.x.iter().all(|v| v.is_finite()));
+                    if let Some(link) = sequence::url_value(&y) {
+                        prop_assert_eq!(sequence::parse(&task, &link), Ok(y));
+                    }
+                }
+                Err(e) => {
+                    prop_assert!(e.starts_with("your sequence: "), "{}", e);
+                    prop_assert!(!e.contains('\n') && e.chars().count() <= 200, "{}", e);
+                }
+            }
+            Ok(())
+        },
+    );
+}
+
 /// Valid sequences written as links read back exactly, and `seq=` splits out of a query.
 #[test]
 fn valid_sequences_round_trip_through_links() {

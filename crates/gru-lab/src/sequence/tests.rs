@@ -243,9 +243,17 @@ fn drawing_changes_the_sequence_the_text_box_shows() {
     to.draw(6, 5.0 / 7.0);
     assert!(!to.toggle_mark(2), "no markers here");
     assert!(to.cycle(9) && to.cycle(9));
-    assert_eq!(to_text(&to, " "), "B a a X a a Y a a b", "E wraps round to a, then b");
+    assert_eq!(
+        to_text(&to, " "),
+        "B a a X a a Y a a b",
+        "E wraps round to a, then b"
+    );
     (0..6).for_each(|_| assert!(to.cycle(9)));
-    assert_eq!(to_text(&to, " "), "B a a X a a Y a a E", "back to E after 8 clicks");
+    assert_eq!(
+        to_text(&to, " "),
+        "B a a X a a Y a a E",
+        "back to E after 8 clicks"
+    );
     let mut bits = parse(&TaskConfig::Parity { len: 3 }, "0 1 1").expect("ok");
     assert!(bits.cycle(0) && !l_free_cycle());
     assert_eq!(to_text(&bits, " "), "1 1 1");
