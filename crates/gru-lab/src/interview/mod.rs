@@ -6,8 +6,9 @@
 pub mod answer;
 pub mod facts;
 pub mod judge;
-pub mod params;
 pub mod questions;
+#[cfg(test)]
+mod count_tests;
 #[cfg(test)]
 mod tests;
 

@@ -32,6 +32,7 @@ pub const TASKS: &[(&str, &str)] = &[
     ("latch", "Latch (delayed recall)"),
     ("parity", "Parity"),
     ("sine", "Sine prediction"),
+    ("lookahead", "Lookahead (needs the future)"),
 ];
 
 /// The cells the page offers: URL id and kind.
@@ -89,6 +90,9 @@ pub struct Settings {
     pub layers: usize,
     /// Bidirectional layers.
     pub direction: Direction,
+    /// With bidirectional layers: also train a one-way twin of every compared cell (same
+    /// hidden size, data and seed), see [`Settings::run_specs`].
+    pub oneway_twin: bool,
     /// Learning rate (applies live).
     pub lr: f64,
     /// Optimiser.
@@ -142,6 +146,7 @@ impl Default for Settings {
             train_n: 0,
             layers: 1,
             direction: Direction::Forward,
+            oneway_twin: false,
             lr: 0.01,
             optimizer: Optimizer::Adam,
             clip: 1.0,
@@ -158,6 +163,26 @@ impl Default for Settings {
     }
 }
 
+/// One run the lab trains: a compared cell, or its one-way twin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunSpec {
+    /// The cell.
+    pub cell: CellKind,
+    /// The one-way twin of a bidirectional cell (same hidden size, data and seed).
+    pub twin: bool,
+}
+
+impl RunSpec {
+    /// The run's name on the page: "GRU", or "GRU one-way" for a twin.
+    pub fn label(&self) -> String {
+        if self.twin {
+            format!("{} one-way", self.cell.label())
+        } else {
+            self.cell.label().to_string()
+        }
+    }
+}
+
 /// The task config of URL id `id` at knob `n`.
 pub fn task_config(id: &str, n: usize) -> Option<TaskConfig> {
     Some(match id {
@@ -167,6 +192,10 @@ pub fn task_config(id: &str, n: usize) -> Option<TaskConfig> {
         "latch" => TaskConfig::Latch { len: n },
         "parity" => TaskConfig::Parity { len: n },
         "sine" => TaskConfig::sine(n),
+        "lookahead" => TaskConfig::Lookahead {
+            len: n,
+            ahead: gru_core::task::default_lookahead_ahead(),
+        },
         _ => return None,
     })
 }
@@ -223,6 +252,28 @@ impl Settings {
             surgery: self.core_surgery(),
             train_set: (self.train_n > 0).then_some(self.train_n),
         })
+    }
+
+    /// The runs trained side by side: every compared cell, then — with `oneway_twin` on a
+    /// bidirectional model — every cell again, one-way (the twins only exist when `bi` is on).
+    pub fn run_specs(&self) -> Vec<RunSpec> {
+        let twins = self.oneway_twin && self.direction == Direction::Bidirectional;
+        let cells = self.cells.iter().map(|&cell| RunSpec { cell, twin: false });
+        let twin = self.cells.iter().map(|&cell| RunSpec { cell, twin: true });
+        cells.chain(twin.filter(|_| twins)).collect()
+    }
+
+    /// The training config of run `spec`: [`Settings::train_config`], one-way for a twin (the
+    /// bidirectional cell's hidden size).
+    ///
+    /// # Errors
+    /// A message naming the setting when the task or knob is invalid.
+    pub fn spec_config(&self, spec: &RunSpec) -> Result<TrainConfig, String> {
+        let mut cfg = self.train_config(spec.cell)?;
+        if spec.twin {
+            cfg.direction = Direction::Forward;
+        }
+        Ok(cfg)
     }
 
     /// Hidden units of `cell`'s model: `hidden`, or under [`Budget::Gru`] the largest size
@@ -398,3 +449,7 @@ mod tests {
         assert!(Settings::from_query("train_n=5000").1[0].starts_with("train_n: '5000'"));
     }
 }
+
+#[cfg(test)]
+#[path = "twin_tests.rs"]
+mod twin_tests;
