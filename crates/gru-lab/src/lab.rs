@@ -76,7 +76,9 @@ impl Lab {
             return bad("layer", pick.layer, p.layers);
         }
         // A one-way twin has one direction even when the others have two.
-        let dirs = p.dirs.min(self.runs[pick.run].trainer.config.direction.count());
+        let dirs = p
+            .dirs
+            .min(self.runs[pick.run].trainer.config.direction.count());
         if pick.dir >= dirs {
             return bad("direction", pick.dir, dirs);
         }
@@ -150,10 +152,9 @@ impl Lab {
 
     /// The first run's stop message, if any run stopped: what happened and what to change.
     pub fn stopped(&self) -> Option<String> {
-        self.runs.iter().find_map(|r| {
-            r.error()
-                .map(|e| stop_notice(&r.label, e))
-        })
+        self.runs
+            .iter()
+            .find_map(|r| r.error().map(|e| stop_notice(&r.label, e)))
     }
 
     /// Clears NaN/∞ stops so training can resume.

@@ -152,7 +152,10 @@ mod tests {
         }
         let (mean, var) = (sum / n, sq / n - (sum / n).powi(2));
         let want = task.baseline().loss;
-        assert!(mean.abs() < 0.01 && (var - want).abs() < 0.01, "{mean} {var}");
+        assert!(
+            mean.abs() < 0.01 && (var - want).abs() < 0.01,
+            "{mean} {var}"
+        );
     }
 
     #[test]

@@ -255,7 +255,9 @@ impl TaskConfig {
                 min_period,
                 max_period,
             } => Task::Sine(SineTask::new(len, waves, min_period, max_period)?),
-            TaskConfig::Lookahead { len, ahead } => Task::Lookahead(LookaheadTask::new(len, ahead)?),
+            TaskConfig::Lookahead { len, ahead } => {
+                Task::Lookahead(LookaheadTask::new(len, ahead)?)
+            }
         })
     }
 }

@@ -26,7 +26,10 @@ fn check(s: &Settings) {
     for c in &f.cells {
         let real = real_count(s, c.kind);
         let head = (c.hidden * s.direction.count() + 1) * out;
-        let what = format!("{} {:?} L{} {:?} H{}", s.task, c.kind, s.layers, s.direction, c.hidden);
+        let what = format!(
+            "{} {:?} L{} {:?} H{}",
+            s.task, c.kind, s.layers, s.direction, c.hidden
+        );
         assert_eq!(c.params as usize, real, "{what}");
         assert_eq!(c.recurrent_params + head, real, "{what}");
         let one = Settings {
@@ -37,7 +40,11 @@ fn check(s: &Settings) {
             cells: vec![c.kind],
             ..s.clone()
         };
-        assert_eq!(c.layer_params + (c.hidden + 1) * out, real_count(&one, c.kind), "{what}");
+        assert_eq!(
+            c.layer_params + (c.hidden + 1) * out,
+            real_count(&one, c.kind),
+            "{what}"
+        );
     }
 }
 

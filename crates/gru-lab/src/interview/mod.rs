@@ -4,11 +4,11 @@
 //! [`Facts`] gathered from the page's history; the page only draws it.
 
 pub mod answer;
+#[cfg(test)]
+mod count_tests;
 pub mod facts;
 pub mod judge;
 pub mod questions;
-#[cfg(test)]
-mod count_tests;
 #[cfg(test)]
 mod tests;
 

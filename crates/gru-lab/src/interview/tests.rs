@@ -180,9 +180,15 @@ fn the_future_context_judge_compares_the_bidirectional_gru_with_its_one_way_twin
         assert_eq!(decided(&verdict), want, "{bi} {one}");
     }
     assert!(undecided(&judge::future_context(&facts(8, 299, |_| {}))).contains("step 300"));
-    let adding = Facts::gather(&Settings::from_query("bi=1&oneway=1").0, &History::default());
+    let adding = Facts::gather(
+        &Settings::from_query("bi=1&oneway=1").0,
+        &History::default(),
+    );
     assert!(undecided(&judge::future_context(&adding)).contains("lookahead"));
-    let no_twin = Facts::gather(&Settings::from_query("task=lookahead&bi=1").0, &History::default());
+    let no_twin = Facts::gather(
+        &Settings::from_query("task=lookahead&bi=1").0,
+        &History::default(),
+    );
     assert!(undecided(&judge::future_context(&no_twin)).contains("one-way twin"));
 }
 

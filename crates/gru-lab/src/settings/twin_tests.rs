@@ -74,7 +74,10 @@ fn a_twin_cannot_be_inspected_backwards() {
         ..Default::default()
     };
     assert!(lab.set_pick(pick(0, 1)).is_ok());
-    assert!(lab.inspect().is_ok(), "the twin's light insight uses its only direction");
+    assert!(
+        lab.inspect().is_ok(),
+        "the twin's light insight uses its only direction"
+    );
     let e = lab.set_pick(pick(1, 1)).unwrap_err();
     assert_eq!(e, "direction: 1 is not below 1");
     assert!(lab.set_pick(pick(1, 0)).is_ok());
