@@ -32,7 +32,7 @@ pub const TASKS: &[(&str, &str)] = &[
     ("latch", "Latch (delayed recall)"),
     ("parity", "Parity"),
     ("sine", "Sine prediction"),
-    ("lookahead", "Lookahead (needs the future)"),
+    ("lookahead", "Lookahead"),
 ];
 
 /// The cells the page offers: URL id and kind.
