@@ -5,6 +5,7 @@
 pub mod param;
 pub mod presets;
 pub mod query;
+mod runs;
 mod surgery;
 pub mod table;
 
@@ -15,6 +16,7 @@ use gru_core::task::TaskConfig;
 use gru_core::TrainConfig;
 
 pub use param::{Applies, Field, Group, Param};
+pub use runs::RunSpec;
 pub use table::PARAMS;
 
 /// Longest sequence (or delay) the page offers.
@@ -163,26 +165,6 @@ impl Default for Settings {
     }
 }
 
-/// One run the lab trains: a compared cell, or its one-way twin.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RunSpec {
-    /// The cell.
-    pub cell: CellKind,
-    /// The one-way twin of a bidirectional cell (same hidden size, data and seed).
-    pub twin: bool,
-}
-
-impl RunSpec {
-    /// The run's name on the page: "GRU", or "GRU one-way" for a twin.
-    pub fn label(&self) -> String {
-        if self.twin {
-            format!("{} one-way", self.cell.label())
-        } else {
-            self.cell.label().to_string()
-        }
-    }
-}
-
 /// The task config of URL id `id` at knob `n`.
 pub fn task_config(id: &str, n: usize) -> Option<TaskConfig> {
     Some(match id {
@@ -252,28 +234,6 @@ impl Settings {
             surgery: self.core_surgery(),
             train_set: (self.train_n > 0).then_some(self.train_n),
         })
-    }
-
-    /// The runs trained side by side: every compared cell, then — with `oneway_twin` on a
-    /// bidirectional model — every cell again, one-way (the twins only exist when `bi` is on).
-    pub fn run_specs(&self) -> Vec<RunSpec> {
-        let twins = self.oneway_twin && self.direction == Direction::Bidirectional;
-        let cells = self.cells.iter().map(|&cell| RunSpec { cell, twin: false });
-        let twin = self.cells.iter().map(|&cell| RunSpec { cell, twin: true });
-        cells.chain(twin.filter(|_| twins)).collect()
-    }
-
-    /// The training config of run `spec`: [`Settings::train_config`], one-way for a twin (the
-    /// bidirectional cell's hidden size).
-    ///
-    /// # Errors
-    /// A message naming the setting when the task or knob is invalid.
-    pub fn spec_config(&self, spec: &RunSpec) -> Result<TrainConfig, String> {
-        let mut cfg = self.train_config(spec.cell)?;
-        if spec.twin {
-            cfg.direction = Direction::Forward;
-        }
-        Ok(cfg)
     }
 
     /// Hidden units of `cell`'s model: `hidden`, or under [`Budget::Gru`] the largest size
