@@ -50,5 +50,4 @@ impl Settings {
         }
         Ok(cfg)
     }
-
 }
