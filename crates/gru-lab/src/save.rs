@@ -183,10 +183,10 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Lab, String> {
     if !errors.is_empty() {
         return Err(format!("query: {}", errors.join("; ")));
     }
-    if file.runs.len() != settings.cells.len() {
+    if file.runs.len() != settings.run_specs().len() {
         return Err(format!(
-            "runs: the settings compare {} cells, the file has {} runs",
-            settings.cells.len(),
+            "runs: the settings train {} runs, the file has {} runs",
+            settings.run_specs().len(),
             file.runs.len()
         ));
     }

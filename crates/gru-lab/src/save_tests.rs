@@ -102,7 +102,7 @@ fn bad_and_foreign_files_are_refused_naming_the_problem() {
         ("version", &|d| d["version"] = 2.into()),
         ("unknown field", &|d| d["extra"] = 1.into()),
         ("query: ", &|d| d["query"] = "hidden=99999".into()),
-        ("runs: the settings compare 2 cells", &|d| {
+        ("runs: the settings train 2 runs", &|d| {
             d["runs"].as_array_mut().expect("runs").pop();
         }),
         ("runs[0].checkpoint.train", &|d| {

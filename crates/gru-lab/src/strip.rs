@@ -367,6 +367,19 @@ fn strip_of(task: &TaskConfig, ins: &Inspection) -> Strip {
                 ),
             }
         }
+        TaskConfig::Lookahead { ahead, .. } => {
+            let mut lanes = vec![line("input", rd.channel(0), -1.0, 1.0)];
+            lanes.extend(rd.answer(-1.0, 1.0, &[]));
+            Strip {
+                lanes,
+                caption: format!(
+                    "Each step's target is the input {ahead} steps later (the last {ahead} are \
+                     not scored); the sample's loss is {:.4}, and a model that cannot see \
+                     ahead expects 0.3333.",
+                    ins.loss
+                ),
+            }
+        }
     }
 }
 
