@@ -19,7 +19,7 @@ fn help(s: &Settings) -> String {
     let draw = match task {
         TaskConfig::Adding { .. } => " Or draw it on the Input and target strip: drag over the value lane; click the marker lane to move the nearer mark there.",
         TaskConfig::Latch { .. } => " Or draw it on the Input and target strip: drag over the cue and noise lanes.",
-        TaskConfig::Sine { .. } => " Or draw it on the Input and target strip: drag over the input lane.",
+        TaskConfig::Sine { .. } | TaskConfig::Lookahead { .. } => " Or draw it on the Input and target strip: drag over the input lane.",
         _ => " Or draw it on the Input and target strip: click a step of the input lane for its next symbol.",
     };
     let form = match task {
@@ -33,6 +33,9 @@ fn help(s: &Settings) -> String {
         ),
         TaskConfig::Sine { .. } => format!(
             "{t} values in -1…1; each step's target is the next value (the last step has none)."
+        ),
+        TaskConfig::Lookahead { ahead, .. } => format!(
+            "{t} values in -1…1; each step's target is the value {ahead} steps ahead (the last {ahead} steps have none)."
         ),
         TaskConfig::TemporalOrder { .. } => format!(
             "{t} symbols of a b c d X Y B E; the target is the order of the two X/Y (with any other number of X/Y there is none: the prediction only)."

@@ -123,7 +123,7 @@ pub fn StripView() -> impl IntoView {
             (TaskConfig::Latch { .. }, 0) if step == 0 => y.draw(0, frac),
             (TaskConfig::Latch { .. }, 1) if step > 0 => y.draw(step, frac),
             (TaskConfig::Latch { .. }, _) => return,
-            (TaskConfig::Sine { .. }, 0) => y.draw(step, frac),
+            (TaskConfig::Sine { .. } | TaskConfig::Lookahead { .. }, 0) => y.draw(step, frac),
             // Symbol lanes (parity's bits, temporal order, copy memory) are text: a click
             // takes the next symbol.
             (_, 0) if p.click => {

@@ -54,7 +54,7 @@ impl Yours {
                 cue: if x[0] > 0.0 { 1.0 } else { -1.0 },
                 noise: ch(1).skip(1).map(|v| cent(v).clamp(-1.0, 1.0)).collect(),
             },
-            TaskConfig::Sine { .. } => {
+            TaskConfig::Sine { .. } | TaskConfig::Lookahead { .. } => {
                 Steps::Wave(ch(0).map(|v| cent(v).clamp(-1.0, 1.0)).collect())
             }
             TaskConfig::TemporalOrder { .. } | TaskConfig::CopyMemory { .. } => {

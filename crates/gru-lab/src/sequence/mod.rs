@@ -9,6 +9,7 @@
 //! | parity | `b1 … bT`: bits 0 or 1 | even/odd of the number of ones |
 //! | latch | `C \| N2 … NT`: the cue −1 or 1, then `T − 1` noise values in −1…1 | the cue's class |
 //! | sine | `X1 … XT`: values in −1…1 | each step's next value; the last step has none |
+//! | lookahead | `X1 … XT`: values in −1…1 | each step's value `d` steps ahead; the last `d` have none |
 //! | temporal order | `T` symbols of `a b c d X Y B E` | the order of the two X/Y (`XX` … `YY`), only when there are exactly two |
 //! | copy memory | `T` symbols: `A`… (the `K` symbols), `.` blank, `go` | the first `n` steps' symbols in the recall window, only when they are all symbols |
 //!
@@ -52,7 +53,7 @@ pub enum Steps {
         /// `(T − 1)`.
         noise: Vec<f32>,
     },
-    /// Sine: `(T)` values in −1…1.
+    /// Sine or lookahead: `(T)` values in −1…1.
     Wave(Vec<f32>),
     /// Temporal order or copy memory: `(T)` one-hot channel indices ([`symbols`]).
     Symbols(Vec<usize>),
@@ -97,7 +98,7 @@ impl Yours {
     pub fn channels(&self) -> usize {
         match &self.task {
             TaskConfig::Adding { .. } | TaskConfig::Latch { .. } => 2,
-            TaskConfig::Parity { .. } | TaskConfig::Sine { .. } => 1,
+            TaskConfig::Parity { .. } | TaskConfig::Sine { .. } | TaskConfig::Lookahead { .. } => 1,
             TaskConfig::TemporalOrder { .. } => TEMPORAL_SYMBOLS.len(),
             TaskConfig::CopyMemory { alphabet, .. } => alphabet + 2,
         }
@@ -147,6 +148,16 @@ impl Yours {
             }
             (Steps::Latch { cue, .. }, _) => {
                 Some((Targets::Classes(vec![usize::from(*cue > 0.0)]), None))
+            }
+            (Steps::Wave(v), &TaskConfig::Lookahead { ahead, .. }) => {
+                // Row s (0-based) reports step s + d's value; the last d rows have none.
+                let mut y = vec![0.0; t];
+                let mut w = vec![0.0; t];
+                for s in 0..t.saturating_sub(ahead) {
+                    y[s] = v[s + ahead];
+                    w[s] = 1.0;
+                }
+                Some((Targets::Values(y), Some(w)))
             }
             (Steps::Wave(v), _) => {
                 // Row s (0-based) predicts step s + 1's value; the last row has none.
@@ -205,13 +216,13 @@ impl Yours {
         b.x = self.inputs();
         let per_step = matches!(
             self.task,
-            TaskConfig::Sine { .. } | TaskConfig::CopyMemory { .. }
+            TaskConfig::Sine { .. } | TaskConfig::Lookahead { .. } | TaskConfig::CopyMemory { .. }
         );
         let rows = if per_step { self.t } else { 1 };
         (b.targets, b.weights) = self.targets().unwrap_or_else(|| {
             let zeros = if matches!(
                 self.task,
-                TaskConfig::Sine { .. } | TaskConfig::Adding { .. }
+                TaskConfig::Sine { .. } | TaskConfig::Lookahead { .. } | TaskConfig::Adding { .. }
             ) {
                 Targets::Values(vec![0.0; rows])
             } else {

@@ -191,7 +191,7 @@ fn read(task: &TaskConfig, text: &str) -> Result<Yours, String> {
                 noise: numbers(&noise, -1.0, 1.0, 2, "noise")?,
             }
         }
-        TaskConfig::Sine { .. } => {
+        TaskConfig::Sine { .. } | TaskConfig::Lookahead { .. } => {
             let ws = words(text, 1, 1);
             if ws.len() != t {
                 return count(

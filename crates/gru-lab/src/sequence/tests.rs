@@ -38,6 +38,7 @@ fn every_task_reads_its_own_samples_back_with_the_tasks_targets() {
         TaskConfig::Parity { len: 9 },
         TaskConfig::Latch { len: 7 },
         TaskConfig::sine(10),
+        TaskConfig::Lookahead { len: 12, ahead: 2 },
         TaskConfig::TemporalOrder { len: 20 },
         TaskConfig::copy_memory(4),
     ];
@@ -78,7 +79,8 @@ fn every_task_reads_its_own_samples_back_with_the_tasks_targets() {
             }
             (Targets::Values(m), Targets::Values(g)) => {
                 // Adding: the sum of the rounded values; sine: the next rounded value (the
-                // last row, which the generator scores with the unseen x_T, is unscored here).
+                // last row, which the generator scores with the unseen x_T, is unscored here);
+                // lookahead: the rounded value d steps ahead (its last d rows unscored by both).
                 let n = if matches!(task, TaskConfig::Sine { .. }) {
                     g.len() - 1
                 } else {
