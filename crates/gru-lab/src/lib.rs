@@ -20,6 +20,7 @@ pub mod interview;
 pub mod lab;
 pub mod look;
 pub mod protocol;
+pub mod regrowth;
 pub mod run;
 pub mod sample;
 pub mod save;
