@@ -14,7 +14,7 @@ use crate::travel::Travel;
 pub struct Lab {
     /// The settings every run was built from (live ones updated as they change).
     pub settings: Settings,
-    /// One run per compared cell, in the order of `settings.cells`.
+    /// One run per compared cell, in the order of `settings.cells`, then per `settings.models`.
     pub runs: Vec<TrainingRun>,
     /// What is looked inside (the sample resolved to an index).
     pub pick: Inspected,
@@ -30,12 +30,12 @@ pub fn stop_notice(label: &str, error: &str) -> String {
 }
 
 impl Lab {
-    /// Builds one run per cell in `settings.cells`.
+    /// Builds one run per cell in `settings.cells`, then one per model in `settings.models`.
     ///
     /// # Errors
     /// A one-line message naming the setting that is out of range.
     pub fn new(settings: Settings) -> Result<Self, String> {
-        let runs = settings
+        let mut runs = settings
             .cells
             .iter()
             .map(|&c| {
@@ -43,6 +43,10 @@ impl Lab {
                 TrainingRun::new(cfg).map_err(|e| e.to_string())
             })
             .collect::<Result<Vec<_>, _>>()?;
+        for &m in &settings.models {
+            let (cfg, kind) = settings.model_train_config(m)?;
+            runs.push(TrainingRun::with_model(cfg, kind).map_err(|e| e.to_string())?);
+        }
         let mut lab = Self {
             settings,
             travel: Travel::for_runs(&runs),
@@ -145,10 +149,9 @@ impl Lab {
 
     /// The first run's stop message, if any run stopped: what happened and what to change.
     pub fn stopped(&self) -> Option<String> {
-        self.runs.iter().find_map(|r| {
-            r.error()
-                .map(|e| stop_notice(r.trainer.config.cell.label(), e))
-        })
+        self.runs
+            .iter()
+            .find_map(|r| r.error().map(|e| stop_notice(r.label(), e)))
     }
 
     /// Clears NaN/∞ stops so training can resume.
@@ -206,7 +209,7 @@ impl Lab {
                 }
                 .map_err(|e| e.to_string())?;
                 let cfg = &r.trainer.config;
-                let x = Insight::new(cfg.cell, &cfg.task, ins);
+                let x = Insight::of_model(r.label(), cfg.cell, &cfg.task, ins);
                 Ok(if i == full { x } else { x.light() })
             })
             .into_iter()

@@ -1,6 +1,7 @@
 //! One live training run in the worker: a [`Trainer`] plus what the page has not been sent
 //! yet (the losses since the last snapshot). No history is kept here: the page accumulates it.
 
+use gru_core::seq::{ModelKind, Net};
 use gru_core::{Error, Resume, TrainConfig, Trainer};
 
 use crate::protocol::RunStatus;
@@ -45,7 +46,16 @@ impl TrainingRun {
     /// # Errors
     /// [`Error::Config`] when a setting is out of range.
     pub fn new(config: TrainConfig) -> Result<Self, Error> {
-        let trainer = Trainer::new(config)?;
+        let kind = ModelKind::Recurrent(config.cell);
+        Self::with_model(config, kind)
+    }
+
+    /// Starts a run of any model (`kind`) on `config`'s task, data, seed and optimiser.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when a setting is out of range.
+    pub fn with_model(config: TrainConfig, kind: ModelKind) -> Result<Self, Error> {
+        let trainer = Trainer::with_model(config, kind)?;
         let sane = (0, trainer.net.params().to_vec());
         let mut run = Self {
             trainer,
@@ -138,6 +148,15 @@ impl TrainingRun {
         ok
     }
 
+    /// The model's label: the cell's ("GRU", "RNN", …), "TCN" or "Attention".
+    pub fn label(&self) -> &'static str {
+        match &self.trainer.net {
+            Net::Recurrent(m) => m.config.cell.label(),
+            Net::Tcn(_) => "TCN",
+            Net::Attention(_) => "Attention",
+        }
+    }
+
     /// Clears a NaN/∞ stop so training can resume (after, e.g., lowering the learning rate).
     pub fn clear_error(&mut self) {
         self.error = None;
@@ -182,7 +201,7 @@ impl TrainingRun {
     /// What the page shows of this run now; hands over the losses gathered since the last call.
     pub fn take_status(&mut self) -> RunStatus {
         RunStatus {
-            label: self.trainer.config.cell.label().to_string(),
+            label: self.label().to_string(),
             step: self.trainer.step_idx(),
             loss: self.ema.unwrap_or(f64::NAN),
             val_loss: self.last_val.map(|v| v.1),

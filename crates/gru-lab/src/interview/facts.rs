@@ -81,7 +81,7 @@ impl Facts {
     /// not match the settings' cells (a reset still on its way) contribute no numbers.
     pub fn gather(settings: &Settings, history: &History) -> Facts {
         let (input, _) = task_io(settings).unwrap_or((0, 0));
-        let matches = history.runs.len() == settings.cells.len()
+        let matches = history.runs.len() == settings.n_runs()
             && history
                 .runs
                 .iter()
