@@ -88,7 +88,11 @@ fn the_lab_trains_a_tcn_and_attention_exactly_as_a_plain_trainer_does() {
         );
     }
     // The same data: every run's first batch is the GRU's (same task, seed and stream).
-    let losses: Vec<f64> = lab.runs.iter_mut().map(|r| r.trainer.evaluate().loss).collect();
+    let losses: Vec<f64> = lab
+        .runs
+        .iter_mut()
+        .map(|r| r.trainer.evaluate().loss)
+        .collect();
     assert!(losses.iter().all(|l| l.is_finite()), "{losses:?}");
     let (ins, _) = lab.inspect().expect("pick 0");
     assert_eq!(ins.len(), 3);
