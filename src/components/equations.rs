@@ -195,7 +195,7 @@ pub fn Equations() -> impl IntoView {
                     view! {
                         <div class="scroll" tabindex="0" role="region" aria-label="TCN equations" inner_html=tcn_equations_mathml(levels, Some(r))></div>
                         <p class="hint">
-                            "Level l convolves the level below with dilation 2"<sup>"l"</sup>" (kernel k = 2, causal: nothing from the future), ReLU before the residual sum, so the identity path from input to output is never gated. "
+                            "Level l convolves the level below with dilation 2"<sup>"l"</sup>" (kernel k = 2, causal: nothing from the future), ReLU before the residual sum, so the residual path from input to output is never gated (res = identity, or a linear projection at level 0, where the input width differs). "
                             "An output sees exactly the last r inputs; none is more than L convolutions away. No weight normalisation, no dropout; width = hidden units."
                         </p>
                     }

@@ -51,15 +51,17 @@ pub fn sensitivity_sentence(h: &History) -> String {
         at.join(", ")
     );
     if let Some(r) = receptive_field(h) {
-        s.push_str(&format!(
-            " The TCN sees the last {r} inputs (receptive field {r}, dotted line at lag {}): {}",
-            r - 1,
-            if r >= t {
-                "here that covers the whole sequence."
-            } else {
-                "beyond that lag its sensitivity is exactly 0."
-            }
-        ));
+        s.push_str(&if r >= t {
+            format!(
+                " The TCN sees the last {r} inputs (its receptive field, to the vertical line at lag {}), here the whole sequence.",
+                r - 1
+            )
+        } else {
+            format!(
+                " The TCN sees the last {r} inputs (its receptive field, up to the vertical line at lag {}): beyond it its sensitivity is exactly 0.",
+                r - 1
+            )
+        });
     }
     s
 }
@@ -70,6 +72,13 @@ pub fn ModelsView() -> impl IntoView {
     let state = expect_context::<AppState>();
     let draw_sens = move |c: &crate::charts::surface::Surface<'_>| {
         state.history.with(|h| {
+            let t_max = h
+                .insights
+                .iter()
+                .map(|x| x.sensitivity.len())
+                .max()
+                .unwrap_or(0);
+            let rf_lag = receptive_field(h).map(|r| (r - 1) as f64);
             let pts: Vec<Vec<(f64, f64)>> = h
                 .insights
                 .iter()
@@ -88,8 +97,9 @@ pub fn ModelsView() -> impl IntoView {
                 y_desc: "‖∂y_T/∂x_(T−k)‖ (log)",
                 y: YAxis::Log,
                 reference: None,
-                cursor: receptive_field(h).map(|r| (r - 1) as f64),
-                x_range: None,
+                // The receptive field's edge, at lag r − 1 (the axis reaches it when r > T).
+                cursor: rf_lag,
+                x_range: rf_lag.map(|r| (0.0, r.max(t_max.saturating_sub(1) as f64))),
                 legend: Corner::LowerLeft,
             };
             lines::draw(c, &data)
@@ -115,7 +125,7 @@ pub fn ModelsView() -> impl IntoView {
             scale: Scale::Sequential { lo: 0.0, hi },
             x_desc: "position read j",
             y_desc: "query position i",
-            x_first: 1.0,
+            x_first: 0.0,
             x_step: 1.0,
             bar_label: "weight",
             cursor: None,
@@ -133,8 +143,8 @@ pub fn ModelsView() -> impl IntoView {
                     .enumerate()
                     .fold((0, 0.0f32), |m, (j, &w)| if w > m.1 { (j, w) } else { m });
                 format!(
-                    "Attention weights of the inspected sample, {t} × {t}: the last position reads position {} most (weight {}).",
-                    j + 1,
+                    "Attention weights of the inspected sample, {t} × {t} (positions 0 to {}): the last position reads position {j} most (weight {}).",
+                    t.saturating_sub(1),
                     fmt_num(f64::from(w))
                 )
             }

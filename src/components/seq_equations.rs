@@ -28,7 +28,7 @@ pub fn tcn_equations_mathml(levels: Option<usize>, rf: Option<usize>) -> String 
     );
     let res = "<mtext>ReLU</mtext><mo>(</mo>".to_string()
         + &a
-        + "<mo>)</mo><mo>+</mo><msub><mi>h</mi><mrow><mi>l</mi><mo>−</mo><mn>1</mn><mo>,</mo><mi>t</mi></mrow></msub>";
+        + "<mo>)</mo><mo>+</mo><mtext>res</mtext><mo>(</mo><msub><mi>h</mi><mrow><mi>l</mi><mo>−</mo><mn>1</mn><mo>,</mo><mi>t</mi></mrow></msub><mo>)</mo>";
     let y = format!(
         "<msub><mi>h</mi><mrow><mi>L</mi><mo>−</mo><mn>1</mn><mo>,</mo><mi>T</mi></mrow></msub>{}<mo>+</mo>{}",
         sub("W", "o"),
@@ -36,7 +36,7 @@ pub fn tcn_equations_mathml(levels: Option<usize>, rf: Option<usize>) -> String 
     );
     let r = "<mn>1</mn><mo>+</mo><mo>(</mo><mi>k</mi><mo>−</mo><mn>1</mn><mo>)</mo><mo>(</mo><msup><mn>2</mn><mi>L</mi></msup><mo>−</mo><mn>1</mn><mo>)</mo>".to_string()
         + &match (levels, rf) {
-            (Some(l), Some(r)) => format!("<mo>=</mo><mn>{r}</mn><mtext>  (k = 2, L = {l})</mtext>"),
+            (Some(l), Some(r)) => format!("<mo>=</mo><mn>{r}</mn><mtext>\u{2003}(k = 2, L = {l})</mtext>"),
             (None, Some(r)) => format!("<mo>=</mo><mn>{r}</mn>"),
             _ => String::new(),
         };

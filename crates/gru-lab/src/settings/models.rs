@@ -111,8 +111,8 @@ impl Settings {
         }
         if !clash.is_empty() {
             return Err(format!(
-                "cells: {} is one causal layer without recurrence, so {} cannot apply — \
-                 compare it with one-layer, one-way cells without these settings",
+                "cells: {} is one causal layer without recurrence, so {} cannot apply to it — \
+                 it is left out; compare it with one-layer, one-way cells without these settings",
                 first.label(),
                 clash.join(", ")
             ));

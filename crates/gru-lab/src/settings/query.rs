@@ -79,7 +79,7 @@ impl Settings {
         }
         // The TCN and attention model take no recurrent-only setting: they are dropped.
         if let Err(e) = s.check_models() {
-            errors.push(format!("{e}; training without it"));
+            errors.push(e);
             s.models.clear();
         }
         if errors.len() > MAX_MESSAGES {
