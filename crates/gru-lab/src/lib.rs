@@ -21,6 +21,7 @@ pub mod lab;
 pub mod look;
 pub mod model_cost;
 pub mod protocol;
+pub mod regrowth;
 pub mod run;
 pub mod sample;
 pub mod save;
