@@ -51,10 +51,22 @@ pub fn sensitivity_sentence(h: &History) -> String {
         at.join(", ")
     );
     if let Some(r) = receptive_field(h) {
+        // An exact 0 inside the field: every path from that input crosses an inactive ReLU.
+        let zero = h
+            .insights
+            .iter()
+            .find(|x| x.receptive_field.is_some())
+            .and_then(|x| x.sensitivity.get(t - 1))
+            .is_some_and(|&v| v == 0.0);
         s.push_str(&if r >= t {
             format!(
-                " The TCN sees the last {r} inputs (its receptive field, to the vertical line at lag {}), here the whole sequence.",
-                r - 1
+                " The TCN sees the last {r} inputs (its receptive field, to the vertical line at lag {}), here the whole sequence{}.",
+                r - 1,
+                if zero {
+                    "; its 0 at the largest lag means every path from that input crosses a ReLU that is off on this sample"
+                } else {
+                    ""
+                }
             )
         } else {
             format!(
