@@ -11,7 +11,7 @@ useSuite();
 /** The presets and views of gru_lab::interview::QUESTIONS (checked against the page's links). */
 const PRESETS = ['cells=gru,lstm', 'cells=gru,gru_torch', 'T=100', 'T=100&cells=gru,lstm&hidden=32',
   'T=20&cells=gru,lstm&hidden=8&train_n=64', 'task=parity&T=16&cells=gru,lstm', 'cells=gru&rdropout=0.3',
-  'task=lookahead&T=20&cells=gru&layers=2&bi=1&oneway=1', 'T=300', 'cells=gru,lstm,rnn'];
+  'task=lookahead&T=20&cells=gru&layers=2&bi=1&oneway=1', 'T=300&cells=gru,tcn,attn', 'cells=gru,lstm,rnn'];
 const VIEWS = ['v-compare', 'v-equations', 'v-flow', 'v-loss', 'v-loss', 'v-compare', 'v-loss', 'v-loss', 'v-flow', 'v-compare'];
 
 const panel = (page) => page.getByRole('region', { name: 'Interview mode' });

@@ -20,6 +20,7 @@ use crate::components::grad_norm_view::GradNormView;
 use crate::components::hidden_view::HiddenView;
 use crate::components::interview::{InterviewPanel, InterviewToggle};
 use crate::components::loss_view::{CompareTable, LossView};
+use crate::components::models_view::ModelsView;
 use crate::components::picker::{inside_heading, InsidePicker};
 use crate::components::sequence_view::YourSequence;
 use crate::components::settings_form::SettingsForm;
@@ -250,12 +251,19 @@ pub fn App(
                     <PastBanner note=" The map of gradient flow over training shows every inspection of the live model."/>
                     <div class="grid"><FlowView/></div>
                 </section>
+                <section id="v-models" class="group" aria-labelledby="g-models"
+                    hidden=move || hides("flow")() || state.settings.with(|s| s.models.is_empty())>
+                    <h2 id="g-models">"Beyond recurrence: one hop to every input"</h2>
+                    <div class="grid"><ModelsView/></div>
+                </section>
                 <section id="v-gates" class="group" aria-labelledby="g-gates" hidden=hides("gates")>
                     <h2 id="g-gates">{move || state.history.with(inside_heading)}</h2>
                     <PastBanner/>
                     <InsidePicker/>
                     <YourSequence/>
-                    <div class="grid">
+                    <p class="no-gates" hidden=move || state.history.with(picked_recurrent)>
+                        {move || state.history.with(no_gates_line)}</p>
+                    <div class="grid" hidden=move || !state.history.with(picked_recurrent)>
                         <GatesView/>
                         <HiddenView/>
                         <div class="view drill"><Drilldown/></div>
@@ -263,5 +271,23 @@ pub fn App(
                 </section>
             </main>
         </div>
+    }
+}
+
+/// Whether the picked run has gates and a hidden state to show (true before the first snapshot).
+fn picked_recurrent(h: &gru_lab::history::History) -> bool {
+    h.picked().is_none_or(|x| x.recurrent)
+}
+
+/// The one line shown instead of the gate and hidden-state views for a TCN or attention run.
+fn no_gates_line(h: &gru_lab::history::History) -> String {
+    match h.picked() {
+        Some(x) if !x.recurrent => format!(
+            "The {} has no gates and no hidden state carried over time, so there is nothing to show here: \
+             its inside is the sensitivity chart and{} under “Beyond recurrence”. Pick a recurrent run to see gates.",
+            x.label(),
+            if x.attention.is_empty() { " its receptive field" } else { " its attention weights" }
+        ),
+        _ => String::new(),
     }
 }

@@ -316,7 +316,11 @@ mod tests {
             for py in 0..h {
                 for px in 0..w {
                     let i = (py * w + px) * 4;
-                    assert_eq!(img[i..i + 4], pixel(&d, w, h, px, py), "pixel ({px}, {py}) of {w}×{h}");
+                    assert_eq!(
+                        img[i..i + 4],
+                        pixel(&d, w, h, px, py),
+                        "pixel ({px}, {py}) of {w}×{h}"
+                    );
                 }
             }
         }

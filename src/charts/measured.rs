@@ -169,7 +169,10 @@ mod tests {
         assert_eq!(calls.get(), 1);
         // Another size, or another text, is measured.
         assert_eq!(remembered(text, &big, || measure(80)), Ok((80, 10)));
-        assert_eq!(remembered("other text 7", &small, || measure(30)), Ok((30, 10)));
+        assert_eq!(
+            remembered("other text 7", &small, || measure(30)),
+            Ok((30, 10))
+        );
         assert_eq!(calls.get(), 3);
         // A failed measurement is not remembered.
         assert_eq!(remembered("fails", &small, || Err(())), Err(()));

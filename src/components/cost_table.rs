@@ -3,6 +3,7 @@
 //! training step of that run alone (the worker times every run's step separately).
 
 use gru_lab::cost::{cost_of, CellCost};
+use gru_lab::model_cost::model_cost;
 use leptos::prelude::*;
 
 use crate::components::loss_view::{css_color, run_color};
@@ -16,6 +17,8 @@ struct Row {
     hidden: usize,
     cost: Result<CellCost, String>,
     step_ms: f64,
+    /// Whether the formula is per layer and direction (the cells') or whole (TCN, attention).
+    per_layer: bool,
 }
 
 /// The cost table.
@@ -25,6 +28,17 @@ pub fn CostTable() -> impl IntoView {
     let rows = move || {
         let settings = state.settings.get();
         let built: Vec<Row> = state.history.with(|h| {
+            let n_cells = settings.cells.len();
+            let models = settings.models.iter().enumerate().map(|(k, &m)| {
+                let i = n_cells + k;
+                Row {
+                    label: m.label().to_string(),
+                    hidden: settings.hidden,
+                    cost: model_cost(&settings, m),
+                    step_ms: h.runs.get(i).map_or(f64::NAN, |r| r.status.step_ms),
+                    per_layer: false,
+                }
+            });
             settings
                 .cells
                 .iter()
@@ -39,8 +53,10 @@ pub fn CostTable() -> impl IntoView {
                         hidden: cfg.as_ref().map_or(0, |c| c.hidden),
                         cost: cfg.and_then(|c| cost_of(&c)),
                         step_ms: h.runs.get(i).map_or(f64::NAN, |r| r.status.step_ms),
+                        per_layer: true,
                     }
                 })
+                .chain(models)
                 .collect()
         });
         built
@@ -51,7 +67,12 @@ pub fn CostTable() -> impl IntoView {
                 let (params, tip, flops, mem) = match &r.cost {
                     Ok(c) => (
                         fmt_count(c.params as u64),
-                        format!("{} per layer and direction: {}", c.formula, c.expanded),
+                        match r.per_layer {
+                            true => {
+                                format!("{} per layer and direction: {}", c.formula, c.expanded)
+                            }
+                            false => format!("{}: {}", c.formula, c.expanded),
+                        },
                         fmt_si(c.flops_per_step as f64, ""),
                         fmt_si(c.activation_bytes as f64, "B"),
                     ),
@@ -74,10 +95,10 @@ pub fn CostTable() -> impl IntoView {
         <table aria-label="Cost per cell" class="costs">
             <thead><tr>
                 <th scope="col">"cell"</th>
-                <th scope="col" title="Hidden units per layer">"H"</th>
+                <th scope="col" title="Hidden units per layer; for a TCN its channels, for attention its width D">"H"</th>
                 <th scope="col" title="Weights and biases, head included; the formula per layer is in each number's tooltip. GRU (PyTorch), LSTM and RNN keep PyTorch's two bias vectors per gate block, the app's GRU one">"params"</th>
                 <th scope="col" title="Floating-point operations of the matrix products in one training step over the whole batch: forward + backward ≈ 3 × forward, a multiply-add counted as 2">"FLOPs/step"</th>
-                <th scope="col" title="Activations kept for backpropagation through time over one batch (f32)">"memory"</th>
+                <th scope="col" title="Activations kept for the backward pass over one batch (f32); attention keeps its T × T weights">"memory"</th>
                 <th scope="col" title="Measured milliseconds per training step of this run alone (moving average)">"ms/step"</th>
             </tr></thead>
             <tbody>{rows}</tbody>

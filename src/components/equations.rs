@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::components::cell_equations::{lstm_equations_under, rnn_equations_mathml};
 use crate::components::gates_view::{family, Family};
+use crate::components::seq_equations::{attention_equations_mathml, tcn_equations_mathml};
 use crate::format::fmt_eq;
 use crate::state::AppState;
 
@@ -160,7 +161,18 @@ pub fn Equations() -> impl IntoView {
             .history
             .with(|h| (family(h), h.picked().map(|x| x.cell)))
     });
+    // The picked run when it is a TCN or attention model: (label, receptive field).
+    let seq = Memo::new(move |_| {
+        state.history.with(|h| {
+            h.picked()
+                .filter(|x| !x.recurrent)
+                .map(|x| (x.label().to_string(), x.receptive_field))
+        })
+    });
     let caption = move || {
+        if let Some((label, _)) = seq.get() {
+            return format!("The {label}, as this page computes it");
+        }
         let name = kind.get().1.map_or("GRU", CellKind::label);
         let altered = match kind.get().0 {
             Some(Family::Gru) | None => surgery().alters(CellKind::Gru),
@@ -176,6 +188,29 @@ pub fn Equations() -> impl IntoView {
         }
     };
     let body = move || {
+        if let Some((label, rf)) = seq.get() {
+            return match rf {
+                Some(r) => {
+                    let levels = r.is_power_of_two().then(|| r.trailing_zeros() as usize);
+                    view! {
+                        <div class="scroll" tabindex="0" role="region" aria-label="TCN equations" inner_html=tcn_equations_mathml(levels, Some(r))></div>
+                        <p class="hint">
+                            "Level l convolves the level below with dilation 2"<sup>"l"</sup>" (kernel k = 2, causal: nothing from the future), ReLU before the residual sum, so the residual path from input to output is never gated (res = identity, or a linear projection at level 0, where the input width differs). "
+                            "An output sees exactly the last r inputs; none is more than L convolutions away. No weight normalisation, no dropout; width = hidden units."
+                        </p>
+                    }
+                    .into_any()
+                }
+                None => view! {
+                    <div class="scroll" tabindex="0" role="region" aria-label="Attention equations" inner_html=attention_equations_mathml()></div>
+                    <p class="hint">
+                        {format!("The {label} is PyTorch's pre-LN TransformerEncoderLayer (one head, dropout 0, ReLU feed-forward of 2D units) with a causal mask, between an input projection with sinusoidal positions and a final layer norm and head. ")}
+                        "Every output reads every earlier input through P in one hop, so ‖∂y/∂x"<sub>"T−k"</sub>"‖ need not shrink with k; the price is the T × T matrix P per sequence."
+                    </p>
+                }
+                .into_any(),
+            };
+        }
         match kind.get() {
         (Some(Family::Lstm), _) => view! {
             <div class="scroll" tabindex="0" role="region" aria-label="LSTM equations" inner_html=move || lstm_equations_under(&state.settings.with(|s| s.core_surgery()))></div>

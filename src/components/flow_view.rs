@@ -34,6 +34,7 @@ fn series<'a>(ins: &'a [Insight], points: &'a [Vec<(f64, f64)>]) -> Vec<Series<'
     ins.iter()
         .zip(points)
         .enumerate()
+        .filter(|(_, (x, _))| x.recurrent)
         .map(|(i, (x, p))| Series::new(x.label(), p, run_color(i)))
         .collect()
 }
@@ -41,6 +42,7 @@ fn series<'a>(ins: &'a [Insight], points: &'a [Vec<(f64, f64)>]) -> Vec<Series<'
 /// "GRU: name = value; RNN: name = value" for a screen-reader summary.
 fn per_run_summary(ins: &[Insight], name: &str, pick: impl Fn(&Insight) -> Option<f64>) -> String {
     ins.iter()
+        .filter(|x| x.recurrent)
         .map(|x| {
             format!(
                 "{}: {name} = {}",

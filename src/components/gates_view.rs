@@ -19,7 +19,7 @@ use gru_lab::insight::Insight;
 /// Index of the first GRU run (its gates are the ones shown).
 pub fn gru_index(ins: &[Insight]) -> Option<usize> {
     ins.iter()
-        .position(|i| matches!(i.cell, CellKind::Gru | CellKind::GruTorch))
+        .position(|i| i.recurrent && matches!(i.cell, CellKind::Gru | CellKind::GruTorch))
 }
 
 /// What a heatmap shows of the picked run.

@@ -41,7 +41,7 @@ pub fn HiddenView() -> impl IntoView {
                     decimate(&pts, (MAX_TRACE_POINTS / p.hidden.max(1)).clamp(60, 1200))
                 })
                 .collect();
-            (traces, p.label(), p.steps)
+            (traces, p.cell.label(), p.steps)
         });
         let labels: Vec<String> = (0..traces.len()).map(|j| format!("unit {j}")).collect();
         let series = traces

@@ -4,7 +4,9 @@
 //! else waits for an explicit "Apply and reset", so a run is never silently lost.
 
 use gru_core::cell::CellKind;
-use gru_lab::settings::{task_config, Field, Group, Param, CELLS, MAX_CELLS, PARAMS};
+use gru_lab::settings::{
+    task_config, Field, Group, Param, SeqModel, CELLS, MAX_CELLS, MODELS, PARAMS,
+};
 use leptos::prelude::*;
 
 use crate::state::{AppState, Apply};
@@ -153,13 +155,30 @@ fn CellBoxes(
         } else if !on && cells.len() > 1 {
             cells.retain(|&c| c != kind);
         }
+        let models = state.draft.with_untracked(|d| d.models.clone());
         let ids: Vec<&str> = cells
             .iter()
             .filter_map(|c| CELLS.iter().find(|x| x.1 == *c).map(|x| x.0))
+            .chain(models.iter().map(|m| m.id()))
             .collect();
         edit(state, param, &ids.join(","));
     };
-    CELLS
+    let toggle_model = move |m: SeqModel, on: bool| {
+        let mut models = state.draft.with_untracked(|d| d.models.clone());
+        if on && !models.contains(&m) {
+            models.push(m);
+        } else if !on {
+            models.retain(|&x| x != m);
+        }
+        let cells = state.draft.with_untracked(|d| d.cells.clone());
+        let ids: Vec<&str> = cells
+            .iter()
+            .map(|&c| gru_lab::settings::cell_id(c))
+            .chain(models.iter().map(|m| m.id()))
+            .collect();
+        edit(state, param, &ids.join(","));
+    };
+    let cells = CELLS
         .iter()
         .map(|&(id, kind)| {
             view! {
@@ -170,7 +189,24 @@ fn CellBoxes(
                 </label>
             }
         })
-        .collect_view()
+        .collect_view();
+    let models = MODELS
+        .iter()
+        .map(|&(id, m)| {
+            let tip = match m {
+                SeqModel::Tcn => "A causal temporal convolutional network: kernel 2, dilations 1, 2, 4, … until its receptive field covers T; width = hidden units. One layer, one way, no dropout",
+                SeqModel::Attention => "One pre-LN causal self-attention layer (one head, sinusoidal positions, feed-forward 2×hidden); width = hidden units. One layer, one way, no dropout",
+            };
+            view! {
+                <label class="inline" title=tip>
+                    <input type="checkbox" name=id prop:checked=move || state.draft.with(|d| d.models.contains(&m))
+                        on:change=move |ev| toggle_model(m, event_target_checked(&ev))/>
+                    " " {m.label()}
+                </label>
+            }
+        })
+        .collect_view();
+    view! { {cells} <span class="beside">" beside them: "</span> {models} }
 }
 
 /// The settings of one group, in table order.

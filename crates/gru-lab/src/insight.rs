@@ -23,8 +23,20 @@ pub struct Gate {
 /// One run's inspected sample.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Insight {
-    /// The cell.
+    /// The cell (for a TCN or attention run: its config's cell, unused; see `recurrent`).
     pub cell: CellKind,
+    /// The model's label: the cell's, "TCN" or "Attention".
+    pub model: String,
+    /// Whether the model is a recurrent cell (only then are there gates, states and flows).
+    pub recurrent: bool,
+    /// `(T)`: `‖∂y_T/∂x_{T−1−k}‖_F` at index `k` (lag 0 = the last input), every model.
+    pub sensitivity: Vec<f64>,
+    /// `(T, T)`, attention runs only (else empty): row `i` = how much position `i` reads each
+    /// position `j` (0 for `j > i`, rows sum to 1), averaged over the heads; a light insight
+    /// keeps it up to [`LIGHT_ATTENTION`] values (T ≤ 128).
+    pub attention: Vec<f32>,
+    /// Input steps one TCN output sees (its receptive field), TCN runs only.
+    pub receptive_field: Option<usize>,
     /// Steps `T`.
     pub steps: usize,
     /// Hidden size `H`.
@@ -65,6 +77,16 @@ pub struct Insight {
 impl Insight {
     /// Turns gru-core's inspection of a run with cell `cell` on `task` into the page's numbers.
     pub fn new(cell: CellKind, task: &TaskConfig, ins: Inspection) -> Self {
+        Self::of_model(cell.label(), cell, task, ins)
+    }
+
+    /// [`Insight::new`] for a run of any model labelled `model` ("TCN", "Attention" or the
+    /// cell's label); the model is recurrent when the inspection traced cell steps.
+    pub fn of_model(model: &str, cell: CellKind, task: &TaskConfig, mut ins: Inspection) -> Self {
+        let recurrent = ins.trace.steps > 0;
+        let sensitivity = std::mem::take(&mut ins.sensitivity);
+        let receptive_field = ins.receptive_field;
+        let attention = ins.attention.take().map_or_else(Vec::new, mean_over_heads);
         let strip = strip(task, &ins);
         let data = SampleData::new(&ins);
         // A sequence without a target has no loss, so no ‖∂L/∂h_t‖ to show.
@@ -98,6 +120,11 @@ impl Insight {
         }
         Self {
             cell,
+            model: model.to_string(),
+            recurrent,
+            sensitivity,
+            attention,
+            receptive_field,
             steps,
             hidden,
             pca: p
@@ -130,6 +157,11 @@ impl Insight {
             c: Vec::new(),
             pca: Vec::new(),
             strip: Strip::default(),
+            attention: if self.attention.len() <= LIGHT_ATTENTION {
+                self.attention
+            } else {
+                Vec::new()
+            },
             ..self
         }
     }
@@ -153,9 +185,14 @@ impl Insight {
             .collect()
     }
 
-    /// The short name of the cell ("GRU", "LSTM", …).
-    pub fn label(&self) -> &'static str {
-        self.cell.label()
+    /// The short name of the model ("GRU", "LSTM", …, "TCN", "Attention").
+    pub fn label(&self) -> &str {
+        &self.model
+    }
+
+    /// Positions `T` of the attention map (0 when there is none).
+    pub fn attention_steps(&self) -> usize {
+        (self.attention.len() as f64).sqrt().round() as usize
     }
 
     /// Gate `name` at step `s` (1-based) and unit `j`.
@@ -190,6 +227,20 @@ impl Insight {
             .flat_map(|j| (0..t).map(move |s| f64::from(g.values[s * h + j])))
             .collect()
     }
+}
+
+/// Most attention weights a light insight keeps (T ≤ 128); longer maps only for the picked run.
+pub const LIGHT_ATTENTION: usize = 128 * 128;
+
+/// `(T, T)`: the attention weights averaged over the heads (a row still sums to 1).
+fn mean_over_heads(a: gru_core::AttentionMap) -> Vec<f32> {
+    let (n, tt) = (a.heads.max(1), a.steps * a.steps);
+    (0..tt)
+        .map(|k| {
+            let sum: f64 = (0..n).filter_map(|h| a.weights.get(h * tt + k)).sum();
+            (sum / n as f64) as f32
+        })
+        .collect()
 }
 
 /// `values[i]` as points `(first + i, values[i])`.

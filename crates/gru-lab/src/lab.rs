@@ -14,7 +14,7 @@ use crate::travel::Travel;
 pub struct Lab {
     /// The settings every run was built from (live ones updated as they change).
     pub settings: Settings,
-    /// One run per compared cell, in the order of `settings.cells`.
+    /// One run per compared cell, in the order of `settings.cells`, then per `settings.models`.
     pub runs: Vec<TrainingRun>,
     /// What is looked inside (the sample resolved to an index).
     pub pick: Inspected,
@@ -30,13 +30,13 @@ pub fn stop_notice(label: &str, error: &str) -> String {
 }
 
 impl Lab {
-    /// Builds one run per entry of [`Settings::run_specs`]: each compared cell, then any
-    /// one-way twins.
+    /// Builds one run per entry of [`Settings::run_specs`] (each compared cell, then any
+    /// one-way twins), then one per model in `settings.models` (TCN, attention).
     ///
     /// # Errors
     /// A one-line message naming the setting that is out of range.
     pub fn new(settings: Settings) -> Result<Self, String> {
-        let runs = settings
+        let mut runs = settings
             .run_specs()
             .iter()
             .map(|spec| {
@@ -46,6 +46,10 @@ impl Lab {
                 Ok::<_, String>(run)
             })
             .collect::<Result<Vec<_>, _>>()?;
+        for &m in &settings.models {
+            let (cfg, kind) = settings.model_train_config(m)?;
+            runs.push(TrainingRun::with_model(cfg, kind).map_err(|e| e.to_string())?);
+        }
         let mut lab = Self {
             settings,
             travel: Travel::for_runs(&runs),
@@ -219,7 +223,7 @@ impl Lab {
                 }
                 .map_err(|e| e.to_string())?;
                 let cfg = &r.trainer.config;
-                let x = Insight::new(cfg.cell, &cfg.task, ins);
+                let x = Insight::of_model(&r.label, cfg.cell, &cfg.task, ins);
                 Ok(if i == full { x } else { x.light() })
             })
             .into_iter()

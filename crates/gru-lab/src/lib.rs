@@ -19,6 +19,7 @@ pub mod insight;
 pub mod interview;
 pub mod lab;
 pub mod look;
+pub mod model_cost;
 pub mod protocol;
 pub mod regrowth;
 pub mod run;

@@ -1,6 +1,7 @@
 //! One live training run in the worker: a [`Trainer`] plus what the page has not been sent
 //! yet (the losses since the last snapshot). No history is kept here: the page accumulates it.
 
+use gru_core::seq::{ModelKind, Net};
 use gru_core::{Error, Resume, TrainConfig, Trainer};
 
 use crate::protocol::RunStatus;
@@ -47,10 +48,19 @@ impl TrainingRun {
     /// # Errors
     /// [`Error::Config`] when a setting is out of range.
     pub fn new(config: TrainConfig) -> Result<Self, Error> {
-        let trainer = Trainer::new(config)?;
+        let kind = ModelKind::Recurrent(config.cell);
+        Self::with_model(config, kind)
+    }
+
+    /// Starts a run of any model (`kind`) on `config`'s task, data, seed and optimiser.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when a setting is out of range.
+    pub fn with_model(config: TrainConfig, kind: ModelKind) -> Result<Self, Error> {
+        let trainer = Trainer::with_model(config, kind)?;
         let sane = (0, trainer.net.params().to_vec());
         let mut run = Self {
-            label: trainer.config.cell.label().to_string(),
+            label: model_label(&trainer.net).to_string(),
             trainer,
             sane,
             ema: None,
@@ -264,5 +274,14 @@ mod tests {
         assert!(s.loss.is_finite() && (s.baseline - 1.0 / 6.0).abs() < 1e-12);
         let again = run.take_status();
         assert!(again.new_train.is_empty() && again.new_val.is_empty());
+    }
+}
+
+/// A model's own label: the cell's ("GRU", "RNN", …), "TCN" or "Attention".
+fn model_label<T: gru_core::Real>(net: &Net<T>) -> &'static str {
+    match net {
+        Net::Recurrent(m) => m.config.cell.label(),
+        Net::Tcn(_) => "TCN",
+        Net::Attention(_) => "Attention",
     }
 }

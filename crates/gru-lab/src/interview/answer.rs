@@ -297,14 +297,68 @@ pub fn long(f: &Facts) -> Vec<String> {
         Some(v) => format!("‖∂h_T/∂h_0‖ at step {}: {v}.", f.step()),
         None => "‖∂h_T/∂h_0‖ appears once the runs have been inspected.".into(),
     });
+    if let Some(s) = beside(f) {
+        out.push(s);
+    }
     out
+}
+
+/// The live numbers of the TCN and attention runs beside the cells: the last output's
+/// sensitivity to the first input ‖∂y/∂x‖ at lag T − 1 for every run, and every run's
+/// measured ms per step; `None` when the run compares no such model.
+fn beside(f: &Facts) -> Option<String> {
+    if f.models.is_empty() {
+        return None;
+    }
+    let num = |v: Option<f64>| v.map_or("—".to_string(), fmt_num);
+    let ms = |v: Option<f64>| fmt_ms(v.unwrap_or(f64::NAN));
+    let cells = f
+        .cells
+        .iter()
+        .map(|c| (&c.label, c.far_input, c.step_ms, c.val_loss));
+    let models = f
+        .models
+        .iter()
+        .map(|m| (&m.label, m.far_input, m.step_ms, m.val_loss));
+    let all: Vec<_> = cells.chain(models).collect();
+    if f.models.iter().any(|m| m.far_input.is_none()) {
+        return Some(
+            "The TCN and attention numbers appear once the runs have trained and been inspected."
+                .into(),
+        );
+    }
+    let join = |pick: &dyn Fn(&(&String, Option<f64>, Option<f64>, Option<f64>)) -> String| {
+        all.iter()
+            .map(|r| format!("{} {}", r.0, pick(r)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let rf = f
+        .models
+        .iter()
+        .find_map(|m| m.receptive_field)
+        .map_or(String::new(), |r| {
+            format!(" The TCN's receptive field is {r} steps.")
+        });
+    Some(format!(
+        "Beside the cells, on the same data at T = {}: ‖∂y_T/∂x_0‖ (the sensitivity chart's largest lag) is {}; validation loss {}; measured ms per training step {}.{rf} \
+         A recurrent path multiplies T Jacobians; the attention model reaches x_0 in one hop, paying T² per sequence; the TCN in log₂ T levels.",
+        f.seq_len,
+        join(&|r| num(r.1)),
+        join(&|r| num(r.3)),
+        join(&|r| ms(r.2)),
+    ))
 }
 
 /// Q10.
 pub fn evaluate(f: &Facts) -> Vec<String> {
-    vec![
+    let mut out = vec![
         "Same data, same initial weights per seed, the same budget (and say whether it is steps or seconds); several seeds (at least 3) with mean and spread; validation curves, not one final number; training against validation to see overfitting; time per step and memory; ablations that remove one thing at a time (the gate surgery here: hold z, cut the carry); and each model's learning rate tuned on its own, or the comparison measures the tuning.".to_string(),
         format!("This run trains every cell on the same sequences from the same seed. {}", val_sentence(f)),
         "One seed decides nothing: change the seed in the settings and run again to see whether the order holds. A mean and spread over several seeds in one run is not in this build yet.".into(),
-    ]
+    ];
+    if let Some(s) = beside(f) {
+        out.push(s);
+    }
+    out
 }

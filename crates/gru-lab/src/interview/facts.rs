@@ -51,6 +51,28 @@ pub struct CellFacts {
     pub mean_z: Option<f64>,
     /// Measured milliseconds per training step of this cell alone (moving average).
     pub step_ms: Option<f64>,
+    /// `‖∂y_T/∂x_0‖`: the last output's sensitivity to the first input (lag `T − 1`), of the
+    /// latest inspection (the sensitivity chart's last point).
+    pub far_input: Option<f64>,
+}
+
+/// One compared model without recurrence (TCN, attention), as its run reports it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelFacts {
+    /// Its label on the page ("TCN", "Attention").
+    pub label: String,
+    /// Weights of the whole model (the cost table's "params").
+    pub params: u64,
+    /// Steps trained.
+    pub step: u64,
+    /// Latest validation loss.
+    pub val_loss: Option<f64>,
+    /// Measured milliseconds per training step (moving average).
+    pub step_ms: Option<f64>,
+    /// `‖∂y_T/∂x_0‖` of the latest inspection.
+    pub far_input: Option<f64>,
+    /// The TCN's receptive field.
+    pub receptive_field: Option<usize>,
 }
 
 /// Everything an answer may quote.
@@ -78,6 +100,9 @@ pub struct Facts {
     pub lookahead: bool,
     /// The runs: the compared cells in the settings' order, then any one-way twins.
     pub cells: Vec<CellFacts>,
+    /// The compared TCN and attention models, after the cells (numbers only when the runs
+    /// match the settings).
+    pub models: Vec<ModelFacts>,
 }
 
 impl Facts {
@@ -86,12 +111,12 @@ impl Facts {
     pub fn gather(settings: &Settings, history: &History) -> Facts {
         let (input, _) = task_io(settings).unwrap_or((0, 0));
         let specs = settings.run_specs();
-        let matches = history.runs.len() == specs.len()
+        let matches = history.runs.len() == settings.n_runs()
             && history
                 .runs
                 .iter()
-                .zip(&specs)
-                .all(|(r, k)| r.status.label == k.label());
+                .map(|r| r.status.label.as_str())
+                .eq(settings.run_labels().iter().map(String::as_str));
         let cells = specs
             .iter()
             .enumerate()
@@ -118,7 +143,31 @@ impl Facts {
                 c
             })
             .collect();
+        let n = specs.len();
+        let models = settings
+            .models
+            .iter()
+            .enumerate()
+            .map(|(k, &m)| {
+                let finite = |v: f64| v.is_finite().then_some(v);
+                let run = history.runs.get(n + k).filter(|_| matches);
+                let ins = history.insights.get(n + k).filter(|_| matches);
+                ModelFacts {
+                    label: m.label().to_string(),
+                    params: crate::model_cost::model_cost(settings, m)
+                        .map_or(0, |c| c.params as u64),
+                    step: run.map_or(0, |r| r.status.step),
+                    val_loss: run.and_then(|r| r.status.val_loss).and_then(finite),
+                    step_ms: run.and_then(|r| finite(r.status.step_ms)),
+                    far_input: ins
+                        .and_then(|x| x.sensitivity.last().copied())
+                        .and_then(finite),
+                    receptive_field: ins.and_then(|x| x.receptive_field),
+                }
+            })
+            .collect();
         Facts {
+            models,
             input,
             hidden: settings.hidden,
             layers: settings.layers,
@@ -181,6 +230,7 @@ impl CellFacts {
             terms: None,
             mean_z: None,
             step_ms: None,
+            far_input: None,
         }
     }
 
@@ -203,6 +253,7 @@ impl CellFacts {
             .map(|p| p.0.round() as u64);
         if let Some(ins) = h.insights.get(i) {
             self.far = ins.flow.last().copied().and_then(finite);
+            self.far_input = ins.sensitivity.last().copied().and_then(finite);
             let mean = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
             if let (Some(a), Some(b), Some(c)) = (
                 mean(&ins.carry),

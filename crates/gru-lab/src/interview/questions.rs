@@ -147,7 +147,7 @@ pub const QUESTIONS: &[Question] = &[
     Question {
         n: 9,
         title: "What goes wrong on very long sequences, and what do people use instead?",
-        preset: "T=300",
+        preset: "T=300&cells=gru,tcn,attn",
         view: "v-flow",
         view_name: "the gradient-flow section",
         quiz: Quiz {

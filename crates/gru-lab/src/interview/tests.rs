@@ -354,3 +354,51 @@ fn facts_come_from_the_history_only_when_its_runs_are_these_settings() {
         "an old epoch's runs are not used"
     );
 }
+
+#[test]
+fn q9_and_q10_quote_the_live_tcn_and_attention_numbers_when_the_run_has_them() {
+    let mut f = facts(9, 100, |c| {
+        c.far_input = Some(2.5e-7);
+        c.step_ms = Some(4.0);
+        c.val_loss = Some(0.17);
+    });
+    assert_eq!(
+        f.models
+            .iter()
+            .map(|m| m.label.as_str())
+            .collect::<Vec<_>>(),
+        ["TCN", "Attention"],
+        "Q9's preset compares a GRU with a TCN and attention"
+    );
+    let waiting = answer::long(&f).join(" ");
+    assert!(
+        waiting.contains("appear once the runs have trained"),
+        "{waiting}"
+    );
+    for (m, (far, ms)) in f.models.iter_mut().zip([(0.031, 2.25), (0.0125, 7.5)]) {
+        m.far_input = Some(far);
+        m.step_ms = Some(ms);
+        m.val_loss = Some(0.05);
+        m.receptive_field = (m.label == "TCN").then_some(512);
+    }
+    let text = answer::long(&f).join(" ");
+    for want in [
+        "GRU 2.50e-7",
+        "TCN 0.0310",
+        "Attention 0.0125",
+        "receptive field is 512",
+        &crate::fmt::fmt_ms(7.5),
+        "T = 300",
+    ] {
+        assert!(text.contains(want), "'{want}' missing in: {text}");
+    }
+    // Q10 quotes them only when its run has such models.
+    assert!(!answer::evaluate(&facts(10, 100, |_| {}))
+        .join(" ")
+        .contains("Beside the cells"));
+    let mut ten = f.clone();
+    ten.seq_len = 300;
+    assert!(answer::evaluate(&ten)
+        .join(" ")
+        .contains("Attention 0.0125"));
+}

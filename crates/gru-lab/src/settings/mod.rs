@@ -2,6 +2,7 @@
 //! [`table::PARAMS`] (URL key, label, tooltip, range, whether it applies live); the URL codec
 //! ([`query`]), validation and the page's form are all driven by that table.
 
+pub mod models;
 pub mod param;
 pub mod presets;
 pub mod query;
@@ -15,6 +16,7 @@ use gru_core::optim::OptimizerConfig;
 use gru_core::task::TaskConfig;
 use gru_core::TrainConfig;
 
+pub use models::{SeqModel, MODELS};
 pub use param::{Applies, Field, Group, Param};
 pub use runs::RunSpec;
 pub use table::PARAMS;
@@ -82,6 +84,9 @@ pub struct Settings {
     pub knob: usize,
     /// Cells trained side by side on the same data and seed.
     pub cells: Vec<CellKind>,
+    /// Models without recurrence trained after the cells, on the same data and seed (at
+    /// least one cell is compared too).
+    pub models: Vec<SeqModel>,
     /// Hidden units per layer (of the GRU, when a parameter budget sizes the others).
     pub hidden: usize,
     /// Equal parameter budget for the compared cells.
@@ -143,6 +148,7 @@ impl Default for Settings {
             task: "adding",
             knob: 40,
             cells: vec![CellKind::Gru, CellKind::RnnTanh],
+            models: Vec::new(),
             hidden: 16,
             budget: Budget::Off,
             train_n: 0,

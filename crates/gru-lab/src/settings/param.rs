@@ -4,7 +4,7 @@
 
 use gru_core::cell::CellKind;
 
-use super::{cell_id, Settings, Speed, CELLS, MAX_CELLS, PANELS};
+use super::{cell_id, SeqModel, Settings, Speed, CELLS, MAX_CELLS, MODELS, PANELS};
 
 /// When a changed setting takes effect.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -140,6 +140,7 @@ impl Param {
                 .cells
                 .iter()
                 .map(|&c| cell_id(c))
+                .chain(s.models.iter().map(|m| m.id()))
                 .collect::<Vec<_>>()
                 .join(","),
             Field::Panels => s.hide.join(","),
@@ -204,7 +205,7 @@ impl Param {
                 "0" => put(s, false),
                 _ => return Err(format!("{k}: '{shown}' is not 0 or 1")),
             },
-            Field::Cells => s.cells = parse_cells(v)?,
+            Field::Cells => (s.cells, s.models) = parse_cells(v)?,
             Field::Panels => {
                 // Known names apply even when others are unknown; those are named.
                 let (hide, unknown) = parse_panels(v);
@@ -263,25 +264,38 @@ pub(crate) fn clip_for_message(v: &str) -> String {
     out
 }
 
-fn parse_cells(v: &str) -> Result<Vec<CellKind>, String> {
-    let mut cells = Vec::new();
+/// The cells and the other models named in `cells=` (ids of [`CELLS`] and [`MODELS`], each
+/// once, in the order given; the models run after the cells).
+fn parse_cells(v: &str) -> Result<(Vec<CellKind>, Vec<SeqModel>), String> {
+    let (mut cells, mut models) = (Vec::new(), Vec::new());
     for id in v.split(',') {
-        let Some(c) = CELLS.iter().find(|c| c.0 == id) else {
-            let ids: Vec<&str> = CELLS.iter().map(|c| c.0).collect();
+        if let Some(c) = CELLS.iter().find(|c| c.0 == id) {
+            if !cells.contains(&c.1) {
+                cells.push(c.1);
+            }
+        } else if let Some(m) = MODELS.iter().find(|m| m.0 == id) {
+            if !models.contains(&m.1) {
+                models.push(m.1);
+            }
+        } else {
+            let ids: Vec<&str> = CELLS
+                .iter()
+                .map(|c| c.0)
+                .chain(MODELS.iter().map(|m| m.0))
+                .collect();
             return Err(format!(
                 "cells: unknown cell '{}' ({})",
                 clip_for_message(id),
                 ids.join(", ")
             ));
-        };
-        if !cells.contains(&c.1) {
-            cells.push(c.1);
         }
     }
     if cells.is_empty() || cells.len() > MAX_CELLS {
-        return Err(format!("cells: name one to {MAX_CELLS} cells"));
+        return Err(format!(
+            "cells: name one to {MAX_CELLS} recurrent cells (tcn and attn come beside them)"
+        ));
     }
-    Ok(cells)
+    Ok((cells, models))
 }
 
 /// The known panel ids in `v` (each once, in [`PANELS`] order) and the unknown ones quoted

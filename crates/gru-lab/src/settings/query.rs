@@ -77,6 +77,11 @@ impl Settings {
                 s.train_n = Settings::default().train_n;
             }
         }
+        // The TCN and attention model take no recurrent-only setting: they are dropped.
+        if let Err(e) = s.check_models() {
+            errors.push(e);
+            s.models.clear();
+        }
         if errors.len() > MAX_MESSAGES {
             let more = errors.len() - MAX_MESSAGES;
             errors.truncate(MAX_MESSAGES);
@@ -147,6 +152,7 @@ mod tests {
             task: "copy",
             knob: 20,
             cells: vec![CellKind::Lstm, CellKind::Gru],
+            models: Vec::new(),
             hidden: 128,
             budget: crate::settings::Budget::Gru,
             train_n: 100,

@@ -82,7 +82,7 @@ pub const PARAMS: &[Param] = &[
         key: "cells",
         legacy: None,
         label: "Cells, trained side by side",
-        tip: "One to three cells trained on the same data from the same seed",
+        tip: "One to three cells trained on the same data from the same seed, and beside them a TCN or one-layer attention model",
         field: Field::Cells,
         applies: Applies::OnReset,
         group: Group::Cells,

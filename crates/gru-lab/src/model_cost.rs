@@ -1,0 +1,111 @@
+//! The cost row of a TCN or attention run, in the Compare table's terms ([`CellCost`]):
+//! parameters with their formula, FLOPs of one training step, activation memory over a batch.
+//! The numbers are gru-core's `Cost::tcn` / `Cost::attention` (checked there against the
+//! built models); the text names the blocks.
+
+use gru_core::seq::cost::Cost;
+use gru_core::seq::{ModelKind, TcnConfig};
+
+use crate::cost::CellCost;
+use crate::settings::{SeqModel, Settings};
+
+/// Bytes of one stored activation (the app trains in `f32`).
+const BYTES: usize = 4;
+
+/// The cost of model `m` under `settings` at the task's length and batch.
+///
+/// # Errors
+/// A one-line message when the task is invalid.
+pub fn model_cost(settings: &Settings, m: SeqModel) -> Result<CellCost, String> {
+    let task = settings.task_config()?.build().map_err(|e| e.to_string())?;
+    let (t, b) = (task.seq_len(), settings.batch);
+    let (i, o) = (task.input_size(), task.output_size());
+    let kind = settings.model_kind(m)?;
+    let (c, formula, expanded) = match &kind {
+        ModelKind::Tcn(cfg) => {
+            let cfg = TcnConfig {
+                input: i,
+                output: o,
+                readout: task.readout(),
+                ..cfg.clone()
+            };
+            let c = Cost::tcn(&cfg, t);
+            let (k, ch, l) = (cfg.kernel, cfg.channels, cfg.levels);
+            // Level 0 reads I channels (and projects them for its residual when I ≠ C).
+            let first = if i == ch {
+                format!("({k}·{i}+1)·{ch}")
+            } else {
+                format!("({k}·{i}+1)·{ch} + ({i}+1)·{ch}")
+            };
+            let rest = if l > 1 {
+                format!(" + {}×({k}·{ch}+1)·{ch}", l - 1)
+            } else {
+                String::new()
+            };
+            (
+                c,
+                "(k·C_in+1)·C per level (+ (C_in+1)·C residual projection where C_in ≠ C)"
+                    .to_string(),
+                format!("{first}{rest} + ({ch}+1)·{o} = {}", c.params),
+            )
+        }
+        ModelKind::Attention(cfg) => {
+            let cfg = gru_core::seq::AttentionConfig {
+                input: i,
+                output: o,
+                readout: task.readout(),
+                ..cfg.clone()
+            };
+            let c = Cost::attention(&cfg, t);
+            let (d, f) = (cfg.d_model, cfg.ffn);
+            (
+                c,
+                "(I+1)·D + 4·(D+1)·D + (D+1)·F + (F+1)·D + 3·2D (layer norms)".to_string(),
+                format!(
+                    "({i}+1)·{d} + 4·({d}+1)·{d} + ({d}+1)·{f} + ({f}+1)·{d} + 6·{d} + ({d}+1)·{o} = {}",
+                    c.params
+                ),
+            )
+        }
+        ModelKind::Recurrent(_) => return Err("model: a recurrent cell has its own row".into()),
+    };
+    Ok(CellCost {
+        params: c.params,
+        formula,
+        expanded,
+        flops_per_step: c.flops_train_step(b).round() as u64,
+        activation_bytes: (c.activation_bytes(BYTES) * b) as u64,
+        recurrent_params: 0, // no recurrent layer
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lab::Lab;
+
+    #[test]
+    fn the_rows_count_the_parameters_of_the_models_the_lab_trains() {
+        let (s, e) = Settings::from_query("cells=gru,tcn,attn&T=30&hidden=12");
+        assert!(e.is_empty(), "{e:?}");
+        let lab = Lab::new(s.clone()).expect("valid");
+        for (run, m) in lab.runs[1..]
+            .iter()
+            .zip([SeqModel::Tcn, SeqModel::Attention])
+        {
+            let c = model_cost(&s, m).expect("cost");
+            assert_eq!(c.params, run.trainer.net.n_params(), "{}", m.label());
+            assert!(c.expanded.ends_with(&format!("= {}", c.params)));
+        }
+        // Attention's FLOPs grow with T² (the scores), the TCN's about linearly.
+        let at = |t: usize, m| {
+            let (s, _) = Settings::from_query(&format!("cells=gru,tcn,attn&T={t}&hidden=12"));
+            model_cost(&s, m).expect("cost").flops_per_step as f64
+        };
+        let (a, tc) = (
+            at(400, SeqModel::Attention) / at(100, SeqModel::Attention),
+            at(400, SeqModel::Tcn) / at(100, SeqModel::Tcn),
+        );
+        assert!(a > 4.5 && tc < 6.0, "attention ×{a}, TCN ×{tc}");
+    }
+}

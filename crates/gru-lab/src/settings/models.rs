@@ -1,0 +1,143 @@
+//! The sequence models without recurrence the page compares beside the cells: a TCN and a
+//! one-layer causal attention model (gru-core's `seq`). They share the `cells=` key
+//! (`cells=gru,tcn,attn`) and run after the recurrent cells; their shapes follow `hidden`
+//! and the task's length, so they need no settings of their own.
+
+use gru_core::model::Direction;
+use gru_core::seq::{AttentionConfig, ModelKind, TcnConfig};
+use gru_core::TrainConfig;
+
+use super::{Budget, Settings};
+
+/// A compared model that is not a recurrent cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeqModel {
+    /// Causal dilated convolutions, kernel 2, as many levels as cover the sequence.
+    Tcn,
+    /// One pre-LN causal self-attention layer, one head, sinusoidal positions.
+    Attention,
+}
+
+/// The non-recurrent models the page offers: URL id (in `cells=`) and kind.
+pub const MODELS: &[(&str, SeqModel)] = &[("tcn", SeqModel::Tcn), ("attn", SeqModel::Attention)];
+
+/// Most attention weights `B·T²` one training step may hold (16 Mi floats = 64 MiB in f32).
+pub const MAX_ATTENTION_WEIGHTS: usize = 16 << 20;
+
+impl SeqModel {
+    /// URL id.
+    pub fn id(self) -> &'static str {
+        MODELS.iter().find(|m| m.1 == self).map_or("tcn", |m| m.0)
+    }
+    /// Label on the page (the same as gru-core's `ModelKind::label`).
+    pub fn label(self) -> &'static str {
+        match self {
+            SeqModel::Tcn => "TCN",
+            SeqModel::Attention => "Attention",
+        }
+    }
+}
+
+impl Settings {
+    /// How many runs these settings train: the cells, then the other models.
+    pub fn n_runs(&self) -> usize {
+        self.run_specs().len() + self.models.len()
+    }
+
+    /// The label of every run, in run order ("GRU", "RNN", "GRU one-way", "TCN", "Attention").
+    pub fn run_labels(&self) -> Vec<String> {
+        let cells = self.run_specs().into_iter().map(|s| s.label());
+        cells
+            .chain(self.models.iter().map(|m| m.label().to_string()))
+            .collect()
+    }
+
+    /// gru-core's shape of `m` here: width `hidden`; the TCN with kernel 2 and the fewest
+    /// levels whose receptive field covers the task's `T` (at most 12 levels, 4,096 steps);
+    /// the attention model with one head, `F = 2·hidden`, sinusoidal positions. Input,
+    /// output and readout are the task's (filled in by gru-core).
+    ///
+    /// # Errors
+    /// A message when the task or knob is invalid.
+    pub fn model_kind(&self, m: SeqModel) -> Result<ModelKind, String> {
+        let task = self.task_config()?.build().map_err(|e| e.to_string())?;
+        let (i, o) = (task.input_size(), task.output_size());
+        Ok(match m {
+            SeqModel::Tcn => {
+                ModelKind::Tcn(TcnConfig::new(i, self.hidden, o).covering(task.seq_len()))
+            }
+            SeqModel::Attention => ModelKind::Attention(AttentionConfig::new(i, self.hidden, o)),
+        })
+    }
+
+    /// The training config (data, seed, optimiser, lr, clip: the cells') and shape of `m`.
+    ///
+    /// # Errors
+    /// A one-line message naming the setting that does not fit.
+    pub fn model_train_config(&self, m: SeqModel) -> Result<(TrainConfig, ModelKind), String> {
+        self.check_models()?;
+        let cell = self
+            .cells
+            .first()
+            .copied()
+            .unwrap_or(gru_core::cell::CellKind::Gru);
+        let mut cfg = self.train_config(cell)?;
+        cfg.hidden = self.hidden;
+        Ok((cfg, self.model_kind(m)?))
+    }
+
+    /// The TCN and attention model run one causal layer without dropout or gate surgery:
+    /// settings that only a recurrent model has are refused while one of them is compared.
+    ///
+    /// # Errors
+    /// One line naming the settings to change.
+    pub fn check_models(&self) -> Result<(), String> {
+        let Some(first) = self.models.first() else {
+            return Ok(());
+        };
+        let mut clash = Vec::new();
+        if self.layers > 1 {
+            clash.push("layers > 1");
+        }
+        if self.direction == Direction::Bidirectional {
+            clash.push("bi=1");
+        }
+        if self.input_dropout > 0.0 || self.recurrent_dropout > 0.0 {
+            clash.push("dropout");
+        }
+        if self.budget != Budget::Off {
+            clash.push("budget=gru");
+        }
+        if self.surgery != gru_core::cell::Surgery::default() {
+            clash.push("gate surgery or initial-weight changes");
+        }
+        if !clash.is_empty() {
+            return Err(format!(
+                "cells: {} is one causal layer without recurrence, so {} cannot apply to it — \
+                 it is left out; compare it with one-layer, one-way cells without these settings",
+                first.label(),
+                clash.join(", ")
+            ));
+        }
+        if self.models.contains(&SeqModel::Attention) {
+            let t = self
+                .task_config()?
+                .build()
+                .map_err(|e| e.to_string())?
+                .seq_len();
+            if self.batch * t * t > MAX_ATTENTION_WEIGHTS {
+                return Err(format!(
+                    "cells: attention at T = {t} with batch {} keeps {} weights per step (B·T²), \
+                     more than {MAX_ATTENTION_WEIGHTS}: lower T or the batch",
+                    self.batch,
+                    self.batch * t * t
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[path = "models_tests.rs"]
+mod tests;

@@ -1,0 +1,76 @@
+// End-to-end: a TCN and a one-layer attention model trained beside a GRU (issue #12): the
+// link trains all three, the Compare and cost tables have their rows, the sensitivity chart
+// compares all three, the attention heatmap draws, a TCN run says it has no gates, and a
+// combination they cannot take gives its message while training goes on.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { open, status, inkedPixels, waitStep } from './browser.mjs';
+import { useSuite, server, browser, SHOTS } from './suite.mjs';
+
+useSuite();
+
+const LINK = 'cells=gru,tcn,attn&task=adding&T=60';
+
+test('a gru,tcn,attn link trains all three and draws their sensitivity and attention views', async () => {
+  const { page, errors, foreign } = await open(browser, `${server.url}?${LINK}`, server.origin);
+  await waitStep(page, 40);
+  const rows = await page.getByRole('table', { name: 'Compare' }).locator('tbody th').allInnerTexts();
+  assert.deepEqual(rows, ['GRU', 'TCN', 'Attention'], 'three runs side by side');
+  const cost = page.getByRole('table', { name: 'Cost per cell' });
+  assert.deepEqual(await cost.locator('tbody th').allInnerTexts(), ['GRU', 'TCN', 'Attention']);
+  const params = (await cost.locator('tbody td.params').allInnerTexts()).map((t) => Number(t.replace(/[\s,]/g, '')));
+  assert.ok(params.every((p) => p > 100), `every row counts its parameters: ${params}`);
+  const sens = page.getByRole('img', { name: 'Input sensitivity over lag', exact: true });
+  await sens.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(600);
+  assert.ok((await inkedPixels(page, 'Input sensitivity over lag')) > 1500, 'the sensitivity chart is drawn');
+  const sentence = await page.locator('.sens-sentence').innerText();
+  for (const label of ['GRU', 'TCN', 'Attention']) {
+    assert.match(sentence, new RegExp(`${label} [0-9][0-9.e+−-]*`), `${label} has a value at the largest lag: ${sentence}`);
+  }
+  assert.match(sentence, /The TCN sees the last 64 inputs \(its receptive field, to the vertical line at lag 63\), here the whole sequence/, `the TCN's receptive field covers T = 60: ${sentence}`);
+  const attn = page.getByRole('img', { name: 'Attention weights', exact: true });
+  await attn.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(400);
+  assert.ok((await inkedPixels(page, 'Attention weights')) > 3000, 'the attention heatmap is drawn');
+  assert.match(await page.locator('.attn-sentence').innerText(), /60 × 60 \(positions 0 to 59\): the last position reads position \d+ most/);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.waitForTimeout(500);
+  const section = page.locator('#v-models');
+  await section.scrollIntoViewIfNeeded();
+  const box = await section.boundingBox();
+  await page.screenshot({ path: SHOTS + 'models.png', clip: { x: 0, y: Math.max(0, box.y - 10), width: 1280, height: 800 } });
+  const compare = page.locator('#v-compare');
+  await compare.scrollIntoViewIfNeeded();
+  await compare.screenshot({ path: SHOTS + 'models-compare.png' });
+  assert.deepEqual(errors, [], 'no console errors');
+  assert.deepEqual(foreign, [], 'no request outside the origin');
+  await page.close();
+});
+
+test('looking inside the TCN says it has no gates and shows its equations', async () => {
+  const { page, errors } = await open(browser, `${server.url}?${LINK}&inside=1.0.0.0`, server.origin);
+  await waitStep(page, 10);
+  await page.locator('.no-gates').waitFor({ state: 'visible' });
+  assert.match(await page.locator('.no-gates').innerText(), /The TCN has no gates and no hidden state/);
+  await page.getByRole('region', { name: 'TCN equations' }).waitFor();
+  assert.match(await page.locator('.equations figcaption').innerText(), /The TCN, as this page computes it/);
+  const eq = page.locator('#v-equations');
+  await eq.screenshot({ path: SHOTS + 'models-tcn-equations.png' });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a combination a TCN cannot take gives its message and training goes on', async () => {
+  const { page, errors } = await open(browser, `${server.url}?cells=gru,tcn&bi=1&T=30`, server.origin);
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /TCN is one causal layer without recurrence, so bi=1 cannot apply/);
+  await waitStep(page, 5);
+  const s0 = await status(page);
+  await waitStep(page, s0.step + 20);
+  const rows = await page.getByRole('table', { name: 'Compare' }).locator('tbody th').allInnerTexts();
+  assert.deepEqual(rows, ['GRU'], 'the GRU trains on without the refused TCN');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
