@@ -5,12 +5,14 @@
 
 use std::hint::black_box;
 
+use serde::{Deserialize, Serialize};
+
 use crate::kernels::{
     gemm_nn, gemm_nt, gemm_tn, peak_loop, sigmoid_in_place, tanh_in_place, PEAK_CHAINS as CHAINS,
 };
 
 /// Which product a [`KernelFigure`] timed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Product {
     /// `C (m,n) += A (m,k) · B (k,n)` ([`gemm_nn`]).
     Nn,
@@ -27,7 +29,7 @@ pub enum Product {
 }
 
 /// One measured shape.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct KernelFigure {
     /// What the product is in the step, e.g. `"fwd h·U_zr"`.
     pub name: String,
