@@ -63,7 +63,7 @@ pub fn KernelBenchView() -> impl IntoView {
     };
     view! {
         <Show when=on>
-            <section id="v-kernels" class="group" aria-labelledby="g-kernels">
+            <section id="v-kernels" class="group kernel-bench" aria-labelledby="g-kernels">
                 <h2 id="g-kernels">"Kernel benchmark (this browser)"</h2>
                 <p class="note">
                     "Every matrix product of one f32 GRU training step (T = 50, B = 32, I = 2; H = 32 and 128) and the two gate activations, timed in the training worker, next to the 128-bit peak measured there the same way. Training starts paused in this mode so it does not share the worker."
