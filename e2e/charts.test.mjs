@@ -61,6 +61,11 @@ test('cutting the carry path: banner, changed equation, and the GRU gradient flo
   // By how much depends on the step the page happens to show; the native test
   // `cutting_the_carry_collapses_the_grus_gradient_flow_to_the_rnns` pins the exact figures.
   assert.ok(gruCut < 1e-3 * gru, `cut GRU ${gruCut} collapses from ${gru} (RNN ${rnnCut})`);
+  // The banner reads the same collapse off the flow map, and near step 150 no path has grown yet.
+  const regrowth = await cut.page.locator('.surgery-banner .regrowth').innerText();
+  assert.match(regrowth, /^With the carry cut, the GRU's ‖∂h_T\/∂h_0‖ is \S+ at step \d+( \(lowest on the flow map: |, the lowest on the flow map so far)/);
+  const now = Number(regrowth.match(/‖ is (\S+) at step/)[1]);
+  assert.ok(now < 1e-3 * gru, `the banner's ${now} is collapsed like the table's ${gruCut}`);
   await cut.page.screenshot({ path: `${SHOTS}surgery-cut-1280x800.png` });
   assert.deepEqual(cut.errors, []);
   await cut.page.close();

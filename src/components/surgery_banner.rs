@@ -1,6 +1,10 @@
 //! The banner shown while a gate surgery (or a changed initial weight) is in force, naming it
 //! for every compared cell it changes — so nobody mistakes an operated model for a normal one.
+//! With the GRU's carry cut it also reads the live ‖∂h_T/∂h_0‖ off the flow map
+//! ([`gru_lab::regrowth`]): it collapses at first, and training can grow a path through U.
 
+use gru_core::cell::Carry;
+use gru_lab::regrowth::cut_carry_sentence;
 use leptos::prelude::*;
 
 use crate::state::AppState;
@@ -13,6 +17,14 @@ pub fn SurgeryBanner() -> impl IntoView {
         state
             .settings
             .with(|s| (s.surgery_in_force(), s.init_changes()))
+    };
+    let regrowth = move || {
+        let cut = state.settings.with(|s| s.surgery.carry == Carry::Cut);
+        if cut {
+            state.history.with(cut_carry_sentence)
+        } else {
+            None
+        }
     };
     view! {
         <Show when=move || { let (a, b) = lines(); !a.is_empty() || !b.is_empty() }>
@@ -27,6 +39,7 @@ pub fn SurgeryBanner() -> impl IntoView {
                         {(!init.is_empty()).then(|| view! {
                             <p><strong>"Changed start. "</strong>{init.join(" · ")}</p>
                         })}
+                        {move || regrowth().map(|line| view! { <p class="regrowth">{line}</p> })}
                     }
                 }}
             </section>

@@ -21,6 +21,7 @@ pub mod kernel_bench;
 pub mod lab;
 pub mod look;
 pub mod protocol;
+pub mod regrowth;
 pub mod run;
 pub mod sample;
 pub mod save;
