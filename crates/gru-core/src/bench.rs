@@ -118,15 +118,25 @@ fn measure(clock: &impl Fn() -> f64, ms: f64, work: f64, mut f: impl FnMut()) ->
         }
         reps *= 2;
     };
-    let reps = ((ms / per_call).ceil() as usize).max(1);
+    // Each run repeats batches of ~ms/8 until at least `ms` has passed on the clock, so a
+    // calibration that a preemption inflated cannot leave a run shorter than the clock's
+    // resolution (the page's coarse `performance.now()` once read 0 ms for 64 calls).
+    let batch = ((ms / 8.0 / per_call).ceil() as usize).max(1);
     let mut rates = [0.0; 5];
     for r in &mut rates {
         let t0 = clock();
-        for _ in 0..reps {
-            f();
-        }
-        let dt = (clock() - t0).max(1e-6);
-        *r = work * reps as f64 / (dt * 1e6); // FLOP / (ms · 1e6) = GFLOP/s
+        let mut calls = 0usize;
+        let dt = loop {
+            for _ in 0..batch {
+                f();
+            }
+            calls += batch;
+            let dt = clock() - t0;
+            if dt >= ms || calls >= 1 << 30 {
+                break dt.max(1e-6); // (a clock that never moves ends here too)
+            }
+        };
+        *r = work * calls as f64 / (dt * 1e6); // FLOP / (ms · 1e6) = GFLOP/s
     }
     rates.iter().copied().fold(0.0, f64::max)
 }
@@ -277,6 +287,27 @@ pub fn kernel_report(clock: impl Fn() -> f64, ms_per_shape: f64) -> Vec<KernelFi
 mod tests {
     use super::*;
     use std::cell::Cell;
+
+    /// A preemption during calibration plus a coarse clock (0.1 ms steps, like the page's
+    /// `performance.now()`) must not yield a run shorter than the clock's resolution: each call
+    /// costs 0.01 ms of fake time, so the true rate is `work / (0.01 ms)`; the calibration read
+    /// jumps 10 ms once. Timing whole 2-call runs against this clock read 0 ms (2·10⁴× too fast).
+    #[test]
+    fn a_disturbed_calibration_on_a_coarse_clock_still_measures_the_true_rate() {
+        let t = Cell::new(0.0f64);
+        let jumped = Cell::new(false);
+        let clock = || (t.get() / 0.1).floor() * 0.1;
+        let work = 1e6;
+        let rate = measure(&clock, 20.0, work, || {
+            t.set(t.get() + 0.01);
+            if !jumped.get() {
+                jumped.set(true);
+                t.set(t.get() + 10.0); // the first call is preempted
+            }
+        });
+        let truth = work / (0.01 * 1e6);
+        assert!(rate <= 1.05 * truth && rate >= 0.5 * truth, "{rate} vs {truth}");
+    }
 
     /// Every shape's buffers fit its strides (a misfit panics in the kernels' checks), and each
     /// figure is finite; a fake clock advancing 1 ms per read keeps this fast.
