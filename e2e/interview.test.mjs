@@ -11,8 +11,8 @@ useSuite();
 /** The presets and views of gru_lab::interview::QUESTIONS (checked against the page's links). */
 const PRESETS = ['cells=gru,lstm', 'cells=gru,gru_torch', 'T=100', 'T=100&cells=gru,lstm&hidden=32',
   'T=20&cells=gru,lstm&hidden=8&train_n=64', 'task=parity&T=16&cells=gru,lstm', 'cells=gru&rdropout=0.3',
-  'cells=gru&layers=2&bi=1', 'T=300', 'cells=gru,lstm,rnn'];
-const VIEWS = ['v-compare', 'v-equations', 'v-flow', 'v-loss', 'v-loss', 'v-compare', 'v-loss', 'v-gates', 'v-flow', 'v-compare'];
+  'task=lookahead&T=20&cells=gru&layers=2&bi=1&oneway=1', 'T=300', 'cells=gru,lstm,rnn'];
+const VIEWS = ['v-compare', 'v-equations', 'v-flow', 'v-loss', 'v-loss', 'v-compare', 'v-loss', 'v-loss', 'v-flow', 'v-compare'];
 
 const panel = (page) => page.getByRole('region', { name: 'Interview mode' });
 const verdict = (page) => panel(page).locator('.iv-verdict');
@@ -111,7 +111,36 @@ test('the quiz refuses to reveal before a prediction, then reports what the run 
   await page.close();
 });
 
-test('screenshots: the list, question 4 and question 8 at 1280×800', async () => {
+test('question 8 trains a bidirectional GRU and its one-way twin on lookahead; the quiz is decided by their validation losses', async () => {
+  const { page, errors } = await open(browser, server.url + '?q=8', server.origin);
+  const p = panel(page);
+  await p.getByRole('heading', { name: /^8\. / }).waitFor();
+  await p.getByRole('radio', { name: 'the one-way GRU', exact: true }).check();
+  await p.getByRole('button', { name: '2. Run this experiment' }).click();
+  await waitStep(page, 2);
+  await p.getByRole('button', { name: '3. Reveal' }).click();
+  assert.match(await verdict(page).innerText(), /^Not decided yet — keep training: the runs are compared at step 300 or later/);
+  await page.waitForFunction(() => /^(Your prediction held|Not this time)/.test(document.querySelector('.iv-verdict')?.textContent ?? ''), null, { timeout: 120_000 });
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.waitForFunction(() => /paused/.test(document.querySelector('[role=status]').textContent));
+  await page.waitForTimeout(500);
+  const r = await page.evaluate(() => ({
+    rows: [...document.querySelectorAll('#v-compare table[aria-label=Compare] tbody tr')].map((row) => [row.querySelector('th').textContent, row.children[2].textContent]),
+    verdict: document.querySelector('.iv-verdict').textContent,
+    answer: [...document.querySelectorAll('.iv-answer p')].map((x) => x.textContent).join(' '),
+  }));
+  assert.deepEqual(r.rows.map(([c]) => c), ['GRU', 'GRU one-way']);
+  const [[, bi], [, one]] = r.rows;
+  // The run decides, from the two validation losses the Compare table shows.
+  assert.ok(r.verdict.includes(`validation loss GRU ${bi}, GRU one-way ${one}`), `${r.verdict} vs ${JSON.stringify(r.rows)}`);
+  assert.ok(Number(bi) < 0.5 * Number(one), `the bidirectional GRU learns the future: ${bi} vs ${one}`);
+  assert.ok(r.verdict.startsWith('Not this time: you predicted the one-way GRU, the run gave the bidirectional GRU.'), r.verdict);
+  assert.ok(r.answer.includes(`validation loss GRU ${bi}, GRU one-way ${one}`), r.answer);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('screenshots: the list, questions 4, 8 and 10 at 1280×800', async () => {
   const shot = async (q, name, reveal) => {
     const { page, errors } = await open(browser, server.url + `?q=${q}`, server.origin);
     await panel(page).waitFor();
@@ -130,4 +159,5 @@ test('screenshots: the list, question 4 and question 8 at 1280×800', async () =
   await shot('list', 'list', false);
   await shot('4', 'q4', true);
   await shot('8', 'q8', true);
+  await shot('10', 'q10', true);
 });

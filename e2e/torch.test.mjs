@@ -1,7 +1,9 @@
 // End-to-end: bring a PyTorch model. The committed fixture (a real torch.nn.GRU(2, 8) +
 // nn.Linear(8, 1) written by scripts/torch_roundtrip.py, with torch's own h_n on one input) is
 // loaded through "Load run": the page runs it as "GRU (PyTorch)", says what it loaded and how
-// closely it reproduces torch's h_T, and trains on. A broken file is named and changes nothing.
+// closely it reproduces torch's h_T, and trains on; the inspected h_T and prediction (exported
+// as the sample JSON of the kept step 0) equal torch's formula on the fixture's weights to 1e-5.
+// A broken file is named and changes nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -12,6 +14,31 @@ import { useSuite, server, browser, SHOTS } from './suite.mjs';
 const FIXTURE = fileURLToPath(new URL('../crates/gru-lab/tests/fixtures/torch_gru.json', import.meta.url));
 
 useSuite();
+
+/**
+ * torch.nn.GRU (one layer) + nn.Linear on `x` (T·I values, time order) from a state_dict:
+ * r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz),
+ * n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h (torch's own z).
+ */
+function torchGru(sd, x, I) {
+  const [wi, wh, bi, bh] = ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0'].map((k) => sd[k]);
+  const H = wh[0].length;
+  const sig = (v) => 1 / (1 + Math.exp(-v));
+  let h = new Array(H).fill(0);
+  for (let t = 0; t < x.length / I; t++) {
+    const xt = x.slice(t * I, (t + 1) * I);
+    const gi = wi.map((row, k) => row.reduce((a, w, j) => a + w * xt[j], bi[k]));
+    const gh = wh.map((row, k) => row.reduce((a, w, j) => a + w * h[j], bh[k]));
+    h = h.map((hj, j) => {
+      const r = sig(gi[j] + gh[j]);
+      const z = sig(gi[H + j] + gh[H + j]);
+      const n = Math.tanh(gi[2 * H + j] + r * gh[2 * H + j]);
+      return (1 - z) * n + z * hj;
+    });
+  }
+  const y = sd['head.weight'][0].reduce((a, w, j) => a + w * h[j], sd['head.bias'][0]);
+  return { h_T: h, y };
+}
 
 const rows = (page) => page.getByRole('table', { name: 'Compare' }).locator('tbody th').allInnerTexts();
 
@@ -39,6 +66,29 @@ test('a torch.nn.GRU state_dict loads as "GRU (PyTorch)" with its parity line; a
   assert.ok((await inkedPixels(page, 'Update gate z')) > 1500, 'the imported GRU\'s gates are drawn');
   const s1 = (await status(page)).step;
   await waitStep(page, s1 + 10);
+
+  // The inspected VALUES are the imported model's: view the kept step 0 (the imported weights,
+  // before any training here), export the inspected sample, and recompute torch.nn.GRU's
+  // h_T and the head's output on its inputs from the fixture's weights (f64 in JS).
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.waitForFunction(() => /training paused/.test(document.querySelector('[data-travel]')?.textContent ?? ''));
+  await page.getByRole('slider', { name: 'Training step to view' }).fill('0');
+  await page.waitForFunction(() => document.querySelector('[data-travel]')?.textContent.startsWith('Viewing step 0 of '));
+  await page.waitForFunction(() => document.querySelector('.picker .pick')?.textContent.endsWith('the model of training step 0'));
+  const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Sample JSON', exact: true }).click()]);
+  const doc = JSON.parse((await readFile(await d.path())).toString('utf8'));
+  assert.equal(doc.step, 0);
+  const fx = JSON.parse(bytes.toString('utf8'));
+  const run = doc.runs[0];
+  const { h_T, y } = torchGru(fx, run.data.inputs, run.data.input_size);
+  const H = h_T.length;
+  const mine = run.h.slice(run.h.length - H);
+  assert.equal(run.hidden, H);
+  const worst = Math.max(...mine.map((v, j) => Math.abs(v - h_T[j])));
+  assert.ok(worst <= 1e-5, `h_T differs from torch's formula on the fixture's weights by ${worst}`);
+  assert.ok(Math.abs(run.data.prediction[0] - y) <= 1e-5, `prediction ${run.data.prediction[0]} vs ${y}`);
+  await page.getByRole('button', { name: 'Back to live' }).click();
+  await page.getByRole('button', { name: 'Play' }).click();
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${SHOTS}torch-import-1280x800.png` });
 

@@ -92,6 +92,8 @@ pub struct AppState {
     pub sequence_error: RwSignal<Option<String>>,
     /// The in-page kernel benchmark (`bench=kernels`).
     pub kernels: RwSignal<KernelBench>,
+    /// The text box's sequence; drawing on the strip writes it too (one path, one text).
+    pub sequence_text: RwSignal<String>,
 }
 
 impl AppState {
@@ -120,6 +122,7 @@ impl AppState {
             first_sequence: StoredValue::new(None),
             sequence_error: RwSignal::new(None),
             kernels: RwSignal::new(KernelBench::Idle),
+            sequence_text: RwSignal::new(String::new()),
         };
         let on_report: Rc<dyn Fn(Report)> = Rc::new(move |r| s.receive(r));
         let on_fail: Rc<dyn Fn(String)> = Rc::new(move |m| s.notice.set(Some(m)));

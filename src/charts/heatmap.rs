@@ -189,17 +189,7 @@ fn paint_cells(
         return Ok(());
     }
     let (w, h) = (w as usize, h as usize);
-    let cols_at: Vec<usize> = (0..w).map(|px| (px * d.cols / w).min(d.cols - 1)).collect();
-    let mut rgba = vec![255u8; w * h * 4];
-    for py in 0..h {
-        let r = (py * d.rows / h).min(d.rows - 1);
-        let row = &d.values[r * d.cols..(r + 1) * d.cols];
-        for (px, &c) in cols_at.iter().enumerate() {
-            let RGBColor(red, green, blue) = d.scale.color(row[c]);
-            let i = (py * w + px) * 4;
-            rgba[i..i + 3].copy_from_slice(&[red, green, blue]);
-        }
-    }
+    let rgba = cell_pixels(d, w, h);
     let ctx: web_sys::CanvasRenderingContext2d = canvas
         .get_context("2d")
         .ok()
@@ -214,6 +204,35 @@ fn paint_cells(
     .map_err(|e| ChartError(format!("image: {e:?}")))?;
     ctx.put_image_data(&img, f64::from(x), f64::from(y))
         .map_err(|e| ChartError(format!("image: {e:?}")))
+}
+
+/// The `(w, h)` RGBA pixels of the grid, nearest cell per pixel, row 0 at the top. Each cell's
+/// colour is computed once per grid row (`d.cols` colours, not `w`), and a pixel row that
+/// shows the same grid row as the one above is a copy of it.
+fn cell_pixels(d: &HeatmapData<'_>, w: usize, h: usize) -> Vec<u8> {
+    let cols_at: Vec<usize> = (0..w).map(|px| (px * d.cols / w).min(d.cols - 1)).collect();
+    let mut rgba = vec![255u8; w * h * 4];
+    let mut colours: Vec<[u8; 3]> = Vec::with_capacity(d.cols);
+    let stride = w * 4;
+    let mut last_row = None;
+    for py in 0..h {
+        let r = (py * d.rows / h).min(d.rows - 1);
+        if last_row == Some(r) {
+            rgba.copy_within((py - 1) * stride..py * stride, py * stride);
+            continue;
+        }
+        last_row = Some(r);
+        colours.clear();
+        colours.extend(d.values[r * d.cols..(r + 1) * d.cols].iter().map(|&v| {
+            let RGBColor(red, green, blue) = d.scale.color(v);
+            [red, green, blue]
+        }));
+        let line = &mut rgba[py * stride..(py + 1) * stride];
+        for (px, &c) in cols_at.iter().enumerate() {
+            line[px * 4..px * 4 + 3].copy_from_slice(&colours[c]);
+        }
+    }
+    rgba
 }
 
 /// A vertical colour bar with its end values and caption.
@@ -258,4 +277,48 @@ fn draw_bar<DB: DrawingBackend>(
     ))
     .map_err(err)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    /// The per-pixel colour the image must have: nearest cell, row 0 at the top.
+    fn pixel(d: &HeatmapData<'_>, w: usize, h: usize, px: usize, py: usize) -> [u8; 4] {
+        let r = (py * d.rows / h).min(d.rows - 1);
+        let c = (px * d.cols / w).min(d.cols - 1);
+        let RGBColor(red, green, blue) = d.scale.color(d.values[r * d.cols + c]);
+        [red, green, blue, 255]
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn every_pixel_shows_its_nearest_cell_when_cells_are_cached_and_rows_copied() {
+        let (rows, cols) = (5, 7);
+        let values: Vec<f64> = (0..rows * cols).map(|i| (i as f64 * 0.37).sin()).collect();
+        let d = HeatmapData {
+            values: &values,
+            rows,
+            cols,
+            scale: Scale::Diverging { limit: 1.0 },
+            x_desc: "",
+            y_desc: "",
+            x_first: 1.0,
+            x_step: 1.0,
+            bar_label: "",
+            cursor: None,
+            selected: None,
+        };
+        // Larger and smaller than the grid on each side (magnified and sampled).
+        for (w, h) in [(23, 11), (3, 2), (7, 5), (40, 40)] {
+            let img = cell_pixels(&d, w, h);
+            assert_eq!(img.len(), w * h * 4);
+            for py in 0..h {
+                for px in 0..w {
+                    let i = (py * w + px) * 4;
+                    assert_eq!(img[i..i + 4], pixel(&d, w, h, px, py), "pixel ({px}, {py}) of {w}×{h}");
+                }
+            }
+        }
+    }
 }

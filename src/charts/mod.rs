@@ -5,6 +5,7 @@
 pub mod colormap;
 pub mod heatmap;
 pub mod lines;
+pub mod measured;
 pub mod projection;
 pub mod strip;
 pub mod surface;

@@ -52,7 +52,7 @@ fn lane_color(i: usize, n: usize) -> RGBColor {
 ///
 /// # Errors
 /// [`ChartError`] when the canvas has no 2-D context or plotters fails.
-pub fn draw(surface: &Surface<'_>, d: &StripData<'_>) -> Result<(), ChartError> {
+pub fn draw(surface: &Surface<'_>, d: &StripData<'_>) -> Result<StripProjection, ChartError> {
     let look = surface.look;
     on_surface!(surface, |root, _canvas| paint(&root, look, d))
 }
@@ -62,7 +62,7 @@ fn paint<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     look: Look,
     d: &StripData<'_>,
-) -> Result<(), ChartError> {
+) -> Result<StripProjection, ChartError> {
     let (w, _) = root.dim_in_pixel();
     let (main, bar) = root.split_horizontally(w.saturating_sub(look.text_len(BAR)));
     let (n, cols) = (d.lanes.len().max(1), d.cols.max(1));
@@ -208,7 +208,46 @@ fn paint<DB: DrawingBackend>(
         ))
         .map_err(err)?;
     }
-    Ok(())
+    Ok(StripProjection {
+        x: (f64::from(xr.start), f64::from(xr.end)),
+        y: (f64::from(yr.start), f64::from(yr.end)),
+        lanes: d.lanes.len(),
+        cols,
+    })
+}
+
+/// Where the strip's plot area sits on the canvas, to map a pointer onto a lane and step.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StripProjection {
+    /// Plot area's left and right edges, canvas pixels.
+    pub x: (f64, f64),
+    /// Plot area's top and bottom edges.
+    pub y: (f64, f64),
+    /// Lanes drawn.
+    pub lanes: usize,
+    /// Columns (steps).
+    pub cols: usize,
+}
+
+impl StripProjection {
+    /// `(column, lane, height)` under canvas point `(px, py)`: lane 0 = the top lane, height =
+    /// where in the lane's value range (0 = its bottom `lo`, 1 = its top `hi`; the values are
+    /// drawn in 10–90 % of the band), clamped to 0…1. `None` outside the plot area.
+    pub fn at(&self, px: f64, py: f64) -> Option<(usize, usize, f32)> {
+        let (w, h) = (self.x.1 - self.x.0, self.y.1 - self.y.0);
+        if self.lanes == 0 || self.cols == 0 || w <= 0.0 || h <= 0.0 {
+            return None;
+        }
+        let (fx, fy) = ((px - self.x.0) / w, (py - self.y.0) / h);
+        if !(0.0..1.0).contains(&fx) || !(0.0..1.0).contains(&fy) {
+            return None;
+        }
+        let col = ((fx * self.cols as f64) as usize).min(self.cols - 1);
+        let band = fy * self.lanes as f64;
+        let lane = (band as usize).min(self.lanes - 1);
+        let up = 1.0 - (band - lane as f64); // 0 at the band's bottom, 1 at its top
+        Some((col, lane, ((up - 0.1) / 0.8).clamp(0.0, 1.0) as f32))
+    }
 }
 
 /// `1`, `0.5`, `−1`: a range end without trailing zeros.

@@ -100,7 +100,9 @@ macro_rules! on_surface {
         use plotters::prelude::IntoDrawingArea as _;
         match $surface.target {
             $crate::charts::surface::Target::Canvas(c) => {
+                // Text sizes are remembered: plotters measures each label by a page layout.
                 let backend = plotters_canvas::CanvasBackend::with_canvas_object(c.clone())
+                    .map($crate::charts::measured::Measured)
                     .ok_or_else(|| $crate::charts::ChartError("no 2-D context".into()))?;
                 let $root = backend.into_drawing_area();
                 let $canvas: Option<&web_sys::HtmlCanvasElement> = Some(c);

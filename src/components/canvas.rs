@@ -46,6 +46,8 @@ pub struct Pointer {
     pub click: bool,
     /// The pointer left the canvas.
     pub leave: bool,
+    /// The primary button is held (a drag).
+    pub down: bool,
 }
 
 /// `label` as a file name part: lower case, runs of other characters as one `-`.
@@ -184,7 +186,14 @@ where
             f64::from(c.client_width()),
             f64::from(c.client_height()),
         );
-        cb.run(Pointer { x, y, click, leave });
+        let down = ev.buttons() & 1 != 0;
+        cb.run(Pointer {
+            x,
+            y,
+            click,
+            leave,
+            down,
+        });
     };
     let png = move |_| save_png(node.get_untracked(), label);
     let svg = move |_| draw.with_value(|d| save_svg(node.get_untracked(), label, d));

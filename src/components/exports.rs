@@ -26,9 +26,19 @@ pub fn Exports() -> impl IntoView {
         }
     };
     let json = move |_| {
-        let (doc, sample, step) = state
-            .history
-            .with_untracked(|h| (sample_json(h), h.inspected.sample, shown_step(h)));
+        // The step of the model inspected: the viewed snapshot's while time travelling.
+        let (doc, sample, step) = state.history.with_untracked(|h| {
+            let sample = if h.inspected.yours {
+                "-yours".to_string()
+            } else {
+                h.inspected.sample.to_string()
+            };
+            (
+                sample_json(h),
+                sample,
+                h.inspected.at.unwrap_or_else(|| shown_step(h)),
+            )
+        });
         let r = doc.and_then(|d| {
             download_text(
                 &format!("gru-lens-sample{sample}-step{step}.json"),

@@ -1,74 +1,84 @@
 //! "Your sequence": a text box where the learner types an input sequence in the task's terms
 //! (`gru_lab::sequence`), checked before it is sent; a problem is one line beside the box and
-//! the inside views keep what they show.
+//! the inside views keep what they show. Drawing on the strip writes the same box.
 
+use gru_core::task::TaskConfig;
 use gru_lab::history::History;
+use gru_lab::sequence::{self, Yours};
 use gru_lab::settings::Settings;
 use leptos::prelude::*;
 
 use crate::state::AppState;
 
-/// The form the active task takes, or why it takes none.
-fn help(s: &Settings) -> (bool, String) {
-    match s.task_config() {
-        Ok(gru_core::task::TaskConfig::Adding { len }) => (
-            true,
-            format!(
-                "{len} values in 0…1 (spaces or commas), then | and the two marked steps (1…{len}); the target is the sum of the two marked values."
-            ),
+/// The form the active task takes and the target its rule gives.
+fn help(s: &Settings) -> String {
+    let Ok(task) = s.task_config() else {
+        return "The settings name no task.".into();
+    };
+    let t = task.build().map_or(0, |b| b.seq_len());
+    let draw = match task {
+        TaskConfig::Adding { .. } => " Or draw it on the Input and target strip: drag over the value lane; click the marker lane to move the nearer mark there.",
+        TaskConfig::Latch { .. } => " Or draw it on the Input and target strip: drag over the cue and noise lanes.",
+        TaskConfig::Sine { .. } | TaskConfig::Lookahead { .. } => " Or draw it on the Input and target strip: drag over the input lane.",
+        _ => " Or draw it on the Input and target strip: click a step of the input lane for its next symbol.",
+    };
+    let form = match task {
+        TaskConfig::Adding { .. } => format!(
+            "{t} values in 0…1 (spaces or commas), then | and the two marked steps (1…{t}); the target is the sum of the two marked values."
         ),
-        _ => (
-            false,
-            "Only the adding problem takes a typed sequence in this version.".into(),
+        TaskConfig::Parity { .. } => format!("{t} bits, each 0 or 1; the target is even or odd (the number of ones)."),
+        TaskConfig::Latch { .. } => format!(
+            "The cue -1 or 1 (step 1), then | and {} noise values in -1…1 (steps 2…{t}); the target is the cue.",
+            t - 1
         ),
-    }
+        TaskConfig::Sine { .. } => format!(
+            "{t} values in -1…1; each step's target is the next value (the last step has none)."
+        ),
+        TaskConfig::Lookahead { ahead, .. } => format!(
+            "{t} values in -1…1; each step's target is the value {ahead} steps ahead (the last {ahead} steps have none)."
+        ),
+        TaskConfig::TemporalOrder { .. } => format!(
+            "{t} symbols of a b c d X Y B E; the target is the order of the two X/Y (with any other number of X/Y there is none: the prediction only)."
+        ),
+        TaskConfig::CopyMemory { symbols, .. } => format!(
+            "{t} symbols: {}; the target is the first {symbols} symbols again after go (if one of them is . or go there is none: the prediction only).",
+            sequence::symbols(&task).join(" ")
+        ),
+    };
+    format!("{form}{draw}")
 }
 
-/// The inspected sample's value lane and marked steps as text, rounded to 0.01 (adding
-/// problem, in time order), to edit from.
-fn from_sample(h: &History) -> Option<String> {
-    let x = h.picked()?;
-    let lane = |n: &str| {
-        x.strip
-            .lanes
-            .iter()
-            .find(|l| l.name == n)
-            .map(|l| l.values.clone())
-    };
-    let (mut v, mut m) = (lane("value")?, lane("marker")?);
-    if h.inspected.dir == 1 {
-        // The strip is in processing order; the backward direction reads time reversed.
-        v.reverse();
-        m.reverse();
-    }
-    let vals: Vec<String> = v.iter().map(|a| format!("{a:.2}")).collect();
-    let marks: Vec<String> = (0..m.len())
-        .filter(|&i| m[i] > 0.5)
-        .map(|i| (i + 1).to_string())
-        .collect();
-    Some(format!("{} | {}", vals.join(" "), marks.join(" ")))
+/// The inspected sample (or your sequence) in the text form, values rounded to 0.01.
+pub fn from_sample(h: &History, s: &Settings) -> Option<Yours> {
+    let task = s.task_config().ok()?;
+    Yours::from_inputs(&task, &h.picked()?.data.inputs).ok()
 }
 
 /// The text box and its buttons.
 #[component]
 pub fn YourSequence() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let text = RwSignal::new(String::new());
+    let text = state.sequence_text;
     let form = Memo::new(move |_| state.settings.with(help));
+    let copy = move |_| {
+        let y = state
+            .settings
+            .with_untracked(|s| state.history.with_untracked(|h| from_sample(h, s)));
+        if let Some(y) = y {
+            text.set(sequence::to_text(&y, " "));
+        }
+    };
     view! {
         <details class="your-seq">
             <summary>"Your own sequence"</summary>
-            <p class="hint">{move || form.get().1}</p>
+            <p class="hint">{move || form.get()}</p>
             <textarea rows="3" aria-label="Your sequence" spellcheck="false"
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))></textarea>
             <div class="your-seq-buttons">
-                <button disabled=move || !form.get().0
-                    on:click=move |_| state.show_sequence(text.get_untracked())>"Show the model this sequence"</button>
-                <button disabled=move || !form.get().0
-                    title="Copies the inspected sample's values (rounded to 0.01) and marked steps into the box, to edit"
-                    on:click=move |_| if let Some(t) = state.history.with_untracked(from_sample) { text.set(t) }>
-                    "Copy the inspected sample"</button>
+                <button on:click=move |_| state.show_sequence(text.get_untracked())>"Show the model this sequence"</button>
+                <button title="Copies the inspected sample's inputs (values rounded to 0.01) into the box, to edit"
+                    on:click=copy>"Copy the inspected sample"</button>
             </div>
             {move || state.sequence_error.get().map(|e| view! { <p class="seq-error" role="alert">{e}</p> })}
         </details>

@@ -3,8 +3,11 @@
 
 use leptos::prelude::*;
 
-use crate::charts::strip::{self, StripData, StripLane};
-use crate::components::canvas::ChartCanvas;
+use gru_core::task::TaskConfig;
+use gru_lab::sequence::{self, Yours};
+
+use crate::charts::strip::{self, StripData, StripLane, StripProjection};
+use crate::components::canvas::{ChartCanvas, Pointer};
 use crate::components::gates_view::step_axis;
 use crate::state::AppState;
 
@@ -12,6 +15,10 @@ use crate::state::AppState;
 #[component]
 pub fn StripView() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let proj = StoredValue::new(StripProjection::default());
+    // The sequence being drawn (kept between pointer events so a drag does not wait for the
+    // engine's answer); it starts from the inspected sample.
+    let drawn = StoredValue::new(None::<Yours>);
     let draw = move |c: &crate::charts::surface::Surface<'_>| {
         let cursor = state.cursor.get().saturating_sub(1);
         state.history.with(|h| {
@@ -25,7 +32,8 @@ pub fn StripView() -> impl IntoView {
                         x_desc: "waiting for the first inspection",
                         cursor: None,
                     },
-                );
+                )
+                .map(|_| ());
             };
             let lanes = x
                 .strip
@@ -39,7 +47,7 @@ pub fn StripView() -> impl IntoView {
                     symbols: &l.symbols,
                 })
                 .collect();
-            strip::draw(
+            let p = strip::draw(
                 c,
                 &StripData {
                     lanes,
@@ -47,9 +55,88 @@ pub fn StripView() -> impl IntoView {
                     x_desc,
                     cursor: Some(cursor),
                 },
-            )
+            )?;
+            if let crate::charts::surface::Target::Canvas(el) = c.target {
+                proj.set_value(p);
+                // The plot area in CSS pixels, for tests that draw on the strip.
+                let k = f64::from(el.client_width()) / f64::from(el.width().max(1));
+                let plot = format!(
+                    r#"{{"x0":{:.1},"x1":{:.1},"y0":{:.1},"y1":{:.1},"lanes":{},"cols":{}}}"#,
+                    p.x.0 * k,
+                    p.x.1 * k,
+                    p.y.0 * k,
+                    p.y.1 * k,
+                    p.lanes,
+                    p.cols
+                );
+                let _ = el.set_attribute("data-plot", &plot);
+            }
+            Ok(())
         })
     };
+    // Drawing: a drag over an input lane sets each step's value (height in the lane), a click
+    // on the adding problem's marker lane moves the nearer mark; the result goes into the text
+    // box and is shown exactly as a typed sequence is.
+    let on_pointer = Callback::new(move |p: Pointer| {
+        if p.leave || !(p.down || p.click) {
+            return;
+        }
+        let Some((col, lane, frac)) = proj.get_value().at(p.x, p.y) else {
+            return;
+        };
+        let Ok(task) = state.settings.with_untracked(|s| s.task_config()) else {
+            return;
+        };
+        let (yours_shown, dir) = state
+            .history
+            .with_untracked(|h| (h.inspected.yours, h.inspected.dir));
+        let mut y = match drawn.get_value().filter(|y| {
+            y.task == task
+                && yours_shown
+                && state
+                    .sequence_text
+                    .with_untracked(|t| *t == sequence::to_text(y, " "))
+        }) {
+            Some(y) => y,
+            None => {
+                let from = state.settings.with_untracked(|s| {
+                    state
+                        .history
+                        .with_untracked(|h| crate::components::sequence_view::from_sample(h, s))
+                });
+                let Some(y) = from else { return };
+                y
+            }
+        };
+        // The strip is in processing order; the backward direction reads time reversed.
+        let step = if dir == 1 {
+            y.t.saturating_sub(col + 1)
+        } else {
+            col
+        };
+        let before = y.clone();
+        match (&task, lane) {
+            (TaskConfig::Adding { .. }, 1) if p.click => {
+                y.toggle_mark(step);
+            }
+            (TaskConfig::Adding { .. }, 0) => y.draw(step, frac),
+            (TaskConfig::Latch { .. }, 0) if step == 0 => y.draw(0, frac),
+            (TaskConfig::Latch { .. }, 1) if step > 0 => y.draw(step, frac),
+            (TaskConfig::Latch { .. }, _) => return,
+            (TaskConfig::Sine { .. } | TaskConfig::Lookahead { .. }, 0) => y.draw(step, frac),
+            // Symbol lanes (parity's bits, temporal order, copy memory) are text: a click
+            // takes the next symbol.
+            (_, 0) if p.click => {
+                y.cycle(step);
+            }
+            _ => return,
+        }
+        if y != before || !yours_shown {
+            state.sequence_text.set(sequence::to_text(&y, " "));
+            state.show_sequence(sequence::to_text(&y, " "));
+        }
+        drawn.set_value(Some(y));
+    });
     let caption = move || {
         state.history.with(|h| {
             h.picked()
@@ -61,7 +148,8 @@ pub fn StripView() -> impl IntoView {
         // One grid item: the chart and its sentence stay together wherever the layout puts them.
         <div class="strip">
             <ChartCanvas label="Input and target" width=720 height=200 draw=draw summary=Signal::derive(caption)
-                hint="The sample the gates below are reading: its inputs, what it should answer and what the model answers, step by step."/>
+                on_pointer=on_pointer
+                hint="The sample the gates below are reading: its inputs, what it should answer and what the model answers, step by step. Drag over an input lane (click one written as symbols) to draw your own sequence, or type it under Your own sequence."/>
             <p class="strip-caption">{caption}</p>
         </div>
     }

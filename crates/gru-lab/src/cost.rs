@@ -37,6 +37,8 @@ pub struct CellCost {
     pub flops_per_step: u64,
     /// Bytes of activations kept for BPTT over one batch of `batch` sequences (f32).
     pub activation_bytes: u64,
+    /// Weights of the recurrent layers only (every layer and direction, no head).
+    pub recurrent_params: usize,
 }
 
 /// `(gate blocks, bias vectors per block)` of a cell.
@@ -55,6 +57,36 @@ pub fn formula(cell: CellKind) -> String {
         (1, b) => format!("(I+H+{b})·H"),
         (g, b) => format!("{g}·(I+H+{b})·H"),
     }
+}
+
+/// Weights of one layer, one direction, as this app stores them: `G·(I + H + n_b)·H`.
+pub fn layer_params(cell: CellKind, input: usize, hidden: usize) -> usize {
+    let (g, nb) = blocks(cell);
+    g * (input + hidden + nb) * hidden
+}
+
+/// PyTorch's count for `nn.GRU` / `nn.LSTM` / `nn.RNN` `(I, H)`, one layer: two bias vectors
+/// per gate whatever the cell, `G·(I + H + 2)·H` (the page's GRU counts as `nn.GRU`).
+pub fn torch_params(cell: CellKind, input: usize, hidden: usize) -> usize {
+    let (g, _) = blocks(cell);
+    g * (input + hidden + 2) * hidden
+}
+
+/// Inputs of layer `l` (0-based): the task's `I` for the first, `D·H` above.
+fn layer_input(cfg: &ModelConfig, l: usize) -> usize {
+    if l == 0 {
+        cfg.input
+    } else {
+        cfg.direction.count() * cfg.hidden
+    }
+}
+
+/// Weights of the recurrent layers of `cfg` (every layer and direction, no head):
+/// `Σ_l D·G·(I_l + H + n_b)·H`.
+pub fn recurrent_params(cfg: &ModelConfig) -> usize {
+    (0..cfg.layers)
+        .map(|l| cfg.direction.count() * layer_params(cfg.cell, layer_input(cfg, l), cfg.hidden))
+        .sum()
 }
 
 /// The cost of a `layers`-deep, `dirs`-directional (1 or 2) model of `cell` with `hidden`
@@ -96,7 +128,7 @@ pub fn from_config(cfg: &ModelConfig, t: usize, batch: usize) -> CellCost {
     let (h, d, o) = (cfg.hidden, cfg.direction.count(), cfg.output);
     let mut terms: Vec<String> = (0..cfg.layers)
         .map(|l| {
-            let i = if l == 0 { cfg.input } else { d * h };
+            let i = layer_input(cfg, l);
             let dirs = if d == 2 { "2×" } else { "" };
             let gates = if g == 1 {
                 String::new()
@@ -113,6 +145,7 @@ pub fn from_config(cfg: &ModelConfig, t: usize, batch: usize) -> CellCost {
         expanded: format!("{} = {}", terms.join(" + "), c.params),
         flops_per_step: c.flops_train_step(batch).round() as u64,
         activation_bytes: (c.activation_bytes(BYTES) * batch) as u64,
+        recurrent_params: recurrent_params(cfg),
     }
 }
 

@@ -22,6 +22,8 @@ fn params_equal_the_built_models_for_every_cell_depth_and_direction() {
                     assert_eq!(c.params, m.n_params(), "{what}");
                     assert_eq!(params(cell, 3, h, layers, dirs, 2), c.params, "{what}");
                     assert!(c.expanded.ends_with(&format!("= {}", c.params)), "{what}");
+                    // Recurrent layers + the head (D·H + 1)·O = the whole model.
+                    assert_eq!(c.recurrent_params + (dirs * h + 1) * 2, c.params, "{what}");
                 }
             }
         }
@@ -106,4 +108,28 @@ fn the_budget_gives_the_largest_hidden_size_that_fits() {
         hidden_for_budget(CellKind::RnnTanh, 1 << 30, 2, 1, 1, 1, 128),
         128
     );
+}
+
+#[test]
+fn pytorch_counts_keep_two_bias_vectors() {
+    // nn.GRU(2, 16): weight_ih 48×2, weight_hh 48×16, bias_ih 48, bias_hh 48 = 960.
+    assert_eq!(
+        torch_params(CellKind::Gru, 2, 16),
+        48 * 2 + 48 * 16 + 48 + 48
+    );
+    assert_eq!(
+        torch_params(CellKind::Lstm, 2, 16),
+        64 * 2 + 64 * 16 + 64 + 64
+    );
+    assert_eq!(
+        torch_params(CellKind::RnnTanh, 2, 16),
+        16 * 2 + 16 * 16 + 16 + 16
+    );
+    // The torch-layout cells are exactly PyTorch's count; the page's GRU has 3·H fewer.
+    for k in [CellKind::GruTorch, CellKind::Lstm, CellKind::RnnTanh] {
+        assert_eq!(layer_params(k, 3, 7), torch_params(k, 3, 7), "{k:?}");
+    }
+    assert_eq!(layer_params(CellKind::Gru, 2, 16), 912);
+    assert_eq!(torch_params(CellKind::Gru, 2, 16) - 912, 3 * 16);
+    assert_eq!(layer_params(CellKind::Lstm, 2, 16), 1280);
 }

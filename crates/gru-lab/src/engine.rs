@@ -195,7 +195,7 @@ impl Engine {
                                 .get(run)
                                 .map_or("run", |r| crate::settings::cell_id(r.trainer.config.cell)),
                             self.lab.settings.task,
-                            self.lab.steps()
+                            crate::save::viewed_step(&self.lab)
                         ),
                         json,
                     }],
@@ -256,7 +256,7 @@ impl Engine {
             "gru-lens-{}-{}-step{}.json",
             cells.join("-"),
             self.lab.settings.task,
-            self.lab.steps()
+            crate::save::viewed_step(&self.lab)
         )
     }
 

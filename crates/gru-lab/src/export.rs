@@ -76,7 +76,8 @@ pub fn sample_json(h: &History) -> Result<String, String> {
         return Err("nothing inspected yet".into());
     }
     let runs = serde_json::to_value(&h.insights).map_err(|e| format!("sample: {e}"))?;
-    let step = h.flow_steps.last().copied();
+    // The step of the model inspected: the viewed snapshot's while time travelling.
+    let step = h.inspected.at.or(h.flow_steps.last().copied());
     let doc: Value = json!({
         "format": "gru-lens-sample",
         "version": 1,

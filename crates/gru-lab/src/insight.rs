@@ -67,6 +67,8 @@ impl Insight {
     pub fn new(cell: CellKind, task: &TaskConfig, ins: Inspection) -> Self {
         let strip = strip(task, &ins);
         let data = SampleData::new(&ins);
+        // A sequence without a target has no loss, so no ‖∂L/∂h_t‖ to show.
+        let scored = ins.weights.iter().any(|&w| w > 0.0);
         let tr = ins.trace;
         let (steps, hidden) = (tr.steps, tr.hidden);
         let p = pca2(&tr.h, steps + 1, hidden);
@@ -105,7 +107,7 @@ impl Insight {
                 .collect(),
             explained: [p.explained[0], p.explained[1]],
             flow: spec(&tr.flow),
-            grad_h: tr.grad_h.unwrap_or_default(),
+            grad_h: tr.grad_h.filter(|_| scored).unwrap_or_default(),
             carry,
             candidate,
             update_gate,

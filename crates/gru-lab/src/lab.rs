@@ -30,17 +30,20 @@ pub fn stop_notice(label: &str, error: &str) -> String {
 }
 
 impl Lab {
-    /// Builds one run per cell in `settings.cells`.
+    /// Builds one run per entry of [`Settings::run_specs`]: each compared cell, then any
+    /// one-way twins.
     ///
     /// # Errors
     /// A one-line message naming the setting that is out of range.
     pub fn new(settings: Settings) -> Result<Self, String> {
         let runs = settings
-            .cells
+            .run_specs()
             .iter()
-            .map(|&c| {
-                let cfg = settings.train_config(c)?;
-                TrainingRun::new(cfg).map_err(|e| e.to_string())
+            .map(|spec| {
+                let cfg = settings.spec_config(spec)?;
+                let mut run = TrainingRun::new(cfg).map_err(|e| e.to_string())?;
+                run.label = spec.label();
+                Ok::<_, String>(run)
             })
             .collect::<Result<Vec<_>, _>>()?;
         let mut lab = Self {
@@ -72,8 +75,12 @@ impl Lab {
         if pick.layer >= p.layers {
             return bad("layer", pick.layer, p.layers);
         }
-        if pick.dir >= p.dirs {
-            return bad("direction", pick.dir, p.dirs);
+        // A one-way twin has one direction even when the others have two.
+        let dirs = p
+            .dirs
+            .min(self.runs[pick.run].trainer.config.direction.count());
+        if pick.dir >= dirs {
+            return bad("direction", pick.dir, dirs);
         }
         let (sample, worst_at) = match pick.sample {
             SamplePick::Index(i) if i >= p.samples => return bad("sample", i, p.samples),
@@ -145,10 +152,9 @@ impl Lab {
 
     /// The first run's stop message, if any run stopped: what happened and what to change.
     pub fn stopped(&self) -> Option<String> {
-        self.runs.iter().find_map(|r| {
-            r.error()
-                .map(|e| stop_notice(r.trainer.config.cell.label(), e))
-        })
+        self.runs
+            .iter()
+            .find_map(|r| r.error().map(|e| stop_notice(&r.label, e)))
     }
 
     /// Clears NaN/∞ stops so training can resume.
@@ -200,6 +206,13 @@ impl Lab {
         let full = self.pick.run;
         let out = self
             .with_viewed(|i, r, yours| {
+                // A one-way twin shows its only direction (the picked run is checked in
+                // `set_pick`, so this only changes the light insights of the others).
+                let dirs = r.trainer.config.direction.count();
+                let pick = gru_core::Pick {
+                    dir: pick.dir.min(dirs - 1),
+                    ..pick
+                };
                 let ins = match yours {
                     Some(b) => r.trainer.inspect_on(b, pick),
                     None => r.trainer.inspect(pick),

@@ -124,7 +124,7 @@ impl Default for SamplePick {
 /// What the page asks to look inside.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InspectPick {
-    /// Run: index into the settings' cells.
+    /// Run: index into the lab's runs (the settings' cells, then any one-way twins).
     pub run: usize,
     /// Layer, 0 = the one reading the input.
     pub layer: usize,

@@ -9,6 +9,8 @@ use crate::protocol::RunStatus;
 pub struct TrainingRun {
     /// The trainer (model, optimiser, data).
     pub trainer: Trainer<f32>,
+    /// The run's name on the page: the cell's label, or e.g. "GRU one-way" for a twin.
+    pub label: String,
     /// Smoothed training loss (exponential moving average).
     ema: Option<f64>,
     /// `(step, training loss, gradient norm before clipping)` since the last snapshot.
@@ -48,6 +50,7 @@ impl TrainingRun {
         let trainer = Trainer::new(config)?;
         let sane = (0, trainer.net.params().to_vec());
         let mut run = Self {
+            label: trainer.config.cell.label().to_string(),
             trainer,
             sane,
             ema: None,
@@ -182,7 +185,7 @@ impl TrainingRun {
     /// What the page shows of this run now; hands over the losses gathered since the last call.
     pub fn take_status(&mut self) -> RunStatus {
         RunStatus {
-            label: self.trainer.config.cell.label().to_string(),
+            label: self.label.clone(),
             step: self.trainer.step_idx(),
             loss: self.ema.unwrap_or(f64::NAN),
             val_loss: self.last_val.map(|v| v.1),

@@ -25,6 +25,7 @@
 //! the field; the caller's runs are not touched (a new [`Lab`] is built and only returned whole).
 
 use gru_core::checkpoint::{self, Checkpoint, MAX_BYTES};
+use gru_core::model::Model;
 use gru_core::Resume;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -76,7 +77,8 @@ struct SavedRng {
     dropout: String,
 }
 
-/// Writes every run of `lab`.
+/// Writes every run of `lab` as the views show it: while a past step is viewed, the kept
+/// snapshot of that step ([`viewed`]).
 ///
 /// # Errors
 /// A one-line message when a weight is not finite (such a run cannot be saved).
@@ -84,11 +86,9 @@ pub fn to_json(lab: &Lab) -> Result<String, String> {
     let mut runs = Vec::with_capacity(lab.runs.len());
     for (i, r) in lab.runs.iter().enumerate() {
         let t = &r.trainer;
-        let model = t
-            .model()
+        let (model, state, loss_ema) = viewed(lab, i)
             .ok_or_else(|| format!("runs[{i}]: only recurrent models can be saved"))?;
-        let state = t.resume_state();
-        let text = checkpoint::to_json(model, Some(&t.config), Some(state.step))
+        let text = checkpoint::to_json(&model, Some(&t.config), Some(state.step))
             .map_err(|e| format!("runs[{i}].checkpoint.{e}"))?;
         let checkpoint: Value =
             serde_json::from_str(&text).map_err(|e| format!("runs[{i}].checkpoint: {e}"))?;
@@ -103,7 +103,7 @@ pub fn to_json(lab: &Lab) -> Result<String, String> {
                 data: state.data_word_pos.to_string(),
                 dropout: state.dropout_word_pos.to_string(),
             },
-            loss_ema: r.loss_ema().filter(|l| l.is_finite()),
+            loss_ema: loss_ema.filter(|l| l.is_finite()),
         });
     }
     let file = RunFile {
@@ -114,6 +114,33 @@ pub fn to_json(lab: &Lab) -> Result<String, String> {
         runs,
     };
     serde_json::to_string(&file).map_err(|e| format!("run file: {e}"))
+}
+
+/// Run `i`'s model, resume state and smoothed loss as the views show them: the kept
+/// snapshot's while a past step is viewed ([`Lab::view`]), else the live ones. A snapshot kept
+/// without the optimiser's moments has empty ones (loading it starts the optimiser afresh,
+/// as resuming from that snapshot does). `None` for a run that is not a recurrent model.
+pub fn viewed(lab: &Lab, i: usize) -> Option<(Model<f32>, Resume<f32>, Option<f64>)> {
+    let r = lab.runs.get(i)?;
+    let mut model = r.trainer.model()?.clone();
+    let past = lab
+        .travel
+        .viewing
+        .and_then(|s| lab.travel.timeline.get(s))
+        .and_then(|states| states.get(i))
+        .filter(|s| s.params.len() == model.params.len());
+    Some(match past {
+        Some(s) => {
+            model.params.copy_from_slice(&s.params);
+            (model, s.resume.clone(), s.loss_ema)
+        }
+        None => (model, r.trainer.resume_state(), r.loss_ema()),
+    })
+}
+
+/// The training step the views show: the viewed snapshot's, else the live one.
+pub fn viewed_step(lab: &Lab) -> u64 {
+    lab.travel.viewing.unwrap_or_else(|| lab.steps())
 }
 
 /// Run `run`'s model as a PyTorch `state_dict` JSON (`gru_core::state_dict::export`: keys
@@ -127,14 +154,12 @@ pub fn torch_json(lab: &Lab, run: usize) -> Result<String, String> {
         .runs
         .get(run)
         .ok_or_else(|| format!("run {run}: there are {} runs", lab.runs.len()))?;
-    let model = r
-        .trainer
-        .model()
+    let (model, _, _) = viewed(lab, run)
         .ok_or_else(|| format!("run {run}: only recurrent models export to PyTorch"))?;
     if r.trainer.config.cell == gru_core::cell::CellKind::Gru {
         return Err("this page's GRU applies the reset gate before U_h, torch.nn.GRU after it, so no weights map exactly; train \"GRU (PyTorch)\" to export a torch.nn.GRU".into());
     }
-    gru_core::state_dict::export(model).map_err(|e| inner(&e))
+    gru_core::state_dict::export(&model).map_err(|e| inner(&e))
 }
 
 /// Reads a saved run into a new [`Lab`] (see the module docs for what is checked).
@@ -158,10 +183,10 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Lab, String> {
     if !errors.is_empty() {
         return Err(format!("query: {}", errors.join("; ")));
     }
-    if file.runs.len() != settings.cells.len() {
+    if file.runs.len() != settings.run_specs().len() {
         return Err(format!(
-            "runs: the settings compare {} cells, the file has {} runs",
-            settings.cells.len(),
+            "runs: the settings train {} runs, the file has {} runs",
+            settings.run_specs().len(),
             file.runs.len()
         ));
     }

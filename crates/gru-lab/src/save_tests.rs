@@ -102,7 +102,7 @@ fn bad_and_foreign_files_are_refused_naming_the_problem() {
         ("version", &|d| d["version"] = 2.into()),
         ("unknown field", &|d| d["extra"] = 1.into()),
         ("query: ", &|d| d["query"] = "hidden=99999".into()),
-        ("runs: the settings compare 2 cells", &|d| {
+        ("runs: the settings train 2 runs", &|d| {
             d["runs"].as_array_mut().expect("runs").pop();
         }),
         ("runs[0].checkpoint.train", &|d| {
@@ -197,4 +197,40 @@ fn the_pytorch_export_loads_back_into_the_same_weights() {
             "run {run}: bit for bit"
         );
     }
+}
+
+/// While a past step is viewed, the saved run and the PyTorch export carry that snapshot's
+/// weights and step (what the views show), not the live model's.
+#[test]
+fn exports_while_viewing_the_past_carry_the_snapshots_weights_and_step() {
+    let (s, _) = Settings::from_query("cells=gru_torch,rnn&T=10&hidden=5");
+    let mut lab = Lab::new(s).expect("valid");
+    let every = crate::timeline::FIRST_EVERY;
+    for _ in 0..every {
+        assert!(lab.step());
+        lab.travel.record(&lab.runs);
+    }
+    let past = bits(&lab);
+    for _ in 0..7 {
+        assert!(lab.step());
+        lab.travel.record(&lab.runs);
+    }
+    let live = bits(&lab);
+    assert_ne!(live, past);
+    lab.view(Some(every)).expect("kept");
+    let saved = to_json(&lab).expect("saves");
+    let back = from_bytes(saved.as_bytes()).expect("loads");
+    assert_eq!(bits(&back), past, "the snapshot's weights, bit for bit");
+    assert_eq!(back.steps(), every, "the snapshot's step");
+    assert_eq!(viewed_step(&lab), every);
+    let json = torch_json(&lab, 0).expect("exports");
+    let m = lab.runs[0].trainer.model().expect("recurrent");
+    let mut torch = gru_core::model::Model::<f32>::zeros(m.config.clone()).expect("shape");
+    gru_core::state_dict::import(&mut torch, &json).expect("imports");
+    let b = |p: &[f32]| p.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+    assert_eq!(b(&torch.params), past[0], "PyTorch export = the snapshot");
+    assert_eq!(bits(&lab), live, "the live weights are untouched");
+    lab.view(None).expect("live");
+    let back = from_bytes(to_json(&lab).expect("saves").as_bytes()).expect("loads");
+    assert_eq!((bits(&back), back.steps()), (live, every + 7), "live again");
 }

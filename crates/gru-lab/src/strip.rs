@@ -86,21 +86,33 @@ impl Reader<'_> {
     }
     /// Places per-row values on the columns: every step (`R = T`, in processing order, NaN
     /// where a row is not scored) or the last column (`R = 1`).
-    fn place(&self, per_row: impl Fn(usize) -> f64) -> Vec<f32> {
+    /// With `every`, unscored rows are placed too (the prediction of a sequence without a
+    /// target).
+    fn place_rows(&self, per_row: impl Fn(usize) -> f64, every: bool) -> Vec<f32> {
         let mut out = vec![f32::NAN; self.t];
+        let scored = |row: usize| every || self.ins.weights.get(row).is_some_and(|&w| w > 0.0);
         if self.r == 1 {
-            if let Some(last) = out.last_mut() {
+            if let Some(last) = out.last_mut().filter(|_| scored(0)) {
                 *last = per_row(0) as f32;
             }
         } else {
             for (c, v) in out.iter_mut().enumerate() {
                 let row = self.row(c);
-                if self.ins.weights.get(row).is_some_and(|&w| w > 0.0) {
+                if scored(row) {
                     *v = per_row(row) as f32;
                 }
             }
         }
         out
+    }
+    /// [`Self::place_rows`] on the scored rows.
+    fn place(&self, per_row: impl Fn(usize) -> f64) -> Vec<f32> {
+        self.place_rows(per_row, false)
+    }
+    /// Whether no row is scored: the sequence has no target (a learner's sequence the task's
+    /// rule gives none for).
+    fn untargeted(&self) -> bool {
+        self.ins.weights.iter().all(|&w| w <= 0.0)
     }
     /// Target (value, or class index) of row `row`, output 0.
     fn target(&self, row: usize) -> f64 {
@@ -143,7 +155,10 @@ impl Reader<'_> {
         };
         [
             lane("target", self.place(|r| self.target(r))),
-            lane("predict", self.place(|r| self.predicted(r))),
+            lane(
+                "predict",
+                self.place_rows(|r| self.predicted(r), self.untargeted()),
+            ),
         ]
     }
 }
@@ -169,6 +184,45 @@ fn steps_with(lane: &[f32], pred: impl Fn(f32) -> bool) -> Vec<usize> {
 /// The strip of `ins` (a recurrent model's inspection of `task`); empty lanes when the
 /// inspection holds no steps.
 pub fn strip(task: &TaskConfig, ins: &Inspection) -> Strip {
+    let mut s = strip_of(task, ins);
+    let rows = ins.weights.len().max(1);
+    let outs = ins.y.len() / rows;
+    let rd = Reader {
+        ins,
+        t: ins.trace.steps,
+        r: rows,
+        o: outs.max(1),
+    };
+    if !s.lanes.is_empty() && rd.untargeted() {
+        s.caption = untargeted_caption(task, &rd);
+    }
+    s
+}
+
+/// The caption of a sequence without a target: why there is none, and what the model says.
+fn untargeted_caption(task: &TaskConfig, rd: &Reader<'_>) -> String {
+    let why = match task {
+        TaskConfig::TemporalOrder { .. } => "the order is asked of exactly two X/Y symbols",
+        TaskConfig::CopyMemory { symbols, .. } => {
+            return format!(
+                "No target: the first {symbols} steps must all be symbols to copy; the prediction only (the model's symbol at every step)."
+            )
+        }
+        _ => "the task's rule gives none for this sequence",
+    };
+    let classes = names(&["XX", "XY", "YX", "YY"]);
+    let said = match task {
+        TaskConfig::TemporalOrder { .. } => classes
+            .get(rd.predicted(0) as usize)
+            .cloned()
+            .unwrap_or_default(),
+        _ => format!("{:.3}", rd.predicted(0)),
+    };
+    format!("No target: {why}; the prediction only: the model says {said}.")
+}
+
+/// The strip as the task reads it (targets as given).
+fn strip_of(task: &TaskConfig, ins: &Inspection) -> Strip {
     let t = ins.trace.steps;
     let rows = ins.weights.len().max(1);
     let outs = ins.y.len() / rows;
@@ -309,6 +363,19 @@ pub fn strip(task: &TaskConfig, ins: &Inspection) -> Strip {
                 lanes,
                 caption: format!(
                     "Each step's target is the next input value; the sample's loss is {:.4}.",
+                    ins.loss
+                ),
+            }
+        }
+        TaskConfig::Lookahead { ahead, .. } => {
+            let mut lanes = vec![line("input", rd.channel(0), -1.0, 1.0)];
+            lanes.extend(rd.answer(-1.0, 1.0, &[]));
+            Strip {
+                lanes,
+                caption: format!(
+                    "Each step's target is the input {ahead} steps later (the last {ahead} are \
+                     not scored); the sample's loss is {:.4}, and a model that cannot see \
+                     ahead expects 0.3333.",
                     ins.loss
                 ),
             }

@@ -96,6 +96,7 @@ fn every_task_gives_lanes_of_length_t_with_a_target_and_a_prediction() {
         TaskConfig::Latch { len: 12 },
         TaskConfig::Parity { len: 9 },
         TaskConfig::sine(16),
+        TaskConfig::Lookahead { len: 10, ahead: 2 },
     ] {
         let tr = trainer(task.clone(), Direction::Forward);
         let ins = tr.inspect(Pick::sample(2)).expect("sample");
@@ -107,4 +108,20 @@ fn every_task_gives_lanes_of_length_t_with_a_target_and_a_prediction() {
         assert!(s.lanes.iter().all(|l| l.name.chars().count() <= 7));
         assert!(!s.caption.is_empty());
     }
+}
+
+#[test]
+fn the_lookahead_target_lane_is_the_input_lane_shifted_and_the_tail_is_empty() {
+    // Target at step t = input at step t + 2; the last 2 steps are not scored (NaN), in both
+    // directions' processing order.
+    let task = TaskConfig::Lookahead { len: 10, ahead: 2 };
+    let tr = trainer(task.clone(), Direction::Forward);
+    let ins = tr.inspect(Pick::sample(1)).expect("sample");
+    let s = strip(&task, &ins);
+    let (input, target) = (&s.lanes[0].values, &s.lanes[1].values);
+    for c in 0..8 {
+        assert_eq!(target[c], input[c + 2], "step {}", c + 1);
+    }
+    assert!(target[8].is_nan() && target[9].is_nan(), "{target:?}");
+    assert!(s.caption.contains("2 steps later"), "{}", s.caption);
 }

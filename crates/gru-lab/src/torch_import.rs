@@ -109,6 +109,8 @@ pub fn from_bytes(bytes: &[u8], current: &Settings) -> Result<Imported, String> 
     let state = run.trainer.resume_state();
     run.resume(&model.params, state, None)
         .map_err(|e| inner(&e))?;
+    // Step 0 was kept with the page's random init; keep the imported weights instead.
+    lab.restart_timeline();
     let parity = match reference {
         None => None,
         Some(r) => {

@@ -35,6 +35,9 @@ fn a_torch_gru_becomes_one_run_of_its_shape_on_a_task_that_fits() {
         (&[CellKind::GruTorch][..], 8, 1)
     );
     assert_eq!(i.lab.steps(), 0);
+    // The kept step 0 (time travel, the exports while viewing it) is the imported model.
+    let kept = i.lab.travel.timeline.get(0).expect("step 0 kept");
+    assert_eq!(kept[0].params, i.lab.runs[0].trainer.net.params());
     assert!(
         i.summary.starts_with(
             "Loaded from PyTorch: GRU, H=8, 1 layer, one direction, nn.Linear head (1 output)"

@@ -7,6 +7,7 @@ mod adding;
 mod copy_memory;
 mod fixed;
 mod latch;
+mod lookahead;
 mod mulberry;
 mod parity;
 mod sine;
@@ -16,6 +17,7 @@ pub use adding::AddingTask;
 pub use copy_memory::CopyMemoryTask;
 pub use fixed::{FixedSet, FIXED_SET_RANGE};
 pub use latch::LatchTask;
+pub use lookahead::{LookaheadTask, MAX_AHEAD};
 pub use mulberry::Mulberry32;
 pub use parity::ParityTask;
 pub use sine::SineTask;
@@ -125,6 +127,14 @@ pub enum TaskConfig {
         #[serde(default = "default_sine_max_period")]
         max_period: f64,
     },
+    /// Report the input `ahead` steps ahead at every step ([`LookaheadTask`]): needs the future.
+    Lookahead {
+        /// Sequence length `T` (the knob).
+        len: usize,
+        /// Steps ahead `d` (default 2).
+        #[serde(default = "default_lookahead_ahead")]
+        ahead: usize,
+    },
 }
 
 fn default_copy_symbols() -> usize {
@@ -132,6 +142,10 @@ fn default_copy_symbols() -> usize {
 }
 fn default_copy_alphabet() -> usize {
     4
+}
+/// Steps ahead of the lookahead task unless set.
+pub fn default_lookahead_ahead() -> usize {
+    2
 }
 fn default_sine_waves() -> usize {
     2
@@ -153,6 +167,7 @@ impl TaskConfig {
             TaskConfig::Latch { .. } => "Latch (delayed recall)",
             TaskConfig::Parity { .. } => "Parity",
             TaskConfig::Sine { .. } => "Sine prediction",
+            TaskConfig::Lookahead { .. } => "Lookahead (needs the future)",
         }
     }
     /// Copy memory with its default alphabet and number of symbols.
@@ -188,7 +203,8 @@ impl TaskConfig {
             | TaskConfig::TemporalOrder { len }
             | TaskConfig::Latch { len }
             | TaskConfig::Parity { len }
-            | TaskConfig::Sine { len, .. } => len,
+            | TaskConfig::Sine { len, .. }
+            | TaskConfig::Lookahead { len, .. } => len,
         }
     }
     /// The same task with the knob set to `n` (not validated: see [`TaskConfig::knob_range`]
@@ -201,7 +217,8 @@ impl TaskConfig {
             | TaskConfig::TemporalOrder { len }
             | TaskConfig::Latch { len }
             | TaskConfig::Parity { len }
-            | TaskConfig::Sine { len, .. } => *len = n,
+            | TaskConfig::Sine { len, .. }
+            | TaskConfig::Lookahead { len, .. } => *len = n,
         }
         c
     }
@@ -214,6 +231,7 @@ impl TaskConfig {
             TaskConfig::TemporalOrder { .. } => 10..=2000,
             TaskConfig::Parity { .. } => 1..=2000,
             TaskConfig::CopyMemory { symbols, .. } => 0..=1999usize.saturating_sub(2 * symbols),
+            TaskConfig::Lookahead { ahead, .. } => ahead.saturating_add(1)..=2000,
         }
     }
     /// Builds the generator.
@@ -237,6 +255,9 @@ impl TaskConfig {
                 min_period,
                 max_period,
             } => Task::Sine(SineTask::new(len, waves, min_period, max_period)?),
+            TaskConfig::Lookahead { len, ahead } => {
+                Task::Lookahead(LookaheadTask::new(len, ahead)?)
+            }
         })
     }
 }
@@ -256,6 +277,8 @@ pub enum Task {
     Parity(ParityTask),
     /// Sine prediction.
     Sine(SineTask),
+    /// Lookahead.
+    Lookahead(LookaheadTask),
 }
 
 macro_rules! each {
@@ -267,6 +290,7 @@ macro_rules! each {
             Task::Latch($t) => $e,
             Task::Parity($t) => $e,
             Task::Sine($t) => $e,
+            Task::Lookahead($t) => $e,
         }
     };
 }
@@ -345,6 +369,7 @@ mod tests {
             TaskConfig::Latch { len: 9 },
             TaskConfig::Parity { len: 7 },
             TaskConfig::sine(15),
+            TaskConfig::Lookahead { len: 10, ahead: 3 },
         ]
     }
 
@@ -357,6 +382,7 @@ mod tests {
             "latch",
             "parity",
             "sine",
+            "lookahead",
         ];
         for (c, tag) in all().into_iter().zip(tags) {
             let json = serde_json::to_string(&c).unwrap();
@@ -367,6 +393,8 @@ mod tests {
         let c: TaskConfig = serde_json::from_str(r#"{"task":"copy_memory","delay":7}"#).unwrap();
         assert_eq!(c, TaskConfig::copy_memory(7));
         assert!(serde_json::from_str::<TaskConfig>(r#"{"task":"parity","len":3,"x":1}"#).is_err());
+        let c: TaskConfig = serde_json::from_str(r#"{"task":"lookahead","len":9}"#).unwrap();
+        assert_eq!(c, TaskConfig::Lookahead { len: 9, ahead: 2 });
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use gru_core::cell::CellKind;
 
 use super::facts::{CellFacts, Facts};
-use super::params::{formula, torch_params};
+use crate::cost::{formula, torch_params};
 use crate::fmt::{fmt_count, fmt_ms, fmt_num, fmt_si};
 
 /// A count as the cost table writes it.
@@ -224,10 +224,23 @@ pub fn dropout(f: &Facts) -> Vec<String> {
 pub fn stacked(f: &Facts) -> Vec<String> {
     let mut out = vec![
         "Bidirectional: a second GRU reads the sequence backwards, so the output at t sees the whole sequence. It doubles the weights and compute of a layer, and it cannot stream: the backward direction needs the end of the sequence first. Stacked: layer l + 1 reads layer l's states — more processing per time step and more weights (above a bidirectional layer the input is 2H wide), and the gradient to the first layer crosses more Jacobians.".to_string(),
+        "The task here needs the future: at step t the target is the input 2 steps later, x(t+2), drawn independently of everything before it. A one-way GRU at step t has read only x(0) … x(t), so the best it can do is the mean: its expected loss cannot get below the variance of U(−1, 1), 1/3 (the baseline line; a finite validation set scatters a little around it). The backward direction reads x(t+2) two steps before it reaches t and only has to hold it. The one-way twin (\"also one-way\" in the settings) has the same hidden size, data and seed.".to_string(),
     ];
-    if let Some(c) = f.cells.first() {
+    if let Some(c) = f.cell(CellKind::Gru).or(f.cells.first()) {
+        out.push(match (c.val_loss, c.baseline, f.twin(c.kind)) {
+            (Some(v), Some(b), Some(t)) if f.lookahead => format!(
+                "At step {}: validation loss {} {}, {} {}; the one-way limit is {}.",
+                f.step(),
+                c.label,
+                fmt_num(v),
+                t.label,
+                t.val_loss.map_or("—".into(), fmt_num),
+                fmt_num(b)
+            ),
+            _ => "No validation losses of a bidirectional GRU and its one-way twin on the lookahead task yet: press \"Run this experiment\".".into(),
+        });
         out.push(format!(
-            "Here: {} layer(s) × {} direction(s) of {} with H = {}: {} recurrent weights ({} for one layer, one direction), {} per training step, {} of activations kept over one batch of {}.",
+            "Cost here: {} layer(s) × {} direction(s) of {} with H = {}: {} recurrent weights ({} for one layer, one direction), {} per training step, {} of activations kept over one batch of {}.{}",
             f.layers,
             f.dirs,
             c.label,
@@ -236,10 +249,25 @@ pub fn stacked(f: &Facts) -> Vec<String> {
             count(c.layer_params),
             fmt_si(c.flops_step, "FLOP"),
             fmt_si(c.activation_bytes, "B"),
-            f.batch
+            f.batch,
+            match c.step_ms {
+                Some(ms) => format!(" Measured: {} ms per training step (the cost table's ms/step).", fmt_ms(ms)),
+                None => String::new(),
+            }
         ));
+        if let Some(t) = f.twin(c.kind) {
+            out.push(format!(
+                "Its one-way twin: {} recurrent weights, {} per training step{}.",
+                count(t.recurrent_params),
+                fmt_si(t.flops_step, "FLOP"),
+                match t.step_ms {
+                    Some(ms) => format!(", {} ms measured", fmt_ms(ms)),
+                    None => String::new(),
+                }
+            ));
+        }
     }
-    out.push("Pick a layer and direction above the gate maps to look inside each. On the adding problem the answer is read at the last step, so future context is not what this experiment shows; a task that needs it is not in this build yet.".into());
+    out.push("Pick a layer and direction above the gate maps to look inside each.".into());
     out
 }
 

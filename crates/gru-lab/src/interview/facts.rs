@@ -4,7 +4,7 @@
 
 use gru_core::cell::CellKind;
 
-use super::params::{layer_params, recurrent_params, table_cost, task_io};
+use crate::cost::{cost_of, layer_params};
 use crate::history::History;
 use crate::settings::Settings;
 
@@ -13,8 +13,10 @@ use crate::settings::Settings;
 pub struct CellFacts {
     /// The cell.
     pub kind: CellKind,
-    /// Its label on the page ("GRU", "LSTM", …).
+    /// Its label on the page ("GRU", "LSTM", "GRU one-way", …).
     pub label: String,
+    /// The one-way twin of a bidirectional cell ([`crate::settings::RunSpec`]).
+    pub twin: bool,
     /// Its hidden units per layer and direction (a parameter budget sizes each cell's own).
     pub hidden: usize,
     /// Weights of one layer, one direction, first layer (`G·(I+H+n_b)·H`).
@@ -72,7 +74,9 @@ pub struct Facts {
     pub input_dropout: f64,
     /// Recurrent dropout probability.
     pub recurrent_dropout: f64,
-    /// The compared cells, in the settings' order.
+    /// The task is lookahead (its target lies in the future).
+    pub lookahead: bool,
+    /// The runs: the compared cells in the settings' order, then any one-way twins.
     pub cells: Vec<CellFacts>,
 }
 
@@ -81,25 +85,29 @@ impl Facts {
     /// not match the settings' cells (a reset still on its way) contribute no numbers.
     pub fn gather(settings: &Settings, history: &History) -> Facts {
         let (input, _) = task_io(settings).unwrap_or((0, 0));
-        let matches = history.runs.len() == settings.cells.len()
+        let specs = settings.run_specs();
+        let matches = history.runs.len() == specs.len()
             && history
                 .runs
                 .iter()
-                .zip(&settings.cells)
+                .zip(&specs)
                 .all(|(r, k)| r.status.label == k.label());
-        let cells = settings
-            .cells
+        let cells = specs
             .iter()
             .enumerate()
-            .map(|(i, &kind)| {
+            .map(|(i, spec)| {
+                let kind = spec.cell;
                 let hidden = settings.hidden_for(kind).unwrap_or(settings.hidden);
                 let mut c = CellFacts {
                     hidden,
                     layer_params: layer_params(kind, input, hidden),
-                    recurrent_params: recurrent_params(settings, kind).unwrap_or(0),
+                    twin: spec.twin,
+                    label: spec.label(),
                     ..CellFacts::empty(kind)
                 };
-                if let Ok(cost) = table_cost(settings, kind) {
+                // The cost table's own numbers (`crate::cost`, the one source of the formulas).
+                if let Ok(cost) = settings.spec_config(spec).and_then(|cfg| cost_of(&cfg)) {
+                    c.recurrent_params = cost.recurrent_params;
                     c.params = cost.params as u64;
                     c.flops_step = cost.flops_per_step as f64;
                     c.activation_bytes = cost.activation_bytes as f64;
@@ -120,13 +128,19 @@ impl Facts {
             train_n: settings.train_n,
             input_dropout: settings.input_dropout,
             recurrent_dropout: settings.recurrent_dropout,
+            lookahead: settings.task == "lookahead",
             cells,
         }
     }
 
-    /// The first compared cell of kind `kind`.
+    /// The compared cell of kind `kind` (not a twin).
     pub fn cell(&self, kind: CellKind) -> Option<&CellFacts> {
-        self.cells.iter().find(|c| c.kind == kind)
+        self.cells.iter().find(|c| c.kind == kind && !c.twin)
+    }
+
+    /// The one-way twin of the compared cell of kind `kind`, if one is trained.
+    pub fn twin(&self, kind: CellKind) -> Option<&CellFacts> {
+        self.cells.iter().find(|c| c.kind == kind && c.twin)
     }
 
     /// Steps trained by every run (the smallest).
@@ -135,12 +149,22 @@ impl Facts {
     }
 }
 
+/// Input and output widths of the task the settings name.
+///
+/// # Errors
+/// A message when the task or its knob is invalid.
+pub fn task_io(s: &Settings) -> Result<(usize, usize), String> {
+    let task = s.task_config()?.build().map_err(|e| e.to_string())?;
+    Ok((task.input_size(), task.output_size()))
+}
+
 impl CellFacts {
     /// A cell with no numbers yet.
     pub fn empty(kind: CellKind) -> Self {
         Self {
             kind,
             label: kind.label().to_string(),
+            twin: false,
             hidden: 0,
             layer_params: 0,
             recurrent_params: 0,

@@ -6,7 +6,7 @@ use gru_core::cell::CellKind;
 
 use super::facts::{CellFacts, Facts};
 use super::Verdict;
-use crate::fmt::{fmt_count, fmt_num};
+use crate::fmt::fmt_num;
 
 /// The two cells a question compares, or what is missing.
 fn pair(f: &Facts, a: CellKind, b: CellKind) -> Result<(&CellFacts, &CellFacts), Verdict> {
@@ -243,40 +243,30 @@ pub fn dropout_gap(f: &Facts) -> Verdict {
     }
 }
 
-/// Q8: how many times the weights of a one-layer one-way model of the same width
-/// (options about 2×, 4×, 7×: the nearest on a log scale).
-pub fn stacked_cost(f: &Facts) -> Verdict {
-    let Some(c) = f.cells.first() else {
+/// Q8: on the lookahead task (target `x_{t+d}`), which ends lower on validation after 300
+/// steps: the bidirectional GRU or its one-way twin (same hidden size, data and seed)? The
+/// verdict also places both against the one-way limit (the baseline `1/3`).
+pub fn future_context(f: &Facts) -> Verdict {
+    let (Some(bi), Some(one)) = (f.cell(CellKind::Gru), f.twin(CellKind::Gru)) else {
         return Verdict::Undecided {
-            needs: "press \"Run this experiment\"".into(),
+            needs: "this quiz compares a bidirectional GRU with its one-way twin on the lookahead task; press \"Run this experiment\"".into(),
         };
     };
-    let single = c.layer_params;
-    if single == 0 || c.recurrent_params == 0 {
+    if !f.lookahead || f.dirs != 2 {
         return Verdict::Undecided {
-            needs: "the model's size is not known yet".into(),
+            needs: "this quiz needs the lookahead task with bidirectional on; press \"Run this experiment\"".into(),
         };
     }
-    let ratio = c.recurrent_params as f64 / single as f64;
-    let option = [2.0f64, 4.0, 7.0]
-        .iter()
-        .enumerate()
-        .min_by(|a, b| {
-            let d = |x: f64| (ratio.ln() - x.ln()).abs();
-            d(*a.1).total_cmp(&d(*b.1))
-        })
-        .map_or(0, |(i, _)| i);
-    Verdict::Decided {
-        option,
-        because: format!(
-            "This {}-layer {} {} has {} recurrent weights; one layer, one direction of the same width has {}: {:.1}×. Decided by the model's own count — no training needed.",
-            f.layers,
-            if f.dirs == 2 { "bidirectional" } else { "one-way" },
-            c.label,
-            fmt_count(c.recurrent_params as u64),
-            fmt_count(single as u64),
-            ratio
-        ),
+    let verdict = lower(f, (bi, one), 300, "validation loss", |c| c.val_loss, 0.1);
+    match (verdict, bi.baseline) {
+        (Verdict::Decided { option, because }, Some(base)) => Verdict::Decided {
+            option,
+            because: format!(
+                "{because} The one-way limit (the best prediction without the future) is {}.",
+                fmt_num(base)
+            ),
+        },
+        (v, _) => v,
     }
 }
 

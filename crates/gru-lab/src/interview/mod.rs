@@ -4,9 +4,10 @@
 //! [`Facts`] gathered from the page's history; the page only draws it.
 
 pub mod answer;
+#[cfg(test)]
+mod count_tests;
 pub mod facts;
 pub mod judge;
-pub mod params;
 pub mod questions;
 #[cfg(test)]
 mod tests;

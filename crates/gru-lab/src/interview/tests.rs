@@ -165,24 +165,74 @@ fn accuracy_dropout_and_ranking_judges() {
 }
 
 #[test]
-fn the_stacked_cost_judge_uses_gru_cores_count() {
-    // Adding problem: I = 2, H = 16. Layer 1: 2·3·(2+16+1)·16 = 1824; layer 2 reads 32:
-    // 2·3·(32+16+1)·16 = 4704; one layer one way: 912. 6528 / 912 = 7.2.
-    let f = facts(8, 0, |_| {});
-    assert_eq!(
-        (f.cells[0].recurrent_params, f.cells[0].layer_params),
-        (6528, 912)
-    );
-    assert_eq!(decided(&judge::stacked_cost(&f)), 2);
-    let one = Facts::gather(
-        &Settings::from_query("cells=gru&layers=2").0,
+fn the_future_context_judge_compares_the_bidirectional_gru_with_its_one_way_twin() {
+    let third = 1.0 / 3.0;
+    for (bi, one, want) in [(0.01, 0.33, 0), (0.34, 0.2, 1), (0.32, 0.33, 2)] {
+        let f = facts(8, 300, |c| {
+            c.val_loss = Some(if c.twin { one } else { bi });
+            c.baseline = Some(third);
+        });
+        assert_eq!(
+            f.cells.iter().map(|c| c.label.as_str()).collect::<Vec<_>>(),
+            ["GRU", "GRU one-way"]
+        );
+        let verdict = judge::future_context(&f);
+        assert_eq!(decided(&verdict), want, "{bi} {one}");
+    }
+    assert!(undecided(&judge::future_context(&facts(8, 299, |_| {}))).contains("step 300"));
+    let adding = Facts::gather(
+        &Settings::from_query("bi=1&oneway=1").0,
         &History::default(),
     );
-    assert_eq!(
-        decided(&judge::stacked_cost(&one)),
-        0,
-        "2 layers one way: (912 + 1584)/912 = 2.7"
+    assert!(undecided(&judge::future_context(&adding)).contains("lookahead"));
+    let no_twin = Facts::gather(
+        &Settings::from_query("task=lookahead&bi=1").0,
+        &History::default(),
     );
+    assert!(undecided(&judge::future_context(&no_twin)).contains("one-way twin"));
+}
+
+/// Trains `s` for `steps` in a real [`crate::lab::Lab`] and gathers the facts the page would.
+fn trained_facts(s: &Settings, steps: u64) -> Facts {
+    let mut lab = crate::lab::Lab::new(s.clone()).expect("valid preset");
+    for _ in 0..steps {
+        lab.step();
+    }
+    lab.validate();
+    let h = History {
+        runs: lab
+            .take_statuses()
+            .into_iter()
+            .map(|status| RunHistory {
+                status,
+                ..RunHistory::default()
+            })
+            .collect(),
+        ..History::default()
+    };
+    Facts::gather(s, &h)
+}
+
+#[test]
+fn q8_is_decided_by_training_the_bidirectional_gru_beats_its_one_way_twin() {
+    let q = question(8).expect("q8");
+    let s = q.settings(&Settings::default());
+    let f = trained_facts(&s, 300);
+    let v = judge::future_context(&f);
+    println!("{v:?}");
+    assert_eq!(decided(&v), 0, "{v:?}");
+    let (bi, one) = (
+        f.cells[0].val_loss.expect("validated"),
+        f.cells[1].val_loss.expect("validated"),
+    );
+    let base = f.cells[0].baseline.expect("baseline");
+    // Bidirectional far below the one-way limit; the one-way twin at it.
+    assert!(bi < 0.2 * base && one > 0.85 * base, "{bi} {one} {base}");
+    let text = (q.answer)(&f).join(" ");
+    for n in [bi, one, base] {
+        assert!(text.contains(&crate::fmt::fmt_num(n)), "{text}");
+    }
+    assert!(text.contains("GRU one-way"), "{text}");
 }
 
 #[test]

@@ -5,6 +5,7 @@
 pub mod param;
 pub mod presets;
 pub mod query;
+mod runs;
 mod surgery;
 pub mod table;
 
@@ -15,6 +16,7 @@ use gru_core::task::TaskConfig;
 use gru_core::TrainConfig;
 
 pub use param::{Applies, Field, Group, Param};
+pub use runs::RunSpec;
 pub use table::PARAMS;
 
 /// Longest sequence (or delay) the page offers.
@@ -32,6 +34,7 @@ pub const TASKS: &[(&str, &str)] = &[
     ("latch", "Latch (delayed recall)"),
     ("parity", "Parity"),
     ("sine", "Sine prediction"),
+    ("lookahead", "Lookahead"),
 ];
 
 /// The cells the page offers: URL id and kind.
@@ -89,6 +92,9 @@ pub struct Settings {
     pub layers: usize,
     /// Bidirectional layers.
     pub direction: Direction,
+    /// With bidirectional layers: also train a one-way twin of every compared cell (same
+    /// hidden size, data and seed), see [`Settings::run_specs`].
+    pub oneway_twin: bool,
     /// Learning rate (applies live).
     pub lr: f64,
     /// Optimiser.
@@ -145,6 +151,7 @@ impl Default for Settings {
             train_n: 0,
             layers: 1,
             direction: Direction::Forward,
+            oneway_twin: false,
             lr: 0.01,
             optimizer: Optimizer::Adam,
             clip: 1.0,
@@ -171,6 +178,10 @@ pub fn task_config(id: &str, n: usize) -> Option<TaskConfig> {
         "latch" => TaskConfig::Latch { len: n },
         "parity" => TaskConfig::Parity { len: n },
         "sine" => TaskConfig::sine(n),
+        "lookahead" => TaskConfig::Lookahead {
+            len: n,
+            ahead: gru_core::task::default_lookahead_ahead(),
+        },
         _ => return None,
     })
 }
@@ -402,3 +413,7 @@ mod tests {
         assert!(Settings::from_query("train_n=5000").1[0].starts_with("train_n: '5000'"));
     }
 }
+
+#[cfg(test)]
+#[path = "twin_tests.rs"]
+mod twin_tests;

@@ -152,6 +152,7 @@ mod tests {
             train_n: 100,
             layers: 2,
             direction: Direction::Bidirectional,
+            oneway_twin: true,
             lr: 0.003,
             optimizer: Optimizer::Sgd,
             clip: 0.0,

@@ -152,6 +152,18 @@ pub const PARAMS: &[Param] = &[
         group: Group::Model,
     },
     Param {
+        key: "oneway",
+        legacy: None,
+        label: "also one-way",
+        tip: "With bidirectional on: also train a one-way twin of every cell (same hidden size, data and seed) to see what the backward direction adds",
+        field: Field::Switch {
+            get: |s| s.oneway_twin,
+            put: |s, on| s.oneway_twin = on,
+        },
+        applies: Applies::OnReset,
+        group: Group::Model,
+    },
+    Param {
         key: "dropout",
         legacy: None,
         label: "Input dropout",
