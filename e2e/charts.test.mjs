@@ -23,7 +23,7 @@ test('the gradient norm before clipping: drawn, threshold sentence, presets by l
   const sentence = page.locator('.clip-sentence');
   assert.match(await sentence.innerText(), /^Clip threshold 1: of the last 100 steps, clipping scaled the gradient down in GRU \d+, RNN \d+\.$/);
   const exploding = page.getByRole('link', { name: 'Exploding gradient' });
-  assert.match(await exploding.getAttribute('href'), /^\?cells=rnn&wscale=3&clip=0$/, 'reachable by URL');
+  assert.match(await exploding.getAttribute('href'), /^\?cells=rnn&wscale=3&clip=0&seed=3$/, 'reachable by URL');
   const before = await canvasHash(page, name);
   await exploding.click();
   await page.waitForFunction(() => location.search.includes('wscale=3'));

@@ -19,6 +19,7 @@ use crate::components::gates_view::GatesView;
 use crate::components::grad_norm_view::GradNormView;
 use crate::components::hidden_view::HiddenView;
 use crate::components::interview::{InterviewPanel, InterviewToggle};
+use crate::components::kernel_bench_view::KernelBenchView;
 use crate::components::loss_view::{CompareTable, LossView};
 use crate::components::models_view::ModelsView;
 use crate::components::picker::{inside_heading, InsidePicker};
@@ -226,6 +227,7 @@ pub fn App(
         <Controls/>
         <SurgeryBanner/>
         <InterviewPanel/>
+        <KernelBenchView/>
         <div class="layout" class:no-sidebar=move || state.hides("settings") && state.hides("equations")>
             <aside class="sidebar" hidden=move || state.hides("settings") && state.hides("equations")>
                 <div hidden=hides("settings")><PhoneFold label="Settings"><SettingsForm/></PhoneFold></div>

@@ -67,7 +67,7 @@ impl InPage {
         let Ok(cmd) = decode::<Command>(bytes) else {
             return;
         };
-        let reports = gru_lab::engine::dispatch(&mut self.engine.borrow_mut(), cmd, now());
+        let reports = gru_lab::engine::dispatch_clocked(&mut self.engine.borrow_mut(), cmd, &now);
         reports.iter().for_each(|r| self.deliver(r));
         self.schedule(0);
     }

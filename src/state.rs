@@ -13,6 +13,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::bridge::{Bridge, Training};
+use crate::components::kernel_bench_view::KernelBench;
 
 /// Milliseconds between the snapshots the page asks for (charts redraw at ~10 Hz).
 pub const PUBLISH_MS: f64 = 100.0;
@@ -89,6 +90,8 @@ pub struct AppState {
     first_sequence: StoredValue<Option<String>>,
     /// The one-line problem with the sequence typed last (shown by the text box), if any.
     pub sequence_error: RwSignal<Option<String>>,
+    /// The in-page kernel benchmark (`bench=kernels`).
+    pub kernels: RwSignal<KernelBench>,
     /// The text box's sequence; drawing on the strip writes it too (one path, one text).
     pub sequence_text: RwSignal<String>,
 }
@@ -118,6 +121,7 @@ impl AppState {
             first_pick: StoredValue::new(pick),
             first_sequence: StoredValue::new(None),
             sequence_error: RwSignal::new(None),
+            kernels: RwSignal::new(KernelBench::Idle),
             sequence_text: RwSignal::new(String::new()),
         };
         let on_report: Rc<dyn Fn(Report)> = Rc::new(move |r| s.receive(r));
@@ -160,7 +164,18 @@ impl AppState {
                 {
                     self.send(Command::Pause);
                 }
+                // Benchmark mode: paused, so training does not share the worker's time.
+                if self.settings.with_untracked(|s| s.bench_kernels) {
+                    self.send(Command::Pause);
+                    self.kernels.set(KernelBench::Running);
+                    self.send(Command::BenchKernels {
+                        ms_per_shape: gru_lab::kernel_bench::PAGE_MS_PER_SHAPE,
+                    });
+                }
             }
+            Report::Kernels(figures) => self
+                .kernels
+                .set(KernelBench::Done(gru_lab::kernel_bench::rows(&figures))),
             Report::Snapshot(snap) => {
                 let stop = snap
                     .runs
@@ -241,6 +256,7 @@ impl AppState {
             settings.hide = s.hide.clone();
             settings.presenter = s.presenter;
             settings.question = s.question;
+            settings.bench_kernels = s.bench_kernels;
         });
         self.draft.set(settings.clone());
         self.settings.set(settings);

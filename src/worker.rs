@@ -39,8 +39,9 @@ impl Worker {
     }
 
     fn on_command(&mut self, cmd: Command) {
-        let t = now(&self.scope);
-        let reports = gru_lab::engine::dispatch(&mut self.engine, cmd, t);
+        let scope = self.scope.clone();
+        let clock = move || now(&scope);
+        let reports = gru_lab::engine::dispatch_clocked(&mut self.engine, cmd, &clock);
         reports.iter().for_each(|r| self.post(r));
         self.wake_now();
     }

@@ -17,6 +17,7 @@ pub mod grad_norm_view;
 pub mod hidden_view;
 pub mod interview;
 pub mod interview_quiz;
+pub mod kernel_bench_view;
 pub mod loss_view;
 pub mod models_view;
 pub mod picker;

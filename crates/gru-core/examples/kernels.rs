@@ -1,6 +1,8 @@
 //! Prints GFLOP/s of every dense product of one GRU training step (f32, T = 50, B = 32, I = 2,
 //! H = 32 and 128) next to this core's measured 128-bit peak:
-//! `cargo run --release -p gru-core --example kernels [-- MS_PER_SHAPE]`.
+//! `cargo run --release -p gru-core --example kernels [-- MS_PER_SHAPE] [--json]`.
+//! With `--json`, one JSON object per figure and line (the `KernelFigure` fields, with
+//! `"source": "native"`) instead of the table, for `e2e/bench/kernels.mjs`.
 //!
 //! A portable build (x86-64 baseline: SSE2, no FMA; no `target-cpu=native`), so the figures
 //! predict the page's wasm simd128 kernels. The page runs the same `kernel_report`.
@@ -10,13 +12,23 @@ use std::time::Instant;
 use gru_core::bench::{kernel_report, Product};
 
 fn main() {
-    let ms = std::env::args()
-        .nth(1)
-        .and_then(|s| s.parse::<f64>().ok())
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let json = args.iter().any(|a| a == "--json");
+    let ms = args
+        .iter()
+        .find_map(|s| s.parse::<f64>().ok())
         .unwrap_or(40.0);
     let t0 = Instant::now();
     let clock = move || t0.elapsed().as_secs_f64() * 1e3;
     let figures = kernel_report(clock, ms);
+    if json {
+        for f in &figures {
+            let mut v = serde_json::to_value(f).expect("a KernelFigure is plain data");
+            v["source"] = "native".into();
+            println!("{v}");
+        }
+        return;
+    }
     let peak = figures
         .iter()
         .find(|f| f.product == Product::Peak)

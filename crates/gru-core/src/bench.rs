@@ -5,12 +5,14 @@
 
 use std::hint::black_box;
 
+use serde::{Deserialize, Serialize};
+
 use crate::kernels::{
     gemm_nn, gemm_nt, gemm_tn, peak_loop, sigmoid_in_place, tanh_in_place, PEAK_CHAINS as CHAINS,
 };
 
 /// Which product a [`KernelFigure`] timed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Product {
     /// `C (m,n) += A (m,k) · B (k,n)` ([`gemm_nn`]).
     Nn,
@@ -27,7 +29,7 @@ pub enum Product {
 }
 
 /// One measured shape.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct KernelFigure {
     /// What the product is in the step, e.g. `"fwd h·U_zr"`.
     pub name: String,
@@ -116,17 +118,42 @@ fn measure(clock: &impl Fn() -> f64, ms: f64, work: f64, mut f: impl FnMut()) ->
         }
         reps *= 2;
     };
-    let reps = ((ms / per_call).ceil() as usize).max(1);
+    // Each run repeats batches of ~ms/8 until at least `ms` has passed on the clock, so a
+    // calibration that a preemption inflated cannot leave a run shorter than the clock's
+    // resolution (the page's coarse `performance.now()` once read 0 ms for 64 calls).
+    let batch = ((ms / 8.0 / per_call).ceil() as usize).max(1);
     let mut rates = [0.0; 5];
     for r in &mut rates {
         let t0 = clock();
-        for _ in 0..reps {
-            f();
-        }
-        let dt = (clock() - t0).max(1e-6);
-        *r = work * reps as f64 / (dt * 1e6); // FLOP / (ms · 1e6) = GFLOP/s
+        let mut calls = 0usize;
+        let dt = loop {
+            for _ in 0..batch {
+                f();
+            }
+            calls += batch;
+            let dt = clock() - t0;
+            if dt >= ms || calls >= 1 << 30 {
+                break dt.max(1e-6); // (a clock that never moves ends here too)
+            }
+        };
+        *r = work * calls as f64 / (dt * 1e6); // FLOP / (ms · 1e6) = GFLOP/s
     }
     rates.iter().copied().fold(0.0, f64::max)
+}
+
+/// `v` as a value the optimiser cannot see through: a volatile read. `black_box` is only
+/// best-effort, and in wasm it let LLVM fold the peak loop's constants and drop the call (the
+/// page measured 4·10⁶ GFLOP/s); a volatile access is honoured on every target.
+fn opaque<V: Copy>(v: V) -> V {
+    // SAFETY: a read of a live, initialised local.
+    unsafe { std::ptr::read_volatile(&v) }
+}
+
+/// Makes `v` count as used: a volatile write, so whatever computed it must run.
+fn keep<V: Copy>(v: V) {
+    let mut sink = v;
+    // SAFETY: a write to a live local of the same type.
+    unsafe { std::ptr::write_volatile(&mut sink, v) };
 }
 
 /// `n` values in (−1, 1), deterministic.
@@ -188,6 +215,7 @@ fn time_activation(
             }
         }
         black_box(&mut v);
+        keep(v[0]);
     });
     let name = match product {
         Product::Sigmoid => "fwd σ(pre_zr), elements",
@@ -213,7 +241,8 @@ pub fn peak_f32x4(clock: impl Fn() -> f64, ms: f64) -> f64 {
     let iters = 4096;
     let flop = (iters * CHAINS * 4) as f64;
     measure(&clock, ms, flop, || {
-        black_box(peak_loop(black_box(iters), black_box(1.0), black_box(0.0)));
+        let (it, m, a) = (opaque(iters), opaque(1.0), opaque(0.0));
+        keep(peak_loop(it, m, a));
     })
 }
 
@@ -258,6 +287,27 @@ pub fn kernel_report(clock: impl Fn() -> f64, ms_per_shape: f64) -> Vec<KernelFi
 mod tests {
     use super::*;
     use std::cell::Cell;
+
+    /// A preemption during calibration plus a coarse clock (0.1 ms steps, like the page's
+    /// `performance.now()`) must not yield a run shorter than the clock's resolution: each call
+    /// costs 0.01 ms of fake time, so the true rate is `work / (0.01 ms)`; the calibration read
+    /// jumps 10 ms once. Timing whole 2-call runs against this clock read 0 ms (2·10⁴× too fast).
+    #[test]
+    fn a_disturbed_calibration_on_a_coarse_clock_still_measures_the_true_rate() {
+        let t = Cell::new(0.0f64);
+        let jumped = Cell::new(false);
+        let clock = || (t.get() / 0.1).floor() * 0.1;
+        let work = 1e6;
+        let rate = measure(&clock, 20.0, work, || {
+            t.set(t.get() + 0.01);
+            if !jumped.get() {
+                jumped.set(true);
+                t.set(t.get() + 10.0); // the first call is preempted
+            }
+        });
+        let truth = work / (0.01 * 1e6);
+        assert!(rate <= 1.05 * truth && rate >= 0.5 * truth, "{rate} vs {truth}");
+    }
 
     /// Every shape's buffers fit its strides (a misfit panics in the kernels' checks), and each
     /// figure is finite; a fake clock advancing 1 ms per read keeps this fast.

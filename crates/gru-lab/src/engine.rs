@@ -181,6 +181,10 @@ impl Engine {
                     Err(e) => reject(format!("Not saved: {e}")),
                 }
             }
+            // Timing needs a clock, not one instant: `dispatch_clocked` answers it.
+            Command::BenchKernels { .. } => {
+                return reject("The kernel benchmark needs the worker's clock".into());
+            }
             Command::ExportTorch { run } => {
                 return match crate::save::torch_json(&self.lab, run) {
                     Ok(json) => vec![Report::Saved {
@@ -335,6 +339,22 @@ impl Engine {
     /// The lab (read-only), for tests and benchmarks.
     pub fn lab(&self) -> &Lab {
         &self.lab
+    }
+}
+
+/// [`dispatch`] with a clock (milliseconds): [`Command::BenchKernels`] needs one to time its
+/// kernels, and is answered whether or not an engine exists; every other command goes to
+/// [`dispatch`] at the clock's current time.
+pub fn dispatch_clocked(
+    slot: &mut Option<Engine>,
+    cmd: Command,
+    clock: &dyn Fn() -> f64,
+) -> Vec<Report> {
+    match cmd {
+        Command::BenchKernels { ms_per_shape } => {
+            vec![crate::kernel_bench::run(ms_per_shape, clock)]
+        }
+        cmd => dispatch(slot, cmd, clock()),
     }
 }
 

@@ -17,6 +17,7 @@ pub mod fmt;
 pub mod history;
 pub mod insight;
 pub mod interview;
+pub mod kernel_bench;
 pub mod lab;
 pub mod look;
 pub mod model_cost;

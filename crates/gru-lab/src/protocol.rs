@@ -95,6 +95,12 @@ pub enum Command {
     },
     /// Stop the sweep; answered by [`Report::SweepDone`] with what finished.
     CancelSweep,
+    /// Run gru-core's kernel report in the worker ([`crate::kernel_bench`]), timing each shape
+    /// for about `ms_per_shape` ms; answered by [`Report::Kernels`]. Training waits meanwhile.
+    BenchKernels {
+        /// Milliseconds per shape (clamped to 1000; a non-finite value means 20).
+        ms_per_shape: f64,
+    },
 }
 
 /// Which validation sample to look at.
@@ -185,6 +191,9 @@ pub enum Report {
     },
     /// The sweep ended (finished or cancelled): its results.
     SweepDone(crate::sweep::SweepTable),
+    /// The kernel report [`Command::BenchKernels`] asked for, measured in this worker: the
+    /// 128-bit peak first, then GFLOP/s per product shape (10⁹ elements/s for activations).
+    Kernels(Vec<gru_core::bench::KernelFigure>),
     /// A saved run replaced the runs (a new epoch); the page adopts its settings.
     Loaded {
         /// The loaded settings, `Settings::to_query` form.

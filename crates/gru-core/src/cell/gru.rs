@@ -17,9 +17,9 @@
 //! Blocks: `W (I, 3H)` = `[W_z W_r W_h]`, `U_zr (H, 2H)` = `[U_z U_r]`, `U_h (H, H)`,
 //! `b (3H)` = `[b_z b_r b_h]`. Cache row `(4H)`: `[z, r, h̃, r ⊙ h_{t−1}]`.
 
-use super::step::{add_masked_grad, block_offsets, masked_h};
-use super::{Cell, CellShape, GateMode, InputProjection, JacobianTerms, StepGrad, Surgery};
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_in_place, tanh_in_place};
+use super::step::{add_masked_grad, block_offsets, gate_in_place, masked_h};
+use super::{Cell, CellShape, InputProjection, JacobianTerms, StepGrad, Surgery};
+use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, tanh_in_place};
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::Real;
 
@@ -85,15 +85,6 @@ impl CellShape for Gru {
     }
     fn gate_names(&self) -> &'static [&'static str] {
         &["z", "r", "h_tilde"]
-    }
-}
-
-/// A gate row in place: `σ(pre)` when learned (the SIMD kernel), the constant when held.
-/// Elementwise, so the per-step and the projected paths give the same bits.
-fn gate_in_place<T: Real>(mode: GateMode, v: &mut [T]) {
-    match mode {
-        GateMode::Learned => sigmoid_in_place(v),
-        GateMode::Fixed(c) => v.fill(T::of(c)),
     }
 }
 
@@ -235,6 +226,7 @@ impl<T: Real> Cell<T> for Gru {
             b: ob,
             b2: None,
             width: 3 * self.hidden,
+            grad_width: 3 * self.hidden,
         })
     }
 

@@ -25,12 +25,15 @@
 //! Blocks: `W (I, 3H)` = `[W_r W_z W_n]`, `U (H, 3H)` = `[U_r U_z U_n]`,
 //! `b_i (3H)` = `[b_ir b_iz b_in]`, `b_h (3H)` = `[b_hr b_hz b_hn]`.
 //! Cache row `(4H)`: `[z = 1 − z', r, h̃ = n, hn = h_{t−1} U_n + b_hn]`.
+//!
+//! The step starts from `b_i + x_t W`, so the model computes that for all `T` steps in one
+//! product ([`Cell::input_projection`]); `b_h` stays in the recurrent half because `r` scales
+//! `b_hn`. The deferred dL/dpre rows are `4H` wide: `dpre_n ⊙ r` rides along for `dU_n`.
 
-use super::step::{add_masked_grad, affine_backward, masked_h, Mat};
-use super::{Cell, CellShape, GateMode, JacobianTerms, StepGrad, Surgery};
-use crate::kernels::gemm_nn;
+use super::step::{add_masked_grad, block_offsets, gate_in_place, masked_h};
+use super::{Cell, CellShape, GateMode, InputProjection, JacobianTerms, StepGrad, Surgery};
+use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_in_place, tanh_in_place};
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
-use crate::real::sigmoid;
 use crate::Real;
 
 /// `torch.nn.GRU` cell with input size `input` and hidden size `hidden`.
@@ -126,7 +129,160 @@ impl CellShape for GruTorch {
     }
 }
 
+/// What one backward step reads and writes: dL/dh_t `(B, H)`, dL/dh_{t−1} `(B, H)`
+/// (accumulated) and dL/dpre `(B, 4H)` (written).
+struct StepDelta<'a, T> {
+    ds: &'a [T],
+    ds_prev: &'a mut [T],
+    dpre: &'a mut [T],
+}
+
+impl GruTorch {
+    /// The step after the input projection: `gi (B, 3H)` holds `b_i + x W` on entry (its `z'`
+    /// block is overwritten with `z'`); `scratch` holds at least `4·B·H` values (`gh` and the
+    /// masked `h_{t−1}`). [`Cell::forward`] and [`Cell::forward_projected`] both end here, so
+    /// they agree bit for bit under any surgery.
+    #[allow(clippy::too_many_arguments)]
+    fn step<T: Real>(
+        &self,
+        p: &[T],
+        b: usize,
+        gi: &mut [T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        s: &mut [T],
+        cache: &mut [T],
+        scratch: &mut [T],
+    ) {
+        let h = self.hidden;
+        let (h2, h3, h4) = (2 * h, 3 * h, 4 * h);
+        let [_, u, _, b_h] = split(p, &self.specs());
+        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
+        let (gh, rest) = scratch.split_at_mut(b * h3); // (B, 3H) hm U + b_h
+        let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
+        for row in gh.chunks_exact_mut(h3) {
+            row.copy_from_slice(b_h);
+        }
+        gemm_nn(b, h, h3, hm, hld, u, h3, gh, h3); // + hm U
+        for row in 0..b {
+            let (a, q) = (&mut gi[row * h3..(row + 1) * h3], &gh[row * h3..(row + 1) * h3]);
+            let c = &mut cache[row * h4..(row + 1) * h4];
+            for j in 0..h {
+                c[h + j] = a[j] + q[j]; // pre_r
+                let pz = a[h + j] + q[h + j]; // pre_z'
+                a[h + j] = pz;
+                c[j] = -pz;
+            }
+            // The gates over whole rows, four lanes at a time; a held gate wins.
+            gate_in_place(rst, &mut c[h..h2]); // r = σ(pre_r), or held
+            match upd {
+                // z = 1 − z' (app) and z' (PyTorch), each at full precision
+                GateMode::Learned => {
+                    sigmoid_in_place(&mut c[..h]); // z = σ(−pre_z')
+                    sigmoid_in_place(&mut a[h..h2]); // z' = σ(pre_z')
+                }
+                GateMode::Fixed(z) => {
+                    c[..h].fill(T::of(z));
+                    a[h..h2].fill(T::of(1.0 - z));
+                }
+            }
+            for j in 0..h {
+                let hn = q[h2 + j]; // h_{t−1} U_n + b_hn
+                c[3 * h + j] = hn;
+                c[h2 + j] = a[h2 + j] + c[h + j] * hn; // pre_n = x W_n + b_in + r ⊙ hn
+            }
+            tanh_in_place(&mut c[h2..h3]); // n = tanh(pre_n)
+            for j in 0..h {
+                let (z, zt, n) = (c[j], a[h + j], c[h2 + j]);
+                let hp = s_prev[row * h + j];
+                s[row * h + j] = z * n + zt * hp; // h_t = (1−z') n + z' h_{t−1}
+            }
+        }
+    }
+
+    /// Backward of one step up to the weight gradients: writes dL/dpre `(B, 4H)` =
+    /// `[dpre_r, dpre_z', dpre_n, dpre_n ⊙ r]` (the first three are dL/d(x W + b_i); with the
+    /// fourth in place of the third they are dL/d(hm U + b_h)) and adds dL/dh_{t−1}.
+    /// `scratch` holds `B·H`. A held gate's slope is 0, so its dL/dpre is 0.
+    fn backward_core<T: Real>(
+        &self,
+        p: &[T],
+        b: usize,
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        cache: &[T],
+        d: StepDelta<'_, T>,
+        scratch: &mut [T],
+    ) {
+        let h = self.hidden;
+        let (h2, h3, h4) = (2 * h, 3 * h, 4 * h);
+        let [_, u, _, _] = split(p, &self.specs());
+        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
+        let StepDelta { ds, ds_prev, dpre } = d;
+        for row in 0..b {
+            let c = &cache[row * h4..(row + 1) * h4];
+            let dr = &mut dpre[row * h4..(row + 1) * h4];
+            for j in 0..h {
+                let (z, r, n, hn) = (c[j], c[h + j], c[h2 + j], c[h3 + j]);
+                let dh = ds[row * h + j];
+                let hp = s_prev[row * h + j];
+                let dpn = dh * z * (T::one() - n * n); // dL/dpre_n (through 1 − z' = z)
+                dr[j] = dpn * hn * rst.slope(r); // dL/dpre_r
+                dr[h + j] = dh * (hp - n) * upd.slope(z); // dL/dpre_z' (z'(1−z') = z(1−z))
+                dr[h2 + j] = dpn;
+                dr[h3 + j] = dpn * r; // dL/dhn
+                ds_prev[row * h + j] = ds_prev[row * h + j] + dh * (T::one() - z); // additive
+            }
+        }
+        let dhm = &mut scratch[..b * h]; // dL/dhm (B, H) = dgh Uᵀ
+        dhm.fill(T::zero());
+        gemm_nt(b, h, h2, dpre, h4, u, h3, dhm, h); // [dpre_r dpre_z'] [U_r U_z]ᵀ
+        gemm_nt(b, h, h, &dpre[h3..], h4, &u[h2..], h3, dhm, h); // + (dpre_n ⊙ r) U_nᵀ
+        add_masked_grad(ds_prev, h, dhm, h, mask);
+    }
+
+    /// dL/dθ += the weight-gradient products over `n` rows (one step's batch, or all steps),
+    /// from the `dpre (n, 4H)` of [`Self::backward_core`]: `dW += xᵀ dpre_{rzn}`,
+    /// `dU_rz += hmᵀ dpre_rz`, `dU_n += hmᵀ (dpre_n ⊙ r)`, `db_i += Σ dpre_{rzn}`,
+    /// `db_h += Σ [dpre_rz, dpre_n ⊙ r]`.
+    fn weight_grads_rows<T: Real>(
+        &self,
+        n: usize,
+        x: &[T],
+        (hm, hld): (&[T], usize),
+        dpre: &[T],
+        dp: &mut [T],
+    ) {
+        let (ni, h) = (self.input, self.hidden);
+        let (h2, h3, h4) = (2 * h, 3 * h, 4 * h);
+        let [dw, du, db_i, db_h] = split_mut(dp, &self.specs());
+        gemm_tn(n, ni, h3, x, ni, dpre, h4, dw, h3); // dW += xᵀ dpre_{rzn}
+        gemm_tn(n, h, h2, hm, hld, dpre, h4, du, h3); // dU_rz += hmᵀ dpre_rz
+        gemm_tn(n, h, h, hm, hld, &dpre[h3..], h4, &mut du[h2..], h3); // dU_n
+        for row in dpre.chunks_exact(h4).take(n) {
+            for (g, &v) in db_i.iter_mut().zip(&row[..h3]) {
+                *g = *g + v; // db_i += Σ dpre_{rzn}
+            }
+            let gh = row[..h2].iter().chain(&row[h3..]);
+            for (g, &v) in db_h.iter_mut().zip(gh) {
+                *g = *g + v; // db_h += Σ [dpre_rz, dpre_n ⊙ r]
+            }
+        }
+    }
+}
+
 impl<T: Real> Cell<T> for GruTorch {
+    fn input_projection(&self) -> Option<InputProjection> {
+        let [ow, _, ob_i, _] = block_offsets(&self.specs());
+        Some(InputProjection {
+            w: ow,
+            b: ob_i,
+            b2: None, // b_hn sits inside r ⊙ (…), so b_h stays in the recurrent half
+            width: 3 * self.hidden,
+            grad_width: 4 * self.hidden,
+        })
+    }
+
     fn forward(
         &self,
         p: &[T],
@@ -138,40 +294,28 @@ impl<T: Real> Cell<T> for GruTorch {
         cache: &mut [T],
         scratch: &mut [T],
     ) {
-        let (ni, h) = (self.input, self.hidden);
-        let (h3, h4) = (3 * h, 4 * h);
-        let [w, u, b_i, b_h] = split(p, &self.specs());
-        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
+        let (ni, h3) = (self.input, 3 * self.hidden);
+        let [w, _, b_i, _] = split(p, &self.specs());
         let (gi, rest) = scratch.split_at_mut(b * h3); // (B, 3H) x W + b_i
-        let (gh, rest) = rest.split_at_mut(b * h3); // (B, 3H) hm U + b_h
-        let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
-        for row in 0..b {
-            gi[row * h3..(row + 1) * h3].copy_from_slice(b_i);
-            gh[row * h3..(row + 1) * h3].copy_from_slice(b_h);
+        for row in gi.chunks_exact_mut(h3) {
+            row.copy_from_slice(b_i);
         }
         gemm_nn(b, ni, h3, x, ni, w, h3, gi, h3); // + x W
-        gemm_nn(b, h, h3, hm, hld, u, h3, gh, h3); // + hm U
-        for row in 0..b {
-            let (a, q) = (&gi[row * h3..(row + 1) * h3], &gh[row * h3..(row + 1) * h3]);
-            let c = &mut cache[row * h4..(row + 1) * h4];
-            for j in 0..h {
-                let r = rst.value(a[j] + q[j]);
-                let pz = a[h + j] + q[h + j]; // pre_z'
-                let (z, zt) = match upd {
-                    // z = 1 − z' (app), z' (PyTorch), each at full precision
-                    GateMode::Learned => (sigmoid(-pz), sigmoid(pz)),
-                    GateMode::Fixed(c) => (T::of(c), T::of(1.0 - c)),
-                };
-                let hn = q[2 * h + j]; // h_{t−1} U_n + b_hn
-                let n = (a[2 * h + j] + r * hn).tanh();
-                c[j] = z;
-                c[h + j] = r;
-                c[2 * h + j] = n;
-                c[3 * h + j] = hn;
-                let hp = s_prev[row * h + j];
-                s[row * h + j] = z * n + zt * hp; // h_t = (1−z') n + z' h_{t−1}
-            }
-        }
+        self.step(p, b, gi, s_prev, mask, s, cache, rest);
+    }
+
+    fn forward_projected(
+        &self,
+        p: &[T],
+        b: usize,
+        pre: &mut [T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        s: &mut [T],
+        cache: &mut [T],
+        scratch: &mut [T],
+    ) {
+        self.step(p, b, pre, s_prev, mask, s, cache, scratch);
     }
 
     fn backward(
@@ -185,59 +329,56 @@ impl<T: Real> Cell<T> for GruTorch {
         g: StepGrad<'_, T>,
         scratch: &mut [T],
     ) {
-        let (ni, h) = (self.input, self.hidden);
-        let (h3, h4) = (3 * h, 4 * h);
-        let specs = self.specs();
-        let [w, u, _, _] = split(p, &specs);
+        let (ni, h, h3) = (self.input, self.hidden, 3 * self.hidden);
+        let [w, ..] = split(p, &self.specs());
+        let (dpre, rest) = scratch.split_at_mut(b * 4 * h); // dL/dpre (B, 4H)
+        let (hm_buf, rest) = rest.split_at_mut(b * h);
+        let (hm, hld) = masked_h(s_prev, h, h, b, mask, hm_buf);
         let StepGrad {
             ds,
             dp,
             dx,
             ds_prev,
         } = g;
-        let [dw, du, db_i, db_h] = split_mut(dp, &specs);
-        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
-        let (dgi, rest) = scratch.split_at_mut(b * h3); // dL/d(xW + b_i) (B, 3H)
-        let (dgh, rest) = rest.split_at_mut(b * h3); // dL/d(hm U + b_h) (B, 3H)
-        let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
-        let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
-        for row in 0..b {
-            let c = &cache[row * h4..(row + 1) * h4];
-            let (di, dh_) = (
-                &mut dgi[row * h3..(row + 1) * h3],
-                &mut dgh[row * h3..(row + 1) * h3],
-            );
-            for j in 0..h {
-                let (z, r, n, hn) = (c[j], c[h + j], c[2 * h + j], c[3 * h + j]);
-                let zt = T::one() - z;
-                let dh = ds[row * h + j];
-                let hp = s_prev[row * h + j];
-                let dpz = dh * (hp - n) * upd.slope(z); // dL/dpre_z' (z'(1−z') = z(1−z))
-                let dpn = dh * z * (T::one() - n * n); // dL/dpre_n (through 1 − z' = z)
-                let dpr = dpn * hn * rst.slope(r); // dL/dpre_r
-                di[j] = dpr;
-                di[h + j] = dpz;
-                di[2 * h + j] = dpn;
-                dh_[j] = dpr;
-                dh_[h + j] = dpz;
-                dh_[2 * h + j] = dpn * r; // dL/dhn
-                ds_prev[row * h + j] = ds_prev[row * h + j] + dh * zt; // additive path
-            }
+        let d = StepDelta { ds, ds_prev, dpre };
+        self.backward_core(p, b, s_prev, mask, cache, d, rest);
+        self.weight_grads_rows(b, x, (hm, hld), dpre, dp);
+        if let Some(dx) = dx {
+            gemm_nt(b, ni, h3, dpre, 4 * h, w, h3, dx, ni); // dx += dpre_{rzn} Wᵀ
         }
-        // gh = hm U + b_h: dU += hmᵀ dgh, db_h += Σ dgh, dhm = dgh Uᵀ.
-        dhm.fill(T::zero());
-        let hmv = Mat::new(hm, b, h, hld);
-        affine_backward(hmv, Mat::new(dgh, b, h3, h3), u, du, Some(db_h), Some(dhm));
-        add_masked_grad(ds_prev, h, dhm, h, mask);
-        // gi = x W + b_i: dW += xᵀ dgi, db_i += Σ dgi, dx += dgi Wᵀ.
-        affine_backward(
-            Mat::new(x, b, ni, ni),
-            Mat::new(dgi, b, h3, h3),
-            w,
-            dw,
-            Some(db_i),
-            dx,
-        );
+    }
+
+    fn backward_deferred(
+        &self,
+        p: &[T],
+        b: usize,
+        s_prev: &[T],
+        cache: &[T],
+        ds: &[T],
+        ds_prev: &mut [T],
+        dx: Option<&mut [T]>,
+        dpre: &mut [T],
+        scratch: &mut [T],
+    ) {
+        let (ni, h, h3) = (self.input, self.hidden, 3 * self.hidden);
+        let [w, ..] = split(p, &self.specs());
+        let d = StepDelta { ds, ds_prev, dpre };
+        self.backward_core(p, b, s_prev, None, cache, d, scratch);
+        if let Some(dx) = dx {
+            gemm_nt(b, ni, h3, dpre, 4 * h, w, h3, dx, ni); // dx += dpre_{rzn} Wᵀ
+        }
+    }
+
+    fn weight_grads(
+        &self,
+        n: usize,
+        x: &[T],
+        s_prev: &[T],
+        _cache: &[T],
+        dpre: &[T],
+        dp: &mut [T],
+    ) {
+        self.weight_grads_rows(n, x, (s_prev, self.hidden), dpre, dp);
     }
 
     fn jacobian(

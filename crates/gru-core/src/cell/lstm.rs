@@ -28,11 +28,10 @@
 //! product ([`Cell::input_projection`]) and, without recurrent dropout, forms the weight
 //! gradients in one product over all steps ([`Cell::weight_grads`]).
 
-use super::step::{add_masked_grad, affine_backward, block_offsets, masked_h, Mat};
+use super::step::{add_masked_grad, affine_backward, block_offsets, gate_in_place, masked_h, Mat};
 use super::{Cell, CellShape, InputProjection, StepGrad, Surgery};
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn};
+use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_in_place, tanh_in_place};
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
-use crate::real::sigmoid;
 use crate::Real;
 
 /// `torch.nn.LSTM` cell with input size `input` and hidden size `hidden`.
@@ -93,26 +92,26 @@ impl Lstm {
         let (hm, hld) = masked_h(s_prev, h2, h, b, mask, scratch);
         gemm_nn(b, h, h4, hm, hld, u, h4, pre, h4); // + hm U
         for row in 0..b {
-            let pr = &pre[row * h4..(row + 1) * h4];
             let c = &mut cache[row * h5..(row + 1) * h5];
             let (sp, st) = (
                 &s_prev[row * h2..(row + 1) * h2],
                 &mut s[row * h2..(row + 1) * h2],
             );
+            // The gates over whole blocks of the cache row, four lanes at a time.
+            c[..h4].copy_from_slice(&pre[row * h4..(row + 1) * h4]);
+            sigmoid_in_place(&mut c[..h]); // i = σ(pre_i)
+            gate_in_place(fgt, &mut c[h..h2]); // f = σ(pre_f), or held
+            tanh_in_place(&mut c[h2..3 * h]); // g = tanh(pre_g)
+            sigmoid_in_place(&mut c[3 * h..h4]); // o = σ(pre_o)
             for j in 0..h {
-                let ig = sigmoid(pr[j]);
-                let f = fgt.value(pr[h + j]); // σ(pre_f), or held
-                let g = pr[2 * h + j].tanh();
-                let o = sigmoid(pr[3 * h + j]);
+                let (ig, f, g) = (c[j], c[h + j], c[h2 + j]);
                 let cn = f * sp[h + j] + ig * g; // c_t = f c_{t−1} + i g
-                let tc = cn.tanh();
-                c[j] = ig;
-                c[h + j] = f;
-                c[2 * h + j] = g;
-                c[3 * h + j] = o;
-                c[4 * h + j] = tc;
-                st[j] = o * tc; // h_t = o tanh(c_t)
                 st[h + j] = cn;
+                c[h4 + j] = cn;
+            }
+            tanh_in_place(&mut c[h4..]); // tanh(c_t)
+            for j in 0..h {
+                st[j] = c[3 * h + j] * c[h4 + j]; // h_t = o tanh(c_t)
             }
         }
     }
@@ -185,6 +184,7 @@ impl<T: Real> Cell<T> for Lstm {
             b: ob_i,
             b2: Some(ob_h),
             width: 4 * self.hidden,
+            grad_width: 4 * self.hidden,
         })
     }
 

@@ -160,7 +160,7 @@ pub trait Cell<T: Real>: CellShape {
 
     /// Backward of one step *without* the weight-gradient products, for the same inputs and
     /// cache as [`Cell::backward`] (no recurrent mask): adds dL/ds_{t−1} (and dL/dx_t) and
-    /// writes dL/dpre `(B, G)` into `dpre`, which [`Cell::weight_grads`] turns into dL/dθ for
+    /// writes dL/dpre `(B, G')` (`G'` = [`InputProjection::grad_width`]) into `dpre`, which [`Cell::weight_grads`] turns into dL/dθ for
     /// all steps in one product. Only called when `input_projection` is `Some`; the default
     /// does nothing.
     #[allow(clippy::too_many_arguments)]
@@ -181,7 +181,7 @@ pub trait Cell<T: Real>: CellShape {
 
     /// dL/dθ += the weight-gradient products of `n` rows at once (all steps × batch, in
     /// storage order): inputs `x (n, I)`, previous states `s_prev (n, S)`, caches `(n, C)` and
-    /// the `dpre (n, G)` written by [`Cell::backward_deferred`]. The default does nothing.
+    /// the `dpre (n, G')` written by [`Cell::backward_deferred`]. The default does nothing.
     fn weight_grads(
         &self,
         _n: usize,
@@ -245,4 +245,7 @@ pub struct InputProjection {
     pub b2: Option<usize>,
     /// Width `G` (e.g. `3H` for the GRU).
     pub width: usize,
+    /// Width `G'` of the dL/dpre rows [`Cell::backward_deferred`] writes (`≥ G`): `G`, or more
+    /// when the weight gradients need a further product (`GruTorch`: `dpre_n ⊙ r` for `U_n`).
+    pub grad_width: usize,
 }

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::step::{add_masked_grad, affine_backward, block_offsets, masked_h, Mat};
 use super::{Cell, CellShape, InputProjection, StepGrad};
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn};
+use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, tanh_in_place};
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::Real;
 
@@ -119,13 +119,20 @@ impl Rnn {
         gemm_nn(b, h, h, hm, hld, u, h, pre, h); // pre += hm U
         for row in 0..b {
             let c = &mut cache[row * h2..(row + 1) * h2];
-            for j in 0..h {
-                let v = pre[row * h + j];
-                let a = self.nonlinearity.apply(v);
-                c[j] = v;
-                c[h + j] = a;
-                s[row * h + j] = a; // h_t = act(pre)
+            let pr = &pre[row * h..(row + 1) * h];
+            c[..h].copy_from_slice(pr);
+            match self.nonlinearity {
+                Nonlinearity::Tanh => {
+                    c[h..].copy_from_slice(pr);
+                    tanh_in_place(&mut c[h..]); // four lanes at a time
+                }
+                Nonlinearity::Relu => {
+                    for (a, &v) in c[h..].iter_mut().zip(pr) {
+                        *a = self.nonlinearity.apply(v);
+                    }
+                }
             }
+            s[row * h..(row + 1) * h].copy_from_slice(&c[h..]); // h_t = act(pre)
         }
     }
 
@@ -170,6 +177,7 @@ impl<T: Real> Cell<T> for Rnn {
             b: ob_i,
             b2: Some(ob_h),
             width: self.hidden,
+            grad_width: self.hidden,
         })
     }
 

@@ -1,9 +1,20 @@
 //! What every cell's step shares: the recurrent-dropout mask on `h_{t−1}` (forward and its
-//! gradient) and the backward of the affine maps `pre = x W + h U + b` the gates are built on.
+//! gradient), gate activations over whole rows, and the backward of the affine maps `pre = x W + h U + b` the gates are built on.
 
-use crate::kernels::{gemm_nt, gemm_tn};
+use super::GateMode;
+use crate::kernels::{gemm_nt, gemm_tn, sigmoid_in_place};
 use crate::params::BlockSpec;
 use crate::Real;
+
+/// A gate row in place: `σ(pre)` when learned (the SIMD kernel), the constant when held
+/// (surgery), which wins over `pre`. Elementwise, so the per-step and the projected paths
+/// give the same bits.
+pub(crate) fn gate_in_place<T: Real>(mode: GateMode, v: &mut [T]) {
+    match mode {
+        GateMode::Learned => sigmoid_in_place(v),
+        GateMode::Fixed(c) => v.fill(T::of(c)),
+    }
+}
 
 /// Where each of a cell's parameter blocks starts in its flat parameters, in storage order.
 pub(crate) fn block_offsets<const N: usize>(specs: &[BlockSpec; N]) -> [usize; N] {

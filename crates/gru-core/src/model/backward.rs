@@ -75,7 +75,7 @@ pub fn backward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>, opts: Backward
             // Cells with an input projection and no recurrent mask keep dL/dpre of every step
             // (in `ws.proj`, free after the forward pass) and form their weight gradients in
             // one product over all T·B rows after the loop, instead of T small ones.
-            let g = Cell::<T>::input_projection(cell).map_or(0, |q| q.width);
+            let g = Cell::<T>::input_projection(cell).map_or(0, |q| q.grad_width);
             let deferred = g > 0 && mask.is_none();
             let ds = &mut ws.ds[..bs];
             ds.fill(T::zero());

@@ -219,7 +219,7 @@ pub(crate) mod tests {
     pub(crate) fn projected_cells() -> Vec<(CellKind, Surgery)> {
         let mut out: Vec<(CellKind, Surgery)> = surgeries()
             .into_iter()
-            .map(|s| (CellKind::Gru, s))
+            .flat_map(|s| [(CellKind::Gru, s), (CellKind::GruTorch, s)])
             .collect();
         let held_forget = Surgery {
             forget: GateMode::Fixed(0.9),

@@ -51,8 +51,8 @@ pub struct Workspace<T> {
     /// Cell scratch `(B, scratch)`.
     pub(crate) scratch: Vec<T>,
     /// Input projection `b + x W` of one slot for all steps `(T, B, G)`, for cells that have
-    /// one (`G` the widest such cell's width), filled before its recurrence; reused by the
-    /// backward pass for dL/dpre of every step `(T, B, G)`.
+    /// one (`G` the widest such cell's width or grad width), filled before its recurrence; reused
+    /// by the backward pass for dL/dpre of every step `(T, B, G')`.
     pub(crate) proj: Vec<T>,
 }
 
@@ -69,7 +69,7 @@ impl<T: Real> Workspace<T> {
         let g = model
             .slots
             .iter()
-            .filter_map(|s| Cell::<T>::input_projection(&s.cell).map(|q| q.width))
+            .filter_map(|s| Cell::<T>::input_projection(&s.cell).map(|q| q.width.max(q.grad_width)))
             .max()
             .unwrap_or(0);
         let same = self.proj.len() == t * b * g

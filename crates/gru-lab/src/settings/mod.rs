@@ -125,6 +125,9 @@ pub struct Settings {
     /// Interview mode (a view setting): `None` closed, `Some(0)` the list of questions,
     /// `Some(n)` question `n` of [`crate::interview::QUESTIONS`] (1-based).
     pub question: Option<usize>,
+    /// Kernel benchmark mode (a view setting, `bench=kernels`): the page runs gru-core's
+    /// kernel report in the worker and shows GFLOP/s per shape; training starts paused.
+    pub bench_kernels: bool,
 }
 
 /// The page parts a link may hide: `(URL id, what it is)`.
@@ -167,6 +170,7 @@ impl Default for Settings {
             hide: Vec::new(),
             presenter: false,
             question: None,
+            bench_kernels: false,
         }
     }
 }

@@ -22,7 +22,7 @@ pub const PRESETS: &[Preset] = &[
         id: "exploding",
         label: "Exploding gradient",
         tip: "A tanh RNN whose recurrent weights start 3× larger, clipping off: the gradient norm before clipping is thousands of times its usual size, in bursts",
-        query: "cells=rnn&wscale=3&clip=0",
+        query: "cells=rnn&wscale=3&clip=0&seed=3",
     },
     Preset {
         id: "vanishing",
@@ -72,7 +72,10 @@ mod tests {
         );
         let tame = Settings::from_query("cells=rnn&clip=0").0;
         let (big, small) = (median_norm(&ex, 60), median_norm(&tame, 60));
-        // Measured: ~2·10^3 against ~0.6.
+        // Measured: ~2·10^4 against ~0.6. The run is chaotic: whether it bursts within 60 steps
+        // depends on the seed (about half do) and even on the last bit of tanh, so the preset
+        // names a seed that bursts with the scalar and the vectorised tanh alike (2.3·10^4 and
+        // 2.2·10^4; seed 1 gave 4.4·10^4 and 5.8).
         assert!(big > 100.0 * small && big > 100.0, "{big} vs {small}");
     }
 }

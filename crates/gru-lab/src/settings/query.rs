@@ -179,6 +179,7 @@ mod tests {
             hide: vec!["settings", "loss"],
             presenter: true,
             question: Some(4),
+            bench_kernels: true,
         };
         let q = s.to_query();
         assert!(

@@ -338,6 +338,19 @@ pub const PARAMS: &[Param] = &[
         group: Group::Page,
     },
     Param {
+        key: "bench",
+        legacy: None,
+        label: "Benchmark",
+        tip: "bench=kernels measures the training step's kernels in this browser (GFLOP/s per shape)",
+        field: Field::Choice {
+            options: &[("off", "no benchmark"), ("kernels", "the kernel report")],
+            get: |s| if s.bench_kernels { "kernels" } else { "off" },
+            put: |s, v| s.bench_kernels = v == "kernels",
+        },
+        applies: Applies::Live,
+        group: Group::Page,
+    },
+    Param {
         key: "presenter",
         legacy: None,
         label: "Presenter",
