@@ -24,7 +24,8 @@ pub enum KernelBench {
 pub fn KernelBenchView() -> impl IntoView {
     let state = expect_context::<AppState>();
     let on = move || state.settings.with(|s| s.bench_kernels);
-    let body = move || match state.kernels.get() {
+    let body = move || {
+        match state.kernels.get() {
         KernelBench::Idle => view! { <p class="note">"Waiting for the worker to start…"</p> }.into_any(),
         KernelBench::Running => view! {
             <p class="note" aria-live="polite">"Measuring in the worker; the table appears when every shape is timed."</p>
@@ -60,6 +61,7 @@ pub fn KernelBenchView() -> impl IntoView {
             }
             .into_any()
         }
+    }
     };
     view! {
         <Show when=on>

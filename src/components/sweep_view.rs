@@ -1,6 +1,6 @@
-//! "Length sweep": train every compared cell from scratch at each of a list of sequence
-//! lengths for a fixed number of steps (several seeds if asked), then plot the final
-//! validation loss against T, one line per cell through the seeds' mean with the seeds'
+//! "Length sweep": train every compared cell and model (TCN, attention) from scratch at each
+//! of a list of sequence lengths for a fixed number of steps (several seeds if asked), then plot the final
+//! validation loss against T, one line per model through the seeds' mean with the seeds'
 //! lowest and highest as thin lines. Live training is paused while it runs.
 
 use gru_lab::sweep::parse_lengths;
@@ -118,7 +118,7 @@ pub fn SweepView() -> impl IntoView {
                     <input type="number" name="sweep-steps" min="1" max="100000" prop:value=move || steps.get().to_string()
                         on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<u64>() { steps.set(v.clamp(1, 100_000)) } }/>
                 </label>
-                <label title="Seeds per cell and length (seed, seed+1, …): the chart shows their mean and spread">
+                <label title="Seeds per model and length (seed, seed+1, …): the chart shows their mean and spread">
                     "seeds "
                     <input type="number" name="sweep-seeds" min="1" max="5" prop:value=move || seeds.get().to_string()
                         on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<u32>() { seeds.set(v.clamp(1, 5)) } }/>

@@ -306,7 +306,10 @@ mod tests {
             }
         });
         let truth = work / (0.01 * 1e6);
-        assert!(rate <= 1.05 * truth && rate >= 0.5 * truth, "{rate} vs {truth}");
+        assert!(
+            rate <= 1.05 * truth && rate >= 0.5 * truth,
+            "{rate} vs {truth}"
+        );
     }
 
     /// Every shape's buffers fit its strides (a misfit panics in the kernels' checks), and each

@@ -117,7 +117,10 @@ mod tests {
         assert!(xw.figure.ends_with(" GFLOP/s") && xw.of_peak.ends_with('%'));
         let pct: f64 = xw.of_peak.trim_end_matches('%').parse().expect("a number");
         assert!((pct - 100.0 * figures[1].gflops / figures[0].gflops).abs() <= 0.5);
-        let sig = rows.iter().find(|r| r.name.contains("(Sigmoid)")).expect("σ row");
+        let sig = rows
+            .iter()
+            .find(|r| r.name.contains("(Sigmoid)"))
+            .expect("σ row");
         assert!(sig.figure.ends_with(" ns/element") && sig.of_peak.is_empty());
         assert_eq!(sig.shape, "32×64");
     }

@@ -1,10 +1,11 @@
 //! The length sweep ("breaking point"): for each sequence length `T` in a list, train every
-//! compared cell from scratch for a fixed number of steps with each of `seeds` seeds, and
+//! compared cell (then each compared TCN or attention model) from scratch for a fixed number of steps with each of `seeds` seeds, and
 //! record the final validation loss and accuracy. Runs cooperatively: [`Sweep::advance`]
 //! trains at most a given number of steps and returns, so the worker can answer the page
 //! between slices; [`Sweep::cancel`] stops it. Jobs run in the order length, then seed, then
 //! cell (so each length's comparison is complete before the next one starts).
 
+use gru_core::seq::ModelKind;
 use gru_core::{TrainConfig, Trainer};
 use serde::{Deserialize, Serialize};
 
@@ -33,7 +34,7 @@ pub struct SweepPoint {
 /// What a sweep found.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SweepTable {
-    /// Cell labels ("GRU", "LSTM", …), in the settings' order.
+    /// Model labels ("GRU", "LSTM", …, then "TCN", "Attention"), in the settings' order.
     pub cells: Vec<String>,
     /// The lengths, in the order given.
     pub lengths: Vec<usize>,
@@ -117,8 +118,8 @@ impl SweepTable {
 
 /// A sweep in progress.
 pub struct Sweep {
-    /// The training config of every job, in run order.
-    jobs: Vec<(usize, TrainConfig)>,
+    /// The model index, training config and model of every job, in run order.
+    jobs: Vec<(usize, TrainConfig, ModelKind)>,
     /// The job being trained.
     current: Option<Trainer<f32>>,
     /// Jobs finished.
@@ -140,13 +141,14 @@ impl Sweep {
         steps: u64,
         seeds: u32,
     ) -> Result<Self, String> {
-        let n_jobs = lengths.len() * settings.cells.len() * seeds as usize;
+        let models = settings.cells.len() + settings.models.len();
+        let n_jobs = lengths.len() * models * seeds as usize;
         if lengths.is_empty() || steps == 0 || seeds == 0 {
             return Err("sweep: give at least one length, one step and one seed".into());
         }
         if n_jobs > MAX_JOBS {
             return Err(format!(
-                "sweep: {n_jobs} runs (cells × lengths × seeds) is more than {MAX_JOBS}"
+                "sweep: {n_jobs} runs (models × lengths × seeds) is more than {MAX_JOBS}"
             ));
         }
         let mut jobs = Vec::with_capacity(n_jobs);
@@ -159,7 +161,20 @@ impl Sweep {
                         ..settings.clone()
                     };
                     let cfg = s.train_config(cell).map_err(|e| format!("sweep: {e}"))?;
-                    jobs.push((c, cfg));
+                    jobs.push((c, cfg, ModelKind::Recurrent(cell)));
+                }
+                for (m, &model) in settings.models.iter().enumerate() {
+                    let s = Settings {
+                        knob: len,
+                        seed: settings.seed.wrapping_add(k),
+                        ..settings.clone()
+                    };
+                    // The TCN's depth follows T (it covers the sequence); attention's T² is
+                    // checked here, so a length it cannot take is refused before anything runs.
+                    let (cfg, kind) = s
+                        .model_train_config(model)
+                        .map_err(|e| format!("sweep: T = {len}: {e}"))?;
+                    jobs.push((settings.cells.len() + m, cfg, kind));
                 }
             }
         }
@@ -171,7 +186,9 @@ impl Sweep {
                 cells: settings
                     .cells
                     .iter()
-                    .map(|c| c.label().to_string())
+                    .map(|c| c.label())
+                    .chain(settings.models.iter().map(|m| m.label()))
+                    .map(str::to_string)
                     .collect(),
                 lengths: lengths.to_vec(),
                 steps,
@@ -190,8 +207,8 @@ impl Sweep {
         while left > 0 && !self.finished() {
             let steps = self.table.steps;
             if self.current.is_none() {
-                let cfg = self.jobs[self.done].1.clone();
-                match Trainer::new(cfg) {
+                let (_, cfg, kind) = &self.jobs[self.done];
+                match Trainer::with_model(cfg.clone(), kind.clone()) {
                     Ok(t) => self.current = Some(t),
                     Err(_) => {
                         // Configs were checked in `new`; record a failed job if one still fails.
@@ -226,7 +243,7 @@ impl Sweep {
     }
 
     fn finish(&mut self, val_loss: f64, accuracy: Option<f64>, baseline: f64) {
-        let (cell, cfg) = &self.jobs[self.done];
+        let (cell, cfg, _) = &self.jobs[self.done];
         self.table.points.push(SweepPoint {
             cell: *cell,
             len: cfg.task.knob(),
@@ -270,136 +287,5 @@ impl Sweep {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use gru_core::cell::CellKind;
-
-    fn settings() -> Settings {
-        Settings {
-            cells: vec![CellKind::Gru, CellKind::RnnTanh],
-            hidden: 8,
-            batch: 8,
-            ..Settings::default()
-        }
-    }
-
-    #[test]
-    fn jobs_run_length_then_seed_then_cell_and_equal_a_plain_trainer() {
-        let s = settings();
-        let mut sw = Sweep::new(&s, &[5, 12], 7, 2).expect("valid");
-        assert_eq!(sw.progress(), (0, 8 * 7));
-        let mut slices = 0;
-        while !sw.advance(3) {
-            slices += 1;
-            assert!(slices < 100);
-        }
-        assert_eq!(sw.progress(), (56, 56));
-        let order: Vec<(usize, usize, u64)> = sw
-            .table()
-            .points
-            .iter()
-            .map(|p| (p.len, p.cell, p.seed))
-            .collect();
-        assert_eq!(
-            order,
-            vec![
-                (5, 0, 1),
-                (5, 1, 1),
-                (5, 0, 2),
-                (5, 1, 2),
-                (12, 0, 1),
-                (12, 1, 1),
-                (12, 0, 2),
-                (12, 1, 2)
-            ]
-        );
-        // Every point is what a plain Trainer gives for that config after 7 steps.
-        for p in &sw.table().points {
-            let cfg = Settings {
-                knob: p.len,
-                seed: p.seed,
-                ..s.clone()
-            }
-            .train_config(s.cells[p.cell])
-            .expect("valid");
-            let mut tr = Trainer::<f32>::new(cfg).expect("valid");
-            for _ in 0..7 {
-                tr.train_step().expect("finite");
-            }
-            let e = tr.evaluate();
-            assert_eq!((p.val_loss, p.accuracy), (e.loss, e.accuracy()), "{p:?}");
-            assert_eq!(p.baseline, tr.task.baseline().loss);
-        }
-        assert_eq!(sw.table().cells, vec!["GRU", "RNN"]);
-    }
-
-    #[test]
-    fn curves_give_mean_and_spread_per_cell_and_length() {
-        let pt = |cell, len, val_loss| SweepPoint {
-            cell,
-            len,
-            seed: 0,
-            val_loss,
-            accuracy: None,
-            baseline: 1.0,
-        };
-        let t = SweepTable {
-            cells: vec!["GRU".into(), "RNN".into()],
-            lengths: vec![20, 10],
-            points: vec![
-                pt(0, 20, 0.5),
-                pt(0, 20, 0.1),
-                pt(1, 20, f64::NAN),
-                pt(0, 10, 0.3),
-                pt(1, 10, 0.4),
-            ],
-            ..SweepTable::default()
-        };
-        let c = t.curves();
-        assert_eq!(c[0].len(), 2);
-        assert_eq!((c[0][0].len, c[0][0].mean, c[0][0].n), (10, 0.3, 1));
-        let s = c[0][1];
-        assert_eq!((s.len, s.min, s.max, s.n), (20, 0.1, 0.5, 2));
-        assert!((s.mean - 0.3).abs() < 1e-12);
-        assert_eq!(c[1].len(), 1, "a NaN run leaves its length out");
-    }
-
-    #[test]
-    fn a_cancelled_sweep_stops_and_keeps_what_it_finished() {
-        let mut sw = Sweep::new(&settings(), &[5, 6, 7], 4, 1).expect("valid");
-        assert!(!sw.advance(9)); // two jobs done, the third one step in
-        assert_eq!(sw.table().points.len(), 2);
-        assert_eq!(sw.progress(), (9, 24));
-        sw.cancel();
-        assert!(sw.finished() && sw.cancelled());
-        assert!(sw.advance(100));
-        assert_eq!(sw.table().points.len(), 2, "nothing trains after a cancel");
-    }
-
-    #[test]
-    fn lengths_parse_from_commas_or_spaces() {
-        assert_eq!(parse_lengths(" 20, 40 80,"), Ok(vec![20, 40, 80]));
-        assert!(parse_lengths("20, x").unwrap_err().contains("'x'"));
-        assert!(parse_lengths(" , ").is_err());
-    }
-
-    #[test]
-    fn bad_sweeps_are_refused_by_name() {
-        let s = settings();
-        assert!(Sweep::new(&s, &[], 5, 1)
-            .err()
-            .unwrap_or_default()
-            .starts_with("sweep:"));
-        assert!(Sweep::new(&s, &[5], 0, 1).is_err());
-        assert!(Sweep::new(&s, &[5], 5, 0).is_err());
-        let e = Sweep::new(&s, &[1], 5, 1)
-            .err()
-            .expect("T = 1 is too short");
-        assert!(e.starts_with("sweep: T: 1"), "{e}");
-        let many: Vec<usize> = (2..80).collect();
-        assert!(Sweep::new(&s, &many, 5, 1)
-            .err()
-            .unwrap_or_default()
-            .contains("more than"));
-    }
-}
+#[path = "sweep_tests.rs"]
+mod tests;

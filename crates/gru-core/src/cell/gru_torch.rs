@@ -165,7 +165,10 @@ impl GruTorch {
         }
         gemm_nn(b, h, h3, hm, hld, u, h3, gh, h3); // + hm U
         for row in 0..b {
-            let (a, q) = (&mut gi[row * h3..(row + 1) * h3], &gh[row * h3..(row + 1) * h3]);
+            let (a, q) = (
+                &mut gi[row * h3..(row + 1) * h3],
+                &gh[row * h3..(row + 1) * h3],
+            );
             let c = &mut cache[row * h4..(row + 1) * h4];
             for j in 0..h {
                 c[h + j] = a[j] + q[j]; // pre_r
@@ -231,7 +234,8 @@ impl GruTorch {
                 dr[h + j] = dh * (hp - n) * upd.slope(z); // dL/dpre_z' (z'(1−z') = z(1−z))
                 dr[h2 + j] = dpn;
                 dr[h3 + j] = dpn * r; // dL/dhn
-                ds_prev[row * h + j] = ds_prev[row * h + j] + dh * (T::one() - z); // additive
+                ds_prev[row * h + j] = ds_prev[row * h + j] + dh * (T::one() - z);
+                // additive
             }
         }
         let dhm = &mut scratch[..b * h]; // dL/dhm (B, H) = dgh Uᵀ

@@ -1,0 +1,185 @@
+//! The length sweep's tests.
+
+use super::*;
+use crate::settings::models::SeqModel;
+use gru_core::cell::CellKind;
+
+fn settings() -> Settings {
+    Settings {
+        cells: vec![CellKind::Gru, CellKind::RnnTanh],
+        hidden: 8,
+        batch: 8,
+        ..Settings::default()
+    }
+}
+
+#[test]
+fn jobs_run_length_then_seed_then_cell_and_equal_a_plain_trainer() {
+    let s = settings();
+    let mut sw = Sweep::new(&s, &[5, 12], 7, 2).expect("valid");
+    assert_eq!(sw.progress(), (0, 8 * 7));
+    let mut slices = 0;
+    while !sw.advance(3) {
+        slices += 1;
+        assert!(slices < 100);
+    }
+    assert_eq!(sw.progress(), (56, 56));
+    let order: Vec<(usize, usize, u64)> = sw
+        .table()
+        .points
+        .iter()
+        .map(|p| (p.len, p.cell, p.seed))
+        .collect();
+    assert_eq!(
+        order,
+        vec![
+            (5, 0, 1),
+            (5, 1, 1),
+            (5, 0, 2),
+            (5, 1, 2),
+            (12, 0, 1),
+            (12, 1, 1),
+            (12, 0, 2),
+            (12, 1, 2)
+        ]
+    );
+    // Every point is what a plain Trainer gives for that config after 7 steps.
+    for p in &sw.table().points {
+        let cfg = Settings {
+            knob: p.len,
+            seed: p.seed,
+            ..s.clone()
+        }
+        .train_config(s.cells[p.cell])
+        .expect("valid");
+        let mut tr = Trainer::<f32>::new(cfg).expect("valid");
+        for _ in 0..7 {
+            tr.train_step().expect("finite");
+        }
+        let e = tr.evaluate();
+        assert_eq!((p.val_loss, p.accuracy), (e.loss, e.accuracy()), "{p:?}");
+        assert_eq!(p.baseline, tr.task.baseline().loss);
+    }
+    assert_eq!(sw.table().cells, vec!["GRU", "RNN"]);
+}
+
+#[test]
+fn curves_give_mean_and_spread_per_cell_and_length() {
+    let pt = |cell, len, val_loss| SweepPoint {
+        cell,
+        len,
+        seed: 0,
+        val_loss,
+        accuracy: None,
+        baseline: 1.0,
+    };
+    let t = SweepTable {
+        cells: vec!["GRU".into(), "RNN".into()],
+        lengths: vec![20, 10],
+        points: vec![
+            pt(0, 20, 0.5),
+            pt(0, 20, 0.1),
+            pt(1, 20, f64::NAN),
+            pt(0, 10, 0.3),
+            pt(1, 10, 0.4),
+        ],
+        ..SweepTable::default()
+    };
+    let c = t.curves();
+    assert_eq!(c[0].len(), 2);
+    assert_eq!((c[0][0].len, c[0][0].mean, c[0][0].n), (10, 0.3, 1));
+    let s = c[0][1];
+    assert_eq!((s.len, s.min, s.max, s.n), (20, 0.1, 0.5, 2));
+    assert!((s.mean - 0.3).abs() < 1e-12);
+    assert_eq!(c[1].len(), 1, "a NaN run leaves its length out");
+}
+
+#[test]
+fn a_cancelled_sweep_stops_and_keeps_what_it_finished() {
+    let mut sw = Sweep::new(&settings(), &[5, 6, 7], 4, 1).expect("valid");
+    assert!(!sw.advance(9)); // two jobs done, the third one step in
+    assert_eq!(sw.table().points.len(), 2);
+    assert_eq!(sw.progress(), (9, 24));
+    sw.cancel();
+    assert!(sw.finished() && sw.cancelled());
+    assert!(sw.advance(100));
+    assert_eq!(sw.table().points.len(), 2, "nothing trains after a cancel");
+}
+
+#[test]
+fn lengths_parse_from_commas_or_spaces() {
+    assert_eq!(parse_lengths(" 20, 40 80,"), Ok(vec![20, 40, 80]));
+    assert!(parse_lengths("20, x").unwrap_err().contains("'x'"));
+    assert!(parse_lengths(" , ").is_err());
+}
+
+#[test]
+fn bad_sweeps_are_refused_by_name() {
+    let s = settings();
+    assert!(Sweep::new(&s, &[], 5, 1)
+        .err()
+        .unwrap_or_default()
+        .starts_with("sweep:"));
+    assert!(Sweep::new(&s, &[5], 0, 1).is_err());
+    assert!(Sweep::new(&s, &[5], 5, 0).is_err());
+    let e = Sweep::new(&s, &[1], 5, 1)
+        .err()
+        .expect("T = 1 is too short");
+    assert!(e.starts_with("sweep: T: 1"), "{e}");
+    let many: Vec<usize> = (2..80).collect();
+    assert!(Sweep::new(&s, &many, 5, 1)
+        .err()
+        .unwrap_or_default()
+        .contains("more than"));
+}
+
+#[test]
+fn tcn_and_attention_join_the_sweep_after_the_cells_and_equal_a_plain_trainer() {
+    let s = Settings {
+        models: vec![SeqModel::Tcn, SeqModel::Attention],
+        ..settings()
+    };
+    let mut sw = Sweep::new(&s, &[6, 16], 4, 1).expect("valid");
+    while !sw.advance(50) {}
+    let t = sw.table();
+    assert_eq!(t.cells, vec!["GRU", "RNN", "TCN", "Attention"]);
+    let order: Vec<(usize, usize)> = t.points.iter().map(|p| (p.len, p.cell)).collect();
+    assert_eq!(
+        order,
+        vec![
+            (6, 0),
+            (6, 1),
+            (6, 2),
+            (6, 3),
+            (16, 0),
+            (16, 1),
+            (16, 2),
+            (16, 3)
+        ]
+    );
+    for p in t.points.iter().filter(|p| p.cell >= 2) {
+        let at = Settings {
+            knob: p.len,
+            ..s.clone()
+        };
+        let (cfg, kind) = at.model_train_config(s.models[p.cell - 2]).expect("valid");
+        let mut tr = Trainer::<f32>::with_model(cfg, kind).expect("valid");
+        for _ in 0..4 {
+            tr.train_step().expect("finite");
+        }
+        let e = tr.evaluate();
+        assert!(e.loss.is_finite(), "{p:?}");
+        assert_eq!((p.val_loss, p.accuracy), (e.loss, e.accuracy()), "{p:?}");
+    }
+}
+
+#[test]
+fn a_length_attention_cannot_take_refuses_the_sweep_by_name() {
+    let s = Settings {
+        models: vec![SeqModel::Attention],
+        batch: 256,
+        ..settings()
+    };
+    let e = Sweep::new(&s, &[20, 1000], 4, 1).err().expect("refused");
+    assert!(e.starts_with("sweep: T = 1000: "), "{e}");
+}
