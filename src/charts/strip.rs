@@ -37,6 +37,8 @@ pub struct StripData<'a> {
     pub x_desc: &'a str,
     /// Column of the time cursor.
     pub cursor: Option<usize>,
+    /// Columns `first..=last` shaded behind the lanes (e.g. what a TCN's last output sees).
+    pub shade: Option<(usize, usize)>,
 }
 
 /// Colour of lane `i` of `n`: the last two (target, prediction) are black and vermillion.
@@ -102,6 +104,12 @@ fn paint<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     let (xr, yr) = chart.plotting_area().get_pixel_range();
+    if let Some((a, b)) = d.shade.filter(|&(a, b)| a <= b && b < cols) {
+        let rect = [(a as f64 - 0.5, n as f64), (b as f64 + 0.5, 0.0)];
+        chart
+            .draw_series([Rectangle::new(rect, palette::SKY.mix(0.18).filled())])
+            .map_err(err)?;
+    }
     // Columns wide enough for a letter of the chart's font.
     let px_per_col = f64::from(xr.end - xr.start) / cols as f64 / (look.px * look.text);
     for (i, lane) in d.lanes.iter().enumerate() {

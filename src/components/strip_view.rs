@@ -11,6 +11,27 @@ use crate::components::canvas::{ChartCanvas, Pointer};
 use crate::components::gates_view::step_axis;
 use crate::state::AppState;
 
+/// The steps `first..=last` (0-based columns) a compared TCN's last output can see, and the
+/// sentence saying so, when its receptive field `r` falls short of the `t` steps shown in time
+/// order; `None` when it covers them (or nothing is known yet).
+pub fn tcn_window(r: Option<usize>, t: usize, dir: usize) -> Option<((usize, usize), String)> {
+    let r = r.filter(|&r| r < t && dir == 0)?;
+    let first = t - r;
+    Some((
+        (first, t - 1),
+        format!(
+            " Shaded: the only steps the TCN's last output can see, {}–{t} (its receptive field, {r} steps); nothing before step {} can change it.",
+            first + 1,
+            first + 1
+        ),
+    ))
+}
+
+/// The compared TCN's receptive field, if one is trained.
+fn tcn_field(h: &gru_lab::history::History) -> Option<usize> {
+    h.insights.iter().find_map(|x| x.receptive_field)
+}
+
 /// The strip above the gate maps.
 #[component]
 pub fn StripView() -> impl IntoView {
@@ -31,6 +52,7 @@ pub fn StripView() -> impl IntoView {
                         cols: 0,
                         x_desc: "waiting for the first inspection",
                         cursor: None,
+                        shade: None,
                     },
                 )
                 .map(|_| ());
@@ -54,6 +76,7 @@ pub fn StripView() -> impl IntoView {
                     cols: x.steps,
                     x_desc,
                     cursor: Some(cursor),
+                    shade: tcn_window(tcn_field(h), x.steps, h.inspected.dir).map(|w| w.0),
                 },
             )?;
             if let crate::charts::surface::Target::Canvas(el) = c.target {
@@ -140,7 +163,14 @@ pub fn StripView() -> impl IntoView {
     let caption = move || {
         state.history.with(|h| {
             h.picked()
-                .map(|x| x.strip.caption.clone())
+                .map(|x| {
+                    let window = tcn_window(tcn_field(h), x.steps, h.inspected.dir);
+                    format!(
+                        "{}{}",
+                        x.strip.caption,
+                        window.map_or(String::new(), |w| w.1)
+                    )
+                })
                 .unwrap_or_default()
         })
     };
@@ -152,5 +182,26 @@ pub fn StripView() -> impl IntoView {
                 hint="The sample the gates below are reading: its inputs, what it should answer and what the model answers, step by step. Drag over an input lane (click one written as symbols) to draw your own sequence, or type it under Your own sequence."/>
             <p class="strip-caption">{caption}</p>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tcn_window;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn the_shade_covers_exactly_the_steps_a_short_tcn_sees() {
+        let ((a, b), line) = tcn_window(Some(8), 40, 0).expect("shaded");
+        assert_eq!((a, b), (32, 39));
+        assert!(
+            line.contains("33–40 (its receptive field, 8 steps)"),
+            "{line}"
+        );
+        assert!(line.contains("nothing before step 33"), "{line}");
+        // Covering the sequence, unknown, or the backward direction's reversed strip: nothing.
+        assert_eq!(tcn_window(Some(40), 40, 0), None);
+        assert_eq!(tcn_window(None, 40, 0), None);
+        assert_eq!(tcn_window(Some(8), 40, 1), None);
     }
 }

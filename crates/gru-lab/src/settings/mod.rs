@@ -87,6 +87,8 @@ pub struct Settings {
     /// Models without recurrence trained after the cells, on the same data and seed (at
     /// least one cell is compared too).
     pub models: Vec<SeqModel>,
+    /// The TCN's dilated levels; 0 = the fewest that cover the sequence.
+    pub tcn_levels: usize,
     /// Hidden units per layer (of the GRU, when a parameter budget sizes the others).
     pub hidden: usize,
     /// Equal parameter budget for the compared cells.
@@ -152,6 +154,7 @@ impl Default for Settings {
             knob: 40,
             cells: vec![CellKind::Gru, CellKind::RnnTanh],
             models: Vec::new(),
+            tcn_levels: 0,
             hidden: 16,
             budget: Budget::Off,
             train_n: 0,

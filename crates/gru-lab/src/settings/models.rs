@@ -1,13 +1,34 @@
 //! The sequence models without recurrence the page compares beside the cells: a TCN and a
 //! one-layer causal attention model (gru-core's `seq`). They share the `cells=` key
 //! (`cells=gru,tcn,attn`) and run after the recurrent cells; their shapes follow `hidden`
-//! and the task's length, so they need no settings of their own.
+//! and the task's length, except the TCN's depth, which [`TCN_LEVELS`] can fix (so its
+//! receptive field can fall short of the sequence).
 
 use gru_core::model::Direction;
 use gru_core::seq::{AttentionConfig, ModelKind, TcnConfig};
 use gru_core::TrainConfig;
 
+use super::param::{Applies, Field, Group, Param};
 use super::{Budget, Settings};
+
+/// Most TCN levels (receptive field `2^12 = 4,096` steps with kernel 2).
+pub const MAX_TCN_LEVELS: usize = 12;
+
+/// The TCN's number of dilated levels; 0 = the fewest that cover the sequence.
+pub(super) const TCN_LEVELS: Param = Param {
+    key: "tcn_levels",
+    legacy: None,
+    label: "TCN levels",
+    tip: "Dilated levels of the TCN (kernel 2, dilations 1, 2, 4, …): its output sees the last 2^levels steps. 0 = the fewest levels that cover the whole sequence",
+    field: Field::Count {
+        min: 0,
+        max: MAX_TCN_LEVELS as u64,
+        get: |s| s.tcn_levels as u64,
+        put: |s, v| s.tcn_levels = v as usize,
+    },
+    applies: Applies::OnReset,
+    group: Group::Model,
+};
 
 /// A compared model that is not a recurrent cell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,8 +73,8 @@ impl Settings {
             .collect()
     }
 
-    /// gru-core's shape of `m` here: width `hidden`; the TCN with kernel 2 and the fewest
-    /// levels whose receptive field covers the task's `T` (at most 12 levels, 4,096 steps);
+    /// gru-core's shape of `m` here: width `hidden`; the TCN with kernel 2 and `tcn_levels`
+    /// levels, or (0) the fewest whose receptive field covers the task's `T` (at most 12);
     /// the attention model with one head, `F = 2·hidden`, sinusoidal positions. Input,
     /// output and readout are the task's (filled in by gru-core).
     ///
@@ -64,7 +85,11 @@ impl Settings {
         let (i, o) = (task.input_size(), task.output_size());
         Ok(match m {
             SeqModel::Tcn => {
-                ModelKind::Tcn(TcnConfig::new(i, self.hidden, o).covering(task.seq_len()))
+                let c = TcnConfig::new(i, self.hidden, o);
+                ModelKind::Tcn(match self.tcn_levels {
+                    0 => c.covering(task.seq_len()),
+                    n => c.levels(n),
+                })
             }
             SeqModel::Attention => ModelKind::Attention(AttentionConfig::new(i, self.hidden, o)),
         })

@@ -140,3 +140,26 @@ fn adding_at_t200_losses_in_a_fixed_budget_are_printed() {
         assert!(loss.is_finite());
     }
 }
+
+#[test]
+fn tcn_levels_fix_the_receptive_field_and_nothing_older_reaches_the_output() {
+    let (s, e) = Settings::from_query("cells=gru,tcn&T=24&tcn_levels=3");
+    assert!(e.is_empty(), "{e:?}");
+    assert_eq!(s.tcn_levels, 3);
+    assert_eq!(s.to_query(), "T=24&cells=gru,tcn&tcn_levels=3");
+    let mut lab = Lab::new(s).expect("valid");
+    for _ in 0..5 {
+        lab.step();
+    }
+    let (ins, _) = lab.inspect().expect("pick 0");
+    // Kernel 2, dilations 1, 2, 4: the last output sees 1 + 1 + 2 + 4 = 8 steps.
+    assert_eq!(ins[1].receptive_field, Some(8));
+    let far = &ins[1].sensitivity; // index k: ‖∂y_T/∂x_{T−1−k}‖
+    assert!(far[8..].iter().all(|&v| v == 0.0), "{far:?}");
+    assert!(far[..8].iter().any(|&v| v > 0.0), "{far:?}");
+    // 0 (the default) covers the sequence again; 13 levels are refused by name.
+    assert_eq!(Settings::from_query("tcn_levels=0").0.tcn_levels, 0);
+    let (t, e) = Settings::from_query("cells=gru,tcn&tcn_levels=13");
+    assert!(e[0].starts_with("tcn_levels:"), "{e:?}");
+    assert_eq!(t.tcn_levels, 0);
+}

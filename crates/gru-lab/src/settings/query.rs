@@ -153,6 +153,7 @@ mod tests {
             knob: 20,
             cells: vec![CellKind::Lstm, CellKind::Gru],
             models: Vec::new(),
+            tcn_levels: 3,
             hidden: 128,
             budget: crate::settings::Budget::Gru,
             train_n: 100,
