@@ -48,6 +48,20 @@ test('a gru,tcn,attn link trains all three and draws their sensitivity and atten
   await page.close();
 });
 
+test('a TCN too shallow for the sequence: the strip shades what its last output sees, and beyond it the sensitivity is 0', async () => {
+  const { page, errors } = await open(browser, `${server.url}?cells=gru,tcn&task=adding&T=40&tcn_levels=3`, server.origin);
+  await waitStep(page, 20);
+  assert.match(await page.locator('.strip-caption').innerText(),
+    /Shaded: the only steps the TCN's last output can see, 33–40 \(its receptive field, 8 steps\); nothing before step 33 can change it\./);
+  const sens = page.getByRole('img', { name: 'Input sensitivity over lag', exact: true });
+  await sens.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(400);
+  assert.match(await page.locator('.sens-sentence').innerText(), /TCN 0\b.*The TCN sees the last 8 inputs .*beyond it its sensitivity is exactly 0/);
+  await page.locator('.strip').screenshot({ path: SHOTS + 'models-tcn-window.png' });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('looking inside the TCN says it has no gates and shows its equations', async () => {
   const { page, errors } = await open(browser, `${server.url}?${LINK}&inside=1.0.0.0`, server.origin);
   await waitStep(page, 10);
