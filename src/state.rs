@@ -61,6 +61,8 @@ pub struct SweepState {
 pub struct AppState {
     /// What the worker has published, accumulated.
     pub history: RwSignal<History>,
+    /// `History::inspections`: changes only when the inspection views have something new.
+    inspections: Memo<u64>,
     /// The settings the runs were built from (live ones as applied).
     pub settings: RwSignal<Settings>,
     /// The settings being edited (differ from `settings` until applied).
@@ -97,6 +99,13 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Reads the history for a view of the inspected sample: the caller reruns when a new
+    /// inspection arrives, not on every snapshot's loss points.
+    pub fn with_inspection<R>(&self, f: impl FnOnce(&History) -> R) -> R {
+        self.inspections.track();
+        self.history.with_untracked(f)
+    }
+
     /// State for `settings` (and the link's inside pick, if any), with the engine started where
     /// `training` says.
     pub fn new(
@@ -105,8 +114,10 @@ impl AppState {
         notice: Option<String>,
         training: Training,
     ) -> Self {
+        let history = RwSignal::new(History::default());
         let s = Self {
-            history: RwSignal::new(History::default()),
+            history,
+            inspections: Memo::new(move |_| history.with(|h| h.inspections)),
             settings: RwSignal::new(settings.clone()),
             draft: RwSignal::new(settings),
             notice: RwSignal::new(notice),

@@ -33,7 +33,7 @@ fn StepLine(
     let state = expect_context::<AppState>();
     let draw = move |c: &crate::charts::surface::Surface<'_>| {
         let cursor = state.cursor.get() as f64;
-        state.history.with(|h| {
+        state.with_inspection(|h| {
             let pts = h
                 .picked()
                 .map(|x| decimate(&indexed(pick(x), 1), MAX_LINE_POINTS))

@@ -59,7 +59,7 @@ fn per_run_summary(ins: &[Insight], name: &str, pick: impl Fn(&Insight) -> Optio
 pub fn FlowView() -> impl IntoView {
     let state = expect_context::<AppState>();
     let draw_flow = move |c: &crate::charts::surface::Surface<'_>| {
-        state.history.with(|h| {
+        state.with_inspection(|h| {
             let pts = per_run(&h.insights, |x| &x.flow, 0);
             let data = LinesData {
                 series: series(&h.insights, &pts),
@@ -82,7 +82,7 @@ pub fn FlowView() -> impl IntoView {
         })
     };
     let draw_map = move |c: &crate::charts::surface::Surface<'_>| {
-        let (steps, (vals, lags)) = state.history.with(|h| (h.flow_steps.clone(), h.flow_map()));
+        let (steps, (vals, lags)) = state.with_inspection(|h| (h.flow_steps.clone(), h.flow_map()));
         let cols = steps.len();
         let first = steps.first().copied().unwrap_or(0) as f64;
         let step = match (steps.first(), steps.last()) {
@@ -118,7 +118,7 @@ pub fn FlowView() -> impl IntoView {
     };
     let draw_grad = move |c: &crate::charts::surface::Surface<'_>| {
         let cursor = state.cursor.get() as f64;
-        state.history.with(|h| {
+        state.with_inspection(|h| {
             let pts = per_run(&h.insights, |x| &x.grad_h, 0);
             let data = LinesData {
                 series: series(&h.insights, &pts),
@@ -145,7 +145,7 @@ pub fn FlowView() -> impl IntoView {
     // comparable with the h → h Jacobian drawn here.
     let draw_split = move |c: &crate::charts::surface::Surface<'_>| {
         let cursor = state.cursor.get() as f64;
-        state.history.with(|h| {
+        state.with_inspection(|h| {
             let g = gru_index(&h.insights).map(|i| &h.insights[i]);
             let lines_of = |v: &[f64]| decimate(&indexed(v, 1), MAX_LINE_POINTS);
             let pts: Vec<Vec<(f64, f64)>> = g.map_or(Vec::new(), |g| {

@@ -79,7 +79,7 @@ pub fn GateHeatmap(
             .get()
             .map(|s| (s.unit, s.step.saturating_sub(1)));
         let cursor = state.cursor.get().saturating_sub(1);
-        let Some((values, scale, rows, cols, dir)) = state.history.with(|h| {
+        let Some((values, scale, rows, cols, dir)) = state.with_inspection(|h| {
             let g = h.picked()?;
             let (v, scale) = source.values(g);
             (!v.is_empty()).then_some((v, scale, g.hidden, g.steps, h.inspected.dir))

@@ -29,7 +29,7 @@ pub fn HiddenView() -> impl IntoView {
     let draw_traces = move |c: &crate::charts::surface::Surface<'_>| {
         let sel = state.selected.get().map(|s| s.unit);
         let cursor = state.cursor.get() as f64;
-        let (traces, label, steps) = state.history.with(|h| {
+        let (traces, label, steps) = state.with_inspection(|h| {
             let Some(p) = shown(h) else {
                 return (Vec::new(), "", 0);
             };
@@ -79,7 +79,7 @@ pub fn HiddenView() -> impl IntoView {
     };
     let draw_traj = move |c: &crate::charts::surface::Surface<'_>| {
         let cursor = state.cursor.get();
-        let (pts, explained) = state.history.with(|h| {
+        let (pts, explained) = state.with_inspection(|h| {
             shown(h).map_or((Vec::new(), (0.0, 0.0)), |p| {
                 let pts = p
                     .pca

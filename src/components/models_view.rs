@@ -83,7 +83,7 @@ pub fn sensitivity_sentence(h: &History) -> String {
 pub fn ModelsView() -> impl IntoView {
     let state = expect_context::<AppState>();
     let draw_sens = move |c: &crate::charts::surface::Surface<'_>| {
-        state.history.with(|h| {
+        state.with_inspection(|h| {
             let t_max = h
                 .insights
                 .iter()
@@ -119,7 +119,7 @@ pub fn ModelsView() -> impl IntoView {
     };
     let sentence = move || state.history.with(sensitivity_sentence);
     let draw_attn = move |c: &crate::charts::surface::Surface<'_>| {
-        let (vals, t) = state.history.with(|h| match attention(h) {
+        let (vals, t) = state.with_inspection(|h| match attention(h) {
             Some(x) => (
                 x.attention
                     .iter()

@@ -42,7 +42,7 @@ pub fn StripView() -> impl IntoView {
     let drawn = StoredValue::new(None::<Yours>);
     let draw = move |c: &crate::charts::surface::Surface<'_>| {
         let cursor = state.cursor.get().saturating_sub(1);
-        state.history.with(|h| {
+        state.with_inspection(|h| {
             let x_desc = step_axis(h.inspected.dir);
             let Some(x) = h.picked() else {
                 return strip::draw(

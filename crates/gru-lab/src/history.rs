@@ -64,17 +64,25 @@ pub struct History {
     pub timeline: Vec<u64>,
     /// Whether a rewind resumes bit for bit ([`Snapshot::exact_resume`]).
     pub exact_resume: bool,
+    /// Counts the snapshots that changed what the inspection views show (new insights, pick,
+    /// flow-map column, or a new epoch), so those views redraw only then, not per loss point.
+    pub inspections: u64,
 }
 
 impl History {
     /// Folds a snapshot in; a new epoch starts the history over.
     pub fn apply(&mut self, snap: Snapshot) {
-        if snap.epoch != self.epoch || self.runs.len() != snap.runs.len() {
+        let seen = self.inspections;
+        let fresh = snap.epoch != self.epoch || self.runs.len() != snap.runs.len();
+        if fresh {
             *self = History {
                 epoch: snap.epoch,
                 ..History::default()
             };
         }
+        let flow_len = self.flow_steps.len();
+        let inspected = snap.insights.is_some() || snap.inspected.is_some();
+        let column = snap.flow_column.is_some();
         self.started = true;
         self.playing = snap.playing;
         self.rates = snap.rates;
@@ -147,6 +155,8 @@ impl History {
                 }
             }
         }
+        let changed = fresh || inspected || column || self.flow_steps.len() != flow_len;
+        self.inspections = seen + u64::from(changed);
     }
 
     /// Steps trained (first run).
@@ -239,6 +249,29 @@ mod tests {
             h.runs[0].clip_count(),
             (0, 0),
             "a new epoch starts the count over"
+        );
+    }
+
+    #[test]
+    fn only_snapshots_that_change_the_inspection_views_count_as_inspections() {
+        let mut h = History::default();
+        h.apply(snap(0, 1, None)); // a new history: the views show it empty
+        assert_eq!(h.inspections, 1);
+        h.apply(snap(0, 2, None)); // loss points only
+        h.apply(snap(0, 3, None));
+        assert_eq!(h.inspections, 1);
+        h.apply(snap(0, 4, Some(vec![0.0, -1.0]))); // a flow-map column
+        assert_eq!(h.inspections, 2);
+        let mut s = snap(0, 5, None);
+        s.insights = Some(Vec::new()); // fresh insights
+        h.apply(s);
+        assert_eq!(h.inspections, 3);
+        h.apply(snap(0, 2, None)); // a rewind cuts the map back
+        assert_eq!((h.inspections, h.flow_steps.len()), (4, 0));
+        h.apply(snap(1, 1, None)); // a new epoch
+        assert_eq!(
+            h.inspections, 5,
+            "the count never goes back, so a reset redraws"
         );
     }
 
