@@ -102,7 +102,8 @@ impl AppState {
     /// Reads the history for a view of the inspected sample: the caller reruns when a new
     /// inspection arrives, not on every snapshot's loss points.
     pub fn with_inspection<R>(&self, f: impl FnOnce(&History) -> R) -> R {
-        self.inspections.track();
+        // `get`, not `track`: a memo computes (and so subscribes to the history) when read.
+        let _ = self.inspections.get();
         self.history.with_untracked(f)
     }
 
