@@ -15,7 +15,8 @@ for (const [width, height, extra] of SIZES) {
     const { page, errors } = await open(browser, server.url, server.origin, { width, height }, { deviceScaleFactor: 2, ...extra });
     await waitStep(page, 100);
     const layout = await page.evaluate(() => {
-      const canvases = [...document.querySelectorAll('canvas[role=img]')].map((c) => {
+      // Charts in a hidden section (e.g. "Beyond recurrence" without a TCN or attention run) take no room.
+      const canvases = [...document.querySelectorAll('canvas[role=img]')].filter((c) => c.checkVisibility()).map((c) => {
         const r = c.getBoundingClientRect();
         return { name: c.getAttribute('aria-label'), x: r.x, y: r.y, w: r.width, right: r.right };
       });
