@@ -194,7 +194,10 @@ pub fn x_range(d: &LinesData<'_>) -> (f64, f64) {
     }
     let (lo, hi) =
         finite_points(d, false).fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
-    if lo >= hi {
+    if lo > hi {
+        // No point yet (e.g. a sweep not run): a plain unit axis, not 0…f64::MAX.
+        (0.0, 1.0)
+    } else if lo == hi {
         (0.0, lo.max(0.0) + 1.0)
     } else {
         (lo, hi)
@@ -404,6 +407,11 @@ mod tests {
         let (lo, hi) = y_range(&d);
         assert!(lo > 0.0 && lo < 0.01 && hi > 0.5);
         assert_eq!(x_range(&d), (0.0, 3.0));
+        let empty = LinesData {
+            series: Vec::new(),
+            ..d.clone()
+        };
+        assert_eq!(x_range(&empty), (0.0, 1.0), "no point: a unit axis");
         let lin = LinesData {
             y: YAxis::Linear(None),
             reference: None,

@@ -73,7 +73,14 @@ pub fn SweepView() -> impl IntoView {
                     .filter(|_| same)
                     .map(|b| (b, "baseline (best constant)")),
                 cursor: None,
-                x_range: None,
+                // Before a sweep has a point: the typed lengths' span, so the axis reads as T.
+                x_range: table
+                    .points
+                    .is_empty()
+                    .then(|| parse_lengths(&lengths.get()).ok())
+                    .flatten()
+                    .and_then(|l| Some((*l.iter().min()? as f64, *l.iter().max()? as f64)))
+                    .filter(|r| r.0 < r.1),
                 legend: Corner::UpperRight,
             };
             lines::draw(c, &data)
