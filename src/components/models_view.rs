@@ -19,7 +19,7 @@ use gru_lab::insight::{decimate, indexed, Insight};
 const MAX_LINE_POINTS: usize = 1200;
 
 /// The first TCN insight's receptive field.
-fn receptive_field(h: &History) -> Option<usize> {
+pub fn receptive_field(h: &History) -> Option<usize> {
     h.insights.iter().find_map(|x| x.receptive_field)
 }
 

@@ -9,6 +9,7 @@ use gru_lab::sequence::{self, Yours};
 use crate::charts::strip::{self, StripData, StripLane, StripProjection};
 use crate::components::canvas::{ChartCanvas, Pointer};
 use crate::components::gates_view::step_axis;
+use crate::components::models_view::receptive_field;
 use crate::state::AppState;
 
 /// The steps `first..=last` (0-based columns) a compared TCN's last output can see, and the
@@ -25,11 +26,6 @@ pub fn tcn_window(r: Option<usize>, t: usize, dir: usize) -> Option<((usize, usi
             first + 1
         ),
     ))
-}
-
-/// The compared TCN's receptive field, if one is trained.
-fn tcn_field(h: &gru_lab::history::History) -> Option<usize> {
-    h.insights.iter().find_map(|x| x.receptive_field)
 }
 
 /// The strip above the gate maps.
@@ -76,7 +72,7 @@ pub fn StripView() -> impl IntoView {
                     cols: x.steps,
                     x_desc,
                     cursor: Some(cursor),
-                    shade: tcn_window(tcn_field(h), x.steps, h.inspected.dir).map(|w| w.0),
+                    shade: tcn_window(receptive_field(h), x.steps, h.inspected.dir).map(|w| w.0),
                 },
             )?;
             if let crate::charts::surface::Target::Canvas(el) = c.target {
@@ -164,7 +160,7 @@ pub fn StripView() -> impl IntoView {
         state.history.with(|h| {
             h.picked()
                 .map(|x| {
-                    let window = tcn_window(tcn_field(h), x.steps, h.inspected.dir);
+                    let window = tcn_window(receptive_field(h), x.steps, h.inspected.dir);
                     format!(
                         "{}{}",
                         x.strip.caption,

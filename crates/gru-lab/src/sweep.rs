@@ -154,21 +154,17 @@ impl Sweep {
         let mut jobs = Vec::with_capacity(n_jobs);
         for &len in lengths {
             for k in 0..u64::from(seeds) {
+                // The settings of this length and seed, shared by every model's job.
+                let s = Settings {
+                    knob: len,
+                    seed: settings.seed.wrapping_add(k),
+                    ..settings.clone()
+                };
                 for (c, &cell) in settings.cells.iter().enumerate() {
-                    let s = Settings {
-                        knob: len,
-                        seed: settings.seed.wrapping_add(k),
-                        ..settings.clone()
-                    };
                     let cfg = s.train_config(cell).map_err(|e| format!("sweep: {e}"))?;
                     jobs.push((c, cfg, ModelKind::Recurrent(cell)));
                 }
                 for (m, &model) in settings.models.iter().enumerate() {
-                    let s = Settings {
-                        knob: len,
-                        seed: settings.seed.wrapping_add(k),
-                        ..settings.clone()
-                    };
                     // The TCN's depth follows T (it covers the sequence); attention's T² is
                     // checked here, so a length it cannot take is refused before anything runs.
                     let (cfg, kind) = s
