@@ -1,6 +1,7 @@
 //! The length sweep ("breaking point"): for each sequence length `T` in a list, train every
 //! compared cell (then each compared TCN or attention model) from scratch for a fixed number of steps with each of `seeds` seeds, and
-//! record the final validation loss and accuracy. Runs cooperatively: [`Sweep::advance`]
+//! record the validation loss curve ([`curve_steps`]) and the final loss and accuracy. With one
+//! length it is the multi-seed comparison ([`crate::sweep_curves`]). Runs cooperatively: [`Sweep::advance`]
 //! trains at most a given number of steps and returns, so the worker can answer the page
 //! between slices; [`Sweep::cancel`] stops it. Jobs run in the order length, then seed, then
 //! cell (so each length's comparison is complete before the next one starts).
@@ -29,6 +30,22 @@ pub struct SweepPoint {
     pub accuracy: Option<f64>,
     /// The task's baseline loss at this length.
     pub baseline: f64,
+    /// `(step, validation loss)` at each of [`curve_steps`] reached (the last is `val_loss`;
+    /// a run that failed stops early).
+    pub curve: Vec<(u64, f64)>,
+}
+
+/// Validation points per curve.
+pub const CURVE_POINTS: u64 = 20;
+
+/// The steps at which a job of `steps` steps is validated: `⌈k·steps/20⌉` for k = 1…20,
+/// without repeats, so the last is `steps` itself.
+pub fn curve_steps(steps: u64) -> Vec<u64> {
+    let mut v: Vec<u64> = (1..=CURVE_POINTS)
+        .map(|k| (k * steps).div_ceil(CURVE_POINTS))
+        .collect();
+    v.dedup();
+    v
 }
 
 /// What a sweep found.
@@ -122,6 +139,10 @@ pub struct Sweep {
     jobs: Vec<(usize, TrainConfig, ModelKind)>,
     /// The job being trained.
     current: Option<Trainer<f32>>,
+    /// Its validation curve so far.
+    curve: Vec<(u64, f64)>,
+    /// [`curve_steps`] of the sweep's step count.
+    at: Vec<u64>,
     /// Jobs finished.
     done: usize,
     table: SweepTable,
@@ -177,6 +198,8 @@ impl Sweep {
         Ok(Self {
             jobs,
             current: None,
+            curve: Vec::new(),
+            at: curve_steps(steps),
             done: 0,
             table: SweepTable {
                 cells: settings
@@ -217,20 +240,26 @@ impl Sweep {
                 break;
             };
             let mut failed = false;
+            let mut last = None;
             while left > 0 && tr.step_idx() < steps {
                 left -= 1;
                 if tr.train_step().is_err() {
                     failed = true;
                     break;
                 }
+                let step = tr.step_idx();
+                if self.at.binary_search(&step).is_ok() {
+                    // Evaluation reads no random stream: the run trains on as without it.
+                    let s = tr.evaluate();
+                    self.curve.push((step, s.loss));
+                    last = Some((s.loss, s.accuracy()));
+                }
             }
             if failed || tr.step_idx() >= steps {
                 let base = tr.task.baseline().loss;
-                let (loss, acc) = if failed {
-                    (f64::NAN, None)
-                } else {
-                    let s = tr.evaluate();
-                    (s.loss, s.accuracy())
+                let (loss, acc) = match last {
+                    Some(l) if !failed => l,
+                    _ => (f64::NAN, None),
                 };
                 self.finish(loss, acc, base);
             }
@@ -247,6 +276,7 @@ impl Sweep {
             val_loss,
             accuracy,
             baseline,
+            curve: std::mem::take(&mut self.curve),
         });
         self.current = None;
         self.done += 1;
@@ -257,6 +287,7 @@ impl Sweep {
         self.cancelled = true;
         self.table.cancelled = !self.table.points.len().eq(&self.jobs.len());
         self.current = None;
+        self.curve.clear();
     }
 
     /// Whether every job has run or the sweep was cancelled.

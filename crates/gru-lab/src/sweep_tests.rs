@@ -72,6 +72,7 @@ fn curves_give_mean_and_spread_per_cell_and_length() {
         val_loss,
         accuracy: None,
         baseline: 1.0,
+        curve: Vec::new(),
     };
     let t = SweepTable {
         cells: vec!["GRU".into(), "RNN".into()],
