@@ -269,6 +269,8 @@ impl AppState {
             settings.presenter = s.presenter;
             settings.question = s.question;
             settings.bench_kernels = s.bench_kernels;
+            settings.sweep_seeds = s.sweep_seeds;
+            settings.sweep_steps = s.sweep_steps;
         });
         self.draft.set(settings.clone());
         self.settings.set(settings);

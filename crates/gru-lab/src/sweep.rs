@@ -15,6 +15,9 @@ use crate::settings::Settings;
 /// Most jobs (cells × lengths × seeds) one sweep may hold.
 pub const MAX_JOBS: usize = 120;
 
+/// Most seeds per model and length.
+pub const MAX_SWEEP_SEEDS: u32 = 10;
+
 /// One finished training run of the sweep.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SweepPoint {
@@ -166,6 +169,9 @@ impl Sweep {
         let n_jobs = lengths.len() * models * seeds as usize;
         if lengths.is_empty() || steps == 0 || seeds == 0 {
             return Err("sweep: give at least one length, one step and one seed".into());
+        }
+        if seeds > MAX_SWEEP_SEEDS {
+            return Err(format!("sweep: {seeds} seeds is more than {MAX_SWEEP_SEEDS}"));
         }
         if n_jobs > MAX_JOBS {
             return Err(format!(

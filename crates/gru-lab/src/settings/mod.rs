@@ -130,6 +130,11 @@ pub struct Settings {
     /// Kernel benchmark mode (a view setting, `bench=kernels`): the page runs gru-core's
     /// kernel report in the worker and shows GFLOP/s per shape; training starts paused.
     pub bench_kernels: bool,
+    /// Seeds per model of the length sweep and multi-seed comparison (a view setting,
+    /// `seeds=`): `seed`, `seed + 1`, ….
+    pub sweep_seeds: u32,
+    /// Training steps of every run of the sweep (a view setting, `sweep_steps=`).
+    pub sweep_steps: u64,
 }
 
 /// The page parts a link may hide: `(URL id, what it is)`.
@@ -174,6 +179,8 @@ impl Default for Settings {
             presenter: false,
             question: None,
             bench_kernels: false,
+            sweep_seeds: 1,
+            sweep_steps: 300,
         }
     }
 }

@@ -181,6 +181,8 @@ mod tests {
             presenter: true,
             question: Some(4),
             bench_kernels: true,
+            sweep_seeds: 4,
+            sweep_steps: 150,
         };
         let q = s.to_query();
         assert!(

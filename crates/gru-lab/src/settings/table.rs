@@ -7,6 +7,8 @@ use gru_core::model::Direction;
 use super::models::TCN_LEVELS;
 use super::param::{clip_for_message, Applies, Field, Group, Legacy, Param};
 use super::surgery::{BF, BZ, CUT, F, R, WSCALE, Z};
+use crate::sweep::MAX_SWEEP_SEEDS;
+
 use super::{Budget, Optimizer, MAX_HIDDEN, MAX_KNOB, TASKS};
 
 /// Links made before the worker redesign carried `speed` = milliseconds of training per
@@ -348,6 +350,34 @@ pub const PARAMS: &[Param] = &[
             options: &[("off", "no benchmark"), ("kernels", "the kernel report")],
             get: |s| if s.bench_kernels { "kernels" } else { "off" },
             put: |s, v| s.bench_kernels = v == "kernels",
+        },
+        applies: Applies::Live,
+        group: Group::Page,
+    },
+    Param {
+        key: "seeds",
+        legacy: None,
+        label: "Sweep seeds",
+        tip: "Seeds per model in the length sweep (seed, seed+1, …); with one length it compares the models' validation curves over the seeds",
+        field: Field::Count {
+            min: 1,
+            max: MAX_SWEEP_SEEDS as u64,
+            get: |s| u64::from(s.sweep_seeds),
+            put: |s, v| s.sweep_seeds = v as u32,
+        },
+        applies: Applies::Live,
+        group: Group::Page,
+    },
+    Param {
+        key: "sweep_steps",
+        legacy: None,
+        label: "Sweep steps",
+        tip: "Training steps of every run in the length sweep (each starts from fresh weights)",
+        field: Field::Count {
+            min: 1,
+            max: 100_000,
+            get: |s| s.sweep_steps,
+            put: |s, v| s.sweep_steps = v,
         },
         applies: Applies::Live,
         group: Group::Page,

@@ -78,3 +78,25 @@ fn old_speed_links_map_to_rates() {
     assert_eq!(legacy_speed("4").as_deref(), Ok("28"));
     assert!(legacy_speed("40").is_err());
 }
+
+#[test]
+fn sweep_seeds_and_steps_are_view_settings_in_the_link() {
+    let (s, e) = Settings::from_query("seeds=3&sweep_steps=120&T=20");
+    assert!(e.is_empty(), "{e:?}");
+    assert_eq!((s.sweep_seeds, s.sweep_steps, s.knob), (3, 120, 20));
+    assert_eq!(Settings::from_query(&s.to_query()).0, s);
+    // Changing them never restarts the runs.
+    let d = Settings::default();
+    assert!(!d.needs_reset(&Settings {
+        sweep_seeds: 5,
+        sweep_steps: 50,
+        ..d.clone()
+    }));
+    // Old links (without them) keep the defaults: one seed, 300 steps.
+    assert_eq!((d.sweep_seeds, d.sweep_steps), (1, 300));
+    for bad in ["seeds=0", "seeds=11", "seeds=x", "sweep_steps=0"] {
+        let (s, e) = Settings::from_query(&format!("{bad}&hidden=8"));
+        assert_eq!(e.len(), 1, "{bad}");
+        assert_eq!((s.sweep_seeds, s.sweep_steps, s.hidden), (1, 300, 8), "{bad}");
+    }
+}
