@@ -354,8 +354,8 @@ fn beside(f: &Facts) -> Option<String> {
 pub fn evaluate(f: &Facts) -> Vec<String> {
     let mut out = vec![
         "Same data, same initial weights per seed, the same budget (and say whether it is steps or seconds); several seeds (at least 3) with mean and spread; validation curves, not one final number; training against validation to see overfitting; time per step and memory; ablations that remove one thing at a time (the gate surgery here: hold z, cut the carry); and each model's learning rate tuned on its own, or the comparison measures the tuning.".to_string(),
-        format!("This run trains every cell on the same sequences from the same seed. {}", val_sentence(f)),
-        "One seed decides nothing. For a mean and spread, use the Length sweep under Learning: give it this T alone and 3 seeds, and it trains every compared model afresh with the current seed and the next two (all models on the same data for a given seed) and draws the seeds' mean, lowest and highest final validation loss. If the models' ranges overlap, this comparison has not separated them.".into(),
+        super::seeds::paragraph(f),
+        format!("The live runs (one seed, the current one) train every cell on the same sequences; the sweep pauses them while it runs. {}", val_sentence(f)),
     ];
     if let Some(s) = beside(f) {
         out.push(s);

@@ -7,6 +7,9 @@ use gru_core::cell::CellKind;
 use crate::cost::{cost_of, layer_params};
 use crate::history::History;
 use crate::settings::Settings;
+use crate::sweep::SweepTable;
+
+use super::seeds::SeedFacts;
 
 /// One compared cell.
 #[derive(Clone, Debug, PartialEq)]
@@ -103,6 +106,8 @@ pub struct Facts {
     /// The compared TCN and attention models, after the cells (numbers only when the runs
     /// match the settings).
     pub models: Vec<ModelFacts>,
+    /// The multi-seed run of these settings, once there is one ([`Facts::with_sweep`]).
+    pub seeds: Option<SeedFacts>,
 }
 
 impl Facts {
@@ -167,6 +172,7 @@ impl Facts {
             })
             .collect();
         Facts {
+            seeds: None,
             models,
             input,
             hidden: settings.hidden,
@@ -180,6 +186,12 @@ impl Facts {
             lookahead: settings.task == "lookahead",
             cells,
         }
+    }
+
+    /// These facts with the page's last sweep, when it is a multi-seed run of `settings`.
+    pub fn with_sweep(mut self, settings: &Settings, table: Option<&SweepTable>) -> Self {
+        self.seeds = table.and_then(|t| SeedFacts::of(settings, t));
+        self
     }
 
     /// The compared cell of kind `kind` (not a twin).

@@ -295,39 +295,3 @@ pub fn long_gradient(f: &Facts) -> Verdict {
         ),
     }
 }
-
-/// Q10: which of GRU, LSTM, RNN has the lowest validation loss at step 400 (this seed).
-pub fn ranking(f: &Facts) -> Verdict {
-    let kinds = [CellKind::Gru, CellKind::Lstm, CellKind::RnnTanh];
-    let cells: Vec<&CellFacts> = kinds.iter().filter_map(|&k| f.cell(k)).collect();
-    if cells.len() < 3 {
-        return Verdict::Undecided {
-            needs: "this quiz compares GRU, LSTM and RNN; press \"Run this experiment\"".into(),
-        };
-    }
-    if let Err(v) = trained(f, 400) {
-        return v;
-    }
-    let vals: Option<Vec<f64>> = cells.iter().map(|c| c.val_loss).collect();
-    let Some(vals) = vals else {
-        return Verdict::Undecided {
-            needs: "every run needs a validation loss first".into(),
-        };
-    };
-    let best = (0..3)
-        .min_by(|&a, &b| vals[a].total_cmp(&vals[b]))
-        .unwrap_or(0);
-    let parts: Vec<String> = cells
-        .iter()
-        .zip(&vals)
-        .map(|(c, v)| format!("{} {}", c.label, fmt_num(*v)))
-        .collect();
-    Verdict::Decided {
-        option: best,
-        because: format!(
-            "At step {}, validation loss: {} — one seed only.",
-            f.step(),
-            parts.join(", ")
-        ),
-    }
-}

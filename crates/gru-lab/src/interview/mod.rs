@@ -9,6 +9,7 @@ mod count_tests;
 pub mod facts;
 pub mod judge;
 pub mod questions;
+pub mod seeds;
 #[cfg(test)]
 mod tests;
 

@@ -3,6 +3,7 @@
 
 use super::answer;
 use super::judge;
+use super::seeds;
 use super::{Facts, Verdict};
 use crate::settings::Settings;
 
@@ -160,13 +161,13 @@ pub const QUESTIONS: &[Question] = &[
     Question {
         n: 10,
         title: "How do you evaluate a GRU against other sequence models?",
-        preset: "cells=gru,lstm,rnn",
-        view: "v-compare",
-        view_name: "the Compare table",
+        preset: "cells=gru,lstm,rnn&seeds=3&sweep_steps=400",
+        view: "v-sweep",
+        view_name: "the Length sweep chart (one T: loss against step, mean and range over seeds)",
         quiz: Quiz {
-            prompt: "Same data, same seed: which has the lowest validation loss at step 400?",
-            options: &["GRU", "LSTM", "RNN"],
-            judge: judge::ranking,
+            prompt: "Each model trained with several seeds (3 in this experiment), same data per seed, 400 steps: which ends with the lowest mean validation loss, with every one of its seeds below every seed of the others?",
+            options: seeds::OPTIONS,
+            judge: seeds::judge,
         },
         answer: answer::evaluate,
     },
@@ -186,6 +187,12 @@ impl Question {
         s.hide = page.hide.clone();
         s.presenter = page.presenter;
         s
+    }
+
+    /// Whether "Run this experiment" runs the multi-seed comparison (the preset asks for
+    /// two or more sweep seeds): a sweep of the preset's T alone, after the fresh runs start.
+    pub fn multi_seed(&self) -> bool {
+        Settings::from_query(self.preset).0.sweep_seeds > 1
     }
 
     /// The link to this question's experiment (the preset plus `q`).
