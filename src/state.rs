@@ -46,14 +46,27 @@ pub enum Apply {
 }
 
 /// What the page knows of the length sweep.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SweepState {
+    /// The lengths field's text (an interview question's run writes its T there).
+    pub lengths: String,
     /// Whether a sweep runs (live training is paused then).
     pub running: bool,
     /// Training steps done and in all.
     pub progress: (usize, usize),
     /// The last sweep's results.
     pub table: Option<gru_lab::sweep::SweepTable>,
+}
+
+impl Default for SweepState {
+    fn default() -> Self {
+        Self {
+            lengths: "20, 40, 80".into(),
+            running: false,
+            progress: (0, 0),
+            table: None,
+        }
+    }
 }
 
 /// Page state: Copy handles, shared through context.
@@ -205,6 +218,10 @@ impl AppState {
             }
             Report::Rejected { message } => self.notice.set(Some(message)),
             Report::SweepProgress { done, total } => self.sweep.update(|s| {
+                if !s.running {
+                    // A new sweep was accepted: the last one's results no longer apply.
+                    s.table = None;
+                }
                 s.running = true;
                 s.progress = (done, total);
             }),
@@ -247,6 +264,8 @@ impl AppState {
 
     /// Pauses live training and runs a length sweep of the current settings' cells.
     pub fn start_sweep(&self, lengths: Vec<usize>, steps: u64, seeds: u32) {
+        let text: Vec<String> = lengths.iter().map(usize::to_string).collect();
+        self.sweep.update(|s| s.lengths = text.join(", "));
         self.send(Command::Sweep {
             lengths,
             steps,
@@ -422,6 +441,16 @@ impl AppState {
     pub fn set_question(&self, question: Option<usize>) {
         self.settings.update(|s| s.question = question);
         self.draft.update(|s| s.question = question);
+    }
+
+    /// Sets the sweep's seeds per model and steps per run (view settings, kept in the link).
+    pub fn set_sweep_options(&self, seeds: u32, steps: u64) {
+        let put = |s: &mut Settings| {
+            s.sweep_seeds = seeds;
+            s.sweep_steps = steps;
+        };
+        self.settings.update(put);
+        self.draft.update(put);
     }
 
     /// Whether a classroom link hides page part `id` (one of `gru_lab::settings::PANELS`).

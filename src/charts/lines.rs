@@ -26,6 +26,9 @@ pub struct Series<'a> {
     pub width: u32,
     /// Opacity in (0, 1].
     pub alpha: f64,
+    /// A band: the area between `points` (upper edge) and these points (lower edge, same
+    /// x values) is filled at `alpha` and no line is drawn (e.g. the seeds' lowest–highest).
+    pub fill_to: Option<&'a [(f64, f64)]>,
 }
 
 impl<'a> Series<'a> {
@@ -37,6 +40,7 @@ impl<'a> Series<'a> {
             color,
             width: 2,
             alpha: 1.0,
+            fill_to: None,
         }
     }
 }
@@ -183,7 +187,7 @@ fn draw_legend<DB: DrawingBackend>(
 fn finite_points<'a>(d: &'a LinesData<'_>, log: bool) -> impl Iterator<Item = (f64, f64)> + 'a {
     d.series
         .iter()
-        .flat_map(|s| s.points.iter().copied())
+        .flat_map(|s| s.points.iter().chain(s.fill_to.unwrap_or_default()).copied())
         .filter(move |p| p.1.is_finite() && p.0.is_finite() && (!log || p.1 > 0.0))
 }
 
@@ -347,6 +351,28 @@ where
             .map_err(err)?;
     }
     for s in &d.series {
+        if let Some(lower) = s.fill_to {
+            // Upper edge left to right, lower edge back: one closed polygon.
+            let ok = |p: &&(f64, f64)| {
+                p.0.is_finite() && p.1.is_finite() && (d.y != YAxis::Log || p.1 > 0.0)
+            };
+            let ring: Vec<(f64, f64)> = s
+                .points
+                .iter()
+                .filter(ok)
+                .chain(lower.iter().rev().filter(ok))
+                .copied()
+                .collect();
+            if ring.len() >= 3 {
+                chart
+                    .draw_series(std::iter::once(Polygon::new(
+                        ring,
+                        s.color.mix(s.alpha).filled(),
+                    )))
+                    .map_err(err)?;
+            }
+            continue;
+        }
         let style = s
             .color
             .mix(s.alpha)
@@ -378,46 +404,5 @@ where
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use wasm_bindgen_test::wasm_bindgen_test;
-
-    #[wasm_bindgen_test(unsupported = test)]
-    fn legend_rows_wrap_in_order_and_never_drop_an_entry() {
-        assert_eq!(legend_rows(&[50, 50, 50], 200, 10), vec![0..3]);
-        assert_eq!(legend_rows(&[50, 50, 50], 120, 10), vec![0..2, 2..3]);
-        // An entry wider than the row still gets a row of its own.
-        assert_eq!(legend_rows(&[300, 40, 40], 100, 10), vec![0..1, 1..3]);
-        assert_eq!(legend_rows(&[], 100, 10), Vec::<Range<usize>>::new());
-    }
-
-    #[wasm_bindgen_test(unsupported = test)]
-    fn log_range_ignores_non_positive_values_and_covers_the_reference() {
-        let pts = [(0.0, 0.5), (1.0, 0.0), (2.0, -3.0), (3.0, 0.01)];
-        let d = LinesData {
-            series: vec![Series::new("a", &pts, palette::BLUE)],
-            x_desc: "",
-            y_desc: "",
-            y: YAxis::Log,
-            reference: Some((1.0 / 6.0, "baseline")),
-            cursor: None,
-            x_range: None,
-            legend: Corner::UpperRight,
-        };
-        let (lo, hi) = y_range(&d);
-        assert!(lo > 0.0 && lo < 0.01 && hi > 0.5);
-        assert_eq!(x_range(&d), (0.0, 3.0));
-        let empty = LinesData {
-            series: Vec::new(),
-            ..d.clone()
-        };
-        assert_eq!(x_range(&empty), (0.0, 1.0), "no point: a unit axis");
-        let lin = LinesData {
-            y: YAxis::Linear(None),
-            reference: None,
-            ..d.clone()
-        };
-        let (lo, hi) = y_range(&lin);
-        assert!(lo < -3.0 && hi > 0.5);
-    }
-}
+#[path = "lines_tests.rs"]
+mod tests;

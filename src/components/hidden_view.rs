@@ -59,6 +59,7 @@ pub fn HiddenView() -> impl IntoView {
                     },
                     width: if on { 3 } else { 1 },
                     alpha: if sel.is_none() || on { 0.9 } else { 0.35 },
+                    fill_to: None,
                 }
             })
             .collect();

@@ -12,10 +12,23 @@ use crate::state::AppState;
 /// Which page part (`hide=` id) holds each view a question points at.
 fn panel_of(view: &str) -> &'static str {
     match view {
-        "v-loss" | "v-compare" => "loss",
+        "v-loss" | "v-compare" | "v-sweep" => "loss",
         "v-flow" => "flow",
         "v-gates" => "gates",
         _ => "equations",
+    }
+}
+
+/// What "Run this experiment" does, said on its tooltip.
+fn run_title(q: &gru_lab::interview::Question) -> String {
+    if q.multi_seed() {
+        let s = q.settings(&gru_lab::settings::Settings::default());
+        format!(
+            "Start fresh runs with {}, then train every model afresh with {} seeds for {} steps each (live training pauses meanwhile)",
+            q.preset, s.sweep_seeds, s.sweep_steps
+        )
+    } else {
+        format!("Start fresh runs with {} and train", q.preset)
     }
 }
 
@@ -34,12 +47,22 @@ pub fn QuestionView(
     let refused = RwSignal::new(false);
     let facts = Memo::new(move |_| {
         let s = state.settings.get();
-        state.history.with(|h| Facts::gather(&s, h))
+        let f = state.history.with(|h| Facts::gather(&s, h));
+        state.sweep.with(|w| f.with_sweep(&s, w.table.as_ref()))
     });
     let verdict = move || facts.with(|f| (q.quiz.judge)(f));
     let run = move |_| {
         let s = state.settings.with_untracked(|page| q.settings(page));
+        let (len, steps, seeds) = (s.knob, s.sweep_steps, s.sweep_seeds);
+        if state.sweep.with_untracked(|w| w.running) {
+            // A fresh start: the sweep still running would refuse the new one and live play.
+            state.cancel_sweep();
+        }
         state.run_fresh(s);
+        if q.multi_seed() {
+            // Question 10: the multi-seed comparison of these settings at their T.
+            state.start_sweep(vec![len], steps, seeds);
+        }
         show_view(q.view);
     };
     let reveal = move |_| match pick.get_untracked() {
@@ -99,7 +122,7 @@ pub fn QuestionView(
                     </fieldset>
                     <p class="iv-actions">
                         <button class="primary" on:click=run
-                            title=format!("Start fresh runs with {} and train", q.preset)>"2. Run this experiment"</button>
+                            title=run_title(q)>"2. Run this experiment"</button>
                         <button on:click=reveal title="Check your prediction against what this run did">"3. Reveal"</button>
                     </p>
                     <p class="iv-look">"Look at "

@@ -26,5 +26,6 @@ pub mod sequence_view;
 pub mod settings_form;
 pub mod strip_view;
 pub mod surgery_banner;
+pub mod seeds_chart;
 pub mod sweep_view;
 pub mod travel_view;

@@ -1,14 +1,18 @@
 //! "Length sweep": train every compared cell and model (TCN, attention) from scratch at each
 //! of a list of sequence lengths for a fixed number of steps (several seeds if asked), then plot the final
 //! validation loss against T, one line per model through the seeds' mean with the seeds'
-//! lowest and highest as thin lines. Live training is paused while it runs.
+//! lowest and highest as thin lines. Given one length and 2+ seeds it is the multi-seed
+//! comparison: loss against step, mean and band over the seeds ([`SeedsChart`]). Seeds and
+//! steps are view settings in the link (`seeds=`, `sweep_steps=`). Live training is paused
+//! while it runs.
 
-use gru_lab::sweep::parse_lengths;
+use gru_lab::sweep::{parse_lengths, MAX_SWEEP_SEEDS};
 use leptos::prelude::*;
 
 use crate::charts::lines::{self, Corner, LinesData, Series, YAxis};
 use crate::components::canvas::ChartCanvas;
 use crate::components::loss_view::run_color;
+use crate::components::seeds_chart::SeedsChart;
 use crate::format::fmt_num;
 use crate::state::AppState;
 
@@ -16,13 +20,15 @@ use crate::state::AppState;
 #[component]
 pub fn SweepView() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let lengths = RwSignal::new("20, 40, 80".to_string());
-    let steps = RwSignal::new(300u64);
-    let seeds = RwSignal::new(1u32);
+    let lengths = Signal::derive(move || state.sweep.with(|s| s.lengths.clone()));
+    let set_lengths = move |v: String| state.sweep.update(|s| s.lengths = v);
+    let steps = Signal::derive(move || state.settings.with(|s| s.sweep_steps));
+    let seeds = Signal::derive(move || state.settings.with(|s| s.sweep_seeds));
     let run = move |_| match parse_lengths(&lengths.get_untracked()) {
         Ok(l) => state.start_sweep(l, steps.get_untracked(), seeds.get_untracked()),
         Err(e) => state.tell(e),
     };
+    let multi = move || state.sweep.with(|s| s.table.as_ref().is_some_and(|t| t.is_multi_seed()));
     let draw = move |c: &crate::charts::surface::Surface<'_>| {
         state.sweep.with(|s| {
             let table = s.table.clone().unwrap_or_default();
@@ -113,22 +119,22 @@ pub fn SweepView() -> impl IntoView {
     };
     let running = move || state.sweep.with(|s| s.running);
     view! {
-        <div class="view sweep">
+        <div class="view sweep" id="v-sweep">
             <div class="sweep-form">
                 <label title="Sequence lengths to try, separated by commas">
                     "Lengths T "
                     <input type="text" name="sweep-lengths" prop:value=move || lengths.get()
-                        on:change=move |ev| lengths.set(event_target_value(&ev))/>
+                        on:change=move |ev| set_lengths(event_target_value(&ev))/>
                 </label>
                 <label title="Training steps of every run (each starts from fresh weights)">
                     "steps "
                     <input type="number" name="sweep-steps" min="1" max="100000" prop:value=move || steps.get().to_string()
-                        on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<u64>() { steps.set(v.clamp(1, 100_000)) } }/>
+                        on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<u64>() { state.set_sweep_options(seeds.get_untracked(), v.clamp(1, 100_000)) } }/>
                 </label>
-                <label title="Seeds per model and length (seed, seed+1, …): the chart shows their mean and spread">
+                <label title="Seeds per model and length (seed, seed+1, …): the chart shows their mean and spread; with one length, their validation curves">
                     "seeds "
-                    <input type="number" name="sweep-seeds" min="1" max="5" prop:value=move || seeds.get().to_string()
-                        on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<u32>() { seeds.set(v.clamp(1, 5)) } }/>
+                    <input type="number" name="sweep-seeds" min="1" max=MAX_SWEEP_SEEDS prop:value=move || seeds.get().to_string()
+                        on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<u32>() { state.set_sweep_options(v.clamp(1, MAX_SWEEP_SEEDS), steps.get_untracked()) } }/>
                 </label>
                 <button on:click=run disabled=running>"Run sweep"</button>
                 <button on:click=move |_| state.cancel_sweep() hidden=move || !running()>"Cancel sweep"</button>
@@ -139,8 +145,12 @@ pub fn SweepView() -> impl IntoView {
                     prop:value=move || state.sweep.with(|s| s.progress.0 as f64)></progress>
                 " Live training is paused while the sweep runs."
             </p>
-            <ChartCanvas label="Final loss vs T" draw=draw summary=Signal::derive(summary)
-                hint="Each point is a fresh run of the current settings at that length, trained for the same number of steps."/>
+            <Show when=multi fallback=move || view! {
+                <ChartCanvas label="Final loss vs T" draw=draw summary=Signal::derive(summary)
+                    hint="Each point is a fresh run of the current settings at that length, trained for the same number of steps. One length with 2 or more seeds draws the seeds' validation curves instead."/>
+            }>
+                <SeedsChart/>
+            </Show>
         </div>
     }
 }

@@ -1,0 +1,63 @@
+//! The line chart's ranges and legend layout.
+use super::*;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+#[wasm_bindgen_test(unsupported = test)]
+fn legend_rows_wrap_in_order_and_never_drop_an_entry() {
+    assert_eq!(legend_rows(&[50, 50, 50], 200, 10), vec![0..3]);
+    assert_eq!(legend_rows(&[50, 50, 50], 120, 10), vec![0..2, 2..3]);
+    // An entry wider than the row still gets a row of its own.
+    assert_eq!(legend_rows(&[300, 40, 40], 100, 10), vec![0..1, 1..3]);
+    assert_eq!(legend_rows(&[], 100, 10), Vec::<Range<usize>>::new());
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn log_range_ignores_non_positive_values_and_covers_the_reference() {
+    let pts = [(0.0, 0.5), (1.0, 0.0), (2.0, -3.0), (3.0, 0.01)];
+    let d = LinesData {
+        series: vec![Series::new("a", &pts, palette::BLUE)],
+        x_desc: "",
+        y_desc: "",
+        y: YAxis::Log,
+        reference: Some((1.0 / 6.0, "baseline")),
+        cursor: None,
+        x_range: None,
+        legend: Corner::UpperRight,
+    };
+    let (lo, hi) = y_range(&d);
+    assert!(lo > 0.0 && lo < 0.01 && hi > 0.5);
+    assert_eq!(x_range(&d), (0.0, 3.0));
+    let empty = LinesData {
+        series: Vec::new(),
+        ..d.clone()
+    };
+    assert_eq!(x_range(&empty), (0.0, 1.0), "no point: a unit axis");
+    let lin = LinesData {
+        y: YAxis::Linear(None),
+        reference: None,
+        ..d.clone()
+    };
+    let (lo, hi) = y_range(&lin);
+    assert!(lo < -3.0 && hi > 0.5);
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_band_s_lower_edge_counts_for_the_axes() {
+    let (hi, lo) = ([(1.0, 0.5), (2.0, 0.4)], [(1.0, 0.01), (2.0, 0.02)]);
+    let d = LinesData {
+        series: vec![Series {
+            fill_to: Some(&lo),
+            ..Series::new("", &hi, palette::BLUE)
+        }],
+        x_desc: "",
+        y_desc: "",
+        y: YAxis::Log,
+        reference: None,
+        cursor: None,
+        x_range: None,
+        legend: Corner::UpperRight,
+    };
+    let (y0, y1) = y_range(&d);
+    assert!(y0 < 0.01 && y1 > 0.5, "{y0} {y1}");
+    assert!(entries(&d).is_empty(), "an unlabelled band has no legend entry");
+}
