@@ -165,7 +165,7 @@ pub const QUESTIONS: &[Question] = &[
         view: "v-sweep",
         view_name: "the Length sweep chart (one T: loss against step, mean and range over seeds)",
         quiz: Quiz {
-            prompt: "Each model trained with several seeds (3 in this experiment), same data per seed, 400 steps: which ends with the lowest mean validation loss, with every one of its seeds below every seed of the others?",
+            prompt: "Each model trained afresh with several seeds (3 in this experiment), the same data per seed and the same step budget: which ends with the lowest mean validation loss, with every one of its seeds below every seed of the others?",
             options: seeds::OPTIONS,
             judge: seeds::judge,
         },
