@@ -72,7 +72,7 @@ test('?q=10 runs the models over 3 seeds: one band per model, and the quiz follo
   const svg = (await readFile(await d.path())).toString('utf8');
   await writeFile(`${SHOTS}seeds-chart.svg`, svg);
   assert.equal((svg.match(/<polygon/g) ?? []).length, 3, 'three bands');
-  for (const m of ['GRU', 'LSTM', 'RNN']) assert.ok(svg.includes(`${m} mean (band: lowest–highest of 3 seeds)`), m);
+  for (const m of ['GRU', 'LSTM', 'RNN']) assert.ok(svg.includes(`${m} (3 seeds)`), m);
   assert.ok((svg.match(/<polyline/g) ?? []).length >= 3, 'three mean lines');
 
   // The verdict: the lowest mean, unless its range overlaps another model's.

@@ -65,7 +65,7 @@ pub fn SeedsChart() -> impl IntoView {
             let labels: Vec<String> = table
                 .cells
                 .iter()
-                .map(|c| format!("{c} mean (band: lowest–highest of {} seeds)", table.seeds))
+                .map(|c| format!("{c} ({} seeds)", table.seeds))
                 .collect();
             let mut series = Vec::new();
             // Bands first, so every mean line lies on top of them.

@@ -355,7 +355,11 @@ pub fn evaluate(f: &Facts) -> Vec<String> {
     let mut out = vec![
         "Same data, same initial weights per seed, the same budget (and say whether it is steps or seconds); several seeds (at least 3) with mean and spread; validation curves, not one final number; training against validation to see overfitting; time per step and memory; ablations that remove one thing at a time (the gate surgery here: hold z, cut the carry); and each model's learning rate tuned on its own, or the comparison measures the tuning.".to_string(),
         super::seeds::paragraph(f),
-        format!("The live runs (one seed, the current one) train every cell on the same sequences; the sweep pauses them while it runs. {}", val_sentence(f)),
+        if f.step() == 0 {
+            "The live runs (the current seed only) train every cell on the same sequences; they have not trained yet, as the multi-seed run pauses them: press Play to train them after it.".to_string()
+        } else {
+            format!("The live runs (the current seed only) train every cell on the same sequences. {}", val_sentence(f))
+        },
     ];
     if let Some(s) = beside(f) {
         out.push(s);

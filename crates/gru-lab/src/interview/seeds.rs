@@ -76,10 +76,14 @@ impl SeedFacts {
                 self.seeds
             )
         } else {
-            let others: Vec<&str> = r.overlaps.iter().map(|&o| self.labels[o].as_str()).collect();
+            let others: Vec<String> = r
+                .overlaps
+                .iter()
+                .map(|&o| format!("the {}'s", self.labels[o]))
+                .collect();
             format!(
-                "The {best}'s range overlaps the {}'s: with {} seeds this is not a difference you can claim.",
-                others.join(" and the "),
+                "The {best}'s range overlaps {}: with {} seeds this is not a difference you can claim.",
+                others.join(" and "),
                 self.seeds
             )
         }

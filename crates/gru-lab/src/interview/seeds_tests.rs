@@ -70,6 +70,10 @@ fn clear_winner_overlap_and_undecided_verdicts_follow_the_numbers() {
     let (opt, because) = verdict(&overlap);
     assert_eq!(opt, 3);
     assert!(because.contains("The GRU's range overlaps the LSTM's: with 3 seeds this is not a difference you can claim."), "{because}");
+    let two = table(&[[0.02, 0.03, 0.06], [0.035, 0.05, 0.06], [0.05, 0.06, 0.07]]);
+    let (opt, because) = verdict(&two);
+    assert_eq!(opt, 3);
+    assert!(because.contains("The GRU's range overlaps the LSTM's and the RNN's:"), "{because}");
     // No sweep, another T, a NaN run: not decided, and the reason says so.
     assert!(matches!(judge(&facts(None)), Verdict::Undecided { needs } if needs.contains("Run this experiment")));
     let mut other_t = clear.clone();
