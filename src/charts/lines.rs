@@ -187,7 +187,12 @@ fn draw_legend<DB: DrawingBackend>(
 fn finite_points<'a>(d: &'a LinesData<'_>, log: bool) -> impl Iterator<Item = (f64, f64)> + 'a {
     d.series
         .iter()
-        .flat_map(|s| s.points.iter().chain(s.fill_to.unwrap_or_default()).copied())
+        .flat_map(|s| {
+            s.points
+                .iter()
+                .chain(s.fill_to.unwrap_or_default())
+                .copied()
+        })
         .filter(move |p| p.1.is_finite() && p.0.is_finite() && (!log || p.1 > 0.0))
 }
 

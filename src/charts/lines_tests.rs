@@ -59,5 +59,8 @@ fn a_band_s_lower_edge_counts_for_the_axes() {
     };
     let (y0, y1) = y_range(&d);
     assert!(y0 < 0.01 && y1 > 0.5, "{y0} {y1}");
-    assert!(entries(&d).is_empty(), "an unlabelled band has no legend entry");
+    assert!(
+        entries(&d).is_empty(),
+        "an unlabelled band has no legend entry"
+    );
 }

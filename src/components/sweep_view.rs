@@ -28,7 +28,11 @@ pub fn SweepView() -> impl IntoView {
         Ok(l) => state.start_sweep(l, steps.get_untracked(), seeds.get_untracked()),
         Err(e) => state.tell(e),
     };
-    let multi = move || state.sweep.with(|s| s.table.as_ref().is_some_and(|t| t.is_multi_seed()));
+    let multi = move || {
+        state
+            .sweep
+            .with(|s| s.table.as_ref().is_some_and(|t| t.is_multi_seed()))
+    };
     let draw = move |c: &crate::charts::surface::Surface<'_>| {
         state.sweep.with(|s| {
             let table = s.table.clone().unwrap_or_default();

@@ -246,3 +246,55 @@ fn a_sweep_pauses_live_training_runs_to_the_end_and_can_be_cancelled() {
     assert!(matches!(&done[..], [Report::SweepDone(t)] if t.cancelled && t.points.is_empty()));
     assert!(e.handle(Command::Play, clock.read()).is_empty());
 }
+
+#[test]
+fn a_multi_seed_sweep_cancelled_half_way_keeps_its_curves_and_the_lab_trains_on() {
+    let settings = Settings {
+        hidden: 8,
+        batch: 8,
+        cells: vec![CellKind::Gru, CellKind::Lstm],
+        ..Settings::default()
+    };
+    let clock = FakeClock(Cell::new(0.0));
+    let mut e = Engine::new(&settings, 0.0).expect("valid");
+    let sweep = Command::Sweep {
+        lengths: vec![settings.knob],
+        steps: 10,
+        seeds: 3,
+    };
+    assert!(!matches!(
+        e.handle(sweep.clone(), clock.read())[..],
+        [Report::Rejected { .. }]
+    ));
+    // Tick until at least two runs have finished, then cancel.
+    let mut done = 0;
+    for _ in 0..10_000 {
+        e.tick(&|| clock.read());
+        done = e
+            .sweep
+            .as_ref()
+            .map_or(0, |(sw, _)| sw.table().points.len());
+        if done >= 2 {
+            break;
+        }
+    }
+    assert!(done >= 2, "{done}");
+    let reports = e.handle(Command::CancelSweep, clock.read());
+    let [Report::SweepDone(t)] = &reports[..] else {
+        panic!("{reports:?}")
+    };
+    assert!(t.cancelled && t.is_multi_seed() && t.points.len() == done);
+    assert!(t
+        .points
+        .iter()
+        .all(|p| p.curve.len() == 10 && p.curve[9] == (10, p.val_loss)));
+    // The lab steps and plays again, and a new sweep is accepted.
+    let before = e.lab().steps();
+    e.handle(Command::Step, clock.read());
+    assert_eq!(e.lab().steps(), before + 1);
+    assert!(e.handle(Command::Play, clock.read()).is_empty());
+    assert!(!matches!(
+        e.handle(sweep, clock.read())[..],
+        [Report::Rejected { .. }]
+    ));
+}

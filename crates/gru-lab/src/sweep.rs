@@ -171,7 +171,9 @@ impl Sweep {
             return Err("sweep: give at least one length, one step and one seed".into());
         }
         if seeds > MAX_SWEEP_SEEDS {
-            return Err(format!("sweep: {seeds} seeds is more than {MAX_SWEEP_SEEDS}"));
+            return Err(format!(
+                "sweep: {seeds} seeds is more than {MAX_SWEEP_SEEDS}"
+            ));
         }
         if n_jobs > MAX_JOBS {
             return Err(format!(

@@ -98,7 +98,11 @@ fn bands_are_mean_min_max_over_the_seeds_per_step() {
 
 #[test]
 fn ranking_names_the_lowest_mean_and_every_overlapping_range() {
-    let finals = vec![vec![0.30, 0.10, 0.20], vec![0.25, 0.50, 0.60], vec![0.9, 0.8, 0.7]];
+    let finals = vec![
+        vec![0.30, 0.10, 0.20],
+        vec![0.25, 0.50, 0.60],
+        vec![0.9, 0.8, 0.7],
+    ];
     let r = seed_ranking(&finals, 3).expect("complete");
     assert_eq!(r.best, 0);
     // Model 1's lowest (0.25) is under model 0's highest (0.30); model 2's (0.7) is not.
@@ -106,7 +110,13 @@ fn ranking_names_the_lowest_mean_and_every_overlapping_range() {
     let (mean, lo, hi) = r.stats[2];
     assert!((mean - 0.8).abs() < 1e-12 && (lo, hi) == (0.7, 0.9));
     let apart = vec![vec![0.1, 0.2, 0.15], vec![0.25, 0.5, 0.6]];
-    assert_eq!(seed_ranking(&apart, 3).expect("complete").overlaps, Vec::<usize>::new());
+    assert_eq!(
+        seed_ranking(&apart, 3).expect("complete").overlaps,
+        Vec::<usize>::new()
+    );
     // A seed missing (cancelled) is not enough.
-    assert_eq!(seed_ranking(&[vec![0.1, 0.2], vec![0.3, 0.4, 0.5]], 3), None);
+    assert_eq!(
+        seed_ranking(&[vec![0.1, 0.2], vec![0.3, 0.4, 0.5]], 3),
+        None
+    );
 }

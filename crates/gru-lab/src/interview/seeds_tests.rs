@@ -73,14 +73,27 @@ fn clear_winner_overlap_and_undecided_verdicts_follow_the_numbers() {
     let two = table(&[[0.02, 0.03, 0.06], [0.035, 0.05, 0.06], [0.05, 0.06, 0.07]]);
     let (opt, because) = verdict(&two);
     assert_eq!(opt, 3);
-    assert!(because.contains("The GRU's range overlaps the LSTM's and the RNN's:"), "{because}");
+    assert!(
+        because.contains("The GRU's range overlaps the LSTM's and the RNN's:"),
+        "{because}"
+    );
     // No sweep, another T, a NaN run: not decided, and the reason says so.
-    assert!(matches!(judge(&facts(None)), Verdict::Undecided { needs } if needs.contains("Run this experiment")));
+    assert!(
+        matches!(judge(&facts(None)), Verdict::Undecided { needs } if needs.contains("Run this experiment"))
+    );
     let mut other_t = clear.clone();
     other_t.lengths = vec![80];
     assert_eq!(facts(Some(&other_t)).seeds, None);
-    let nan = table(&[[0.05, f64::NAN, 0.07], [0.01, 0.02, 0.03], [0.1, 0.12, 0.14]]);
-    assert!(matches!(judge(&facts(Some(&nan))), Verdict::Undecided { needs } if needs.contains("8 of 9")), "{:?}", judge(&facts(Some(&nan))));
+    let nan = table(&[
+        [0.05, f64::NAN, 0.07],
+        [0.01, 0.02, 0.03],
+        [0.1, 0.12, 0.14],
+    ]);
+    assert!(
+        matches!(judge(&facts(Some(&nan))), Verdict::Undecided { needs } if needs.contains("8 of 9")),
+        "{:?}",
+        judge(&facts(Some(&nan)))
+    );
 }
 
 #[test]
@@ -100,7 +113,10 @@ fn the_answer_quotes_the_spread_and_names_a_misleading_seed() {
     }
     let agree = table(&[[0.01, 0.02, 0.03], [0.1, 0.11, 0.12], [0.05, 0.06, 0.04]]);
     let p = paragraph(&facts(Some(&agree)));
-    assert!(p.contains("every seed on its own also ranks the GRU first"), "{p}");
+    assert!(
+        p.contains("every seed on its own also ranks the GRU first"),
+        "{p}"
+    );
     assert!(!p.contains("can mislead"), "{p}");
     assert!(paragraph(&facts(None)).contains("One seed decides nothing"));
 }

@@ -97,6 +97,10 @@ fn sweep_seeds_and_steps_are_view_settings_in_the_link() {
     for bad in ["seeds=0", "seeds=11", "seeds=x", "sweep_steps=0"] {
         let (s, e) = Settings::from_query(&format!("{bad}&hidden=8"));
         assert_eq!(e.len(), 1, "{bad}");
-        assert_eq!((s.sweep_seeds, s.sweep_steps, s.hidden), (1, 300, 8), "{bad}");
+        assert_eq!(
+            (s.sweep_seeds, s.sweep_steps, s.hidden),
+            (1, 300, 8),
+            "{bad}"
+        );
     }
 }
