@@ -31,6 +31,7 @@ pub mod sequence;
 pub mod settings;
 pub mod strip;
 pub mod sweep;
+pub mod sweep_time;
 pub mod timeline;
 pub mod torch_import;
 pub mod torch_parity;
