@@ -136,7 +136,7 @@ pub fn SweepView() -> impl IntoView {
                 <ChartCanvas label="Final loss vs T" draw=draw summary=Signal::derive(summary)
                     hint="Each point is a fresh run of the current settings at that length, trained for the same number of steps."/>
                 <ChartCanvas label="ms per step vs T" draw=draw_time summary=Signal::derive(timing)
-                    hint="Wall-clock time of one training step (forward, backward, update; validation not counted), mean over the run's steps and the seeds. It depends on this machine."/>
+                    hint="Time of one training step (forward, backward, update) on this machine, mean over steps and seeds."/>
             </div>
             <p class="hint sweep-timing" hidden=move || timing().is_empty()>{timing}</p>
         </div>
