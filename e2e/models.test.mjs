@@ -127,3 +127,34 @@ test('a sweep with the TCN and attention draws final loss and ms per step agains
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('tcn_kernel= and heads= links shape the TCN and attention: receptive field, cost row, equations; a head count that does not divide hidden is named', async () => {
+  const { page, errors } = await open(browser, `${server.url}?cells=gru,tcn&task=adding&T=40&tcn_levels=3&tcn_kernel=3`, server.origin);
+  await waitStep(page, 10);
+  assert.equal(await page.locator('input[name=tcn_kernel]').inputValue(), '3', 'the form shows the kernel');
+  // Kernel 3, dilations 1, 2, 4: 1 + 2·7 = 15 steps (kernel 2 saw 8).
+  assert.match(await page.locator('.strip-caption').innerText(),
+    /Shaded: the only steps the TCN's last output can see, 26–40 \(its receptive field, 15 steps\); nothing before step 26 can change it\./);
+  const cost = page.getByRole('table', { name: 'Cost per cell' });
+  const params = (await cost.locator('tbody td.params').allInnerTexts()).map((t) => Number(t.replace(/[\s,]/g, '')));
+  assert.equal(params[1], 1745, `three taps per level: ${params}`);
+  await page.locator('.strip').screenshot({ path: SHOTS + 'models-tcn-kernel3.png' });
+  await page.close();
+
+  const p2 = await open(browser, `${server.url}?cells=gru,attn&task=adding&T=20&heads=4&inside=1.0.0.0`, server.origin);
+  await waitStep(p2.page, 10);
+  await p2.page.getByRole('region', { name: 'Attention equations' }).waitFor();
+  assert.match(await p2.page.locator('#v-equations').innerText(), /4 heads of D\/4 dimensions each/);
+  await p2.page.locator('#v-equations').screenshot({ path: SHOTS + 'models-attn-heads.png' });
+  await p2.page.close();
+
+  const p3 = await open(browser, `${server.url}?cells=gru,attn&hidden=16&heads=3`, server.origin);
+  const alert = p3.page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /heads: 3 heads cannot split the attention's width of 16 hidden units evenly \(each head gets hidden\/heads dimensions\); use 1, 2, 4, 8, 16/);
+  await waitStep(p3.page, 10);
+  const rows = await p3.page.getByRole('table', { name: 'Compare' }).locator('tbody th').allInnerTexts();
+  assert.deepEqual(rows, ['GRU', 'Attention'], 'attention trains on with one head');
+  assert.deepEqual([...errors, ...p2.errors, ...p3.errors], []);
+  await p3.page.close();
+});
