@@ -207,7 +207,11 @@ pub fn Equations() -> impl IntoView {
                 }
                 None => {
                     let heads = state.settings.with(|s| s.heads).max(1);
-                    let said = if heads == 1 { "one head".to_string() } else { format!("{heads} heads of D/{heads} dimensions each") };
+                    let said = if heads == 1 {
+                        "one head".to_string()
+                    } else {
+                        format!("{heads} heads of D/{heads} dimensions each")
+                    };
                     view! {
                     <div class="scroll" tabindex="0" role="region" aria-label="Attention equations" inner_html=attention_equations_mathml(heads)></div>
                     <p class="hint">

@@ -53,7 +53,11 @@ pub fn tcn_equations_mathml(kernel: usize, levels: Option<usize>, rf: Option<usi
 pub fn attention_equations_mathml(heads: usize) -> String {
     let e = sub("e", "t");
     let one = heads <= 1;
-    let p = if one { "<mi>P</mi>" } else { "<msub><mi>P</mi><mi>h</mi></msub>" };
+    let p = if one {
+        "<mi>P</mi>"
+    } else {
+        "<msub><mi>P</mi><mi>h</mi></msub>"
+    };
     let (qk, scale) = if one {
         (
             "<mi>q</mi><msup><mi>k</mi><mo>⊤</mo></msup>".to_string(),
@@ -76,7 +80,9 @@ pub fn attention_equations_mathml(heads: usize) -> String {
     let heads_note = if one {
         String::new()
     } else {
-        format!("<mtext>, h = 1…{heads} (columns (h−1)·D/{heads} … h·D/{heads} − 1 of q, k, v)</mtext>")
+        format!(
+            "<mtext>, h = 1…{heads} (columns (h−1)·D/{heads} … h·D/{heads} − 1 of q, k, v)</mtext>"
+        )
     };
     table(&[
         row(

@@ -287,7 +287,11 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Lab, String> {
         if *step.get_or_insert(s) != s {
             return Err(format!(
                 "runs[{i}].{}.step: {s}, but runs[0] is at step {}; runs train in lock-step",
-                if run.trainer.model().is_some() { "checkpoint" } else { "net" },
+                if run.trainer.model().is_some() {
+                    "checkpoint"
+                } else {
+                    "net"
+                },
                 step.unwrap_or(0)
             ));
         }

@@ -253,9 +253,18 @@ fn tcn_and_attention_runs_save_and_load_bit_for_bit() {
     assert_eq!(bits(&b), bits(&a), "weights");
     for (ra, rb) in a.runs.iter().zip(&b.runs) {
         let (x, y) = (ra.trainer.resume_state(), rb.trainer.resume_state());
-        assert_eq!((x.opt_t, x.data_word_pos), (y.opt_t, y.data_word_pos), "{}", ra.label);
+        assert_eq!(
+            (x.opt_t, x.data_word_pos),
+            (y.opt_t, y.data_word_pos),
+            "{}",
+            ra.label
+        );
         let m = |v: &[f32]| v.iter().map(|p| p.to_bits()).collect::<Vec<_>>();
-        assert_eq!((m(&x.opt_m), m(&x.opt_v)), (m(&y.opt_m), m(&y.opt_v)), "Adam moments");
+        assert_eq!(
+            (m(&x.opt_m), m(&x.opt_v)),
+            (m(&y.opt_m), m(&y.opt_v)),
+            "Adam moments"
+        );
     }
     for k in 0..3 {
         assert_eq!(step(&mut b), step(&mut a), "step {k} after loading");
@@ -273,10 +282,15 @@ fn a_tcn_or_attention_run_that_does_not_match_the_settings_is_refused_by_name() 
     let edit = |f: &dyn Fn(&mut Value)| {
         let mut doc: Value = serde_json::from_str(&json).expect("json");
         f(&mut doc);
-        from_bytes(doc.to_string().as_bytes()).err().expect("refused")
+        from_bytes(doc.to_string().as_bytes())
+            .err()
+            .expect("refused")
     };
     let e = edit(&|d| d["runs"][2]["net"]["kind"]["attention"]["heads"] = 4.into());
-    assert_eq!(e, "runs[2].net: not the Attention the settings in \"query\" describe");
+    assert_eq!(
+        e,
+        "runs[2].net: not the Attention the settings in \"query\" describe"
+    );
     let e = edit(&|d| d["query"] = "cells=gru,tcn,attn&T=12&hidden=8&heads=4".into());
     assert!(e.starts_with("runs[2].net: not the Attention"), "{e}");
     let e = edit(&|d| {
@@ -292,7 +306,10 @@ fn a_tcn_or_attention_run_that_does_not_match_the_settings_is_refused_by_name() 
             o.remove("net");
         }
     });
-    assert_eq!(e, "runs[1]: the TCN needs a \"net\" (and no \"checkpoint\")");
+    assert_eq!(
+        e,
+        "runs[1]: the TCN needs a \"net\" (and no \"checkpoint\")"
+    );
     let e = edit(&|d| d["runs"][1]["net"]["step"] = 5.into());
     assert_eq!(
         e,

@@ -68,7 +68,11 @@ pub fn timing_sentence(table: &SweepTable) -> String {
             } else {
                 format!("×{}", fmt_ratio(x.formula))
             };
-            format!("{}{span} ×{} measured ({formula})", x.model, fmt_ratio(x.measured))
+            format!(
+                "{}{span} ×{} measured ({formula})",
+                x.model,
+                fmt_ratio(x.measured)
+            )
         })
         .collect();
     let head = if same {

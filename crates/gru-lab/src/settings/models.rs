@@ -209,11 +209,13 @@ impl Settings {
     /// # Errors
     /// One line naming both numbers and the heads that would fit.
     pub fn check_heads(&self) -> Result<(), String> {
-        if !self.models.contains(&SeqModel::Attention) || self.hidden % self.heads.max(1) == 0 {
+        if !self.models.contains(&SeqModel::Attention)
+            || self.hidden.is_multiple_of(self.heads.max(1))
+        {
             return Ok(());
         }
         let fit: Vec<String> = (1..=self.hidden.min(MAX_HEADS))
-            .filter(|n| self.hidden % n == 0)
+            .filter(|&n| self.hidden.is_multiple_of(n))
             .map(|n| n.to_string())
             .collect();
         Err(format!(

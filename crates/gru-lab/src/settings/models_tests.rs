@@ -178,10 +178,20 @@ fn tcn_kernel_widens_the_receptive_field_and_the_cost_row() {
     // The cost row counts three taps per level: (3·2+1)·16 + (2+1)·16 + 2×(3·16+1)·16 + head.
     let c = crate::model_cost::model_cost(&s, SeqModel::Tcn).expect("cost");
     assert_eq!(c.params, lab.runs[1].trainer.net.n_params());
-    assert!(c.expanded.starts_with("(3·2+1)·16 + (2+1)·16 + 2×(3·16+1)·16"), "{}", c.expanded);
+    assert!(
+        c.expanded
+            .starts_with("(3·2+1)·16 + (2+1)·16 + 2×(3·16+1)·16"),
+        "{}",
+        c.expanded
+    );
     let k2 = Settings::from_query("cells=gru,tcn&T=40&tcn_levels=3").0;
     assert_eq!(k2.tcn_kernel, 2, "old links keep kernel 2");
-    assert!(crate::model_cost::model_cost(&k2, SeqModel::Tcn).expect("cost").params < c.params);
+    assert!(
+        crate::model_cost::model_cost(&k2, SeqModel::Tcn)
+            .expect("cost")
+            .params
+            < c.params
+    );
     // Covering T = 40 with kernel 3 takes 5 levels (1 + 2·15 = 31 < 40 ≤ 1 + 2·31).
     let cover = Settings::from_query("cells=gru,tcn&T=40&tcn_kernel=3").0;
     match cover.model_kind(SeqModel::Tcn).expect("valid") {
@@ -219,16 +229,24 @@ fn heads_split_the_width_and_a_count_that_does_not_divide_it_is_refused_by_name(
         crate::model_cost::model_cost(&one, SeqModel::Attention).expect("cost"),
     );
     assert_eq!(c4.params, c1.params);
-    assert!(c4.activation_bytes > c1.activation_bytes, "4 T × T maps are kept, not 1");
+    assert!(
+        c4.activation_bytes > c1.activation_bytes,
+        "4 T × T maps are kept, not 1"
+    );
     // 3 heads cannot split 16 units: one head is used, and the message says what fits.
     let (t3, e) = Settings::from_query("cells=gru,attn&hidden=16&heads=3");
     assert_eq!(
         e,
-        vec!["heads: 3 heads cannot split the attention's width of 16 hidden units evenly \
+        vec![
+            "heads: 3 heads cannot split the attention's width of 16 hidden units evenly \
               (each head gets hidden/heads dimensions); use 1, 2, 4, 8, 16"
-            .to_string()]
+                .to_string()
+        ]
     );
-    assert_eq!((t3.heads, t3.models.clone()), (1, vec![SeqModel::Attention]));
+    assert_eq!(
+        (t3.heads, t3.models.clone()),
+        (1, vec![SeqModel::Attention])
+    );
     // Without attention the count is kept for later (nothing uses it).
     let (t, e) = Settings::from_query("cells=gru,tcn&hidden=16&heads=3");
     assert!(e.is_empty() && t.heads == 3, "{e:?}");
