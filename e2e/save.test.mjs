@@ -55,6 +55,36 @@ test('a saved run loads in a fresh page at the same step and loss; a bad file ch
   await fresh.page.close();
 });
 
+test('a run with a TCN (kernel 3) and 2-head attention saves and loads at the same step and losses', async () => {
+  const query = '?cells=gru,tcn,attn&T=20&hidden=8&tcn_kernel=3&heads=2';
+  const { page, errors } = await open(browser, server.url + query, server.origin);
+  await waitStep(page, 20);
+  await pause(page);
+  const saved = await status(page);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Save run' }).click(),
+  ]);
+  const bytes = await readFile(await download.path());
+  const doc = JSON.parse(bytes.toString('utf8'));
+  assert.equal(doc.runs.length, 3);
+  assert.equal(doc.runs[1].net.kind.tcn.kernel, 3);
+  assert.equal(doc.runs[2].net.kind.attention.heads, 2);
+  assert.equal(doc.runs[2].net.step, saved.step);
+  await page.close();
+  const fresh = await open(browser, server.url, server.origin);
+  await waitStep(fresh.page, 1);
+  await pause(fresh.page);
+  await fresh.page.getByLabel('Load run').setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/json', buffer: bytes });
+  await fresh.page.getByRole('alert').filter({ hasText: `Loaded a saved run at step ${saved.step}` }).waitFor();
+  await fresh.page.waitForFunction((s) => document.querySelector('[role=status]').textContent.startsWith(`step ${s} `), saved.step);
+  assert.equal((await status(fresh.page)).text, saved.text, 'step and every run\'s loss come back exactly');
+  const rows = await fresh.page.getByRole('table', { name: 'Compare' }).locator('tbody th').allInnerTexts();
+  assert.deepEqual(rows, ['GRU', 'TCN', 'Attention']);
+  assert.deepEqual([...errors, ...fresh.errors], []);
+  await fresh.page.close();
+});
+
 /** Clicks the button named `name` and returns the download's { name, bytes }. */
 async function grab(page, name) {
   const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name, exact: true }).click()]);

@@ -191,24 +191,36 @@ pub fn Equations() -> impl IntoView {
         if let Some((label, rf)) = seq.get() {
             return match rf {
                 Some(r) => {
-                    let levels = r.is_power_of_two().then(|| r.trailing_zeros() as usize);
+                    // r = 1 + (k − 1)(2^L − 1), so 2^L = (r − 1)/(k − 1) + 1.
+                    let k = state.settings.with(|s| s.tcn_kernel).max(2);
+                    let span = (r.saturating_sub(1) / (k - 1)) + 1;
+                    let levels = ((r - 1) % (k - 1) == 0 && span.is_power_of_two())
+                        .then(|| span.trailing_zeros() as usize);
                     view! {
-                        <div class="scroll" tabindex="0" role="region" aria-label="TCN equations" inner_html=tcn_equations_mathml(levels, Some(r))></div>
+                        <div class="scroll" tabindex="0" role="region" aria-label="TCN equations" inner_html=tcn_equations_mathml(k, levels, Some(r))></div>
                         <p class="hint">
-                            "Level l convolves the level below with dilation 2"<sup>"l"</sup>" (kernel k = 2, causal: nothing from the future), ReLU before the residual sum, so the residual path from input to output is never gated (res = identity, or a linear projection at level 0, where the input width differs). "
+                            "Level l convolves the level below with dilation 2"<sup>"l"</sup>{format!(" (kernel k = {k}, causal: nothing from the future), ReLU")}" before the residual sum, so the residual path from input to output is never gated (res = identity, or a linear projection at level 0, where the input width differs). "
                             "An output sees exactly the last r inputs; none is more than L convolutions away. No weight normalisation, no dropout; width = hidden units."
                         </p>
                     }
                     .into_any()
                 }
-                None => view! {
-                    <div class="scroll" tabindex="0" role="region" aria-label="Attention equations" inner_html=attention_equations_mathml()></div>
+                None => {
+                    let heads = state.settings.with(|s| s.heads).max(1);
+                    let said = if heads == 1 {
+                        "one head".to_string()
+                    } else {
+                        format!("{heads} heads of D/{heads} dimensions each")
+                    };
+                    view! {
+                    <div class="scroll" tabindex="0" role="region" aria-label="Attention equations" inner_html=attention_equations_mathml(heads)></div>
                     <p class="hint">
-                        {format!("The {label} is PyTorch's pre-LN TransformerEncoderLayer (one head, dropout 0, ReLU feed-forward of 2D units) with a causal mask, between an input projection with sinusoidal positions and a final layer norm and head. ")}
-                        "Every output reads every earlier input through P in one hop, so ‖∂y/∂x"<sub>"T−k"</sub>"‖ need not shrink with k; the price is the T × T matrix P per sequence."
+                        {format!("The {label} is PyTorch's pre-LN TransformerEncoderLayer ({said}, dropout 0, ReLU feed-forward of 2D units) with a causal mask, between an input projection with sinusoidal positions and a final layer norm and head. ")}
+                        "Every output reads every earlier input through P in one hop, so ‖∂y/∂x"<sub>"T−k"</sub>"‖ need not shrink with k; the price is the T × T matrix P per sequence"{(heads > 1).then_some(" and head")}"."
                     </p>
+                    }
+                    .into_any()
                 }
-                .into_any(),
             };
         }
         match kind.get() {

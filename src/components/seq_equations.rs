@@ -17,8 +17,8 @@ fn table(rows: &[String]) -> String {
 }
 
 /// The TCN: level `l` (dilation `2^l`, kernel `k`), ReLU before the residual sum, head at the
-/// last step. `levels` and `rf` are the run's own.
-pub fn tcn_equations_mathml(levels: Option<usize>, rf: Option<usize>) -> String {
+/// last step. `kernel`, `levels` and `rf` are the run's own.
+pub fn tcn_equations_mathml(kernel: usize, levels: Option<usize>, rf: Option<usize>) -> String {
     let a = sub("a", "l,t");
     let h = sub("h", "l,t");
     let conv = format!(
@@ -36,7 +36,7 @@ pub fn tcn_equations_mathml(levels: Option<usize>, rf: Option<usize>) -> String 
     );
     let r = "<mn>1</mn><mo>+</mo><mo>(</mo><mi>k</mi><mo>−</mo><mn>1</mn><mo>)</mo><mo>(</mo><msup><mn>2</mn><mi>L</mi></msup><mo>−</mo><mn>1</mn><mo>)</mo>".to_string()
         + &match (levels, rf) {
-            (Some(l), Some(r)) => format!("<mo>=</mo><mn>{r}</mn><mtext>\u{2003}(k = 2, L = {l})</mtext>"),
+            (Some(l), Some(r)) => format!("<mo>=</mo><mn>{r}</mn><mtext>\u{2003}(k = {kernel}, L = {l})</mtext>"),
             (None, Some(r)) => format!("<mo>=</mo><mn>{r}</mn>"),
             _ => String::new(),
         };
@@ -48,10 +48,42 @@ pub fn tcn_equations_mathml(levels: Option<usize>, rf: Option<usize>) -> String 
     ])
 }
 
-/// The attention model: pre-LN, one causal layer, feed-forward, final layer norm and head.
-pub fn attention_equations_mathml() -> String {
+/// The attention model: pre-LN, one causal layer with `heads` heads, feed-forward, final layer
+/// norm and head. With `n` heads each head `h` attends over its `D/n` columns of q, k, v.
+pub fn attention_equations_mathml(heads: usize) -> String {
     let e = sub("e", "t");
-    let p = "<mi>P</mi>";
+    let one = heads <= 1;
+    let p = if one {
+        "<mi>P</mi>"
+    } else {
+        "<msub><mi>P</mi><mi>h</mi></msub>"
+    };
+    let (qk, scale) = if one {
+        (
+            "<mi>q</mi><msup><mi>k</mi><mo>⊤</mo></msup>".to_string(),
+            "<msqrt><mi>D</mi></msqrt>".to_string(),
+        )
+    } else {
+        (
+            "<msub><mi>q</mi><mi>h</mi></msub><msubsup><mi>k</mi><mi>h</mi><mo>⊤</mo></msubsup>"
+                .to_string(),
+            format!("<msqrt><mi>D</mi><mo>/</mo><mn>{heads}</mn></msqrt>"),
+        )
+    };
+    let mix = if one {
+        "<mi>P</mi><mi>v</mi>".to_string()
+    } else {
+        format!(
+            "<mo>[</mo><msub><mi>P</mi><mn>1</mn></msub><msub><mi>v</mi><mn>1</mn></msub><mo>,</mo><mo>…</mo><mo>,</mo><msub><mi>P</mi><mn>{heads}</mn></msub><msub><mi>v</mi><mn>{heads}</mn></msub><mo>]</mo>"
+        )
+    };
+    let heads_note = if one {
+        String::new()
+    } else {
+        format!(
+            "<mtext>, h = 1…{heads} (columns (h−1)·D/{heads} … h·D/{heads} − 1 of q, k, v)</mtext>"
+        )
+    };
     table(&[
         row(
             &e,
@@ -69,12 +101,12 @@ pub fn attention_equations_mathml() -> String {
         ),
         row(
             p,
-            "<mtext>softmax</mtext><mo>(</mo><mi>q</mi><msup><mi>k</mi><mo>⊤</mo></msup><mo>/</mo><msqrt><mi>D</mi></msqrt><mo>+</mo><mi>M</mi><mo>)</mo><mtext>,  </mtext><msub><mi>M</mi><mi>ij</mi></msub><mo>=</mo><mo>−</mo><mi>∞</mi><mtext> for </mtext><mi>j</mi><mo>&gt;</mo><mi>i</mi>",
+            &format!("<mtext>softmax</mtext><mo>(</mo>{qk}<mo>/</mo>{scale}<mo>+</mo><mi>M</mi><mo>)</mo><mtext>,  </mtext><msub><mi>M</mi><mi>ij</mi></msub><mo>=</mo><mo>−</mo><mi>∞</mi><mtext> for </mtext><mi>j</mi><mo>&gt;</mo><mi>i</mi>{heads_note}"),
         ),
         row(
             &sub("r", "1"),
             &format!(
-                "<mi>e</mi><mo>+</mo><mi>P</mi><mi>v</mi>{}<mo>+</mo>{}",
+                "<mi>e</mi><mo>+</mo>{mix}{}<mo>+</mo>{}",
                 sub("W", "ao"),
                 sub("b", "ao")
             ),
@@ -101,9 +133,14 @@ mod tests {
 
     #[wasm_bindgen_test(unsupported = test)]
     fn the_tcn_equations_state_the_runs_receptive_field() {
-        let m = tcn_equations_mathml(Some(8), Some(256));
-        assert!(m.contains("<mn>256</mn>") && m.contains("L = 8"));
+        let m = tcn_equations_mathml(2, Some(8), Some(256));
+        assert!(m.contains("<mn>256</mn>") && m.contains("k = 2, L = 8"));
         assert_eq!(m.matches("<mtr>").count(), 4);
-        assert_eq!(attention_equations_mathml().matches("<mtr>").count(), 6);
+        assert!(tcn_equations_mathml(3, Some(3), Some(15)).contains("k = 3, L = 3"));
+        let one = attention_equations_mathml(1);
+        assert_eq!(one.matches("<mtr>").count(), 6);
+        assert!(one.contains("<msqrt><mi>D</mi></msqrt>") && !one.contains("h = 1"));
+        let four = attention_equations_mathml(4);
+        assert!(four.contains("<mi>D</mi><mo>/</mo><mn>4</mn>") && four.contains("h = 1…4"));
     }
 }

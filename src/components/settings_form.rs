@@ -194,8 +194,8 @@ fn CellBoxes(
         .iter()
         .map(|&(id, m)| {
             let tip = match m {
-                SeqModel::Tcn => "A causal temporal convolutional network: kernel 2, dilations 1, 2, 4, … until its receptive field covers T; width = hidden units. One layer, one way, no dropout",
-                SeqModel::Attention => "One pre-LN causal self-attention layer (one head, sinusoidal positions, feed-forward 2×hidden); width = hidden units. One layer, one way, no dropout",
+                SeqModel::Tcn => "A causal temporal convolutional network: kernel k (TCN kernel), dilations 1, 2, 4, … until its receptive field covers T (or TCN levels); width = hidden units. One layer, one way, no dropout",
+                SeqModel::Attention => "One pre-LN causal self-attention layer (Attention heads, sinusoidal positions, feed-forward 2×hidden); width = hidden units. One layer, one way, no dropout",
             };
             view! {
                 <label class="inline" title=tip>

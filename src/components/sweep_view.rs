@@ -1,12 +1,14 @@
 //! "Length sweep": train every compared cell and model (TCN, attention) from scratch at each
 //! of a list of sequence lengths for a fixed number of steps (several seeds if asked), then plot the final
 //! validation loss against T, one line per model through the seeds' mean with the seeds'
-//! lowest and highest as thin lines. Given one length and 2+ seeds it is the multi-seed
-//! comparison: loss against step, mean and band over the seeds ([`SeedsChart`]). Seeds and
-//! steps are view settings in the link (`seeds=`, `sweep_steps=`). Live training is paused
-//! while it runs.
+//! lowest and highest as thin lines; beside it the measured milliseconds per training step
+//! against T, with a sentence giving each model's measured growth and its FLOPs formula's. Given one
+//! length and 2+ seeds it is the multi-seed comparison instead: loss against step, mean and band
+//! over the seeds ([`SeedsChart`]). Seeds and steps are view settings in the link (`seeds=`,
+//! `sweep_steps=`). Live training is paused while it runs.
 
-use gru_lab::sweep::{parse_lengths, MAX_SWEEP_SEEDS};
+use gru_lab::sweep::{parse_lengths, SweepPoint, SweepStat, SweepTable, MAX_SWEEP_SEEDS};
+use gru_lab::sweep_time::timing_sentence;
 use leptos::prelude::*;
 
 use crate::charts::lines::{self, Corner, LinesData, Series, YAxis};
@@ -33,49 +35,25 @@ pub fn SweepView() -> impl IntoView {
             .sweep
             .with(|s| s.table.as_ref().is_some_and(|t| t.is_multi_seed()))
     };
+    // Before a sweep has a point: the typed lengths' span, so the axis reads as T.
+    let x_range = move |table: &SweepTable| {
+        table
+            .points
+            .is_empty()
+            .then(|| parse_lengths(&lengths.get()).ok())
+            .flatten()
+            .and_then(|l| Some((*l.iter().min()? as f64, *l.iter().max()? as f64)))
+            .filter(|r| r.0 < r.1)
+    };
     let draw = move |c: &crate::charts::surface::Surface<'_>| {
         state.sweep.with(|s| {
             let table = s.table.clone().unwrap_or_default();
-            let curves = table.curves();
-            let pts: Vec<[Vec<(f64, f64)>; 3]> = curves
-                .iter()
-                .map(|cv| {
-                    let p = |f: fn(&gru_lab::sweep::SweepStat) -> f64| {
-                        cv.iter().map(|st| (st.len as f64, f(st))).collect()
-                    };
-                    [p(|s| s.mean), p(|s| s.min), p(|s| s.max)]
-                })
-                .collect();
-            let labels: Vec<String> = table
-                .cells
-                .iter()
-                .map(|c| {
-                    if table.seeds > 1 {
-                        format!("{c} (mean of {} seeds; thin: lowest, highest)", table.seeds)
-                    } else {
-                        c.clone()
-                    }
-                })
-                .collect();
-            let mut series = Vec::new();
-            for (i, p) in pts.iter().enumerate() {
-                let color = run_color(i);
-                series.push(Series::new(&labels[i], &p[0], color));
-                if table.seeds > 1 {
-                    for band in &p[1..] {
-                        series.push(Series {
-                            width: 1,
-                            alpha: 0.5,
-                            ..Series::new("", band, color)
-                        });
-                    }
-                }
-            }
+            let (pts, labels) = lines_of(&table, |p| p.val_loss);
             // The baseline line only when it is the same at every length.
             let base = table.points.first().map(|p| p.baseline);
             let same = base.is_some_and(|b| table.points.iter().all(|p| p.baseline == b));
             let data = LinesData {
-                series,
+                series: series(&table, &pts, &labels),
                 x_desc: "sequence length T",
                 y_desc: "final validation loss (log scale)",
                 y: YAxis::Log,
@@ -83,18 +61,33 @@ pub fn SweepView() -> impl IntoView {
                     .filter(|_| same)
                     .map(|b| (b, "baseline (best constant)")),
                 cursor: None,
-                // Before a sweep has a point: the typed lengths' span, so the axis reads as T.
-                x_range: table
-                    .points
-                    .is_empty()
-                    .then(|| parse_lengths(&lengths.get()).ok())
-                    .flatten()
-                    .and_then(|l| Some((*l.iter().min()? as f64, *l.iter().max()? as f64)))
-                    .filter(|r| r.0 < r.1),
+                x_range: x_range(&table),
                 legend: Corner::UpperRight,
             };
             lines::draw(c, &data)
         })
+    };
+    let draw_time = move |c: &crate::charts::surface::Surface<'_>| {
+        state.sweep.with(|s| {
+            let table = s.table.clone().unwrap_or_default();
+            let (pts, labels) = lines_of(&table, |p| p.ms_per_step);
+            let data = LinesData {
+                series: series(&table, &pts, &labels),
+                x_desc: "sequence length T",
+                y_desc: "ms per training step (log scale)",
+                y: YAxis::Log,
+                reference: None,
+                cursor: None,
+                x_range: x_range(&table),
+                legend: Corner::LowerRight,
+            };
+            lines::draw(c, &data)
+        })
+    };
+    let timing = move || {
+        state
+            .sweep
+            .with(|s| s.table.as_ref().map(timing_sentence).unwrap_or_default())
     };
     let summary = move || {
         state.sweep.with(|s| match &s.table {
@@ -149,12 +142,67 @@ pub fn SweepView() -> impl IntoView {
                     prop:value=move || state.sweep.with(|s| s.progress.0 as f64)></progress>
                 " Live training is paused while the sweep runs."
             </p>
-            <Show when=multi fallback=move || view! {
-                <ChartCanvas label="Final loss vs T" draw=draw summary=Signal::derive(summary)
-                    hint="Each point is a fresh run of the current settings at that length, trained for the same number of steps. One length with 2 or more seeds draws the seeds' validation curves instead."/>
-            }>
-                <SeedsChart/>
-            </Show>
+            <div class="sweep-charts">
+                <Show when=multi fallback=move || view! {
+                    <ChartCanvas label="Final loss vs T" draw=draw summary=Signal::derive(summary)
+                        hint="Each point is a fresh run of the current settings at that length, trained for the same number of steps. One length with 2 or more seeds draws the seeds' validation curves instead."/>
+                }>
+                    <SeedsChart/>
+                </Show>
+                <ChartCanvas label="ms per step vs T" draw=draw_time summary=Signal::derive(timing)
+                    hint="Time of one training step (forward, backward, update) on this machine, mean over steps and seeds."/>
+            </div>
+            <p class="hint sweep-timing" hidden=move || timing().is_empty()>{timing}</p>
         </div>
     }
+}
+
+/// Per model, the `[mean, lowest, highest]` points of figure `f` over T, and its legend label.
+fn lines_of(
+    table: &SweepTable,
+    f: impl Fn(&SweepPoint) -> f64,
+) -> (Vec<[Vec<(f64, f64)>; 3]>, Vec<String>) {
+    let pts = table
+        .curves_of(f)
+        .iter()
+        .map(|cv| {
+            let p = |g: fn(&SweepStat) -> f64| cv.iter().map(|st| (st.len as f64, g(st))).collect();
+            [p(|s| s.mean), p(|s| s.min), p(|s| s.max)]
+        })
+        .collect();
+    let labels = table
+        .cells
+        .iter()
+        .map(|c| {
+            if table.seeds > 1 {
+                format!("{c} (mean of {} seeds; thin: lowest, highest)", table.seeds)
+            } else {
+                c.clone()
+            }
+        })
+        .collect();
+    (pts, labels)
+}
+
+/// The chart's series: each model's mean line, and with several seeds thin lowest/highest.
+fn series<'a>(
+    table: &SweepTable,
+    pts: &'a [[Vec<(f64, f64)>; 3]],
+    labels: &'a [String],
+) -> Vec<Series<'a>> {
+    let mut out = Vec::new();
+    for (i, p) in pts.iter().enumerate() {
+        let color = run_color(i);
+        out.push(Series::new(&labels[i], &p[0], color));
+        if table.seeds > 1 {
+            for band in &p[1..] {
+                out.push(Series {
+                    width: 1,
+                    alpha: 0.5,
+                    ..Series::new("", band, color)
+                });
+            }
+        }
+    }
+    out
 }

@@ -264,7 +264,7 @@ impl Engine {
     pub fn tick(&mut self, clock: &dyn Fn() -> f64) -> (Vec<Report>, Wake) {
         if let Some((sw, reported)) = self.sweep.as_mut() {
             let start = clock();
-            while !sw.advance(1) && clock() - start < SWEEP_SLICE_MS {}
+            while !sw.advance(1, clock) && clock() - start < SWEEP_SLICE_MS {}
             let now = clock();
             if sw.finished() {
                 let table = sw.table().clone();

@@ -236,8 +236,14 @@ fn a_sweep_pauses_live_training_runs_to_the_end_and_can_be_cancelled() {
     let table = table.expect("the sweep finishes");
     assert_eq!(e.lab().steps(), live, "no live step while sweeping");
     let mut direct = Sweep::new(&settings, &[5, 9], 6, 1).expect("valid");
-    while !direct.advance(100) {}
+    let direct_clock = FakeClock(Cell::new(0.0));
+    while !direct.advance(100, &|| direct_clock.read()) {}
     assert_eq!(&table, direct.table());
+    // The worker's clock timed every step: two reads 0.5 ms apart.
+    assert!(
+        table.points.iter().all(|p| p.ms_per_step == 0.5),
+        "{table:?}"
+    );
     assert!(!table.cancelled && table.points.len() == 4);
     assert!(progress.windows(2).all(|w| w[0] <= w[1]), "{progress:?}");
     // A second sweep, cancelled: it reports what finished and training can go on.

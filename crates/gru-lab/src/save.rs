@@ -7,9 +7,11 @@
 //!   "version": 1,                      // required, exactly 1
 //!   "query": "cells=gru,rnn&T=50",     // the settings, as in a shared link (Settings::to_query)
 //!   "sample": 3,                       // the inspected validation sample
-//!   "runs": [                          // one per compared cell, in the order of `cells`
+//!   "runs": [                          // one per compared cell, then TCN / attention
 //!     {
 //!       "checkpoint": { … },           // a "gru-lens-checkpoint" v1 with "train" and "step"
+//!       // or, for a TCN or attention run (no recurrent checkpoint format fits them):
+//!       // "net": { "kind": {"tcn": {…}}, "train": {…}, "step": 1200, "params": […] },
 //!       "optimizer": { "t": 1200, "m": […], "v": […] },  // Adam moments (SGD: velocity, zeros)
 //!       "rng": { "data": "76800", "dropout": "0" },      // ChaCha8 word positions (decimal u128)
 //!       "loss_ema": 0.0123             // the smoothed training loss shown, or null
@@ -21,12 +23,14 @@
 //! Reading checks, in this order: size (at most [`MAX_BYTES`]), UTF-8, JSON, `format`,
 //! `version`, the fields, the settings in `query`, one run per cell, each checkpoint (gru-core's
 //! reader) and that its `train` is exactly what `query` gives for that cell, the optimiser's
-//! sizes and finiteness, and that all runs are at the same step. Any problem is one line naming
+//! sizes and finiteness, and that all runs are at the same step. A TCN or attention run's
+//! `net` must have exactly the `kind` and `train` the settings give it, and its parameter count. Any problem is one line naming
 //! the field; the caller's runs are not touched (a new [`Lab`] is built and only returned whole).
 
 use gru_core::checkpoint::{self, Checkpoint, MAX_BYTES};
 use gru_core::model::Model;
-use gru_core::Resume;
+use gru_core::seq::ModelKind;
+use gru_core::{Resume, TrainConfig};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -53,10 +57,27 @@ struct RunFile {
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SavedRun {
-    checkpoint: Value,
+    /// A recurrent run's checkpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    checkpoint: Option<Value>,
+    /// A TCN's or attention model's shape, training config, step and weights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    net: Option<SavedNet>,
     optimizer: SavedOptimizer,
     rng: SavedRng,
     loss_ema: Option<f64>,
+}
+
+/// A run that is not a recurrent model: gru-core's `ModelKind` (`{"tcn": {…}}` or
+/// `{"attention": {…}}`), the training config and step, and the flat parameter vector in
+/// gru-core's layout for that kind.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SavedNet {
+    kind: ModelKind,
+    train: TrainConfig,
+    step: u64,
+    params: Vec<f32>,
 }
 
 /// The optimiser's state: updates applied `t`, and one `m` and `v` value per parameter (both
@@ -86,14 +107,34 @@ pub fn to_json(lab: &Lab) -> Result<String, String> {
     let mut runs = Vec::with_capacity(lab.runs.len());
     for (i, r) in lab.runs.iter().enumerate() {
         let t = &r.trainer;
-        let (model, state, loss_ema) = viewed(lab, i)
-            .ok_or_else(|| format!("runs[{i}]: only recurrent models can be saved"))?;
-        let text = checkpoint::to_json(&model, Some(&t.config), Some(state.step))
-            .map_err(|e| format!("runs[{i}].checkpoint.{e}"))?;
-        let checkpoint: Value =
-            serde_json::from_str(&text).map_err(|e| format!("runs[{i}].checkpoint: {e}"))?;
+        let (params, state, loss_ema) =
+            viewed_params(lab, i).ok_or_else(|| format!("runs[{i}]: no such run"))?;
+        let (checkpoint, net) = if let Some(model) = t.model() {
+            let mut model = model.clone();
+            model.params.copy_from_slice(&params);
+            let text = checkpoint::to_json(&model, Some(&t.config), Some(state.step))
+                .map_err(|e| format!("runs[{i}].checkpoint.{e}"))?;
+            let v: Value =
+                serde_json::from_str(&text).map_err(|e| format!("runs[{i}].checkpoint: {e}"))?;
+            (Some(v), None)
+        } else {
+            if params.iter().any(|p| !p.is_finite()) {
+                return Err(format!(
+                    "runs[{i}].net.params: not all finite, so the {} cannot be saved",
+                    r.label
+                ));
+            }
+            let net = SavedNet {
+                kind: t.kind(),
+                train: t.config.clone(),
+                step: state.step,
+                params,
+            };
+            (None, Some(net))
+        };
         runs.push(SavedRun {
             checkpoint,
+            net,
             optimizer: SavedOptimizer {
                 t: state.opt_t,
                 m: state.opt_m,
@@ -114,6 +155,23 @@ pub fn to_json(lab: &Lab) -> Result<String, String> {
         runs,
     };
     serde_json::to_string(&file).map_err(|e| format!("run file: {e}"))
+}
+
+/// Run `i`'s parameters (any model kind), resume state and smoothed loss as the views show
+/// them: the kept snapshot's while a past step is viewed, else the live ones (see [`viewed`]).
+pub fn viewed_params(lab: &Lab, i: usize) -> Option<(Vec<f32>, Resume<f32>, Option<f64>)> {
+    let r = lab.runs.get(i)?;
+    let live = r.trainer.net.params();
+    let past = lab
+        .travel
+        .viewing
+        .and_then(|s| lab.travel.timeline.get(s))
+        .and_then(|states| states.get(i))
+        .filter(|s| s.params.len() == live.len());
+    Some(match past {
+        Some(s) => (s.params.clone(), s.resume.clone(), s.loss_ema),
+        None => (live.to_vec(), r.trainer.resume_state(), r.loss_ema()),
+    })
 }
 
 /// Run `i`'s model, resume state and smoothed loss as the views show them: the kept
@@ -183,28 +241,57 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Lab, String> {
     if !errors.is_empty() {
         return Err(format!("query: {}", errors.join("; ")));
     }
-    if file.runs.len() != settings.run_specs().len() {
+    if file.runs.len() != settings.n_runs() {
         return Err(format!(
             "runs: the settings train {} runs, the file has {} runs",
-            settings.run_specs().len(),
+            settings.n_runs(),
             file.runs.len()
         ));
     }
     let mut lab = Lab::new(settings)?;
     let mut step = None;
     for (i, (run, saved)) in lab.runs.iter_mut().zip(file.runs).enumerate() {
-        let ckpt = Checkpoint::<f32>::from_json(&saved.checkpoint.to_string())
-            .map_err(|e| format!("runs[{i}].checkpoint: {}", inner(&e)))?;
-        if ckpt.train.as_ref() != Some(&run.trainer.config) {
-            return Err(format!(
-                "runs[{i}].checkpoint.train: not the {} run the settings in \"query\" describe",
-                run.trainer.config.cell.label()
-            ));
-        }
-        let s = ckpt.step.unwrap_or(0);
+        let (params, s) = match (saved.checkpoint, saved.net, run.trainer.model().is_some()) {
+            (Some(c), None, true) => {
+                let ckpt = Checkpoint::<f32>::from_json(&c.to_string())
+                    .map_err(|e| format!("runs[{i}].checkpoint: {}", inner(&e)))?;
+                if ckpt.train.as_ref() != Some(&run.trainer.config) {
+                    return Err(format!(
+                        "runs[{i}].checkpoint.train: not the {} run the settings in \"query\" describe",
+                        run.trainer.config.cell.label()
+                    ));
+                }
+                (ckpt.model.params, ckpt.step.unwrap_or(0))
+            }
+            (None, Some(net), false) => {
+                if net.kind != run.trainer.kind() || net.train != run.trainer.config {
+                    return Err(format!(
+                        "runs[{i}].net: not the {} the settings in \"query\" describe",
+                        run.label
+                    ));
+                }
+                (net.params, net.step)
+            }
+            (_, _, recurrent) => {
+                return Err(format!(
+                    "runs[{i}]: the {} needs {}",
+                    run.label,
+                    if recurrent {
+                        "a \"checkpoint\" (and no \"net\")"
+                    } else {
+                        "a \"net\" (and no \"checkpoint\")"
+                    }
+                ))
+            }
+        };
         if *step.get_or_insert(s) != s {
             return Err(format!(
-                "runs[{i}].checkpoint.step: {s}, but runs[0] is at step {}; runs train in lock-step",
+                "runs[{i}].{}.step: {s}, but runs[0] is at step {}; runs train in lock-step",
+                if run.trainer.model().is_some() {
+                    "checkpoint"
+                } else {
+                    "net"
+                },
                 step.unwrap_or(0)
             ));
         }
@@ -221,7 +308,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Lab, String> {
             data_word_pos: pos(&saved.rng.data, "data")?,
             dropout_word_pos: pos(&saved.rng.dropout, "dropout")?,
         };
-        run.resume(&ckpt.model.params, state, saved.loss_ema)
+        run.resume(&params, state, saved.loss_ema)
             .map_err(|e| format!("runs[{i}].{}", inner(&e)))?;
     }
     lab.pick.sample = file.sample.min(lab.samples().saturating_sub(1));

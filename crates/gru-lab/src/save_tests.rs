@@ -234,3 +234,85 @@ fn exports_while_viewing_the_past_carry_the_snapshots_weights_and_step() {
     let back = from_bytes(to_json(&lab).expect("saves").as_bytes()).expect("loads");
     assert_eq!((bits(&back), back.steps()), (live, every + 7), "live again");
 }
+
+#[test]
+fn tcn_and_attention_runs_save_and_load_bit_for_bit() {
+    let (s, e) = Settings::from_query("cells=gru,tcn,attn&T=12&hidden=8&tcn_kernel=3&heads=2");
+    assert!(e.is_empty(), "{e:?}");
+    let mut a = Lab::new(s).expect("valid");
+    for _ in 0..6 {
+        assert!(a.step());
+    }
+    let json = to_json(&a).expect("saves");
+    let doc: Value = serde_json::from_str(&json).expect("json");
+    assert!(doc["runs"][0]["checkpoint"].is_object() && doc["runs"][0].get("net").is_none());
+    assert_eq!(doc["runs"][1]["net"]["kind"]["tcn"]["kernel"], 3);
+    assert_eq!(doc["runs"][2]["net"]["kind"]["attention"]["heads"], 2);
+    let mut b = from_bytes(json.as_bytes()).expect("loads");
+    assert_eq!((b.settings.clone(), b.steps()), (a.settings.clone(), 6));
+    assert_eq!(bits(&b), bits(&a), "weights");
+    for (ra, rb) in a.runs.iter().zip(&b.runs) {
+        let (x, y) = (ra.trainer.resume_state(), rb.trainer.resume_state());
+        assert_eq!(
+            (x.opt_t, x.data_word_pos),
+            (y.opt_t, y.data_word_pos),
+            "{}",
+            ra.label
+        );
+        let m = |v: &[f32]| v.iter().map(|p| p.to_bits()).collect::<Vec<_>>();
+        assert_eq!(
+            (m(&x.opt_m), m(&x.opt_v)),
+            (m(&y.opt_m), m(&y.opt_v)),
+            "Adam moments"
+        );
+    }
+    for k in 0..3 {
+        assert_eq!(step(&mut b), step(&mut a), "step {k} after loading");
+        assert_eq!(bits(&b), bits(&a), "weights after step {k}");
+    }
+    assert_eq!(to_json(&b).expect("saves"), to_json(&a).expect("saves"));
+}
+
+#[test]
+fn a_tcn_or_attention_run_that_does_not_match_the_settings_is_refused_by_name() {
+    let (s, _) = Settings::from_query("cells=gru,tcn,attn&T=12&hidden=8&heads=2");
+    let mut a = Lab::new(s).expect("valid");
+    assert!(a.step());
+    let json = to_json(&a).expect("saves");
+    let edit = |f: &dyn Fn(&mut Value)| {
+        let mut doc: Value = serde_json::from_str(&json).expect("json");
+        f(&mut doc);
+        from_bytes(doc.to_string().as_bytes())
+            .err()
+            .expect("refused")
+    };
+    let e = edit(&|d| d["runs"][2]["net"]["kind"]["attention"]["heads"] = 4.into());
+    assert_eq!(
+        e,
+        "runs[2].net: not the Attention the settings in \"query\" describe"
+    );
+    let e = edit(&|d| d["query"] = "cells=gru,tcn,attn&T=12&hidden=8&heads=4".into());
+    assert!(e.starts_with("runs[2].net: not the Attention"), "{e}");
+    let e = edit(&|d| {
+        if let Some(p) = d["runs"][1]["net"]["params"].as_array_mut() {
+            p.pop();
+        }
+    });
+    assert!(e.starts_with("runs[1].weights: expected"), "{e}");
+    let e = edit(&|d| {
+        let net = d["runs"][1]["net"].take();
+        d["runs"][1]["checkpoint"] = net;
+        if let Some(o) = d["runs"][1].as_object_mut() {
+            o.remove("net");
+        }
+    });
+    assert_eq!(
+        e,
+        "runs[1]: the TCN needs a \"net\" (and no \"checkpoint\")"
+    );
+    let e = edit(&|d| d["runs"][1]["net"]["step"] = 5.into());
+    assert_eq!(
+        e,
+        "runs[1].net.step: 5, but runs[0] is at step 1; runs train in lock-step"
+    );
+}

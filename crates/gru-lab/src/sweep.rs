@@ -1,6 +1,8 @@
 //! The length sweep ("breaking point"): for each sequence length `T` in a list, train every
 //! compared cell (then each compared TCN or attention model) from scratch for a fixed number of steps with each of `seeds` seeds, and
-//! record the validation loss curve ([`curve_steps`]) and the final loss and accuracy. With one
+//! record the validation loss curve ([`curve_steps`]), the final validation loss and accuracy,
+//! the measured milliseconds per training step (the training loop's own clock around each
+//! step, so validation is not counted) and the step's FLOPs from the cost formulas. With one
 //! length it is the multi-seed comparison ([`crate::sweep_curves`]). Runs cooperatively: [`Sweep::advance`]
 //! trains at most a given number of steps and returns, so the worker can answer the page
 //! between slices; [`Sweep::cancel`] stops it. Jobs run in the order length, then seed, then
@@ -36,6 +38,15 @@ pub struct SweepPoint {
     /// `(step, validation loss)` at each of [`curve_steps`] reached (the last is `val_loss`;
     /// a run that failed stops early).
     pub curve: Vec<(u64, f64)>,
+
+    /// Mean wall-clock milliseconds of one training step of this job (forward, backward and
+    /// update only, timed on the clock given to [`Sweep::advance`]); NaN when no step ran.
+    #[serde(default = "nan")]
+    pub ms_per_step: f64,
+    /// FLOPs of one training step from the cost formulas (`cost::cost_of`,
+    /// `model_cost::model_cost`) at this length and batch.
+    #[serde(default = "nan")]
+    pub flops_per_step: f64,
 }
 
 /// Validation points per curve.
@@ -49,6 +60,10 @@ pub fn curve_steps(steps: u64) -> Vec<u64> {
         .collect();
     v.dedup();
     v
+}
+
+fn nan() -> f64 {
+    f64::NAN
 }
 
 /// What a sweep found.
@@ -109,6 +124,11 @@ pub struct SweepStat {
 impl SweepTable {
     /// Per cell, one [`SweepStat`] per length that has a finite point, lengths ascending.
     pub fn curves(&self) -> Vec<Vec<SweepStat>> {
+        self.curves_of(|p| p.val_loss)
+    }
+
+    /// [`Self::curves`] of any per-point figure `f` (e.g. the measured ms per step).
+    pub fn curves_of(&self, f: impl Fn(&SweepPoint) -> f64) -> Vec<Vec<SweepStat>> {
         let mut lens = self.lengths.clone();
         lens.sort_unstable();
         lens.dedup();
@@ -119,8 +139,8 @@ impl SweepTable {
                         let v: Vec<f64> = self
                             .points
                             .iter()
-                            .filter(|p| p.cell == c && p.len == len && p.val_loss.is_finite())
-                            .map(|p| p.val_loss)
+                            .filter(|p| p.cell == c && p.len == len && f(p).is_finite())
+                            .map(&f)
                             .collect();
                         (!v.is_empty()).then(|| SweepStat {
                             len,
@@ -138,14 +158,16 @@ impl SweepTable {
 
 /// A sweep in progress.
 pub struct Sweep {
-    /// The model index, training config and model of every job, in run order.
-    jobs: Vec<(usize, TrainConfig, ModelKind)>,
+    /// The model index, training config, model and FLOPs per step of every job, in run order.
+    jobs: Vec<(usize, TrainConfig, ModelKind, f64)>,
     /// The job being trained.
     current: Option<Trainer<f32>>,
     /// Its validation curve so far.
     curve: Vec<(u64, f64)>,
     /// [`curve_steps`] of the sweep's step count.
     at: Vec<u64>,
+    /// Milliseconds spent in the current job's training steps so far.
+    job_ms: f64,
     /// Jobs finished.
     done: usize,
     table: SweepTable,
@@ -191,7 +213,9 @@ impl Sweep {
                 };
                 for (c, &cell) in settings.cells.iter().enumerate() {
                     let cfg = s.train_config(cell).map_err(|e| format!("sweep: {e}"))?;
-                    jobs.push((c, cfg, ModelKind::Recurrent(cell)));
+                    let flops = crate::cost::cost_of(&cfg).map_err(|e| format!("sweep: {e}"))?;
+                    let flops = flops.flops_per_step as f64;
+                    jobs.push((c, cfg, ModelKind::Recurrent(cell), flops));
                 }
                 for (m, &model) in settings.models.iter().enumerate() {
                     // The TCN's depth follows T (it covers the sequence); attention's T² is
@@ -199,7 +223,10 @@ impl Sweep {
                     let (cfg, kind) = s
                         .model_train_config(model)
                         .map_err(|e| format!("sweep: T = {len}: {e}"))?;
-                    jobs.push((settings.cells.len() + m, cfg, kind));
+                    let flops = crate::model_cost::model_cost(&s, model)
+                        .map_err(|e| format!("sweep: T = {len}: {e}"))?
+                        .flops_per_step as f64;
+                    jobs.push((settings.cells.len() + m, cfg, kind, flops));
                 }
             }
         }
@@ -208,6 +235,7 @@ impl Sweep {
             current: None,
             curve: Vec::new(),
             at: curve_steps(steps),
+            job_ms: 0.0,
             done: 0,
             table: SweepTable {
                 cells: settings
@@ -229,17 +257,19 @@ impl Sweep {
 
     /// Trains at most `max_steps` steps of the remaining jobs; returns `true` when the sweep is
     /// finished (or cancelled). A job whose loss turns NaN/∞ ends at once with that loss.
-    pub fn advance(&mut self, max_steps: u64) -> bool {
+    /// `clock` (ms) is read just before and after every training step, and only then: the
+    /// difference is the job's training time (validation at the end is not counted).
+    pub fn advance(&mut self, max_steps: u64, clock: &dyn Fn() -> f64) -> bool {
         let mut left = max_steps;
         while left > 0 && !self.finished() {
             let steps = self.table.steps;
             if self.current.is_none() {
-                let (_, cfg, kind) = &self.jobs[self.done];
+                let (_, cfg, kind, _) = &self.jobs[self.done];
                 match Trainer::with_model(cfg.clone(), kind.clone()) {
                     Ok(t) => self.current = Some(t),
                     Err(_) => {
                         // Configs were checked in `new`; record a failed job if one still fails.
-                        self.finish(f64::NAN, None, f64::NAN);
+                        self.finish(f64::NAN, None, f64::NAN, 0);
                         continue;
                     }
                 }
@@ -251,7 +281,12 @@ impl Sweep {
             let mut last = None;
             while left > 0 && tr.step_idx() < steps {
                 left -= 1;
-                if tr.train_step().is_err() {
+                let start = clock();
+                let ok = tr.train_step().is_ok();
+                if ok {
+                    // Successful steps only, so the mean is over the steps `step_idx` counts.
+                    self.job_ms += (clock() - start).max(0.0);
+                } else {
                     failed = true;
                     break;
                 }
@@ -263,20 +298,22 @@ impl Sweep {
                     last = Some((s.loss, s.accuracy()));
                 }
             }
+            let trained = tr.step_idx();
             if failed || tr.step_idx() >= steps {
                 let base = tr.task.baseline().loss;
                 let (loss, acc) = match last {
                     Some(l) if !failed => l,
                     _ => (f64::NAN, None),
                 };
-                self.finish(loss, acc, base);
+                self.finish(loss, acc, base, trained);
             }
         }
         self.finished()
     }
 
-    fn finish(&mut self, val_loss: f64, accuracy: Option<f64>, baseline: f64) {
-        let (cell, cfg, _) = &self.jobs[self.done];
+    /// Records the current job after `trained` successful steps.
+    fn finish(&mut self, val_loss: f64, accuracy: Option<f64>, baseline: f64, trained: u64) {
+        let (cell, cfg, _, flops) = &self.jobs[self.done];
         self.table.points.push(SweepPoint {
             cell: *cell,
             len: cfg.task.knob(),
@@ -285,7 +322,14 @@ impl Sweep {
             accuracy,
             baseline,
             curve: std::mem::take(&mut self.curve),
+            ms_per_step: if trained > 0 {
+                self.job_ms / trained as f64
+            } else {
+                f64::NAN
+            },
+            flops_per_step: *flops,
         });
+        self.job_ms = 0.0;
         self.current = None;
         self.done += 1;
     }
@@ -296,6 +340,7 @@ impl Sweep {
         self.table.cancelled = !self.table.points.len().eq(&self.jobs.len());
         self.current = None;
         self.curve.clear();
+        self.job_ms = 0.0;
     }
 
     /// Whether every job has run or the sweep was cancelled.

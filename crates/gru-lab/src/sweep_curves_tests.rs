@@ -15,6 +15,8 @@ fn point(cell: usize, seed: u64, curve: Vec<(u64, f64)>) -> SweepPoint {
         accuracy: None,
         baseline: 1.0,
         curve,
+        ms_per_step: 1.0,
+        flops_per_step: 1.0,
     }
 }
 
@@ -39,7 +41,7 @@ fn every_seeds_curve_equals_a_plain_trainer_run_with_that_seed() {
     let steps = 9;
     let mut sw = Sweep::new(&s, &[12], steps, 3).expect("valid");
     // Slices of 4 steps cut jobs mid-way: the curve must not notice.
-    while !sw.advance(4) {}
+    while !sw.advance(4, &|| 0.0) {}
     let t = sw.table();
     assert!(t.is_multi_seed());
     assert_eq!(t.points.len(), 6);

@@ -19,7 +19,7 @@ fn jobs_run_length_then_seed_then_cell_and_equal_a_plain_trainer() {
     let mut sw = Sweep::new(&s, &[5, 12], 7, 2).expect("valid");
     assert_eq!(sw.progress(), (0, 8 * 7));
     let mut slices = 0;
-    while !sw.advance(3) {
+    while !sw.advance(3, &|| 0.0) {
         slices += 1;
         assert!(slices < 100);
     }
@@ -73,6 +73,8 @@ fn curves_give_mean_and_spread_per_cell_and_length() {
         accuracy: None,
         baseline: 1.0,
         curve: Vec::new(),
+        ms_per_step: 1.0,
+        flops_per_step: 1.0,
     };
     let t = SweepTable {
         cells: vec!["GRU".into(), "RNN".into()],
@@ -98,12 +100,12 @@ fn curves_give_mean_and_spread_per_cell_and_length() {
 #[test]
 fn a_cancelled_sweep_stops_and_keeps_what_it_finished() {
     let mut sw = Sweep::new(&settings(), &[5, 6, 7], 4, 1).expect("valid");
-    assert!(!sw.advance(9)); // two jobs done, the third one step in
+    assert!(!sw.advance(9, &|| 0.0)); // two jobs done, the third one step in
     assert_eq!(sw.table().points.len(), 2);
     assert_eq!(sw.progress(), (9, 24));
     sw.cancel();
     assert!(sw.finished() && sw.cancelled());
-    assert!(sw.advance(100));
+    assert!(sw.advance(100, &|| 0.0));
     assert_eq!(sw.table().points.len(), 2, "nothing trains after a cancel");
 }
 
@@ -141,7 +143,7 @@ fn tcn_and_attention_join_the_sweep_after_the_cells_and_equal_a_plain_trainer() 
         ..settings()
     };
     let mut sw = Sweep::new(&s, &[6, 16], 4, 1).expect("valid");
-    while !sw.advance(50) {}
+    while !sw.advance(50, &|| 0.0) {}
     let t = sw.table();
     assert_eq!(t.cells, vec!["GRU", "RNN", "TCN", "Attention"]);
     let order: Vec<(usize, usize)> = t.points.iter().map(|p| (p.len, p.cell)).collect();
@@ -183,4 +185,79 @@ fn a_length_attention_cannot_take_refuses_the_sweep_by_name() {
     };
     let e = Sweep::new(&s, &[20, 1000], 4, 1).err().expect("refused");
     assert!(e.starts_with("sweep: T = 1000: "), "{e}");
+}
+
+#[test]
+fn every_job_records_its_training_time_per_step_from_the_loop_clock_and_its_formula_flops() {
+    use std::cell::Cell;
+    let s = Settings {
+        models: vec![SeqModel::Tcn, SeqModel::Attention],
+        ..settings()
+    };
+    // A clock that advances 0.25 ms at every read, counting its reads.
+    let (now, reads) = (Cell::new(0.0), Cell::new(0u64));
+    let clock = || {
+        reads.set(reads.get() + 1);
+        now.set(now.get() + 0.25);
+        now.get()
+    };
+    let mut sw = Sweep::new(&s, &[6, 24], 5, 2).expect("valid");
+    let mut slices = 0;
+    while !sw.advance(3, &clock) {
+        slices += 1;
+        assert!(slices < 100);
+    }
+    let t = sw.table();
+    assert_eq!(t.points.len(), 16);
+    // Read once before and once after each training step, never around validation.
+    assert_eq!(reads.get(), 2 * 16 * 5, "only the training steps are timed");
+    for p in &t.points {
+        assert_eq!(p.ms_per_step, 0.25, "{p:?}");
+        let at = Settings {
+            knob: p.len,
+            seed: p.seed,
+            ..s.clone()
+        };
+        let want = if p.cell < 2 {
+            let cfg = at.train_config(s.cells[p.cell]).expect("valid");
+            crate::cost::cost_of(&cfg).expect("cost").flops_per_step
+        } else {
+            crate::model_cost::model_cost(&at, s.models[p.cell - 2])
+                .expect("cost")
+                .flops_per_step
+        };
+        assert_eq!(p.flops_per_step, want as f64, "{p:?}");
+        assert!(p.flops_per_step > 0.0);
+    }
+    let g = crate::sweep_time::growth(t);
+    assert_eq!(g.len(), 4);
+    assert!(g.iter().all(|x| (x.from, x.to, x.measured) == (6, 24, 1.0)));
+    // The formula: attention's T × T scores grow faster than T; a GRU's step work is T-linear.
+    let (gru, attn) = (&g[0], &g[3]);
+    assert!((gru.formula - 4.0).abs() < 0.5, "{gru:?}");
+    assert!(attn.formula > gru.formula, "{attn:?} vs {gru:?}");
+}
+
+#[test]
+fn a_job_trained_over_several_slices_sums_its_step_times() {
+    use std::cell::Cell;
+    // Steps of job 1 take 1 ms, of job 2 3 ms: the clock jumps by the job's cost per step.
+    let s = settings();
+    let mut sw = Sweep::new(&s, &[5], 4, 1).expect("valid");
+    let now = Cell::new(0.0);
+    let (cost, fresh) = (Cell::new(1.0), Cell::new(true));
+    let clock = || {
+        // Odd reads end a step: the step took `cost` ms.
+        let t = now.get() + if fresh.get() { 0.0 } else { cost.get() };
+        fresh.set(!fresh.get());
+        now.set(t);
+        t
+    };
+    while !sw.advance(1, &clock) {
+        if sw.table().points.len() == 1 {
+            cost.set(3.0);
+        }
+    }
+    let ms: Vec<f64> = sw.table().points.iter().map(|p| p.ms_per_step).collect();
+    assert_eq!(ms, vec![1.0, 3.0]);
 }

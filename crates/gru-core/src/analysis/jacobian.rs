@@ -2,7 +2,7 @@
 //! filled [`Workspace`], plus the states and gates in processing order.
 
 use super::CellSel;
-use crate::cell::{Cell, CellShape};
+use crate::cell::{Cell, CellShape, StepIn};
 use crate::model::{Model, Workspace};
 use crate::{Error, Real};
 
@@ -150,7 +150,14 @@ pub fn step_jacobians<T: Real>(
     let mut has_additive = true;
     for_each_step(model, ws, sel, |step, v| {
         let out = &mut jac[(step - 1) * s * s..step * s * s];
-        cell.jacobian(v.p, v.x, v.s_prev, v.mask, v.cache, out, &mut scratch);
+        let a = StepIn {
+            p: v.p,
+            b: 1,
+            x: v.x,
+            s_prev: v.s_prev,
+            mask: v.mask,
+        };
+        cell.jacobian(a, v.cache, out, &mut scratch);
         has_additive &= cell.additive_diag(v.cache, &mut additive[(step - 1) * s..step * s]);
     })?;
     Ok(StepJacobians {

@@ -1,8 +1,8 @@
 //! [`AnyCell`]: a cell of any kind, dispatching statically by `match`.
 
 use super::{
-    Cell, CellKind, CellShape, Gru, GruTorch, InputProjection, Lstm, Nonlinearity, Rnn, StepGrad,
-    Surgery,
+    Cell, CellKind, CellShape, DeferredGrad, Gru, GruTorch, InputProjection, Lstm, Nonlinearity,
+    Rnn, StepGrad, StepIn, StepOut, Surgery,
 };
 use crate::params::BlockSpec;
 use crate::Real;
@@ -93,76 +93,32 @@ impl CellShape for AnyCell {
 }
 
 impl<T: Real> Cell<T> for AnyCell {
-    fn forward(
-        &self,
-        p: &[T],
-        b: usize,
-        x: &[T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        s: &mut [T],
-        cache: &mut [T],
-        scratch: &mut [T],
-    ) {
-        dispatch!(self, c => c.forward(p, b, x, s_prev, mask, s, cache, scratch))
+    fn forward(&self, a: StepIn<'_, T>, out: StepOut<'_, T>) {
+        dispatch!(self, c => c.forward(a, out))
     }
     fn input_projection(&self) -> Option<InputProjection> {
         dispatch!(self, c => Cell::<T>::input_projection(c))
     }
-    fn forward_projected(
-        &self,
-        p: &[T],
-        b: usize,
-        pre: &mut [T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        s: &mut [T],
-        cache: &mut [T],
-        scratch: &mut [T],
-    ) {
-        dispatch!(self, c => c.forward_projected(p, b, pre, s_prev, mask, s, cache, scratch))
+    fn forward_projected(&self, a: StepIn<'_, T>, pre: &mut [T], out: StepOut<'_, T>) {
+        dispatch!(self, c => c.forward_projected(a, pre, out))
     }
     fn backward_deferred(
         &self,
-        p: &[T],
-        b: usize,
-        s_prev: &[T],
+        a: StepIn<'_, T>,
         cache: &[T],
-        ds: &[T],
-        ds_prev: &mut [T],
-        dx: Option<&mut [T]>,
-        dpre: &mut [T],
+        g: DeferredGrad<'_, T>,
         scratch: &mut [T],
     ) {
-        dispatch!(self, c => c.backward_deferred(p, b, s_prev, cache, ds, ds_prev, dx, dpre, scratch))
+        dispatch!(self, c => c.backward_deferred(a, cache, g, scratch))
     }
     fn weight_grads(&self, n: usize, x: &[T], s_prev: &[T], cache: &[T], dpre: &[T], dp: &mut [T]) {
         dispatch!(self, c => c.weight_grads(n, x, s_prev, cache, dpre, dp))
     }
-    fn backward(
-        &self,
-        p: &[T],
-        b: usize,
-        x: &[T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        cache: &[T],
-        g: StepGrad<'_, T>,
-        scratch: &mut [T],
-    ) {
-        dispatch!(self, c => c.backward(p, b, x, s_prev, mask, cache, g, scratch))
+    fn backward(&self, a: StepIn<'_, T>, cache: &[T], g: StepGrad<'_, T>, scratch: &mut [T]) {
+        dispatch!(self, c => c.backward(a, cache, g, scratch))
     }
-    fn jacobian(
-        &self,
-        p: &[T],
-        x: &[T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        cache: &[T],
-        out: &mut [T],
-        scratch: &mut [T],
-    ) {
-        dispatch!(self, c => c.jacobian(p, x, s_prev, mask, cache, out, scratch))
+    fn jacobian(&self, a: StepIn<'_, T>, cache: &[T], out: &mut [T], scratch: &mut [T]) {
+        dispatch!(self, c => c.jacobian(a, cache, out, scratch))
     }
     fn additive_diag(&self, cache: &[T], out: &mut [T]) -> bool {
         dispatch!(self, c => c.additive_diag(cache, out))

@@ -7,7 +7,7 @@
 //! that was never written, or needing more scratch than declared, fails the test. Gradients
 //! are pre-filled with non-zero values to check that `backward` accumulates (`+=`).
 
-use super::{Cell, CellShape, StepGrad};
+use super::{Cell, CellShape, StepGrad, StepIn, StepOut};
 use crate::params::{BlockRole, Layout};
 
 #[path = "check_surgery.rs"]
@@ -54,6 +54,19 @@ pub(crate) struct Case {
     pub mask: Option<Vec<f64>>,
     /// `dL/ds_t (B,S)`.
     pub g: Vec<f64>,
+}
+
+impl Case {
+    /// The case as a step's inputs under parameters `p`.
+    pub fn step_in<'a>(&'a self, p: &'a [f64]) -> StepIn<'a, f64> {
+        StepIn {
+            p,
+            b: self.b,
+            x: &self.x,
+            s_prev: &self.s_prev,
+            mask: self.mask.as_deref(),
+        }
+    }
 }
 
 /// A deterministic case for `cell` with `b` samples, with or without a mask.
@@ -104,7 +117,19 @@ pub(crate) fn forward_raw<C: Cell<f64>>(
     let mut s = vec![f64::NAN; b * cell.state_size()];
     let mut cache = vec![f64::NAN; b * cell.cache_size()];
     let mut scratch = vec![f64::NAN; b * cell.scratch_size()];
-    cell.forward(p, b, x, s_prev, mask, &mut s, &mut cache, &mut scratch);
+    let a = StepIn {
+        p,
+        b,
+        x,
+        s_prev,
+        mask,
+    };
+    let out = StepOut {
+        s: &mut s,
+        cache: &mut cache,
+        scratch: &mut scratch,
+    };
+    cell.forward(a, out);
     assert!(
         s.iter().chain(&cache).all(|v| v.is_finite()),
         "forward left NaN in s or cache"
@@ -151,16 +176,7 @@ pub(crate) fn check_backward<C: Cell<f64>>(cell: &C, masked: bool) {
         dx: Some(&mut dx),
         ds_prev: &mut ds_prev,
     };
-    cell.backward(
-        &p,
-        b,
-        &case.x,
-        &case.s_prev,
-        case.mask.as_deref(),
-        &cache,
-        g,
-        &mut scratch,
-    );
+    cell.backward(case.step_in(&p), &cache, g, &mut scratch);
 
     let mut dp2 = vec![p0; np];
     let mut ds_prev2 = vec![s0; ns];
@@ -171,16 +187,7 @@ pub(crate) fn check_backward<C: Cell<f64>>(cell: &C, masked: bool) {
         dx: None,
         ds_prev: &mut ds_prev2,
     };
-    cell.backward(
-        &p,
-        b,
-        &case.x,
-        &case.s_prev,
-        case.mask.as_deref(),
-        &cache,
-        g,
-        &mut scratch,
-    );
+    cell.backward(case.step_in(&p), &cache, g, &mut scratch);
     assert_eq!(dp, dp2, "dp depends on whether dx is requested");
     assert_eq!(
         ds_prev, ds_prev2,
@@ -220,7 +227,14 @@ pub(crate) fn jacobian_of<C: Cell<f64>>(
     let (_, cache) = forward_raw(cell, p, 1, x, s_prev, mask);
     let mut out = vec![f64::NAN; s * s];
     let mut scratch = vec![f64::NAN; cell.jacobian_scratch_size()];
-    cell.jacobian(p, x, s_prev, mask, &cache, &mut out, &mut scratch);
+    let a = StepIn {
+        p,
+        b: 1,
+        x,
+        s_prev,
+        mask,
+    };
+    cell.jacobian(a, &cache, &mut out, &mut scratch);
     assert!(
         out.iter().all(|v| v.is_finite()),
         "jacobian left NaN in out"
@@ -251,7 +265,14 @@ pub(crate) fn jacobian_by_backward<C: Cell<f64>>(
             dx: None,
             ds_prev: &mut ds_prev,
         };
-        cell.backward(p, 1, x, s_prev, mask, &cache, g, &mut scratch);
+        let a = StepIn {
+            p,
+            b: 1,
+            x,
+            s_prev,
+            mask,
+        };
+        cell.backward(a, &cache, g, &mut scratch);
         jac[i * s..(i + 1) * s].copy_from_slice(&ds_prev);
     }
     jac

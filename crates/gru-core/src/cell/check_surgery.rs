@@ -199,16 +199,7 @@ pub(crate) fn param_grad<C: Cell<f64>>(cell: &C) -> Vec<f64> {
         dx: None,
         ds_prev: &mut ds_prev,
     };
-    cell.backward(
-        &p,
-        b,
-        &case.x,
-        &case.s_prev,
-        case.mask.as_deref(),
-        &cache,
-        g,
-        &mut scratch,
-    );
+    cell.backward(case.step_in(&p), &cache, g, &mut scratch);
     dp
 }
 

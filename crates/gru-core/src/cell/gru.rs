@@ -17,8 +17,14 @@
 //! Blocks: `W (I, 3H)` = `[W_z W_r W_h]`, `U_zr (H, 2H)` = `[U_z U_r]`, `U_h (H, H)`,
 //! `b (3H)` = `[b_z b_r b_h]`. Cache row `(4H)`: `[z, r, h̃, r ⊙ h_{t−1}]`.
 
-use super::step::{add_masked_grad, block_offsets, gate_in_place, masked_h};
-use super::{Cell, CellShape, InputProjection, JacobianTerms, StepGrad, Surgery};
+use super::gru_jacobian::sum_terms;
+use super::step::{
+    add_masked_grad, add_row_sums, block_offsets, gate_in_place, masked_h, project_rows, Mat,
+};
+use super::{
+    Cell, CellShape, DeferredGrad, InputProjection, JacobianTerms, StepGrad, StepIn, StepOut,
+    Surgery,
+};
 use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, tanh_in_place};
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::Real;
@@ -92,18 +98,11 @@ impl Gru {
     /// The step after the input projection: `pre (B, 3H)` holds `b + x W` on entry;
     /// `scratch` holds at least `B·H` values (the masked `h_{t−1}`). Both [`Cell::forward`]
     /// and [`Cell::forward_projected`] end here, so they agree bit for bit under any surgery.
-    #[allow(clippy::too_many_arguments)]
-    fn step<T: Real>(
-        &self,
-        p: &[T],
-        b: usize,
-        pre: &mut [T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        s: &mut [T],
-        cache: &mut [T],
-        scratch: &mut [T],
-    ) {
+    fn step<T: Real>(&self, a: StepIn<'_, T>, pre: &mut [T], o: StepOut<'_, T>) {
+        let StepIn {
+            p, b, s_prev, mask, ..
+        } = a;
+        let StepOut { s, cache, scratch } = o;
         let h = self.hidden;
         let (h3, h4) = (3 * h, 4 * h);
         let [_, uzr, uh, _] = split(p, &self.specs());
@@ -147,18 +146,17 @@ impl Gru {
     /// Backward of one step up to the weight gradients: writes dL/dpre `(B, 3H)` and adds
     /// dL/dh_{t−1}. `hm` is the masked `h_{t−1}` with its row stride; `scratch` holds `2·B·H`.
     /// A held gate's slope is 0, so its dL/dpre (and the gradient into its weights) is 0.
-    #[allow(clippy::too_many_arguments)]
     fn backward_core<T: Real>(
         &self,
-        p: &[T],
-        b: usize,
-        s_prev: &[T],
+        a: StepIn<'_, T>,
         (hm, hld): (&[T], usize),
-        mask: Option<&[T]>,
         cache: &[T],
         d: StepDelta<'_, T>,
         scratch: &mut [T],
     ) {
+        let StepIn {
+            p, b, s_prev, mask, ..
+        } = a;
         let h = self.hidden;
         let (h3, h4) = (3 * h, 4 * h);
         let [_, uzr, uh, _] = split(p, &self.specs());
@@ -210,11 +208,7 @@ impl Gru {
         gemm_tn(n, ni, h3, x, ni, dpre, h3, dw, h3); // dW += xᵀ dpre
         gemm_tn(n, h, 2 * h, hm, hld, dpre, h3, duzr, 2 * h); // dU_zr += hmᵀ dpre_zr
         gemm_tn(n, h, h, &cache[3 * h..], h4, &dpre[2 * h..], h3, duh, h); // dU_h += (r⊙h)ᵀ dpre_h
-        for row in 0..n {
-            for (d, &v) in db[..h3].iter_mut().zip(&dpre[row * h3..(row + 1) * h3]) {
-                *d = *d + v;
-            }
-        }
+        add_row_sums(&mut db[..h3], dpre, n, h3); // db += Σ dpre
     }
 }
 
@@ -230,57 +224,26 @@ impl<T: Real> Cell<T> for Gru {
         })
     }
 
-    fn forward(
-        &self,
-        p: &[T],
-        b: usize,
-        x: &[T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        s: &mut [T],
-        cache: &mut [T],
-        scratch: &mut [T],
-    ) {
+    fn forward(&self, a: StepIn<'_, T>, o: StepOut<'_, T>) {
         let (ni, h3) = (self.input, 3 * self.hidden);
-        let [w, _, _, bias] = split(p, &self.specs());
-        let (pre, rest) = scratch.split_at_mut(b * h3); // (B, 3H) pre-activations
-        for row in 0..b {
-            pre[row * h3..(row + 1) * h3].copy_from_slice(&bias[..h3]);
-        }
-        gemm_nn(b, ni, h3, x, ni, w, h3, pre, h3); // + x W
-        self.step(p, b, pre, s_prev, mask, s, cache, rest);
+        let [w, _, _, bias] = split(a.p, &self.specs());
+        let StepOut { s, cache, scratch } = o;
+        let (pre, scratch) = scratch.split_at_mut(a.b * h3); // (B, 3H) pre-activations
+        project_rows(pre, &bias[..h3], None, Mat::new(a.x, a.b, ni, ni), w); // b + x W
+        self.step(a, pre, StepOut { s, cache, scratch });
     }
 
-    fn forward_projected(
-        &self,
-        p: &[T],
-        b: usize,
-        pre: &mut [T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        s: &mut [T],
-        cache: &mut [T],
-        scratch: &mut [T],
-    ) {
-        self.step(p, b, pre, s_prev, mask, s, cache, scratch);
+    fn forward_projected(&self, a: StepIn<'_, T>, pre: &mut [T], o: StepOut<'_, T>) {
+        self.step(a, pre, o);
     }
 
-    fn backward(
-        &self,
-        p: &[T],
-        b: usize,
-        x: &[T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        cache: &[T],
-        g: StepGrad<'_, T>,
-        scratch: &mut [T],
-    ) {
+    fn backward(&self, a: StepIn<'_, T>, cache: &[T], g: StepGrad<'_, T>, scratch: &mut [T]) {
         let (ni, h, h3) = (self.input, self.hidden, 3 * self.hidden);
-        let [w, ..] = split(p, &self.specs());
+        let b = a.b;
+        let [w, ..] = split(a.p, &self.specs());
         let (dpre, rest) = scratch.split_at_mut(b * h3); // dL/dpre (B, 3H)
         let (hm_buf, rest) = rest.split_at_mut(b * h);
-        let (hm, hld) = masked_h(s_prev, h, h, b, mask, hm_buf);
+        let hm = masked_h(a.s_prev, h, h, b, a.mask, hm_buf);
         let StepGrad {
             ds,
             dp,
@@ -288,8 +251,8 @@ impl<T: Real> Cell<T> for Gru {
             ds_prev,
         } = g;
         let d = StepDelta { ds, ds_prev, dpre };
-        self.backward_core(p, b, s_prev, (hm, hld), mask, cache, d, rest);
-        self.weight_grads_rows(b, x, (hm, hld), cache, dpre, dp);
+        self.backward_core(a, hm, cache, d, rest);
+        self.weight_grads_rows(b, a.x, hm, cache, dpre, dp);
         if let Some(dx) = dx {
             gemm_nt(b, ni, h3, dpre, h3, w, h3, dx, ni); // dx += dpre Wᵀ
         }
@@ -297,22 +260,23 @@ impl<T: Real> Cell<T> for Gru {
 
     fn backward_deferred(
         &self,
-        p: &[T],
-        b: usize,
-        s_prev: &[T],
+        a: StepIn<'_, T>,
         cache: &[T],
-        ds: &[T],
-        ds_prev: &mut [T],
-        dx: Option<&mut [T]>,
-        dpre: &mut [T],
+        g: DeferredGrad<'_, T>,
         scratch: &mut [T],
     ) {
         let (ni, h, h3) = (self.input, self.hidden, 3 * self.hidden);
-        let [w, ..] = split(p, &self.specs());
+        let [w, ..] = split(a.p, &self.specs());
+        let DeferredGrad {
+            ds,
+            ds_prev,
+            dx,
+            dpre,
+        } = g;
         let d = StepDelta { ds, ds_prev, dpre };
-        self.backward_core(p, b, s_prev, (s_prev, h), None, cache, d, scratch);
+        self.backward_core(a, (a.s_prev, h), cache, d, scratch);
         if let Some(dx) = dx {
-            gemm_nt(b, ni, h3, dpre, h3, w, h3, dx, ni); // dx += dpre Wᵀ
+            gemm_nt(a.b, ni, h3, dpre, h3, w, h3, dx, ni); // dx += dpre Wᵀ
         }
     }
 
@@ -320,27 +284,16 @@ impl<T: Real> Cell<T> for Gru {
         self.weight_grads_rows(n, x, (s_prev, self.hidden), cache, dpre, dp);
     }
 
-    fn jacobian(
-        &self,
-        p: &[T],
-        _x: &[T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        cache: &[T],
-        out: &mut [T],
-        scratch: &mut [T],
-    ) {
+    fn jacobian(&self, a: StepIn<'_, T>, cache: &[T], out: &mut [T], scratch: &mut [T]) {
+        let StepIn {
+            p, s_prev, mask, ..
+        } = a;
         let h = self.hidden;
-        let (a, rest) = scratch.split_at_mut(h); // diag(1 − z)
+        let (ad, rest) = scratch.split_at_mut(h); // diag(1 − z)
         let (c, rest) = rest.split_at_mut(h * h); // C (H, H)
-        let terms = JacobianTerms { a, b: out, c };
+        let terms = JacobianTerms { a: ad, b: out, c };
         self.jacobian_terms(p, s_prev, mask, cache, terms, rest);
-        for i in 0..h {
-            for j in 0..h {
-                out[i * h + j] = out[i * h + j] + c[i * h + j]; // J = B + C
-            }
-            out[i * h + i] = out[i * h + i] + a[i]; // + A
-        }
+        sum_terms(h, ad, out, c); // J = A + B + C
     }
 
     fn additive_diag(&self, cache: &[T], out: &mut [T]) -> bool {

@@ -52,3 +52,14 @@ impl Gru {
         }
     }
 }
+
+/// `J = A + B + C` into `out (H, H)`, which holds `B` on entry: `out += C`, then its diagonal
+/// `+= a` (the diagonal of `A`). Both GRUs' [`super::Cell::jacobian`] end here.
+pub(super) fn sum_terms<T: Real>(h: usize, a: &[T], out: &mut [T], c: &[T]) {
+    for i in 0..h {
+        for j in 0..h {
+            out[i * h + j] = out[i * h + j] + c[i * h + j]; // B + C
+        }
+        out[i * h + i] = out[i * h + i] + a[i]; // + A
+    }
+}

@@ -24,7 +24,19 @@ fn one_unit_case_matches_the_hand_derivation() {
     // Blocks: W (1,3) = [w_z w_r w_h], U_zr (1,2) = [U_z U_r], U_h (1,1), b (3).
     let p = [0.5, -0.5, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0];
     let (mut s, mut cache, mut scratch) = ([0.0], [0.0; 4], [0.0; 6]);
-    cell.forward(&p, 1, &[x], &[h0], None, &mut s, &mut cache, &mut scratch);
+    let a = StepIn {
+        p: &p,
+        b: 1,
+        x: &[x],
+        s_prev: &[h0],
+        mask: None,
+    };
+    let out = StepOut {
+        s: &mut s,
+        cache: &mut cache,
+        scratch: &mut scratch,
+    };
+    cell.forward(a, out);
     assert!((s[0] - h1).abs() < 1e-15, "h₁ = {} vs {h1}", s[0]);
     for (c, w) in cache[..3].iter().zip([z, r, ht]) {
         assert!(
@@ -40,7 +52,7 @@ fn one_unit_case_matches_the_hand_derivation() {
         dx: Some(&mut dx),
         ds_prev: &mut dh0,
     };
-    cell.backward(&p, 1, &[x], &[h0], None, &cache, g, &mut [0.0; 6]);
+    cell.backward(a, &cache, g, &mut [0.0; 6]);
     let gh = z * (1.0 - ht * ht);
     let want_dr = gh * 1.0 * h0 * r * (1.0 - r) * x;
     let want = [

@@ -30,10 +30,17 @@
 //! product ([`Cell::input_projection`]); `b_h` stays in the recurrent half because `r` scales
 //! `b_hn`. The deferred dL/dpre rows are `4H` wide: `dpre_n ⊙ r` rides along for `dU_n`.
 
-use super::step::{add_masked_grad, block_offsets, gate_in_place, masked_h};
-use super::{Cell, CellShape, GateMode, InputProjection, JacobianTerms, StepGrad, Surgery};
+use super::gru_jacobian::sum_terms;
+use super::step::{
+    add_masked_grad, add_row_sums, block_offsets, gate_in_place, masked_h, project_rows, Mat,
+};
+use super::{
+    Cell, CellShape, DeferredGrad, GateMode, InputProjection, JacobianTerms, StepGrad, StepIn,
+    StepOut, Surgery,
+};
 use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_in_place, tanh_in_place};
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
+use crate::seq::ops::fill_rows;
 use crate::Real;
 
 /// `torch.nn.GRU` cell with input size `input` and hidden size `hidden`.
@@ -142,27 +149,18 @@ impl GruTorch {
     /// block is overwritten with `z'`); `scratch` holds at least `4·B·H` values (`gh` and the
     /// masked `h_{t−1}`). [`Cell::forward`] and [`Cell::forward_projected`] both end here, so
     /// they agree bit for bit under any surgery.
-    #[allow(clippy::too_many_arguments)]
-    fn step<T: Real>(
-        &self,
-        p: &[T],
-        b: usize,
-        gi: &mut [T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        s: &mut [T],
-        cache: &mut [T],
-        scratch: &mut [T],
-    ) {
+    fn step<T: Real>(&self, a: StepIn<'_, T>, gi: &mut [T], o: StepOut<'_, T>) {
+        let StepIn {
+            p, b, s_prev, mask, ..
+        } = a;
+        let StepOut { s, cache, scratch } = o;
         let h = self.hidden;
         let (h2, h3, h4) = (2 * h, 3 * h, 4 * h);
         let [_, u, _, b_h] = split(p, &self.specs());
         let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
         let (gh, rest) = scratch.split_at_mut(b * h3); // (B, 3H) hm U + b_h
         let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
-        for row in gh.chunks_exact_mut(h3) {
-            row.copy_from_slice(b_h);
-        }
+        fill_rows(gh, h3, b_h);
         gemm_nn(b, h, h3, hm, hld, u, h3, gh, h3); // + hm U
         for row in 0..b {
             let (a, q) = (
@@ -209,14 +207,14 @@ impl GruTorch {
     /// `scratch` holds `B·H`. A held gate's slope is 0, so its dL/dpre is 0.
     fn backward_core<T: Real>(
         &self,
-        p: &[T],
-        b: usize,
-        s_prev: &[T],
-        mask: Option<&[T]>,
+        a: StepIn<'_, T>,
         cache: &[T],
         d: StepDelta<'_, T>,
         scratch: &mut [T],
     ) {
+        let StepIn {
+            p, b, s_prev, mask, ..
+        } = a;
         let h = self.hidden;
         let (h2, h3, h4) = (2 * h, 3 * h, 4 * h);
         let [_, u, _, _] = split(p, &self.specs());
@@ -263,15 +261,9 @@ impl GruTorch {
         gemm_tn(n, ni, h3, x, ni, dpre, h4, dw, h3); // dW += xᵀ dpre_{rzn}
         gemm_tn(n, h, h2, hm, hld, dpre, h4, du, h3); // dU_rz += hmᵀ dpre_rz
         gemm_tn(n, h, h, hm, hld, &dpre[h3..], h4, &mut du[h2..], h3); // dU_n
-        for row in dpre.chunks_exact(h4).take(n) {
-            for (g, &v) in db_i.iter_mut().zip(&row[..h3]) {
-                *g = *g + v; // db_i += Σ dpre_{rzn}
-            }
-            let gh = row[..h2].iter().chain(&row[h3..]);
-            for (g, &v) in db_h.iter_mut().zip(gh) {
-                *g = *g + v; // db_h += Σ [dpre_rz, dpre_n ⊙ r]
-            }
-        }
+        add_row_sums(&mut db_i[..h3], dpre, n, h4); // db_i += Σ dpre_{rzn}
+        add_row_sums(&mut db_h[..h2], dpre, n, h4); // db_h += Σ [dpre_rz, dpre_n ⊙ r]
+        add_row_sums(&mut db_h[h2..h3], &dpre[h3..], n, h4);
     }
 }
 
@@ -287,57 +279,26 @@ impl<T: Real> Cell<T> for GruTorch {
         })
     }
 
-    fn forward(
-        &self,
-        p: &[T],
-        b: usize,
-        x: &[T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        s: &mut [T],
-        cache: &mut [T],
-        scratch: &mut [T],
-    ) {
+    fn forward(&self, a: StepIn<'_, T>, o: StepOut<'_, T>) {
         let (ni, h3) = (self.input, 3 * self.hidden);
-        let [w, _, b_i, _] = split(p, &self.specs());
-        let (gi, rest) = scratch.split_at_mut(b * h3); // (B, 3H) x W + b_i
-        for row in gi.chunks_exact_mut(h3) {
-            row.copy_from_slice(b_i);
-        }
-        gemm_nn(b, ni, h3, x, ni, w, h3, gi, h3); // + x W
-        self.step(p, b, gi, s_prev, mask, s, cache, rest);
+        let [w, _, b_i, _] = split(a.p, &self.specs());
+        let StepOut { s, cache, scratch } = o;
+        let (gi, scratch) = scratch.split_at_mut(a.b * h3); // (B, 3H) x W + b_i
+        project_rows(gi, b_i, None, Mat::new(a.x, a.b, ni, ni), w);
+        self.step(a, gi, StepOut { s, cache, scratch });
     }
 
-    fn forward_projected(
-        &self,
-        p: &[T],
-        b: usize,
-        pre: &mut [T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        s: &mut [T],
-        cache: &mut [T],
-        scratch: &mut [T],
-    ) {
-        self.step(p, b, pre, s_prev, mask, s, cache, scratch);
+    fn forward_projected(&self, a: StepIn<'_, T>, pre: &mut [T], o: StepOut<'_, T>) {
+        self.step(a, pre, o);
     }
 
-    fn backward(
-        &self,
-        p: &[T],
-        b: usize,
-        x: &[T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        cache: &[T],
-        g: StepGrad<'_, T>,
-        scratch: &mut [T],
-    ) {
+    fn backward(&self, a: StepIn<'_, T>, cache: &[T], g: StepGrad<'_, T>, scratch: &mut [T]) {
         let (ni, h, h3) = (self.input, self.hidden, 3 * self.hidden);
-        let [w, ..] = split(p, &self.specs());
+        let b = a.b;
+        let [w, ..] = split(a.p, &self.specs());
         let (dpre, rest) = scratch.split_at_mut(b * 4 * h); // dL/dpre (B, 4H)
         let (hm_buf, rest) = rest.split_at_mut(b * h);
-        let (hm, hld) = masked_h(s_prev, h, h, b, mask, hm_buf);
+        let hm = masked_h(a.s_prev, h, h, b, a.mask, hm_buf);
         let StepGrad {
             ds,
             dp,
@@ -345,8 +306,8 @@ impl<T: Real> Cell<T> for GruTorch {
             ds_prev,
         } = g;
         let d = StepDelta { ds, ds_prev, dpre };
-        self.backward_core(p, b, s_prev, mask, cache, d, rest);
-        self.weight_grads_rows(b, x, (hm, hld), dpre, dp);
+        self.backward_core(a, cache, d, rest);
+        self.weight_grads_rows(b, a.x, hm, dpre, dp);
         if let Some(dx) = dx {
             gemm_nt(b, ni, h3, dpre, 4 * h, w, h3, dx, ni); // dx += dpre_{rzn} Wᵀ
         }
@@ -354,22 +315,23 @@ impl<T: Real> Cell<T> for GruTorch {
 
     fn backward_deferred(
         &self,
-        p: &[T],
-        b: usize,
-        s_prev: &[T],
+        a: StepIn<'_, T>,
         cache: &[T],
-        ds: &[T],
-        ds_prev: &mut [T],
-        dx: Option<&mut [T]>,
-        dpre: &mut [T],
+        g: DeferredGrad<'_, T>,
         scratch: &mut [T],
     ) {
         let (ni, h, h3) = (self.input, self.hidden, 3 * self.hidden);
-        let [w, ..] = split(p, &self.specs());
+        let [w, ..] = split(a.p, &self.specs());
+        let DeferredGrad {
+            ds,
+            ds_prev,
+            dx,
+            dpre,
+        } = g;
         let d = StepDelta { ds, ds_prev, dpre };
-        self.backward_core(p, b, s_prev, None, cache, d, scratch);
+        self.backward_core(a, cache, d, scratch);
         if let Some(dx) = dx {
-            gemm_nt(b, ni, h3, dpre, 4 * h, w, h3, dx, ni); // dx += dpre_{rzn} Wᵀ
+            gemm_nt(a.b, ni, h3, dpre, 4 * h, w, h3, dx, ni); // dx += dpre_{rzn} Wᵀ
         }
     }
 
@@ -385,26 +347,16 @@ impl<T: Real> Cell<T> for GruTorch {
         self.weight_grads_rows(n, x, (s_prev, self.hidden), dpre, dp);
     }
 
-    fn jacobian(
-        &self,
-        p: &[T],
-        _x: &[T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        cache: &[T],
-        out: &mut [T],
-        scratch: &mut [T],
-    ) {
+    fn jacobian(&self, a: StepIn<'_, T>, cache: &[T], out: &mut [T], scratch: &mut [T]) {
+        let StepIn {
+            p, s_prev, mask, ..
+        } = a;
         let h = self.hidden;
-        let (a, rest) = scratch.split_at_mut(h); // diag(1 − z) = diag(z')
+        let (ad, rest) = scratch.split_at_mut(h); // diag(1 − z) = diag(z')
         let c = &mut rest[..h * h]; // C (H, H)
-        self.jacobian_terms(p, s_prev, mask, cache, JacobianTerms { a, b: out, c });
-        for i in 0..h {
-            for j in 0..h {
-                out[i * h + j] = out[i * h + j] + c[i * h + j]; // J = B + C
-            }
-            out[i * h + i] = out[i * h + i] + a[i]; // + A
-        }
+        let terms = JacobianTerms { a: ad, b: out, c };
+        self.jacobian_terms(p, s_prev, mask, cache, terms);
+        sum_terms(h, ad, out, c); // J = A + B + C
     }
 
     fn additive_diag(&self, cache: &[T], out: &mut [T]) -> bool {

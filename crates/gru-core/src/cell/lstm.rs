@@ -28,8 +28,11 @@
 //! product ([`Cell::input_projection`]) and, without recurrent dropout, forms the weight
 //! gradients in one product over all steps ([`Cell::weight_grads`]).
 
-use super::step::{add_masked_grad, affine_backward, block_offsets, gate_in_place, masked_h, Mat};
-use super::{Cell, CellShape, InputProjection, StepGrad, Surgery};
+use super::step::{
+    add_masked_grad, add_row_sums, affine_backward, block_offsets, gate_in_place, masked_h,
+    project_rows, Mat,
+};
+use super::{Cell, CellShape, DeferredGrad, InputProjection, StepGrad, StepIn, StepOut, Surgery};
 use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_in_place, tanh_in_place};
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::Real;
@@ -73,18 +76,11 @@ impl Lstm {
 impl Lstm {
     /// The rest of a step given `pre (B, 4H) = b_i + b_h + x_t W`: `pre += hm U`, then the
     /// gates, `c_t` and `h_t` into `s` and the cache. `scratch` holds `B·H` (masked `h_{t−1}`).
-    #[allow(clippy::too_many_arguments)]
-    fn step<T: Real>(
-        &self,
-        p: &[T],
-        b: usize,
-        pre: &mut [T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        s: &mut [T],
-        cache: &mut [T],
-        scratch: &mut [T],
-    ) {
+    fn step<T: Real>(&self, a: StepIn<'_, T>, pre: &mut [T], o: StepOut<'_, T>) {
+        let StepIn {
+            p, b, s_prev, mask, ..
+        } = a;
+        let StepOut { s, cache, scratch } = o;
         let h = self.hidden;
         let (h2, h4, h5) = (2 * h, 4 * h, 5 * h);
         let [_, u, _, _] = split(p, &self.specs());
@@ -188,55 +184,33 @@ impl<T: Real> Cell<T> for Lstm {
         })
     }
 
-    fn forward(
-        &self,
-        p: &[T],
-        b: usize,
-        x: &[T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        s: &mut [T],
-        cache: &mut [T],
-        scratch: &mut [T],
-    ) {
+    fn forward(&self, a: StepIn<'_, T>, o: StepOut<'_, T>) {
         let (ni, h4) = (self.input, 4 * self.hidden);
-        let [w, _, b_i, b_h] = split(p, &self.specs());
-        let (pre, rest) = scratch.split_at_mut(b * h4); // (B, 4H) pre-activations
-        for row in pre.chunks_exact_mut(h4) {
-            for (k, v) in row.iter_mut().enumerate() {
-                *v = b_i[k] + b_h[k];
-            }
-        }
-        gemm_nn(b, ni, h4, x, ni, w, h4, pre, h4); // + x W
-        self.step(p, b, pre, s_prev, mask, s, cache, rest);
+        let [w, _, b_i, b_h] = split(a.p, &self.specs());
+        let StepOut { s, cache, scratch } = o;
+        let (pre, scratch) = scratch.split_at_mut(a.b * h4); // (B, 4H) pre-activations
+        project_rows(pre, b_i, Some(b_h), Mat::new(a.x, a.b, ni, ni), w); // b_i + b_h + x W
+        self.step(a, pre, StepOut { s, cache, scratch });
     }
 
-    fn forward_projected(
-        &self,
-        p: &[T],
-        b: usize,
-        pre: &mut [T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        s: &mut [T],
-        cache: &mut [T],
-        scratch: &mut [T],
-    ) {
-        self.step(p, b, pre, s_prev, mask, s, cache, scratch);
+    fn forward_projected(&self, a: StepIn<'_, T>, pre: &mut [T], o: StepOut<'_, T>) {
+        self.step(a, pre, o);
     }
 
     fn backward_deferred(
         &self,
-        p: &[T],
-        b: usize,
-        s_prev: &[T],
+        a: StepIn<'_, T>,
         cache: &[T],
-        ds: &[T],
-        ds_prev: &mut [T],
-        dx: Option<&mut [T]>,
-        dpre: &mut [T],
+        g: DeferredGrad<'_, T>,
         scratch: &mut [T],
     ) {
+        let StepIn { p, b, s_prev, .. } = a;
+        let DeferredGrad {
+            ds,
+            ds_prev,
+            dx,
+            dpre,
+        } = g;
         let (ni, h, h4) = (self.input, self.hidden, 4 * self.hidden);
         let [w, u, _, _] = split(p, &self.specs());
         self.pre_grad(b, s_prev, cache, ds, ds_prev, dpre);
@@ -262,25 +236,18 @@ impl<T: Real> Cell<T> for Lstm {
         let [dw, du, db_i, db_h] = split_mut(dp, &self.specs());
         gemm_tn(n, ni, h4, x, ni, dpre, h4, dw, h4); // dW += xᵀ dpre
         gemm_tn(n, h, h4, s_prev, 2 * h, dpre, h4, du, h4); // dU += h_{t−1}ᵀ dpre
-        for row in dpre.chunks_exact(h4).take(n) {
-            for ((gi, gh), &v) in db_i.iter_mut().zip(db_h.iter_mut()).zip(row) {
-                *gi = *gi + v; // db_i += Σ dpre
-                *gh = *gh + v; // db_h += Σ dpre
-            }
-        }
+        add_row_sums(&mut db_i[..h4], dpre, n, h4); // db_i += Σ dpre
+        add_row_sums(&mut db_h[..h4], dpre, n, h4); // db_h += Σ dpre
     }
 
-    fn backward(
-        &self,
-        p: &[T],
-        b: usize,
-        x: &[T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        cache: &[T],
-        g: StepGrad<'_, T>,
-        scratch: &mut [T],
-    ) {
+    fn backward(&self, a: StepIn<'_, T>, cache: &[T], g: StepGrad<'_, T>, scratch: &mut [T]) {
+        let StepIn {
+            p,
+            b,
+            x,
+            s_prev,
+            mask,
+        } = a;
         let (ni, h) = (self.input, self.hidden);
         let (h2, h4) = (2 * h, 4 * h);
         let specs = self.specs();
@@ -312,16 +279,10 @@ impl<T: Real> Cell<T> for Lstm {
         );
     }
 
-    fn jacobian(
-        &self,
-        p: &[T],
-        _x: &[T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        cache: &[T],
-        out: &mut [T],
-        _scratch: &mut [T],
-    ) {
+    fn jacobian(&self, a: StepIn<'_, T>, cache: &[T], out: &mut [T], _scratch: &mut [T]) {
+        let StepIn {
+            p, s_prev, mask, ..
+        } = a;
         let h = self.hidden;
         let (h2, h4) = (2 * h, 4 * h);
         let [_, u, _, _] = split(p, &self.specs());

@@ -20,7 +20,7 @@ mod gru_jacobian;
 mod gru_torch;
 mod lstm;
 mod rnn;
-mod step;
+pub(crate) mod step;
 mod surgery;
 
 pub use any::AnyCell;
@@ -64,6 +64,35 @@ impl CellKind {
     }
 }
 
+/// What one step reads besides its cache, bundled because it travels together: the cell's
+/// parameters, the batch and the state the step starts from. All borrows, so it is `Copy`.
+#[derive(Clone, Copy)]
+pub struct StepIn<'a, T> {
+    /// This cell's parameters θ, in its block order.
+    pub p: &'a [T],
+    /// Batch size `B` (1 for [`Cell::jacobian`]).
+    pub b: usize,
+    /// `x_t (B, I)`. Not read by [`Cell::forward_projected`] and [`Cell::backward_deferred`]
+    /// (their `pre`/`dpre` stand for it), so it may be empty there.
+    pub x: &'a [T],
+    /// `s_{t−1} (B, S)`.
+    pub s_prev: &'a [T],
+    /// The recurrent-dropout mask `(B, H)` applied to `h_{t−1}` on its way into the recurrent
+    /// weights (Gal & Ghahramani), when given; the additive/identity paths use `h_{t−1}`.
+    pub mask: Option<&'a [T]>,
+}
+
+/// What one forward step writes: `s_t (B, S)`, the cache `(B, C)`, and its scratch (at
+/// least `B ·` [`CellShape::scratch_size`] values).
+pub struct StepOut<'a, T> {
+    /// `s_t (B, S)`.
+    pub s: &'a mut [T],
+    /// The step's cache `(B, C)`.
+    pub cache: &'a mut [T],
+    /// Scratch.
+    pub scratch: &'a mut [T],
+}
+
 /// Arguments of one backward step, bundled because they travel together.
 pub struct StepGrad<'a, T> {
     /// dL/ds_t `(B, S)`, everything that flows into the state produced by this step.
@@ -74,6 +103,19 @@ pub struct StepGrad<'a, T> {
     pub dx: Option<&'a mut [T]>,
     /// dL/ds_{t−1} `(B, S)`, accumulated.
     pub ds_prev: &'a mut [T],
+}
+
+/// Arguments of one deferred backward step ([`Cell::backward_deferred`]): as [`StepGrad`],
+/// with dL/dpre written out in place of dL/dθ.
+pub struct DeferredGrad<'a, T> {
+    /// dL/ds_t `(B, S)`.
+    pub ds: &'a [T],
+    /// dL/ds_{t−1} `(B, S)`, accumulated.
+    pub ds_prev: &'a mut [T],
+    /// dL/dx_t `(B, I)`, accumulated, when wanted.
+    pub dx: Option<&'a mut [T]>,
+    /// dL/dpre `(B, G')`, written.
+    pub dpre: &'a mut [T],
 }
 
 /// Output buffers of a GRU's one-step Jacobian split (one sample, app convention)
@@ -117,21 +159,8 @@ pub trait CellShape {
 
 /// One recurrent cell's math: one forward step, its backward, its Jacobian.
 pub trait Cell<T: Real>: CellShape {
-    /// One step for a batch of `b` samples: writes `s (B,S)` and `cache (B,C)`.
-    /// `mask (B,H)`, when given, is the recurrent-dropout mask applied to `h_{t−1}` on its way
-    /// into the recurrent weights (Gal & Ghahramani); the additive/identity paths use `h_{t−1}`.
-    #[allow(clippy::too_many_arguments)]
-    fn forward(
-        &self,
-        p: &[T],
-        b: usize,
-        x: &[T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        s: &mut [T],
-        cache: &mut [T],
-        scratch: &mut [T],
-    );
+    /// One step for a batch of `a.b` samples: writes `s (B,S)` and `cache (B,C)`.
+    fn forward(&self, a: StepIn<'_, T>, out: StepOut<'_, T>);
 
     /// The input projection that starts this cell's step, when it has one: pre-activations
     /// `(B, G) = b + x W` with `W (I, G)` and `b (G)` in its parameters. The model then computes
@@ -141,39 +170,23 @@ pub trait Cell<T: Real>: CellShape {
     }
 
     /// [`Cell::forward`] given `pre (B, G) = b + x_t W` (see [`Cell::input_projection`]), which
-    /// the step overwrites. Bit-identical to `forward`. Only called when `input_projection` is
-    /// `Some`; the default does nothing.
-    #[allow(clippy::too_many_arguments)]
-    fn forward_projected(
-        &self,
-        _p: &[T],
-        _b: usize,
-        _pre: &mut [T],
-        _s_prev: &[T],
-        _mask: Option<&[T]>,
-        _s: &mut [T],
-        _cache: &mut [T],
-        _scratch: &mut [T],
-    ) {
+    /// the step overwrites; `a.x` is not read. Bit-identical to `forward`. Only called when
+    /// `input_projection` is `Some`; the default does nothing.
+    fn forward_projected(&self, _a: StepIn<'_, T>, _pre: &mut [T], _out: StepOut<'_, T>) {
         debug_assert!(false, "forward_projected without an input projection");
     }
 
     /// Backward of one step *without* the weight-gradient products, for the same inputs and
-    /// cache as [`Cell::backward`] (no recurrent mask): adds dL/ds_{t−1} (and dL/dx_t) and
-    /// writes dL/dpre `(B, G')` (`G'` = [`InputProjection::grad_width`]) into `dpre`, which [`Cell::weight_grads`] turns into dL/dθ for
-    /// all steps in one product. Only called when `input_projection` is `Some`; the default
-    /// does nothing.
-    #[allow(clippy::too_many_arguments)]
+    /// cache as [`Cell::backward`] (no recurrent mask: `a.mask` is `None`; `a.x` is not read):
+    /// adds dL/ds_{t−1} (and dL/dx_t) and writes dL/dpre `(B, G')` (`G'` =
+    /// [`InputProjection::grad_width`]), which [`Cell::weight_grads`] turns into dL/dθ for all
+    /// steps in one product. Only called when `input_projection` is `Some`; the default does
+    /// nothing.
     fn backward_deferred(
         &self,
-        _p: &[T],
-        _b: usize,
-        _s_prev: &[T],
+        _a: StepIn<'_, T>,
         _cache: &[T],
-        _ds: &[T],
-        _ds_prev: &mut [T],
-        _dx: Option<&mut [T]>,
-        _dpre: &mut [T],
+        _g: DeferredGrad<'_, T>,
         _scratch: &mut [T],
     ) {
         debug_assert!(false, "backward_deferred without an input projection");
@@ -195,33 +208,12 @@ pub trait Cell<T: Real>: CellShape {
     }
 
     /// Backward of [`Cell::forward`] for the same inputs and cache.
-    #[allow(clippy::too_many_arguments)]
-    fn backward(
-        &self,
-        p: &[T],
-        b: usize,
-        x: &[T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        cache: &[T],
-        g: StepGrad<'_, T>,
-        scratch: &mut [T],
-    );
+    fn backward(&self, a: StepIn<'_, T>, cache: &[T], g: StepGrad<'_, T>, scratch: &mut [T]);
 
-    /// ∂s_t/∂s_{t−1} `(S, S)` for one sample (`x (I)`, `s_prev (S)`, its cache row), written
-    /// into `out`; `J[i][j] = ∂s_t[i]/∂s_{t−1}[j]`. `scratch` holds at least
+    /// ∂s_t/∂s_{t−1} `(S, S)` for one sample (`a.b = 1`: `x (I)`, `s_prev (S)`, its cache
+    /// row), written into `out`; `J[i][j] = ∂s_t[i]/∂s_{t−1}[j]`. `scratch` holds at least
     /// [`CellShape::jacobian_scratch_size`] values.
-    #[allow(clippy::too_many_arguments)]
-    fn jacobian(
-        &self,
-        p: &[T],
-        x: &[T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        cache: &[T],
-        out: &mut [T],
-        scratch: &mut [T],
-    );
+    fn jacobian(&self, a: StepIn<'_, T>, cache: &[T], out: &mut [T], scratch: &mut [T]);
 
     /// The diagonal `(S)` of the "additive path" of the one-step Jacobian — GRU `1 − z` on the
     /// `h → h` block, LSTM `f` on the `c → c` block (zeros on `h`) — written into `out`.

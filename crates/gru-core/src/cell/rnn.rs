@@ -18,8 +18,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::step::{add_masked_grad, affine_backward, block_offsets, masked_h, Mat};
-use super::{Cell, CellShape, InputProjection, StepGrad};
+use super::step::{
+    add_masked_grad, add_row_sums, affine_backward, block_offsets, masked_h, project_rows, Mat,
+};
+use super::{Cell, CellShape, DeferredGrad, InputProjection, StepGrad, StepIn, StepOut};
 use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, tanh_in_place};
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::Real;
@@ -100,18 +102,11 @@ impl Rnn {
 impl Rnn {
     /// The rest of a step given `pre (B, H) = b_i + b_h + x_t W`: `pre += hm U`, then
     /// `h_t = act(pre)` into `s` and the cache. `scratch` holds `B·H` (the masked `h_{t−1}`).
-    #[allow(clippy::too_many_arguments)]
-    fn step<T: Real>(
-        &self,
-        p: &[T],
-        b: usize,
-        pre: &mut [T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        s: &mut [T],
-        cache: &mut [T],
-        scratch: &mut [T],
-    ) {
+    fn step<T: Real>(&self, a: StepIn<'_, T>, pre: &mut [T], o: StepOut<'_, T>) {
+        let StepIn {
+            p, b, s_prev, mask, ..
+        } = a;
+        let StepOut { s, cache, scratch } = o;
         let h = self.hidden;
         let h2 = 2 * h;
         let [_, u, _, _] = split(p, &self.specs());
@@ -181,55 +176,33 @@ impl<T: Real> Cell<T> for Rnn {
         })
     }
 
-    fn forward(
-        &self,
-        p: &[T],
-        b: usize,
-        x: &[T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        s: &mut [T],
-        cache: &mut [T],
-        scratch: &mut [T],
-    ) {
+    fn forward(&self, a: StepIn<'_, T>, o: StepOut<'_, T>) {
         let (ni, h) = (self.input, self.hidden);
-        let [w, _, b_i, b_h] = split(p, &self.specs());
-        let (pre, rest) = scratch.split_at_mut(b * h); // (B, H) pre-activations
-        for row in pre.chunks_exact_mut(h) {
-            for (k, v) in row.iter_mut().enumerate() {
-                *v = b_i[k] + b_h[k];
-            }
-        }
-        gemm_nn(b, ni, h, x, ni, w, h, pre, h); // pre += x W
-        self.step(p, b, pre, s_prev, mask, s, cache, rest);
+        let [w, _, b_i, b_h] = split(a.p, &self.specs());
+        let StepOut { s, cache, scratch } = o;
+        let (pre, scratch) = scratch.split_at_mut(a.b * h); // (B, H) pre-activations
+        project_rows(pre, b_i, Some(b_h), Mat::new(a.x, a.b, ni, ni), w); // b_i + b_h + x W
+        self.step(a, pre, StepOut { s, cache, scratch });
     }
 
-    fn forward_projected(
-        &self,
-        p: &[T],
-        b: usize,
-        pre: &mut [T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        s: &mut [T],
-        cache: &mut [T],
-        scratch: &mut [T],
-    ) {
-        self.step(p, b, pre, s_prev, mask, s, cache, scratch);
+    fn forward_projected(&self, a: StepIn<'_, T>, pre: &mut [T], o: StepOut<'_, T>) {
+        self.step(a, pre, o);
     }
 
     fn backward_deferred(
         &self,
-        p: &[T],
-        b: usize,
-        _s_prev: &[T],
+        a: StepIn<'_, T>,
         cache: &[T],
-        ds: &[T],
-        ds_prev: &mut [T],
-        dx: Option<&mut [T]>,
-        dpre: &mut [T],
+        g: DeferredGrad<'_, T>,
         scratch: &mut [T],
     ) {
+        let StepIn { p, b, .. } = a;
+        let DeferredGrad {
+            ds,
+            ds_prev,
+            dx,
+            dpre,
+        } = g;
         let (ni, h) = (self.input, self.hidden);
         let [w, u, _, _] = split(p, &self.specs());
         self.pre_grad(b, cache, ds, dpre);
@@ -255,25 +228,18 @@ impl<T: Real> Cell<T> for Rnn {
         let [dw, du, db_i, db_h] = split_mut(dp, &self.specs());
         gemm_tn(n, ni, h, x, ni, dpre, h, dw, h); // dW += xᵀ dpre
         gemm_tn(n, h, h, s_prev, h, dpre, h, du, h); // dU += h_{t−1}ᵀ dpre
-        for row in dpre.chunks_exact(h).take(n) {
-            for ((gi, gh), &v) in db_i.iter_mut().zip(db_h.iter_mut()).zip(row) {
-                *gi = *gi + v; // db_i += Σ dpre
-                *gh = *gh + v; // db_h += Σ dpre
-            }
-        }
+        add_row_sums(&mut db_i[..h], dpre, n, h); // db_i += Σ dpre
+        add_row_sums(&mut db_h[..h], dpre, n, h); // db_h += Σ dpre
     }
 
-    fn backward(
-        &self,
-        p: &[T],
-        b: usize,
-        x: &[T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        cache: &[T],
-        g: StepGrad<'_, T>,
-        scratch: &mut [T],
-    ) {
+    fn backward(&self, a: StepIn<'_, T>, cache: &[T], g: StepGrad<'_, T>, scratch: &mut [T]) {
+        let StepIn {
+            p,
+            b,
+            x,
+            s_prev,
+            mask,
+        } = a;
         let (ni, h) = (self.input, self.hidden);
         let specs = self.specs();
         let [w, u, _, _] = split(p, &specs);
@@ -304,16 +270,8 @@ impl<T: Real> Cell<T> for Rnn {
         );
     }
 
-    fn jacobian(
-        &self,
-        p: &[T],
-        _x: &[T],
-        _s_prev: &[T],
-        mask: Option<&[T]>,
-        cache: &[T],
-        out: &mut [T],
-        _scratch: &mut [T],
-    ) {
+    fn jacobian(&self, a: StepIn<'_, T>, cache: &[T], out: &mut [T], _scratch: &mut [T]) {
+        let StepIn { p, mask, .. } = a;
         let h = self.hidden;
         let [_, u, _, _] = split(p, &self.specs());
         for i in 0..h {

@@ -2,8 +2,9 @@
 //! gradient), gate activations over whole rows, and the backward of the affine maps `pre = x W + h U + b` the gates are built on.
 
 use super::GateMode;
-use crate::kernels::{gemm_nt, gemm_tn, sigmoid_in_place};
+use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_in_place};
 use crate::params::BlockSpec;
+use crate::seq::ops::fill_rows;
 use crate::Real;
 
 /// A gate row in place: `σ(pre)` when learned (the SIMD kernel), the constant when held
@@ -101,12 +102,44 @@ pub(crate) fn affine_backward<T: Real>(
     let (rows, k, n) = (a.rows, a.cols, d.cols);
     gemm_tn(rows, k, n, a.data, a.ld, d.data, d.ld, dw, n); // dW += aᵀ d
     if let Some(db) = db {
-        for row in 0..rows {
-            let dr = &d.data[row * d.ld..row * d.ld + n];
-            db[..n].iter_mut().zip(dr).for_each(|(g, &v)| *g = *g + v); // db += Σ d
-        }
+        add_row_sums(&mut db[..n], d.data, rows, d.ld); // db += Σ d
     }
     if let Some(da) = da {
         gemm_nt(rows, k, n, d.data, d.ld, w, n, da, k); // da += d Wᵀ
     }
+}
+
+/// `acc (n) += Σ_rows g[row·ld .. row·ld + n]` over `rows` rows, in row order: the gradient of
+/// a bias added to every row, from the rows of dL/dpre (`n = acc.len()`, row stride `ld`).
+pub(crate) fn add_row_sums<T: Real>(acc: &mut [T], g: &[T], rows: usize, ld: usize) {
+    let n = acc.len();
+    for row in 0..rows {
+        let gr = &g[row * ld..row * ld + n];
+        acc.iter_mut().zip(gr).for_each(|(a, &v)| *a = *a + v);
+    }
+}
+
+/// The input projection that starts a step: `pre (rows, G) = bias [+ bias2] + x W` for
+/// `x (rows, I)` (a view) and `W (I, G)`, `G = bias.len()`. With two biases their sum is
+/// formed first (`b_i + b_h`, then `+ x W`), as PyTorch's cells do.
+pub(crate) fn project_rows<T: Real>(
+    pre: &mut [T],
+    bias: &[T],
+    bias2: Option<&[T]>,
+    x: Mat<'_, T>,
+    w: &[T],
+) {
+    let g = bias.len();
+    let pre = &mut pre[..x.rows * g];
+    match bias2 {
+        None => fill_rows(pre, g, bias),
+        Some(b2) => {
+            for row in pre.chunks_exact_mut(g) {
+                for ((v, &b1), &b2) in row.iter_mut().zip(bias).zip(b2) {
+                    *v = b1 + b2;
+                }
+            }
+        }
+    }
+    gemm_nn(x.rows, x.cols, g, x.data, x.ld, w, g, pre, g); // + x W
 }

@@ -42,7 +42,7 @@ fn exp_nonpositive(x: F32x4) -> F32x4 {
 /// σ(x) = 1 / (1 + e^{−x}) for x ≥ 0 and e^x / (1 + e^x) below, as [`crate::sigmoid`]
 /// does: with `e = e^{−|x|}`, `σ = f / (1 + e)` where `f = 1` for x ≥ 0 and `f = e` below.
 #[inline(always)]
-fn sigmoid4(x: F32x4) -> F32x4 {
+pub(super) fn sigmoid4(x: F32x4) -> F32x4 {
     let s = F32x4::splat;
     let e = exp_nonpositive(x.min(s(0.0).sub(x))); // e^{−|x|}
     let f = e.max(x.mul(s(1.152_921_5e18)).max(s(0.0)).min(s(1.0))); // 1 where x ≥ 2^−60
@@ -51,7 +51,7 @@ fn sigmoid4(x: F32x4) -> F32x4 {
 
 /// tanh: `x + x³ P(x²)` for |x| < 0.625, else `sign(x) (1 − e) / (1 + e)`, `e = e^{−2|x|}`.
 #[inline(always)]
-fn tanh4(x: F32x4) -> F32x4 {
+pub(super) fn tanh4(x: F32x4) -> F32x4 {
     let s = F32x4::splat;
     let ax = x.max(s(0.0).sub(x));
     let e = exp_nonpositive(ax.mul(s(-2.0)));
@@ -69,7 +69,7 @@ fn tanh4(x: F32x4) -> F32x4 {
 /// Applies `f` to `v` four lanes at a time; the tail goes through a zero-padded register, so
 /// every element gets the same arithmetic wherever it sits.
 #[inline(always)]
-fn map_f32(v: &mut [f32], f: impl Fn(F32x4) -> F32x4) {
+pub(super) fn map_f32(v: &mut [f32], f: impl Fn(F32x4) -> F32x4) {
     let mut chunks = v.chunks_exact_mut(4);
     for c in &mut chunks {
         // SAFETY: `c` has exactly 4 elements.
@@ -96,6 +96,7 @@ fn as_f32<T: Real>(v: &mut [T]) -> Option<&mut [f32]> {
 /// `v ← σ(v)` element-wise (f32: four lanes at a time; f64: [`crate::sigmoid`]).
 pub fn sigmoid_in_place<T: Real>(v: &mut [T]) {
     match as_f32(v) {
+        Some(v) if super::vex::available() => unsafe { super::vex::sigmoid_f32(v) }, // SAFETY: AVX is there
         Some(v) => map_f32(v, sigmoid4),
         None => v.iter_mut().for_each(|x| *x = crate::sigmoid(*x)),
     }
@@ -104,6 +105,7 @@ pub fn sigmoid_in_place<T: Real>(v: &mut [T]) {
 /// `v ← tanh(v)` element-wise (f32: four lanes at a time; f64: `tanh`).
 pub fn tanh_in_place<T: Real>(v: &mut [T]) {
     match as_f32(v) {
+        Some(v) if super::vex::available() => unsafe { super::vex::tanh_f32(v) }, // SAFETY: AVX is there
         Some(v) => map_f32(v, tanh4),
         None => v.iter_mut().for_each(|x| *x = x.tanh()),
     }

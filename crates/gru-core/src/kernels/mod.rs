@@ -6,6 +6,7 @@
 pub mod act;
 mod simd;
 mod tile;
+mod vex;
 
 use std::any::TypeId;
 
@@ -128,7 +129,12 @@ fn outer<T: Real>(
         match width::<T>() {
             // 4 × 8 f32: eight accumulator registers, two loads of B per p.
             Width::F32x4 => {
-                tile::gemm_outer::<F32x4, 4, 2>(m, n, k, av.cast(), bv.cast(), cv.cast())
+                let (av, bv, cv) = (av.cast(), bv.cast(), cv.cast());
+                if vex::available() {
+                    vex::outer_f32(m, n, k, av, bv, cv)
+                } else {
+                    tile::gemm_outer::<F32x4, 4, 2>(m, n, k, av, bv, cv)
+                }
             }
             // 4 × 4 f64: the same eight registers.
             Width::F64x2 => {
@@ -178,7 +184,14 @@ pub fn gemm_nt<T: Real>(
     unsafe {
         match width::<T>() {
             // 4 × 2 outputs, eight partial-sum registers, six loads per 4 values of k.
-            Width::F32x4 => tile::gemm_dot::<F32x4, 4, 2>(m, n, k, av.cast(), bv.cast(), cv.cast()),
+            Width::F32x4 => {
+                let (av, bv, cv) = (av.cast(), bv.cast(), cv.cast());
+                if vex::available() {
+                    vex::dot_f32(m, n, k, av, bv, cv)
+                } else {
+                    tile::gemm_dot::<F32x4, 4, 2>(m, n, k, av, bv, cv)
+                }
+            }
             Width::F64x2 => tile::gemm_dot::<F64x2, 4, 2>(m, n, k, av.cast(), bv.cast(), cv.cast()),
             Width::Scalar => tile::gemm_dot::<One<T>, 4, 2>(m, n, k, av, bv, cv),
         }

@@ -2,7 +2,7 @@
 //! [`super::forward`].
 
 use super::{Model, Readout, Workspace};
-use crate::cell::{Cell, CellShape, StepGrad};
+use crate::cell::{Cell, CellShape, DeferredGrad, StepGrad, StepIn};
 use crate::kernels::{gemm_nt, gemm_tn};
 use crate::Real;
 
@@ -104,17 +104,20 @@ pub fn backward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>, opts: Backward
                 if deferred {
                     let dpre = &mut ws.proj[xt * b * g..(xt + 1) * b * g]; // (B, G)
                     let cp = &p[slot.range.clone()];
-                    cell.backward_deferred(
-                        cp,
+                    let a = StepIn {
+                        p: cp,
                         b,
+                        x: &[],
                         s_prev,
-                        cache,
+                        mask: None,
+                    };
+                    let dg = DeferredGrad {
                         ds,
                         ds_prev,
                         dx,
                         dpre,
-                        &mut ws.scratch,
-                    );
+                    };
+                    cell.backward_deferred(a, cache, dg, &mut ws.scratch);
                     ds.copy_from_slice(ds_prev);
                     continue;
                 }
@@ -124,16 +127,14 @@ pub fn backward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>, opts: Backward
                     dx,
                     ds_prev,
                 };
-                cell.backward(
-                    &p[slot.range.clone()],
+                let a = StepIn {
+                    p: &p[slot.range.clone()],
                     b,
-                    xin,
+                    x: xin,
                     s_prev,
                     mask,
-                    cache,
-                    g,
-                    &mut ws.scratch,
-                );
+                };
+                cell.backward(a, cache, g, &mut ws.scratch);
                 ds.copy_from_slice(ds_prev);
             }
             ws.d_init[si].copy_from_slice(ds);

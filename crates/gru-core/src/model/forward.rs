@@ -4,7 +4,8 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use super::{Model, Readout, Workspace};
-use crate::cell::{Cell, CellShape};
+use crate::cell::step::{project_rows, Mat};
+use crate::cell::{Cell, CellShape, StepIn, StepOut};
 use crate::kernels::gemm_nn;
 use crate::Real;
 
@@ -82,28 +83,9 @@ pub fn forward<T: Real>(
             let g = proj.map_or(0, |q| q.width);
             if let Some(q) = proj {
                 let pre = &mut ws.proj[..t * b * g]; // (T, B, G)
-                let bias = &cp[q.b..q.b + g];
-                for row in pre.chunks_exact_mut(g) {
-                    match q.b2 {
-                        None => row.copy_from_slice(bias),
-                        Some(b2) => {
-                            for ((v, &b1), &b2) in row.iter_mut().zip(bias).zip(&cp[b2..b2 + g]) {
-                                *v = b1 + b2;
-                            }
-                        }
-                    }
-                }
-                gemm_nn(
-                    t * b,
-                    width,
-                    g,
-                    &ws.inputs[layer],
-                    width,
-                    &cp[q.w..],
-                    g,
-                    pre,
-                    g,
-                );
+                let bias2 = q.b2.map(|b2| &cp[b2..b2 + g]);
+                let x = Mat::new(&ws.inputs[layer][..], t * b, width, width);
+                project_rows(pre, &cp[q.b..q.b + g], bias2, x, &cp[q.w..]);
             }
             let states = &mut ws.states[si];
             let init_row = if dir == 0 { 0 } else { t };
@@ -119,20 +101,23 @@ pub fn forward<T: Real>(
                     let (lo, hi) = states.split_at_mut((xt + 1) * bs);
                     (&hi[..bs], &mut lo[xt * bs..])
                 };
+                let a = StepIn {
+                    p: cp,
+                    b,
+                    x: xin,
+                    s_prev,
+                    mask,
+                };
+                let out = StepOut {
+                    s: s_next,
+                    cache,
+                    scratch: &mut ws.scratch,
+                };
                 if proj.is_some() {
                     let pre = &mut ws.proj[xt * b * g..(xt + 1) * b * g]; // (B, G)
-                    cell.forward_projected(
-                        cp,
-                        b,
-                        pre,
-                        s_prev,
-                        mask,
-                        s_next,
-                        cache,
-                        &mut ws.scratch,
-                    );
+                    cell.forward_projected(a, pre, out);
                 } else {
-                    cell.forward(cp, b, xin, s_prev, mask, s_next, cache, &mut ws.scratch);
+                    cell.forward(a, out);
                 }
                 let out = &mut ws.outs[layer][xt * b * d..(xt + 1) * b * d];
                 for row in 0..b {
@@ -265,7 +250,19 @@ pub(crate) mod tests {
                 let next_row = if slot.dir == 0 { xt + 1 } else { xt };
                 let xin = &x[xt * b * i..(xt + 1) * b * i];
                 let prev = s.clone();
-                cell.forward(cp, b, xin, &prev, None, &mut s, &mut cache, &mut scratch);
+                let a = StepIn {
+                    p: cp,
+                    b,
+                    x: xin,
+                    s_prev: &prev,
+                    mask: None,
+                };
+                let out = StepOut {
+                    s: &mut s,
+                    cache: &mut cache,
+                    scratch: &mut scratch,
+                };
+                cell.forward(a, out);
                 assert!(
                     s == ws.state(si, next_row) && cache == ws.cache(si, xt),
                     "{kind:?} {surgery:?} slot {si} step {xt}: projected forward differs from Cell::forward"

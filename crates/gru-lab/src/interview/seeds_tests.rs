@@ -29,6 +29,8 @@ fn table(finals: &[[f64; 3]]) -> SweepTable {
                     accuracy: None,
                     baseline: 0.17,
                     curve: vec![(400, l)],
+                    ms_per_step: 1.0,
+                    flops_per_step: 1.0,
                 })
             })
             .collect(),
@@ -129,7 +131,7 @@ fn a_real_multi_seed_sweep_of_the_preset_decides_the_quiz_with_its_own_numbers()
         ..q10()
     };
     let mut sw = Sweep::new(&s, &[s.knob], 12, s.sweep_seeds).expect("valid");
-    while !sw.advance(50) {}
+    while !sw.advance(50, &|| 0.0) {}
     let f = Facts::gather(&s, &History::default()).with_sweep(&s, Some(sw.table()));
     let seeds = f.seeds.as_ref().expect("ours");
     let r = seeds.ranking().expect("complete");
@@ -145,7 +147,7 @@ fn a_real_multi_seed_sweep_of_the_preset_decides_the_quiz_with_its_own_numbers()
     }
     // A sweep cancelled half-way is not enough to decide.
     let mut half = Sweep::new(&s, &[s.knob], 12, 3).expect("valid");
-    half.advance(40);
+    half.advance(40, &|| 0.0);
     half.cancel();
     let f = Facts::gather(&s, &History::default()).with_sweep(&s, Some(half.table()));
     assert!(matches!(judge(&f), Verdict::Undecided { needs } if needs.contains("cancelled")));

@@ -89,6 +89,10 @@ pub struct Settings {
     pub models: Vec<SeqModel>,
     /// The TCN's dilated levels; 0 = the fewest that cover the sequence.
     pub tcn_levels: usize,
+    /// The TCN's kernel size `k` (taps per convolution).
+    pub tcn_kernel: usize,
+    /// The attention model's heads (they split `hidden` into `hidden / heads` per head).
+    pub heads: usize,
     /// Hidden units per layer (of the GRU, when a parameter budget sizes the others).
     pub hidden: usize,
     /// Equal parameter budget for the compared cells.
@@ -160,6 +164,8 @@ impl Default for Settings {
             cells: vec![CellKind::Gru, CellKind::RnnTanh],
             models: Vec::new(),
             tcn_levels: 0,
+            tcn_kernel: 2,
+            heads: 1,
             hidden: 16,
             budget: Budget::Off,
             train_n: 0,

@@ -13,13 +13,17 @@ use super::{Budget, Settings};
 
 /// Most TCN levels (receptive field `2^12 = 4,096` steps with kernel 2).
 pub const MAX_TCN_LEVELS: usize = 12;
+/// Largest TCN kernel (gru-core takes up to 16).
+pub const MAX_TCN_KERNEL: usize = 8;
+/// Most attention heads.
+pub const MAX_HEADS: usize = 16;
 
 /// The TCN's number of dilated levels; 0 = the fewest that cover the sequence.
 pub(super) const TCN_LEVELS: Param = Param {
     key: "tcn_levels",
     legacy: None,
     label: "TCN levels",
-    tip: "Dilated levels of the TCN (kernel 2, dilations 1, 2, 4, …): its output sees the last 2^levels steps. 0 = the fewest levels that cover the whole sequence",
+    tip: "Dilated levels L of the TCN (dilations 1, 2, 4, …): its output sees the last 1 + (k−1)(2^L − 1) steps (2^L with kernel k = 2). 0 = the fewest levels that cover the whole sequence",
     field: Field::Count {
         min: 0,
         max: MAX_TCN_LEVELS as u64,
@@ -30,12 +34,46 @@ pub(super) const TCN_LEVELS: Param = Param {
     group: Group::Model,
 };
 
+/// The TCN's kernel size `k`: taps per convolution, so the receptive field is
+/// `1 + (k−1)(2^L − 1)`.
+pub(super) const TCN_KERNEL: Param = Param {
+    key: "tcn_kernel",
+    legacy: None,
+    label: "TCN kernel",
+    tip: "Taps k of every TCN convolution (2–8): the receptive field is 1 + (k−1)(2^L − 1) steps, and each level has k times the weights of a 1-tap layer",
+    field: Field::Count {
+        min: 2,
+        max: MAX_TCN_KERNEL as u64,
+        get: |s| s.tcn_kernel as u64,
+        put: |s, v| s.tcn_kernel = v as usize,
+    },
+    applies: Applies::OnReset,
+    group: Group::Model,
+};
+
+/// The attention model's heads; each attends with `hidden / heads` dimensions.
+pub(super) const HEADS: Param = Param {
+    key: "heads",
+    legacy: None,
+    label: "Attention heads",
+    tip: "Heads of the attention layer (1–16, must divide hidden units): each head has its own T × T weights over hidden/heads dimensions; the parameters stay the same",
+    field: Field::Count {
+        min: 1,
+        max: MAX_HEADS as u64,
+        get: |s| s.heads as u64,
+        put: |s, v| s.heads = v as usize,
+    },
+    applies: Applies::OnReset,
+    group: Group::Model,
+};
+
 /// A compared model that is not a recurrent cell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SeqModel {
-    /// Causal dilated convolutions, kernel 2, as many levels as cover the sequence.
+    /// Causal dilated convolutions, kernel `tcn_kernel`, as many levels as cover the sequence
+    /// (or `tcn_levels`).
     Tcn,
-    /// One pre-LN causal self-attention layer, one head, sinusoidal positions.
+    /// One pre-LN causal self-attention layer, `heads` heads, sinusoidal positions.
     Attention,
 }
 
@@ -73,9 +111,9 @@ impl Settings {
             .collect()
     }
 
-    /// gru-core's shape of `m` here: width `hidden`; the TCN with kernel 2 and `tcn_levels`
-    /// levels, or (0) the fewest whose receptive field covers the task's `T` (at most 12);
-    /// the attention model with one head, `F = 2·hidden`, sinusoidal positions. Input,
+    /// gru-core's shape of `m` here: width `hidden`; the TCN with kernel `tcn_kernel` and
+    /// `tcn_levels` levels, or (0) the fewest whose receptive field covers the task's `T` (at
+    /// most 12); the attention model with `heads` heads, `F = 2·hidden`, sinusoidal positions. Input,
     /// output and readout are the task's (filled in by gru-core).
     ///
     /// # Errors
@@ -85,13 +123,15 @@ impl Settings {
         let (i, o) = (task.input_size(), task.output_size());
         Ok(match m {
             SeqModel::Tcn => {
-                let c = TcnConfig::new(i, self.hidden, o);
+                let c = TcnConfig::new(i, self.hidden, o).kernel(self.tcn_kernel);
                 ModelKind::Tcn(match self.tcn_levels {
                     0 => c.covering(task.seq_len()),
                     n => c.levels(n),
                 })
             }
-            SeqModel::Attention => ModelKind::Attention(AttentionConfig::new(i, self.hidden, o)),
+            SeqModel::Attention => {
+                ModelKind::Attention(AttentionConfig::new(i, self.hidden, o).heads(self.heads))
+            }
         })
     }
 
@@ -144,6 +184,7 @@ impl Settings {
                 clash.join(", ")
             ));
         }
+        self.check_heads()?;
         if self.models.contains(&SeqModel::Attention) {
             let t = self
                 .task_config()?
@@ -160,6 +201,30 @@ impl Settings {
             }
         }
         Ok(())
+    }
+
+    /// With attention compared, `heads` must divide `hidden` (each head gets `hidden / heads`
+    /// dimensions of the queries, keys and values).
+    ///
+    /// # Errors
+    /// One line naming both numbers and the heads that would fit.
+    pub fn check_heads(&self) -> Result<(), String> {
+        if !self.models.contains(&SeqModel::Attention)
+            || self.hidden.is_multiple_of(self.heads.max(1))
+        {
+            return Ok(());
+        }
+        let fit: Vec<String> = (1..=self.hidden.min(MAX_HEADS))
+            .filter(|&n| self.hidden.is_multiple_of(n))
+            .map(|n| n.to_string())
+            .collect();
+        Err(format!(
+            "heads: {} heads cannot split the attention's width of {} hidden units evenly \
+             (each head gets hidden/heads dimensions); use {}",
+            self.heads,
+            self.hidden,
+            fit.join(", ")
+        ))
     }
 }
 

@@ -163,3 +163,93 @@ fn tcn_levels_fix_the_receptive_field_and_nothing_older_reaches_the_output() {
     assert!(e[0].starts_with("tcn_levels:"), "{e:?}");
     assert_eq!(t.tcn_levels, 0);
 }
+
+#[test]
+fn tcn_kernel_widens_the_receptive_field_and_the_cost_row() {
+    let (s, e) = Settings::from_query("cells=gru,tcn&T=40&tcn_levels=3&tcn_kernel=3");
+    assert!(e.is_empty(), "{e:?}");
+    assert_eq!(s.to_query(), "cells=gru,tcn&tcn_levels=3&tcn_kernel=3");
+    let mut lab = Lab::new(s.clone()).expect("valid");
+    lab.step();
+    let (ins, _) = lab.inspect().expect("pick 0");
+    // Kernel 3, dilations 1, 2, 4: 1 + 2·(1 + 2 + 4) = 15 steps.
+    assert_eq!(ins[1].receptive_field, Some(15));
+    assert!(ins[1].sensitivity[15..].iter().all(|&v| v == 0.0));
+    // The cost row counts three taps per level: (3·2+1)·16 + (2+1)·16 + 2×(3·16+1)·16 + head.
+    let c = crate::model_cost::model_cost(&s, SeqModel::Tcn).expect("cost");
+    assert_eq!(c.params, lab.runs[1].trainer.net.n_params());
+    assert!(
+        c.expanded
+            .starts_with("(3·2+1)·16 + (2+1)·16 + 2×(3·16+1)·16"),
+        "{}",
+        c.expanded
+    );
+    let k2 = Settings::from_query("cells=gru,tcn&T=40&tcn_levels=3").0;
+    assert_eq!(k2.tcn_kernel, 2, "old links keep kernel 2");
+    assert!(
+        crate::model_cost::model_cost(&k2, SeqModel::Tcn)
+            .expect("cost")
+            .params
+            < c.params
+    );
+    // Covering T = 40 with kernel 3 takes 5 levels (1 + 2·15 = 31 < 40 ≤ 1 + 2·31).
+    let cover = Settings::from_query("cells=gru,tcn&T=40&tcn_kernel=3").0;
+    match cover.model_kind(SeqModel::Tcn).expect("valid") {
+        ModelKind::Tcn(c) => assert_eq!((c.kernel, c.levels, c.receptive_field()), (3, 5, 63)),
+        k => panic!("{k:?}"),
+    }
+    for bad in ["tcn_kernel=1", "tcn_kernel=9", "tcn_kernel=x"] {
+        let (t, e) = Settings::from_query(&format!("cells=gru,tcn&{bad}"));
+        assert!(e[0].starts_with("tcn_kernel:"), "{bad}: {e:?}");
+        assert_eq!(t.tcn_kernel, 2);
+    }
+}
+
+#[test]
+fn heads_split_the_width_and_a_count_that_does_not_divide_it_is_refused_by_name() {
+    let (s, e) = Settings::from_query("cells=gru,attn&T=20&hidden=16&heads=4");
+    assert!(e.is_empty(), "{e:?}");
+    assert_eq!(s.heads, 4);
+    match s.model_kind(SeqModel::Attention).expect("valid") {
+        ModelKind::Attention(c) => assert_eq!((c.heads, c.head_dim()), (4, 4)),
+        k => panic!("{k:?}"),
+    }
+    let mut lab = Lab::new(s.clone()).expect("valid");
+    assert!(lab.step());
+    let (ins, _) = lab.inspect().expect("pick 0");
+    // The heatmap is the heads' mean: rows still sum to 1.
+    let t = 20;
+    let row: f32 = ins[1].attention[(t - 1) * t..t * t].iter().sum();
+    assert!((row - 1.0).abs() < 1e-4, "{row}");
+    // Heads split the width: the parameters do not change, the FLOPs barely.
+    let one = Settings::from_query("cells=gru,attn&T=20&hidden=16").0;
+    assert_eq!(one.heads, 1, "old links keep one head");
+    let (c4, c1) = (
+        crate::model_cost::model_cost(&s, SeqModel::Attention).expect("cost"),
+        crate::model_cost::model_cost(&one, SeqModel::Attention).expect("cost"),
+    );
+    assert_eq!(c4.params, c1.params);
+    assert!(
+        c4.activation_bytes > c1.activation_bytes,
+        "4 T × T maps are kept, not 1"
+    );
+    // 3 heads cannot split 16 units: one head is used, and the message says what fits.
+    let (t3, e) = Settings::from_query("cells=gru,attn&hidden=16&heads=3");
+    assert_eq!(
+        e,
+        vec![
+            "heads: 3 heads cannot split the attention's width of 16 hidden units evenly \
+              (each head gets hidden/heads dimensions); use 1, 2, 4, 8, 16"
+                .to_string()
+        ]
+    );
+    assert_eq!(
+        (t3.heads, t3.models.clone()),
+        (1, vec![SeqModel::Attention])
+    );
+    // Without attention the count is kept for later (nothing uses it).
+    let (t, e) = Settings::from_query("cells=gru,tcn&hidden=16&heads=3");
+    assert!(e.is_empty() && t.heads == 3, "{e:?}");
+    let (_, e) = Settings::from_query("heads=17");
+    assert!(e[0].starts_with("heads:"), "{e:?}");
+}

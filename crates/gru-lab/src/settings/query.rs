@@ -77,6 +77,11 @@ impl Settings {
                 s.train_n = Settings::default().train_n;
             }
         }
+        // Heads that do not divide the width fall back to one head.
+        if let Err(e) = s.check_heads() {
+            errors.push(e);
+            s.heads = Settings::default().heads;
+        }
         // The TCN and attention model take no recurrent-only setting: they are dropped.
         if let Err(e) = s.check_models() {
             errors.push(e);
@@ -154,6 +159,8 @@ mod tests {
             cells: vec![CellKind::Lstm, CellKind::Gru],
             models: Vec::new(),
             tcn_levels: 3,
+            tcn_kernel: 3,
+            heads: 4,
             hidden: 128,
             budget: crate::settings::Budget::Gru,
             train_n: 100,
