@@ -68,6 +68,9 @@ test('each question\'s experiment starts, trains, outlines its view, and is a li
       // Question 10 trains every model over 3 seeds in the sweep (live training waits).
       await page.getByRole('progressbar', { name: 'Sweep progress' }).waitFor();
       await page.waitForFunction(() => document.querySelector('progress')?.value > 0, null, { timeout: 60_000 });
+      // Stop it, so its 3 600 steps do not load the machine for the tests after this one.
+      await page.getByRole('button', { name: 'Cancel sweep' }).click();
+      await page.getByRole('button', { name: 'Run sweep' }).and(page.locator(':enabled')).waitFor();
     } else {
       await waitStep(page, 5, { timeout: 60_000 });
     }
