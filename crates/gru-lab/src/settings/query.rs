@@ -71,10 +71,16 @@ impl Settings {
         }
         // Settings fine one by one but not together: the later one falls back to its default.
         if let Err(e) = s.check_combination() {
+            // The setting the message names falls back (train_n 1–7, or bi on sine).
+            if e.starts_with("train_n:") {
+                s.train_n = Settings::default().train_n;
+            } else {
+                s.direction = Settings::default().direction;
+            }
             errors.push(e);
-            s.direction = Settings::default().direction;
             if s.check_combination().is_err() {
                 s.train_n = Settings::default().train_n;
+                s.direction = Settings::default().direction;
             }
         }
         // Heads that do not divide the width fall back to one head.
