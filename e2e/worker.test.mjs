@@ -18,8 +18,14 @@ test('a worker trains T=1000 H=128 while the page keeps drawing', async () => {
   const workers = [];
   page.on('worker', (w) => workers.push(w.url()));
   await page.waitForFunction(() => /step [1-9]/.test(document.querySelector('[role=status]')?.textContent ?? ''), null, { timeout: 60_000 });
-  assert.ok(workers.length >= 1 || (await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('worker_bg.wasm')))),
-    'the training worker was started');
+  assert.ok(workers.length >= 1, 'the training worker was started');
+  // Page and worker run one wasm module: the worker fetched the very file the page did.
+  const wasmOf = (ctx) => ctx.evaluate(() => [...new Set(performance.getEntriesByType('resource')
+    .map((e) => e.name).filter((n) => new URL(n).pathname.endsWith('.wasm')))]);
+  const pageWasm = await wasmOf(page);
+  const workerWasm = await wasmOf(page.workers()[0]);
+  assert.equal(pageWasm.length, 1, `the page loads one wasm: ${pageWasm}`);
+  assert.deepEqual(workerWasm, pageWasm, 'the worker loads the page\'s wasm');
   const s0 = await status(page);
   const gaps = await frameIntervals(page, 5000);
   const s1 = await status(page);

@@ -19,8 +19,24 @@ pub enum Training {
     InPage,
 }
 
-/// The script that loads the worker's wasm, next to `index.html` (see `assets/`).
+/// The script that loads the page's own wasm in the worker, next to `index.html` (see
+/// `assets/`).
 const WORKER_SCRIPT: &str = "worker-loader.js";
+
+/// `worker-loader.js?js=…&wasm=…`: the worker loads the same glue and wasm as the page, whose
+/// hashed names `assets/app-loader.js` reads from its own tag's `data-js` and `data-wasm`.
+fn worker_url() -> Result<String, String> {
+    let tag = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("script[data-js][data-wasm]").ok().flatten())
+        .ok_or("the page's loader script tag is missing")?;
+    let attr = |name: &str| {
+        tag.get_attribute(name)
+            .map(|v| String::from(js_sys::encode_uri_component(&v)))
+            .ok_or_else(|| format!("the loader script tag has no {name}"))
+    };
+    Ok(format!("{WORKER_SCRIPT}?js={}&wasm={}", attr("data-js")?, attr("data-wasm")?))
+}
 
 enum Link {
     Worker {
@@ -52,9 +68,11 @@ impl Bridge {
         match training {
             Training::Worker => {
                 let opts = WorkerOptions::new();
-                opts.set_type(WorkerType::Classic);
+                opts.set_type(WorkerType::Module);
                 opts.set_name("gru-lens training");
-                let worker = Worker::new_with_options(WORKER_SCRIPT, &opts)
+                let url = worker_url()
+                    .map_err(|e| format!("the training worker could not start: {e}"))?;
+                let worker = Worker::new_with_options(&url, &opts)
                     .map_err(|e| format!("the training worker could not start: {e:?}"))?;
                 let report = on_report.clone();
                 let fail = on_fail.clone();

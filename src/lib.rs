@@ -1,6 +1,6 @@
 //! gru-lens: a Leptos (CSR) page that trains GRUs (and an RNN to compare) live in a Web Worker
-//! and draws what happens inside them. `main.rs` only mounts [`App`] (browser tests mount it
-//! too); `bin/worker.rs` runs [`worker::run`].
+//! and draws what happens inside them. `main.rs` mounts [`App`] on the page (browser tests mount
+//! it too) and runs [`worker::run`] when the same module is loaded in the training worker.
 
 pub mod app;
 pub mod bridge;
