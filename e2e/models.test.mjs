@@ -128,7 +128,7 @@ test('a sweep with the TCN and attention draws final loss and ms per step agains
   await page.close();
 });
 
-test('tcn_kernel= and heads= links shape the TCN and attention: receptive field, cost row, equations; a head count that does not divide hidden is named', async () => {
+test('tcn_kernel=, heads= and positions= links shape the TCN and attention: receptive field, cost row, equations; a head count that does not divide hidden is named', async () => {
   const { page, errors } = await open(browser, `${server.url}?cells=gru,tcn&task=adding&T=40&tcn_levels=3&tcn_kernel=3`, server.origin);
   await waitStep(page, 10);
   assert.equal(await page.locator('input[name=tcn_kernel]').inputValue(), '3', 'the form shows the kernel');
@@ -141,10 +141,12 @@ test('tcn_kernel= and heads= links shape the TCN and attention: receptive field,
   await page.locator('.strip').screenshot({ path: SHOTS + 'models-tcn-kernel3.png' });
   await page.close();
 
-  const p2 = await open(browser, `${server.url}?cells=gru,attn&task=adding&T=20&heads=4&inside=1.0.0.0`, server.origin);
+  const p2 = await open(browser, `${server.url}?cells=gru,attn&task=adding&T=20&heads=4&positions=learned&inside=1.0.0.0`, server.origin);
   await waitStep(p2.page, 10);
   await p2.page.getByRole('region', { name: 'Attention equations' }).waitFor();
   assert.match(await p2.page.locator('#v-equations').innerText(), /4 heads of D\/4 dimensions each/);
+  assert.match(await p2.page.locator('#v-equations').innerText(), /learned positions pos_t \(one trained vector per step, T × D weights\)/);
+  assert.equal(await p2.page.locator('select[name=positions]').inputValue(), 'learned', 'the form shows the positions');
   await p2.page.locator('#v-equations').screenshot({ path: SHOTS + 'models-attn-heads.png' });
   await p2.page.close();
 

@@ -10,6 +10,7 @@ use crate::components::gates_view::{family, Family};
 use crate::components::seq_equations::{attention_equations_mathml, tcn_equations_mathml};
 use crate::format::fmt_eq;
 use crate::state::AppState;
+use gru_lab::settings::PositionKind;
 
 /// `x_{sub}` in MathML.
 pub(crate) fn sub(x: &str, s: &str) -> String {
@@ -207,6 +208,10 @@ pub fn Equations() -> impl IntoView {
                 }
                 None => {
                     let heads = state.settings.with(|s| s.heads).max(1);
+                    let positions = match state.settings.with(|s| s.positions) {
+                        PositionKind::Sinusoidal => "fixed sinusoidal positions pos_t (no weights)",
+                        PositionKind::Learned => "learned positions pos_t (one trained vector per step, T × D weights)",
+                    };
                     let said = if heads == 1 {
                         "one head".to_string()
                     } else {
@@ -215,7 +220,7 @@ pub fn Equations() -> impl IntoView {
                     view! {
                     <div class="scroll" tabindex="0" role="region" aria-label="Attention equations" inner_html=attention_equations_mathml(heads)></div>
                     <p class="hint">
-                        {format!("The {label} is PyTorch's pre-LN TransformerEncoderLayer ({said}, dropout 0, ReLU feed-forward of 2D units) with a causal mask, between an input projection with sinusoidal positions and a final layer norm and head. ")}
+                        {format!("The {label} is PyTorch's pre-LN TransformerEncoderLayer ({said}, dropout 0, ReLU feed-forward of 2D units) with a causal mask, between an input projection with {positions} and a final layer norm and head. ")}
                         "Every output reads every earlier input through P in one hop, so ‖∂y/∂x"<sub>"T−k"</sub>"‖ need not shrink with k; the price is the T × T matrix P per sequence"{(heads > 1).then_some(" and head")}"."
                     </p>
                     }

@@ -195,7 +195,7 @@ fn CellBoxes(
         .map(|&(id, m)| {
             let tip = match m {
                 SeqModel::Tcn => "A causal temporal convolutional network: kernel k (TCN kernel), dilations 1, 2, 4, … until its receptive field covers T (or TCN levels); width = hidden units. One layer, one way, no dropout",
-                SeqModel::Attention => "One pre-LN causal self-attention layer (Attention heads, sinusoidal positions, feed-forward 2×hidden); width = hidden units. One layer, one way, no dropout",
+                SeqModel::Attention => "One pre-LN causal self-attention layer (Attention heads, Attention positions, feed-forward 2×hidden); width = hidden units. One layer, one way, no dropout",
             };
             view! {
                 <label class="inline" title=tip>

@@ -16,7 +16,7 @@ use gru_core::optim::OptimizerConfig;
 use gru_core::task::TaskConfig;
 use gru_core::TrainConfig;
 
-pub use models::{SeqModel, MODELS};
+pub use models::{PositionKind, SeqModel, MODELS};
 pub use param::{Applies, Field, Group, Param};
 pub use runs::RunSpec;
 pub use table::PARAMS;
@@ -93,6 +93,8 @@ pub struct Settings {
     pub tcn_kernel: usize,
     /// The attention model's heads (they split `hidden` into `hidden / heads` per head).
     pub heads: usize,
+    /// The attention model's positions.
+    pub positions: PositionKind,
     /// Hidden units per layer (of the GRU, when a parameter budget sizes the others).
     pub hidden: usize,
     /// Equal parameter budget for the compared cells.
@@ -165,6 +167,7 @@ impl Default for Settings {
             models: Vec::new(),
             tcn_levels: 0,
             tcn_kernel: 2,
+            positions: PositionKind::Sinusoidal,
             heads: 1,
             hidden: 16,
             budget: Budget::Off,

@@ -5,7 +5,7 @@
 //! receptive field can fall short of the sequence).
 
 use gru_core::model::Direction;
-use gru_core::seq::{AttentionConfig, ModelKind, TcnConfig};
+use gru_core::seq::{AttentionConfig, ModelKind, Positions, TcnConfig};
 use gru_core::TrainConfig;
 
 use super::param::{Applies, Field, Group, Param};
@@ -67,13 +67,52 @@ pub(super) const HEADS: Param = Param {
     group: Group::Model,
 };
 
+/// Where the attention model learns the order of its inputs from (`positions=`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PositionKind {
+    /// The fixed sin/cos table of Vaswani et al.: no parameters.
+    Sinusoidal,
+    /// A learned vector per position: `T · hidden` more parameters.
+    Learned,
+}
+
+/// `positions=` ids and labels.
+const POSITION_KINDS: &[(&str, &str)] = &[
+    ("sinusoidal", "Sinusoidal (fixed)"),
+    ("learned", "Learned (T × hidden weights)"),
+];
+
+/// The attention model's positions.
+pub(super) const POSITIONS: Param = Param {
+    key: "positions",
+    legacy: None,
+    label: "Attention positions",
+    tip: "How the attention model knows where a step is: a fixed sin/cos table (no weights, any length) or a learned vector per step (T × hidden more weights, trained like the rest). Without either, causal attention could only count, not place",
+    field: Field::Choice {
+        options: POSITION_KINDS,
+        get: |s| match s.positions {
+            PositionKind::Sinusoidal => "sinusoidal",
+            PositionKind::Learned => "learned",
+        },
+        put: |s, v| {
+            s.positions = if v == "learned" {
+                PositionKind::Learned
+            } else {
+                PositionKind::Sinusoidal
+            }
+        },
+    },
+    applies: Applies::OnReset,
+    group: Group::Model,
+};
+
 /// A compared model that is not a recurrent cell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SeqModel {
     /// Causal dilated convolutions, kernel `tcn_kernel`, as many levels as cover the sequence
     /// (or `tcn_levels`).
     Tcn,
-    /// One pre-LN causal self-attention layer, `heads` heads, sinusoidal positions.
+    /// One pre-LN causal self-attention layer, `heads` heads, `positions`.
     Attention,
 }
 
@@ -113,7 +152,8 @@ impl Settings {
 
     /// gru-core's shape of `m` here: width `hidden`; the TCN with kernel `tcn_kernel` and
     /// `tcn_levels` levels, or (0) the fewest whose receptive field covers the task's `T` (at
-    /// most 12); the attention model with `heads` heads, `F = 2·hidden`, sinusoidal positions. Input,
+    /// most 12); the attention model with `heads` heads, `F = 2·hidden`, `positions` (learned:
+    /// one vector per step of the task's `T`). Input,
     /// output and readout are the task's (filled in by gru-core).
     ///
     /// # Errors
@@ -130,7 +170,17 @@ impl Settings {
                 })
             }
             SeqModel::Attention => {
-                ModelKind::Attention(AttentionConfig::new(i, self.hidden, o).heads(self.heads))
+                let positions = match self.positions {
+                    PositionKind::Sinusoidal => Positions::Sinusoidal,
+                    PositionKind::Learned => Positions::Learned {
+                        max_len: task.seq_len(),
+                    },
+                };
+                ModelKind::Attention(
+                    AttentionConfig::new(i, self.hidden, o)
+                        .heads(self.heads)
+                        .positions(positions),
+                )
             }
         })
     }

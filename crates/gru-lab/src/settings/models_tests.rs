@@ -253,3 +253,32 @@ fn heads_split_the_width_and_a_count_that_does_not_divide_it_is_refused_by_name(
     let (_, e) = Settings::from_query("heads=17");
     assert!(e[0].starts_with("heads:"), "{e:?}");
 }
+
+#[test]
+fn learned_positions_add_a_trained_vector_per_step_and_old_links_stay_sinusoidal() {
+    let (s, e) = Settings::from_query("cells=gru,attn&T=20&hidden=16&positions=learned");
+    assert!(e.is_empty(), "{e:?}");
+    assert_eq!(s.to_query(), "T=20&cells=gru,attn&positions=learned");
+    match s.model_kind(SeqModel::Attention).expect("valid") {
+        ModelKind::Attention(c) => {
+            assert_eq!(c.positions, gru_core::seq::Positions::Learned { max_len: 20 })
+        }
+        k => panic!("{k:?}"),
+    }
+    let old = Settings::from_query("cells=gru,attn&T=20&hidden=16").0;
+    assert_eq!(old.positions, PositionKind::Sinusoidal, "old links keep the fixed table");
+    // The cost row and the trained model agree, and learning P (T, D) costs T·D = 320 weights.
+    let lab = Lab::new(s.clone()).expect("valid");
+    let learned = crate::model_cost::model_cost(&s, SeqModel::Attention).expect("cost");
+    assert_eq!(learned.params, lab.runs[1].trainer.net.n_params());
+    let fixed = crate::model_cost::model_cost(&old, SeqModel::Attention).expect("cost");
+    assert_eq!(learned.params - fixed.params, 20 * 16);
+    // A learned table trains: one step moves it.
+    let mut lab = lab;
+    let before = lab.runs[1].trainer.net.params().to_vec();
+    lab.step();
+    assert_ne!(before, lab.runs[1].trainer.net.params().to_vec());
+    let (t, e) = Settings::from_query("cells=gru,attn&positions=rotary");
+    assert!(e[0].starts_with("positions:"), "{e:?}");
+    assert_eq!(t.positions, PositionKind::Sinusoidal);
+}

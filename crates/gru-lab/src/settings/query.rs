@@ -167,6 +167,7 @@ mod tests {
             tcn_levels: 3,
             tcn_kernel: 3,
             heads: 4,
+            positions: crate::settings::PositionKind::Learned,
             hidden: 128,
             budget: crate::settings::Budget::Gru,
             train_n: 100,

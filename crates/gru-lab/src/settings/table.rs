@@ -4,7 +4,7 @@
 
 use gru_core::model::Direction;
 
-use super::models::{HEADS, TCN_KERNEL, TCN_LEVELS};
+use super::models::{HEADS, POSITIONS, TCN_KERNEL, TCN_LEVELS};
 use super::param::{clip_for_message, Applies, Field, Group, Legacy, Param};
 use super::surgery::{BF, BZ, CUT, F, R, WSCALE, Z};
 use crate::sweep::MAX_SWEEP_SEEDS;
@@ -198,6 +198,7 @@ pub const PARAMS: &[Param] = &[
     TCN_LEVELS,
     TCN_KERNEL,
     HEADS,
+    POSITIONS,
     Param {
         key: "lr",
         legacy: None,
