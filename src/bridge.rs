@@ -28,14 +28,22 @@ const WORKER_SCRIPT: &str = "worker-loader.js";
 fn worker_url() -> Result<String, String> {
     let tag = web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("script[data-js][data-wasm]").ok().flatten())
+        .and_then(|d| {
+            d.query_selector("script[data-js][data-wasm]")
+                .ok()
+                .flatten()
+        })
         .ok_or("the page's loader script tag is missing")?;
     let attr = |name: &str| {
         tag.get_attribute(name)
             .map(|v| String::from(js_sys::encode_uri_component(&v)))
             .ok_or_else(|| format!("the loader script tag has no {name}"))
     };
-    Ok(format!("{WORKER_SCRIPT}?js={}&wasm={}", attr("data-js")?, attr("data-wasm")?))
+    Ok(format!(
+        "{WORKER_SCRIPT}?js={}&wasm={}",
+        attr("data-js")?,
+        attr("data-wasm")?
+    ))
 }
 
 enum Link {

@@ -210,7 +210,9 @@ pub fn Equations() -> impl IntoView {
                     let heads = state.settings.with(|s| s.heads).max(1);
                     let positions = match state.settings.with(|s| s.positions) {
                         PositionKind::Sinusoidal => "fixed sinusoidal positions pos_t (no weights)",
-                        PositionKind::Learned => "learned positions pos_t (one trained vector per step, T × D weights)",
+                        PositionKind::Learned => {
+                            "learned positions pos_t (one trained vector per step, T × D weights)"
+                        }
                     };
                     let said = if heads == 1 {
                         "one head".to_string()

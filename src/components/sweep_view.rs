@@ -150,7 +150,7 @@ pub fn SweepView() -> impl IntoView {
                     <SeedsChart/>
                 </Show>
                 <ChartCanvas label="ms per step vs T" draw=draw_time summary=Signal::derive(timing)
-                    hint="Time of one training step (forward, backward, update) on this machine, mean over steps and seeds."/>
+                    hint="Time of one training step (forward, backward, update) on this machine, mean over steps (the first, which sizes the buffers, left out) and seeds."/>
             </div>
             <p class="hint sweep-timing" hidden=move || timing().is_empty()>{timing}</p>
         </div>

@@ -2,7 +2,7 @@
 //! compared cell (then each compared TCN or attention model) from scratch for a fixed number of steps with each of `seeds` seeds, and
 //! record the validation loss curve ([`curve_steps`]), the final validation loss and accuracy,
 //! the measured milliseconds per training step (the training loop's own clock around each
-//! step, so validation is not counted) and the step's FLOPs from the cost formulas. With one
+//! step after the first, which sizes the buffers, so neither warm-up nor validation counts) and the step's FLOPs from the cost formulas. With one
 //! length it is the multi-seed comparison ([`crate::sweep_curves`]). Runs cooperatively: [`Sweep::advance`]
 //! trains at most a given number of steps and returns, so the worker can answer the page
 //! between slices; [`Sweep::cancel`] stops it. Jobs run in the order length, then seed, then
@@ -40,7 +40,8 @@ pub struct SweepPoint {
     pub curve: Vec<(u64, f64)>,
 
     /// Mean wall-clock milliseconds of one training step of this job (forward, backward and
-    /// update only, timed on the clock given to [`Sweep::advance`]); NaN when no step ran.
+    /// update only, timed on the clock given to [`Sweep::advance`]) after its first, which
+    /// sizes the buffers (the first alone when it is the only one); NaN when no step ran.
     #[serde(default = "nan")]
     pub ms_per_step: f64,
     /// FLOPs of one training step from the cost formulas (`cost::cost_of`,
@@ -166,8 +167,10 @@ pub struct Sweep {
     curve: Vec<(u64, f64)>,
     /// [`curve_steps`] of the sweep's step count.
     at: Vec<u64>,
-    /// Milliseconds spent in the current job's training steps so far.
+    /// Milliseconds spent in the current job's training steps after its first so far.
     job_ms: f64,
+    /// Milliseconds of the current job's first (warm-up) step.
+    first_ms: f64,
     /// Jobs finished.
     done: usize,
     table: SweepTable,
@@ -236,6 +239,7 @@ impl Sweep {
             curve: Vec::new(),
             at: curve_steps(steps),
             job_ms: 0.0,
+            first_ms: 0.0,
             done: 0,
             table: SweepTable {
                 cells: settings
@@ -281,11 +285,17 @@ impl Sweep {
             let mut last = None;
             while left > 0 && tr.step_idx() < steps {
                 left -= 1;
+                let warm_up = tr.step_idx() == 0;
                 let start = clock();
                 let ok = tr.train_step().is_ok();
                 if ok {
                     // Successful steps only, so the mean is over the steps `step_idx` counts.
-                    self.job_ms += (clock() - start).max(0.0);
+                    let ms = (clock() - start).max(0.0);
+                    if warm_up {
+                        self.first_ms = ms;
+                    } else {
+                        self.job_ms += ms;
+                    }
                 } else {
                     failed = true;
                     break;
@@ -322,14 +332,15 @@ impl Sweep {
             accuracy,
             baseline,
             curve: std::mem::take(&mut self.curve),
-            ms_per_step: if trained > 0 {
-                self.job_ms / trained as f64
-            } else {
-                f64::NAN
+            ms_per_step: match trained {
+                0 => f64::NAN,
+                1 => self.first_ms,
+                n => self.job_ms / (n - 1) as f64,
             },
             flops_per_step: *flops,
         });
         self.job_ms = 0.0;
+        self.first_ms = 0.0;
         self.current = None;
         self.done += 1;
     }
@@ -341,6 +352,7 @@ impl Sweep {
         self.current = None;
         self.curve.clear();
         self.job_ms = 0.0;
+        self.first_ms = 0.0;
     }
 
     /// Whether every job has run or the sweep was cancelled.

@@ -261,3 +261,35 @@ fn a_job_trained_over_several_slices_sums_its_step_times() {
     let ms: Vec<f64> = sw.table().points.iter().map(|p| p.ms_per_step).collect();
     assert_eq!(ms, vec![1.0, 3.0]);
 }
+
+#[test]
+fn a_jobs_first_step_sizes_its_buffers_and_is_left_out_of_its_time_per_step() {
+    use std::cell::Cell;
+    // Every job's first step takes 10 ms, the others 1 ms: the mean is the steady 1 ms.
+    let s = settings();
+    let mut sw = Sweep::new(&s, &[5], 4, 1).expect("valid");
+    let (now, reads) = (Cell::new(0.0), Cell::new(0u64));
+    let clock = || {
+        let r = reads.get();
+        reads.set(r + 1);
+        // Reads come in pairs around a step; each job has 4 steps, so 8 reads.
+        if r % 2 == 1 {
+            now.set(now.get() + if r % 8 == 1 { 10.0 } else { 1.0 });
+        }
+        now.get()
+    };
+    while !sw.advance(3, &clock) {}
+    let ms: Vec<f64> = sw.table().points.iter().map(|p| p.ms_per_step).collect();
+    assert_eq!(ms, vec![1.0, 1.0]);
+    // A job of one step keeps that step's time rather than no figure.
+    let mut one = Sweep::new(&s, &[5], 1, 1).expect("valid");
+    let ten = || {
+        reads.set(reads.get() + 1);
+        now.set(now.get() + if reads.get() % 2 == 0 { 10.0 } else { 0.0 });
+        now.get()
+    };
+    reads.set(0);
+    while !one.advance(3, &ten) {}
+    let ms: Vec<f64> = one.table().points.iter().map(|p| p.ms_per_step).collect();
+    assert_eq!(ms, vec![10.0, 10.0]);
+}

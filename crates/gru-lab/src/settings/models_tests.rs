@@ -261,12 +261,19 @@ fn learned_positions_add_a_trained_vector_per_step_and_old_links_stay_sinusoidal
     assert_eq!(s.to_query(), "T=20&cells=gru,attn&positions=learned");
     match s.model_kind(SeqModel::Attention).expect("valid") {
         ModelKind::Attention(c) => {
-            assert_eq!(c.positions, gru_core::seq::Positions::Learned { max_len: 20 })
+            assert_eq!(
+                c.positions,
+                gru_core::seq::Positions::Learned { max_len: 20 }
+            )
         }
         k => panic!("{k:?}"),
     }
     let old = Settings::from_query("cells=gru,attn&T=20&hidden=16").0;
-    assert_eq!(old.positions, PositionKind::Sinusoidal, "old links keep the fixed table");
+    assert_eq!(
+        old.positions,
+        PositionKind::Sinusoidal,
+        "old links keep the fixed table"
+    );
     // The cost row and the trained model agree, and learning P (T, D) costs T·D = 320 weights.
     let lab = Lab::new(s.clone()).expect("valid");
     let learned = crate::model_cost::model_cost(&s, SeqModel::Attention).expect("cost");
