@@ -78,8 +78,8 @@ pub enum PositionKind {
 
 /// `positions=` ids and labels.
 const POSITION_KINDS: &[(&str, &str)] = &[
-    ("sinusoidal", "Sinusoidal (fixed)"),
-    ("learned", "Learned (T × hidden weights)"),
+    ("sinusoidal", "Sinusoidal"),
+    ("learned", "Learned"),
 ];
 
 /// The attention model's positions.
