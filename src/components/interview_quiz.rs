@@ -19,10 +19,10 @@ fn panel_of(view: &str) -> &'static str {
     }
 }
 
-/// What "Run this experiment" does, said on its tooltip.
-fn run_title(q: &gru_lab::interview::Question) -> String {
+/// What "Run this experiment" does from a page with settings `page`, said on its tooltip.
+fn run_title(q: &gru_lab::interview::Question, page: &gru_lab::settings::Settings) -> String {
     if q.multi_seed() {
-        let s = q.settings(&gru_lab::settings::Settings::default());
+        let s = q.settings(page);
         format!(
             "Start fresh runs with {}, then train every model afresh with {} seeds for {} steps each (live training pauses meanwhile)",
             q.preset, s.sweep_seeds, s.sweep_steps
@@ -122,7 +122,7 @@ pub fn QuestionView(
                     </fieldset>
                     <p class="iv-actions">
                         <button class="primary" on:click=run
-                            title=run_title(q)>"2. Run this experiment"</button>
+                            title=move || state.settings.with(|page| run_title(q, page))>"2. Run this experiment"</button>
                         <button on:click=reveal title="Check your prediction against what this run did">"3. Reveal"</button>
                     </p>
                     <p class="iv-look">"Look at "

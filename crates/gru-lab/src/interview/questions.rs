@@ -165,7 +165,7 @@ pub const QUESTIONS: &[Question] = &[
         view: "v-sweep",
         view_name: "the Length sweep chart (one T: loss against step, mean and range over seeds)",
         quiz: Quiz {
-            prompt: "Each model trained afresh with several seeds (3 in this experiment), the same data per seed and the same step budget: which ends with the lowest mean validation loss, with every one of its seeds below every seed of the others?",
+            prompt: "Each model trained afresh with several seeds (the preset runs 3; a link or the form may ask for more), the same data per seed and the same step budget: which ends with the lowest mean validation loss, with every one of its seeds below every seed of the others?",
             options: seeds::OPTIONS,
             judge: seeds::judge,
         },
@@ -180,12 +180,18 @@ pub fn question(n: usize) -> Option<&'static Question> {
 
 impl Question {
     /// The experiment's settings, with interview mode on this question; how the page looks
-    /// (`hide`, `presenter`) is taken from `page`.
+    /// (`hide`, `presenter`) is taken from `page`. For the multi-seed question, a page that
+    /// already asks for a multi-seed run (`seeds=` 2 or more, e.g. from a shared
+    /// `?q=10&seeds=5&sweep_steps=800` link or the form) keeps its seeds and sweep steps.
     pub fn settings(&self, page: &Settings) -> Settings {
         let mut s = Settings::from_query(self.preset).0;
         s.question = Some(self.n);
         s.hide = page.hide.clone();
         s.presenter = page.presenter;
+        if s.sweep_seeds > 1 && page.sweep_seeds > 1 {
+            s.sweep_seeds = page.sweep_seeds;
+            s.sweep_steps = page.sweep_steps;
+        }
         s
     }
 

@@ -60,6 +60,22 @@ fn the_preset_runs_three_seeds_of_the_three_cells() {
 }
 
 #[test]
+fn a_shared_q10_link_keeps_its_seeds_and_steps_and_a_single_seed_page_gets_the_presets() {
+    let q = question(10).expect("q10");
+    let (linked, e) = Settings::from_query("q=10&cells=gru,lstm,rnn&seeds=5&sweep_steps=800");
+    assert!(e.is_empty(), "{e:?}");
+    let s = q.settings(&linked);
+    assert_eq!((s.sweep_seeds, s.sweep_steps), (5, 800));
+    // A page on another question (one seed) gets the preset's 3 seeds and 400 steps.
+    let (other, _) = Settings::from_query("q=4&sweep_steps=90");
+    let s = q.settings(&other);
+    assert_eq!((s.sweep_seeds, s.sweep_steps), (3, 400));
+    // Questions without seeds never take the page's sweep settings.
+    let s = question(4).expect("q4").settings(&linked);
+    assert_eq!(s.sweep_seeds, 1);
+}
+
+#[test]
 fn clear_winner_overlap_and_undecided_verdicts_follow_the_numbers() {
     // The LSTM's worst seed (0.03) is below every other seed: a clear LSTM.
     let clear = table(&[[0.05, 0.06, 0.07], [0.01, 0.02, 0.03], [0.1, 0.12, 0.14]]);
