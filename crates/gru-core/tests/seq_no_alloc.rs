@@ -1,9 +1,9 @@
 //! A training step of a TCN or attention model allocates nothing after warm-up either: a
-//! counting global allocator watches `Trainer::train_step` (one test in this binary, so no
-//! other thread allocates meanwhile).
+//! counting global allocator watches `Trainer::train_step`, counting the calling thread's
+//! allocations only (the test harness's main thread may allocate meanwhile).
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
 
 use gru_core::seq::{Activation, AttentionConfig, ModelKind, Positions, TcnConfig};
 use gru_core::task::TaskConfig;
@@ -11,11 +11,23 @@ use gru_core::{TrainConfig, Trainer};
 
 struct Counting;
 
-static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    /// Allocations made by this thread (const-initialised: reading it never allocates).
+    static ALLOCS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn count() {
+    // `try_with`: a thread being torn down has no counter left, and is not the test's.
+    let _ = ALLOCS.try_with(|n| n.set(n.get() + 1));
+}
+
+fn allocs() -> usize {
+    ALLOCS.with(Cell::get)
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        count();
         // SAFETY: forwarded unchanged to the system allocator.
         unsafe { System.alloc(layout) }
     }
@@ -24,7 +36,7 @@ unsafe impl GlobalAlloc for Counting {
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new: usize) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        count();
         // SAFETY: as for `alloc`/`dealloc`.
         unsafe { System.realloc(ptr, layout, new) }
     }
@@ -62,11 +74,11 @@ fn tcn_and_attention_training_steps_allocate_nothing_after_warm_up() {
         for _ in 0..3 {
             tr.train_step().expect("warm-up step");
         }
-        let before = ALLOCS.load(Ordering::Relaxed);
+        let before = allocs();
         for _ in 0..5 {
             tr.train_step().expect("step");
         }
-        let n = ALLOCS.load(Ordering::Relaxed) - before;
+        let n = allocs() - before;
         assert_eq!(n, 0, "{label}: {n} allocations in 5 steps");
     }
 }
