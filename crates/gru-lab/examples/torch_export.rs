@@ -1,7 +1,7 @@
 //! Writes what the page's "PyTorch JSON" button writes, for `scripts/torch_roundtrip.py` to
 //! load into real torch: a small lab (GRU (PyTorch), LSTM, RNN on the adding problem, T = 10,
 //! H = 6) trained 30 steps, then per run `page_<cell>.pytorch.json` (exactly
-//! `gru_lab::save::torch_json`) and `page_<cell>.reference.json` (`{"input": (T, I), "h_T":
+//! `gru_lab::torch_export::torch_json`) and `page_<cell>.reference.json` (`{"input": (T, I), "h_T":
 //! (L·D, H), "y": (O)}`: what gru-core computes on one fixed input, in f32).
 //!
 //! `cargo run -p gru-lab --example torch_export -- crates/gru-lab/tests/fixtures`
@@ -40,7 +40,7 @@ fn main() -> Result<(), String> {
         };
         write(
             format!("page_{cell}.pytorch.json"),
-            gru_lab::save::torch_json(&lab, k)?,
+            gru_lab::torch_export::torch_json(&lab, k)?,
         )?;
         write(format!("page_{cell}.reference.json"), reference.to_string())?;
         println!("wrote page_{cell}.pytorch.json and page_{cell}.reference.json");
