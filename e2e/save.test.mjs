@@ -55,7 +55,7 @@ test('a saved run loads in a fresh page at the same step and loss; a bad file ch
   await fresh.page.close();
 });
 
-test('a run with a TCN (kernel 3) and 2-head attention saves and loads at the same step and losses', async () => {
+test('a run with a TCN (kernel 3) and 2-head attention saves and loads at the same step and losses, and exports both to PyTorch', async () => {
   const query = '?cells=gru,tcn,attn&T=20&hidden=8&tcn_kernel=3&heads=2';
   const { page, errors } = await open(browser, server.url + query, server.origin);
   await waitStep(page, 20);
@@ -71,6 +71,25 @@ test('a run with a TCN (kernel 3) and 2-head attention saves and loads at the sa
   assert.equal(doc.runs[1].net.kind.tcn.kernel, 3);
   assert.equal(doc.runs[2].net.kind.attention.heads, 2);
   assert.equal(doc.runs[2].net.step, saved.step);
+
+  // PyTorch JSON: one file per run torch has a module for (the TCN, the attention model; this
+  // page's GRU has no torch twin), with the module's arguments and a check of T = 20 steps.
+  const files = [];
+  const two = new Promise((resolve) => page.on('download', async (d) => {
+    files.push({ name: d.suggestedFilename(), bytes: await readFile(await d.path()) });
+    if (files.length === 2) resolve();
+  }));
+  await page.getByRole('button', { name: 'PyTorch JSON', exact: true }).click();
+  await two;
+  files.sort((a, b) => a.name.localeCompare(b.name));
+  assert.deepEqual(files.map((f) => f.name), [`gru-lens-attn-adding-step${saved.step}.pytorch.json`, `gru-lens-tcn-adding-step${saved.step}.pytorch.json`]);
+  const [attn, tcn] = files.map((f) => JSON.parse(f.bytes.toString('utf8')));
+  assert.equal(tcn.gru_lens.module, 'Tcn');
+  assert.deepEqual([tcn['convs.0.weight'].length, tcn['convs.0.weight'][0].length, tcn['convs.0.weight'][0][0].length], [8, 2, 3], '[C][I][k]');
+  assert.deepEqual([tcn.gru_lens.args.kernel, tcn.gru_lens.check.input.length, tcn.gru_lens.check.y.length], [3, 20, 1]);
+  assert.equal(attn.gru_lens.module, 'Attn');
+  assert.deepEqual([attn['layer.self_attn.in_proj_weight'].length, attn['layer.self_attn.in_proj_weight'][0].length], [24, 8], '[3D][D]');
+  assert.equal(attn.gru_lens.args.heads, 2);
   await page.close();
   const fresh = await open(browser, server.url, server.origin);
   await waitStep(fresh.page, 1);
@@ -81,6 +100,10 @@ test('a run with a TCN (kernel 3) and 2-head attention saves and loads at the sa
   assert.equal((await status(fresh.page)).text, saved.text, 'step and every run\'s loss come back exactly');
   const rows = await fresh.page.getByRole('table', { name: 'Compare' }).locator('tbody th').allInnerTexts();
   assert.deepEqual(rows, ['GRU', 'TCN', 'Attention']);
+  // The TCN's PyTorch file is not a run the page loads: a notice says so, the runs stay.
+  await fresh.page.getByLabel('Load run').setInputFiles({ name: files[1].name, mimeType: 'application/json', buffer: files[1].bytes });
+  await fresh.page.getByRole('alert').filter({ hasText: 'Not loaded: PyTorch state_dict: a Tcn state_dict is for PyTorch' }).waitFor();
+  assert.equal((await status(fresh.page)).text, saved.text, 'the loaded runs are untouched');
   assert.deepEqual([...errors, ...fresh.errors], []);
   await fresh.page.close();
 });

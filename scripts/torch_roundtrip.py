@@ -5,6 +5,7 @@ committed under crates/gru-lab/tests/fixtures/ and read by crates/gru-lab/tests/
   python3 scripts/torch_roundtrip.py          # both steps below
   python3 scripts/torch_roundtrip.py write    # (a) only
   python3 scripts/torch_roundtrip.py check    # (b) only
+  python3 scripts/torch_roundtrip.py seq      # (b)'s TCN / attention part on files already written
 
 (a) write: builds torch.nn.GRU / LSTM / RNN + nn.Linear heads with fixed seeds and writes each
     state_dict as the JSON the page imports (docs/FORMATS.md, "PyTorch model in"), with a
@@ -14,6 +15,12 @@ committed under crates/gru-lab/tests/fixtures/ and read by crates/gru-lab/tests/
     tests/fixtures/page_*.reference.json with what gru-core computes on one input), loads each
     export into torch with load_state_dict(strict=True) and checks torch's h_n and prediction
     against gru-core's to 1e-6.
+    Then the TCN and attention exports (page_{tcn,attn}{,_per_step}.pytorch.json, also written
+    by the example): each loads into scripts/seq_models.py's Tcn / Attn (strict, float32) built
+    from its "gru_lens" args; torch's output on the file's check input must match the file's
+    check y (gru-core's) to 1e-6, and is written as page_<stem>.torch.json for
+    crates/gru-lab/tests/seq_torch_fixtures.rs, which rebuilds the model from the export and
+    compares its own forward pass with torch's without torch.
 """
 import json
 import os
@@ -22,9 +29,13 @@ import sys
 
 import torch
 
+from seq_models import Attn, Tcn
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(ROOT, "crates", "gru-lab", "tests", "fixtures")
 TOL = 1e-6
+SEQ_TOL = 1e-6  # f32, other sum orders (measured ≤ 3e-7 on the committed files)
+SEQ_STEMS = ["page_tcn", "page_attn", "page_tcn_per_step", "page_attn_per_step"]
 
 # (file stem, module class, input I, hidden H, layers, bidirectional, head outputs O, T)
 MODELS = [
@@ -91,6 +102,34 @@ def check():
             print(f"page {cell}: torch {key} vs gru-core: max |diff| {d:.2e} over {a.numel()} numbers")
             assert d <= TOL, f"{cell} {key}: {d} > {TOL}"
     print(f"ok: every page export loads into torch (strict) and matches to {worst:.1e} <= {TOL}")
+    check_seq()
+
+
+def check_seq():
+    """The TCN / attention exports (written by check()'s cargo run) against real torch."""
+    worst = 0.0
+    for stem in SEQ_STEMS:
+        with open(os.path.join(FIXTURES, stem + ".pytorch.json")) as f:
+            sd = json.load(f)
+        meta = sd.pop("gru_lens")
+        m = {"Tcn": Tcn, "Attn": Attn}[meta["module"]](**meta["args"])
+        m.load_state_dict({k: torch.tensor(v, dtype=torch.float32) for k, v in sd.items()},
+                          strict=True)
+        m.eval()
+        with torch.no_grad():
+            y = m(torch.tensor([meta["check"]["input"]], dtype=torch.float32))  # (1, O) / (1, T, O)
+        rows = y[0].reshape(-1, y.shape[-1])  # (R, O)
+        want = torch.tensor(meta["check"]["y"], dtype=torch.float32)
+        assert rows.shape == want.shape, (stem, rows.shape, want.shape)
+        d = (rows - want).abs().max().item()
+        worst = max(worst, d)
+        print(f"{stem}: torch {meta['module']} y vs gru-core: max |diff| {d:.2e} "
+              f"over {rows.numel()} numbers")
+        assert d <= SEQ_TOL, f"{stem}: {d} > {SEQ_TOL}"
+        with open(os.path.join(FIXTURES, stem + ".torch.json"), "w") as f:
+            json.dump({"torch": torch.__version__, "y": rows.tolist()}, f)
+    print(f"ok: every TCN / attention export loads into torch (strict) and matches to "
+          f"{worst:.1e} <= {SEQ_TOL}")
 
 
 if __name__ == "__main__":
@@ -99,3 +138,5 @@ if __name__ == "__main__":
         write()
     if what in ("check", "all"):
         check()
+    if what == "seq":
+        check_seq()

@@ -51,20 +51,20 @@ pub fn Exports() -> impl IntoView {
         }
     };
     let torch = move |_| {
-        let cells = state.settings.with_untracked(|s| s.cells.clone());
-        let runs: Vec<usize> = (0..cells.len())
-            .filter(|&i| cells[i] != gru_core::cell::CellKind::Gru)
-            .collect();
-        if runs.is_empty() {
-            state.tell("Not exported: this page's GRU applies the reset gate before U_h, torch.nn.GRU after it, so no weights map exactly; add \"GRU (PyTorch)\" to the cells to export a torch.nn.GRU.".into());
+        // Every run but this page's GRU (gru_lab::torch_export), one file each.
+        let e = state
+            .settings
+            .with_untracked(gru_lab::torch_export::exportable);
+        if let Some(m) = e.none {
+            state.tell(m);
         }
-        runs.into_iter().for_each(|i| state.export_torch(i));
+        e.runs.into_iter().for_each(|i| state.export_torch(i));
     };
     view! {
         <span class="files">
             <button on:click=csv title="Download the loss curves (step, run, train loss, validation loss, gradient norm) as CSV">"Loss CSV"</button>
             <button on:click=json title="Download the inspected sample of every run (gates, hidden states, gradient norms) as JSON">"Sample JSON"</button>
-            <button on:click=torch title="Download the weights of every run PyTorch can load (GRU (PyTorch), LSTM, RNN) as a state_dict JSON">"PyTorch JSON"</button>
+            <button on:click=torch title="Download each run's weights as a PyTorch state_dict JSON, one file per run: GRU (PyTorch), LSTM and RNN for torch.nn.GRU/LSTM/RNN, TCN and Attention for the Tcn/Attn modules in the repository's scripts/seq_models.py (this page's GRU has no torch twin)">"PyTorch JSON"</button>
         </span>
     }
 }

@@ -186,17 +186,9 @@ impl Engine {
                 return reject("The kernel benchmark needs the worker's clock".into());
             }
             Command::ExportTorch { run } => {
-                return match crate::save::torch_json(&self.lab, run) {
+                return match crate::torch_export::torch_json(&self.lab, run) {
                     Ok(json) => vec![Report::Saved {
-                        name: format!(
-                            "gru-lens-{}-{}-step{}.pytorch.json",
-                            self.lab
-                                .runs
-                                .get(run)
-                                .map_or("run", |r| crate::settings::cell_id(r.trainer.config.cell)),
-                            self.lab.settings.task,
-                            crate::save::viewed_step(&self.lab)
-                        ),
+                        name: crate::torch_export::file_name(&self.lab, run),
                         json,
                     }],
                     Err(e) => reject(format!("Not exported: {e}")),

@@ -34,6 +34,7 @@ pub mod sweep;
 pub mod sweep_curves;
 pub mod sweep_time;
 pub mod timeline;
+pub mod torch_export;
 pub mod torch_import;
 pub mod torch_parity;
 pub mod travel;

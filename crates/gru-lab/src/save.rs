@@ -201,25 +201,6 @@ pub fn viewed_step(lab: &Lab) -> u64 {
     lab.travel.viewing.unwrap_or_else(|| lab.steps())
 }
 
-/// Run `run`'s model as a PyTorch `state_dict` JSON (`gru_core::state_dict::export`: keys
-/// `weight_ih_l0` … and `head.weight`, `head.bias`), which `torch.nn.GRU`/`LSTM`/`RNN` and an
-/// `nn.Linear` head load as they are.
-///
-/// # Errors
-/// A one-line message for a missing run or a cell torch has no twin of (this page's GRU).
-pub fn torch_json(lab: &Lab, run: usize) -> Result<String, String> {
-    let r = lab
-        .runs
-        .get(run)
-        .ok_or_else(|| format!("run {run}: there are {} runs", lab.runs.len()))?;
-    let (model, _, _) = viewed(lab, run)
-        .ok_or_else(|| format!("run {run}: only recurrent models export to PyTorch"))?;
-    if r.trainer.config.cell == gru_core::cell::CellKind::Gru {
-        return Err("this page's GRU applies the reset gate before U_h, torch.nn.GRU after it, so no weights map exactly; train \"GRU (PyTorch)\" to export a torch.nn.GRU".into());
-    }
-    gru_core::state_dict::export(&model).map_err(|e| inner(&e))
-}
-
 /// Reads a saved run into a new [`Lab`] (see the module docs for what is checked).
 ///
 /// # Errors
@@ -350,7 +331,7 @@ fn header(doc: &Value) -> Result<(), String> {
 }
 
 /// An error's message without its kind prefix ("format: …" → "…").
-fn inner(e: &gru_core::Error) -> String {
+pub(crate) fn inner(e: &gru_core::Error) -> String {
     match e {
         gru_core::Error::Format(m) | gru_core::Error::Config(m) => m.clone(),
         other => other.to_string(),

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::protocol::{Command, Report};
+use crate::torch_export::torch_json;
 use crate::Engine;
 
 /// Settings that exercise every resumed stream: two cells, dropout (its own RNG), SGD momentum.

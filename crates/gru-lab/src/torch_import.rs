@@ -32,8 +32,12 @@ pub struct Imported {
 /// The names a PyTorch recurrent state_dict has (with any module prefix).
 const TORCH_NAMES: [&str; 4] = ["weight_ih_l", "weight_hh_l", "bias_ih_l", "bias_hh_l"];
 
+/// The non-tensor entry of a TCN / attention export (`gru_core::seq::state_dict`).
+const SEQ_EXPORT: &str = "gru_lens";
+
 /// Whether `bytes` look like a PyTorch state_dict rather than a saved run: a JSON object with
-/// no `"format"` and a name of `nn.GRU`/`LSTM`/`RNN`'s parameters.
+/// no `"format"` and a name of `nn.GRU`/`LSTM`/`RNN`'s parameters, or the `"gru_lens"` entry of
+/// a TCN / attention export (which [`from_bytes`] refuses by name).
 pub fn looks_like_state_dict(bytes: &[u8]) -> bool {
     if bytes.len() > MAX_BYTES {
         return false;
@@ -42,9 +46,10 @@ pub fn looks_like_state_dict(bytes: &[u8]) -> bool {
         return false;
     };
     !map.contains_key("format")
-        && map
-            .keys()
-            .any(|k| TORCH_NAMES.iter().any(|n| k.contains(n)))
+        && (map.contains_key(SEQ_EXPORT)
+            || map
+                .keys()
+                .any(|k| TORCH_NAMES.iter().any(|n| k.contains(n))))
 }
 
 /// Reads a PyTorch state_dict file into a new one-run [`Lab`] built from `current` (its
@@ -66,6 +71,12 @@ pub fn from_bytes(bytes: &[u8], current: &Settings) -> Result<Imported, String> 
         Ok(_) => return Err("the file is JSON but not an object of tensors".into()),
         Err(e) => return Err(format!("the file is not JSON ({e})")),
     };
+    if let Some(meta) = dict.get(SEQ_EXPORT) {
+        let module = meta["module"].as_str().unwrap_or("sequence model");
+        return Err(format!(
+            "a {module} state_dict is for PyTorch (scripts/seq_models.py); the page loads torch.nn.GRU / LSTM / RNN ones only. To train a TCN or attention run on here, load the file \"Save run\" wrote"
+        ));
+    }
     let reference = dict.remove("reference");
     match dict.remove("nonlinearity") {
         None => {}

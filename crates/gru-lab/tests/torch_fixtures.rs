@@ -93,7 +93,7 @@ fn torch_models_import_with_parity_and_export_back_unchanged() {
             "{name}"
         );
         // Import → export is the identity on every tensor (as f32).
-        let back = object(&gru_lab::save::torch_json(&i.lab, 0).expect("exports"));
+        let back = object(&gru_lab::torch_export::torch_json(&i.lab, 0).expect("exports"));
         let mut orig = object(&text);
         orig.remove("reference");
         assert_eq!(

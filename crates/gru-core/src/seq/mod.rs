@@ -16,6 +16,7 @@ mod init;
 mod net;
 pub(crate) mod ops;
 pub mod sensitivity;
+pub mod state_dict;
 pub mod tcn;
 #[cfg(test)]
 mod tests;
