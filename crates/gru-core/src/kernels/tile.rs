@@ -34,7 +34,7 @@ impl<S> View<S> {
         }
     }
     /// The same view moved down `i` rows (and right `p` columns).
-    fn at(self, i: usize, p: usize) -> Self {
+    pub fn at(self, i: usize, p: usize) -> Self {
         let off = i * self.rs + p * self.cs;
         Self {
             ptr: self.ptr.wrapping_add(off),
@@ -58,7 +58,8 @@ impl<S> ViewMut<S> {
             ld: self.ld,
         }
     }
-    fn at(self, i: usize, j: usize) -> Self {
+    /// The same view moved down `i` rows and right `j` columns.
+    pub fn at(self, i: usize, j: usize) -> Self {
         Self {
             ptr: self.ptr.wrapping_add(i * self.ld + j),
             ..self

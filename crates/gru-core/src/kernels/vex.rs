@@ -7,8 +7,10 @@
 //! page's. Elsewhere (wasm, other targets) [`available`] is `false` and nothing here runs.
 
 use super::act;
-use super::simd::F32x4;
-use super::tile::{self, View, ViewMut};
+use super::tile::{View, ViewMut};
+#[cfg_attr(target_arch = "x86_64", allow(unused_imports))]
+// the 128-bit tiles: tests, other targets
+use super::{simd::F32x4, tile};
 
 /// Whether the AVX-encoded tiles can run here (x86-64 with AVX; cached by `std`).
 #[inline]
@@ -36,8 +38,15 @@ pub(super) unsafe fn outer_f32(
     b: View<f32>,
     c: ViewMut<f32>,
 ) {
-    // SAFETY: forwarded from the caller.
-    unsafe { tile::gemm_outer::<F32x4, 6, 2>(m, n, k, a, b, c) }
+    // SAFETY: forwarded from the caller; this function is `avx`-enabled on x86-64.
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        super::wide::gemm_outer(m, n, k, a, b, c)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    unsafe {
+        tile::gemm_outer::<F32x4, 6, 2>(m, n, k, a, b, c)
+    }
 }
 
 /// [`tile::gemm_dot`] for f32 in `4 × 2` tiles, AVX-encoded.
@@ -53,8 +62,15 @@ pub(super) unsafe fn dot_f32(
     b: View<f32>,
     c: ViewMut<f32>,
 ) {
-    // SAFETY: forwarded from the caller.
-    unsafe { tile::gemm_dot::<F32x4, 4, 2>(m, n, k, a, b, c) }
+    // SAFETY: forwarded from the caller; this function is `avx`-enabled on x86-64.
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        super::wide::gemm_dot_pairs(m, n, k, a, b, c)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    unsafe {
+        tile::gemm_dot::<F32x4, 4, 2>(m, n, k, a, b, c)
+    }
 }
 
 /// [`super::sigmoid_in_place`] on f32, AVX-encoded.
