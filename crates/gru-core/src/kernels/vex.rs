@@ -79,7 +79,10 @@ pub(super) unsafe fn dot_f32(
 /// [`available`] returned `true`.
 #[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx"))]
 pub(super) unsafe fn sigmoid_f32(v: &mut [f32]) {
-    act::map_f32(v, act::sigmoid4)
+    #[cfg(target_arch = "x86_64")]
+    act::map_f32(v, |x: super::wide::F32x8| act::sigmoid_lanes(x));
+    #[cfg(not(target_arch = "x86_64"))]
+    act::map_f32(v, act::sigmoid_lanes::<F32x4>);
 }
 
 /// [`super::tanh_in_place`] on f32, AVX-encoded.
@@ -88,7 +91,10 @@ pub(super) unsafe fn sigmoid_f32(v: &mut [f32]) {
 /// [`available`] returned `true`.
 #[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx"))]
 pub(super) unsafe fn tanh_f32(v: &mut [f32]) {
-    act::map_f32(v, act::tanh4)
+    #[cfg(target_arch = "x86_64")]
+    act::map_f32(v, |x: super::wide::F32x8| act::tanh_lanes(x));
+    #[cfg(not(target_arch = "x86_64"))]
+    act::map_f32(v, act::tanh_lanes::<F32x4>);
 }
 
 #[cfg(test)]
@@ -136,10 +142,10 @@ mod tests {
         let xs: Vec<f32> = (0..4001).map(|i| (i as f32 - 2000.0) * 0.011).collect();
         for (sse, avx) in [
             (
-                act::sigmoid4 as fn(F32x4) -> F32x4,
+                act::sigmoid_lanes::<F32x4> as fn(F32x4) -> F32x4,
                 sigmoid_f32 as unsafe fn(&mut [f32]),
             ),
-            (act::tanh4, tanh_f32),
+            (act::tanh_lanes::<F32x4>, tanh_f32),
         ] {
             let (mut x, mut y) = (xs.clone(), xs.clone());
             act::map_f32(&mut x, sse);

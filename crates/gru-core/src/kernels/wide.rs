@@ -14,6 +14,7 @@
 
 use core::arch::x86_64::*;
 
+use super::act::MathLanes;
 use super::simd::{F32x4, Lanes};
 use super::tile::{self, View, ViewMut};
 
@@ -49,6 +50,46 @@ impl Lanes for F32x8 {
     fn hsum(self) -> f32 {
         let (lo, hi) = halves(self.0);
         lo.hsum() + hi.hsum()
+    }
+}
+
+/// The activations' lane-wise operations in 256 bits. AVX (without AVX2) has no 256-bit
+/// integer ops, so [`MathLanes::pow2i`] shifts the exponent bits in the two 128-bit halves.
+impl MathLanes for F32x8 {
+    #[inline(always)]
+    fn sub(self, o: Self) -> Self {
+        F32x8(unsafe { _mm256_sub_ps(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn div(self, o: Self) -> Self {
+        F32x8(unsafe { _mm256_div_ps(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn min(self, o: Self) -> Self {
+        F32x8(unsafe { _mm256_min_ps(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn max(self, o: Self) -> Self {
+        F32x8(unsafe { _mm256_max_ps(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn lt(self, o: Self) -> Self {
+        F32x8(unsafe { _mm256_cmp_ps::<_CMP_LT_OQ>(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn select(self, a: Self, b: Self) -> Self {
+        F32x8(unsafe { _mm256_or_ps(_mm256_and_ps(self.0, a.0), _mm256_andnot_ps(self.0, b.0)) })
+    }
+    #[inline(always)]
+    fn pow2i(self) -> Self {
+        unsafe {
+            let n = _mm256_cvtps_epi32(self.0); // round to nearest even, as `cvtps2dq`
+            let half = |h: __m128i| _mm_slli_epi32::<23>(_mm_add_epi32(h, _mm_set1_epi32(127)));
+            let lo = half(_mm256_castsi256_si128(n));
+            let hi = half(_mm256_extractf128_si256::<1>(n));
+            let e = _mm256_insertf128_si256::<1>(_mm256_castsi128_si256(lo), hi);
+            F32x8(_mm256_castsi256_ps(e))
+        }
     }
 }
 
