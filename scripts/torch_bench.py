@@ -3,7 +3,9 @@
 `python3 scripts/torch_bench.py T H B` (e.g. 50 128 32) trains nn.GRU(2, H) + Linear(H, 1)
 with Adam and MSE on the adding problem and prints the median steps/s of five 1.5 s runs,
 to set beside `cargo run --release -p gru-core --bin gru-bench -- --T 50 --H 128 --B 32`.
-Run the two alternately in the same minute on a shared machine."""
+Run the two alternately in the same minute on a shared machine.
+A fourth argument N trains exactly N steps after the warm-up and prints nothing else, for
+whole-process timing beside `gru-bench --steps N`."""
 import sys, time, torch
 torch.set_num_threads(1)
 T, H, B = (int(a) for a in sys.argv[1:4])
@@ -18,6 +20,9 @@ def batch():
 def step():
     x, y = batch(); opt.zero_grad(); o, h = gru(x); loss = ((head(o[:, -1]) - y) ** 2).mean(); loss.backward(); opt.step()
 for _ in range(5): step()
+if len(sys.argv) > 4:
+    for _ in range(int(sys.argv[4])): step()
+    sys.exit(0)
 rates = []
 for _ in range(5):
     n, t0 = 0, time.perf_counter()

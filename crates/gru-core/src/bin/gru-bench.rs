@@ -9,8 +9,12 @@
 //!
 //! ```text
 //! gru-bench [--T 50] [--H 32] [--B 32] [--config headline|T25|T100|T200|H16|H64|H128|B1]
-//!           [--model gru|lstm|rnn|tcn|attention] [--runs 5] [--seconds 1.5] [--f64]
+//!           [--model gru|lstm|rnn|tcn|attention] [--runs 5] [--seconds 1.5] [--f64] [--steps N]
 //! ```
+//!
+//! `--steps N` trains exactly `N` steps (after the first) and prints the last loss, no rates:
+//! for timing the whole process from outside (e.g. `/usr/bin/time`) against another program
+//! that runs the same number of steps.
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -32,6 +36,8 @@ struct Args {
     runs: usize,
     seconds: f64,
     f64: bool,
+    /// A fixed number of steps instead of the timed runs.
+    steps: Option<usize>,
 }
 
 impl Args {
@@ -65,6 +71,7 @@ fn parse() -> Result<Args, String> {
         runs: 5,
         seconds: 1.5,
         f64: false,
+        steps: None,
     };
     let mut p = lexopt::Parser::from_env();
     let num = |p: &mut lexopt::Parser, what: &str| -> Result<usize, String> {
@@ -94,6 +101,7 @@ fn parse() -> Result<Args, String> {
                     .ok_or(format!("--seconds: '{v}' is not a positive number"))?;
             }
             Long("f64") => a.f64 = true,
+            Long("steps") => a.steps = Some(num(&mut p, "--steps")?),
             Long("model") => {
                 a.model = p
                     .value()
@@ -125,7 +133,7 @@ fn parse() -> Result<Args, String> {
                 (a.t, a.h, a.b) = (t, h, b);
             }
             Long("help") | Short('h') => {
-                println!("gru-bench [--T 50] [--H 32] [--B 32] [--config NAME] [--model gru|lstm|rnn|tcn|attention] [--runs 5] [--seconds 1.5] [--f64]");
+                println!("gru-bench [--T 50] [--H 32] [--B 32] [--config NAME] [--model gru|lstm|rnn|tcn|attention] [--runs 5] [--seconds 1.5] [--f64] [--steps N]");
                 std::process::exit(0);
             }
             other => return Err(other.unexpected().to_string()),
@@ -193,6 +201,16 @@ fn run<T: Real>(a: &Args) -> Result<serde_json::Value, String> {
     let mut bench = Bench::new(a, pool)?;
     let first_loss = bench.step();
     let first_ms = t0.elapsed().as_secs_f64() * 1e3;
+    if let Some(n) = a.steps {
+        let mut last_loss = first_loss;
+        for _ in 0..n {
+            last_loss = bench.step();
+        }
+        return Ok(serde_json::json!({
+            "impl": "gru-core", "model": a.model, "T": a.t, "H": a.h, "B": a.b,
+            "steps": n, "first_loss": first_loss, "last_loss": last_loss,
+        }));
+    }
     let w0 = Instant::now();
     for _ in 0..3 {
         bench.step();

@@ -1,4 +1,4 @@
-//! Gate nonlinearities over whole rows, four f32 lanes at a time: the logistic sigmoid and
+//! Gate nonlinearities over whole rows, four (or, with AVX, eight) f32 lanes at a time: the logistic sigmoid and
 //! tanh of a step's pre-activations, so the cell does not call scalar `expf`/`tanhf` per unit.
 //!
 //! f32 uses Cephes-style polynomials (`expf`: range reduction by `ln 2` in two parts and a
@@ -11,14 +11,63 @@ use std::any::TypeId;
 use super::simd::{F32x4, Lanes};
 use crate::Real;
 
+/// The lane-wise f32 operations the activations need beyond [`Lanes`], for the 128-bit
+/// register ([`F32x4`]) and, on x86-64 with AVX, the 256-bit one (`super::wide::F32x8`). Every
+/// operation is lane-wise, so an element's result does not depend on the register width.
+pub(super) trait MathLanes: Lanes<S = f32> {
+    fn sub(self, o: Self) -> Self;
+    fn div(self, o: Self) -> Self;
+    /// `self < o ? self : o` (SSE `minps`: NaN in either lane gives `o`).
+    fn min(self, o: Self) -> Self;
+    /// `self > o ? self : o` (SSE `maxps`: NaN in either lane gives `o`).
+    fn max(self, o: Self) -> Self;
+    /// All-ones lanes where `self < o`.
+    fn lt(self, o: Self) -> Self;
+    /// `a` where the mask `self` is set, else `b`.
+    fn select(self, a: Self, b: Self) -> Self;
+    /// `2^n` for integral `n` in `[−126, 127]`, built in the exponent bits.
+    fn pow2i(self) -> Self;
+}
+
+impl MathLanes for F32x4 {
+    #[inline(always)]
+    fn sub(self, o: Self) -> Self {
+        F32x4::sub(self, o)
+    }
+    #[inline(always)]
+    fn div(self, o: Self) -> Self {
+        F32x4::div(self, o)
+    }
+    #[inline(always)]
+    fn min(self, o: Self) -> Self {
+        F32x4::min(self, o)
+    }
+    #[inline(always)]
+    fn max(self, o: Self) -> Self {
+        F32x4::max(self, o)
+    }
+    #[inline(always)]
+    fn lt(self, o: Self) -> Self {
+        F32x4::lt(self, o)
+    }
+    #[inline(always)]
+    fn select(self, a: Self, b: Self) -> Self {
+        F32x4::select(self, a, b)
+    }
+    #[inline(always)]
+    fn pow2i(self) -> Self {
+        F32x4::pow2i(self)
+    }
+}
+
 // NaN: `min`/`max` return their second operand when a lane is NaN (SSE semantics, matched on
 // wasm and in the fallback), so each clamp puts the value that may be NaN second
 // (`c.max(x)`, `x.min(−x)`): a NaN input comes out NaN, as from the scalar functions.
 
 /// `e^x` for `x ≤ 0`, lane-wise; results below `2^−126` are clamped there; NaN stays NaN.
 #[inline(always)]
-fn exp_nonpositive(x: F32x4) -> F32x4 {
-    let s = F32x4::splat;
+fn exp_nonpositive<V: MathLanes>(x: V) -> V {
+    let s = V::splat;
     let x = s(-87.336_55).max(x);
     // n = round(x / ln 2) by the 1.5·2^23 trick (round to nearest even, |x / ln 2| < 2^22).
     let magic = s(12_582_912.0);
@@ -42,8 +91,8 @@ fn exp_nonpositive(x: F32x4) -> F32x4 {
 /// σ(x) = 1 / (1 + e^{−x}) for x ≥ 0 and e^x / (1 + e^x) below, as [`crate::sigmoid`]
 /// does: with `e = e^{−|x|}`, `σ = f / (1 + e)` where `f = 1` for x ≥ 0 and `f = e` below.
 #[inline(always)]
-pub(super) fn sigmoid4(x: F32x4) -> F32x4 {
-    let s = F32x4::splat;
+pub(super) fn sigmoid_lanes<V: MathLanes>(x: V) -> V {
+    let s = V::splat;
     let e = exp_nonpositive(x.min(s(0.0).sub(x))); // e^{−|x|}
     let f = e.max(x.mul(s(1.152_921_5e18)).max(s(0.0)).min(s(1.0))); // 1 where x ≥ 2^−60
     f.div(s(1.0).add(e))
@@ -51,8 +100,8 @@ pub(super) fn sigmoid4(x: F32x4) -> F32x4 {
 
 /// tanh: `x + x³ P(x²)` for |x| < 0.625, else `sign(x) (1 − e) / (1 + e)`, `e = e^{−2|x|}`.
 #[inline(always)]
-pub(super) fn tanh4(x: F32x4) -> F32x4 {
-    let s = F32x4::splat;
+pub(super) fn tanh_lanes<V: MathLanes>(x: V) -> V {
+    let s = V::splat;
     let ax = x.max(s(0.0).sub(x));
     let e = exp_nonpositive(ax.mul(s(-2.0)));
     let big = s(1.0).sub(e).div(s(1.0).add(e));
@@ -66,21 +115,21 @@ pub(super) fn tanh4(x: F32x4) -> F32x4 {
     ax.lt(s(0.625)).select(small, big)
 }
 
-/// Applies `f` to `v` four lanes at a time; the tail goes through a zero-padded register, so
-/// every element gets the same arithmetic wherever it sits.
+/// Applies `f` to `v` `V::N` lanes at a time (at most 8); the tail goes through a zero-padded
+/// register, so every element gets the same arithmetic wherever it sits (and whatever `V`).
 #[inline(always)]
-pub(super) fn map_f32(v: &mut [f32], f: impl Fn(F32x4) -> F32x4) {
-    let mut chunks = v.chunks_exact_mut(4);
+pub(super) fn map_f32<V: MathLanes>(v: &mut [f32], f: impl Fn(V) -> V) {
+    let mut chunks = v.chunks_exact_mut(V::N);
     for c in &mut chunks {
-        // SAFETY: `c` has exactly 4 elements.
-        unsafe { f(F32x4::load(c.as_ptr())).store(c.as_mut_ptr()) };
+        // SAFETY: `c` has exactly N elements.
+        unsafe { f(V::load(c.as_ptr())).store(c.as_mut_ptr()) };
     }
     let tail = chunks.into_remainder();
     if !tail.is_empty() {
-        let mut buf = [0.0f32; 4];
+        let mut buf = [0.0f32; 8];
         buf[..tail.len()].copy_from_slice(tail);
-        // SAFETY: `buf` has 4 elements.
-        unsafe { f(F32x4::load(buf.as_ptr())).store(buf.as_mut_ptr()) };
+        // SAFETY: `buf` has 8 ≥ N elements.
+        unsafe { f(V::load(buf.as_ptr())).store(buf.as_mut_ptr()) };
         tail.copy_from_slice(&buf[..tail.len()]);
     }
 }
@@ -97,7 +146,7 @@ fn as_f32<T: Real>(v: &mut [T]) -> Option<&mut [f32]> {
 pub fn sigmoid_in_place<T: Real>(v: &mut [T]) {
     match as_f32(v) {
         Some(v) if super::vex::available() => unsafe { super::vex::sigmoid_f32(v) }, // SAFETY: AVX is there
-        Some(v) => map_f32(v, sigmoid4),
+        Some(v) => map_f32(v, sigmoid_lanes::<F32x4>),
         None => v.iter_mut().for_each(|x| *x = crate::sigmoid(*x)),
     }
 }
@@ -106,7 +155,7 @@ pub fn sigmoid_in_place<T: Real>(v: &mut [T]) {
 pub fn tanh_in_place<T: Real>(v: &mut [T]) {
     match as_f32(v) {
         Some(v) if super::vex::available() => unsafe { super::vex::tanh_f32(v) }, // SAFETY: AVX is there
-        Some(v) => map_f32(v, tanh4),
+        Some(v) => map_f32(v, tanh_lanes::<F32x4>),
         None => v.iter_mut().for_each(|x| *x = x.tanh()),
     }
 }

@@ -7,6 +7,8 @@ pub mod act;
 mod simd;
 mod tile;
 mod vex;
+#[cfg(target_arch = "x86_64")]
+mod wide;
 
 use std::any::TypeId;
 

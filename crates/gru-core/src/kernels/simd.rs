@@ -116,6 +116,11 @@ mod arch {
 
     /// Lane-wise extras of f32x4 for the vectorised activations (`super::act`).
     impl F32x4 {
+        /// The register itself (for the 256-bit tiles' halves, `super::wide`).
+        #[inline(always)]
+        pub(crate) fn from_m128(v: __m128) -> Self {
+            F32x4(v)
+        }
         #[inline(always)]
         pub(crate) fn sub(self, o: Self) -> Self {
             F32x4(unsafe { _mm_sub_ps(self.0, o.0) })

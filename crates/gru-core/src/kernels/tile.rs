@@ -34,7 +34,7 @@ impl<S> View<S> {
         }
     }
     /// The same view moved down `i` rows (and right `p` columns).
-    fn at(self, i: usize, p: usize) -> Self {
+    pub fn at(self, i: usize, p: usize) -> Self {
         let off = i * self.rs + p * self.cs;
         Self {
             ptr: self.ptr.wrapping_add(off),
@@ -58,7 +58,8 @@ impl<S> ViewMut<S> {
             ld: self.ld,
         }
     }
-    fn at(self, i: usize, j: usize) -> Self {
+    /// The same view moved down `i` rows and right `j` columns.
+    pub fn at(self, i: usize, j: usize) -> Self {
         Self {
             ptr: self.ptr.wrapping_add(i * self.ld + j),
             ..self
@@ -120,11 +121,17 @@ unsafe fn panel_outer<V: Lanes, const MR: usize, const NV: usize>(
 ) {
     let mut i = 0;
     // SAFETY (all calls): the tile's rows lie inside m.
-    while i + MR <= m {
+    // Full tiles while they leave no remainder of 1–3 rows (fewer rows share each load of B
+    // less well): with MR = 6, m = 32 is 6·4 + 4·2, not 6·5 + 2.
+    while m - i == MR || (MR > 4 && m - i >= MR + 4) || (MR <= 4 && m - i >= MR) {
         unsafe { tile_outer::<V, MR, NV>(k, a.at(i, 0), b, c.at(i, 0)) };
         i += MR;
     }
-    // Edge rows (fewer than MR) in tiles of 3, 2 or 1 rows, so they still share the loads of B.
+    while MR > 4 && m - i >= 4 {
+        unsafe { tile_outer::<V, 4, NV>(k, a.at(i, 0), b, c.at(i, 0)) };
+        i += 4;
+    }
+    // Edge rows (fewer than 4) in tiles of 3, 2 or 1 rows, so they still share the loads of B.
     while m - i >= 3 {
         unsafe { tile_outer::<V, 3, NV>(k, a.at(i, 0), b, c.at(i, 0)) };
         i += 3;
