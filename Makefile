@@ -66,7 +66,8 @@ bench:
 
 # The page in headless Chromium: cold first-render time, then one JSON line per SPEC §6
 # configuration (worker training steps/s, wall-clock steps/s with every view live, frame
-# intervals), after the native figures of the same run; then the TF.js peer
+# intervals), after the native figures of the same run (`--simd128`: the page's 128-bit
+# kernels); then the TF.js peer
 # (../shared/bench/peers/tfjs) on the headline and B=1 in the same Chromium, and the ratios;
 # then the kernel report (GFLOP/s per product shape) in the page next to the native one.
 # Prints figures; asserts nothing about speed. BENCH_OUT keeps the raw JSON lines.
@@ -74,8 +75,8 @@ BENCH_OUT ?= target/bench-browser
 bench-browser: setup-browser
 	$(MAKE) dist PUBLIC_URL=/gru-lens/
 	@mkdir -p $(BENCH_OUT)
-	cargo run --release -p gru-core --bin gru-bench -- --config headline | tee $(BENCH_OUT)/native.jsonl
-	cargo run --release -p gru-core --bin gru-bench -- --config B1 | tee -a $(BENCH_OUT)/native.jsonl
+	cargo run --release -p gru-core --bin gru-bench -- --config headline --simd128 | tee $(BENCH_OUT)/native.jsonl
+	cargo run --release -p gru-core --bin gru-bench -- --config B1 --simd128 | tee -a $(BENCH_OUT)/native.jsonl
 	node e2e/bench/frames.mjs --seconds 8 --warmup 3 | tee $(BENCH_OUT)/frames.jsonl
 	node e2e/bench/compare.mjs --native $(BENCH_OUT)/native.jsonl --frames $(BENCH_OUT)/frames.jsonl | tee $(BENCH_OUT)/compare.jsonl
 	cargo run --release -p gru-core --example kernels -- --json > $(BENCH_OUT)/kernels-native.jsonl

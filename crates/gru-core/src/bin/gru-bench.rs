@@ -10,7 +10,12 @@
 //! ```text
 //! gru-bench [--T 50] [--H 32] [--B 32] [--config headline|T25|T100|T200|H16|H64|H128|B1]
 //!           [--model gru|lstm|rnn|tcn|attention] [--runs 5] [--seconds 1.5] [--f64] [--steps N]
+//!           [--simd128]
 //! ```
+//!
+//! `--simd128` keeps the kernels on 128-bit registers on a CPU with AVX, as the page runs
+//! them (wasm simd128), so the figure predicts the page's; by default such a CPU gets the
+//! 256-bit tiles (same results, faster).
 //!
 //! `--steps N` trains exactly `N` steps (after the first) and prints the last loss, no rates:
 //! for timing the whole process from outside (e.g. `/usr/bin/time`) against another program
@@ -101,6 +106,7 @@ fn parse() -> Result<Args, String> {
                     .ok_or(format!("--seconds: '{v}' is not a positive number"))?;
             }
             Long("f64") => a.f64 = true,
+            Long("simd128") => gru_core::kernels::use_128_bit_only(),
             Long("steps") => a.steps = Some(num(&mut p, "--steps")?),
             Long("model") => {
                 a.model = p
@@ -133,7 +139,7 @@ fn parse() -> Result<Args, String> {
                 (a.t, a.h, a.b) = (t, h, b);
             }
             Long("help") | Short('h') => {
-                println!("gru-bench [--T 50] [--H 32] [--B 32] [--config NAME] [--model gru|lstm|rnn|tcn|attention] [--runs 5] [--seconds 1.5] [--f64] [--steps N]");
+                println!("gru-bench [--T 50] [--H 32] [--B 32] [--config NAME] [--model gru|lstm|rnn|tcn|attention] [--runs 5] [--seconds 1.5] [--f64] [--steps N] [--simd128]");
                 std::process::exit(0);
             }
             other => return Err(other.unexpected().to_string()),
@@ -236,6 +242,7 @@ fn run<T: Real>(a: &Args) -> Result<serde_json::Value, String> {
     let cost: Cost = bench.net.cost(a.t);
     Ok(serde_json::json!({
         "impl": "gru-core", "model": a.model, "dtype": if a.f64 { "f64" } else { "f32" }, "threads": 1,
+        "simd_bits": gru_core::kernels::simd_bits(),
         "T": a.t, "H": a.h, "B": a.b, "steps_per_run": n, "runs": a.runs,
         "steps_per_s": sps, "steps_per_s_min": rates[0], "steps_per_s_max": rates[rates.len() - 1],
         "seq_per_s": sps * a.b as f64, "gflops": flops * sps / 1e9,

@@ -14,6 +14,23 @@ use std::any::TypeId;
 
 use crate::Real;
 pub use act::{sigmoid_in_place, tanh_in_place};
+
+/// Keeps this process on the 128-bit tiles (SSE2 here, simd128 in the page) even on a CPU
+/// with AVX, so a native benchmark predicts the page's speed (`gru-bench --simd128`). The
+/// results are the same bits either way; only the speed changes.
+pub fn use_128_bit_only() {
+    vex::narrow();
+}
+
+/// Register width (bits) the f32 tiles use in this process: 256 with AVX (unless
+/// [`use_128_bit_only`]), else 128.
+pub fn simd_bits() -> u32 {
+    if vex::available() {
+        256
+    } else {
+        128
+    }
+}
 use simd::{F32x4, F64x2, One};
 use tile::{View, ViewMut};
 

@@ -12,12 +12,22 @@ use super::tile::{View, ViewMut};
 #[cfg_attr(target_arch = "x86_64", allow(unused_imports))]
 use super::{simd::F32x4, tile};
 
-/// Whether the AVX-encoded tiles can run here (x86-64 with AVX; cached by `std`).
+/// Set by [`super::use_128_bit_only`]: the 256-bit tiles stay off in this process.
+static NARROW: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Keeps this process on the 128-bit tiles, as the page runs (same bits either way).
+pub(super) fn narrow() {
+    NARROW.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether the AVX-encoded tiles can run here (x86-64 with AVX, cached by `std`; and not
+/// turned off by [`narrow`]).
 #[inline]
 pub(super) fn available() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        std::arch::is_x86_feature_detected!("avx")
+        !NARROW.load(std::sync::atomic::Ordering::Relaxed)
+            && std::arch::is_x86_feature_detected!("avx")
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
