@@ -152,8 +152,11 @@ unsafe fn tile_dot_pairs<const MP: usize, const NR: usize>(
             let hi = _mm_loadu_ps(a.ptr.add((2 * i + 1) * a.rs + p));
             _mm256_insertf128_ps::<1>(_mm256_castps128_ps256(lo), hi)
         });
+        // An unaligned load, copied to both halves (`_mm256_broadcast_ps` takes a `&__m128`,
+        // which must be 16-byte aligned; these rows are not).
         let bv: [__m256; NR] = std::array::from_fn(|j| unsafe {
-            _mm256_broadcast_ps(&*(b.ptr.add(j * b.rs + p) as *const __m128))
+            let x = _mm_loadu_ps(b.ptr.add(j * b.rs + p));
+            _mm256_set_m128(x, x)
         });
         for (row, &ai) in acc.iter_mut().zip(&av) {
             for (r, &bj) in row.iter_mut().zip(&bv) {
