@@ -79,7 +79,7 @@ bench-browser: setup-browser
 	cargo run --release -p gru-core --bin gru-bench -- --config B1 --simd128 | tee -a $(BENCH_OUT)/native.jsonl
 	node e2e/bench/frames.mjs --seconds 8 --warmup 3 | tee $(BENCH_OUT)/frames.jsonl
 	node e2e/bench/compare.mjs --native $(BENCH_OUT)/native.jsonl --frames $(BENCH_OUT)/frames.jsonl | tee $(BENCH_OUT)/compare.jsonl
-	cargo run --release -p gru-core --example kernels -- --json > $(BENCH_OUT)/kernels-native.jsonl
+	cargo run --release -p gru-core --example kernels -- --json --simd128 > $(BENCH_OUT)/kernels-native.jsonl
 	node e2e/bench/kernels.mjs --native $(BENCH_OUT)/kernels-native.jsonl | tee $(BENCH_OUT)/kernels.jsonl
 
 clean:

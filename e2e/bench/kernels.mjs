@@ -7,7 +7,7 @@
 // Serves DIST (default dist/) under /gru-lens/, opens `?bench=kernels` in headless Chromium,
 // waits for the kernel table (gru-core's `kernel_report`, run in the training worker: wasm
 // simd128) and reads each row's `data-gflops`. FILE holds the native figures of the same
-// machine, one JSON object a line (`cargo run --release -p gru-core --example kernels -- --json`);
+// machine, one JSON object a line (`… --example kernels -- --json --simd128`: the page's 128-bit tiles);
 // without it the native report is run here first. Prints one JSON line per shape:
 // {name, hidden, wasm, native, wasm_over_native} (GFLOP/s; 10⁹ elements/s for the activations).
 // Progress goes to stderr.
@@ -31,8 +31,8 @@ if (!existsSync(resolve(dist, 'index.html'))) throw new Error(`${dist}/index.htm
 
 const nativeText = opt.native
   ? readFileSync(opt.native, 'utf8')
-  : (console.error('[kernels] native: cargo run --release -p gru-core --example kernels -- --json'),
-    execFileSync('cargo', ['run', '--release', '-q', '-p', 'gru-core', '--example', 'kernels', '--', '--json'],
+  : (console.error('[kernels] native: cargo run --release -p gru-core --example kernels -- --json --simd128'),
+    execFileSync('cargo', ['run', '--release', '-q', '-p', 'gru-core', '--example', 'kernels', '--', '--json', '--simd128'],
       { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
 const native = nativeText.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
 // The shape's key: the row's name as the page writes it ("name (Product)") and its H.

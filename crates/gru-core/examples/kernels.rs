@@ -1,13 +1,14 @@
 //! Prints GFLOP/s of every dense product of one GRU training step (f32, T = 50, B = 32, I = 2,
 //! H = 32 and 128) next to this core's measured 128-bit peak:
-//! `cargo run --release -p gru-core --example kernels [-- MS_PER_SHAPE] [--json]`.
+//! `cargo run --release -p gru-core --example kernels [-- MS_PER_SHAPE] [--json] [--simd128]`.
 //! With `--json`, one JSON object per figure and line (the `KernelFigure` fields, with
 //! `"source": "native"`) instead of the table, for `e2e/bench/kernels.mjs`.
 //!
 //! A portable build (x86-64 baseline: SSE2, no FMA; no `target-cpu=native`). On a CPU with AVX
 //! the f32 tiles and activations switch at run time to 256-bit registers (same bits), so the
 //! products can pass 100 % of the 128-bit peak and the figures are above the page's wasm
-//! simd128 ones; without AVX they predict them. The page runs the same `kernel_report`.
+//! simd128 ones; without AVX, or with `--simd128` (the 128-bit tiles kept), they predict them.
+//! The page runs the same `kernel_report`.
 
 use std::time::Instant;
 
@@ -16,6 +17,9 @@ use gru_core::bench::{kernel_report, Product};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let json = args.iter().any(|a| a == "--json");
+    if args.iter().any(|a| a == "--simd128") {
+        gru_core::kernels::use_128_bit_only();
+    }
     let ms = args
         .iter()
         .find_map(|s| s.parse::<f64>().ok())
