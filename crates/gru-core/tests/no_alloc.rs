@@ -1,51 +1,15 @@
 //! A training step allocates nothing after warm-up: a counting global allocator watches
 //! `Trainer::train_step` for every cell, stacked + bidirectional with dropout, and a
 //! classification task. It counts the calling thread's allocations only: the test harness's
-//! main thread may allocate meanwhile (seen once on a loaded machine: 4 allocations).
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+//! main thread may allocate meanwhile (`alloc_support`).
 
 use gru_core::cell::CellKind;
 use gru_core::model::Direction;
 use gru_core::task::TaskConfig;
 use gru_core::{TrainConfig, Trainer};
 
-struct Counting;
-
-thread_local! {
-    /// Allocations made by this thread (const-initialised: reading it never allocates).
-    static ALLOCS: Cell<usize> = const { Cell::new(0) };
-}
-
-fn count() {
-    // `try_with`: a thread being torn down has no counter left, and is not the test's.
-    let _ = ALLOCS.try_with(|n| n.set(n.get() + 1));
-}
-
-fn allocs() -> usize {
-    ALLOCS.with(Cell::get)
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count();
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `System.alloc` with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new: usize) -> *mut u8 {
-        count();
-        // SAFETY: as for `alloc`/`dealloc`.
-        unsafe { System.realloc(ptr, layout, new) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+mod alloc_support;
+use alloc_support::allocs;
 
 fn allocations_in_steps(config: TrainConfig) -> usize {
     let mut tr = Trainer::<f32>::new(config).expect("config");

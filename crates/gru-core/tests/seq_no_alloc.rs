@@ -1,49 +1,13 @@
 //! A training step of a TCN or attention model allocates nothing after warm-up either: a
 //! counting global allocator watches `Trainer::train_step`, counting the calling thread's
-//! allocations only (the test harness's main thread may allocate meanwhile).
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+//! allocations only (`alloc_support`).
 
 use gru_core::seq::{Activation, AttentionConfig, ModelKind, Positions, TcnConfig};
 use gru_core::task::TaskConfig;
 use gru_core::{TrainConfig, Trainer};
 
-struct Counting;
-
-thread_local! {
-    /// Allocations made by this thread (const-initialised: reading it never allocates).
-    static ALLOCS: Cell<usize> = const { Cell::new(0) };
-}
-
-fn count() {
-    // `try_with`: a thread being torn down has no counter left, and is not the test's.
-    let _ = ALLOCS.try_with(|n| n.set(n.get() + 1));
-}
-
-fn allocs() -> usize {
-    ALLOCS.with(Cell::get)
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count();
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `System.alloc` with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new: usize) -> *mut u8 {
-        count();
-        // SAFETY: as for `alloc`/`dealloc`.
-        unsafe { System.realloc(ptr, layout, new) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+mod alloc_support;
+use alloc_support::allocs;
 
 #[test]
 fn tcn_and_attention_training_steps_allocate_nothing_after_warm_up() {
