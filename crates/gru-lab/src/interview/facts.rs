@@ -39,6 +39,9 @@ pub struct CellFacts {
     pub loss: Option<f64>,
     /// Latest validation loss.
     pub val_loss: Option<f64>,
+    /// Step of the latest validation (the validation curve's last point; once the curve
+    /// averages buckets of steps, a lower bound).
+    pub val_step: Option<u64>,
     /// Latest validation accuracy, where the task has one.
     pub val_accuracy: Option<f64>,
     /// Loss of the best constant prediction.
@@ -235,6 +238,7 @@ impl CellFacts {
             step: 0,
             loss: None,
             val_loss: None,
+            val_step: None,
             val_accuracy: None,
             baseline: None,
             half_baseline_at: None,
@@ -254,6 +258,7 @@ impl CellFacts {
         self.step = s.step;
         self.loss = (s.step > 0).then_some(s.loss).and_then(finite);
         self.val_loss = s.val_loss.and_then(finite);
+        self.val_step = r.val.points.last().map(|p| p.0.max(0.0).floor() as u64);
         self.val_accuracy = s.val_accuracy.and_then(finite);
         self.baseline = finite(s.baseline);
         self.step_ms = finite(s.step_ms);

@@ -51,6 +51,16 @@ fn lower(
             needs: format!("both runs need a {what} first (it comes with the next validation)"),
         };
     };
+    // The metric comes from the latest validation: it must itself be at step `min` or later,
+    // or the verdict would quote an older run's numbers as today's.
+    let at = x.val_step.unwrap_or(0).min(y.val_step.unwrap_or(0));
+    if at < min {
+        return Verdict::Undecided {
+            needs: format!(
+                "the latest {what} is from step {at}; the runs are compared on one at step {min} or later (it comes with the next validation)"
+            ),
+        };
+    }
     let option = if (a - b).abs() <= tol * a.max(b) {
         2
     } else if a < b {
@@ -62,7 +72,7 @@ fn lower(
         option,
         because: format!(
             "At step {}: {what} {} {}, {} {} (a tie means within {:.0} %).",
-            f.step(),
+            at,
             x.label,
             fmt_num(a),
             y.label,

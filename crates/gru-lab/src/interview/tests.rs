@@ -8,12 +8,14 @@ use crate::history::{History, RunHistory};
 use crate::protocol::RunStatus;
 use crate::settings::Settings;
 
-/// Facts of question `n`'s own preset, with each run at `step` and `set` applied per cell.
+/// Facts of question `n`'s own preset, with each run at `step` (its latest validation too)
+/// and `set` applied per cell.
 fn facts(n: usize, step: u64, set: impl Fn(&mut CellFacts)) -> Facts {
     let q = question(n).expect("question");
     let mut f = Facts::gather(&q.settings(&Settings::default()), &History::default());
     for c in &mut f.cells {
         c.step = step;
+        c.val_step = Some(step);
         set(c);
     }
     f
@@ -35,6 +37,26 @@ fn undecided(v: &Verdict) -> &str {
 
 fn by_kind(vals: &'static [(CellKind, f64)]) -> impl Fn(&CellFacts) -> Option<f64> {
     move |c| vals.iter().find(|v| v.0 == c.kind).map(|v| v.1)
+}
+
+#[test]
+fn a_validation_older_than_the_budget_leaves_the_quiz_open_and_the_verdict_quotes_its_step() {
+    // Q8 at step 320, but the latest validation is from step 250: not decided yet.
+    let stale = facts(8, 320, |c| {
+        c.val_step = Some(250);
+        c.val_loss = Some(if c.twin { 0.34 } else { 0.05 });
+    });
+    let verdict = (question(8).expect("q8").quiz.judge)(&stale);
+    let needs = undecided(&verdict);
+    assert!(needs.contains("from step 250"), "{needs}");
+    let fresh = facts(8, 320, |c| {
+        c.val_step = Some(310);
+        c.val_loss = Some(if c.twin { 0.34 } else { 0.05 });
+    });
+    match (question(8).expect("q8").quiz.judge)(&fresh) {
+        Verdict::Decided { because, .. } => assert!(because.starts_with("At step 310:"), "{because}"),
+        Verdict::Undecided { needs } => panic!("undecided: {needs}"),
+    }
 }
 
 #[test]
@@ -194,9 +216,14 @@ fn trained_facts(s: &Settings, steps: u64) -> Facts {
         runs: lab
             .take_statuses()
             .into_iter()
-            .map(|status| RunHistory {
-                status,
-                ..RunHistory::default()
+            .map(|status| {
+                // The validation points fold into the curve, as `History::apply` does.
+                let mut r = RunHistory::default();
+                for p in &status.new_val {
+                    r.val.push(p[0], p[1]);
+                }
+                r.status = status;
+                r
             })
             .collect(),
         ..History::default()
