@@ -13,8 +13,18 @@ use crate::lab::Lab;
 use crate::save::{inner, viewed, viewed_params, viewed_step};
 use crate::settings::{cell_id, Settings};
 
+/// Why this page's GRU has no torch twin: the start of both refusals below.
+macro_rules! gru_has_no_twin {
+    () => {
+        "this page's GRU applies the reset gate before U_h, torch.nn.GRU after it, so no weights map exactly"
+    };
+}
+
 /// Why this page's GRU is not exported.
-pub const GRU_REFUSAL: &str = "this page's GRU applies the reset gate before U_h, torch.nn.GRU after it, so no weights map exactly; train \"GRU (PyTorch)\" to export a torch.nn.GRU";
+pub const GRU_REFUSAL: &str = concat!(
+    gru_has_no_twin!(),
+    "; train \"GRU (PyTorch)\" to export a torch.nn.GRU"
+);
 
 /// Which runs the button exports.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,7 +42,12 @@ pub fn exportable(settings: &Settings) -> Exportable {
         .filter(|&i| cells.get(i).is_none_or(|s| s.cell != CellKind::Gru))
         .collect();
     let none = runs.is_empty().then(|| {
-        "Not exported: this page's GRU applies the reset gate before U_h, torch.nn.GRU after it, so no weights map exactly; add \"GRU (PyTorch)\" to the cells to export a torch.nn.GRU.".to_string()
+        concat!(
+            "Not exported: ",
+            gru_has_no_twin!(),
+            "; add \"GRU (PyTorch)\" to the cells to export a torch.nn.GRU."
+        )
+        .to_string()
     });
     Exportable { runs, none }
 }

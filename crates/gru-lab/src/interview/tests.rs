@@ -54,7 +54,9 @@ fn a_validation_older_than_the_budget_leaves_the_quiz_open_and_the_verdict_quote
         c.val_loss = Some(if c.twin { 0.34 } else { 0.05 });
     });
     match (question(8).expect("q8").quiz.judge)(&fresh) {
-        Verdict::Decided { because, .. } => assert!(because.starts_with("At step 310:"), "{because}"),
+        Verdict::Decided { because, .. } => {
+            assert!(because.starts_with("At step 310:"), "{because}")
+        }
         Verdict::Undecided { needs } => panic!("undecided: {needs}"),
     }
 }

@@ -77,10 +77,7 @@ pub enum PositionKind {
 }
 
 /// `positions=` ids and labels.
-const POSITION_KINDS: &[(&str, &str)] = &[
-    ("sinusoidal", "Sinusoidal"),
-    ("learned", "Learned"),
-];
+const POSITION_KINDS: &[(&str, &str)] = &[("sinusoidal", "Sinusoidal"), ("learned", "Learned")];
 
 /// The attention model's positions.
 pub(super) const POSITIONS: Param = Param {
