@@ -5,7 +5,7 @@
 use super::*;
 
 /// Shapes `(m, k, n)` covering 4×8 / 4×4 tiles, edge rows (m mod 4), edge columns
-/// (n mod 8, n mod 4), and dot tails (k mod 4), plus empty products.
+/// (n mod 8, n mod 4), dot tails (k mod 4), one- and two-row products, plus empty products.
 const SHAPES: &[(usize, usize, usize)] = &[
     (1, 1, 1),
     (1, 3, 5),
@@ -19,6 +19,10 @@ const SHAPES: &[(usize, usize, usize)] = &[
     (13, 33, 31),
     (3, 0, 4),
     (32, 32, 64),
+    // One and two rows (B = 1, 2): eight-register tiles over 8·N columns, then the edges.
+    (1, 130, 77),
+    (2, 70, 77),
+    (1, 9, 256),
 ];
 
 /// Deterministic values in (−1, 1).
@@ -114,6 +118,43 @@ fn f64_kernels_match_a_naive_triple_loop_on_ragged_padded_shapes() {
 #[test]
 fn f32_kernels_match_a_naive_triple_loop_on_ragged_padded_shapes() {
     check_all::<f32>(1e-6);
+}
+
+/// A row's result does not depend on how many rows are computed with it: rows 0 and 1 of a
+/// 1-, 2- and 6-row product (one-row, two-row and 4-row tiles) have the same bits, for the
+/// dot kernel too, so training at B = 1 gives the bits of the same sample in a batch.
+fn rows_alone_match_rows_in_a_batch<T: Real>() {
+    let (k, n) = (131, 77);
+    let a: Vec<T> = seq(6 * k, 0.37);
+    let (b_kn, b_nk): (Vec<T>, Vec<T>) = (seq(k * n, 0.11), seq(n * k, 0.19));
+    let c0: Vec<T> = seq(6 * n, 0.53);
+    for kind in [Kind::Nn, Kind::Nt] {
+        let run = |m: usize| {
+            let mut c = c0[..m * n].to_vec();
+            match kind {
+                Kind::Nn => gemm_nn(m, k, n, &a, k, &b_kn, n, &mut c, n),
+                _ => gemm_nt(m, n, k, &a, k, &b_nk, k, &mut c, n),
+            }
+            c
+        };
+        let batch = run(6);
+        for m in [1, 2] {
+            let alone = run(m);
+            assert!(
+                alone
+                    .iter()
+                    .zip(&batch)
+                    .all(|(x, y)| x.f64().to_bits() == y.f64().to_bits()),
+                "{kind:?}: {m} row(s) alone differ from the same rows of 6"
+            );
+        }
+    }
+}
+
+#[test]
+fn one_or_two_rows_give_the_bits_of_the_same_rows_in_a_batch() {
+    rows_alone_match_rows_in_a_batch::<f32>();
+    rows_alone_match_rows_in_a_batch::<f64>();
 }
 
 #[test]
