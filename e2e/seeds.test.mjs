@@ -37,7 +37,11 @@ test('?q=10 runs the models over 3 seeds: one band per model, and the quiz follo
   assert.equal(await verdict(page).innerText(), 'Make a prediction first: pick one of the options above, then reveal.');
   assert.equal(await p.locator('.iv-answer').count(), 0, 'no answer before a prediction');
   await p.getByRole('radio', { name: 'GRU', exact: true }).check();
-  await p.getByRole('button', { name: '2. Run this experiment' }).click();
+  const runButton = p.getByRole('button', { name: '2. Run this experiment' });
+  // The tooltip states the seeds and steps this page will run, once (not also the preset's).
+  assert.equal(await runButton.getAttribute('title'),
+    'Start fresh runs with cells=gru,lstm,rnn, then train every model afresh with 3 seeds for 400 steps each (live training pauses meanwhile)');
+  await runButton.click();
 
   // The preset's comparison starts: T = 40 alone, 3 models × 3 seeds × 400 steps.
   const progress = page.getByRole('progressbar', { name: 'Sweep progress' });
@@ -53,6 +57,8 @@ test('?q=10 runs the models over 3 seeds: one band per model, and the quiz follo
   await setField(page, 'sweep-steps', '40');
   await page.waitForFunction(() => /[?&]sweep_steps=40(&|$)/.test(location.search));
   assert.match(page.url(), /[?&]seeds=3(&|$)/);
+  assert.match(await runButton.getAttribute('title'), /afresh with 3 seeds for 40 steps each/,
+    'a page already on several seeds keeps its own step budget');
   await page.getByRole('button', { name: 'Run sweep' }).click();
   const chart = page.getByRole('img', { name: CHART, exact: true });
   const figure = chart.locator('xpath=ancestor::figure[1]');

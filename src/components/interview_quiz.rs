@@ -25,11 +25,23 @@ fn run_title(q: &gru_lab::interview::Question, page: &gru_lab::settings::Setting
         let s = q.settings(page);
         format!(
             "Start fresh runs with {}, then train every model afresh with {} seeds for {} steps each (live training pauses meanwhile)",
-            q.preset, s.sweep_seeds, s.sweep_steps
+            without_sweep_keys(q.preset),
+            s.sweep_seeds,
+            s.sweep_steps
         )
     } else {
         format!("Start fresh runs with {} and train", q.preset)
     }
+}
+
+/// `preset` without its `seeds=` and `sweep_steps=` pairs: the tooltip states the seeds and
+/// steps the run will really use (a shared link's may differ from the preset's).
+fn without_sweep_keys(preset: &str) -> String {
+    preset
+        .split('&')
+        .filter(|pair| !pair.starts_with("seeds=") && !pair.starts_with("sweep_steps="))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// Question `n`: prompt, options, the three steps and the answer.
