@@ -35,6 +35,19 @@ test('a worker trains T=1000 H=128 while the page keeps drawing', async () => {
   assert.ok(s1.step > s0.step, `training advances (${s0.text} → ${s1.text})`);
   // With training on the page's thread a single step of this model blocks it for seconds.
   assert.ok(gaps.at(-1) < 1000, `no frame waits a second (max ${gaps.at(-1)} ms)`);
+  // An analysis of this model takes seconds, so it reruns only every few minutes while training:
+  // the status line says which step the views show, and Pause brings them up to date.
+  const statusLine = page.getByRole('status').first();
+  await statusLine.filter({ hasText: 'views from step' }).waitFor({ timeout: 90_000 });
+  const lagging = await status(page);
+  const shownStep = Number(/views from step (\d+)/.exec(lagging.text)[1]);
+  assert.ok(shownStep < lagging.step, lagging.text);
+  assert.match(lagging.text, /one analysis takes [0-9.]+ s at this size, so while training it reruns about every [0-9]+ (s|min) \(Pause refreshes them\)$/);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.waitForFunction(() => {
+    const t = document.querySelector('[role=status]')?.textContent ?? '';
+    return t.includes('paused') && !t.includes('views from step');
+  }, null, { timeout: 90_000 });
   assert.deepEqual(errors, [], 'no console errors');
   assert.deepEqual(foreign, [], 'no request outside the origin');
   await page.close();

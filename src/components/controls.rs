@@ -11,7 +11,8 @@ use crate::format::fmt_num;
 use crate::state::AppState;
 
 /// The status text: `step 1234 · GRU loss 0.0421 · RNN loss 0.16 · 850 steps/s`. The rate is
-/// wall-clock lock-steps per second — what the user actually gets.
+/// wall-clock lock-steps per second — what the user actually gets. A big model whose views lag
+/// its curves says so (`views_lag`).
 pub fn status_text(h: &History) -> String {
     let Some(first) = h.runs.first() else {
         return if h.started {
@@ -33,6 +34,9 @@ pub fn status_text(h: &History) -> String {
         text.push_str(" · paused");
     } else if h.rates.wall_steps_per_s > 0.0 {
         text.push_str(&format!(" · {:.0} steps/s", h.rates.wall_steps_per_s));
+    }
+    if let Some(lag) = gru_lab::views_lag::views_lag(h) {
+        text.push_str(&lag);
     }
     text
 }

@@ -279,7 +279,14 @@ impl Engine {
             Job::Publish => reports.push(Report::Snapshot(Box::new(self.snapshot()))),
             Job::Validate => self.lab.validate(),
             Job::Inspect => match self.lab.inspect() {
-                Ok((ins, col)) => self.fresh = Some((ins, col, self.lab.pick.clone())),
+                Ok((ins, col)) => {
+                    let step = self.lab.pick.at.unwrap_or_else(|| self.lab.steps());
+                    let shown = Inspected {
+                        step,
+                        ..self.lab.pick.clone()
+                    };
+                    self.fresh = Some((ins, col, shown));
+                }
                 Err(message) => reports.push(Report::Rejected { message }),
             },
             Job::Train { steps: most, until } => {

@@ -109,6 +109,13 @@ fn step_trains_exactly_one_step_and_pauses() {
     let last = snaps.last().expect("a snapshot after the step");
     assert_eq!(last.runs[0].step, before + 1);
     assert!(!last.playing);
+    // The paused model is re-analysed, and the inspection says which step it shows.
+    let shown = snaps
+        .iter()
+        .rev()
+        .find_map(|s| s.inspected.as_ref())
+        .expect("an inspection after the step");
+    assert_eq!((shown.step, shown.at), (before + 1, None));
 }
 
 #[test]

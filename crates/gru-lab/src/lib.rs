@@ -38,6 +38,7 @@ pub mod torch_export;
 pub mod torch_import;
 pub mod torch_parity;
 pub mod travel;
+pub mod views_lag;
 
 pub use engine::Engine;
 pub use protocol::{Command, Report, Snapshot};

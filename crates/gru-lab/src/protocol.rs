@@ -156,6 +156,9 @@ pub struct Inspected {
     pub samples: usize,
     /// The kept training step whose model this inspection shows, `None` = the live model.
     pub at: Option<u64>,
+    /// The training step of the model the inspection analysed (`at` when set, else the live
+    /// step at the time): a big model's views can lag training by minutes.
+    pub step: u64,
     /// Whether the sample is the learner's sequence (then `sample` is the validation sample
     /// to go back to).
     pub yours: bool,
@@ -427,6 +430,7 @@ mod tests {
                 dirs: 2,
                 samples: 256,
                 at: Some(300),
+                step: 300,
                 yours: true,
                 yours_link: Some("0.5,1;1,2".into()),
             }),

@@ -1,0 +1,97 @@
+//! How far the inspection views lag training, said on the status line when a big model's
+//! analysis is too costly to refresh often: the scheduler gives inspection at most
+//! [`INSPECT_DUTY`] of the worker's time, so a T = 1000 H = 128 analysis of ~8 s runs every few
+//! minutes while the loss curves move on every snapshot.
+
+use crate::history::History;
+use crate::protocol::Inspected;
+use crate::schedule::{INSPECT_DUTY, INSPECT_MS};
+
+/// Below this gap between analyses (ms) the views are as good as live and nothing is said.
+const SAID_FROM_MS: f64 = 2000.0;
+
+/// `Some(" · views from step 1200: …")` when `h`'s views show an older live model than its
+/// loss curves and analyses are at least [`SAID_FROM_MS`] apart; `None` otherwise (no views
+/// yet, views of a kept step, views up to date, or quick analyses).
+pub fn views_lag(h: &History) -> Option<String> {
+    lag_note(
+        h.steps(),
+        &h.inspected,
+        !h.insights.is_empty(),
+        h.rates.inspect_ms,
+    )
+}
+
+/// [`views_lag`] from its parts: the step trained, what the views show, whether there are
+/// views, and the last analysis' cost (ms).
+fn lag_note(step: u64, shown: &Inspected, has_views: bool, inspect_ms: f64) -> Option<String> {
+    let gap_ms = INSPECT_MS.max(inspect_ms / INSPECT_DUTY);
+    if !has_views || shown.at.is_some() || shown.step >= step || gap_ms < SAID_FROM_MS {
+        return None;
+    }
+    Some(format!(
+        " · views from step {}: one analysis takes {:.1} s at this size, so while training it reruns about every {} (Pause refreshes them)",
+        shown.step,
+        inspect_ms / 1000.0,
+        duration(gap_ms / 1000.0)
+    ))
+}
+
+/// `"40 s"`, `"3 min"`.
+fn duration(seconds: f64) -> String {
+    if seconds < 90.0 {
+        format!("{seconds:.0} s")
+    } else {
+        format!("{:.0} min", seconds / 60.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(step: u64, at: Option<u64>) -> Inspected {
+        Inspected {
+            step,
+            at,
+            ..Inspected::default()
+        }
+    }
+
+    #[test]
+    fn a_slow_analysis_of_an_older_step_is_said_with_its_real_interval() {
+        // 8.4 s per analysis at 5 % of the time: every 168 s.
+        let note = lag_note(951, &shown(290, None), true, 8400.0).expect("said");
+        assert_eq!(
+            note,
+            " · views from step 290: one analysis takes 8.4 s at this size, so while training it reruns about every 3 min (Pause refreshes them)"
+        );
+        // 0.33 s: every 6.6 s.
+        let note = lag_note(383, &shown(300, None), true, 330.0).expect("said");
+        assert!(note.contains("about every 7 s"), "{note}");
+    }
+
+    #[test]
+    fn nothing_is_said_when_the_views_are_current_quick_kept_or_absent() {
+        assert_eq!(
+            lag_note(500, &shown(500, None), true, 8400.0),
+            None,
+            "up to date"
+        );
+        assert_eq!(
+            lag_note(500, &shown(400, None), true, 50.0),
+            None,
+            "every 1 s"
+        );
+        assert_eq!(
+            lag_note(500, &shown(400, Some(400)), true, 8400.0),
+            None,
+            "a kept step"
+        );
+        assert_eq!(
+            lag_note(500, &shown(0, None), false, 8400.0),
+            None,
+            "no views yet"
+        );
+    }
+}
