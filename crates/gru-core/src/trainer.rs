@@ -393,6 +393,7 @@ impl<T: Real> Trainer<T> {
         let opts = BackwardOpts {
             truncate: self.config.truncate,
             input_grad: false,
+            ..BackwardOpts::default()
         };
         self.net.backward(&mut self.ws, opts);
         let grad_norm = match self.config.clip {

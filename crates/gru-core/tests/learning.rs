@@ -112,6 +112,7 @@ fn input_gradient_ratio(trainer: &Trainer<f64>) -> f64 {
         BackwardOpts {
             truncate: None,
             input_grad: true,
+            ..BackwardOpts::default()
         },
     );
     let dx = &ws.d_inputs[0]; // (T, B, I)

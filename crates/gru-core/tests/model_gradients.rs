@@ -59,6 +59,7 @@ fn check(config: ModelConfig, kind: LossKind) {
         BackwardOpts {
             truncate: None,
             input_grad: true,
+            ..BackwardOpts::default()
         },
     );
     let grads = ws.grads.clone();
@@ -212,6 +213,7 @@ fn truncated_bptt_cuts_gradient_to_early_steps() {
         BackwardOpts {
             truncate: Some(2),
             input_grad: true,
+            ..BackwardOpts::default()
         },
     );
     // Final-step loss, chunks of 2 from the end: steps T−1, T−2 get gradient, earlier ones none.

@@ -124,6 +124,7 @@ fn tcn_and_attention_match_pytorch() {
         let opts = BackwardOpts {
             truncate: None,
             input_grad: true,
+            ..BackwardOpts::default()
         };
         net.backward(&mut cache, opts);
         for blk in &net.layout().blocks {

@@ -8,8 +8,8 @@
 //!   inspection at most every [`INSPECT_MS`] and at most [`INSPECT_DUTY`] of the time, right
 //!   after a snapshot, so a slow inspection delays the next snapshot by at most its own
 //!   duration. Together they leave training ≥ 90 % of a busy worker's time, however big the
-//!   model (a big model's views refresh less often instead: a ~10 s T=1000 H=128 analysis in
-//!   the page runs every ~200 s);
+//!   model (a big model's views refresh less often instead: a ~8 s T=1000 H=128 analysis in
+//!   the page runs about every 3 min, and the status line says so, `views_lag`);
 //! - at a chosen speed (steps per second) training takes steps from a token bucket.
 
 use crate::settings::Speed;

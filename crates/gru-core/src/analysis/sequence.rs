@@ -138,7 +138,14 @@ pub fn run_and_trace<T: Real>(
                 )));
             }
             ws.dy.copy_from_slice(dy);
-            backward(model, &mut ws, BackwardOpts::default());
+            backward(
+                model,
+                &mut ws,
+                BackwardOpts {
+                    vanished: crate::model::Vanished::Keep,
+                    ..BackwardOpts::default()
+                },
+            );
             Backward::Ran
         }
         None => Backward::NotRun,

@@ -11,7 +11,7 @@ mod init;
 mod plan;
 mod workspace;
 
-pub use backward::{backward, BackwardOpts};
+pub use backward::{backward, vanished, BackwardOpts, Vanished};
 pub use forward::{forward, Mode};
 pub use init::Init;
 pub(crate) use plan::plan;

@@ -63,6 +63,7 @@ pub(crate) fn check_gradients(net: &Net<f64>, t: usize, b: usize) {
     let want_dx = BackwardOpts {
         truncate: None,
         input_grad: true,
+        ..BackwardOpts::default()
     };
     net.backward(&mut cache, want_dx);
     let (dp, dx) = (cache.grads().to_vec(), cache.dx().to_vec());

@@ -32,6 +32,7 @@ pub fn input_sensitivity<T: Real>(net: &Net<T>, x: &[T], t: usize) -> Result<Vec
         let opts = BackwardOpts {
             truncate: None,
             input_grad: true,
+            vanished: crate::model::Vanished::Keep,
         };
         net.backward(&mut cache, opts);
         accumulate(cache.dx(), i, &mut sq);
@@ -65,6 +66,7 @@ pub fn recurrent_sensitivity<T: Real>(
         let opts = BackwardOpts {
             truncate: None,
             input_grad: true,
+            vanished: crate::model::Vanished::Keep,
         };
         crate::model::backward(model, &mut ws, opts);
         accumulate(&ws.d_inputs[0], i, &mut sq);

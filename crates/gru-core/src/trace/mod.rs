@@ -168,6 +168,7 @@ fn compute(spec: &Spec) -> Result<TraceResult, String> {
             BackwardOpts {
                 truncate: None,
                 input_grad: true,
+                vanished: crate::model::Vanished::Keep,
             },
         );
         res.grads = Some(grads(spec, &model, &ws, use_head)?);
