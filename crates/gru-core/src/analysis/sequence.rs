@@ -138,14 +138,7 @@ pub fn run_and_trace<T: Real>(
                 )));
             }
             ws.dy.copy_from_slice(dy);
-            backward(
-                model,
-                &mut ws,
-                BackwardOpts {
-                    vanished: crate::model::Vanished::Keep,
-                    ..BackwardOpts::default()
-                },
-            );
+            backward(model, &mut ws, BackwardOpts::analysis());
             Backward::Ran
         }
         None => Backward::NotRun,

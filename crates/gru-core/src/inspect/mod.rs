@@ -167,14 +167,7 @@ impl<T: Real> Trainer<T> {
                 let o = model.config.output;
                 let w = s.weights.as_deref();
                 let stats = loss_and_grad(kind, &ws.y, o, &s.targets, w, &mut ws.dy);
-                backward(
-                    model,
-                    &mut ws,
-                    BackwardOpts {
-                        vanished: crate::model::Vanished::Keep,
-                        ..BackwardOpts::default()
-                    },
-                );
+                backward(model, &mut ws, BackwardOpts::analysis());
                 let sel = CellSel {
                     layer: pick.layer,
                     dir: pick.dir,

@@ -18,6 +18,17 @@ pub struct BackwardOpts {
     pub vanished: Vanished,
 }
 
+impl BackwardOpts {
+    /// The options of an analysis that reports gradients (full BPTT, no dL/dx, vanished
+    /// gradients kept as they are).
+    pub fn analysis() -> Self {
+        Self {
+            vanished: Vanished::Keep,
+            ..Self::default()
+        }
+    }
+}
+
 /// What the backward pass does with a carried dL/ds below [`vanished`]`::<T>()`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Vanished {
