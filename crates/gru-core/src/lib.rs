@@ -34,7 +34,8 @@ pub use trainer::{Resume, StepStats, TrainConfig, Trainer};
 pub mod analysis;
 mod inspect;
 
-pub use inspect::{AttentionMap, Inspection, Pick};
+pub use analysis::Progress;
+pub use inspect::{AttentionMap, InspectWork, Inspection, Pick};
 pub mod pca;
 pub mod seq;
 pub mod trace;

@@ -2,10 +2,13 @@
 //! the page's [`Command`]s, and runs one scheduled job per [`Engine::tick`], returning the
 //! [`Report`]s to post. The Web Worker glue only moves bytes and calls these two methods.
 
+use gru_core::Progress;
+
 use crate::insight::Insight;
 use crate::lab::Lab;
+use crate::lab_inspection::LabInspection;
 use crate::protocol::{Command, FlowColumn, Inspected, Rates, Report, Snapshot};
-use crate::schedule::{Job, Scheduler};
+use crate::schedule::{Job, Scheduler, INSPECT_SLICE_MS};
 use crate::settings::{Settings, Speed};
 use crate::sweep::Sweep;
 
@@ -27,6 +30,8 @@ pub struct Engine {
     schedule: Scheduler,
     epoch: u32,
     fresh: Option<(Vec<Insight>, Option<FlowColumn>, Inspected)>,
+    /// The inspection in progress.
+    inspecting: Option<LabInspection>,
     /// The length sweep running instead of live training, and when its progress was last sent.
     sweep: Option<(Sweep, f64)>,
 }
@@ -49,6 +54,7 @@ impl Engine {
             schedule,
             epoch: 0,
             fresh: None,
+            inspecting: None,
             sweep: None,
         })
     }
@@ -232,6 +238,7 @@ impl Engine {
         self.lab = lab;
         self.epoch = self.epoch.wrapping_add(1);
         self.fresh = None;
+        self.inspecting = None;
         self.schedule.new_model();
     }
 
@@ -278,17 +285,12 @@ impl Engine {
         match job {
             Job::Publish => reports.push(Report::Snapshot(Box::new(self.snapshot()))),
             Job::Validate => self.lab.validate(),
-            Job::Inspect => match self.lab.inspect() {
-                Ok((ins, col)) => {
-                    let step = self.lab.pick.at.unwrap_or_else(|| self.lab.steps());
-                    let shown = Inspected {
-                        step,
-                        ..self.lab.pick.clone()
-                    };
-                    self.fresh = Some((ins, col, shown));
+            Job::Inspect => {
+                if let Err(message) = self.inspect_slice(start, clock) {
+                    reports.push(Report::Rejected { message });
                 }
-                Err(message) => reports.push(Report::Rejected { message }),
-            },
+                return (reports, Wake::Now);
+            }
             Job::Train { steps: most, until } => {
                 while steps < u64::from(most) && self.lab.step_timed(clock) {
                     steps += 1;
@@ -307,6 +309,50 @@ impl Engine {
         }
         self.schedule.done(job, start, clock(), steps);
         (reports, Wake::Now)
+    }
+
+    /// One slice of the inspection: a new one when the page asked for it (the state changed
+    /// since the one in progress began) or none is in progress, else the one in progress;
+    /// work goes on until it ends or the slice has taken [`INSPECT_SLICE_MS`].
+    fn inspect_slice(&mut self, start: f64, clock: &dyn Fn() -> f64) -> Result<(), String> {
+        if self.schedule.inspect_wanted || self.inspecting.is_none() {
+            self.inspecting = None;
+            match self.lab.begin_inspect() {
+                Ok(work) => self.inspecting = Some(work),
+                Err(e) => {
+                    self.schedule.done(Job::Inspect, start, clock(), 0);
+                    self.schedule.inspection_finished();
+                    return Err(e);
+                }
+            }
+        }
+        let progress = match self.inspecting.as_mut() {
+            Some(work) => loop {
+                let p = work.advance(1);
+                if p == Progress::Finished || clock() - start >= INSPECT_SLICE_MS {
+                    break p;
+                }
+            },
+            None => Progress::Finished,
+        };
+        let result = match (progress, self.inspecting.take()) {
+            (Progress::Finished, Some(work)) => {
+                let shown = work.shown().clone();
+                work.finish().map(|(ins, col)| {
+                    self.fresh = Some((ins, col, shown));
+                })
+            }
+            (Progress::Unfinished, pending) => {
+                self.inspecting = pending;
+                Ok(())
+            }
+            (_, None) => Ok(()),
+        };
+        self.schedule.done(Job::Inspect, start, clock(), 0);
+        if progress == Progress::Finished {
+            self.schedule.inspection_finished();
+        }
+        result
     }
 
     /// The snapshot to publish now (hands over the losses and any fresh inspection).

@@ -48,7 +48,7 @@ fn the_worker_computes_exactly_what_a_plain_trainer_computes() {
     let mut snaps = run_until(&mut e, &clock, |e| e.lab().steps() >= 60);
     e.handle(Command::Pause, clock.read());
     snaps.extend(run_until(&mut e, &clock, |e| {
-        !e.schedule.publish_wanted && !e.schedule.inspect_wanted
+        !e.schedule.publish_wanted && !e.schedule.inspect_wanted && e.inspecting.is_none()
     }));
     snaps.extend(run_until(&mut e, &clock, |e| !e.schedule.publish_wanted));
     for (run, &cell) in settings.cells.iter().enumerate() {
@@ -310,4 +310,47 @@ fn a_multi_seed_sweep_cancelled_half_way_keeps_its_curves_and_the_lab_trains_on(
         e.handle(sweep, clock.read())[..],
         [Report::Rejected { .. }]
     ));
+}
+
+#[test]
+fn a_long_inspection_is_sliced_the_page_is_answered_between_slices_and_the_result_is_exact() {
+    let clock = FakeClock(Cell::new(0.0));
+    let settings = Settings::from_query("T=120&hidden=24").0;
+    let mut e = Engine::new(&settings, 0.0).expect("valid");
+    run_until(&mut e, &clock, |e| e.lab().steps() >= 2);
+    e.handle(Command::Pause, clock.read());
+    // The first slice begins the inspection and cannot finish it (~100 SVDs per 15 ms of a
+    // clock that moves 0.5 ms per read, ~600 units).
+    run_until(&mut e, &clock, |e| e.inspecting.is_some());
+    assert!(e.inspecting.is_some(), "sliced");
+    // A command between two slices is applied at once and restarts the inspection on the
+    // new state.
+    let before = e.lab().steps();
+    e.handle(Command::Step, clock.read());
+    assert_eq!(e.lab().steps(), before + 1, "answered between slices");
+    let mut slices = 0;
+    let mut shown = None;
+    while shown.is_none() {
+        slices += usize::from(e.inspecting.is_some());
+        assert!(slices < 10_000, "the inspection never ends");
+        let (reports, _) = e.tick(&|| clock.read());
+        for r in reports {
+            if let Report::Snapshot(s) = r {
+                e.handle(Command::Drawn, clock.read());
+                if s.inspected.as_ref().is_some_and(|p| p.step == before + 1) {
+                    shown = s.insights;
+                }
+            }
+        }
+    }
+    assert!(slices >= 3, "{slices} slices");
+    let shown = shown.expect("insights");
+    let whole = e.lab.inspect().expect("one call").0;
+    // Debug text: every float printed exactly, and a NaN (a PCA of constant states) equals
+    // itself.
+    assert_eq!(
+        format!("{shown:?}"),
+        format!("{whole:?}"),
+        "the sliced inspection is the one-call inspection of the same weights"
+    );
 }

@@ -4,8 +4,7 @@
 
 use gru_core::model::Direction;
 
-use crate::insight::Insight;
-use crate::protocol::{FlowColumn, InspectPick, Inspected, RunStatus, SamplePick};
+use crate::protocol::{InspectPick, Inspected, RunStatus, SamplePick};
 use crate::run::TrainingRun;
 use crate::settings::Settings;
 use crate::travel::Travel;
@@ -191,55 +190,6 @@ impl Lab {
         }
         self.settings = next;
         Ok(())
-    }
-
-    /// Inspects the pick on every run (one forward and backward pass each; the same layer,
-    /// direction and sample — or your sequence — in full only for the picked run), with the
-    /// weights of the step viewed; and, for the live model only, the first run's column of
-    /// the lag × training-step map.
-    ///
-    /// # Errors
-    /// A one-line message when the pick does not exist.
-    pub fn inspect(&mut self) -> Result<(Vec<Insight>, Option<FlowColumn>), String> {
-        let pick = gru_core::Pick {
-            layer: self.pick.layer,
-            dir: self.pick.dir,
-            sample: if self.pick.yours { 0 } else { self.pick.sample },
-            matrices_at: None,
-        };
-        let full = self.pick.run;
-        let out = self
-            .with_viewed(|i, r, yours| {
-                // A one-way twin shows its only direction (the picked run is checked in
-                // `set_pick`, so this only changes the light insights of the others).
-                let dirs = r.trainer.config.direction.count();
-                let pick = gru_core::Pick {
-                    dir: pick.dir.min(dirs - 1),
-                    ..pick
-                };
-                let ins = match yours {
-                    Some(b) => r.trainer.inspect_on(b, pick),
-                    None => r.trainer.inspect(pick),
-                }
-                .map_err(|e| e.to_string())?;
-                let cfg = &r.trainer.config;
-                let x = Insight::of_model(&r.label, cfg.cell, &cfg.task, ins);
-                Ok(if i == full { x } else { x.light() })
-            })
-            .into_iter()
-            .collect::<Result<Vec<_>, String>>()?;
-        let column = out
-            .first()
-            .filter(|_| self.travel.viewing.is_none())
-            .map(|first| FlowColumn {
-                step: self.steps(),
-                log_norms: first
-                    .flow
-                    .iter()
-                    .map(|&n| n.max(1e-30).log10() as f32)
-                    .collect(),
-            });
-        Ok((out, column))
     }
 
     /// Every run's status; hands over the losses gathered since the last call.

@@ -19,6 +19,7 @@ pub mod insight;
 pub mod interview;
 pub mod kernel_bench;
 pub mod lab;
+pub mod lab_inspection;
 pub mod look;
 pub mod model_cost;
 pub mod protocol;

@@ -5,11 +5,13 @@
 //! - training runs in chunks predicted (from a running average of a lock-step's cost) to end
 //!   before the next snapshot is due, so a chunk never delays a snapshot by more than one step;
 //! - validation at most every [`VALIDATE_MS`] and at most [`VALIDATE_DUTY`] of the time; an
-//!   inspection at most every [`INSPECT_MS`] and at most [`INSPECT_DUTY`] of the time, right
-//!   after a snapshot, so a slow inspection delays the next snapshot by at most its own
-//!   duration. Together they leave training ≥ 90 % of a busy worker's time, however big the
-//!   model (a big model's views refresh less often instead: a ~8 s T=1000 H=128 analysis in
-//!   the page runs about every 3 min, and the status line says so, `views_lag`);
+//!   inspection runs in slices of about [`INSPECT_SLICE_MS`] (the engine's), one right after
+//!   a snapshot, at most every [`INSPECT_MS`] and at most [`INSPECT_DUTY`] of the time, so a
+//!   slice delays the next snapshot by at most its own duration and the page's commands are
+//!   answered between slices. Together they leave training ≥ 90 % of a busy worker's time,
+//!   however big the model (a big model's views refresh less often instead: a ~8 s T=1000
+//!   H=128 analysis spreads over about 3 min of training, and the status line says so,
+//!   `views_lag`); paused, the slices follow one another;
 //! - at a chosen speed (steps per second) training takes steps from a token bucket.
 
 use crate::settings::Speed;
@@ -20,6 +22,9 @@ pub const VALIDATE_MS: f64 = 500.0;
 pub const INSPECT_MS: f64 = 300.0;
 /// …and at most this fraction of the time (a costly analysis is refreshed less often).
 pub const INSPECT_DUTY: f64 = 0.05;
+/// An inspection slice ends once it has taken this long (ms): the longest the worker is deaf
+/// to the page while it analyses (plus one unit of work, ~1.5 ms at H = 128).
+pub const INSPECT_SLICE_MS: f64 = 15.0;
 /// Validation takes at most this fraction of the time (a big validation set at B=1 costs
 /// many training steps' worth).
 pub const VALIDATE_DUTY: f64 = 0.03;
@@ -35,7 +40,8 @@ pub enum Job {
     Publish,
     /// Measure validation loss.
     Validate,
-    /// Inspect the chosen sample on every run.
+    /// Inspect the chosen sample on every run: one slice of the inspection in progress, or
+    /// of a new one when [`Scheduler::inspect_wanted`] (or none is in progress).
     Inspect,
     /// Train at most `steps` lock-steps, and stop once the clock reads `until` (ms): the
     /// step cost is a prediction, and a new model can be far slower than the last.
@@ -67,6 +73,10 @@ pub struct Scheduler {
     last_publish: f64,
     last_validate: f64,
     last_inspect: f64,
+    /// Milliseconds the inspection in progress has taken so far; `None` when none is.
+    inspecting: Option<f64>,
+    /// Duration of the last inspection slice (ms).
+    slice_ms: f64,
     /// Running average of one lock-step's cost (ms); 0 before the first.
     step_ms: f64,
     inspect_ms: f64,
@@ -100,6 +110,8 @@ impl Scheduler {
             last_publish: f64::MIN,
             last_validate: now,
             last_inspect: f64::MIN,
+            inspecting: None,
+            slice_ms: 0.0,
             step_ms: 0.0,
             inspect_ms: 0.0,
             validate_ms: 0.0,
@@ -124,13 +136,16 @@ impl Scheduler {
         if self.inspect_wanted && (just_published || !self.playing) {
             return Job::Inspect;
         }
+        if !self.playing && self.inspecting.is_some() {
+            return Job::Inspect;
+        }
         if !self.playing {
             return Job::Idle(self.until(publish_due, now).max(50.0));
         }
         if now - self.last_validate >= VALIDATE_MS.max(self.validate_ms / VALIDATE_DUTY) {
             return Job::Validate;
         }
-        let gap = INSPECT_MS.max(self.inspect_ms / INSPECT_DUTY);
+        let gap = INSPECT_MS.max(self.slice_ms / INSPECT_DUTY);
         if just_published && now - self.last_inspect >= gap {
             return Job::Inspect;
         }
@@ -188,11 +203,11 @@ impl Scheduler {
                 self.validate_ms = ms;
             }
             Job::Inspect => {
+                // One slice: the inspection it began or continued reflects the state now.
                 self.last_inspect = end;
-                self.inspect_ms = ms;
+                self.slice_ms = ms;
                 self.inspect_wanted = false;
-                // While training, the result rides on the next regular snapshot.
-                self.publish_wanted |= !self.playing;
+                self.inspecting = Some(self.inspecting.unwrap_or(0.0) + ms);
             }
             Job::Train { .. } => {
                 if steps > 0 {
@@ -229,6 +244,16 @@ impl Scheduler {
         }
     }
 
+    /// The inspection in progress is complete (or was given up): its slices' total becomes the
+    /// inspection's cost.
+    pub fn inspection_finished(&mut self) {
+        if let Some(ms) = self.inspecting.take() {
+            self.inspect_ms = ms;
+        }
+        // While training, the result rides on the next regular snapshot.
+        self.publish_wanted |= !self.playing;
+    }
+
     /// The page took the last snapshot.
     pub fn page_ready(&mut self) {
         self.awaiting_page = false;
@@ -256,11 +281,13 @@ impl Scheduler {
     pub fn new_model(&mut self) {
         self.step_ms = 0.0;
         self.inspect_ms = 0.0;
+        self.slice_ms = 0.0;
+        self.inspecting = None;
         self.inspect_wanted = true;
         self.publish_wanted = true;
     }
 
-    /// Durations of the last inspection and validation (ms).
+    /// Durations of the last complete inspection (all its slices) and validation (ms).
     pub fn costs(&self) -> (f64, f64) {
         (self.inspect_ms, self.validate_ms)
     }

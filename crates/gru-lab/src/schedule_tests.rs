@@ -11,6 +11,8 @@ struct Costs {
     publish: f64,
     /// How long the page takes to answer a snapshot.
     page: f64,
+    /// Slices of `inspect` ms each that one inspection takes.
+    slices: u32,
 }
 
 /// What a simulation saw.
@@ -18,6 +20,8 @@ struct Costs {
 struct Trace {
     publishes: Vec<f64>,
     inspections: Vec<f64>,
+    /// When each inspection's last slice ended.
+    finished: Vec<f64>,
     validations: usize,
     steps: u64,
     inspect_ms: f64,
@@ -27,6 +31,7 @@ fn simulate(s: &mut Scheduler, costs: Costs, from: f64, until: f64) -> Trace {
     let mut now = from;
     let mut trace = Trace::default();
     let mut page_answers_at = f64::INFINITY;
+    let mut slices_done = 0;
     while now < until {
         if now >= page_answers_at {
             s.page_ready();
@@ -60,6 +65,14 @@ fn simulate(s: &mut Scheduler, costs: Costs, from: f64, until: f64) -> Trace {
         };
         s.done(job, now, now + cost, steps);
         now += cost;
+        if job == Job::Inspect {
+            slices_done += 1;
+            if slices_done == costs.slices {
+                slices_done = 0;
+                s.inspection_finished();
+                trace.finished.push(now);
+            }
+        }
     }
     trace
 }
@@ -70,6 +83,7 @@ const FAST: Costs = Costs {
     validate: 4.0,
     publish: 0.2,
     page: 5.0,
+    slices: 1,
 };
 
 fn max_gap(times: &[f64]) -> f64 {
@@ -122,6 +136,62 @@ fn a_slow_inspection_is_spaced_out_and_delays_a_snapshot_by_at_most_its_own_cost
         gaps.iter()
             .all(|&g| g >= slow.inspect / INSPECT_DUTY - 1e-9),
         "{gaps:?}"
+    );
+}
+
+#[test]
+fn a_long_inspection_in_slices_keeps_its_share_and_the_snapshots_their_rhythm() {
+    // T=1000 H=128: ~8 s of analysis in 15 ms slices.
+    let big = Costs {
+        step: 12.0,
+        inspect: INSPECT_SLICE_MS,
+        slices: 540,
+        ..FAST
+    };
+    let mut s = Scheduler::new(0.0, 100.0);
+    let t = simulate(&mut s, big, 0.0, 400_000.0);
+    let share = t.inspect_ms / 400_000.0;
+    assert!(share <= INSPECT_DUTY + 0.01, "inspection share {share}");
+    assert!(share >= INSPECT_DUTY * 0.8, "still analysing: {share}");
+    // No snapshot waits for more than one slice or one training step.
+    let gap = max_gap(&t.publishes);
+    assert!(
+        gap <= 100.0 + INSPECT_SLICE_MS + big.step + 1e-9,
+        "gap {gap}"
+    );
+    // Whole inspections complete about every (8.1 s / duty) ≈ 160 s, and their cost is the
+    // sum of their slices.
+    assert!(t.finished.len() >= 2, "{:?}", t.finished);
+    assert!(
+        (s.costs().0 - 540.0 * INSPECT_SLICE_MS).abs() < 1e-6,
+        "{:?}",
+        s.costs()
+    );
+    let every = t.finished[1] - t.finished[0];
+    assert!((150_000.0..190_000.0).contains(&every), "every {every} ms");
+}
+
+#[test]
+fn paused_the_slices_of_an_inspection_follow_one_another() {
+    let big = Costs {
+        inspect: INSPECT_SLICE_MS,
+        slices: 20,
+        ..FAST
+    };
+    let mut s = Scheduler::new(0.0, 100.0);
+    s.set_playing(false, 0.0);
+    let t = simulate(&mut s, big, 0.0, 2000.0);
+    assert_eq!(t.steps, 0, "paused");
+    assert_eq!(
+        t.finished.len(),
+        1,
+        "one inspection, then nothing is wanted"
+    );
+    // 20 slices of 15 ms, with only the snapshots (0.2 ms each) in between.
+    assert!(
+        t.finished[0] <= 20.0 * INSPECT_SLICE_MS + 5.0 * 0.2 + 1e-9,
+        "{:?}",
+        t.finished
     );
 }
 
@@ -200,6 +270,9 @@ fn a_page_that_does_not_answer_gets_no_more_snapshots() {
             0
         };
         s.done(job, now, now + cost, steps);
+        if job == Job::Inspect {
+            s.inspection_finished(); // one slice does the whole of it here
+        }
         now += cost;
     }
     assert_eq!(publishes, 1);

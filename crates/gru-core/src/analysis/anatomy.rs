@@ -12,7 +12,7 @@
 //!
 //! Steps are in processing order (index `s − 1` = step `s`), as everywhere in [`super`].
 
-use super::jacobian::{check_sel, for_each_step};
+use super::jacobian::{check_sel, for_each_step, StepView};
 use super::norms::{diag_norms, norms_of, Norms};
 use super::CellSel;
 use crate::cell::{AnyCell, CellShape, JacobianTerms};
@@ -88,12 +88,7 @@ pub fn anatomy<T: Real>(
     matrices_at: Option<usize>,
 ) -> Result<Anatomy, Error> {
     let si = check_sel(model, ws, sel)?;
-    if let Some(s) = matrices_at.filter(|&s| s == 0 || s > ws.t) {
-        return Err(Error::Config(format!(
-            "step {s} is not a step of the sequence (1..={})",
-            ws.t
-        )));
-    }
+    check_step(matrices_at, ws.t)?;
     let cell = &model.slots[si].cell;
     let (t, h) = (ws.t, cell.hidden_size());
     Ok(match cell {
@@ -123,6 +118,16 @@ pub fn anatomy<T: Real>(
     })
 }
 
+/// Checks that `matrices_at`, if any, is a step `1..=t`.
+pub(crate) fn check_step(matrices_at: Option<usize>, t: usize) -> Result<(), Error> {
+    match matrices_at.filter(|&s| s == 0 || s > t) {
+        Some(s) => Err(Error::Config(format!(
+            "step {s} is not a step of the sequence (1..={t})"
+        ))),
+        None => Ok(()),
+    }
+}
+
 fn gru_terms<T: Real>(
     model: &Model<T>,
     ws: &Workspace<T>,
@@ -130,30 +135,62 @@ fn gru_terms<T: Real>(
     cell: &AnyCell,
     matrices_at: Option<usize>,
 ) -> Result<GruTerms, Error> {
-    let h = cell.hidden_size();
-    let (mut a, mut b, mut c) = (vec![0.0; h], vec![0.0; h * h], vec![0.0; h * h]);
-    let mut scratch = vec![0.0; 2 * h * h];
-    let mut out = GruTerms::default();
-    for_each_step(model, ws, sel, |step, v| {
+    let mut terms = GruTermSteps::new(cell.hidden_size(), matrices_at);
+    for_each_step(model, ws, sel, |step, v| terms.push(cell, step, v))?;
+    Ok(terms.out)
+}
+
+/// [`GruTerms`] built one step at a time: the scratch of one step's `A`, `B`, `C` and the
+/// norms of the steps pushed so far.
+pub(crate) struct GruTermSteps {
+    /// `(H)`: `1 − z_s`.
+    a: Vec<f64>,
+    /// `(H, H)`: `B_s`.
+    b: Vec<f64>,
+    /// `(H, H)`: `C_s`.
+    c: Vec<f64>,
+    scratch: Vec<f64>,
+    matrices_at: Option<usize>,
+    /// The terms of the steps pushed so far.
+    pub(crate) out: GruTerms,
+}
+
+impl GruTermSteps {
+    /// Nothing pushed yet, for hidden size `h`; keeps the matrices of step `matrices_at`.
+    pub(crate) fn new(h: usize, matrices_at: Option<usize>) -> Self {
+        Self {
+            a: vec![0.0; h],
+            b: vec![0.0; h * h],
+            c: vec![0.0; h * h],
+            scratch: vec![0.0; 2 * h * h],
+            matrices_at,
+            out: GruTerms::default(),
+        }
+    }
+
+    /// Adds step `step`'s norms (a GRU `cell`; other cells add nothing).
+    pub(crate) fn push(&mut self, cell: &AnyCell, step: usize, v: &StepView<'_>) {
+        let h = self.a.len();
         let terms = JacobianTerms {
-            a: &mut a,
-            b: &mut b,
-            c: &mut c,
+            a: &mut self.a,
+            b: &mut self.b,
+            c: &mut self.c,
         };
         match cell {
             AnyCell::Gru(g) => {
-                g.jacobian_terms(v.p, v.s_prev, v.mask, v.cache, terms, &mut scratch)
+                g.jacobian_terms(v.p, v.s_prev, v.mask, v.cache, terms, &mut self.scratch)
             }
             AnyCell::GruTorch(g) => g.jacobian_terms(v.p, v.s_prev, v.mask, v.cache, terms),
             AnyCell::Lstm(_) | AnyCell::Rnn(_) => return,
         }
-        out.carry.push(diag_norms(&a));
-        out.candidate.push(norms_of(&b, h, h, h));
-        out.update_gate.push(norms_of(&c, h, h, h));
-        if matrices_at == Some(step) {
-            let mut jacobian: Vec<f64> = b.iter().zip(&c).map(|(x, y)| x + y).collect();
+        let (a, b, c) = (&self.a, &self.b, &self.c);
+        self.out.carry.push(diag_norms(a));
+        self.out.candidate.push(norms_of(b, h, h, h));
+        self.out.update_gate.push(norms_of(c, h, h, h));
+        if self.matrices_at == Some(step) {
+            let mut jacobian: Vec<f64> = b.iter().zip(c).map(|(x, y)| x + y).collect();
             (0..h).for_each(|i| jacobian[i * h + i] += a[i]);
-            out.matrices = Some(GruTermMatrices {
+            self.out.matrices = Some(GruTermMatrices {
                 step,
                 carry: a.clone(),
                 candidate: b.clone(),
@@ -161,6 +198,5 @@ fn gru_terms<T: Real>(
                 jacobian,
             });
         }
-    })?;
-    Ok(out)
+    }
 }

@@ -91,6 +91,72 @@ pub(crate) struct StepView<'a> {
     pub cache: &'a [f64],
 }
 
+/// A slot's data for one sample that every step shares, widened to `f64` once (its
+/// parameters and recurrent-dropout mask), so that any step can be viewed on its own.
+pub(crate) struct SlotSteps {
+    si: usize,
+    sel: CellSel,
+    /// The cell's parameters.
+    p: Vec<f64>,
+    /// `(H)`: the sample's recurrent-dropout mask, if one was drawn.
+    mask: Option<Vec<f64>>,
+    /// Inputs per step of the slot's layer.
+    width: usize,
+}
+
+impl SlotSteps {
+    /// Checks `sel` against `model` and `ws` (filled for this model).
+    ///
+    /// # Errors
+    /// [`Error::Config`] when `sel` is not a cell/sample of `model`/`ws`.
+    pub(crate) fn new<T: Real>(
+        model: &Model<T>,
+        ws: &Workspace<T>,
+        sel: CellSel,
+    ) -> Result<Self, Error> {
+        let si = check_sel(model, ws, sel)?;
+        let slot = &model.slots[si];
+        let h = slot.cell.hidden_size();
+        let wide = |v: &[T]| v.iter().map(|x| x.f64()).collect::<Vec<f64>>();
+        Ok(Self {
+            si,
+            sel,
+            p: wide(&model.params[slot.range.clone()]),
+            mask: (!ws.rec_masks[si].is_empty())
+                .then(|| wide(&ws.rec_masks[si][sel.sample * h..(sel.sample + 1) * h])),
+            width: ws.inputs[sel.layer].len() / (ws.t * ws.b),
+        })
+    }
+
+    /// `f(view)` of step `s` (1..=T) of the same `model` and `ws` as [`SlotSteps::new`].
+    pub(crate) fn with_step<T: Real, R>(
+        &self,
+        model: &Model<T>,
+        ws: &Workspace<T>,
+        step: usize,
+        f: impl FnOnce(&StepView<'_>) -> R,
+    ) -> R {
+        let (t, b, sample) = (ws.t, ws.b, self.sel.sample);
+        let (s, c) = {
+            let cell = &model.slots[self.si].cell;
+            (cell.state_size(), cell.cache_size())
+        };
+        let wide = |v: &[T]| v.iter().map(|x| x.f64()).collect::<Vec<f64>>();
+        let row = |k: usize, n: usize| (k * b + sample) * n..(k * b + sample + 1) * n;
+        let (xi, prev, _) = step_rows(self.sel.dir, t, step);
+        let x = wide(&ws.inputs[self.sel.layer][row(xi, self.width)]);
+        let s_prev = wide(&ws.states[self.si][row(prev, s)]);
+        let cache = wide(&ws.caches[self.si][row(xi, c)]);
+        f(&StepView {
+            p: &self.p,
+            x: &x,
+            s_prev: &s_prev,
+            mask: self.mask.as_deref(),
+            cache: &cache,
+        })
+    }
+}
+
 /// Calls `f(s, view)` for every step `s = 1..=T` of slot `sel` in processing order.
 ///
 /// # Errors
@@ -101,30 +167,9 @@ pub(crate) fn for_each_step<T: Real>(
     sel: CellSel,
     mut f: impl FnMut(usize, &StepView<'_>),
 ) -> Result<(), Error> {
-    let si = check_sel(model, ws, sel)?;
-    let slot = &model.slots[si];
-    let cell = &slot.cell;
-    let (t, b) = (ws.t, ws.b);
-    let (s, h, c) = (cell.state_size(), cell.hidden_size(), cell.cache_size());
-    let width = ws.inputs[sel.layer].len() / (t * b);
-    let wide = |v: &[T]| v.iter().map(|x| x.f64()).collect::<Vec<f64>>();
-    let p = wide(&model.params[slot.range.clone()]);
-    let mask = (!ws.rec_masks[si].is_empty())
-        .then(|| wide(&ws.rec_masks[si][sel.sample * h..(sel.sample + 1) * h]));
-    let row = |k: usize, n: usize| (k * b + sel.sample) * n..(k * b + sel.sample + 1) * n;
-    for step in 1..=t {
-        let (xi, prev, _) = step_rows(sel.dir, t, step);
-        let x = wide(&ws.inputs[sel.layer][row(xi, width)]);
-        let s_prev = wide(&ws.states[si][row(prev, s)]);
-        let cache = wide(&ws.caches[si][row(xi, c)]);
-        let view = StepView {
-            p: &p,
-            x: &x,
-            s_prev: &s_prev,
-            mask: mask.as_deref(),
-            cache: &cache,
-        };
-        f(step, &view);
+    let steps = SlotSteps::new(model, ws, sel)?;
+    for step in 1..=ws.t {
+        steps.with_step(model, ws, step, |v| f(step, v));
     }
     Ok(())
 }

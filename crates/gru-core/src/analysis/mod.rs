@@ -30,6 +30,9 @@ mod products;
 mod sequence;
 #[cfg(test)]
 mod tests;
+mod tracing;
+#[cfg(test)]
+mod tracing_tests;
 
 pub use anatomy::{anatomy, Anatomy, GruTermMatrices, GruTerms, LstmCarry, RnnSlope};
 pub use grad::{hidden_grad_norms, state_grads};
@@ -42,6 +45,7 @@ pub use norms::{
 };
 pub use products::{jacobian_products, products_at, Products};
 pub use sequence::{cell_trace, run_and_trace, Backward, CellTrace};
+pub use tracing::{Progress, Tracing};
 
 /// Which cell of a model, and which sample of the batch, to analyse.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

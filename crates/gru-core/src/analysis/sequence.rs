@@ -2,13 +2,10 @@
 //! one filled workspace: gates, states, the per-step and multi-step Jacobian norms, the
 //! gradient curve and the [`Anatomy`] — and nothing else.
 
-use super::anatomy::{anatomy, Anatomy};
-use super::grad::{hidden_grad_norms, state_grads};
-use super::jacobian::{check_sel, gates_in_order, states_in_order, step_jacobians};
-use super::norms::{one_step_norms, Norms};
-use super::products::products_at;
-use super::{CellSel, Part};
-use crate::cell::CellShape;
+use super::anatomy::Anatomy;
+use super::norms::Norms;
+use super::tracing::Tracing;
+use super::CellSel;
 use crate::model::{backward, forward, BackwardOpts, Mode, Model, Readout, Workspace};
 use crate::{Error, Real};
 
@@ -52,6 +49,7 @@ pub struct CellTrace {
 
 /// The [`CellTrace`] of `sel` from a workspace filled by `forward` (and `backward`, see
 /// [`Backward`]); with the GRU's three Jacobian terms as matrices at step `matrices_at`.
+/// [`Tracing`] run to the end in one call.
 ///
 /// # Errors
 /// [`Error::Config`] when the selection or step does not fit the model/workspace.
@@ -62,41 +60,7 @@ pub fn cell_trace<T: Real>(
     matrices_at: Option<usize>,
     grads: Backward,
 ) -> Result<CellTrace, Error> {
-    let si = check_sel(model, ws, sel)?;
-    let cell = &model.slots[si].cell;
-    let (h, s, steps) = (cell.hidden_size(), cell.state_size(), ws.t);
-    let j = step_jacobians(model, ws, sel)?;
-    let states = states_in_order(model, ws, sel)?; // (T+1, S)
-    let column = |off: usize| -> Vec<f64> {
-        states
-            .chunks_exact(s)
-            .flat_map(|r| r[off..off + h].iter().copied())
-            .collect()
-    };
-    let grad_h = match grads {
-        Backward::Ran => Some(hidden_grad_norms(&state_grads(model, ws, &j, sel)?, s, h)),
-        Backward::NotRun => None,
-    };
-    let flow = products_at(&j, steps, Part::Hh, false)?;
-    Ok(CellTrace {
-        steps,
-        hidden: h,
-        gates: gates_in_order(model, ws, sel)?,
-        h: column(0),
-        c: (s > h).then(|| column(h)),
-        one_step: one_step_norms(&j, Part::Hh)?
-            .iter()
-            .map(|n| n.jac)
-            .collect(),
-        flow: flow
-            .fro
-            .iter()
-            .zip(&flow.spec)
-            .map(|(&fro, &spec)| Norms { fro, spec })
-            .collect(),
-        grad_h,
-        anatomy: anatomy(model, ws, sel, matrices_at)?,
-    })
+    Tracing::new(model, ws, sel, matrices_at, grads)?.finish(model, ws)
 }
 
 /// Runs one sequence `x (T, I)` (batch 1, zero initial state, no dropout) through `model` —

@@ -8,11 +8,11 @@
 mod sample;
 
 use crate::analysis::{
-    cell_trace, Anatomy, Backward, CellSel, CellTrace, GruTerms, LstmCarry, RnnSlope,
+    Anatomy, Backward, CellSel, CellTrace, GruTerms, LstmCarry, Progress, RnnSlope, Tracing,
 };
 use crate::cell::CellKind;
 use crate::loss::{loss_and_grad, Targets};
-use crate::model::{backward, forward, BackwardOpts, Mode, Workspace};
+use crate::model::{backward, forward, BackwardOpts, Mode, Model, Workspace};
 use crate::seq::sensitivity::input_sensitivity;
 use crate::seq::{Net, NetCache};
 use crate::trainer::Trainer;
@@ -85,6 +85,45 @@ pub struct Inspection {
     pub receptive_field: Option<usize>,
 }
 
+/// An [`Inspection`] whose cell trace is still being computed ([`Trainer::begin_inspect_on`]).
+pub struct InspectWork<T: Real> {
+    /// Everything but the trace (an empty trace until [`InspectWork::finish`]).
+    inspection: Inspection,
+    /// Recurrent models: the trace still to compute.
+    pending: Option<Box<PendingTrace<T>>>,
+}
+
+/// A copy of the model (training goes on meanwhile), its workspace filled by this sample's
+/// forward and backward pass, and the trace so far.
+struct PendingTrace<T: Real> {
+    model: Model<T>,
+    ws: Workspace<T>,
+    tracing: Tracing,
+}
+
+impl<T: Real> InspectWork<T> {
+    /// Does at most `units` units of the trace's work ([`Tracing::advance`]).
+    pub fn advance(&mut self, units: usize) -> Progress {
+        match self.pending.as_deref_mut() {
+            Some(p) => p.tracing.advance(&p.model, &p.ws, units),
+            None => Progress::Finished,
+        }
+    }
+
+    /// Does the work left and returns the inspection.
+    ///
+    /// # Errors
+    /// [`Error::Config`] only if the trace does not fit its own copy of the model (a bug).
+    pub fn finish(self) -> Result<Inspection, Error> {
+        let mut inspection = self.inspection;
+        if let Some(pending) = self.pending {
+            let PendingTrace { model, ws, tracing } = *pending;
+            inspection.trace = tracing.finish(&model, &ws)?;
+        }
+        Ok(inspection)
+    }
+}
+
 /// The trace of a model without cells: no steps, the anatomy variant of `cell`, all empty.
 fn empty_trace(cell: CellKind) -> CellTrace {
     let anatomy = match cell {
@@ -135,6 +174,21 @@ impl<T: Real> Trainer<T> {
     /// As [`Trainer::inspect`]; also [`Error::Config`] when `val`'s sizes do not fit the
     /// model (inputs per step, targets per sample).
     pub fn inspect_on(&self, val: &crate::task::Batch<T>, pick: Pick) -> Result<Inspection, Error> {
+        self.begin_inspect_on(val, pick)?.finish()
+    }
+
+    /// [`Trainer::inspect_on`] in slices: everything but the cell trace's per-step analysis
+    /// now (one forward and one backward pass, the sensitivity), the rest as
+    /// [`InspectWork::advance`] is called. The work holds a copy of the model, so this
+    /// trainer may train on meanwhile; the result is that of the weights now.
+    ///
+    /// # Errors
+    /// As [`Trainer::inspect_on`].
+    pub fn begin_inspect_on(
+        &self,
+        val: &crate::task::Batch<T>,
+        pick: Pick,
+    ) -> Result<InspectWork<T>, Error> {
         let (ni, rows_per) = (self.net.input_size(), sample::rows(&self.net, val.t));
         let targets_fit = match &val.targets {
             Targets::Values(v) => v.len() == rows_per * val.b * self.net.output_size(),
@@ -160,7 +214,7 @@ impl<T: Real> Trainer<T> {
         let s = sample::sample_of(net, val, pick.sample);
         let kind = self.task.loss();
         let wide = |v: &[T]| v.iter().map(|x| x.f64()).collect::<Vec<f64>>();
-        let (y, loss, trace, attention, receptive_field) = match net {
+        let (y, loss, pending, attention, receptive_field) = match net {
             Net::Recurrent(model) => {
                 let mut ws = Workspace::default();
                 forward(model, &mut ws, &s.x, val.t, 1, Mode::Eval);
@@ -173,8 +227,14 @@ impl<T: Real> Trainer<T> {
                     dir: pick.dir,
                     sample: 0,
                 };
-                let trace = cell_trace(model, &ws, sel, pick.matrices_at, Backward::Ran)?;
-                (wide(&ws.y), stats.loss, trace, None, None)
+                let tracing = Tracing::new(model, &ws, sel, pick.matrices_at, Backward::Ran)?;
+                let y = wide(&ws.y);
+                let pending = Some(Box::new(PendingTrace {
+                    model: model.clone(),
+                    ws,
+                    tracing,
+                }));
+                (y, stats.loss, pending, None, None)
             }
             _ => {
                 if pick.layer != 0 {
@@ -209,13 +269,12 @@ impl<T: Real> Trainer<T> {
                     ),
                     _ => (None, None),
                 };
-                let trace = empty_trace(self.config.cell);
-                (y, stats.loss, trace, attention, receptive_field)
+                (y, stats.loss, None, attention, receptive_field)
             }
         };
         let sensitivity = input_sensitivity(net, &s.x, val.t)?;
         let rows = sample::rows(net, val.t);
-        Ok(Inspection {
+        let inspection = Inspection {
             cell: self.config.cell,
             pick,
             input: net.input_size(),
@@ -227,10 +286,14 @@ impl<T: Real> Trainer<T> {
             },
             weights: s.weights.map_or(vec![1.0; rows], |w| wide(&w)),
             loss,
-            trace,
+            trace: empty_trace(self.config.cell),
             sensitivity,
             attention,
             receptive_field,
+        };
+        Ok(InspectWork {
+            inspection,
+            pending,
         })
     }
 
