@@ -5,9 +5,9 @@
 //   node e2e/bench/frames.mjs [--dist DIR] [--seconds 15] [--warmup 2] [--first-render 3] [--query 'cells=gru&T=50'] ...
 //
 // Serves DIST (default: dist/) under /gru-lens/ with e2e/server.mjs, opens it in headless
-// Chromium (e2e/browser.mjs), waits for training to start, then for --seconds records every
-// requestAnimationFrame interval inside the page and every status-line update
-// (`step N · … · K steps/s`). Prints one JSON line per configuration on stdout: frame-interval
+// Chromium (e2e/browser.mjs), waits for training to start and the first views to arrive, then
+// for --seconds records every requestAnimationFrame interval inside the page and every
+// status-line update (`step N · … · K steps/s`). Prints one JSON line per configuration on stdout: frame-interval
 // percentiles, the share of frames over 20 ms, training steps per wall-clock second (from the
 // status' step counts) next to the app's own steps/s (which counts training time only), and
 // the environment (Chromium version, CPU, load). `--query` may be repeated; without it the
@@ -232,6 +232,10 @@ try {
       // Loaded and training: a step count and a steps/s figure on the status line.
       await page.waitForFunction(() => /step [1-9]\d*.*steps\/s/.test(document.querySelector('[role=status]')?.textContent ?? ''),
         null, { timeout: 30_000 });
+      // Every view live: the first inspection has arrived (the picker names the run it shows).
+      // A big model's first analysis takes seconds of worker time, spread over its training.
+      await page.waitForFunction(() => (document.querySelector('[data-pick]')?.textContent ?? '') !== '',
+        null, { timeout: 120_000 });
       const notice = await page.locator('[role=alert]').allInnerTexts();
       await page.waitForTimeout(warmup * 1000);
       const loadStart = load();
