@@ -284,6 +284,16 @@ fn paint<DB: DrawingBackend>(
     let (x0, x1) = x_range(d);
     let (y0, y1) = y_range(d);
     match d.y {
+        // Within two decades plotters labels only the one power of ten inside: 1-2-5 labels.
+        YAxis::Log if y1 < y0 * 100.0 => plot(
+            root,
+            &area,
+            look,
+            d,
+            x0..x1,
+            (y0..y1).log_scale().with_key_points(log_ticks(y0, y1)),
+            &|v: &f64| format!("{v:.0e}"),
+        ),
         YAxis::Log => plot(
             root,
             &area,
@@ -297,6 +307,19 @@ fn paint<DB: DrawingBackend>(
             format!("{v:.2}")
         }),
     }
+}
+
+/// Labelled values of a log axis over `[lo, hi]` (`0 < lo < hi`): 1, 2 and 5 times each power
+/// of ten inside, e.g. `[0.2, 0.5, 1, 2]` over `[0.15, 2.5]`.
+pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    if !(lo > 0.0 && hi > lo && hi.is_finite()) {
+        return Vec::new();
+    }
+    let (first, last) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    (first..=last)
+        .flat_map(|e| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(e)))
+        .filter(|v| (lo..=hi).contains(v))
+        .collect()
 }
 
 /// Width of the y label area, CSS pixels (grows with the text factor).

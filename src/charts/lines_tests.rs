@@ -64,3 +64,12 @@ fn a_band_s_lower_edge_counts_for_the_axes() {
         "an unlabelled band has no legend entry"
     );
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_log_axis_within_two_decades_gets_one_two_five_labels() {
+    assert_eq!(log_ticks(0.15, 2.5), vec![0.2, 0.5, 1.0, 2.0]);
+    // The LSTM's forget path: values 0.9–1, padded by 1.6 each way.
+    let t = log_ticks(0.9 / 1.6, 0.9 * 10.0);
+    assert_eq!(t, vec![1.0, 2.0, 5.0]);
+    assert!(log_ticks(0.0, 1.0).is_empty() && log_ticks(2.0, 1.0).is_empty());
+}

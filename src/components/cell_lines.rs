@@ -76,7 +76,7 @@ pub fn LstmCarry() -> impl IntoView {
     view! {
         <StepLine label="Additive path of the LSTM"
             hint="∂c_t/∂c_(t−1) = diag(f_t) exactly: the forget gate alone decides how much of the cell state's gradient survives a step — unlike the GRU's diag(1 − z_t), it is not tied to how much is written (i). At most 1 (10⁰)."
-            y_desc="‖diag(f_t)‖ = max f_t, on c→c (log)"
+            y_desc="‖diag(f_t)‖ = max f_t (log)"
             pick=|x| &x.forget_path
             say=|cell, v| format!("{cell}: ‖diag(f_t)‖ on the c→c path has a typical (geometric-mean) value of {} per step.", fmt_num(geo_mean(v)))/>
     }
@@ -88,7 +88,7 @@ pub fn RnnJacobian() -> impl IntoView {
     view! {
         <StepLine label="One-step Jacobian norm"
             hint="‖∂h_t/∂h_(t−1)‖ = ‖diag(act′(a_t))·Uᵀ‖ (tanh: act′ = 1 − tanh²): below 1 (10⁰) the gradient shrinks at every step it travels back, and over many steps it vanishes."
-            y_desc="‖∂h_t/∂h_(t−1)‖₂, on h→h (log)"
+            y_desc="‖∂h_t/∂h_(t−1)‖₂ (log)"
             pick=|x| &x.one_step
             say=|cell, v| {
                 let g = geo_mean(v);
