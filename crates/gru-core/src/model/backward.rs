@@ -287,10 +287,7 @@ mod tests {
             w32.d_init[0]
         );
         let mut kept = Workspace::default();
-        let keep = BackwardOpts {
-            vanished: Vanished::Keep,
-            ..BackwardOpts::default()
-        };
+        let keep = BackwardOpts::analysis();
         forward(&m32, &mut kept, &x, t, 1, Mode::Eval);
         kept.dy.fill(1.0);
         backward(&m32, &mut kept, keep);

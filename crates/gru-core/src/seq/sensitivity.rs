@@ -30,9 +30,8 @@ pub fn input_sensitivity<T: Real>(net: &Net<T>, x: &[T], t: usize) -> Result<Vec
         let last = dy.len() - o; // the last step's row (final: the only row)
         dy[last + out] = T::one();
         let opts = BackwardOpts {
-            truncate: None,
             input_grad: true,
-            vanished: crate::model::Vanished::Keep,
+            ..BackwardOpts::analysis()
         };
         net.backward(&mut cache, opts);
         accumulate(cache.dx(), i, &mut sq);
@@ -64,9 +63,8 @@ pub fn recurrent_sensitivity<T: Real>(
         let last = ws.dy.len() - o;
         ws.dy[last + out] = T::one();
         let opts = BackwardOpts {
-            truncate: None,
             input_grad: true,
-            vanished: crate::model::Vanished::Keep,
+            ..BackwardOpts::analysis()
         };
         crate::model::backward(model, &mut ws, opts);
         accumulate(&ws.d_inputs[0], i, &mut sq);

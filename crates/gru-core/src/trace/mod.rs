@@ -166,9 +166,8 @@ fn compute(spec: &Spec) -> Result<TraceResult, String> {
             &model,
             &mut ws,
             BackwardOpts {
-                truncate: None,
                 input_grad: true,
-                vanished: crate::model::Vanished::Keep,
+                ..BackwardOpts::analysis()
             },
         );
         res.grads = Some(grads(spec, &model, &ws, use_head)?);
