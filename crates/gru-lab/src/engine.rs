@@ -100,6 +100,10 @@ impl Engine {
                 return match Sweep::new(&self.lab.settings, &lengths, steps, seeds) {
                     Ok(sw) => {
                         self.schedule.set_playing(false, now);
+                        // Live training waits for the sweep: so does its analysis, and the
+                        // buffers of one in progress are freed.
+                        self.inspecting = None;
+                        self.schedule.inspection_dropped();
                         let (done, total) = sw.progress();
                         self.sweep = Some((sw, now));
                         // A snapshot now, so the page shows the live runs as paused.
@@ -133,6 +137,7 @@ impl Engine {
                 self.lab.clear_errors();
                 self.lab.step();
                 self.lab.validate();
+                self.schedule.inspect_wanted = true;
             }
             Command::Live {
                 lr,
@@ -315,44 +320,33 @@ impl Engine {
     /// since the one in progress began) or none is in progress, else the one in progress;
     /// work goes on until it ends or the slice has taken [`INSPECT_SLICE_MS`].
     fn inspect_slice(&mut self, start: f64, clock: &dyn Fn() -> f64) -> Result<(), String> {
-        if self.schedule.inspect_wanted || self.inspecting.is_none() {
-            self.inspecting = None;
-            match self.lab.begin_inspect() {
-                Ok(work) => self.inspecting = Some(work),
+        let mut work = match self.inspecting.take() {
+            Some(w) if !self.schedule.inspect_wanted => w,
+            _ => self.lab.begin_inspect(),
+        };
+        let progress = loop {
+            match work.advance(&mut self.lab, 1) {
+                Ok(p) if p == Progress::Finished || clock() - start >= INSPECT_SLICE_MS => break p,
+                Ok(_) => {}
                 Err(e) => {
                     self.schedule.done(Job::Inspect, start, clock(), 0);
-                    self.schedule.inspection_finished();
+                    self.schedule.inspection_dropped();
                     return Err(e);
                 }
             }
-        }
-        let progress = match self.inspecting.as_mut() {
-            Some(work) => loop {
-                let p = work.advance(1);
-                if p == Progress::Finished || clock() - start >= INSPECT_SLICE_MS {
-                    break p;
-                }
-            },
-            None => Progress::Finished,
-        };
-        let result = match (progress, self.inspecting.take()) {
-            (Progress::Finished, Some(work)) => {
-                let shown = work.shown().clone();
-                work.finish().map(|(ins, col)| {
-                    self.fresh = Some((ins, col, shown));
-                })
-            }
-            (Progress::Unfinished, pending) => {
-                self.inspecting = pending;
-                Ok(())
-            }
-            (_, None) => Ok(()),
         };
         self.schedule.done(Job::Inspect, start, clock(), 0);
-        if progress == Progress::Finished {
-            self.schedule.inspection_finished();
+        match progress {
+            Progress::Unfinished => self.inspecting = Some(work),
+            Progress::Finished => {
+                let shown = work.shown().clone();
+                if let Some((ins, col)) = work.finish() {
+                    self.fresh = Some((ins, col, shown));
+                }
+                self.schedule.inspection_finished();
+            }
         }
-        result
+        Ok(())
     }
 
     /// The snapshot to publish now (hands over the losses and any fresh inspection).

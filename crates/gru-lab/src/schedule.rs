@@ -280,13 +280,19 @@ impl Scheduler {
         }
     }
 
-    /// The inspection in progress is complete (or was given up): its slices' total becomes the
-    /// inspection's cost.
+    /// The inspection in progress is complete: its slices' total becomes the inspection's cost.
     pub fn inspection_finished(&mut self) {
         if let Some(ms) = self.inspecting.take() {
             self.inspect_ms = ms;
         }
         // While training, the result rides on the next regular snapshot.
+        self.publish_wanted |= !self.playing;
+    }
+
+    /// The inspection in progress was given up (its pick no longer exists, or a sweep holds
+    /// training): its slices' time is no inspection's cost, so the last complete one's is kept.
+    pub fn inspection_dropped(&mut self) {
+        self.inspecting = None;
         self.publish_wanted |= !self.playing;
     }
 
@@ -306,10 +312,12 @@ impl Scheduler {
             self.tokens = self.tokens.min(1.0);
             self.filled_at = now;
         }
-        self.playing = playing;
-        if !playing {
+        // Pausing a training worker asks for views of the step it stopped at (paused already,
+        // nothing changed: an inspection in progress goes on).
+        if self.playing && !playing {
             self.inspect_wanted = true;
         }
+        self.playing = playing;
         self.publish_wanted = true;
     }
 

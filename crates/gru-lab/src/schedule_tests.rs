@@ -282,3 +282,52 @@ fn a_page_that_does_not_answer_gets_no_more_snapshots() {
     }
     assert_eq!(publishes, 1);
 }
+
+#[test]
+fn an_inspection_asked_for_mid_way_starts_over_and_a_dropped_one_keeps_the_last_cost() {
+    let mut s = Scheduler::new(0.0, 100.0);
+    s.set_playing(false, 0.0);
+    // A complete inspection of 3 slices of 10 ms.
+    let mut now = 0.0;
+    for _ in 0..3 {
+        assert_eq!(next_past_publish(&mut s, now), Job::Inspect);
+        s.done(Job::Inspect, now, now + 10.0, 0);
+        now += 10.0;
+    }
+    s.inspection_finished();
+    assert_eq!(s.costs().0, 30.0);
+    // Paused already: Pause again asks for nothing.
+    s.set_playing(false, now);
+    assert!(!s.inspect_wanted);
+    // Two slices of the next, then the page asks (a new pick): the third slice begins anew,
+    // and only its own time counts.
+    s.inspect_wanted = true;
+    for _ in 0..2 {
+        assert_eq!(next_past_publish(&mut s, now), Job::Inspect);
+        s.done(Job::Inspect, now, now + 10.0, 0);
+        now += 10.0;
+    }
+    s.inspect_wanted = true;
+    s.done(Job::Inspect, now, now + 7.0, 0);
+    s.inspection_finished();
+    assert_eq!(s.costs().0, 7.0, "the abandoned slices are not counted");
+    // A dropped inspection keeps the last real cost, and nothing is left to do.
+    s.inspect_wanted = true;
+    s.done(Job::Inspect, now, now + 1.0, 0);
+    s.inspection_dropped();
+    assert_eq!(s.costs().0, 7.0);
+    assert!(matches!(s.next(now + 200.0), Job::Publish | Job::Idle(_)));
+}
+
+/// `s.next(now)`, after answering any snapshot it wants to send first.
+fn next_past_publish(s: &mut Scheduler, now: f64) -> Job {
+    loop {
+        match s.next(now) {
+            Job::Publish => {
+                s.done(Job::Publish, now, now, 0);
+                s.page_ready();
+            }
+            job => return job,
+        }
+    }
+}

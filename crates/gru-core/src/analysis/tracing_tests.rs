@@ -76,6 +76,23 @@ fn a_sliced_trace_is_the_separate_analyses_bit_for_bit() {
                 "{kind:?}"
             );
             assert_eq!(whole.steps, steps);
+            let g = state_grads(&m, &ws, &j, sel).expect("grads");
+            assert_eq!(
+                whole.grad_h,
+                Some(hidden_grad_norms(&g, j.state, j.hidden)),
+                "{kind:?}"
+            );
+            let states = states_in_order(&m, &ws, sel).expect("states");
+            let h: Vec<f64> = states
+                .chunks_exact(j.state)
+                .flat_map(|r| r[..j.hidden].to_vec())
+                .collect();
+            assert_eq!(whole.h, h, "{kind:?}");
+            assert_eq!(
+                whole.gates,
+                gates_in_order(&m, &ws, sel).expect("gates"),
+                "{kind:?}"
+            );
         }
     }
 }
