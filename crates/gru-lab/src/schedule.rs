@@ -4,14 +4,15 @@
 //! - a snapshot goes out every `publish_ms`, once the page has taken the previous one;
 //! - training runs in chunks predicted (from a running average of a lock-step's cost) to end
 //!   before the next snapshot is due, so a chunk never delays a snapshot by more than one step;
-//! - validation at most every [`VALIDATE_MS`] and at most [`VALIDATE_DUTY`] of the time; an
-//!   inspection runs in slices of about [`INSPECT_SLICE_MS`] (the engine's), one right after
-//!   a snapshot, at most every [`INSPECT_MS`] and at most [`INSPECT_DUTY`] of the time (one the
-//!   page asked for, [`ASKED_DUTY`]), so a slice delays the next snapshot by at most its own
-//!   duration and the page's commands are answered between slices. Together they leave training ≥ 90 % of a busy worker's time,
-//!   however big the model (a big model's views refresh less often instead: a ~8 s T=1000
-//!   H=128 analysis spreads over about 3 min of training, and the status line says so,
-//!   `views_lag`); paused, the slices follow one another;
+//! - validation at most every [`VALIDATE_MS`] and at most [`VALIDATE_DUTY`] of the time;
+//! - an inspection runs in slices of about [`INSPECT_SLICE_MS`] (the engine's), so a slice
+//!   delays a snapshot by at most its own duration and the page's commands are answered in
+//!   between. A periodic refresh begins right after a snapshot, at most every [`INSPECT_MS`],
+//!   and takes at most [`INSPECT_DUTY`] of the time; with validation that leaves training
+//!   ≥ 90 % of a busy worker's time however big the model (a big model's views refresh less
+//!   often instead: a 6–9 s T=1000 H=128 analysis spreads over 2–3 min of training, and the
+//!   status line says so, `views_lag`). One the page asked for takes up to [`ASKED_DUTY`];
+//!   paused, the slices follow one another;
 //! - at a chosen speed (steps per second) training takes steps from a token bucket.
 
 use crate::settings::Speed;
@@ -23,11 +24,12 @@ pub const INSPECT_MS: f64 = 300.0;
 /// …and at most this fraction of the time (a costly analysis is refreshed less often).
 pub const INSPECT_DUTY: f64 = 0.05;
 /// An inspection the page asked for (a new model, a pause, a step, a new pick) takes up to
-/// this fraction of the time while training, so its views come soon (a T=1000 H=128 model's
-/// first views after ~17 s of training at half speed instead of ~3 min).
+/// this fraction of the time while training, so its views come soon (a T=1000 H=128 GRU's
+/// first views ~17 s after load, training meanwhile, instead of ~2 min).
 pub const ASKED_DUTY: f64 = 0.5;
-/// An inspection slice ends once it has taken this long (ms): the longest the worker is deaf
-/// to the page while it analyses (plus one unit of work, ~1.5 ms at H = 128).
+/// An inspection slice ends once it has taken this long (ms): about the longest the worker is
+/// deaf to the page while it analyses (a unit of work overruns it: one step's SVDs, ~1.5 ms at
+/// H = 128, or one run's forward and backward pass).
 pub const INSPECT_SLICE_MS: f64 = 15.0;
 /// Validation takes at most this fraction of the time (a big validation set at B=1 costs
 /// many training steps' worth).

@@ -1,7 +1,7 @@
 //! How far the inspection views lag training, said on the status line when a big model's
 //! analysis is too costly to refresh often: the scheduler gives inspection at most
-//! [`INSPECT_DUTY`] of the worker's time, so a T = 1000 H = 128 analysis of ~8 s runs every few
-//! minutes while the loss curves move on every snapshot.
+//! [`INSPECT_DUTY`] of the worker's time, so a T = 1000 H = 128 analysis of 6–9 s (in slices)
+//! completes every few minutes while the loss curves move on every snapshot.
 
 use crate::history::History;
 use crate::protocol::Inspected;
