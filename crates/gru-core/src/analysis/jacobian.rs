@@ -2,7 +2,7 @@
 //! filled [`Workspace`], plus the states and gates in processing order.
 
 use super::CellSel;
-use crate::cell::{Cell, CellShape, StepIn};
+use crate::cell::{AnyCell, Cell, CellShape, StepIn};
 use crate::model::{Model, Workspace};
 use crate::{Error, Real};
 
@@ -174,6 +174,26 @@ pub(crate) fn for_each_step<T: Real>(
     Ok(())
 }
 
+/// `J_s (S, S)` of one step into `out` and its additive diagonal `(S)` into `diag`; false
+/// when the cell has no additive path (`diag` is then unspecified).
+pub(crate) fn one_step_jacobian(
+    cell: &AnyCell,
+    v: &StepView<'_>,
+    out: &mut [f64],
+    diag: &mut [f64],
+    scratch: &mut [f64],
+) -> bool {
+    let a = StepIn {
+        p: v.p,
+        b: 1,
+        x: v.x,
+        s_prev: v.s_prev,
+        mask: v.mask,
+    };
+    cell.jacobian(a, v.cache, out, scratch);
+    cell.additive_diag(v.cache, diag)
+}
+
 /// The one-step Jacobians of slot `sel` for every step of the sequence in `ws` (filled by
 /// [`crate::model::forward`]), including the recurrent-dropout mask if one was drawn and the
 /// model's gate surgery (it is part of each cell).
@@ -195,15 +215,8 @@ pub fn step_jacobians<T: Real>(
     let mut has_additive = true;
     for_each_step(model, ws, sel, |step, v| {
         let out = &mut jac[(step - 1) * s * s..step * s * s];
-        let a = StepIn {
-            p: v.p,
-            b: 1,
-            x: v.x,
-            s_prev: v.s_prev,
-            mask: v.mask,
-        };
-        cell.jacobian(a, v.cache, out, &mut scratch);
-        has_additive &= cell.additive_diag(v.cache, &mut additive[(step - 1) * s..step * s]);
+        let diag = &mut additive[(step - 1) * s..step * s];
+        has_additive &= one_step_jacobian(cell, v, out, diag, &mut scratch);
     })?;
     Ok(StepJacobians {
         steps: t,

@@ -10,11 +10,13 @@
 
 use super::anatomy::{anatomy, check_step, Anatomy, GruTermSteps};
 use super::grad::{hidden_grad_norms, state_grads};
-use super::jacobian::{check_sel, gates_in_order, states_in_order, SlotSteps, StepJacobians};
+use super::jacobian::{
+    check_sel, gates_in_order, one_step_jacobian, states_in_order, SlotSteps, StepJacobians,
+};
 use super::norms::{frobenius, norms_of, spectral_norm, Norms};
 use super::sequence::{Backward, CellTrace};
 use super::CellSel;
-use crate::cell::{AnyCell, Cell, CellShape, StepIn};
+use crate::cell::{AnyCell, CellShape};
 use crate::kernels::gemm_nn;
 use crate::model::{Model, Workspace};
 use crate::{Error, Real};
@@ -49,8 +51,10 @@ pub struct Tracing {
     grads: Backward,
     slot: SlotSteps,
     stage: Stage,
-    /// `(T, S, S)` filled step by step, with the additive diagonals.
+    /// `(T, S, S)` filled step by step; its additive diagonals once all are known.
     j: StepJacobians,
+    /// `(T, S)`: the additive diagonals so far, and whether the cell has them.
+    additive: Vec<f64>,
     has_additive: bool,
     scratch: Vec<f64>,
     /// `(T)`: `‖J_s‖` of the `h → h` block so far.
@@ -96,8 +100,9 @@ impl Tracing {
                 hidden: h,
                 state: s,
                 jac: vec![0.0; t * s * s],
-                additive: Some(vec![0.0; t * s]),
+                additive: None,
             },
+            additive: vec![0.0; t * s],
             has_additive: true,
             scratch: vec![0.0; cell.jacobian_scratch_size()],
             one_step: Vec::with_capacity(t),
@@ -126,29 +131,19 @@ impl Tracing {
         for _ in 0..units.max(1) {
             self.stage = match self.stage {
                 Stage::Jacobians(step) => {
-                    let (jac, additive) = (&mut self.j.jac, &mut self.j.additive);
-                    let out = &mut jac[(step - 1) * s * s..step * s * s];
-                    let diag = additive.as_mut().map(|a| &mut a[(step - 1) * s..step * s]);
+                    let out = &mut self.j.jac[(step - 1) * s * s..step * s * s];
+                    let diag = &mut self.additive[(step - 1) * s..step * s];
                     let scratch = &mut self.scratch;
                     let has = self.slot.with_step(model, ws, step, |v| {
-                        let a = StepIn {
-                            p: v.p,
-                            b: 1,
-                            x: v.x,
-                            s_prev: v.s_prev,
-                            mask: v.mask,
-                        };
-                        cell.jacobian(a, v.cache, out, scratch);
-                        diag.is_some_and(|d| cell.additive_diag(v.cache, d))
+                        one_step_jacobian(cell, v, out, diag, scratch)
                     });
                     self.has_additive &= has;
                     self.one_step.push(norms_of(self.j.step(step), h, h, s));
                     if step < t {
                         Stage::Jacobians(step + 1)
                     } else {
-                        if !self.has_additive {
-                            self.j.additive = None;
-                        }
+                        let additive = std::mem::take(&mut self.additive);
+                        self.j.additive = self.has_additive.then_some(additive);
                         self.flow.push(self.lag_norms(h, s));
                         Stage::Flow(1)
                     }
