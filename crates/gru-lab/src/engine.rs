@@ -100,9 +100,9 @@ impl Engine {
                 return match Sweep::new(&self.lab.settings, &lengths, steps, seeds) {
                     Ok(sw) => {
                         self.schedule.set_playing(false, now);
-                        // Live training waits for the sweep: so does its analysis, and the
-                        // buffers of one in progress are freed.
-                        self.inspecting = None;
+                        // Live training waits for the sweep: so does its analysis, whose
+                        // buffers are freed; it is asked for again once the sweep ends.
+                        self.schedule.inspect_wanted |= self.inspecting.take().is_some();
                         self.schedule.inspection_dropped();
                         let (done, total) = sw.progress();
                         self.sweep = Some((sw, now));

@@ -357,3 +357,41 @@ fn a_long_inspection_is_sliced_the_page_is_answered_between_slices_and_the_resul
         "the sliced inspection is the one-call inspection of the same weights"
     );
 }
+
+#[test]
+fn a_sweep_started_mid_inspection_while_paused_has_the_views_finished_after_it() {
+    let clock = FakeClock(Cell::new(0.0));
+    let settings = Settings::from_query("T=120&hidden=24").0;
+    let mut e = Engine::new(&settings, 0.0).expect("valid");
+    run_until(&mut e, &clock, |e| e.lab().steps() >= 2);
+    e.handle(Command::Pause, clock.read());
+    // The paused step's inspection under way (and no other asked for).
+    run_until(&mut e, &clock, |e| {
+        e.inspecting.is_some() && !e.schedule.inspect_wanted
+    });
+    assert!(e.inspecting.is_some() && !e.schedule.inspect_wanted);
+    let paused_at = e.lab().steps();
+    let sweep = Command::Sweep {
+        lengths: vec![5],
+        steps: 2,
+        seeds: 1,
+    };
+    assert!(matches!(
+        e.handle(sweep, clock.read())[0],
+        Report::Snapshot(_)
+    ));
+    assert!(
+        e.inspecting.is_none(),
+        "the sweep frees the analysis buffers"
+    );
+    e.handle(Command::CancelSweep, clock.read());
+    let snaps = run_until(&mut e, &clock, |e| {
+        e.inspecting.is_none() && !e.schedule.inspect_wanted && !e.schedule.publish_wanted
+    });
+    assert!(
+        snaps.iter().any(
+            |s| s.inspected.as_ref().is_some_and(|p| p.step == paused_at) && s.insights.is_some()
+        ),
+        "the paused step's views arrive after the sweep"
+    );
+}
