@@ -203,3 +203,27 @@ async fn the_drilldown_shows_the_numbers_gru_core_computes_for_the_same_seed_and
     drop(handle);
     root.remove();
 }
+
+/// gru-core's f32 σ and tanh as this browser runs them (wasm simd128: its own `pow2i` and
+/// opaque constants, untested by the native suite) stay within 2 ulp of the correctly rounded
+/// value over [−40, 40], and keep the limits and NaN.
+#[wasm_bindgen_test]
+fn wasm_sigmoid_and_tanh_are_within_two_ulp_of_the_rounded_truth() {
+    let ulps = |a: f32, b: f32| (a.to_bits() as i64 - b.to_bits() as i64).unsigned_abs();
+    let xs: Vec<f32> = (0..=80_000).map(|i| (i as f32 - 40_000.0) * 1e-3).collect();
+    let (mut s, mut t) = (xs.clone(), xs.clone());
+    gru_core::kernels::act::sigmoid_in_place(&mut s);
+    gru_core::kernels::act::tanh_in_place(&mut t);
+    for ((&x, &gs), &gt) in xs.iter().zip(&s).zip(&t) {
+        let ws = (1.0 / (1.0 + (-f64::from(x)).exp())) as f32;
+        let wt = f64::from(x).tanh() as f32;
+        assert!(ulps(gs, ws) <= 2, "sigmoid({x}) = {gs:e}, want {ws:e}");
+        assert!(ulps(gt, wt) <= 2, "tanh({x}) = {gt:e}, want {wt:e}");
+    }
+    let mut v = [f32::INFINITY, f32::NEG_INFINITY, f32::NAN, -100.0, 100.0];
+    gru_core::kernels::act::sigmoid_in_place(&mut v);
+    assert!(v[0] == 1.0 && v[1] < 1e-37 && v[2].is_nan() && v[3] < 1e-37 && v[4] == 1.0, "{v:?}");
+    let mut v = [f32::INFINITY, f32::NEG_INFINITY, f32::NAN, -100.0, 100.0];
+    gru_core::kernels::act::tanh_in_place(&mut v);
+    assert!(v[0] == 1.0 && v[1] == -1.0 && v[2].is_nan() && v[3] == -1.0 && v[4] == 1.0, "{v:?}");
+}

@@ -64,55 +64,109 @@ impl MathLanes for F32x4 {
 // wasm and in the fallback), so each clamp puts the value that may be NaN second
 // (`c.max(x)`, `x.min(−x)`): a NaN input comes out NaN, as from the scalar functions.
 
+/// The activations' constants, splat once per slice rather than in every iteration. On wasm
+/// they are made opaque ([`std::hint::black_box`]): LLVM would otherwise re-emit each
+/// `v128.const` at its use, and V8 builds a `v128.const` from two 64-bit immediates every time
+/// it runs (about four instructions), which made σ and tanh 1.6× slower than native.
+pub(super) struct Consts<V> {
+    zero: V,
+    one: V,
+    /// exp: the clamp below which `e^x` is under `2^−126`, `log2 e`, `1.5·2^23` (round to
+    /// nearest), `ln 2` in two parts, the degree-6 polynomial (highest first).
+    exp_lo: V,
+    log2e: V,
+    magic: V,
+    ln2_hi: V,
+    ln2_lo: V,
+    exp_p: [V; 6],
+    /// σ: `2^60`, which makes `f = 1` for `x ≥ 2^−60`.
+    two60: V,
+    /// tanh: `−2`, the switch point 0.625 and the odd polynomial (highest first).
+    minus_two: V,
+    tanh_small: V,
+    tanh_p: [V; 5],
+}
+
+impl<V: MathLanes> Consts<V> {
+    #[inline(always)]
+    pub(super) fn new() -> Self {
+        #[cfg(target_arch = "wasm32")]
+        let k = |c: f32| std::hint::black_box(V::splat(c));
+        #[cfg(not(target_arch = "wasm32"))]
+        let k = V::splat;
+        // Each constant splat on its own (`[f32; N].map(k)` became one vector and a shuffle per
+        // use on x86-64).
+        Consts {
+            zero: k(0.0),
+            one: k(1.0),
+            exp_lo: k(-87.336_55),
+            log2e: k(std::f32::consts::LOG2_E),
+            magic: k(12_582_912.0),
+            ln2_hi: k(0.693_359_4),
+            ln2_lo: k(-2.121_944_4e-4),
+            exp_p: [
+                k(1.987_569_1e-4),
+                k(1.398_199_9e-3),
+                k(8.333_452e-3),
+                k(4.166_579_6e-2),
+                k(0.166_666_65),
+                k(0.5),
+            ],
+            two60: k(1.152_921_5e18),
+            minus_two: k(-2.0),
+            tanh_small: k(0.625),
+            tanh_p: [
+                k(-5.704_988_7e-3),
+                k(2.063_909e-2),
+                k(-5.373_971_6e-2),
+                k(0.133_314_42),
+                k(-0.333_332_8),
+            ],
+        }
+    }
+}
+
 /// `e^x` for `x ≤ 0`, lane-wise; results below `2^−126` are clamped there; NaN stays NaN.
 #[inline(always)]
-fn exp_nonpositive<V: MathLanes>(x: V) -> V {
-    let s = V::splat;
-    let x = s(-87.336_55).max(x);
+fn exp_nonpositive<V: MathLanes>(k: &Consts<V>, x: V) -> V {
+    let x = k.exp_lo.max(x);
     // n = round(x / ln 2) by the 1.5·2^23 trick (round to nearest even, |x / ln 2| < 2^22).
-    let magic = s(12_582_912.0);
-    let n = x.mul(s(std::f32::consts::LOG2_E)).add(magic).sub(magic);
+    let n = x.mul(k.log2e).add(k.magic).sub(k.magic);
     // r = x − n ln 2, with ln 2 = 0.693359375 − 2.12194440e−4 (the first part exact in f32).
-    let r = x.sub(n.mul(s(0.693_359_4))).sub(n.mul(s(-2.121_944_4e-4)));
-    let mut p = s(1.987_569_1e-4);
-    for c in [
-        1.398_199_9e-3,
-        8.333_452e-3,
-        4.166_579_6e-2,
-        0.166_666_65,
-        0.5,
-    ] {
-        p = p.mul(r).add(s(c));
+    let r = x.sub(n.mul(k.ln2_hi)).sub(n.mul(k.ln2_lo));
+    let [p0, p1, p2, p3, p4, p5] = k.exp_p; // by value: no array for LLVM to keep on the stack
+    let mut p = p0;
+    for c in [p1, p2, p3, p4, p5] {
+        p = p.mul(r).add(c);
     }
-    let e = p.mul(r.mul(r)).add(r).add(s(1.0)); // e^r = 1 + r + r² P(r)
+    let e = p.mul(r.mul(r)).add(r).add(k.one); // e^r = 1 + r + r² P(r)
     e.mul(n.pow2i())
 }
 
 /// σ(x) = 1 / (1 + e^{−x}) for x ≥ 0 and e^x / (1 + e^x) below, as [`crate::sigmoid`]
 /// does: with `e = e^{−|x|}`, `σ = f / (1 + e)` where `f = 1` for x ≥ 0 and `f = e` below.
 #[inline(always)]
-pub(super) fn sigmoid_lanes<V: MathLanes>(x: V) -> V {
-    let s = V::splat;
-    let e = exp_nonpositive(x.min(s(0.0).sub(x))); // e^{−|x|}
-    let f = e.max(x.mul(s(1.152_921_5e18)).max(s(0.0)).min(s(1.0))); // 1 where x ≥ 2^−60
-    f.div(s(1.0).add(e))
+pub(super) fn sigmoid_lanes<V: MathLanes>(k: &Consts<V>, x: V) -> V {
+    let e = exp_nonpositive(k, x.min(k.zero.sub(x))); // e^{−|x|}
+    let f = e.max(x.mul(k.two60).max(k.zero).min(k.one)); // 1 where x ≥ 2^−60
+    f.div(k.one.add(e))
 }
 
 /// tanh: `x + x³ P(x²)` for |x| < 0.625, else `sign(x) (1 − e) / (1 + e)`, `e = e^{−2|x|}`.
 #[inline(always)]
-pub(super) fn tanh_lanes<V: MathLanes>(x: V) -> V {
-    let s = V::splat;
-    let ax = x.max(s(0.0).sub(x));
-    let e = exp_nonpositive(ax.mul(s(-2.0)));
-    let big = s(1.0).sub(e).div(s(1.0).add(e));
-    let big = x.lt(s(0.0)).select(s(0.0).sub(big), big);
+pub(super) fn tanh_lanes<V: MathLanes>(k: &Consts<V>, x: V) -> V {
+    let ax = x.max(k.zero.sub(x));
+    let e = exp_nonpositive(k, ax.mul(k.minus_two));
+    let big = k.one.sub(e).div(k.one.add(e));
+    let big = x.lt(k.zero).select(k.zero.sub(big), big);
     let z = x.mul(x);
-    let mut p = s(-5.704_988_7e-3);
-    for c in [2.063_909e-2, -5.373_971_6e-2, 0.133_314_42, -0.333_332_8] {
-        p = p.mul(z).add(s(c));
+    let [p0, p1, p2, p3, p4] = k.tanh_p;
+    let mut p = p0;
+    for c in [p1, p2, p3, p4] {
+        p = p.mul(z).add(c);
     }
     let small = p.mul(z).mul(x).add(x);
-    ax.lt(s(0.625)).select(small, big)
+    ax.lt(k.tanh_small).select(small, big)
 }
 
 /// Applies `f` to `v` `V::N` lanes at a time (at most 8); the tail goes through a zero-padded
@@ -146,7 +200,10 @@ fn as_f32<T: Real>(v: &mut [T]) -> Option<&mut [f32]> {
 pub fn sigmoid_in_place<T: Real>(v: &mut [T]) {
     match as_f32(v) {
         Some(v) if super::vex::available() => unsafe { super::vex::sigmoid_f32(v) }, // SAFETY: AVX is there
-        Some(v) => map_f32(v, sigmoid_lanes::<F32x4>),
+        Some(v) => {
+            let k = Consts::<F32x4>::new();
+            map_f32(v, |x| sigmoid_lanes(&k, x))
+        }
         None => v.iter_mut().for_each(|x| *x = crate::sigmoid(*x)),
     }
 }
@@ -155,7 +212,10 @@ pub fn sigmoid_in_place<T: Real>(v: &mut [T]) {
 pub fn tanh_in_place<T: Real>(v: &mut [T]) {
     match as_f32(v) {
         Some(v) if super::vex::available() => unsafe { super::vex::tanh_f32(v) }, // SAFETY: AVX is there
-        Some(v) => map_f32(v, tanh_lanes::<F32x4>),
+        Some(v) => {
+            let k = Consts::<F32x4>::new();
+            map_f32(v, |x| tanh_lanes(&k, x))
+        }
         None => v.iter_mut().for_each(|x| *x = x.tanh()),
     }
 }

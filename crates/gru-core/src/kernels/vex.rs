@@ -91,9 +91,15 @@ pub(super) unsafe fn dot_f32(
 #[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx"))]
 pub(super) unsafe fn sigmoid_f32(v: &mut [f32]) {
     #[cfg(target_arch = "x86_64")]
-    act::map_f32(v, |x: super::wide::F32x8| act::sigmoid_lanes(x));
+    {
+        let k = act::Consts::<super::wide::F32x8>::new();
+        act::map_f32(v, |x| act::sigmoid_lanes(&k, x));
+    }
     #[cfg(not(target_arch = "x86_64"))]
-    act::map_f32(v, act::sigmoid_lanes::<F32x4>);
+    {
+        let k = act::Consts::<F32x4>::new();
+        act::map_f32(v, |x| act::sigmoid_lanes(&k, x));
+    }
 }
 
 /// [`super::tanh_in_place`] on f32, eight lanes at a time.
@@ -103,9 +109,15 @@ pub(super) unsafe fn sigmoid_f32(v: &mut [f32]) {
 #[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx"))]
 pub(super) unsafe fn tanh_f32(v: &mut [f32]) {
     #[cfg(target_arch = "x86_64")]
-    act::map_f32(v, |x: super::wide::F32x8| act::tanh_lanes(x));
+    {
+        let k = act::Consts::<super::wide::F32x8>::new();
+        act::map_f32(v, |x| act::tanh_lanes(&k, x));
+    }
     #[cfg(not(target_arch = "x86_64"))]
-    act::map_f32(v, act::tanh_lanes::<F32x4>);
+    {
+        let k = act::Consts::<F32x4>::new();
+        act::map_f32(v, |x| act::tanh_lanes(&k, x));
+    }
 }
 
 #[cfg(test)]
@@ -153,15 +165,16 @@ mod tests {
             assert!(same(run(dot_sse, k), run(dot_f32, k)), "dot tiles differ");
         }
         let xs: Vec<f32> = (0..4001).map(|i| (i as f32 - 2000.0) * 0.011).collect();
+        let k = act::Consts::<F32x4>::new();
         for (sse, avx) in [
             (
-                act::sigmoid_lanes::<F32x4> as fn(F32x4) -> F32x4,
+                act::sigmoid_lanes::<F32x4> as fn(&act::Consts<F32x4>, F32x4) -> F32x4,
                 sigmoid_f32 as unsafe fn(&mut [f32]),
             ),
             (act::tanh_lanes::<F32x4>, tanh_f32),
         ] {
             let (mut x, mut y) = (xs.clone(), xs.clone());
-            act::map_f32(&mut x, sse);
+            act::map_f32(&mut x, |v| sse(&k, v));
             // SAFETY: AVX is available (checked above).
             unsafe { avx(&mut y) };
             assert!(same(x, y), "activations differ");
