@@ -11,7 +11,9 @@
 //!   and takes at most [`INSPECT_DUTY`] of the time; with validation that leaves training
 //!   ≥ 90 % of a busy worker's time however big the model (a big model's views refresh less
 //!   often instead: a 6–9 s T=1000 H=128 analysis spreads over 2–3 min of training, and the
-//!   status line says so, `views_lag`). One the page asked for takes up to [`ASKED_DUTY`];
+//!   status line says so, `views_lag`). One the page asked for takes up to [`ASKED_DUTY`],
+//!   and so does the one after a new model's first (those show its initial weights, so the
+//!   views catch up with training in two analyses' time, not after a refresh's 2–3 min);
 //!   paused, the slices follow one another;
 //! - at a chosen speed (steps per second) training takes steps from a token bucket.
 
@@ -92,6 +94,8 @@ pub struct Scheduler {
     inspecting: Option<f64>,
     /// Why the inspection in progress began, and when (ms).
     inspecting_for: Reason,
+    /// Set by a new model: the inspection after its first asked one is asked for too.
+    follow_up: bool,
     inspect_began: f64,
     /// Duration of the last inspection slice (ms).
     slice_ms: f64,
@@ -130,6 +134,7 @@ impl Scheduler {
             last_inspect: f64::MIN,
             inspecting: None,
             inspecting_for: Reason::Asked,
+            follow_up: true,
             inspect_began: now,
             slice_ms: 0.0,
             step_ms: 0.0,
@@ -283,9 +288,14 @@ impl Scheduler {
     }
 
     /// The inspection in progress is complete: its slices' total becomes the inspection's cost.
+    /// A training model's first views (of its initial weights) ask for the next at once.
     pub fn inspection_finished(&mut self) {
         if let Some(ms) = self.inspecting.take() {
             self.inspect_ms = ms;
+        }
+        if self.inspecting_for == Reason::Asked && self.follow_up {
+            self.follow_up = false;
+            self.inspect_wanted |= self.playing;
         }
         // While training, the result rides on the next regular snapshot.
         self.publish_wanted |= !self.playing;
@@ -330,6 +340,7 @@ impl Scheduler {
         self.slice_ms = 0.0;
         self.inspecting = None;
         self.inspect_wanted = true;
+        self.follow_up = true;
         self.publish_wanted = true;
     }
 
