@@ -21,11 +21,10 @@ pub struct Lab {
     pub travel: Travel,
 }
 
-/// What the page says when a run stopped on NaN/∞: which run, what happened, and what to change.
+/// What the page says when a run stopped on NaN/∞: which run, then its error (what happened
+/// and what to change, [`crate::run::TrainingRun::error`]).
 pub fn stop_notice(label: &str, error: &str) -> String {
-    format!(
-        "{label} stopped: {error}. The charts show the last good step. Lower the learning rate or turn on gradient clipping, then press Play."
-    )
+    format!("{label} stopped: {error}.")
 }
 
 impl Lab {
