@@ -23,6 +23,43 @@ pub struct Products {
     pub matrices: Option<Vec<f64>>,
 }
 
+/// `∂s_t/∂s_{t−k}` one lag at a time: `P_0 = I`, then `P_k = P_{k−1} · J_{t−k+1}` per
+/// [`LagProduct::extend`]. The one recurrence behind [`jacobian_products`] and the sliced
+/// flow of [`super::Tracing`].
+#[derive(Clone, Debug)]
+pub(super) struct LagProduct {
+    s: usize,
+    /// `(S, S)`: the product so far, and the next one's buffer.
+    p: Vec<f64>,
+    next: Vec<f64>,
+}
+
+impl LagProduct {
+    /// `P_0 = I` on a state of size `s`.
+    pub(super) fn identity(s: usize) -> Self {
+        let mut p = vec![0.0; s * s];
+        (0..s).for_each(|i| p[i * s + i] = 1.0);
+        Self {
+            s,
+            p,
+            next: vec![0.0; s * s],
+        }
+    }
+
+    /// One more lag: `P ← P · J`, `J` the `(S, S)` one-step Jacobian of the next step back.
+    pub(super) fn extend(&mut self, j: &[f64]) {
+        let s = self.s;
+        self.next.fill(0.0);
+        gemm_nn(s, s, s, &self.p, s, j, s, &mut self.next, s);
+        std::mem::swap(&mut self.p, &mut self.next);
+    }
+
+    /// `(S, S)`: the product so far.
+    pub(super) fn get(&self) -> &[f64] {
+        &self.p
+    }
+}
+
 /// `(target+1, S, S)`: block `k` is `∂s_t/∂s_{t−k} = J_t ⋯ J_{t−k+1}` with `t = target`
 /// (block 0 is the identity).
 ///
@@ -36,25 +73,12 @@ pub fn jacobian_products(j: &StepJacobians, target: usize) -> Result<Vec<f64>, E
         )));
     }
     let s = j.state;
-    let n = s * s;
-    let mut out = vec![0.0; (target + 1) * n];
-    for i in 0..s {
-        out[i * s + i] = 1.0;
-    }
+    let mut out = Vec::with_capacity((target + 1) * s * s);
+    let mut product = LagProduct::identity(s);
+    out.extend_from_slice(product.get());
     for k in 1..=target {
-        let (done, rest) = out.split_at_mut(k * n);
-        // P_k = P_{k−1} · J_{t−k+1}
-        gemm_nn(
-            s,
-            s,
-            s,
-            &done[(k - 1) * n..],
-            s,
-            j.step(target - k + 1),
-            s,
-            &mut rest[..n],
-            s,
-        );
+        product.extend(j.step(target - k + 1));
+        out.extend_from_slice(product.get());
     }
     Ok(out)
 }

@@ -14,10 +14,10 @@ use super::jacobian::{
     check_sel, gates_in_order, one_step_jacobian, states_in_order, SlotSteps, StepJacobians,
 };
 use super::norms::{frobenius, norms_of, spectral_norm, Norms};
+use super::products::LagProduct;
 use super::sequence::{Backward, CellTrace};
 use super::CellSel;
 use crate::cell::{AnyCell, CellShape};
-use crate::kernels::gemm_nn;
 use crate::model::{Model, Workspace};
 use crate::{Error, Real};
 
@@ -61,9 +61,8 @@ pub struct Tracing {
     one_step: Vec<Norms>,
     /// `(T+1)` when done: `‖∂h_T/∂h_{T−k}‖` so far.
     flow: Vec<Norms>,
-    /// `(S, S)`: `∂s_T/∂s_{T−k}` of the last lag done, and the next one's buffer.
-    product: Vec<f64>,
-    next: Vec<f64>,
+    /// `∂s_T/∂s_{T−k}` of the last lag done.
+    product: LagProduct,
     /// GRU only: the three terms so far.
     terms: Option<GruTermSteps>,
 }
@@ -85,8 +84,6 @@ impl Tracing {
         check_step(matrices_at, ws.t)?;
         let cell = &model.slots[si].cell;
         let (t, h, s) = (ws.t, cell.hidden_size(), cell.state_size());
-        let mut product = vec![0.0; s * s];
-        (0..s).for_each(|i| product[i * s + i] = 1.0); // lag 0: the identity
         let terms = matches!(cell, AnyCell::Gru(_) | AnyCell::GruTorch(_))
             .then(|| GruTermSteps::new(h, matrices_at));
         Ok(Self {
@@ -107,8 +104,7 @@ impl Tracing {
             scratch: vec![0.0; cell.jacobian_scratch_size()],
             one_step: Vec::with_capacity(t),
             flow: Vec::with_capacity(t + 1),
-            product,
-            next: vec![0.0; s * s],
+            product: LagProduct::identity(s), // lag 0
             terms,
         })
     }
@@ -149,11 +145,7 @@ impl Tracing {
                     }
                 }
                 Stage::Flow(k) => {
-                    // P_k = P_{k−1} · J_{T−k+1}
-                    self.next.fill(0.0);
-                    let (p, j) = (&self.product, self.j.step(t - k + 1));
-                    gemm_nn(s, s, s, p, s, j, s, &mut self.next, s);
-                    std::mem::swap(&mut self.product, &mut self.next);
+                    self.product.extend(self.j.step(t - k + 1)); // P_k = P_{k−1} · J_{T−k+1}
                     self.flow.push(self.lag_norms(h, s));
                     match (k < t, self.terms.is_some()) {
                         (true, _) => Stage::Flow(k + 1),
@@ -184,8 +176,8 @@ impl Tracing {
     /// Norms of the `h → h` block of the current product.
     fn lag_norms(&self, h: usize, s: usize) -> Norms {
         Norms {
-            fro: frobenius(&self.product, h, h, s),
-            spec: spectral_norm(&self.product, h, h, s),
+            fro: frobenius(self.product.get(), h, h, s),
+            spec: spectral_norm(self.product.get(), h, h, s),
         }
     }
 
