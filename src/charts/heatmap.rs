@@ -7,6 +7,7 @@ use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::colormap::Scale;
+use super::ticks::{column_keys, KeyedAxis};
 use super::projection::GridProjection;
 use super::surface::{on_surface, Look, Surface};
 use super::{err, ChartError};
@@ -79,13 +80,18 @@ fn paint<DB: DrawingBackend>(
     let (w, _) = root.dim_in_pixel();
     let (main, bar) = root.split_horizontally(w.saturating_sub(look.text_len(BAR)));
     let (rows, cols) = (d.rows.max(1), d.cols.max(1));
+    let (first, step) = (d.x_first, d.x_step);
+    // x labels at round values of `first + c · step` (between columns when step is not 1).
+    let x_keys = column_keys(first, step, cols, 8);
     let mut chart = ChartBuilder::on(&main)
         .margin(look.len(MARGIN))
         .x_label_area_size(look.text_len(X_LABELS))
         .y_label_area_size(look.text_len(Y_LABELS))
-        .build_cartesian_2d(-0.5..cols as f64 - 0.5, -0.5..rows as f64 - 0.5)
+        .build_cartesian_2d(
+            KeyedAxis::new(-0.5..cols as f64 - 0.5, x_keys),
+            -0.5..rows as f64 - 0.5,
+        )
         .map_err(err)?;
-    let (first, step) = (d.x_first, d.x_step);
     chart
         .configure_mesh()
         .disable_mesh()
@@ -93,16 +99,9 @@ fn paint<DB: DrawingBackend>(
         .y_desc(d.y_desc)
         .label_style(("sans-serif", look.font(12.0)))
         .axis_desc_style(("sans-serif", look.font(13.0)))
-        .x_labels(8.min(cols + 1))
         .y_labels(6.min(rows + 1))
-        // Integer ticks fall on cell centres: x = c is column c, y = v is row `rows − 1 − v`.
-        .x_label_formatter(&|v| {
-            if (v - v.round()).abs() < 1e-6 {
-                format!("{:.0}", first + v.round() * step)
-            } else {
-                String::new()
-            }
-        })
+        // x = c is column c; integer y ticks fall on cell centres, y = v is row `rows − 1 − v`.
+        .x_label_formatter(&|v| format!("{}", (first + v * step).round()))
         .y_label_formatter(&|v| {
             let r = rows as f64 - 1.0 - v.round();
             if (v - v.round()).abs() < 1e-6 && r >= 0.0 && r < rows as f64 {

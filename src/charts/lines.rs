@@ -231,8 +231,11 @@ pub fn y_range(d: &LinesData<'_>) -> (f64, f64) {
         return if log { (1e-3, 1.0) } else { (-1.0, 1.0) };
     }
     if log {
-        let lo = lo.max(1e-30);
-        (lo / 1.6, (hi * 1.6).max(lo * 10.0))
+        // Padded by 1.6× each way, and at least one decade tall, widened about the data's
+        // geometric middle so values in a narrow band (an LSTM's f_t ≤ 1) sit mid-chart.
+        let (lo, hi) = (lo.max(1e-30) / 1.6, hi.max(1e-30) * 1.6);
+        let widen = (10.0 * lo / hi).max(1.0).sqrt();
+        (lo / widen, hi * widen)
     } else {
         let pad = ((hi - lo) * 0.08).max(1e-6);
         (lo - pad, hi + pad)
@@ -291,7 +294,7 @@ fn paint<DB: DrawingBackend>(
             look,
             d,
             x0..x1,
-            (y0..y1).log_scale().with_key_points(log_ticks(y0, y1)),
+            (y0..y1).log_scale().with_key_points(super::ticks::log_ticks(y0, y1)),
             &|v: &f64| format!("{v:.0e}"),
         ),
         YAxis::Log => plot(
@@ -307,19 +310,6 @@ fn paint<DB: DrawingBackend>(
             format!("{v:.2}")
         }),
     }
-}
-
-/// Labelled values of a log axis over `[lo, hi]` (`0 < lo < hi`): 1, 2 and 5 times each power
-/// of ten inside, e.g. `[0.2, 0.5, 1, 2]` over `[0.15, 2.5]`.
-pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
-    if !(lo > 0.0 && hi > lo && hi.is_finite()) {
-        return Vec::new();
-    }
-    let (first, last) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
-    (first..=last)
-        .flat_map(|e| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(e)))
-        .filter(|v| (lo..=hi).contains(v))
-        .collect()
 }
 
 /// Width of the y label area, CSS pixels (grows with the text factor).

@@ -9,6 +9,7 @@ pub mod measured;
 pub mod projection;
 pub mod strip;
 pub mod surface;
+pub mod ticks;
 pub mod trajectory;
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::heatmap::{BAR, MARGIN, X_LABELS, Y_LABELS};
+use super::ticks::{column_keys, KeyedAxis};
 use super::surface::{on_surface, Look, Surface};
 use super::{err, palette, ChartError};
 
@@ -73,7 +74,11 @@ fn paint<DB: DrawingBackend>(
         .margin(look.len(MARGIN))
         .x_label_area_size(look.text_len(X_LABELS))
         .y_label_area_size(look.text_len(Y_LABELS))
-        .build_cartesian_2d(-0.5..cols as f64 - 0.5, 0.0..n as f64)
+        // x labels at round steps (column c is step c + 1), as on the heatmaps below.
+        .build_cartesian_2d(
+            KeyedAxis::new(-0.5..cols as f64 - 0.5, column_keys(1.0, 1.0, cols, 8)),
+            0.0..n as f64,
+        )
         .map_err(err)?;
     chart
         .configure_mesh()
@@ -81,15 +86,8 @@ fn paint<DB: DrawingBackend>(
         .x_desc(d.x_desc)
         .label_style(("sans-serif", look.font(12.0)))
         .axis_desc_style(("sans-serif", look.font(13.0)))
-        .x_labels(8.min(cols + 1))
         .y_labels(2 * n + 1)
-        .x_label_formatter(&|v| {
-            if (v - v.round()).abs() < 1e-6 {
-                format!("{:.0}", v.round() + 1.0)
-            } else {
-                String::new()
-            }
-        })
+        .x_label_formatter(&|v| format!("{}", (v + 1.0).round()))
         // Lane names on the band centres (y = k + 0.5).
         .y_label_formatter(&|v| {
             let k = v - 0.5;

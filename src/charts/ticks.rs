@@ -1,0 +1,138 @@
+//! Axis labels at round values: 1, 2 or 5 times a power of ten.
+
+use std::ops::Range;
+
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
+use plotters::coord::types::RangedCoordf64;
+
+/// A linear f64 axis labelled exactly at `keys` (plotters' `with_key_points` needs a
+/// coordinate with default formatting, which its f64 range is not).
+#[derive(Clone)]
+pub struct KeyedAxis {
+    inner: RangedCoordf64,
+    keys: Vec<f64>,
+}
+
+impl KeyedAxis {
+    /// The linear axis over `range`, labelled at `keys`.
+    pub fn new(range: Range<f64>, keys: Vec<f64>) -> Self {
+        Self {
+            inner: range.into(),
+            keys,
+        }
+    }
+}
+
+impl Ranged for KeyedAxis {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.inner.map(value, limit)
+    }
+    fn key_points<H: KeyPointHint>(&self, _hint: H) -> Vec<f64> {
+        self.keys.clone()
+    }
+    fn range(&self) -> Range<f64> {
+        self.inner.range()
+    }
+}
+
+/// Up to `most` round values in `[lo, hi]`: the multiples of the smallest step `1`, `2` or
+/// `5 × 10^k` of at least `min_step` that needs no more than `most` of them, e.g.
+/// `[10, 20, 30, 40]` over `[0.5, 40.5]` with at most 4.
+pub fn linear_ticks(lo: f64, hi: f64, most: usize, min_step: f64) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite() && hi > lo) || most == 0 {
+        return Vec::new();
+    }
+    let mut e = ((hi - lo) / most as f64).max(min_step).log10().floor() as i32;
+    loop {
+        for m in [1.0, 2.0, 5.0] {
+            let step = m * 10f64.powi(e);
+            // k · m · 10^e, dividing by 10^−e below 1: 0.15, not 0.15000000000000002.
+            let at = |k: f64| {
+                if e < 0 {
+                    k * m / 10f64.powi(-e)
+                } else {
+                    k * step
+                }
+            };
+            let (a, b) = ((lo / step - 1e-9).ceil(), (hi / step + 1e-9).floor());
+            if step >= min_step && b - a + 1.0 <= most as f64 {
+                return (a as i64..=b as i64).map(|k| at(k as f64)).collect();
+            }
+        }
+        e += 1;
+    }
+}
+
+/// Column positions of a grid whose column `c` stands for `first + c · step` (`step > 0`,
+/// `cols` columns drawn over `[−0.5, cols − 0.5]`), where that value is one of up to `most`
+/// round values, at least a column apart: the key points of a heatmap's or strip's x axis.
+pub fn column_keys(first: f64, step: f64, cols: usize, most: usize) -> Vec<f64> {
+    if !(step > 0.0) || cols == 0 {
+        return Vec::new();
+    }
+    let (lo, hi) = (first - 0.5 * step, first + (cols as f64 - 0.5) * step);
+    linear_ticks(lo, hi, most, step)
+        .into_iter()
+        .map(|v| (v - first) / step)
+        .collect()
+}
+
+/// Labelled values of a log axis over `[lo, hi]` (`0 < lo < hi`): 1, 2 and 5 times each power
+/// of ten inside, e.g. `[0.2, 0.5, 1, 2]` over `[0.15, 2.5]`.
+pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    if !(lo > 0.0 && hi > lo && hi.is_finite()) {
+        return Vec::new();
+    }
+    let (first, last) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    (first..=last)
+        .flat_map(|e| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(e)))
+        .filter(|v| (lo..=hi).contains(v))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn linear_ticks_are_round_and_at_most_asked_for() {
+        let t = |lo, hi, most| linear_ticks(lo, hi, most, 0.0);
+        assert_eq!(t(0.5, 40.5, 8), vec![5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0, 40.0]);
+        assert_eq!(t(0.5, 40.5, 4), vec![10.0, 20.0, 30.0, 40.0]);
+        assert_eq!(t(-93.0, 5093.0, 8), vec![0.0, 1000.0, 2000.0, 3000.0, 4000.0, 5000.0]);
+        assert_eq!(t(0.5, 3.5, 8), vec![0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5]);
+        assert_eq!(linear_ticks(0.5, 3.5, 8, 1.0), vec![1.0, 2.0, 3.0], "whole steps only");
+        assert_eq!(t(0.1, 0.35, 8), vec![0.1, 0.15, 0.2, 0.25, 0.3, 0.35]);
+        assert!(t(1.0, 1.0, 8).is_empty() && t(0.0, f64::NAN, 8).is_empty());
+        assert!(t(0.0, 1.0, 0).is_empty());
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_log_axis_within_two_decades_gets_one_two_five_labels() {
+        assert_eq!(log_ticks(0.15, 2.5), vec![0.2, 0.5, 1.0, 2.0]);
+        // The LSTM's forget path: values 0.9–1, padded and a decade tall about their middle.
+        assert_eq!(log_ticks(0.3, 3.0), vec![0.5, 1.0, 2.0]);
+        assert!(log_ticks(0.0, 1.0).is_empty() && log_ticks(2.0, 1.0).is_empty());
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn column_keys_put_round_values_on_their_columns() {
+        // Gates: column c is step c + 1, T = 40.
+        let keys = column_keys(1.0, 1.0, 40, 8);
+        assert_eq!(keys, vec![4.0, 9.0, 14.0, 19.0, 24.0, 29.0, 34.0, 39.0]);
+        // A flow map of 28 columns from step 0 every 187.2 steps: 1000 falls between columns.
+        let keys = column_keys(0.0, 187.2, 28, 8);
+        let values: Vec<f64> = keys.iter().map(|c| c * 187.2).collect();
+        assert_eq!(values.len(), 6, "{values:?}");
+        for (v, want) in values.iter().zip([0.0, 1000.0, 2000.0, 3000.0, 4000.0, 5000.0]) {
+            assert!((v - want).abs() < 1e-9, "{values:?}");
+        }
+        assert!(keys.iter().all(|&c| (-0.5..=27.5).contains(&c)));
+        // Three steps: a label per column, never between two.
+        assert_eq!(column_keys(1.0, 1.0, 3, 8), vec![0.0, 1.0, 2.0]);
+        assert!(column_keys(0.0, 0.0, 10, 8).is_empty() && column_keys(0.0, 1.0, 0, 8).is_empty());
+    }
+}
