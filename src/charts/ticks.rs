@@ -69,7 +69,7 @@ pub fn linear_ticks(lo: f64, hi: f64, most: usize, min_step: f64) -> Vec<f64> {
 /// `cols` columns drawn over `[−0.5, cols − 0.5]`), where that value is one of up to `most`
 /// round values, at least a column apart: the key points of a heatmap's or strip's x axis.
 pub fn column_keys(first: f64, step: f64, cols: usize, most: usize) -> Vec<f64> {
-    if !(step > 0.0) || cols == 0 {
+    if step.is_nan() || step <= 0.0 || cols == 0 {
         return Vec::new();
     }
     let (lo, hi) = (first - 0.5 * step, first + (cols as f64 - 0.5) * step);
