@@ -17,7 +17,7 @@ test('NaN/∞ pauses training with advice, keeps the last good charts, and Play 
   const msg = await alert.innerText();
   assert.match(msg, /at step \d+ the (loss|gradient|weights) became NaN or infinite/, `says when and what happened: ${msg}`);
   assert.match(msg, /weights are back to those of step \d+/, `says which weights it keeps: ${msg}`);
-  assert.match(msg, /The charts show the last good step\. Lower the learning rate or turn on gradient clipping, then press Play\.$/, `says what to change (clipping is off): ${msg}`);
+  assert.match(msg, /The charts show the last good step\. Lower the learning rate or turn on gradient clipping, then press Play\./, `says what to change (clipping is off): ${msg}`);
   await page.waitForFunction(() => document.querySelector('[role=status]').textContent.includes('paused'));
   const stopped = await status(page);
   assert.ok(Number.isFinite(stopped.loss), `the status shows the last good (finite) loss: ${stopped.text}`);

@@ -39,8 +39,10 @@ test('a worker trains T=1000 H=128 while the page keeps drawing', async () => {
   assert.ok(gaps.at(-1) < 1000, `no frame waits a second (max ${gaps.at(-1)} ms)`);
   // An analysis of this model takes seconds, so it reruns only every few minutes while training:
   // the status line says which step the views show, and Pause brings them up to date.
+  // The first views show the initial weights, and a second analysis follows at once (said so).
   const statusLine = page.getByRole('status').first();
-  await statusLine.filter({ hasText: 'views from step' }).waitFor({ timeout: 90_000 });
+  await statusLine.filter({ hasText: 'views from step 0: a newer analysis is under way' }).waitFor({ timeout: 90_000 });
+  await statusLine.filter({ hasText: 'reruns about every' }).waitFor({ timeout: 90_000 });
   const lagging = await status(page);
   const shownStep = Number(/views from step (\d+)/.exec(lagging.text)[1]);
   assert.ok(shownStep < lagging.step, lagging.text);

@@ -32,7 +32,8 @@ const DEFAULT_QUERIES = [
   '', // the opening preset: GRU vs tanh RNN, adding T=40, H=16, B=32
   'T=200&hidden=64',
   // lr 0.003: at the default 0.01 this run's gradient overflows float32 near step 1,500
-  // (README, Speed), inside the measured window; the step's cost does not depend on lr.
+  // (README, Speed), inside the measured window; training flushes vanished gradients, so
+  // the step's cost hardly depends on the weights lr leads to.
   'cells=gru&T=1000&hidden=128&batch=1&lr=0.003',
 ];
 const SLOW_MS = 20;

@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::colormap::Scale;
-use super::ticks::{column_keys, KeyedAxis};
+use super::ticks::{column_keys, column_keys_at, KeyedAxis};
 use super::projection::GridProjection;
 use super::surface::{on_surface, Look, Surface};
 use super::{err, ChartError};
@@ -31,6 +31,8 @@ pub struct HeatmapData<'a> {
     pub x_first: f64,
     /// Step between column labels' values.
     pub x_step: f64,
+    /// Each column's value, when they are not evenly spaced (overrides `x_first`/`x_step`).
+    pub x_at: Option<&'a [f64]>,
     /// Colour-bar caption.
     pub bar_label: &'a str,
     /// Column outlined as the time cursor.
@@ -81,14 +83,20 @@ fn paint<DB: DrawingBackend>(
     let (main, bar) = root.split_horizontally(w.saturating_sub(look.text_len(BAR)));
     let (rows, cols) = (d.rows.max(1), d.cols.max(1));
     let (first, step) = (d.x_first, d.x_step);
-    // x labels at round values of `first + c · step` (between columns when step is not 1).
-    let x_keys = column_keys(first, step, cols, 8);
+    // x labels at round values of the columns' (between columns when they fall there).
+    let x_keys: Vec<(f64, f64)> = match d.x_at.filter(|at| at.len() == cols) {
+        Some(at) => column_keys_at(at, 8),
+        None => column_keys(first, step, cols, 8)
+            .into_iter()
+            .map(|c| (c, first + c * step))
+            .collect(),
+    };
     let mut chart = ChartBuilder::on(&main)
         .margin(look.len(MARGIN))
         .x_label_area_size(look.text_len(X_LABELS))
         .y_label_area_size(look.text_len(Y_LABELS))
         .build_cartesian_2d(
-            KeyedAxis::new(-0.5..cols as f64 - 0.5, x_keys),
+            KeyedAxis::new(-0.5..cols as f64 - 0.5, x_keys.iter().map(|k| k.0).collect()),
             -0.5..rows as f64 - 0.5,
         )
         .map_err(err)?;
@@ -101,7 +109,12 @@ fn paint<DB: DrawingBackend>(
         .axis_desc_style(("sans-serif", look.font(13.0)))
         .y_labels(6.min(rows + 1))
         // x = c is column c; integer y ticks fall on cell centres, y = v is row `rows − 1 − v`.
-        .x_label_formatter(&|v| format!("{}", (first + v * step).round()))
+        .x_label_formatter(&|v| {
+            x_keys
+                .iter()
+                .find(|k| k.0 == *v)
+                .map_or(String::new(), |k| format!("{}", k.1.round()))
+        })
         .y_label_formatter(&|v| {
             let r = rows as f64 - 1.0 - v.round();
             if (v - v.round()).abs() < 1e-6 && r >= 0.0 && r < rows as f64 {
@@ -304,6 +317,7 @@ mod tests {
             y_desc: "",
             x_first: 1.0,
             x_step: 1.0,
+            x_at: None,
             bar_label: "",
             cursor: None,
             selected: None,

@@ -41,10 +41,13 @@ impl Ranged for KeyedAxis {
 /// `5 × 10^k` of at least `min_step` that needs no more than `most` of them, e.g.
 /// `[10, 20, 30, 40]` over `[0.5, 40.5]` with at most 4.
 pub fn linear_ticks(lo: f64, hi: f64, most: usize, min_step: f64) -> Vec<f64> {
-    if !(lo.is_finite() && hi.is_finite() && hi > lo) || most == 0 {
+    let raw = (hi - lo) / most.max(1) as f64; // the spacing of `most` evenly spread ticks
+    let bad_step = min_step.is_nan() || min_step < 0.0 || min_step.is_infinite();
+    if !(lo.is_finite() && hi.is_finite() && hi > lo && raw.is_normal()) || most == 0 || bad_step {
         return Vec::new();
     }
-    let mut e = ((hi - lo) / most as f64).max(min_step).log10().floor() as i32;
+    // From here the loop ends within two powers of ten: a step of 10·max(raw, min_step) fits.
+    let mut e = raw.max(min_step).log10().floor() as i32;
     loop {
         for m in [1.0, 2.0, 5.0] {
             let step = m * 10f64.powi(e);
@@ -79,6 +82,38 @@ pub fn column_keys(first: f64, step: f64, cols: usize, most: usize) -> Vec<f64> 
         .collect()
 }
 
+/// `(column position, value)` of up to `most` round values over columns whose values are `at`
+/// (ascending, not necessarily evenly spaced: a flow map's columns are the steps it was
+/// recorded at), each placed between the two columns it falls between; at least a column's
+/// smallest gap apart (whole steps on integer-valued columns).
+pub fn column_keys_at(at: &[f64], most: usize) -> Vec<(f64, f64)> {
+    let n = at.len();
+    if n < 2 || at.windows(2).any(|w| w[1].partial_cmp(&w[0]) != Some(std::cmp::Ordering::Greater)) {
+        return at.first().map_or(Vec::new(), |&v| vec![(0.0, v)]);
+    }
+    let gap = at.windows(2).map(|w| w[1] - w[0]).fold(f64::INFINITY, f64::min);
+    let half = |i: usize, j: usize| 0.5 * (at[j] - at[i]);
+    let (lo, hi) = (at[0] - half(0, 1), at[n - 1] + half(n - 2, n - 1));
+    let mut i = 0;
+    linear_ticks(lo, hi, most, gap.min(1.0).max(gap.floor()))
+        .into_iter()
+        .map(|v| {
+            // Beyond the ends, the half-gap margins scale like the nearest gap.
+            let pos = if v <= at[0] {
+                (v - at[0]) / (at[1] - at[0])
+            } else if v >= at[n - 1] {
+                (n - 1) as f64 + (v - at[n - 1]) / (at[n - 1] - at[n - 2])
+            } else {
+                while at[i + 1] < v {
+                    i += 1;
+                }
+                i as f64 + (v - at[i]) / (at[i + 1] - at[i])
+            };
+            (pos, v)
+        })
+        .collect()
+}
+
 /// Labelled values of a log axis over `[lo, hi]` (`0 < lo < hi`): 1, 2 and 5 times each power
 /// of ten inside, e.g. `[0.2, 0.5, 1, 2]` over `[0.15, 2.5]`.
 pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
@@ -108,6 +143,12 @@ mod tests {
         assert_eq!(t(0.1, 0.35, 8), vec![0.1, 0.15, 0.2, 0.25, 0.3, 0.35]);
         assert!(t(1.0, 1.0, 8).is_empty() && t(0.0, f64::NAN, 8).is_empty());
         assert!(t(0.0, 1.0, 0).is_empty());
+        // Degenerate spans and steps give no labels rather than a hang or NaN.
+        assert!(t(-f64::MAX, f64::MAX, 8).is_empty(), "the span overflows");
+        assert!(t(0.0, 1e-320, 8).is_empty(), "the spacing is subnormal");
+        assert!(linear_ticks(0.0, 1.0, 8, f64::NAN).is_empty());
+        assert!(linear_ticks(0.0, 1.0, 8, -1.0).is_empty());
+        assert_eq!(linear_ticks(0.0, 1.0, 8, 50.0), vec![0.0], "a step wider than the span");
     }
 
     #[wasm_bindgen_test(unsupported = test)]
@@ -134,5 +175,26 @@ mod tests {
         // Three steps: a label per column, never between two.
         assert_eq!(column_keys(1.0, 1.0, 3, 8), vec![0.0, 1.0, 2.0]);
         assert!(column_keys(0.0, 0.0, 10, 8).is_empty() && column_keys(0.0, 1.0, 0, 8).is_empty());
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn uneven_columns_get_labels_where_their_values_fall() {
+        // A big model's flow map: step 0, then 440 (the follow-up), then every ~5,000.
+        let at = [0.0, 440.0, 5200.0, 10100.0, 15000.0];
+        let keys = column_keys_at(&at, 4);
+        let values: Vec<f64> = keys.iter().map(|k| k.1).collect();
+        assert_eq!(values, vec![0.0, 5000.0, 10000.0, 15000.0]);
+        // 5000 lies 4560/4760 of the way from column 1 to column 2.
+        assert!((keys[1].0 - (1.0 + 4560.0 / 4760.0)).abs() < 1e-12, "{keys:?}");
+        assert!((keys[2].0 - (2.0 + 4800.0 / 4900.0)).abs() < 1e-12, "{keys:?}");
+        assert_eq!(keys[3].0, 4.0);
+        // Even columns agree with column_keys.
+        let even: Vec<f64> = (1..=40).map(f64::from).collect();
+        let pos: Vec<f64> = column_keys_at(&even, 8).iter().map(|k| k.0).collect();
+        assert_eq!(pos, column_keys(1.0, 1.0, 40, 8));
+        // One column, or values out of order: no interpolation.
+        assert_eq!(column_keys_at(&[7.0], 8), vec![(0.0, 7.0)]);
+        assert_eq!(column_keys_at(&[3.0, 1.0], 8), vec![(0.0, 3.0)]);
+        assert!(column_keys_at(&[], 8).is_empty());
     }
 }

@@ -84,6 +84,7 @@ pub fn FlowView() -> impl IntoView {
     let draw_map = move |c: &crate::charts::surface::Surface<'_>| {
         let (steps, (vals, lags)) = state.with_inspection(|h| (h.flow_steps.clone(), h.flow_map()));
         let cols = steps.len();
+        let at: Vec<f64> = steps.iter().map(|&s| s as f64).collect(); // recorded, not evenly
         let first = steps.first().copied().unwrap_or(0) as f64;
         let step = match (steps.first(), steps.last()) {
             (Some(&a), Some(&b)) if cols > 1 => (b as f64 - a as f64) / (cols - 1) as f64,
@@ -101,6 +102,7 @@ pub fn FlowView() -> impl IntoView {
             y_desc: "lag k",
             x_first: first,
             x_step: step,
+            x_at: Some(&at),
             bar_label: "log10 ‖·‖",
             cursor: None,
             selected: None,
@@ -217,7 +219,7 @@ pub fn FlowView() -> impl IntoView {
     };
     view! {
             <ChartCanvas label="Gradient flow" draw=draw_flow summary=Signal::derive(flow_summary)
-                hint="How strongly the last state still depends on the state k steps earlier: a product of k one-step Jacobians, so it changes geometrically with k. A GRU is not born with a gradient highway: untrained (default initialisation), z ≈ 0.5 halves its carry at every step, and its curve often falls faster than the RNN's. Training teaches z ≈ 0 where memory is needed and the curve rises toward 1; a trained tanh RNN's usually falls off a cliff."/>
+                hint="How strongly the last state still depends on the state k steps earlier: a product of k one-step Jacobians, so it changes roughly geometrically with k. A GRU is not born with a gradient highway: untrained (default initialisation), z ≈ 0.5 halves its carry at every step, and its curve often falls faster than the RNN's. Training teaches z ≈ 0 where memory is needed and the curve rises toward 1; a trained tanh RNN's usually falls off a cliff."/>
             <ChartCanvas label="Gradient flow over training" width=720 height=260 draw=draw_map summary=Signal::derive(map_summary)
                 hint="The first run's curve above, recorded as training goes: bright = gradient survives that many steps back."/>
             <ChartCanvas label="Loss gradient by time step" draw=draw_grad summary=Signal::derive(grad_summary)

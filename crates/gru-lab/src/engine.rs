@@ -369,6 +369,7 @@ impl Engine {
                 wall_steps_per_s,
                 inspect_ms,
                 validate_ms,
+                asked_analysis: self.schedule.asked_analysis(),
             },
             timeline: self.lab.travel.timeline.steps(),
             exact_resume: self.lab.travel.exact,

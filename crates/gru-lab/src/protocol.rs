@@ -298,6 +298,9 @@ pub struct Rates {
     pub inspect_ms: f64,
     /// Duration of the last validation (ms).
     pub validate_ms: f64,
+    /// An analysis the page asked for (or a new model's second one) is under way: newer views
+    /// come soon, not on the periodic refresh's cycle.
+    pub asked_analysis: bool,
 }
 
 /// A message could not be decoded.
@@ -443,6 +446,7 @@ mod tests {
                 wall_steps_per_s: 301.0,
                 inspect_ms: 2.0,
                 validate_ms: 1.0,
+                asked_analysis: true,
             },
             timeline: vec![0, 25, 50],
             exact_resume: true,

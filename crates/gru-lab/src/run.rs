@@ -121,16 +121,20 @@ impl TrainingRun {
                 // The last good step's weights may already be huge (a blow-up grows over
                 // several steps), so resuming from them would fail again: go back to the
                 // latest sane weights, with fresh optimiser moments.
-                let clip = self.trainer.config.clip;
+                let (clip, knob) = (self.trainer.config.clip, self.trainer.config.task.knob_name());
                 self.error = Some(match (&e, self.trainer.rewind(&self.sane.1)) {
                     (Error::NonFinite { step, what }, Ok(())) => format!(
                         "at step {step} the {what} became NaN or infinite; the weights are back to \
                          those of step {} (the last with a sane loss) and the optimiser's moments \
-                         are cleared. The charts show the last good step. {}, then press Play",
+                         are cleared. The charts show the last good step. {}",
                         self.sane.0,
-                        stop_advice(what, clip)
+                        stop_advice(what, clip, knob)
                     ),
-                    _ => format!("{e}. Change the settings, then press Play"),
+                    (Error::NonFinite { step, what }, Err(r)) => format!(
+                        "at step {step} the {what} became NaN or infinite, and the last sane \
+                         weights could not be put back ({r}). Change the settings and Apply and reset"
+                    ),
+                    (e, _) => e.to_string(),
                 });
                 false
             }
@@ -221,15 +225,26 @@ impl TrainingRun {
 /// already infinite: float32 overflowed in the backward pass (an exploding gradient, which a
 /// GRU's additive path does not rule out: at T=1000 H=128 B=1, the defaults' clipped run goes
 /// from a norm of ~1 to 6·10³ to ∞ in two steps near step 1500).
-fn stop_advice(what: &str, clip: Option<f64>) -> String {
+/// `knob` names the task's difficulty setting as the form does ("Sequence length", "Delay"),
+/// which applies on reset, while the learning rate and clipping apply live.
+fn stop_advice(what: &str, clip: Option<f64>, knob: &str) -> String {
     match (what, clip) {
         ("gradient", Some(c)) => format!(
             "Clipping (at {c}) cannot help here: it rescales a finite gradient, and this one \
              overflowed float32 in the backward pass (an exploding gradient). Lower the \
-             learning rate or the sequence length"
+             learning rate and press Play, or set a smaller “{knob}” and Apply and reset"
         ),
-        (_, Some(_)) => "Lower the learning rate".into(),
-        (_, None) => "Lower the learning rate or turn on gradient clipping".into(),
+        (_, Some(_)) => "Lower the learning rate, then press Play".into(),
+        (_, None) => "Lower the learning rate or turn on gradient clipping, then press Play".into(),
+    }
+}
+
+/// A model's own label: the cell's ("GRU", "RNN", …), "TCN" or "Attention".
+fn model_label<T: gru_core::Real>(net: &Net<T>) -> &'static str {
+    match net {
+        Net::Recurrent(m) => m.config.cell.label(),
+        Net::Tcn(_) => "TCN",
+        Net::Attention(_) => "Attention",
     }
 }
 
@@ -241,13 +256,17 @@ mod tests {
     /// with clipping on an infinite gradient is explained rather than blamed on clipping.
     #[test]
     fn the_stop_advice_fits_the_run_clipping() {
-        let off = stop_advice("gradient", None);
-        assert_eq!(off, "Lower the learning rate or turn on gradient clipping");
-        let on = stop_advice("gradient", Some(0.5));
+        let off = stop_advice("gradient", None, "Sequence length");
+        assert_eq!(off, "Lower the learning rate or turn on gradient clipping, then press Play");
+        let on = stop_advice("gradient", Some(0.5), "Delay");
         assert!(on.starts_with("Clipping (at 0.5) cannot help here"), "{on}");
         assert!(on.contains("overflowed float32") && !on.contains("turn on"), "{on}");
+        assert!(on.ends_with("set a smaller “Delay” and Apply and reset"), "{on}");
         for what in ["loss", "weights"] {
-            assert_eq!(stop_advice(what, Some(1.0)), "Lower the learning rate");
+            assert_eq!(
+                stop_advice(what, Some(1.0), "Bits"),
+                "Lower the learning rate, then press Play"
+            );
         }
     }
 
@@ -307,14 +326,5 @@ mod tests {
         assert!(s.loss.is_finite() && (s.baseline - 1.0 / 6.0).abs() < 1e-12);
         let again = run.take_status();
         assert!(again.new_train.is_empty() && again.new_val.is_empty());
-    }
-}
-
-/// A model's own label: the cell's ("GRU", "RNN", …), "TCN" or "Attention".
-fn model_label<T: gru_core::Real>(net: &Net<T>) -> &'static str {
-    match net {
-        Net::Recurrent(m) => m.config.cell.label(),
-        Net::Tcn(_) => "TCN",
-        Net::Attention(_) => "Attention",
     }
 }

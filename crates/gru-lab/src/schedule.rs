@@ -82,7 +82,7 @@ pub struct Scheduler {
     /// Milliseconds between snapshots.
     pub publish_ms: f64,
     /// Set when the page must see a fresh inspection soon (after a pause, a step, a reset, a
-    /// new sample), even while paused.
+    /// new sample, a new model's first views while training), even while paused.
     pub inspect_wanted: bool,
     /// Set when a snapshot should go out as soon as the page can take it.
     pub publish_wanted: bool,
@@ -94,7 +94,8 @@ pub struct Scheduler {
     inspecting: Option<f64>,
     /// Why the inspection in progress began, and when (ms).
     inspecting_for: Reason,
-    /// Set by a new model: the inspection after its first asked one is asked for too.
+    /// Set by a new model: the inspection after its first (asked) one is asked for too; any
+    /// finished or dropped inspection clears it.
     follow_up: bool,
     inspect_began: f64,
     /// Duration of the last inspection slice (ms).
@@ -288,13 +289,13 @@ impl Scheduler {
     }
 
     /// The inspection in progress is complete: its slices' total becomes the inspection's cost.
-    /// A training model's first views (of its initial weights) ask for the next at once.
+    /// A new model's first views (of the weights it started from) ask for the next at once
+    /// while training (one that starts paused gets none).
     pub fn inspection_finished(&mut self) {
         if let Some(ms) = self.inspecting.take() {
             self.inspect_ms = ms;
         }
-        if self.inspecting_for == Reason::Asked && self.follow_up {
-            self.follow_up = false;
+        if std::mem::take(&mut self.follow_up) && self.inspecting_for == Reason::Asked {
             self.inspect_wanted |= self.playing;
         }
         // While training, the result rides on the next regular snapshot.
@@ -305,6 +306,7 @@ impl Scheduler {
     /// training): its slices' time is no inspection's cost, so the last complete one's is kept.
     pub fn inspection_dropped(&mut self) {
         self.inspecting = None;
+        self.follow_up = false;
         self.publish_wanted |= !self.playing;
     }
 
@@ -342,6 +344,12 @@ impl Scheduler {
         self.inspect_wanted = true;
         self.follow_up = true;
         self.publish_wanted = true;
+    }
+
+    /// Whether an inspection the page asked for (or a new model's follow-up) is due or under
+    /// way.
+    pub fn asked_analysis(&self) -> bool {
+        self.inspect_wanted || (self.inspecting.is_some() && self.inspecting_for == Reason::Asked)
     }
 
     /// Durations of the last complete inspection (all its slices) and validation (ms).

@@ -337,3 +337,34 @@ fn next_past_publish(s: &mut Scheduler, now: f64) -> Job {
         }
     }
 }
+
+#[test]
+fn a_new_model_s_second_analysis_is_asked_for_once_while_training() {
+    let mut s = Scheduler::new(0.0, 100.0);
+    assert!(s.asked_analysis(), "the first is wanted");
+    s.done(Job::Inspect, 0.0, 5.0, 0);
+    s.inspection_finished();
+    assert!(s.inspect_wanted && s.asked_analysis(), "the follow-up, at once");
+    s.done(Job::Inspect, 10.0, 15.0, 0);
+    assert!(s.asked_analysis(), "under way");
+    s.inspection_finished();
+    assert!(!s.inspect_wanted && !s.asked_analysis(), "then the refresh cycle");
+    s.done(Job::Inspect, 500.0, 505.0, 0);
+    assert!(!s.asked_analysis(), "a refresh is not asked for");
+    s.inspection_finished();
+    assert!(!s.inspect_wanted, "a refresh asks for nothing");
+    // A new model re-arms it; a dropped first inspection disarms it.
+    s.new_model();
+    s.done(Job::Inspect, 600.0, 605.0, 0);
+    s.inspection_dropped();
+    s.inspect_wanted = true; // a new pick, later
+    s.done(Job::Inspect, 700.0, 705.0, 0);
+    s.inspection_finished();
+    assert!(!s.inspect_wanted, "no follow-up after a dropped first");
+    // A model that starts paused gets none.
+    s.new_model();
+    s.set_playing(false, 800.0);
+    s.done(Job::Inspect, 800.0, 805.0, 0);
+    s.inspection_finished();
+    assert!(!s.inspect_wanted && !s.asked_analysis());
+}

@@ -14,7 +14,10 @@ const SAID_FROM_MS: f64 = 2000.0;
 /// asks for a fresh analysis, but a sweep holding training runs none until it ends).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Training {
+    /// Training; the next analysis comes on the periodic refresh's cycle.
     On,
+    /// Training, and an analysis the page asked for (or a new model's second) is under way.
+    OnAsked,
     Paused,
 }
 
@@ -22,10 +25,10 @@ enum Training {
 /// loss curves and analyses are at least [`SAID_FROM_MS`] apart; `None` otherwise (no views
 /// yet, views of a kept step, views up to date, or quick analyses). Paused, only the step.
 pub fn views_lag(h: &History) -> Option<String> {
-    let training = if h.playing {
-        Training::On
-    } else {
-        Training::Paused
+    let training = match (h.playing, h.rates.asked_analysis) {
+        (false, _) => Training::Paused,
+        (true, true) => Training::OnAsked,
+        (true, false) => Training::On,
     };
     let has_views = !h.insights.is_empty();
     lag_note(
@@ -52,6 +55,11 @@ fn lag_note(
     }
     Some(match training {
         Training::Paused => format!(" · views from step {}", shown.step),
+        Training::OnAsked => format!(
+            " · views from step {}: a newer analysis is under way (one takes {:.1} s at this size)",
+            shown.step,
+            inspect_ms / 1000.0
+        ),
         Training::On => format!(
             " · views from step {}: one analysis takes {:.1} s at this size, so while training it reruns about every {} (Pause refreshes them)",
             shown.step,
@@ -96,6 +104,12 @@ mod tests {
         // Paused: the step alone (a sweep may hold the analysis back).
         let note = lag_note(951, &shown(290, None), true, 8400.0, Training::Paused);
         assert_eq!(note.as_deref(), Some(" · views from step 290"));
+        // A new model's first views, while its second analysis runs at the asked share.
+        let note = lag_note(440, &shown(0, None), true, 6500.0, Training::OnAsked);
+        assert_eq!(
+            note.as_deref(),
+            Some(" · views from step 0: a newer analysis is under way (one takes 6.5 s at this size)")
+        );
     }
 
     #[test]
