@@ -41,11 +41,10 @@ fn log_range_ignores_non_positive_values_and_covers_the_reference() {
     assert!(lo < -3.0 && hi > 0.5);
 }
 
-#[wasm_bindgen_test(unsupported = test)]
-fn a_narrow_log_range_is_a_decade_tall_about_the_data_s_middle() {
-    let pts = [(0.0, 0.9), (1.0, 1.0)]; // an LSTM's max f_t
-    let d = LinesData {
-        series: vec![Series::new("", &pts, palette::GREEN)],
+/// A log-axis chart of `series` with nothing else on it.
+fn log_chart(series: Vec<Series<'_>>) -> LinesData<'_> {
+    LinesData {
+        series,
         x_desc: "",
         y_desc: "",
         y: YAxis::Log,
@@ -53,7 +52,13 @@ fn a_narrow_log_range_is_a_decade_tall_about_the_data_s_middle() {
         cursor: None,
         x_range: None,
         legend: Corner::UpperRight,
-    };
+    }
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_narrow_log_range_is_a_decade_tall_about_the_data_s_middle() {
+    let pts = [(0.0, 0.9), (1.0, 1.0)]; // an LSTM's max f_t
+    let d = log_chart(vec![Series::new("", &pts, palette::GREEN)]);
     let (lo, hi) = y_range(&d);
     assert!((hi / lo - 10.0).abs() < 1e-9, "one decade: {lo} {hi}");
     let mid = (lo * hi).sqrt().log10();
@@ -70,19 +75,10 @@ fn a_narrow_log_range_is_a_decade_tall_about_the_data_s_middle() {
 #[wasm_bindgen_test(unsupported = test)]
 fn a_band_s_lower_edge_counts_for_the_axes() {
     let (hi, lo) = ([(1.0, 0.5), (2.0, 0.4)], [(1.0, 0.01), (2.0, 0.02)]);
-    let d = LinesData {
-        series: vec![Series {
-            fill_to: Some(&lo),
-            ..Series::new("", &hi, palette::BLUE)
-        }],
-        x_desc: "",
-        y_desc: "",
-        y: YAxis::Log,
-        reference: None,
-        cursor: None,
-        x_range: None,
-        legend: Corner::UpperRight,
-    };
+    let d = log_chart(vec![Series {
+        fill_to: Some(&lo),
+        ..Series::new("", &hi, palette::BLUE)
+    }]);
     let (y0, y1) = y_range(&d);
     assert!(y0 < 0.01 && y1 > 0.5, "{y0} {y1}");
     assert!(
