@@ -217,7 +217,8 @@ pub fn App(
         <header class="top">
             <div>
                 <h1>"gru-lens"</h1>
-                <p class="tagline">"A GRU and a plain RNN learning side by side in your browser — watch the gates, the hidden state and the gradient."</p>
+                // What the tool does, not what runs now (one link trains a lone LSTM): true on every page.
+                <p class="tagline">"Train a GRU — and an LSTM or a plain RNN beside it — live in your browser, and watch the gates, the hidden state and the gradient."</p>
             </div>
             <div class="head-right">
                 <InterviewToggle/>
