@@ -312,13 +312,19 @@ fn a_multi_seed_sweep_cancelled_half_way_keeps_its_curves_and_the_lab_trains_on(
     ));
 }
 
+/// An engine at T=120 H=24 (an inspection of many slices), two steps trained, then paused.
+fn paused_after_two_steps(clock: &FakeClock) -> Engine {
+    let settings = Settings::from_query("T=120&hidden=24").0;
+    let mut e = Engine::new(&settings, 0.0).expect("valid");
+    run_until(&mut e, clock, |e| e.lab().steps() >= 2);
+    e.handle(Command::Pause, clock.read());
+    e
+}
+
 #[test]
 fn a_long_inspection_is_sliced_the_page_is_answered_between_slices_and_the_result_is_exact() {
     let clock = FakeClock(Cell::new(0.0));
-    let settings = Settings::from_query("T=120&hidden=24").0;
-    let mut e = Engine::new(&settings, 0.0).expect("valid");
-    run_until(&mut e, &clock, |e| e.lab().steps() >= 2);
-    e.handle(Command::Pause, clock.read());
+    let mut e = paused_after_two_steps(&clock);
     // The first slice begins the inspection and cannot finish it (~100 SVDs per 15 ms of a
     // clock that moves 0.5 ms per read, ~600 units).
     run_until(&mut e, &clock, |e| e.inspecting.is_some());
@@ -361,10 +367,7 @@ fn a_long_inspection_is_sliced_the_page_is_answered_between_slices_and_the_resul
 #[test]
 fn a_sweep_started_mid_inspection_while_paused_has_the_views_finished_after_it() {
     let clock = FakeClock(Cell::new(0.0));
-    let settings = Settings::from_query("T=120&hidden=24").0;
-    let mut e = Engine::new(&settings, 0.0).expect("valid");
-    run_until(&mut e, &clock, |e| e.lab().steps() >= 2);
-    e.handle(Command::Pause, clock.read());
+    let mut e = paused_after_two_steps(&clock);
     // The paused step's inspection under way (and no other asked for).
     run_until(&mut e, &clock, |e| {
         e.inspecting.is_some() && !e.schedule.inspect_wanted
