@@ -13,7 +13,7 @@ use super::grad::{hidden_grad_norms, state_grads};
 use super::jacobian::{
     check_sel, gates_in_order, one_step_jacobian, states_in_order, SlotSteps, StepJacobians,
 };
-use super::norms::{frobenius, norms_of, spectral_norm, Norms};
+use super::norms::{norms_of, Norms};
 use super::products::LagProduct;
 use super::sequence::{Backward, CellTrace};
 use super::CellSel;
@@ -140,13 +140,13 @@ impl Tracing {
                     } else {
                         let additive = std::mem::take(&mut self.additive);
                         self.j.additive = self.has_additive.then_some(additive);
-                        self.flow.push(self.lag_norms(h, s));
+                        self.flow.push(norms_of(self.product.get(), h, h, s)); // the h → h block
                         Stage::Flow(1)
                     }
                 }
                 Stage::Flow(k) => {
                     self.product.extend(self.j.step(t - k + 1)); // P_k = P_{k−1} · J_{T−k+1}
-                    self.flow.push(self.lag_norms(h, s));
+                    self.flow.push(norms_of(self.product.get(), h, h, s)); // the h → h block
                     match (k < t, self.terms.is_some()) {
                         (true, _) => Stage::Flow(k + 1),
                         (false, true) => Stage::Terms(1),
@@ -170,14 +170,6 @@ impl Tracing {
         match self.stage {
             Stage::Done => Progress::Finished,
             _ => Progress::Unfinished,
-        }
-    }
-
-    /// Norms of the `h → h` block of the current product.
-    fn lag_norms(&self, h: usize, s: usize) -> Norms {
-        Norms {
-            fro: frobenius(self.product.get(), h, h, s),
-            spec: spectral_norm(self.product.get(), h, h, s),
         }
     }
 
