@@ -82,14 +82,12 @@ pub fn FlowView() -> impl IntoView {
         })
     };
     let draw_map = move |c: &crate::charts::surface::Surface<'_>| {
-        let (steps, (vals, lags)) = state.with_inspection(|h| (h.flow_steps.clone(), h.flow_map()));
-        let cols = steps.len();
-        let at: Vec<f64> = steps.iter().map(|&s| s as f64).collect(); // recorded, not evenly
-        let first = steps.first().copied().unwrap_or(0) as f64;
-        let step = match (steps.first(), steps.last()) {
-            (Some(&a), Some(&b)) if cols > 1 => (b as f64 - a as f64) / (cols - 1) as f64,
-            _ => 1.0,
-        };
+        // Each column's training step: recorded at each inspection, so not evenly spaced.
+        let (at, (vals, lags)) = state.with_inspection(|h| {
+            let at: Vec<f64> = h.flow_steps.iter().map(|&s| s as f64).collect();
+            (at, h.flow_map())
+        });
+        let cols = at.len();
         let finite = || vals.iter().copied().filter(|v| v.is_finite());
         let lo = finite().fold(0.0f64, f64::min).max(-12.0);
         let hi = 0.5f64.max(finite().fold(0.0, f64::max));
@@ -100,8 +98,8 @@ pub fn FlowView() -> impl IntoView {
             scale: Scale::Sequential { lo, hi },
             x_desc: "training step",
             y_desc: "lag k",
-            x_first: first,
-            x_step: step,
+            x_first: 0.0, // unused: `x_at` gives every column's step
+            x_step: 1.0,
             x_at: Some(&at),
             bar_label: "log10 ‖·‖",
             cursor: None,
