@@ -102,6 +102,9 @@ test('prefers-reduced-motion: nothing animates by itself', async () => {
   const { page, errors } = await open(browser, server.url, server.origin, undefined, { reducedMotion: 'reduce' });
   await waitStep(page, 10);
   assert.equal(await page.evaluate(() => matchMedia('(prefers-reduced-motion: reduce)').matches), true);
+  // The first views have arrived (before them the position reads "t = 1 / 1", and their
+  // arrival would change it to "1 / 40" without any animation: a CI run once raced on that).
+  await page.waitForFunction(() => (document.querySelector('[data-pick]')?.textContent ?? '') !== '');
   const t0 = await page.locator('.cursor-controls .tpos').innerText();
   await page.waitForTimeout(1500);
   assert.equal(await page.locator('.cursor-controls .tpos').innerText(), t0, 'the time cursor does not autoplay');
