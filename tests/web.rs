@@ -222,8 +222,14 @@ fn wasm_sigmoid_and_tanh_are_within_two_ulp_of_the_rounded_truth() {
     }
     let mut v = [f32::INFINITY, f32::NEG_INFINITY, f32::NAN, -100.0, 100.0];
     gru_core::kernels::act::sigmoid_in_place(&mut v);
-    assert!(v[0] == 1.0 && v[1] < 1e-37 && v[2].is_nan() && v[3] < 1e-37 && v[4] == 1.0, "{v:?}");
+    assert!(
+        v[0] == 1.0 && v[1] < 1e-37 && v[2].is_nan() && v[3] < 1e-37 && v[4] == 1.0,
+        "{v:?}"
+    );
     let mut v = [f32::INFINITY, f32::NEG_INFINITY, f32::NAN, -100.0, 100.0];
     gru_core::kernels::act::tanh_in_place(&mut v);
-    assert!(v[0] == 1.0 && v[1] == -1.0 && v[2].is_nan() && v[3] == -1.0 && v[4] == 1.0, "{v:?}");
+    assert!(
+        v[0] == 1.0 && v[1] == -1.0 && v[2].is_nan() && v[3] == -1.0 && v[4] == 1.0,
+        "{v:?}"
+    );
 }

@@ -7,9 +7,9 @@ use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::colormap::Scale;
-use super::ticks::{column_keys, column_keys_at, KeyedAxis};
 use super::projection::GridProjection;
 use super::surface::{on_surface, Look, Surface};
+use super::ticks::{column_keys, column_keys_at, KeyedAxis};
 use super::{err, ChartError};
 
 /// What a heatmap shows.
@@ -96,7 +96,10 @@ fn paint<DB: DrawingBackend>(
         .x_label_area_size(look.text_len(X_LABELS))
         .y_label_area_size(look.text_len(Y_LABELS))
         .build_cartesian_2d(
-            KeyedAxis::new(-0.5..cols as f64 - 0.5, x_keys.iter().map(|k| k.0).collect()),
+            KeyedAxis::new(
+                -0.5..cols as f64 - 0.5,
+                x_keys.iter().map(|k| k.0).collect(),
+            ),
             -0.5..rows as f64 - 0.5,
         )
         .map_err(err)?;

@@ -294,7 +294,9 @@ fn paint<DB: DrawingBackend>(
             look,
             d,
             x0..x1,
-            (y0..y1).log_scale().with_key_points(super::ticks::log_ticks(y0, y1)),
+            (y0..y1)
+                .log_scale()
+                .with_key_points(super::ticks::log_ticks(y0, y1)),
             &|v: &f64| format!("{v:.0e}"),
         ),
         YAxis::Log => plot(

@@ -62,14 +62,20 @@ fn a_narrow_log_range_is_a_decade_tall_about_the_data_s_middle() {
     let (lo, hi) = y_range(&d);
     assert!((hi / lo - 10.0).abs() < 1e-9, "one decade: {lo} {hi}");
     let mid = (lo * hi).sqrt().log10();
-    assert!((mid - (0.9f64 * 1.0).sqrt().log10()).abs() < 1e-9, "centred: {lo} {hi}");
+    assert!(
+        (mid - (0.9f64 * 1.0).sqrt().log10()).abs() < 1e-9,
+        "centred: {lo} {hi}"
+    );
     // A range wider than a decade keeps its 1.6× padding.
     let wide = [(0.0, 0.01), (1.0, 1.0)];
     let (lo, hi) = y_range(&LinesData {
         series: vec![Series::new("", &wide, palette::GREEN)],
         ..d
     });
-    assert!((lo - 0.01 / 1.6).abs() < 1e-12 && (hi - 1.6).abs() < 1e-12, "{lo} {hi}");
+    assert!(
+        (lo - 0.01 / 1.6).abs() < 1e-12 && (hi - 1.6).abs() < 1e-12,
+        "{lo} {hi}"
+    );
 }
 
 #[wasm_bindgen_test(unsupported = test)]

@@ -8,8 +8,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::heatmap::{BAR, MARGIN, X_LABELS, Y_LABELS};
-use super::ticks::{column_keys, KeyedAxis};
 use super::surface::{on_surface, Look, Surface};
+use super::ticks::{column_keys, KeyedAxis};
 use super::{err, palette, ChartError};
 
 /// One lane as plain numbers.

@@ -88,10 +88,17 @@ pub fn column_keys(first: f64, step: f64, cols: usize, most: usize) -> Vec<f64> 
 /// smallest gap apart (whole steps on integer-valued columns).
 pub fn column_keys_at(at: &[f64], most: usize) -> Vec<(f64, f64)> {
     let n = at.len();
-    if n < 2 || at.windows(2).any(|w| w[1].partial_cmp(&w[0]) != Some(std::cmp::Ordering::Greater)) {
+    if n < 2
+        || at
+            .windows(2)
+            .any(|w| w[1].partial_cmp(&w[0]) != Some(std::cmp::Ordering::Greater))
+    {
         return at.first().map_or(Vec::new(), |&v| vec![(0.0, v)]);
     }
-    let gap = at.windows(2).map(|w| w[1] - w[0]).fold(f64::INFINITY, f64::min);
+    let gap = at
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .fold(f64::INFINITY, f64::min);
     let half = |i: usize, j: usize| 0.5 * (at[j] - at[i]);
     let (lo, hi) = (at[0] - half(0, 1), at[n - 1] + half(n - 2, n - 1));
     let mut i = 0;
@@ -135,11 +142,21 @@ mod tests {
     #[wasm_bindgen_test(unsupported = test)]
     fn linear_ticks_are_round_and_at_most_asked_for() {
         let t = |lo, hi, most| linear_ticks(lo, hi, most, 0.0);
-        assert_eq!(t(0.5, 40.5, 8), vec![5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0, 40.0]);
+        assert_eq!(
+            t(0.5, 40.5, 8),
+            vec![5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0, 40.0]
+        );
         assert_eq!(t(0.5, 40.5, 4), vec![10.0, 20.0, 30.0, 40.0]);
-        assert_eq!(t(-93.0, 5093.0, 8), vec![0.0, 1000.0, 2000.0, 3000.0, 4000.0, 5000.0]);
+        assert_eq!(
+            t(-93.0, 5093.0, 8),
+            vec![0.0, 1000.0, 2000.0, 3000.0, 4000.0, 5000.0]
+        );
         assert_eq!(t(0.5, 3.5, 8), vec![0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5]);
-        assert_eq!(linear_ticks(0.5, 3.5, 8, 1.0), vec![1.0, 2.0, 3.0], "whole steps only");
+        assert_eq!(
+            linear_ticks(0.5, 3.5, 8, 1.0),
+            vec![1.0, 2.0, 3.0],
+            "whole steps only"
+        );
         assert_eq!(t(0.1, 0.35, 8), vec![0.1, 0.15, 0.2, 0.25, 0.3, 0.35]);
         assert!(t(1.0, 1.0, 8).is_empty() && t(0.0, f64::NAN, 8).is_empty());
         assert!(t(0.0, 1.0, 0).is_empty());
@@ -148,7 +165,11 @@ mod tests {
         assert!(t(0.0, 1e-320, 8).is_empty(), "the spacing is subnormal");
         assert!(linear_ticks(0.0, 1.0, 8, f64::NAN).is_empty());
         assert!(linear_ticks(0.0, 1.0, 8, -1.0).is_empty());
-        assert_eq!(linear_ticks(0.0, 1.0, 8, 50.0), vec![0.0], "a step wider than the span");
+        assert_eq!(
+            linear_ticks(0.0, 1.0, 8, 50.0),
+            vec![0.0],
+            "a step wider than the span"
+        );
     }
 
     #[wasm_bindgen_test(unsupported = test)]
@@ -168,7 +189,10 @@ mod tests {
         let keys = column_keys(0.0, 187.2, 28, 8);
         let values: Vec<f64> = keys.iter().map(|c| c * 187.2).collect();
         assert_eq!(values.len(), 6, "{values:?}");
-        for (v, want) in values.iter().zip([0.0, 1000.0, 2000.0, 3000.0, 4000.0, 5000.0]) {
+        for (v, want) in values
+            .iter()
+            .zip([0.0, 1000.0, 2000.0, 3000.0, 4000.0, 5000.0])
+        {
             assert!((v - want).abs() < 1e-9, "{values:?}");
         }
         assert!(keys.iter().all(|&c| (-0.5..=27.5).contains(&c)));
@@ -185,8 +209,14 @@ mod tests {
         let values: Vec<f64> = keys.iter().map(|k| k.1).collect();
         assert_eq!(values, vec![0.0, 5000.0, 10000.0, 15000.0]);
         // 5000 lies 4560/4760 of the way from column 1 to column 2.
-        assert!((keys[1].0 - (1.0 + 4560.0 / 4760.0)).abs() < 1e-12, "{keys:?}");
-        assert!((keys[2].0 - (2.0 + 4800.0 / 4900.0)).abs() < 1e-12, "{keys:?}");
+        assert!(
+            (keys[1].0 - (1.0 + 4560.0 / 4760.0)).abs() < 1e-12,
+            "{keys:?}"
+        );
+        assert!(
+            (keys[2].0 - (2.0 + 4800.0 / 4900.0)).abs() < 1e-12,
+            "{keys:?}"
+        );
         assert_eq!(keys[3].0, 4.0);
         // Even columns agree with column_keys.
         let even: Vec<f64> = (1..=40).map(f64::from).collect();

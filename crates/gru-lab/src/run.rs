@@ -121,7 +121,10 @@ impl TrainingRun {
                 // The last good step's weights may already be huge (a blow-up grows over
                 // several steps), so resuming from them would fail again: go back to the
                 // latest sane weights, with fresh optimiser moments.
-                let (clip, knob) = (self.trainer.config.clip, self.trainer.config.task.knob_name());
+                let (clip, knob) = (
+                    self.trainer.config.clip,
+                    self.trainer.config.task.knob_name(),
+                );
                 self.error = Some(match (&e, self.trainer.rewind(&self.sane.1)) {
                     (Error::NonFinite { step, what }, Ok(())) => format!(
                         "at step {step} the {what} became NaN or infinite; the weights are back to \
@@ -257,11 +260,20 @@ mod tests {
     #[test]
     fn the_stop_advice_fits_the_run_clipping() {
         let off = stop_advice("gradient", None, "Sequence length");
-        assert_eq!(off, "Lower the learning rate or turn on gradient clipping, then press Play");
+        assert_eq!(
+            off,
+            "Lower the learning rate or turn on gradient clipping, then press Play"
+        );
         let on = stop_advice("gradient", Some(0.5), "Delay");
         assert!(on.starts_with("Clipping (at 0.5) cannot help here"), "{on}");
-        assert!(on.contains("overflowed float32") && !on.contains("turn on"), "{on}");
-        assert!(on.ends_with("set a smaller “Delay” and Apply and reset"), "{on}");
+        assert!(
+            on.contains("overflowed float32") && !on.contains("turn on"),
+            "{on}"
+        );
+        assert!(
+            on.ends_with("set a smaller “Delay” and Apply and reset"),
+            "{on}"
+        );
         for what in ["loss", "weights"] {
             assert_eq!(
                 stop_advice(what, Some(1.0), "Bits"),

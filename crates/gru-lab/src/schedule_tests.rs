@@ -132,7 +132,11 @@ fn a_slow_inspection_is_spaced_out_and_delays_a_snapshot_by_at_most_its_own_cost
         max_gap(&t.publishes)
     );
     // After the new model's two asked inspections (the second right after the first).
-    assert!(t.inspections[1] - t.inspections[0] < 2.0 * slow.inspect, "{:?}", t.inspections);
+    assert!(
+        t.inspections[1] - t.inspections[0] < 2.0 * slow.inspect,
+        "{:?}",
+        t.inspections
+    );
     let gaps: Vec<f64> = t.inspections[1..].windows(2).map(|w| w[1] - w[0]).collect();
     assert!(
         gaps.iter()
@@ -344,11 +348,17 @@ fn a_new_model_s_second_analysis_is_asked_for_once_while_training() {
     assert!(s.asked_analysis(), "the first is wanted");
     s.done(Job::Inspect, 0.0, 5.0, 0);
     s.inspection_finished();
-    assert!(s.inspect_wanted && s.asked_analysis(), "the follow-up, at once");
+    assert!(
+        s.inspect_wanted && s.asked_analysis(),
+        "the follow-up, at once"
+    );
     s.done(Job::Inspect, 10.0, 15.0, 0);
     assert!(s.asked_analysis(), "under way");
     s.inspection_finished();
-    assert!(!s.inspect_wanted && !s.asked_analysis(), "then the refresh cycle");
+    assert!(
+        !s.inspect_wanted && !s.asked_analysis(),
+        "then the refresh cycle"
+    );
     s.done(Job::Inspect, 500.0, 505.0, 0);
     assert!(!s.asked_analysis(), "a refresh is not asked for");
     s.inspection_finished();
