@@ -2,7 +2,7 @@
 //! LSTM's as its gate surgery changes them), and both with one unit's numbers plugged in for
 //! the drill-down.
 
-use gru_core::cell::{GateMode, Surgery};
+use gru_core::cell::{Carry, GateMode, Surgery};
 
 use crate::components::equations::{row, sub};
 use crate::format::fmt_eq;
@@ -77,6 +77,64 @@ pub fn lstm_equations_under(surgery: &Surgery) -> String {
                 "{}<mo>⊙</mo><mi>tanh</mi><mo>(</mo>{c}<mo>)</mo>",
                 sub("o", "t")
             ),
+        ),
+    ])
+}
+
+/// `torch.nn.GRU`'s equations (reset after the matrix, two biases per gate, `z′` the weight of
+/// the old state) as the "GRU (PyTorch)" cell computes them, with the page's `z = 1 − z′` the
+/// charts show; under `surgery` (given in the page's z) a held `z = c` reads `z′ = 1 − c`, a
+/// cut carry `z′ = 0` and `h_t = n_t`.
+pub fn gru_torch_equations_under(surgery: &Surgery) -> String {
+    let (x, hp) = (sub("x", "t"), sub("h", "t−1"));
+    let (zp, r, n) = (
+        "<msub><mi>z′</mi><mi>t</mi></msub>".to_string(),
+        sub("r", "t"),
+        sub("n", "t"),
+    );
+    // σ(W_ig x_t + b_ig + W_hg h_{t−1} + b_hg)
+    let gate = |g: &str| {
+        format!(
+            "<mi>σ</mi><mo>(</mo>{}{x}<mo>+</mo>{}<mo>+</mo>{}{hp}<mo>+</mo>{}<mo>)</mo>",
+            sub("W", &format!("i{g}")),
+            sub("b", &format!("i{g}")),
+            sub("W", &format!("h{g}")),
+            sub("b", &format!("h{g}"))
+        )
+    };
+    let held = |c: f64| format!("<mn>{c}</mn><mtext>  ✂ held</mtext>");
+    let cut = surgery.carry == Carry::Cut;
+    let z_rhs = match (cut, surgery.update) {
+        (true, _) => "<mn>0</mn><mtext>  ✂ carry cut (z = 1)</mtext>".to_string(),
+        (false, GateMode::Fixed(c)) => {
+            format!("<mn>{}</mn><mtext>  ✂ held (z = {c})</mtext>", 1.0 - c)
+        }
+        (false, GateMode::Learned) => gate("z"),
+    };
+    let r_rhs = match surgery.reset {
+        GateMode::Fixed(c) => held(c),
+        GateMode::Learned => gate("r"),
+    };
+    let n_rhs = format!(
+        "<mi>tanh</mi><mo>(</mo>{}{x}<mo>+</mo>{}<mo>+</mo>{r}<mo>⊙</mo><mo>(</mo>{}{hp}<mo>+</mo>{}<mo>)</mo><mo>)</mo>",
+        sub("W", "in"),
+        sub("b", "in"),
+        sub("W", "hn"),
+        sub("b", "hn")
+    );
+    let h_rhs = if cut {
+        format!("{n}<mtext>  ✂ no z′ ⊙ h carry</mtext>")
+    } else {
+        format!("{zp}<mo>⊙</mo>{hp}<mo>+</mo><mo>(</mo><mn>1</mn><mo>−</mo>{zp}<mo>)</mo><mo>⊙</mo>{n}")
+    };
+    table(&[
+        row(&r, &r_rhs),
+        row(&zp, &z_rhs),
+        row(&n, &n_rhs),
+        row(&sub("h", "t"), &h_rhs),
+        row(
+            &sub("z", "t"),
+            &format!("<mn>1</mn><mo>−</mo>{zp}<mtext>  (the z the charts show)</mtext>"),
         ),
     ])
 }

@@ -5,7 +5,9 @@
 use gru_core::cell::{Carry, CellKind, GateMode, Surgery};
 use leptos::prelude::*;
 
-use crate::components::cell_equations::{lstm_equations_under, rnn_equations_mathml};
+use crate::components::cell_equations::{
+    gru_torch_equations_under, lstm_equations_under, rnn_equations_mathml,
+};
 use crate::components::gates_view::{family, Family};
 use crate::components::seq_equations::{attention_equations_mathml, tcn_equations_mathml};
 use crate::format::fmt_eq;
@@ -234,8 +236,8 @@ pub fn Equations() -> impl IntoView {
         (Some(Family::Lstm), _) => view! {
             <div class="scroll" tabindex="0" role="region" aria-label="LSTM equations" inner_html=move || lstm_equations_under(&state.settings.with(|s| s.core_surgery()))></div>
             <p class="hint">
-                "The cell state's one-step Jacobian is ∂c"<sub>"t"</sub>"/∂c"<sub>"t−1"</sub>" = diag(f"<sub>"t"</sub>
-                "): its additive path. Unlike the GRU, whose single gate blends old and new as (1 − z, z), the LSTM's f and i are independent: it can keep everything and write at the same time. "
+                "The cell state's additive path: with h"<sub>"t−1"</sub>" held fixed, ∂c"<sub>"t"</sub>"/∂c"<sub>"t−1"</sub>" = diag(f"<sub>"t"</sub>
+                "); c"<sub>"t−1"</sub>" also reaches c"<sub>"t"</sub>" through h"<sub>"t−1"</sub>" = o"<sub>"t−1"</sub>" ⊙ tanh(c"<sub>"t−1"</sub>"), which feeds every gate. Unlike the GRU, whose single gate blends old and new as (1 − z, z), the LSTM's f and i are independent: it can keep everything and write at the same time. "
                 "Gates in the PyTorch order i, f, g, o; no peepholes."
             </p>
         }
@@ -245,12 +247,20 @@ pub fn Equations() -> impl IntoView {
             view! {
                 <div class="scroll" tabindex="0" role="region" aria-label="RNN equations" inner_html=rnn_equations_mathml(act)></div>
                 <p class="hint">
-                    "No gate: ∂h"<sub>"t"</sub>"/∂h"<sub>"t−1"</sub>" = diag(act′(a"<sub>"t"</sub>"))·Uᵀ, and for tanh act′ = 1 − tanh²(a"<sub>"t"</sub>
+                    "No gate: ∂h"<sub>"t"</sub>"/∂h"<sub>"t−1"</sub>" = diag(act′(a"<sub>"t"</sub>"))·U, and for tanh act′ = 1 − tanh²(a"<sub>"t"</sub>
                     "), near 0 wherever a unit saturates. The same matrix multiplies the gradient at every step, so it shrinks or grows geometrically."
                 </p>
             }
             .into_any()
         }
+        (_, Some(CellKind::GruTorch)) => view! {
+            <div class="scroll" tabindex="0" role="region" aria-label="PyTorch GRU equations" inner_html=move || gru_torch_equations_under(&surgery())></div>
+            <p class="hint">
+                "Exactly torch.nn.GRU (gate order r, z, n in its weights): two biases per gate, and the reset gate scales W"<sub>"hn"</sub>"h"<sub>"t−1"</sub>" + b"<sub>"hn"</sub>" after the matrix, where the page's GRU applies r before U"<sub>"h"</sub>". "
+                "PyTorch's update gate z′ is the weight of the old state; the charts, the drill-down and the Jacobian's terms show z = 1 − z′, so h"<sub>"t"</sub>" = (1 − z"<sub>"t"</sub>") ⊙ h"<sub>"t−1"</sub>" + z"<sub>"t"</sub>" ⊙ n"<sub>"t"</sub>" reads as the page's GRU."
+            </p>
+        }
+        .into_any(),
         _ => view! {
             // Wide equations scroll sideways in a narrow sidebar: a named, focusable region, so
             // keyboard users can scroll it too.
@@ -301,6 +311,28 @@ mod tests {
             held.contains("<mo>(</mo><mn>1</mn><mo>−</mo>"),
             "the blend row is unchanged"
         );
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn the_pytorch_gru_reads_as_torch_computes_it() {
+        let plain = gru_torch_equations_under(&Surgery::default());
+        // r scales the hidden product and its bias, after the matrix; two biases per gate.
+        assert!(
+            plain.contains("<mo>⊙</mo><mo>(</mo><msub><mi>W</mi><mi>hn</mi></msub>"),
+            "{plain}"
+        );
+        assert!(plain.contains("<mi>b</mi><mi>iz</mi>") && plain.contains("<mi>b</mi><mi>hz</mi>"));
+        assert!(!plain.contains('✂'));
+        let held = gru_torch_equations_under(&Surgery {
+            update: GateMode::Fixed(0.25),
+            ..Surgery::default()
+        });
+        assert!(held.contains("<mn>0.75</mn><mtext>  ✂ held (z = 0.25)"), "{held}");
+        let cut = gru_torch_equations_under(&Surgery {
+            carry: Carry::Cut,
+            ..Surgery::default()
+        });
+        assert!(cut.contains("no z′ ⊙ h carry") && cut.contains("carry cut (z = 1)"), "{cut}");
     }
 
     #[wasm_bindgen_test(unsupported = test)]
