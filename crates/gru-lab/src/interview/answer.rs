@@ -9,6 +9,20 @@ use crate::cost::{formula, torch_params};
 use crate::fmt::{fmt_count, fmt_ms, fmt_num, fmt_si};
 
 /// A count as the cost table writes it.
+/// The step of the model the views analysed (the live step before any analysis).
+fn seen(f: &Facts) -> u64 {
+    f.views_step.unwrap_or_else(|| f.step())
+}
+
+/// The step of the oldest of the runs' latest validations (what validation figures are of).
+fn val_at(f: &Facts) -> u64 {
+    f.cells
+        .iter()
+        .filter_map(|c| c.val_step)
+        .min()
+        .unwrap_or_else(|| f.step())
+}
+
 fn count(n: usize) -> String {
     fmt_count(n as u64)
 }
@@ -26,7 +40,7 @@ fn each(f: &Facts, metric: fn(&CellFacts) -> Option<f64>) -> Option<String> {
 /// A sentence with the live validation losses, or what is missing.
 fn val_sentence(f: &Facts) -> String {
     match each(f, |c| c.val_loss) {
-        Some(v) if f.step() > 0 => format!("At step {}, validation loss: {v}.", f.step()),
+        Some(v) if f.step() > 0 => format!("At step {}, validation loss: {v}.", val_at(f)),
         _ => "No validation loss yet: press \"Run this experiment\" and let it train.".into(),
     }
 }
@@ -93,11 +107,11 @@ pub fn equations(f: &Facts) -> Vec<String> {
     }
     out.push(match f.cell(CellKind::Gru).and_then(|c| c.mean_z) {
         Some(z) => format!(
-            "At step {}, the page's GRU has mean z = {} on the inspected sample (the equations panel shows z at the picked unit and step).",
-            f.step(),
+            "At step {} (the views' model), the page's GRU has mean z = {} on the inspected sample (the equations panel shows z at the picked unit and step).",
+            seen(f),
             fmt_num(z)
         ),
-        None => "Look inside the page's GRU (run 1 in the picker) to see its z.".into(),
+        None => "Look inside the page's GRU (choose “GRU” in the cell picker above the gate maps) to see its z.".into(),
     });
     out
 }
@@ -105,12 +119,12 @@ pub fn equations(f: &Facts) -> Vec<String> {
 /// Q3.
 pub fn vanishing(f: &Facts) -> Vec<String> {
     let mut out = vec![
-        "In the page's convention, ∂h_t/∂h_{t−1} = diag(1 − z_t) + diag(z_t)·∂h̃_t/∂h_{t−1} + diag(h̃_t − h_{t−1})·∂z_t/∂h_{t−1} = A + B + C. A is the additive carry: where z_t is near 0 it is near the identity, so a product of many such factors need not shrink. A tanh RNN's factor diag(1 − h_t²)·U has no such path. C, the update-gate term, is often left out of study notes; it is not zero whenever h̃_t ≠ h_{t−1}.".to_string(),
+        "In the page's convention, ∂h_t/∂h_{t−1} = diag(1 − z_t) + diag(z_t)·∂h̃_t/∂h_{t−1} + diag(h̃_t − h_{t−1})·∂z_t/∂h_{t−1} = A + B + C. A is the additive carry: where z_t is near 0 it is near the identity, so a product of many such factors need not shrink. A tanh RNN's factor diag(1 − h_t²)·U has no such path. C, the update-gate term, is often left out of study notes; it vanishes only where h̃_t = h_{t−1} or where z does not respond to h_{t−1} (held by gate surgery, or saturated at 0 or 1).".to_string(),
     ];
     out.push(match f.cell(CellKind::Gru).and_then(|c| c.terms) {
         Some([a, b, c]) => format!(
-            "At step {}, the GRU's terms on the inspected sample, spectral norm averaged over its {} steps: ‖A‖ {}, ‖B‖ {}, ‖C‖ {}.",
-            f.step(),
+            "At step {} (the views' model), the GRU's terms on the inspected sample, spectral norm averaged over its {} steps: ‖A‖ {}, ‖B‖ {}, ‖C‖ {}.",
+            seen(f),
             f.seq_len,
             fmt_num(a),
             fmt_num(b),
@@ -120,8 +134,8 @@ pub fn vanishing(f: &Facts) -> Vec<String> {
     });
     out.push(match each(f, |c| c.far) {
         Some(v) => format!(
-            "‖∂h_T/∂h_0‖ at step {} (the Compare table's last column): {v}.",
-            f.step()
+            "‖∂h_T/∂h_0‖ at step {} (the views' model; the Compare table's last column): {v}.",
+            seen(f)
         ),
         None => {
             "‖∂h_T/∂h_0‖ appears in the Compare table once both runs have been inspected.".into()
@@ -150,7 +164,7 @@ pub fn faster(f: &Facts) -> Vec<String> {
         ));
         out.push(match (g.step_ms, l.step_ms) {
             (Some(a), Some(b)) => format!(
-                "Measured time per training step of each run alone (the cost table's ms/step): GRU {} ms, LSTM {} ms. Both share one browser thread and this machine, so the figures move. Read the ratio with care: this page's GRU step also computes its gates with hand-vectorised sigmoid and tanh that its LSTM step does not use yet, so the measured ratio overstates what the 3/4 of the FLOPs alone would give.",
+                "Measured time per training step of each run alone (the cost table's ms/step): GRU {} ms, LSTM {} ms. Both share one browser thread and this machine, so the figures move. Read the ratio with care: both steps use the same vectorised sigmoid and tanh, but the matrix products are not the whole step (element-wise gate work, memory traffic and the optimiser's update take time too), so the measured ratio need not equal the FLOP ratio.",
                 fmt_ms(a),
                 fmt_ms(b)
             ),
@@ -189,9 +203,9 @@ pub fn limits(f: &Facts) -> Vec<String> {
     ];
     out.push(match each(f, |c| c.val_accuracy.map(|a| 100.0 * a)) {
         Some(v) if f.step() > 0 => format!(
-            "Parity of {} bits is counting mod 2 (chance: 50 %). At step {}, validation accuracy in %: {v}.",
+            "Parity of {} bits is counting mod 2 (chance: 50 %); it needs no unbounded counter, only two states, which a bounded h can hold — so this quiz tests what training finds, not what a GRU can represent. At step {}, validation accuracy in %: {v}.",
             f.seq_len,
-            f.step()
+            val_at(f)
         ),
         _ => "No validation accuracy yet: press \"Run this experiment\".".into(),
     });
@@ -209,11 +223,12 @@ pub fn dropout(f: &Facts) -> Vec<String> {
         ),
         match f.cells.first() {
             Some(c) if c.loss.is_some() && c.val_loss.is_some() => format!(
-                "At step {}: {} training loss (dropout on) {}, validation loss (off) {}.",
-                f.step(),
+                "{}: training loss (dropout on, smoothed) {} at step {}, validation loss (off) {} at step {}.",
                 c.label,
                 fmt_num(c.loss.unwrap_or(f64::NAN)),
-                fmt_num(c.val_loss.unwrap_or(f64::NAN))
+                f.step(),
+                fmt_num(c.val_loss.unwrap_or(f64::NAN)),
+                c.val_step.unwrap_or(f.step())
             ),
             _ => "No losses yet: press \"Run this experiment\".".into(),
         },
@@ -230,7 +245,7 @@ pub fn stacked(f: &Facts) -> Vec<String> {
         out.push(match (c.val_loss, c.baseline, f.twin(c.kind)) {
             (Some(v), Some(b), Some(t)) if f.lookahead => format!(
                 "At step {}: validation loss {} {}, {} {}; the one-way limit is {}.",
-                f.step(),
+                val_at(f),
                 c.label,
                 fmt_num(v),
                 t.label,
@@ -240,13 +255,22 @@ pub fn stacked(f: &Facts) -> Vec<String> {
             _ => "No validation losses of a bidirectional GRU and its one-way twin on the lookahead task yet: press \"Run this experiment\".".into(),
         });
         out.push(format!(
-            "Cost here: {} layer(s) × {} direction(s) of {} with H = {}: {} recurrent weights ({} for one layer, one direction), {} per training step, {} of activations kept over one batch of {}.{}",
+            "Cost here: {} layer(s) × {} direction(s) of {} with H = {}: {} recurrent weights ({} in the first layer, one direction{}), {} per training step, {} of activations kept over one batch of {}.{}",
             f.layers,
             f.dirs,
             c.label,
             c.hidden,
             count(c.recurrent_params),
             count(c.layer_params),
+            if f.layers > 1 {
+                format!(
+                    "; each layer above reads {} inputs, not {}",
+                    f.dirs * c.hidden,
+                    f.input
+                )
+            } else {
+                String::new()
+            },
             fmt_si(c.flops_step, "FLOP"),
             fmt_si(c.activation_bytes, "B"),
             f.batch,
@@ -286,15 +310,15 @@ pub fn long(f: &Facts) -> Vec<String> {
         ));
         if let Some(z) = g.mean_z {
             out.push(format!(
-                "At step {}, its mean z on the inspected sample is {}; a rough carry-only estimate (1 − z̄)^T = {} — not the exact norm, which the Compare table shows.",
-                f.step(),
+                "At step {} (the views' model), its mean z on the inspected sample is {}; a rough carry-only estimate (1 − z̄)^T = {} — not the exact norm, which the Compare table shows.",
+                seen(f),
                 fmt_num(z),
                 fmt_num((1.0 - z).powi(f.seq_len as i32))
             ));
         }
     }
     out.push(match each(f, |c| c.far) {
-        Some(v) => format!("‖∂h_T/∂h_0‖ at step {}: {v}.", f.step()),
+        Some(v) => format!("‖∂h_T/∂h_0‖ at step {} (the views' model): {v}.", seen(f)),
         None => "‖∂h_T/∂h_0‖ appears once the runs have been inspected.".into(),
     });
     if let Some(s) = beside(f) {
@@ -342,7 +366,7 @@ fn beside(f: &Facts) -> Option<String> {
         });
     Some(format!(
         "Beside the cells, on the same data at T = {}: ‖∂y_T/∂x_0‖ (the sensitivity chart's largest lag) is {}; validation loss {}; measured ms per training step {}.{rf} \
-         A recurrent path multiplies T Jacobians; the attention model reaches x_0 in one hop, paying T² per sequence; the TCN in log₂ T levels.",
+         A recurrent path multiplies T Jacobians; the attention model reaches x_0 in one hop, paying T² per sequence; the TCN through at most its L levels of dilated convolutions, and not at all from inputs beyond its receptive field.",
         f.seq_len,
         join(&|r| num(r.1)),
         join(&|r| num(r.3)),
@@ -353,7 +377,7 @@ fn beside(f: &Facts) -> Option<String> {
 /// Q10.
 pub fn evaluate(f: &Facts) -> Vec<String> {
     let mut out = vec![
-        "Same data, same initial weights per seed, the same budget (and say whether it is steps or seconds); several seeds (at least 3) with mean and spread; validation curves, not one final number; training against validation to see overfitting; time per step and memory; ablations that remove one thing at a time (the gate surgery here: hold z, cut the carry); and each model's learning rate tuned on its own, or the comparison measures the tuning.".to_string(),
+        "Same data, the same seed for every model's initialisation, the same budget (and say whether it is steps or seconds); several seeds (at least 3) with mean and spread; validation curves, not one final number; training against validation to see overfitting; time per step and memory; ablations that remove one thing at a time (the gate surgery here: hold z, cut the carry); and each model's learning rate tuned on its own, or the comparison measures the tuning.".to_string(),
         super::seeds::paragraph(f),
         if f.step() == 0 {
             "The live runs (the current seed only) train every cell on the same sequences; they have not trained yet, as the multi-seed run pauses them: press Play to train them after it.".to_string()

@@ -111,6 +111,9 @@ pub struct Facts {
     pub models: Vec<ModelFacts>,
     /// The multi-seed run of these settings, once there is one ([`Facts::with_sweep`]).
     pub seeds: Option<SeedFacts>,
+    /// The training step of the model the views (`far`, `terms`, `mean_z`, `far_input`)
+    /// analysed: it can lag training, or be a kept step while time travelling.
+    pub views_step: Option<u64>,
 }
 
 impl Facts {
@@ -176,6 +179,7 @@ impl Facts {
             .collect();
         Facts {
             seeds: None,
+            views_step: (matches && !history.insights.is_empty()).then_some(history.inspected.step),
             models,
             input,
             hidden: settings.hidden,

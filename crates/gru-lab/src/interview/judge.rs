@@ -33,6 +33,40 @@ fn trained(f: &Facts, min: u64) -> Result<(), Verdict> {
     Ok(())
 }
 
+/// The step of the model the views analysed, once it is `min` or later: numbers read off the
+/// views (`far`, `terms`, `mean_z`) are of that step, which can lag training.
+fn inspected(f: &Facts, min: u64) -> Result<u64, Verdict> {
+    match f.views_step {
+        Some(at) if at >= min => Ok(at),
+        Some(at) => Err(Verdict::Undecided {
+            needs: format!(
+                "the views show the model at step {at}; this quiz reads them at step {min} or later (the next analysis brings them)"
+            ),
+        }),
+        None => Err(Verdict::Undecided {
+            needs: "the runs need an inspection first (the views)".into(),
+        }),
+    }
+}
+
+/// The step of the oldest of `cells`' latest validations, once it is `min` or later: a
+/// validation metric is of that step, not of the step training has reached.
+fn validated(cells: &[&CellFacts], min: u64, what: &str) -> Result<u64, Verdict> {
+    let at = cells
+        .iter()
+        .map(|c| c.val_step.unwrap_or(0))
+        .min()
+        .unwrap_or(0);
+    if at < min {
+        return Err(Verdict::Undecided {
+            needs: format!(
+                "the latest {what} is from step {at}; the runs are compared on one at step {min} or later (it comes with the next validation)"
+            ),
+        });
+    }
+    Ok(at)
+}
+
 /// Which of `x`, `y` has the lower `metric` (options: x, y, "within `tol` of each other",
 /// relative to the larger value), once both runs have trained `min` steps.
 fn lower(
@@ -51,16 +85,10 @@ fn lower(
             needs: format!("both runs need a {what} first (it comes with the next validation)"),
         };
     };
-    // The metric comes from the latest validation: it must itself be at step `min` or later,
-    // or the verdict would quote an older run's numbers as today's.
-    let at = x.val_step.unwrap_or(0).min(y.val_step.unwrap_or(0));
-    if at < min {
-        return Verdict::Undecided {
-            needs: format!(
-                "the latest {what} is from step {at}; the runs are compared on one at step {min} or later (it comes with the next validation)"
-            ),
-        };
-    }
+    let at = match validated(&[x, y], min, what) {
+        Ok(at) => at,
+        Err(v) => return v,
+    };
     let option = if (a - b).abs() <= tol * a.max(b) {
         2
     } else if a < b {
@@ -82,7 +110,7 @@ fn lower(
     }
 }
 
-/// Q1: lower validation loss by step 400, GRU or LSTM.
+/// Q1: lower validation loss from step 400 on (the latest validation), GRU or LSTM.
 pub fn gru_vs_lstm(f: &Facts) -> Verdict {
     match pair(f, CellKind::Gru, CellKind::Lstm) {
         Ok(p) => lower(f, p, 400, "validation loss", |c| c.val_loss, 0.1),
@@ -95,9 +123,13 @@ pub fn keeps_or_writes(f: &Facts) -> Verdict {
     if let Err(v) = trained(f, 300) {
         return v;
     }
+    let at = match inspected(f, 300) {
+        Ok(at) => at,
+        Err(v) => return v,
+    };
     let Some(z) = f.cell(CellKind::Gru).and_then(|c| c.mean_z) else {
         return Verdict::Undecided {
-            needs: "look inside the page's GRU (run 1 in the picker above the gate maps): its z values decide".into(),
+            needs: "look inside the page's GRU (choose “GRU” in the cell picker above the gate maps): its z values decide".into(),
         };
     };
     if (z - 0.5).abs() < 0.02 {
@@ -108,8 +140,7 @@ pub fn keeps_or_writes(f: &Facts) -> Verdict {
     Verdict::Decided {
         option: usize::from(z > 0.5),
         because: format!(
-            "At step {}, the page's GRU has mean z = {} over this sample's steps and units, so on average it takes {:.0} % of the old state and {:.0} % of the candidate.",
-            f.step(),
+            "At step {at} (the inspection), the page's GRU has mean z = {} over this sample's steps and units, so on average it takes {:.0} % of the old state and {:.0} % of the candidate.",
             fmt_num(z),
             100.0 * (1.0 - z),
             100.0 * z
@@ -126,6 +157,10 @@ pub fn far_gradient(f: &Facts) -> Verdict {
     if let Err(v) = trained(f, 300) {
         return v;
     }
+    let at = match inspected(f, 300) {
+        Ok(at) => at,
+        Err(v) => return v,
+    };
     let (Some(a), Some(b)) = (x.far, y.far) else {
         return Verdict::Undecided {
             needs: "both runs need an inspection first (the Compare table's last column)".into(),
@@ -142,8 +177,7 @@ pub fn far_gradient(f: &Facts) -> Verdict {
     Verdict::Decided {
         option,
         because: format!(
-            "At step {}: ‖∂h_T/∂h_0‖ GRU {}, RNN {} (a tie means within a factor of 10).",
-            f.step(),
+            "At step {at} (the inspection): ‖∂h_T/∂h_0‖ GRU {}, RNN {} (a tie means within a factor of 10).",
             fmt_num(a),
             fmt_num(b)
         ),
@@ -166,22 +200,44 @@ pub fn fewer_steps(f: &Facts) -> Verdict {
         at(y),
         f.step()
     );
-    let option =
-        match (x.half_baseline_at, y.half_baseline_at) {
-            (Some(a), Some(b)) if a.abs_diff(b) <= (a.max(b) / 10) => 2,
-            (Some(a), Some(b)) => usize::from(b < a),
-            (Some(_), None) => 0,
-            (None, Some(_)) => 1,
-            (None, None) => return Verdict::Undecided {
-                needs:
-                    "it decides when one of them brings the validation loss below half the baseline"
-                        .into(),
-            },
-        };
-    Verdict::Decided { option, because }
+    // One run crossed at step `a`; the other, not below half the baseline up to its latest
+    // validation, can still tie (cross by a + 10 %) until that validation is past 10a/9.
+    let first = |a: u64, other: &CellFacts, option: usize| {
+        let tie_until = (10 * a).div_ceil(9);
+        if other.val_step.unwrap_or(0) >= tie_until {
+            Verdict::Decided {
+                option,
+                because: because.clone(),
+            }
+        } else {
+            Verdict::Undecided {
+                needs: format!(
+                    "the {} crossed at step {a}; the {} could still tie (within 10 %) until its validation passes step {tie_until}",
+                    if option == 0 { &x.label } else { &y.label },
+                    other.label
+                ),
+            }
+        }
+    };
+    match (x.half_baseline_at, y.half_baseline_at) {
+        (Some(a), Some(b)) if a.abs_diff(b) <= (a.max(b) / 10) => Verdict::Decided {
+            option: 2,
+            because,
+        },
+        (Some(a), Some(b)) => Verdict::Decided {
+            option: usize::from(b < a),
+            because,
+        },
+        (Some(a), None) => first(a, y, 0),
+        (None, Some(b)) => first(b, x, 1),
+        (None, None) => Verdict::Undecided {
+            needs: "it decides when one of them brings the validation loss below half the baseline"
+                .into(),
+        },
+    }
 }
 
-/// Q5: small model, short sequences: lower validation loss at step 500.
+/// Q5: small model, short sequences: lower validation loss from step 500 on.
 pub fn small_budget(f: &Facts) -> Verdict {
     match pair(f, CellKind::Gru, CellKind::Lstm) {
         Ok(p) => lower(f, p, 500, "validation loss", |c| c.val_loss, 0.1),
@@ -189,7 +245,7 @@ pub fn small_budget(f: &Facts) -> Verdict {
     }
 }
 
-/// Q6: higher validation accuracy by step 600 (a tie = within 2 points).
+/// Q6: higher validation accuracy from step 600 on (a tie = within 2 points).
 pub fn accuracy(f: &Facts) -> Verdict {
     let (x, y) = match pair(f, CellKind::Gru, CellKind::Lstm) {
         Ok(p) => p,
@@ -203,6 +259,10 @@ pub fn accuracy(f: &Facts) -> Verdict {
             needs: "both runs need a validation accuracy first".into(),
         };
     };
+    let at = match validated(&[x, y], 600, "validation accuracy") {
+        Ok(at) => at,
+        Err(v) => return v,
+    };
     let option = if (a - b).abs() <= 0.02 {
         2
     } else {
@@ -211,8 +271,7 @@ pub fn accuracy(f: &Facts) -> Verdict {
     Verdict::Decided {
         option,
         because: format!(
-            "At step {}: validation accuracy GRU {:.0} %, LSTM {:.0} % (a tie means within 2 points).",
-            f.step(),
+            "At step {at}: validation accuracy GRU {:.0} %, LSTM {:.0} % (a tie means within 2 points).",
             100.0 * a,
             100.0 * b
         ),
@@ -234,6 +293,10 @@ pub fn dropout_gap(f: &Facts) -> Verdict {
             needs: "the run needs a validation loss first".into(),
         };
     };
+    let at = match validated(&[c], 300, "validation loss") {
+        Ok(at) => at,
+        Err(v) => return v,
+    };
     let option = if (t - v).abs() <= 0.05 * t.max(v) {
         2
     } else {
@@ -242,12 +305,12 @@ pub fn dropout_gap(f: &Facts) -> Verdict {
     Verdict::Decided {
         option,
         because: format!(
-            "At step {}, {} with input dropout {} and recurrent dropout {}: training loss {}, validation loss {} (a tie means within 5 %).",
-            f.step(),
+            "{} with input dropout {} and recurrent dropout {}: training loss {} (smoothed, step {}), validation loss {} (step {at}) (a tie means within 5 %).",
             c.label,
             f.input_dropout,
             f.recurrent_dropout,
             fmt_num(t),
+            f.step(),
             fmt_num(v)
         ),
     }
@@ -290,6 +353,10 @@ pub fn long_gradient(f: &Facts) -> Verdict {
     if let Err(v) = trained(f, 100) {
         return v;
     }
+    let at = match inspected(f, 100) {
+        Ok(at) => at,
+        Err(v) => return v,
+    };
     let Some(far) = c.far else {
         return Verdict::Undecided {
             needs: "the GRU needs an inspection first (the Compare table's last column)".into(),
@@ -298,8 +365,7 @@ pub fn long_gradient(f: &Facts) -> Verdict {
     Verdict::Decided {
         option: usize::from(far < 1e-3),
         because: format!(
-            "At step {}, T = {}: the GRU's ‖∂h_T/∂h_0‖ is {}.",
-            f.step(),
+            "At step {at} (the inspection), T = {}: the GRU's ‖∂h_T/∂h_0‖ is {}.",
             f.seq_len,
             fmt_num(far)
         ),

@@ -48,7 +48,7 @@ pub const QUESTIONS: &[Question] = &[
         view: "v-compare",
         view_name: "the Compare table",
         quiz: Quiz {
-            prompt: "On the adding problem (T = 40), which reaches the lower validation loss by step 400?",
+            prompt: "On the adding problem (T = 40), which has the lower validation loss once both have trained 400 steps (the verdict reads the latest validation, so it follows the runs)?",
             options: CELLS2,
             judge: judge::gru_vs_lstm,
         },
@@ -100,7 +100,7 @@ pub const QUESTIONS: &[Question] = &[
         view: "v-loss",
         view_name: "the loss chart",
         quiz: Quiz {
-            prompt: "With 8 hidden units, short sequences (T = 20) and only 64 training sequences, which has the lower validation loss at step 500?",
+            prompt: "With 8 hidden units, short sequences (T = 20) and only 64 training sequences, which has the lower validation loss once both have trained 500 steps (the latest validation)?",
             options: CELLS2,
             judge: judge::small_budget,
         },
@@ -113,7 +113,7 @@ pub const QUESTIONS: &[Question] = &[
         view: "v-compare",
         view_name: "the Compare table",
         quiz: Quiz {
-            prompt: "Parity of 16 bits is counting mod 2. Which has the higher validation accuracy at step 600?",
+            prompt: "Parity of 16 bits is counting mod 2. Which has the higher validation accuracy once both have trained 600 steps (the latest validation)?",
             options: CELLS2,
             judge: judge::accuracy,
         },

@@ -114,7 +114,7 @@ pub const OPTIONS: &[&str] = &[
 pub fn judge(f: &Facts) -> Verdict {
     let Some(s) = &f.seeds else {
         return Verdict::Undecided {
-            needs: "this quiz is decided by the multi-seed run: press \"Run this experiment\" (every model trained with 3 seeds) and let it finish".into(),
+            needs: "this quiz is decided by the multi-seed run: press \"Run this experiment\" (every model trained with several seeds: 3, unless the link or the form asks for more) and let it finish".into(),
         };
     };
     let Some(r) = s.ranking() else {

@@ -18,6 +18,7 @@ fn facts(n: usize, step: u64, set: impl Fn(&mut CellFacts)) -> Facts {
         c.val_step = Some(step);
         set(c);
     }
+    f.views_step = Some(step);
     f
 }
 
@@ -149,6 +150,33 @@ fn gradient_judges_compare_by_factors_of_ten() {
 }
 
 #[test]
+fn view_judges_wait_for_views_of_the_asked_step_and_quote_that_step() {
+    // Trained to step 320, but the views (‖∂h_T/∂h_0‖, z) are of step 250: a big model's
+    // analysis lags, or the learner is time travelling.
+    let mut f = facts(3, 320, |c| {
+        c.far = by_kind(&[(CellKind::Gru, 0.5), (CellKind::RnnTanh, 1e-9)])(c);
+        c.mean_z = Some(0.2);
+    });
+    f.views_step = Some(250);
+    let needs = undecided(&judge::far_gradient(&f)).to_string();
+    assert!(needs.contains("views show the model at step 250"), "{needs}");
+    let mut q9 = facts(9, 150, |c| c.far = Some(1e-5));
+    q9.views_step = Some(80);
+    assert!(undecided(&judge::long_gradient(&q9)).contains("at step 80"));
+    f.views_step = Some(310);
+    match judge::far_gradient(&f) {
+        Verdict::Decided { because, option } => {
+            assert_eq!(option, 0);
+            assert!(because.starts_with("At step 310 (the inspection)"), "{because}");
+        }
+        Verdict::Undecided { needs } => panic!("undecided: {needs}"),
+    }
+    let mut q2 = facts(2, 320, |c| c.mean_z = Some(0.2));
+    q2.views_step = None;
+    assert!(undecided(&judge::keeps_or_writes(&q2)).contains("inspection"));
+}
+
+#[test]
 fn steps_to_half_the_baseline_decide_as_soon_as_one_cell_gets_there() {
     let at = |g: Option<u64>, l: Option<u64>| {
         facts(4, 700, move |c| {
@@ -158,6 +186,19 @@ fn steps_to_half_the_baseline_decide_as_soon_as_one_cell_gets_there() {
     assert!(undecided(&judge::fewer_steps(&at(None, None))).contains("half the baseline"));
     assert_eq!(decided(&judge::fewer_steps(&at(Some(300), None))), 0);
     assert_eq!(decided(&judge::fewer_steps(&at(None, Some(300)))), 1);
+    // The GRU crossed at 200; the LSTM, validated only up to step 210, may still cross
+    // by step 222 (a tie): undecided until its validation passes ⌈2000/9⌉ = 223.
+    let open = |lstm_val: u64| {
+        facts(4, 230, move |c| {
+            c.half_baseline_at = (c.kind == CellKind::Gru).then_some(200);
+            if c.kind == CellKind::Lstm {
+                c.val_step = Some(lstm_val);
+            }
+        })
+    };
+    let needs = undecided(&judge::fewer_steps(&open(210))).to_string();
+    assert!(needs.contains("GRU crossed at step 200") && needs.contains("223"), "{needs}");
+    assert_eq!(decided(&judge::fewer_steps(&open(223))), 0);
     assert_eq!(decided(&judge::fewer_steps(&at(Some(600), Some(300)))), 1);
     assert_eq!(decided(&judge::fewer_steps(&at(Some(300), Some(320)))), 2);
 }
@@ -177,6 +218,17 @@ fn accuracy_dropout_and_ranking_judges() {
     assert_eq!(decided(&judge::dropout_gap(&f)), 1);
     let f = facts(7, 300, |c| (c.loss, c.val_loss) = (Some(0.1), Some(0.102)));
     assert_eq!(decided(&judge::dropout_gap(&f)), 2);
+    // Metrics of a validation older than the asked step do not decide.
+    let stale = facts(6, 650, |c| {
+        c.val_accuracy = Some(0.5);
+        c.val_step = Some(560);
+    });
+    assert!(undecided(&judge::accuracy(&stale)).contains("from step 560"));
+    let stale = facts(7, 320, |c| {
+        (c.loss, c.val_loss) = (Some(0.2), Some(0.1));
+        c.val_step = Some(280);
+    });
+    assert!(undecided(&judge::dropout_gap(&stale)).contains("from step 280"));
 }
 
 #[test]
