@@ -75,7 +75,7 @@ fn StepLine(
 pub fn LstmCarry() -> impl IntoView {
     view! {
         <StepLine label="Additive path of the LSTM"
-            hint="∂c_t/∂c_(t−1) = diag(f_t) exactly: the forget gate alone decides how much of the cell state's gradient survives a step — unlike the GRU's diag(1 − z_t), it is not tied to how much is written (i). At most 1 (10⁰)."
+            hint="The direct c → c part of ∂c_t/∂c_(t−1) is diag(f_t): along the cell state the forget gate alone scales the gradient at each step (routes through h_(t−1), which feeds every gate, add further terms) — unlike the GRU's diag(1 − z_t), it is not tied to how much is written (i). At most 1 (10⁰)."
             y_desc="‖diag(f_t)‖ = max f_t (log)"
             pick=|x| &x.forget_path
             say=|cell, v| format!("{cell}: ‖diag(f_t)‖ on the c→c path has a typical (geometric-mean) value of {} per step.", fmt_num(geo_mean(v)))/>
@@ -87,7 +87,7 @@ pub fn LstmCarry() -> impl IntoView {
 pub fn RnnJacobian() -> impl IntoView {
     view! {
         <StepLine label="One-step Jacobian norm"
-            hint="‖∂h_t/∂h_(t−1)‖ = ‖diag(act′(a_t))·Uᵀ‖ (tanh: act′ = 1 − tanh²): below 1 (10⁰) the gradient shrinks at every step it travels back, and over many steps it vanishes."
+            hint="‖∂h_t/∂h_(t−1)‖ = ‖diag(act′(a_t))·U‖ (tanh: act′ = 1 − tanh²): below 1 (10⁰) the gradient shrinks at every step it travels back, and over many steps it vanishes."
             y_desc="‖∂h_t/∂h_(t−1)‖₂ (log)"
             pick=|x| &x.one_step
             say=|cell, v| {

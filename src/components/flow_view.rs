@@ -109,10 +109,11 @@ pub fn FlowView() -> impl IntoView {
     };
     let map_summary = move || {
         state.history.with(|h| {
+            let n = h.flow_steps.len();
             format!(
-                "Gradient norm over {} lags at {} moments of training of the first run.",
+                "Gradient norm over {} lags at {n} moment{} of training of the first run.",
                 h.flow_columns.last().map_or(0, Vec::len),
-                h.flow_steps.len()
+                if n == 1 { "" } else { "s" }
             )
         })
     };

@@ -31,11 +31,18 @@ pub fn fmt_count(n: u64) -> String {
     out
 }
 
+/// `v` rounded to 3 significant digits (the digits the formatters below show).
+fn sig3(v: f64) -> f64 {
+    format!("{v:.2e}").parse().unwrap_or(v)
+}
+
 /// A quantity with an SI prefix and 3 significant digits ("2.14 M", "512 k", "87").
 pub fn fmt_si(v: f64, unit: &str) -> String {
     if !v.is_finite() {
         return "—".into();
     }
+    // Rounded first, so 999 600 reads "1.00 M", not "1000 k".
+    let v = sig3(v);
     let (x, p) = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")]
         .iter()
         .find(|(s, _)| v.abs() >= *s)
@@ -65,13 +72,22 @@ mod tests {
         assert_eq!(fmt_count(1_234_567), "1\u{2009}234\u{2009}567");
         assert_eq!(fmt_si(2_140_000.0, "FLOP"), "2.14 MFLOP");
         assert_eq!(fmt_si(87.0, "B"), "87.0 B");
+        // Rounding never shows four digits or stays below its prefix.
+        assert_eq!(fmt_si(999_600.0, "B"), "1.00 MB");
+        assert_eq!(fmt_si(99.96, "B"), "100 B");
+        assert_eq!(fmt_si(9.996e3, "B"), "10.0 kB");
+        assert_eq!(fmt_ms(99.96), "100");
+        assert_eq!(fmt_ms(9.9996), "10.0");
+        assert_eq!(fmt_ms(0.99996), "1.00");
+        assert_eq!(fmt_ms(12.34), "12.3");
     }
 }
 
 /// Milliseconds with 3 significant digits ("12.3", "0.874"); "—" for NaN/∞. The cost table and
 /// the interview's answers both use it, so the same figure reads the same in both.
 pub fn fmt_ms(ms: f64) -> String {
-    match ms {
+    // Rounded to 3 significant digits first, so 99.96 reads "100", not "100.0".
+    match sig3(ms) {
         m if !m.is_finite() => "—".into(),
         m if m >= 100.0 => format!("{m:.0}"),
         m if m >= 10.0 => format!("{m:.1}"),

@@ -57,8 +57,9 @@ pub fn cut_carry_sentence(h: &History) -> Option<String> {
         return None;
     }
     let (low, now) = low_and_latest(h)?;
-    let grown = low.norm < COLLAPSED_BELOW && now.norm >= GROWN_FACTOR * low.norm;
-    Some(if grown {
+    let collapsed = low.norm < COLLAPSED_BELOW;
+    let grown = collapsed && now.norm >= GROWN_FACTOR * low.norm;
+    Some(if grown && now.norm >= COLLAPSED_BELOW {
         format!(
             "With the carry cut, the GRU's ‖∂h_T/∂h_0‖ fell to {} (step {}) and is {} now (step {}): \
              training has grown a recurrent path through U_h and U_r, so a change to h_0 reaches \
@@ -67,6 +68,17 @@ pub fn cut_carry_sentence(h: &History) -> Option<String> {
             low.step,
             fmt_num(now.norm),
             now.step
+        )
+    } else if grown {
+        format!(
+            "With the carry cut, the GRU's ‖∂h_T/∂h_0‖ fell to {} (step {}) and is {} now (step {}): \
+             {}× its low, but a change to h_0 still barely reaches h_T. Training is growing a path \
+             through U_h and U_r, as in a tanh RNN — watch this number.",
+            fmt_num(low.norm),
+            low.step,
+            fmt_num(now.norm),
+            now.step,
+            fmt_num(now.norm / low.norm)
         )
     } else {
         let low_part = if low.step == now.step {
@@ -143,6 +155,11 @@ mod tests {
             s.contains("lowest on the flow map: 1.00e-12, step 330"),
             "{s}"
         );
+        // Up ×1000 from 1e-12, but 1e-9 still does not reach h_T: growing, not grown.
+        let h = history(CellKind::Gru, &[(10, -3.0), (330, -12.0), (500, -9.0)]);
+        let s = cut_carry_sentence(&h).expect("a sentence");
+        assert!(!s.contains("has grown") && !s.contains("reaches h_T again"), "{s}");
+        assert!(s.contains("is 1.00e-9 now (step 500)") && s.contains("still barely reaches"), "{s}");
         // Never collapsed: a healthy norm does not count as grown back either.
         let h = history(CellKind::Gru, &[(10, -2.0), (20, -0.5)]);
         let s = cut_carry_sentence(&h).expect("a sentence");

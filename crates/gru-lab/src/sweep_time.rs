@@ -54,6 +54,12 @@ pub fn timing_sentence(table: &SweepTable) -> String {
         return String::new();
     };
     let same = g.iter().all(|x| (x.from, x.to) == (first.from, first.to));
+    // Noise can make a step at the longer T measure faster.
+    let verb = if g.iter().all(|x| x.measured >= 1.0) {
+        "grew"
+    } else {
+        "changed"
+    };
     let parts: Vec<String> = g
         .iter()
         .enumerate()
@@ -77,13 +83,13 @@ pub fn timing_sentence(table: &SweepTable) -> String {
         .collect();
     let head = if same {
         format!(
-            "From T {} to T {} (×{}) the time per training step grew: ",
+            "From T {} to T {} (×{}) the time per training step {verb}: ",
             first.from,
             first.to,
             fmt_ratio(first.to as f64 / first.from as f64)
         )
     } else {
-        "The time per training step grew: ".to_string()
+        format!("The time per training step {verb}: ")
     };
     format!("{head}{}.", parts.join("; "))
 }
