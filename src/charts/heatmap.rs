@@ -9,7 +9,7 @@ use web_sys::HtmlCanvasElement;
 use super::colormap::Scale;
 use super::projection::GridProjection;
 use super::surface::{on_surface, Look, Surface};
-use super::ticks::{column_keys, column_keys_at, KeyedAxis};
+use super::ticks::{column_keys, column_keys_at, fixed2, KeyedAxis};
 use super::{err, ChartError};
 
 /// What a heatmap shows.
@@ -275,7 +275,7 @@ fn draw_bar<DB: DrawingBackend>(
     let font = ("sans-serif", look.font(12.0)).into_font();
     let fmt = |v: f64| {
         if v.abs() >= 0.01 || v == 0.0 {
-            format!("{v:.2}")
+            fixed2(v)
         } else {
             format!("{v:.0e}")
         }

@@ -11,6 +11,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor;
 
 use super::surface::{on_surface, Look, Surface};
+use super::ticks::fixed2;
 use super::{err, palette, ChartError};
 
 /// One named curve.
@@ -233,7 +234,10 @@ pub fn y_range(d: &LinesData<'_>) -> (f64, f64) {
     if log {
         // Padded by 1.6× each way, and at least one decade tall, widened about the data's
         // geometric middle so values in a narrow band (an LSTM's f_t ≤ 1) sit mid-chart.
-        let (lo, hi) = (lo.max(1e-30) / 1.6, hi.max(1e-30) * 1.6);
+        // Down to the smallest normal f64: plotters pins a value below the axis to its
+        // edge, where ‖∂h_T/∂h_0‖ = 1e-100 would read as a line at the axis's low end.
+        let tiny = f64::MIN_POSITIVE * 1.6 * 10.0;
+        let (lo, hi) = (lo.max(tiny) / 1.6, hi.max(tiny) * 1.6);
         let widen = (10.0 * lo / hi).max(1.0).sqrt();
         (lo / widen, hi * widen)
     } else {
@@ -308,9 +312,7 @@ fn paint<DB: DrawingBackend>(
             (y0..y1).log_scale(),
             &|v: &f64| format!("{v:.0e}"),
         ),
-        YAxis::Linear(_) => plot(root, &area, look, d, x0..x1, y0..y1, &|v: &f64| {
-            format!("{v:.2}")
-        }),
+        YAxis::Linear(_) => plot(root, &area, look, d, x0..x1, y0..y1, &|v: &f64| fixed2(*v)),
     }
 }
 

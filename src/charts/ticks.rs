@@ -37,6 +37,17 @@ impl Ranged for KeyedAxis {
     }
 }
 
+/// `v` with two decimals for an axis label; a value that rounds to zero reads "0.00", never
+/// "-0.00" (a tick a hair below zero).
+pub fn fixed2(v: f64) -> String {
+    let s = format!("{v:.2}");
+    if s == "-0.00" {
+        "0.00".into()
+    } else {
+        s
+    }
+}
+
 /// Up to `most` round values in `[lo, hi]`: the multiples of the smallest step `1`, `2` or
 /// `5 × 10^k` of at least `min_step` that needs no more than `most` of them, e.g.
 /// `[10, 20, 30, 40]` over `[0.5, 40.5]` with at most 4.
@@ -226,5 +237,13 @@ mod tests {
         assert_eq!(column_keys_at(&[7.0], 8), vec![(0.0, 7.0)]);
         assert_eq!(column_keys_at(&[3.0, 1.0], 8), vec![(0.0, 3.0)]);
         assert!(column_keys_at(&[], 8).is_empty());
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_tick_a_hair_below_zero_reads_zero() {
+        assert_eq!(fixed2(-1e-17), "0.00");
+        assert_eq!(fixed2(-0.004), "0.00");
+        assert_eq!(fixed2(-0.005_1), "-0.01");
+        assert_eq!(fixed2(0.25), "0.25");
     }
 }

@@ -6,6 +6,7 @@ use plotters::prelude::*;
 
 use super::colormap::Scale;
 use super::surface::{on_surface, Look, Surface};
+use super::ticks::fixed2;
 use super::{err, ChartError};
 
 /// What the trajectory chart shows.
@@ -61,8 +62,8 @@ fn paint<DB: DrawingBackend>(
         .light_line_style(RGBColor(236, 236, 236))
         .label_style(("sans-serif", look.font(12.0)))
         .axis_desc_style(("sans-serif", look.font(13.0)))
-        .x_label_formatter(&|v| format!("{v:.2}"))
-        .y_label_formatter(&|v| format!("{v:.2}"))
+        .x_label_formatter(&|v| fixed2(*v))
+        .y_label_formatter(&|v| fixed2(*v))
         .draw()
         .map_err(err)?;
     let n = d.points.len().max(2) as f64 - 1.0;

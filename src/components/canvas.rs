@@ -139,6 +139,9 @@ pub fn ChartCanvas<F>(
     /// Visible help text under the heading.
     #[prop(optional)]
     hint: &'static str,
+    /// What the card shows under the chart (a sentence about its numbers), inside the card.
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView
 where
     F: Fn(&Surface<'_>) -> Result<(), ChartError> + 'static,
@@ -225,6 +228,7 @@ where
                 on:click=move |ev| send(ev, true, false)
                 on:mouseleave=move |ev| send(ev, false, true)
             ></canvas>
+            {children.map(|c| c())}
             <p class="sr-only" aria-live="off">{move || summary.get()}</p>
         </figure>
     }

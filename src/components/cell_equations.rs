@@ -125,7 +125,9 @@ pub fn gru_torch_equations_under(surgery: &Surgery) -> String {
     let h_rhs = if cut {
         format!("{n}<mtext>  ✂ no z′ ⊙ h carry</mtext>")
     } else {
-        format!("{zp}<mo>⊙</mo>{hp}<mo>+</mo><mo>(</mo><mn>1</mn><mo>−</mo>{zp}<mo>)</mo><mo>⊙</mo>{n}")
+        format!(
+            "{zp}<mo>⊙</mo>{hp}<mo>+</mo><mo>(</mo><mn>1</mn><mo>−</mo>{zp}<mo>)</mo><mo>⊙</mo>{n}"
+        )
     };
     table(&[
         row(&r, &r_rhs),

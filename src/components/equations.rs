@@ -327,12 +327,18 @@ mod tests {
             update: GateMode::Fixed(0.25),
             ..Surgery::default()
         });
-        assert!(held.contains("<mn>0.75</mn><mtext>  ✂ held (z = 0.25)"), "{held}");
+        assert!(
+            held.contains("<mn>0.75</mn><mtext>  ✂ held (z = 0.25)"),
+            "{held}"
+        );
         let cut = gru_torch_equations_under(&Surgery {
             carry: Carry::Cut,
             ..Surgery::default()
         });
-        assert!(cut.contains("no z′ ⊙ h carry") && cut.contains("carry cut (z = 1)"), "{cut}");
+        assert!(
+            cut.contains("no z′ ⊙ h carry") && cut.contains("carry cut (z = 1)"),
+            "{cut}"
+        );
     }
 
     #[wasm_bindgen_test(unsupported = test)]

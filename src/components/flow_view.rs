@@ -2,6 +2,7 @@
 //! over training as a lag × training-step heatmap, ‖∂L/∂h_t‖ over t, and the GRU's whole
 //! one-step Jacobian as its three terms A + B + C.
 
+use gru_core::cell::CellKind;
 use leptos::prelude::*;
 
 use crate::charts::colormap::Scale;
@@ -144,6 +145,13 @@ pub fn FlowView() -> impl IntoView {
     };
     // The additive path is the GRU's: an LSTM's diag(f_t) acts on c, not on h, and is not
     // comparable with the h → h Jacobian drawn here.
+    let has_gru = Memo::new(move |_| {
+        state.settings.with(|s| {
+            s.cells
+                .iter()
+                .any(|&k| matches!(k, CellKind::Gru | CellKind::GruTorch))
+        })
+    });
     let draw_split = move |c: &crate::charts::surface::Surface<'_>| {
         let cursor = state.cursor.get() as f64;
         state.with_inspection(|h| {
@@ -223,7 +231,15 @@ pub fn FlowView() -> impl IntoView {
                 hint="The first run's curve above, recorded as training goes: bright = gradient survives that many steps back."/>
             <ChartCanvas label="Loss gradient by time step" draw=draw_grad summary=Signal::derive(grad_summary)
                 hint="‖∂L/∂h_t‖: how much the loss cares about the state at step t."/>
+            // No GRU compared: a card saying where to look, not empty axes.
+            <Show when=move || has_gru.get() fallback=|| view! {
+                <figure class="panel" role="group" aria-label="Additive path">
+                    <figcaption>"Additive path"</figcaption>
+                    <p class="hint">"The GRU's one-step Jacobian ∂h_t/∂h_(t−1) = A + B + C, split into its carry A = diag(1 − z_t), candidate and gate terms, is drawn here when a GRU is compared: add “GRU” to the cells and Apply and reset. An LSTM picked under “Inside” below shows its own additive path there, diag(f_t) on c."</p>
+                </figure>
+            }>
             <ChartCanvas label="Additive path" draw=draw_split summary=Signal::derive(split_summary)
                 hint="The GRU's whole one-step Jacobian ∂h_t/∂h_(t−1) = A + B + C (spectral norms). Where z_t is small the carry A ≈ I passes the gradient on; C is the term the textbook formula (1 − z) + z·∂h̃/∂h leaves out."/>
+            </Show>
     }
 }

@@ -2,6 +2,7 @@
 //! log axis, the clip threshold dashed while clipping is on, a sentence saying how often
 //! clipping fired lately, and the two gradient presets (exploding / vanishing) as links.
 
+use gru_lab::fmt::fmt_num;
 use gru_lab::history::History;
 use gru_lab::settings::presets::PRESETS;
 use leptos::prelude::*;
@@ -23,10 +24,26 @@ pub fn clip_sentence(h: &History) -> String {
         return String::new();
     };
     let (_, n) = first.clip_count();
-    let state = match clip_limit(h) {
-        Some(c) => format!("Clip threshold {c}"),
-        None => "Clipping is off".to_string(),
+    let Some(c) = clip_limit(h) else {
+        // Off: nothing is scaled, so say what each step does use.
+        let latest: Vec<String> = h
+            .runs
+            .iter()
+            .filter_map(|r| {
+                let v = r.grad_norm.points.last()?.1;
+                Some(format!("{} {}", r.status.label, fmt_num(v)))
+            })
+            .collect();
+        return if n == 0 || latest.is_empty() {
+            "Clipping is off: no training step yet.".to_string()
+        } else {
+            format!(
+                "Clipping is off: every step uses its whole gradient (latest ‖dL/dθ‖₂: {}).",
+                latest.join(", ")
+            )
+        };
     };
+    let state = format!("Clip threshold {c}");
     if n == 0 {
         return format!("{state}: no training step yet.");
     }
@@ -79,7 +96,7 @@ pub fn GradNormView() -> impl IntoView {
     view! {
         <div class="view">
             <ChartCanvas label="Gradient norm before clipping" draw=draw summary=Signal::derive(sentence)
-                hint="The size of each training step's whole gradient before clipping (long runs: averages of neighbouring steps). Above the dashed line, clipping scales the step down to it."/>
+                hint="The size of each training step's whole gradient before clipping (long runs: averages of neighbouring steps). While clipping is on, the dashed line is its threshold: a step above it is scaled down to it."/>
             <p class="clip-sentence">{sentence}</p>
             <p class="presets">"Presets: "
                 {PRESETS.iter().enumerate().map(|(i, p)| view! {
@@ -123,10 +140,12 @@ mod tests {
             clip_sentence(&h),
             "Clip threshold 0.5: of the last 3 steps, clipping scaled the gradient down in GRU 2, RNN 3."
         );
-        h.runs = vec![run("RNN", None, &[false])];
+        let mut off = run("RNN", None, &[false]);
+        off.grad_norm.push(1.0, 31_400.0);
+        h.runs = vec![off];
         assert_eq!(
             clip_sentence(&h),
-            "Clipping is off: of the last 1 step, clipping scaled the gradient down in RNN 0."
+            "Clipping is off: every step uses its whole gradient (latest ‖dL/dθ‖₂: RNN 3.14e4)."
         );
         h.runs = vec![run("RNN", None, &[])];
         assert_eq!(clip_sentence(&h), "Clipping is off: no training step yet.");

@@ -148,19 +148,21 @@ pub fn CompareTable() -> impl IntoView {
     view! {
         <figure class="panel compare" id="v-compare">
             <figcaption>"Compare"</figcaption>
-            <table aria-label="Compare">
-                <thead><tr>
-                    <th scope="col">"cell"</th>
-                    <th scope="col" title="Smoothed training loss">"training loss"</th>
-                    <th scope="col" title="Loss on 256 held-out sequences">"validation loss"</th>
-                    <th scope="col" title="Validation accuracy, for classification tasks">"accuracy"</th>
-                    <th scope="col" title="How much of a change to the first hidden state still reaches the last one, on the inspected sample">
-                        "‖∂h_T/∂h_0‖"
-                        {move || state.history.with(|h| h.inspected.at).map(|at| format!(" (model of step {})", crate::format::fmt_step(at)))}
-                    </th>
-                </tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Compare table, scrolls sideways">
+                <table aria-label="Compare">
+                    <thead><tr>
+                        <th scope="col">"cell"</th>
+                        <th scope="col" title="Smoothed training loss">"training loss"</th>
+                        <th scope="col" title="Loss on 256 held-out sequences">"validation loss"</th>
+                        <th scope="col" title="Validation accuracy, for classification tasks">"accuracy"</th>
+                        <th scope="col" title="How much of a change to the first hidden state still reaches the last one, on the inspected sample">
+                            "‖∂h_T/∂h_0‖"
+                            {move || state.history.with(|h| h.inspected.at).map(|at| format!(" (model of step {})", crate::format::fmt_step(at)))}
+                        </th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
             <CostTable/>
         </figure>
     }

@@ -171,12 +171,14 @@ pub fn StripView() -> impl IntoView {
         })
     };
     view! {
-        // One grid item: the chart and its sentence stay together wherever the layout puts them.
+        // One grid item, one card: the chart and its sentence stay together wherever the
+        // layout puts them.
         <div class="strip">
             <ChartCanvas label="Input and target" width=720 height=200 draw=draw summary=Signal::derive(caption)
                 on_pointer=on_pointer
-                hint="The sample the gates below are reading: its inputs, what it should answer and what the model answers, step by step. Drag over an input lane (click one written as symbols) to draw your own sequence, or type it under Your own sequence."/>
-            <p class="strip-caption">{caption}</p>
+                hint="The sample the gates below are reading: its inputs, what it should answer and what the model answers, step by step. Drag over an input lane (click one written as symbols) to draw your own sequence, or type it under Your own sequence.">
+                <p class="strip-caption">{caption}</p>
+            </ChartCanvas>
         </div>
     }
 }
