@@ -30,6 +30,18 @@ pub struct Series<'a> {
     /// A band: the area between `points` (upper edge) and these points (lower edge, same
     /// x values) is filled at `alpha` and no line is drawn (e.g. the seeds' lowest–highest).
     pub fill_to: Option<&'a [(f64, f64)]>,
+    /// How the points are marked.
+    pub marks: Marks,
+}
+
+/// How a series marks its points.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Marks {
+    /// A line through them.
+    Line,
+    /// A line with a dot at each point: sparse measurements (validation), told apart from a
+    /// dense line of the same colour (training).
+    Dots,
 }
 
 impl<'a> Series<'a> {
@@ -42,6 +54,7 @@ impl<'a> Series<'a> {
             width: 2,
             alpha: 1.0,
             fill_to: None,
+            marks: Marks::Line,
         }
     }
 }
@@ -116,21 +129,30 @@ pub fn legend_rows(widths: &[u32], avail: u32, gap: u32) -> Vec<Range<usize>> {
     rows
 }
 
-/// One legend entry: text, colour, stroke width, dashed.
-type Entry<'a> = (&'a str, RGBColor, u32, bool);
+/// One legend entry: text, colour, stroke width, sample.
+type Entry<'a> = (&'a str, RGBColor, u32, Sample);
+
+/// A legend entry's sample.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Sample {
+    Line,
+    Dashed,
+    Dotted,
+}
 
 /// The legend entries: the reference line, then every labelled series.
 fn entries<'a>(d: &'a LinesData<'_>) -> Vec<Entry<'a>> {
     d.reference
         .filter(|r| r.0.is_finite() && !r.1.is_empty())
-        .map(|r| (r.1, palette::GREY, 2, true))
+        .map(|r| (r.1, palette::GREY, 2, Sample::Dashed))
         .into_iter()
-        .chain(
-            d.series
-                .iter()
-                .filter(|s| !s.label.is_empty())
-                .map(|s| (s.label, s.color, s.width.max(2), false)),
-        )
+        .chain(d.series.iter().filter(|s| !s.label.is_empty()).map(|s| {
+            let sample = match s.marks {
+                Marks::Line => Sample::Line,
+                Marks::Dots => Sample::Dotted,
+            };
+            (s.label, s.color, s.width.max(2), sample)
+        }))
         .collect()
 }
 
@@ -164,17 +186,31 @@ fn draw_legend<DB: DrawingBackend>(
         };
         let y = (r as u32 * row_h + row_h / 2) as i32;
         for i in row.clone() {
-            let (label, color, width, dashed) = items[i];
+            let (label, color, width, kind) = items[i];
             let line = color.stroke_width(look.len(f64::from(width)));
-            if dashed {
-                for k in 0..2 {
-                    let x0 = x + k * look.off(11.0);
-                    area.draw(&PathElement::new([(x0, y), (x0 + look.off(7.0), y)], line))
+            match kind {
+                Sample::Dashed => {
+                    for k in 0..2 {
+                        let x0 = x + k * look.off(11.0);
+                        area.draw(&PathElement::new([(x0, y), (x0 + look.off(7.0), y)], line))
+                            .map_err(err)?;
+                    }
+                }
+                Sample::Line => {
+                    area.draw(&PathElement::new([(x, y), (x + sample, y)], line))
                         .map_err(err)?;
                 }
-            } else {
-                area.draw(&PathElement::new([(x, y), (x + sample, y)], line))
+                Sample::Dotted => {
+                    let thin = color.stroke_width(look.len(1.0));
+                    area.draw(&PathElement::new([(x, y), (x + sample, y)], thin))
+                        .map_err(err)?;
+                    area.draw(&Circle::new(
+                        (x + sample / 2, y),
+                        look.len(DOT),
+                        color.filled(),
+                    ))
                     .map_err(err)?;
+                }
             }
             let tx = x + sample + gap;
             area.draw(&Text::new(label, (tx, y), style.clone()))
@@ -309,12 +345,20 @@ fn paint<DB: DrawingBackend>(
             look,
             d,
             x0..x1,
-            (y0..y1).log_scale(),
+            (y0..y1)
+                .log_scale()
+                .with_key_points(super::ticks::log_decade_ticks(y0, y1, 6)),
             &|v: &f64| format!("{v:.0e}"),
         ),
         YAxis::Linear(_) => plot(root, &area, look, d, x0..x1, y0..y1, &|v: &f64| fixed2(*v)),
     }
 }
+
+/// Radius of a [`Marks::Dots`] point, CSS pixels.
+const DOT: f64 = 2.5;
+
+/// Most dots one [`Marks::Dots`] series draws.
+const MAX_DOTS: usize = 80;
 
 /// Width of the y label area, CSS pixels (grows with the text factor).
 const Y_LABELS: f64 = 58.0;
@@ -335,9 +379,13 @@ where
     Y::CoordDescType: ValueFormatter<f64>,
 {
     let (x0, x1) = (x.start, x.end);
+    // A label at the right end is centred on it: room for half of the widest one ("5000"),
+    // ~0.55 em per digit at the 13-px label font.
+    let digits = format!("{:.0}", x1.abs().max(x0.abs())).len() as f64;
     let mut chart = ChartBuilder::on(area)
         .margin(look.len(10.0))
         .margin_top(look.len(4.0))
+        .margin_right(look.text_len((0.5 * 0.55 * 13.0 * digits + 2.0).max(10.0)))
         .x_label_area_size(look.text_len(36.0))
         .y_label_area_size(look.text_len(Y_LABELS))
         .build_cartesian_2d(x, y)
@@ -409,6 +457,19 @@ where
         } else {
             pts.collect()
         };
+        if s.marks == Marks::Dots {
+            // Every point while they are sparse; on a long run's dense curve every n-th, so
+            // the dots stay marks and do not merge into a thick line over the training curve.
+            let every = pts.len().div_ceil(MAX_DOTS).max(1);
+            let dot = s.color.mix(s.alpha).filled();
+            chart
+                .draw_series(
+                    pts.iter()
+                        .step_by(every)
+                        .map(|&p| Circle::new(p, look.len(DOT), dot)),
+                )
+                .map_err(err)?;
+        }
         chart
             .draw_series(LineSeries::new(pts, style))
             .map_err(err)?;

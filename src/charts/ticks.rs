@@ -96,7 +96,8 @@ pub fn column_keys(first: f64, step: f64, cols: usize, most: usize) -> Vec<f64> 
 /// `(column position, value)` of up to `most` round values over columns whose values are `at`
 /// (ascending, not necessarily evenly spaced: a flow map's columns are the steps it was
 /// recorded at), each placed between the two columns it falls between; at least a column's
-/// smallest gap apart (whole steps on integer-valued columns).
+/// smallest gap apart (whole steps on integer-valued columns), and labels no closer than
+/// `0.8 · n / most` columns.
 pub fn column_keys_at(at: &[f64], most: usize) -> Vec<(f64, f64)> {
     let n = at.len();
     if n < 2
@@ -129,7 +130,18 @@ pub fn column_keys_at(at: &[f64], most: usize) -> Vec<(f64, f64)> {
             };
             (pos, v)
         })
-        .collect()
+        // Where columns crowd (many recorded early, few late), round values fall a fraction
+        // of a column apart and their labels would touch: keep those at least n / most
+        // columns after the last kept one.
+        .fold(Vec::new(), |mut kept: Vec<(f64, f64)>, k| {
+            if kept
+                .last()
+                .is_none_or(|l| k.0 - l.0 >= 0.8 * n as f64 / most as f64)
+            {
+                kept.push(k);
+            }
+            kept
+        })
 }
 
 /// Labelled values of a log axis over `[lo, hi]` (`0 < lo < hi`): 1, 2 and 5 times each power
@@ -142,6 +154,34 @@ pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     (first..=last)
         .flat_map(|e| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(e)))
         .filter(|v| (lo..=hi).contains(v))
+        .collect()
+}
+
+/// Labelled powers of ten of a log axis over `[lo, hi]` too tall for [`log_ticks`]: every
+/// `n`-th decade, `n` the smallest of 1, 2, 5, 10, 20, … that gives at most `most` labels
+/// (1e0, 1e-10, …, 1e-50 over 54 decades). plotters' own choice labels only the upper part of a very tall axis.
+pub fn log_decade_ticks(lo: f64, hi: f64, most: usize) -> Vec<f64> {
+    if !(lo > 0.0 && hi > lo && hi.is_finite() && most > 0) {
+        return Vec::new();
+    }
+    let (first, last) = (lo.log10().ceil() as i32, hi.log10().floor() as i32);
+    if first > last {
+        return Vec::new();
+    }
+    let span = (last - first) as usize;
+    // Every 1, 2, 5, 10, 20, 50, … decades: labels at round exponents (1e-10, 1e-20, …).
+    let every = [1, 2, 5]
+        .iter()
+        .flat_map(|m| (0..4).map(move |p| m * 10usize.pow(p)))
+        .filter(|&e| span / e < most)
+        .min()
+        .unwrap_or(span.max(1));
+    // Multiples of `every` (so 1e0 is a label whenever it is inside).
+    let start = first.div_euclid(every as i32) * every as i32;
+    (start..=last)
+        .step_by(every)
+        .filter(|&e| e >= first)
+        .map(|e| 10f64.powi(e))
         .collect()
 }
 
@@ -245,5 +285,34 @@ mod tests {
         assert_eq!(fixed2(-0.004), "0.00");
         assert_eq!(fixed2(-0.005_1), "-0.01");
         assert_eq!(fixed2(0.25), "0.25");
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_tall_log_axis_is_labelled_top_to_bottom() {
+        let t = log_decade_ticks(1e-26, 2.0, 6);
+        assert!(t.len() <= 6 && t.len() >= 4, "{t:?}");
+        assert_eq!(t[t.len() - 1], 1.0, "1e0 is labelled: {t:?}");
+        assert!(t[0] <= 1e-20, "the bottom is labelled too: {t:?}");
+        let steps: Vec<f64> = t
+            .windows(2)
+            .map(|w| (w[1] / w[0]).log10().round())
+            .collect();
+        assert!(steps.iter().all(|&s| s == steps[0]), "evenly spaced: {t:?}");
+        assert_eq!(log_decade_ticks(0.5, 50.0, 6), vec![1.0, 10.0]);
+        assert!(log_decade_ticks(2.0, 3.0, 6).is_empty());
+        assert!(log_decade_ticks(0.0, 3.0, 6).is_empty());
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn labels_of_crowded_columns_do_not_touch() {
+        // A flow map: many columns recorded early, few late (steps 0…450, then every 1000).
+        let at: Vec<f64> = (0..10)
+            .map(|i| 50.0 * i as f64)
+            .chain((1..=8).map(|i| 1000.0 * i as f64))
+            .collect();
+        let keys = column_keys_at(&at, 8);
+        assert!(keys.len() >= 3, "{keys:?}");
+        let min = 0.8 * at.len() as f64 / 8.0;
+        assert!(keys.windows(2).all(|w| w[1].0 - w[0].0 >= min), "{keys:?}");
     }
 }

@@ -51,7 +51,6 @@ pub fn HiddenView() -> impl IntoView {
                 let on = sel == Some(j);
                 Series {
                     label: if on { &labels[j] } else { "" },
-                    points: pts,
                     color: if on {
                         palette::VERMILLION
                     } else {
@@ -59,7 +58,7 @@ pub fn HiddenView() -> impl IntoView {
                     },
                     width: if on { 3 } else { 1 },
                     alpha: if sel.is_none() || on { 0.9 } else { 0.35 },
-                    fill_to: None,
+                    ..Series::new("", pts, palette::CYCLE[0])
                 }
             })
             .collect();

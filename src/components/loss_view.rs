@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::charts::lines::{self, Corner, LinesData, Series, YAxis};
+use crate::charts::lines::{self, Corner, LinesData, Marks, Series, YAxis};
 use crate::charts::palette;
 use crate::components::canvas::ChartCanvas;
 use crate::components::cost_table::CostTable;
@@ -51,6 +51,7 @@ pub fn LossView() -> impl IntoView {
                 series.push(Series {
                     width: 1,
                     alpha: 1.0,
+                    marks: Marks::Dots,
                     ..Series::new(&val_l[i], val, color)
                 });
             }

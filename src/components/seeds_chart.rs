@@ -83,7 +83,7 @@ pub fn SeedsChart() -> impl IntoView {
             let data = LinesData {
                 series,
                 x_desc: "training step",
-                y_desc: "validation loss (log scale)",
+                y_desc: "validation loss (log)",
                 y: YAxis::Log,
                 reference: base.map(|b| (b, "baseline (best constant)")),
                 cursor: None,

@@ -55,7 +55,7 @@ pub fn SweepView() -> impl IntoView {
             let data = LinesData {
                 series: series(&table, &pts, &labels),
                 x_desc: "sequence length T",
-                y_desc: "final validation loss (log scale)",
+                y_desc: "final val. loss (log)",
                 y: YAxis::Log,
                 reference: base
                     .filter(|_| same)
@@ -74,7 +74,7 @@ pub fn SweepView() -> impl IntoView {
             let data = LinesData {
                 series: series(&table, &pts, &labels),
                 x_desc: "sequence length T",
-                y_desc: "ms per training step (log scale)",
+                y_desc: "ms per step (log)",
                 y: YAxis::Log,
                 reference: None,
                 cursor: None,
