@@ -158,8 +158,14 @@ mod tests {
         // Up ×1000 from 1e-12, but 1e-9 still does not reach h_T: growing, not grown.
         let h = history(CellKind::Gru, &[(10, -3.0), (330, -12.0), (500, -9.0)]);
         let s = cut_carry_sentence(&h).expect("a sentence");
-        assert!(!s.contains("has grown") && !s.contains("reaches h_T again"), "{s}");
-        assert!(s.contains("is 1.00e-9 now (step 500)") && s.contains("still barely reaches"), "{s}");
+        assert!(
+            !s.contains("has grown") && !s.contains("reaches h_T again"),
+            "{s}"
+        );
+        assert!(
+            s.contains("is 1.00e-9 now (step 500)") && s.contains("still barely reaches"),
+            "{s}"
+        );
         // Never collapsed: a healthy norm does not count as grown back either.
         let h = history(CellKind::Gru, &[(10, -2.0), (20, -0.5)]);
         let s = cut_carry_sentence(&h).expect("a sentence");

@@ -220,10 +220,9 @@ pub fn fewer_steps(f: &Facts) -> Verdict {
         }
     };
     match (x.half_baseline_at, y.half_baseline_at) {
-        (Some(a), Some(b)) if a.abs_diff(b) <= (a.max(b) / 10) => Verdict::Decided {
-            option: 2,
-            because,
-        },
+        (Some(a), Some(b)) if a.abs_diff(b) <= (a.max(b) / 10) => {
+            Verdict::Decided { option: 2, because }
+        }
         (Some(a), Some(b)) => Verdict::Decided {
             option: usize::from(b < a),
             because,

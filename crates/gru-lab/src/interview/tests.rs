@@ -159,7 +159,10 @@ fn view_judges_wait_for_views_of_the_asked_step_and_quote_that_step() {
     });
     f.views_step = Some(250);
     let needs = undecided(&judge::far_gradient(&f)).to_string();
-    assert!(needs.contains("views show the model at step 250"), "{needs}");
+    assert!(
+        needs.contains("views show the model at step 250"),
+        "{needs}"
+    );
     let mut q9 = facts(9, 150, |c| c.far = Some(1e-5));
     q9.views_step = Some(80);
     assert!(undecided(&judge::long_gradient(&q9)).contains("at step 80"));
@@ -167,7 +170,10 @@ fn view_judges_wait_for_views_of_the_asked_step_and_quote_that_step() {
     match judge::far_gradient(&f) {
         Verdict::Decided { because, option } => {
             assert_eq!(option, 0);
-            assert!(because.starts_with("At step 310 (the inspection)"), "{because}");
+            assert!(
+                because.starts_with("At step 310 (the inspection)"),
+                "{because}"
+            );
         }
         Verdict::Undecided { needs } => panic!("undecided: {needs}"),
     }
@@ -197,7 +203,10 @@ fn steps_to_half_the_baseline_decide_as_soon_as_one_cell_gets_there() {
         })
     };
     let needs = undecided(&judge::fewer_steps(&open(210))).to_string();
-    assert!(needs.contains("GRU crossed at step 200") && needs.contains("223"), "{needs}");
+    assert!(
+        needs.contains("GRU crossed at step 200") && needs.contains("223"),
+        "{needs}"
+    );
     assert_eq!(decided(&judge::fewer_steps(&open(223))), 0);
     assert_eq!(decided(&judge::fewer_steps(&at(Some(600), Some(300)))), 1);
     assert_eq!(decided(&judge::fewer_steps(&at(Some(300), Some(320)))), 2);
