@@ -121,7 +121,7 @@ test('the quiz refuses to reveal before a prediction, then reports what the run 
   await page.waitForTimeout(500); // the inspection published on pause
   const r = await read();
   assert.equal(r.rows.length, 2);
-  const want = `‖∂h_T/∂h_0‖ at step ${r.step} (the Compare table's last column): ${r.rows.map(([c, v]) => `${c} ${v}`).join(', ')}.`;
+  const want = `‖∂h_T/∂h_0‖ at step ${r.step} (the views' model; the Compare table's last column): ${r.rows.map(([c, v]) => `${c} ${v}`).join(', ')}.`;
   assert.equal(r.answer, want, 'the answer quotes the table');
   assert.ok(r.verdict.includes(`GRU ${r.rows[0][1]}, RNN ${r.rows[1][1]}`), `the verdict quotes the table: ${r.verdict} vs ${JSON.stringify(r.rows)}`);
   // And it says what the run did: the higher of the two table values (or a tie within 10×).

@@ -62,7 +62,7 @@ pub fn QuestionView(
         let f = state.history.with(|h| Facts::gather(&s, h));
         state.sweep.with(|w| f.with_sweep(&s, w.table.as_ref()))
     });
-    let verdict = move || facts.with(|f| (q.quiz.judge)(f));
+    let verdict = move || state.settings.with(|s| facts.with(|f| q.verdict(s, f)));
     let run = move |_| {
         let s = state.settings.with_untracked(|page| q.settings(page));
         let (len, steps, seeds) = (s.knob, s.sweep_steps, s.sweep_seeds);

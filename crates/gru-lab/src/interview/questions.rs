@@ -195,6 +195,37 @@ impl Question {
         s
     }
 
+    /// Whether `page` (the applied settings) runs this question's experiment: its preset,
+    /// whatever the seed, the speed and the page's looks. On other settings a verdict would
+    /// answer another question ("At T = 100 …" judged on a T = 40 run).
+    pub fn runs_on(&self, page: &Settings) -> bool {
+        let mut want = self.settings(page);
+        want.seed = page.seed;
+        want.speed = page.speed;
+        want.bench_kernels = page.bench_kernels;
+        want.question = page.question;
+        if !self.multi_seed() {
+            want.sweep_seeds = page.sweep_seeds;
+            want.sweep_steps = page.sweep_steps;
+        }
+        want == *page
+    }
+
+    /// The quiz's verdict on `f`, the facts of the page's settings `page`: undecided until the
+    /// page runs this question's experiment ([`Question::runs_on`]).
+    pub fn verdict(&self, page: &Settings, f: &Facts) -> Verdict {
+        if self.runs_on(page) {
+            (self.quiz.judge)(f)
+        } else {
+            Verdict::Undecided {
+                needs: format!(
+                    "this quiz judges its own experiment ({}), not the settings on the page: press \"Run this experiment\"",
+                    self.preset
+                ),
+            }
+        }
+    }
+
     /// Whether "Run this experiment" runs the multi-seed comparison (the preset asks for
     /// two or more sweep seeds): a sweep of the preset's T alone, after the fresh runs start.
     pub fn multi_seed(&self) -> bool {

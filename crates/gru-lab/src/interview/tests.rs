@@ -483,3 +483,37 @@ fn q9_and_q10_quote_the_live_tcn_and_attention_numbers_when_the_run_has_them() {
         .join(" ")
         .contains("Attention 0.0125"));
 }
+
+#[test]
+fn a_quiz_judges_only_its_own_experiment() {
+    let q3 = question(3).expect("q3");
+    let page = Settings::default(); // T = 40, where question 3 asks about T = 100
+    assert!(!q3.runs_on(&page));
+    let f = facts(3, 400, |c| {
+        c.far = by_kind(&[(CellKind::Gru, 0.5), (CellKind::RnnTanh, 1e-9)])(c)
+    });
+    let needs = undecided(&q3.verdict(&page, &f)).to_string();
+    assert!(
+        needs.contains("Run this experiment") && needs.contains("T=100"),
+        "{needs}"
+    );
+    // The experiment's own settings decide, whatever the seed, speed and looks.
+    let mut run = q3.settings(&page);
+    assert!(q3.runs_on(&run));
+    assert_eq!(decided(&q3.verdict(&run, &f)), 0);
+    run.seed = 7;
+    run.presenter = true;
+    run.speed = Settings::from_query("sps=5").0.speed;
+    assert!(q3.runs_on(&run));
+    // A changed experiment (a live learning rate) does not.
+    run.lr = 0.5;
+    assert!(!q3.runs_on(&run));
+    // Every question runs on its own link's settings.
+    for q in QUESTIONS {
+        assert!(
+            q.runs_on(&Settings::from_query(&q.link()).0),
+            "question {}",
+            q.n
+        );
+    }
+}
