@@ -17,11 +17,21 @@ use crate::charts::ChartError;
 /// from 16 to 22 px there).
 const PRESENTER_TEXT: f64 = 1.375;
 
+/// Narrowest window (CSS px) presenter mode enlarges text in, as `style.css` does: on a phone
+/// 1.375× chart text left a 10-px plot under the legend.
+const PRESENTER_MIN_WIDTH: f64 = 700.0;
+
 /// The look for this screen: its pixel ratio and the presenter text factor.
 fn screen_look() -> Look {
-    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
-    let presenter =
-        use_context::<crate::state::AppState>().is_some_and(|s| s.settings.with(|s| s.presenter));
+    let window = web_sys::window();
+    let dpr = window.as_ref().map_or(1.0, |w| w.device_pixel_ratio());
+    let wide = window
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w >= PRESENTER_MIN_WIDTH);
+    let presenter = wide
+        && use_context::<crate::state::AppState>()
+            .is_some_and(|s| s.settings.with(|s| s.presenter));
     Look::new(dpr, if presenter { PRESENTER_TEXT } else { 1.0 })
 }
 
