@@ -164,6 +164,7 @@ pub fn ModelsView() -> impl IntoView {
             None => "Attention weights: shown for the picked run when it is the attention model, or for any attention run up to T = 128.".into(),
         })
     };
+    let has_weights = Memo::new(move |_| state.history.with(|h| attention(h).is_some()));
     let has_attention = move || {
         state
             .settings
@@ -172,13 +173,24 @@ pub fn ModelsView() -> impl IntoView {
     view! {
         <div class="view">
             <ChartCanvas label="Input sensitivity over lag" draw=draw_sens summary=Signal::derive(sentence)
-                hint="How much the last output moves when the input k steps back moves, per model: exact, by backpropagation to the inputs. A recurrent model's path gets longer with k; the attention model reads every input in one hop; the TCN sees nothing beyond its receptive field."/>
-            <p class="sens-sentence">{sentence}</p>
+                hint="How much the last output moves when the input k steps back moves, per model: exact, by backpropagation to the inputs. A recurrent model's path gets longer with k; the attention model reads every input in one hop; the TCN sees nothing beyond its receptive field.">
+                <p class="sens-sentence">{sentence}</p>
+            </ChartCanvas>
         </div>
         <div class="view" hidden=move || !has_attention()>
+            // No weights to draw (T over 128, or not inspected yet): the card says why
+            // instead of drawing empty axes.
+            <Show when=move || has_weights.get() fallback=move || view! {
+                <figure class="panel" role="group" aria-label="Attention weights">
+                    <figcaption>"Attention weights"</figcaption>
+                    <p class="attn-sentence">{attn_summary}</p>
+                </figure>
+            }>
             <ChartCanvas label="Attention weights" draw=draw_attn summary=Signal::derive(attn_summary)
-                hint="Row i: how much position i reads each earlier position j (causal: nothing to the right of the diagonal; each row sums to 1)."/>
-            <p class="attn-sentence">{attn_summary}</p>
+                hint="Row i: how much position i reads each earlier position j (causal: nothing to the right of the diagonal; each row sums to 1).">
+                <p class="attn-sentence">{attn_summary}</p>
+            </ChartCanvas>
+            </Show>
         </div>
     }
 }
