@@ -57,6 +57,19 @@ pub fn fmt_si(v: f64, unit: &str) -> String {
     format!("{n} {p}{unit}")
 }
 
+/// Milliseconds with 3 significant digits ("12.3", "0.874"); "—" for NaN/∞. The cost table and
+/// the interview's answers both use it, so the same figure reads the same in both.
+pub fn fmt_ms(ms: f64) -> String {
+    // Rounded to 3 significant digits first, so 99.96 reads "100", not "100.0".
+    match sig3(ms) {
+        m if !m.is_finite() => "—".into(),
+        m if m >= 100.0 => format!("{m:.0}"),
+        m if m >= 10.0 => format!("{m:.1}"),
+        m if m >= 1.0 => format!("{m:.2}"),
+        m => format!("{m:.3}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,18 +93,5 @@ mod tests {
         assert_eq!(fmt_ms(9.9996), "10.0");
         assert_eq!(fmt_ms(0.99996), "1.00");
         assert_eq!(fmt_ms(12.34), "12.3");
-    }
-}
-
-/// Milliseconds with 3 significant digits ("12.3", "0.874"); "—" for NaN/∞. The cost table and
-/// the interview's answers both use it, so the same figure reads the same in both.
-pub fn fmt_ms(ms: f64) -> String {
-    // Rounded to 3 significant digits first, so 99.96 reads "100", not "100.0".
-    match sig3(ms) {
-        m if !m.is_finite() => "—".into(),
-        m if m >= 100.0 => format!("{m:.0}"),
-        m if m >= 10.0 => format!("{m:.1}"),
-        m if m >= 1.0 => format!("{m:.2}"),
-        m => format!("{m:.3}"),
     }
 }

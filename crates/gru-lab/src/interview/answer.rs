@@ -336,24 +336,35 @@ fn beside(f: &Facts) -> Option<String> {
     }
     let num = |v: Option<f64>| v.map_or("—".to_string(), fmt_num);
     let ms = |v: Option<f64>| fmt_ms(v.unwrap_or(f64::NAN));
-    let cells = f
-        .cells
-        .iter()
-        .map(|c| (&c.label, c.far_input, c.step_ms, c.val_loss));
-    let models = f
-        .models
-        .iter()
-        .map(|m| (&m.label, m.far_input, m.step_ms, m.val_loss));
-    let all: Vec<_> = cells.chain(models).collect();
+    /// One run's figures in the sentence.
+    struct Run<'a> {
+        label: &'a str,
+        far_input: Option<f64>,
+        step_ms: Option<f64>,
+        val_loss: Option<f64>,
+    }
+    let cells = f.cells.iter().map(|c| Run {
+        label: &c.label,
+        far_input: c.far_input,
+        step_ms: c.step_ms,
+        val_loss: c.val_loss,
+    });
+    let models = f.models.iter().map(|m| Run {
+        label: &m.label,
+        far_input: m.far_input,
+        step_ms: m.step_ms,
+        val_loss: m.val_loss,
+    });
+    let all: Vec<Run> = cells.chain(models).collect();
     if f.models.iter().any(|m| m.far_input.is_none()) {
         return Some(
             "The TCN and attention numbers appear once the runs have trained and been inspected."
                 .into(),
         );
     }
-    let join = |pick: &dyn Fn(&(&String, Option<f64>, Option<f64>, Option<f64>)) -> String| {
+    let join = |pick: &dyn Fn(&Run) -> String| {
         all.iter()
-            .map(|r| format!("{} {}", r.0, pick(r)))
+            .map(|r| format!("{} {}", r.label, pick(r)))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -368,9 +379,9 @@ fn beside(f: &Facts) -> Option<String> {
         "Beside the cells, on the same data at T = {}: ‖∂y_T/∂x_0‖ (the sensitivity chart's largest lag) is {}; validation loss {}; measured ms per training step {}.{rf} \
          A recurrent path multiplies T Jacobians; the attention model reaches x_0 in one hop, paying T² per sequence; the TCN through at most its L levels of dilated convolutions, and not at all from inputs beyond its receptive field.",
         f.seq_len,
-        join(&|r| num(r.1)),
-        join(&|r| num(r.3)),
-        join(&|r| ms(r.2)),
+        join(&|r| num(r.far_input)),
+        join(&|r| num(r.val_loss)),
+        join(&|r| ms(r.step_ms)),
     ))
 }
 

@@ -281,7 +281,7 @@ mod tests {
         for q in [
             format!("task={script}&cells={script}&{script}=1"),
             format!("hidden={huge}&lr=1e309&clip=NaN&batch=-1&sps=Infinity"),
-            format!("seed=1&seed=2&T=%zz&%=%&&&=&hidden=%E2%82"),
+            "seed=1&seed=2&T=%zz&%=%&&&=&hidden=%E2%82".to_string(),
             many,
         ] {
             let (s, e) = Settings::from_query(&q);
