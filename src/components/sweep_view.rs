@@ -142,6 +142,9 @@ pub fn SweepView() -> impl IntoView {
                     prop:value=move || state.sweep.with(|s| s.progress.0 as f64)></progress>
                 " Live training is paused while the sweep runs."
             </p>
+            <p class="hint" hidden=move || running() || state.sweep.with(|s| s.table.is_some())>
+                "No sweep yet: set the lengths, steps and seeds, then press Run sweep."
+            </p>
             <div class="sweep-charts">
                 <Show when=multi fallback=move || view! {
                     <ChartCanvas label="Final loss vs T" draw=draw summary=Signal::derive(summary)
