@@ -128,9 +128,11 @@ impl TrainingRun {
                 self.error = Some(match (&e, self.trainer.rewind(&self.sane.1)) {
                     (Error::NonFinite { step, what }, Ok(())) => format!(
                         "at step {step} the {what} became NaN or infinite; the weights are back to \
-                         those of step {} (the last with a sane loss) and the optimiser's moments \
-                         are cleared. The charts show the last good step. {}",
+                         those of step {} (the last with a sane loss; the step count stays at {}) \
+                         and the optimiser's moments are cleared. The charts show the last good \
+                         step. {}",
                         self.sane.0,
+                        step.saturating_sub(1),
                         stop_advice(what, clip, knob)
                     ),
                     (Error::NonFinite { step, what }, Err(r)) => format!(
