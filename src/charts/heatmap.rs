@@ -83,7 +83,7 @@ fn paint<DB: DrawingBackend>(
     let (main, bar) = root.split_horizontally(w.saturating_sub(look.text_len(BAR)));
     let (rows, cols) = (d.rows.max(1), d.cols.max(1));
     let (first, step) = (d.x_first, d.x_step);
-    // x labels at round values of the columns' (between columns when they fall there).
+    // x labels at round values of the columns (between columns when they fall there).
     let x_keys: Vec<(f64, f64)> = match d.x_at.filter(|at| at.len() == cols) {
         Some(at) => column_keys_at(at, 8),
         None => column_keys(first, step, cols, 8)
