@@ -167,16 +167,12 @@ pub fn FlowView() -> impl IntoView {
             });
             let series = if pts.len() == 4 {
                 vec![
-                    Series::new("A = diag(1−z_t): the carry", &pts[0], palette::BLUE),
-                    Series::new("B = diag(z_t)·∂h̃_t/∂h_(t−1)", &pts[1], palette::VERMILLION),
-                    Series::new(
-                        "C = diag(h̃_t−h_(t−1))·∂z_t/∂h_(t−1)",
-                        &pts[2],
-                        palette::GREEN,
-                    ),
+                    Series::new("A: carry", &pts[0], palette::BLUE),
+                    Series::new("B: candidate", &pts[1], palette::VERMILLION),
+                    Series::new("C: update gate", &pts[2], palette::GREEN),
                     Series {
                         width: 1,
-                        ..Series::new("‖J_t‖, J_t = A + B + C", &pts[3], palette::GREY)
+                        ..Series::new("‖A + B + C‖", &pts[3], palette::GREY)
                     },
                 ]
             } else {
@@ -239,7 +235,7 @@ pub fn FlowView() -> impl IntoView {
                 </figure>
             }>
             <ChartCanvas label="Additive path" draw=draw_split summary=Signal::derive(split_summary)
-                hint="The GRU's whole one-step Jacobian ∂h_t/∂h_(t−1) = A + B + C (spectral norms). Where z_t is small the carry A ≈ I passes the gradient on; C is the term the textbook formula (1 − z) + z·∂h̃/∂h leaves out."/>
+                hint="The GRU's whole one-step Jacobian ∂h_t/∂h_(t−1) = A + B + C (spectral norms): the carry A = diag(1 − z_t), the candidate path B = diag(z_t)·∂h̃_t/∂h_(t−1) and the update-gate path C = diag(h̃_t − h_(t−1))·∂z_t/∂h_(t−1). Where z_t is small the carry A ≈ I passes the gradient on; C is the term the textbook formula (1 − z) + z·∂h̃/∂h leaves out."/>
             </Show>
     }
 }
