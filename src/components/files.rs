@@ -61,7 +61,7 @@ pub fn SaveLoad() -> impl IntoView {
     view! {
         <span class="files">
             <button on:click=move |_| state.save_run()
-                title="Download every run (weights, optimiser state, settings) as a JSON file that Load run continues exactly">
+                title="Download every run (weights, optimiser state, settings) as a JSON file that Load run continues exactly, up to 52 MB (a past step of a big model, kept without its optimiser state, resumes with a fresh optimiser)">
                 "Save run"
             </button>
             <label class="button" title="Continue a saved run from its JSON file, or bring a PyTorch nn.GRU / nn.LSTM / nn.RNN state_dict JSON (docs/FORMATS.md); or drop the file on the page">

@@ -250,11 +250,9 @@ impl Engine {
     /// A file name for [`Command::Save`]: cells, task and step, e.g.
     /// `gru-lens-gru-rnn-adding-step1200.json`.
     fn save_name(&self) -> String {
-        let cells: Vec<String> = self
-            .lab
-            .runs
-            .iter()
-            .map(|r| crate::settings::cell_id(r.trainer.config.cell).to_string())
+        // Each run's own id (a TCN or attention run carries the first cell in its config).
+        let cells: Vec<String> = (0..self.lab.runs.len())
+            .map(|i| crate::torch_export::run_id(&self.lab.settings, i))
             .collect();
         format!(
             "gru-lens-{}-{}-step{}.json",

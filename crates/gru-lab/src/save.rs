@@ -102,7 +102,8 @@ struct SavedRng {
 /// snapshot of that step ([`viewed`]).
 ///
 /// # Errors
-/// A one-line message when a weight is not finite (such a run cannot be saved).
+/// A one-line message when a weight is not finite (such a run cannot be saved), or when the
+/// file would be over [`MAX_BYTES`], which loading refuses.
 pub fn to_json(lab: &Lab) -> Result<String, String> {
     let mut runs = Vec::with_capacity(lab.runs.len());
     for (i, r) in lab.runs.iter().enumerate() {
@@ -154,7 +155,25 @@ pub fn to_json(lab: &Lab) -> Result<String, String> {
         sample: lab.pick.sample,
         runs,
     };
-    serde_json::to_string(&file).map_err(|e| format!("run file: {e}"))
+    let text = serde_json::to_string(&file).map_err(|e| format!("run file: {e}"))?;
+    loadable(text.len())?;
+    Ok(text)
+}
+
+/// Whether a run file of `len` bytes loads: Load run refuses one over [`MAX_BYTES`], so a
+/// bigger save would look kept and never load.
+///
+/// # Errors
+/// The sizes, in MB.
+pub fn loadable(len: usize) -> Result<(), String> {
+    if len > MAX_BYTES {
+        return Err(format!(
+            "these runs make a {:.0} MB file and Load run reads at most {} MB; save fewer or smaller runs",
+            len as f64 / 1e6,
+            MAX_BYTES / 1_000_000
+        ));
+    }
+    Ok(())
 }
 
 /// Run `i`'s parameters (any model kind), resume state and smoothed loss as the views show

@@ -317,3 +317,12 @@ fn a_tcn_or_attention_run_that_does_not_match_the_settings_is_refused_by_name() 
         "runs[1].net.step: 5, but runs[0] is at step 1; runs train in lock-step"
     );
 }
+
+#[test]
+fn a_file_too_big_to_load_is_not_written() {
+    // Three 4-layer bidirectional H = 128 cells, once trained (Adam's moments), come to ~130
+    // MB: Load run would refuse that file, so Save run says so instead of writing it.
+    let err = loadable(130_000_000).expect_err("too big");
+    assert!(err.contains("a 130 MB file and Load run reads at most 52 MB"), "{err}");
+    assert_eq!(loadable(MAX_BYTES), Ok(()));
+}
