@@ -130,6 +130,18 @@ test('a bad control value is refused with a message and loses nothing; a reset-o
   await lr.blur();
   assert.equal(await apply.isEnabled(), false, 'the learning rate applies live');
   assert.match(page.url(), /lr=0.003/);
+  // Valid one by one, refused together (sine + bidirectional): not applied, and the page
+  // says so without pretending — the URL and the run stay as they were, the form still pending.
+  await page.locator('select[name=task]').selectOption('sine');
+  await page.locator('input[type=checkbox][name=bi]').check();
+  const s3 = await status(page);
+  await apply.click();
+  await page.waitForFunction(() => /^Not applied: bi: /.test(document.querySelector('[role=alert]')?.textContent ?? ''));
+  assert.match(await page.getByRole('alert').innerText(), /the current run continues unchanged/);
+  assert.doesNotMatch(page.url(), /bi=1|task=sine/, 'the link keeps the running settings');
+  assert.equal(await apply.isEnabled(), true, 'the change is still pending');
+  await page.waitForTimeout(300);
+  assert.ok((await status(page)).step > s3.step, 'the run goes on');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -404,6 +404,16 @@ impl AppState {
         let active = self.settings.get_untracked();
         if active.needs_reset(&draft) {
             if how == Apply::WithReset {
+                // The worker checks a reset's settings with this same parse: refuse here what
+                // it would refuse, so the page, its URL and the pending form keep the truth.
+                let (_, errors) = Settings::from_query(&draft.to_query());
+                if !errors.is_empty() {
+                    self.notice.set(Some(format!(
+                        "Not applied: {} — the current run continues unchanged.",
+                        errors.join("; ")
+                    )));
+                    return;
+                }
                 self.notice.set(None);
                 self.origin.set(None);
                 self.send(Command::Reset {

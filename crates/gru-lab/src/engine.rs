@@ -78,7 +78,10 @@ impl Engine {
             Command::Reset { query } => {
                 let (settings, errors) = Settings::from_query(&query);
                 if !errors.is_empty() {
-                    return reject(errors.join("; "));
+                    return reject(format!(
+                        "{} — the current run continues unchanged",
+                        errors.join("; ")
+                    ));
                 }
                 match Lab::new(settings) {
                     Ok(mut lab) => {

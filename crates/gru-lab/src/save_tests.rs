@@ -323,6 +323,9 @@ fn a_file_too_big_to_load_is_not_written() {
     // Three 4-layer bidirectional H = 128 cells, once trained (Adam's moments), come to ~130
     // MB: Load run would refuse that file, so Save run says so instead of writing it.
     let err = loadable(130_000_000).expect_err("too big");
-    assert!(err.contains("a 130 MB file and Load run reads at most 52 MB"), "{err}");
+    assert!(
+        err.contains("a 130 MB file and Load run reads at most 52 MB"),
+        "{err}"
+    );
     assert_eq!(loadable(MAX_BYTES), Ok(()));
 }

@@ -238,12 +238,15 @@ impl Settings {
                 .build()
                 .map_err(|e| e.to_string())?
                 .seq_len();
-            if self.batch * t * t > MAX_ATTENTION_WEIGHTS {
+            // The cache keeps one T × T matrix per sequence and head.
+            let heads = self.heads.max(1);
+            let weights = self.batch.saturating_mul(heads).saturating_mul(t * t);
+            if weights > MAX_ATTENTION_WEIGHTS {
                 return Err(format!(
-                    "cells: attention at T = {t} with batch {} keeps {} weights per step (B·T²), \
-                     more than {MAX_ATTENTION_WEIGHTS}: lower T or the batch",
+                    "cells: attention at T = {t} with batch {} and {heads} head(s) keeps {weights} \
+                     weights per step (B·heads·T²), more than {MAX_ATTENTION_WEIGHTS}: lower T, \
+                     the batch or the heads",
                     self.batch,
-                    self.batch * t * t
                 ));
             }
         }

@@ -40,7 +40,12 @@ fn settings_a_causal_one_layer_model_cannot_take_are_refused_in_one_line() {
         ("cells=gru,tcn&dropout=0.2", "dropout"),
         ("cells=gru,tcn&budget=gru", "budget=gru"),
         ("cells=gru,attn&cut=1", "gate surgery"),
-        ("cells=gru,attn&T=1000", "B·T²"),
+        ("cells=gru,attn&T=1000", "B·heads·T²"),
+        // One T × T matrix per sequence and head: 8 · 16 · 400² > 16 Mi (one head: 1.3 M).
+        (
+            "cells=gru,attn&T=400&batch=8&heads=16&hidden=32",
+            "with batch 8 and 16 head(s)",
+        ),
     ] {
         let (s, e) = Settings::from_query(q);
         assert_eq!(e.len(), 1, "{q}: {e:?}");

@@ -71,7 +71,7 @@ pub const PARAMS: &[Param] = &[
         key: "T",
         legacy: None,
         label: "Sequence length",
-        tip: "How far apart the things to remember are: longer is harder",
+        tip: "The task's length: steps per sequence (copy memory: the delay; parity: the bits) — longer is harder to carry across",
         field: Field::Count {
             min: 0,
             max: MAX_KNOB as u64,
