@@ -16,7 +16,7 @@ use gru_core::state_dict::{self, HeadImport, MAX_BYTES};
 use serde_json::{Map, Value};
 
 use crate::lab::Lab;
-use crate::settings::{task_config, Settings, MAX_KNOB, TASKS};
+use crate::settings::{task_config, Budget, Settings, MAX_KNOB, TASKS};
 use crate::torch_parity;
 
 /// An imported model, ready to replace the runs.
@@ -99,6 +99,11 @@ pub fn from_bytes(bytes: &[u8], current: &Settings) -> Result<Imported, String> 
         layers: core.layers,
         direction: core.direction,
         surgery: Default::default(),
+        // The file's one model alone: no parameter budget resizing it, no TCN or attention
+        // runs, no one-way twin beside it.
+        budget: Budget::Off,
+        models: Vec::new(),
+        oneway_twin: false,
         ..current.clone()
     };
     // The page's own ranges (hidden ≤ 128, …): the settings must survive their own link.

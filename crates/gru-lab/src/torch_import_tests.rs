@@ -54,6 +54,20 @@ fn a_torch_gru_becomes_one_run_of_its_shape_on_a_task_that_fits() {
 }
 
 #[test]
+fn the_page_s_budget_models_and_twins_do_not_reshape_or_join_an_import() {
+    // A parameter budget would shrink the file's model; a TCN, attention or one-way twin
+    // would add runs the file does not hold.
+    let current = Settings::from_query("cells=gru,tcn,attn&oneway=0").0;
+    let i = from_bytes(GRU.as_bytes(), &current).expect("imports beside a TCN page");
+    assert_eq!(i.lab.runs.len(), 1, "the file's one run");
+    assert!(i.lab.settings.models.is_empty());
+    let current = Settings::from_query("cells=gru,lstm&budget=gru&bi=1&oneway=1").0;
+    let i = from_bytes(GRU.as_bytes(), &current).expect("imports under a budget");
+    assert_eq!(i.lab.runs.len(), 1);
+    assert_eq!(i.lab.settings.hidden, 8, "H as in the file");
+}
+
+#[test]
 fn a_reference_the_weights_do_not_reproduce_is_reported_as_a_difference() {
     let mut d = gru();
     let h = &mut d["reference"]["h_T"][0][3];
