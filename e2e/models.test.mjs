@@ -80,7 +80,7 @@ test('a combination a TCN cannot take gives its message and training goes on', a
   const { page, errors } = await open(browser, `${server.url}?cells=gru,tcn&bi=1&T=30`, server.origin);
   const alert = page.getByRole('alert');
   await alert.waitFor();
-  assert.match(await alert.innerText(), /TCN is one causal layer without recurrence, so bi=1 cannot apply/);
+  assert.match(await alert.innerText(), /TCN is one-way and without recurrence, so bi=1 cannot apply/);
   await waitStep(page, 5);
   const s0 = await status(page);
   await waitStep(page, s0.step + 20);

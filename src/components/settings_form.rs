@@ -194,8 +194,8 @@ fn CellBoxes(
         .iter()
         .map(|&(id, m)| {
             let tip = match m {
-                SeqModel::Tcn => "A causal temporal convolutional network: kernel k (TCN kernel), dilations 1, 2, 4, … until its receptive field covers T (or TCN levels); width = hidden units. One layer, one way, no dropout",
-                SeqModel::Attention => "One pre-LN causal self-attention layer (Attention heads, Attention positions, feed-forward 2×hidden); width = hidden units. One layer, one way, no dropout",
+                SeqModel::Tcn => "A causal temporal convolutional network: kernel k (TCN kernel), dilations 1, 2, 4, … until its receptive field covers T (or TCN levels); width = hidden units. Not stacked (layers = 1), one way, no dropout",
+                SeqModel::Attention => "One pre-LN causal self-attention layer (Attention heads, Attention positions, feed-forward 2×hidden); width = hidden units. Not stacked (layers = 1), one way, no dropout",
             };
             view! {
                 <label class="inline" title=tip>

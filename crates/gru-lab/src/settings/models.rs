@@ -198,15 +198,15 @@ impl Settings {
         Ok((cfg, self.model_kind(m)?))
     }
 
-    /// The TCN and attention model run one causal layer without dropout or gate surgery:
+    /// The TCN and attention model run one way, without recurrence, dropout or gate surgery:
     /// settings that only a recurrent model has are refused while one of them is compared.
     ///
     /// # Errors
     /// One line naming the settings to change.
     pub fn check_models(&self) -> Result<(), String> {
-        let Some(first) = self.models.first() else {
+        if self.models.is_empty() {
             return Ok(());
-        };
+        }
         let mut clash = Vec::new();
         if self.layers > 1 {
             clash.push("layers > 1");
@@ -224,10 +224,16 @@ impl Settings {
             clash.push("gate surgery or initial-weight changes");
         }
         if !clash.is_empty() {
+            let names: Vec<&str> = self.models.iter().map(|m| m.label()).collect();
+            let (is, it) = if names.len() == 1 {
+                ("is", "it")
+            } else {
+                ("are", "them")
+            };
             return Err(format!(
-                "cells: {} is one causal layer without recurrence, so {} cannot apply to it — \
-                 it is left out; compare it with one-layer, one-way cells without these settings",
-                first.label(),
+                "cells: {} {is} one-way and without recurrence, so {} cannot apply to {it} — \
+                 {it} {is} left out; compare with one-layer, one-way cells without these settings",
+                names.join(" and "),
                 clash.join(", ")
             ));
         }

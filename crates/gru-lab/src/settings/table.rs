@@ -203,7 +203,7 @@ pub const PARAMS: &[Param] = &[
         key: "lr",
         legacy: None,
         label: "Learning rate",
-        tip: "Step size of the optimiser; applies at once",
+        tip: "Step size of the optimiser; applies at once (unless other changes wait for Apply and reset: then with them)",
         field: Field::Real {
             min: 1e-5,
             max: 1.0,
@@ -239,7 +239,7 @@ pub const PARAMS: &[Param] = &[
         key: "clip",
         legacy: None,
         label: "Gradient clip",
-        tip: "Largest allowed gradient norm, 0 = no clipping; applies at once",
+        tip: "Largest allowed gradient norm, 0 = no clipping; applies at once (unless other changes wait for Apply and reset: then with them)",
         field: Field::Real {
             min: 0.0,
             max: 100.0,
@@ -298,7 +298,7 @@ pub const PARAMS: &[Param] = &[
             convert: legacy_speed,
         }),
         label: "Speed (steps/s)",
-        tip: "Training steps per second: slow motion (0.5) to full speed (max); applies at once",
+        tip: "Training steps per second: slow motion (0.5) to full speed (max); applies at once (unless other changes wait for Apply and reset: then with them)",
         field: Field::Rate {
             min: 0.5,
             max: 1000.0,
