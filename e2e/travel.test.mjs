@@ -92,7 +92,7 @@ test('a typed adding-problem sequence becomes the inspected sample; a bad one is
   await page.waitForFunction(() => document.querySelector('#g-gates')?.textContent === 'Inside the GRU, on your sequence');
   await page.waitForFunction((c) => document.querySelector('.strip-caption')?.textContent !== c, valCaption);
   const mine = await caption(page);
-  assert.match(mine, /^Marked: step 1 \(0\.90\) and step 10 \(0\.80\)\. Target: their sum 1\.700; the model predicts [0-9.-]+ at the last step\.$/);
+  assert.match(mine, /^Marked: step 1 \(0\.900\) and step 10 \(0\.800\)\. Target: their sum 1\.700; the model predicts [0-9.-]+ at the last step\.$/);
   assert.match(await pickText(page), /^GRU · your sequence$/);
   const after = await settledHash(page, 'Input and target');
   assert.notEqual(after, before, 'the strip draws the typed sequence');
@@ -120,7 +120,7 @@ test('a typed adding-problem sequence becomes the inspected sample; a bad one is
   await page.close();
   const again = await open(browser, link, server.origin);
   await again.page.waitForFunction(() => document.querySelector('#g-gates')?.textContent === 'Inside the GRU, on your sequence');
-  await again.page.waitForFunction(() => /^Marked: step 1 \(0\.90\) and step 10 \(0\.80\)/.test(document.querySelector('.strip-caption')?.textContent ?? ''));
+  await again.page.waitForFunction(() => /^Marked: step 1 \(0\.900\) and step 10 \(0\.800\)/.test(document.querySelector('.strip-caption')?.textContent ?? ''));
   assert.deepEqual([...errors, ...again.errors], []);
   await again.page.close();
 });

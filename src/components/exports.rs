@@ -26,7 +26,8 @@ pub fn Exports() -> impl IntoView {
         }
     };
     let json = move |_| {
-        // The step of the model inspected: the viewed snapshot's while time travelling.
+        // The step of the model inspected (the viewed snapshot's while time travelling; a big
+        // model's views can lag training), as the JSON's own `step` says.
         let (doc, sample, step) = state.history.with_untracked(|h| {
             let sample = if h.inspected.yours {
                 "-yours".to_string()
@@ -36,7 +37,7 @@ pub fn Exports() -> impl IntoView {
             (
                 sample_json(h),
                 sample,
-                h.inspected.at.unwrap_or_else(|| shown_step(h)),
+                h.inspected.step,
             )
         });
         let r = doc.and_then(|d| {

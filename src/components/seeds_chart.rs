@@ -100,6 +100,6 @@ pub fn SeedsChart() -> impl IntoView {
     };
     view! {
         <ChartCanvas label=LABEL draw=draw summary=Signal::derive(text)
-            hint="One length, several seeds: every model trained afresh per seed on that seed's data, validated 20 times. Line: the seeds' mean; shaded: their lowest to highest."/>
+            hint="One length, several seeds: every model trained afresh per seed on that seed's data, validated 20 times (every step when it trains fewer). Line: the seeds' mean; shaded: their lowest to highest."/>
     }
 }

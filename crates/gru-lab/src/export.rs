@@ -76,8 +76,9 @@ pub fn sample_json(h: &History) -> Result<String, String> {
         return Err("nothing inspected yet".into());
     }
     let runs = serde_json::to_value(&h.insights).map_err(|e| format!("sample: {e}"))?;
-    // The step of the model inspected: the viewed snapshot's while time travelling.
-    let step = h.inspected.at.or(h.flow_steps.last().copied());
+    // The step of the model inspected: the viewed snapshot's while time travelling, else the
+    // live step the analysis ran at (a big model's views can lag training).
+    let step = h.inspected.step;
     let doc: Value = json!({
         "format": "gru-lens-sample",
         "version": 1,
@@ -105,9 +106,14 @@ mod tests {
         }
         lab.validate();
         let (insights, flow_column) = lab.inspect().expect("sample 0");
+        // As the engine publishes an inspection: its insights with what they show.
         h.apply(Snapshot {
             runs: lab.take_statuses(),
             insights: Some(insights),
+            inspected: Some(crate::protocol::Inspected {
+                step: 30,
+                ..Default::default()
+            }),
             flow_column,
             ..Snapshot::default()
         });

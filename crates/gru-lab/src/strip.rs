@@ -242,7 +242,7 @@ fn strip_of(task: &TaskConfig, ins: &Inspection) -> Strip {
             let marked = steps_with(&marker, |m| m > 0.5);
             let at: Vec<String> = marked
                 .iter()
-                .map(|&s| format!("step {s} ({:.2})", value[s - 1]))
+                .map(|&s| format!("step {s} ({:.3})", value[s - 1]))
                 .collect();
             let (tg, pr) = (rd.target(0), rd.predicted(0));
             let mut lanes = vec![
