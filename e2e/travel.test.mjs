@@ -206,7 +206,7 @@ test('drawing on the strip makes your sequence: the text box shows it and the vi
   const marks = [...near].sort((x, y) => x - y);
   if (a !== 5 && b !== 5) {
     await page.waitForFunction((t) => document.querySelector('textarea')?.value.endsWith(t), `| ${marks[0]} ${marks[1]}`);
-    const t = marks.map((s) => `step ${s} \\(${vals[s - 1].toFixed(2)}\\)`).join(' and ');
+    const t = marks.map((s) => `step ${s} \\(${vals[s - 1].toFixed(3)}\\)`).join(' and ');
     await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('.strip-caption')?.textContent ?? ''), `^Marked: ${t}\\.`);
   }
   assert.match(new URL(page.url()).search, new RegExp(`[?&]seq=${(await box.inputValue()).replace(' | ', ';').replaceAll(' ', ',').replaceAll('.', '\\.')}(&|$)`));
