@@ -107,7 +107,9 @@ pub fn gru_torch_equations_under(surgery: &Surgery) -> String {
     let z_rhs = match (cut, surgery.update) {
         (true, _) => "<mn>0</mn><mtext>  ✂ carry cut (z = 1)</mtext>".to_string(),
         (false, GateMode::Fixed(c)) => {
-            format!("<mn>{}</mn><mtext>  ✂ held (z = {c})</mtext>", 1.0 - c)
+            // Rounded: 1 − 0.7 would print 0.30000000000000004.
+            let zp = ((1.0 - c) * 1e9).round() / 1e9;
+            format!("<mn>{zp}</mn><mtext>  ✂ held (z = {c})</mtext>")
         }
         (false, GateMode::Learned) => gate("z"),
     };

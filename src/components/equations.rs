@@ -331,6 +331,11 @@ mod tests {
             held.contains("<mn>0.75</mn><mtext>  ✂ held (z = 0.25)"),
             "{held}"
         );
+        let tenths = gru_torch_equations_under(&Surgery {
+            update: GateMode::Fixed(0.7),
+            ..Surgery::default()
+        });
+        assert!(tenths.contains("<mn>0.3</mn>"), "no float noise: {tenths}");
         let cut = gru_torch_equations_under(&Surgery {
             carry: Carry::Cut,
             ..Surgery::default()

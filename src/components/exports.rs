@@ -34,11 +34,7 @@ pub fn Exports() -> impl IntoView {
             } else {
                 h.inspected.sample.to_string()
             };
-            (
-                sample_json(h),
-                sample,
-                h.inspected.step,
-            )
+            (sample_json(h), sample, h.inspected.step)
         });
         let r = doc.and_then(|d| {
             download_text(

@@ -183,7 +183,7 @@ pub fn FlowView() -> impl IntoView {
                 x_desc: if g.is_some() {
                     step_axis(h.inspected.dir)
                 } else {
-                    "add a GRU to see its one-step Jacobian's terms"
+                    "the GRU's terms appear with its first inspection"
                 },
                 y_desc: "spectral norm (log)",
                 y: YAxis::Log,

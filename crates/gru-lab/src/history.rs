@@ -29,6 +29,10 @@ pub struct RunHistory {
     pub val_s: Curve,
     /// Whether clipping fired, for each of the last (at most) [`CLIP_WINDOW`] steps, oldest first.
     pub recent_clipped: std::collections::VecDeque<bool>,
+    /// Step of the latest validation, as it ran (`val` averages old points once it is full).
+    pub last_val_step: Option<u64>,
+    /// First step whose validation loss was below half the baseline, as it ran.
+    pub half_baseline_at: Option<u64>,
 }
 
 impl RunHistory {
@@ -95,6 +99,8 @@ impl History {
                 h.grad_norm.truncate_after(to);
                 h.val.truncate_after(to);
                 h.recent_clipped.clear();
+                h.last_val_step = h.last_val_step.filter(|&v| v <= s.step);
+                h.half_baseline_at = h.half_baseline_at.filter(|&v| v <= s.step);
             }
             // Older workers (and tests) may send no times: then no seconds curve grows.
             let times = std::mem::take(&mut s.new_train_s);
@@ -118,6 +124,11 @@ impl History {
                 h.recent_clipped.push_back(c);
             }
             for p in s.new_val.drain(..) {
+                let at = p[0].max(0.0) as u64;
+                h.last_val_step = Some(at);
+                if h.half_baseline_at.is_none() && p[1] < 0.5 * s.baseline {
+                    h.half_baseline_at = Some(at);
+                }
                 h.val.push(p[0], p[1]);
             }
             h.status = s;

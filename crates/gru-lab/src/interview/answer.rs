@@ -8,7 +8,6 @@ use super::facts::{CellFacts, Facts};
 use crate::cost::{formula, torch_params};
 use crate::fmt::{fmt_count, fmt_ms, fmt_num, fmt_si};
 
-/// A count as the cost table writes it.
 /// The step of the model the views analysed (the live step before any analysis).
 fn seen(f: &Facts) -> u64 {
     f.views_step.unwrap_or_else(|| f.step())
@@ -23,6 +22,7 @@ fn val_at(f: &Facts) -> u64 {
         .unwrap_or_else(|| f.step())
 }
 
+/// A count as the cost table writes it.
 fn count(n: usize) -> String {
     fmt_count(n as u64)
 }

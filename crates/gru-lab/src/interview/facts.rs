@@ -262,16 +262,11 @@ impl CellFacts {
         self.step = s.step;
         self.loss = (s.step > 0).then_some(s.loss).and_then(finite);
         self.val_loss = s.val_loss.and_then(finite);
-        self.val_step = r.val.points.last().map(|p| p.0.max(0.0).floor() as u64);
+        self.val_step = r.last_val_step;
         self.val_accuracy = s.val_accuracy.and_then(finite);
         self.baseline = finite(s.baseline);
         self.step_ms = finite(s.step_ms);
-        self.half_baseline_at = r
-            .val
-            .points
-            .iter()
-            .find(|p| p.1 < 0.5 * s.baseline)
-            .map(|p| p.0.round() as u64);
+        self.half_baseline_at = r.half_baseline_at;
         if let Some(ins) = h.insights.get(i) {
             self.far = ins.flow.last().copied().and_then(finite);
             self.far_input = ins.sensitivity.last().copied().and_then(finite);

@@ -275,22 +275,12 @@ fn trained_facts(s: &Settings, steps: u64) -> Facts {
         lab.step();
     }
     lab.validate();
-    let h = History {
-        runs: lab
-            .take_statuses()
-            .into_iter()
-            .map(|status| {
-                // The validation points fold into the curve, as `History::apply` does.
-                let mut r = RunHistory::default();
-                for p in &status.new_val {
-                    r.val.push(p[0], p[1]);
-                }
-                r.status = status;
-                r
-            })
-            .collect(),
-        ..History::default()
-    };
+    // Folded into the history as the page does.
+    let mut h = History::default();
+    h.apply(crate::protocol::Snapshot {
+        runs: lab.take_statuses(),
+        ..Default::default()
+    });
     Facts::gather(s, &h)
 }
 
@@ -422,6 +412,7 @@ fn facts_come_from_the_history_only_when_its_runs_are_these_settings() {
         ..History::default()
     };
     h.runs[1].val.push(30.0, 0.15);
+    h.runs[1].half_baseline_at = Some(30);
     let f = Facts::gather(&s, &h);
     assert_eq!(
         (f.step(), f.cells[0].val_loss, f.cells[1].half_baseline_at),
@@ -516,4 +507,28 @@ fn a_quiz_judges_only_its_own_experiment() {
             q.n
         );
     }
+}
+
+#[test]
+fn validation_steps_and_the_half_baseline_crossing_are_those_validations_ran_at() {
+    // 900 validations, every 10 steps: the curve averages its oldest points in pairs once it
+    // holds 800, which would hide the one crossing (step 7990) and shift the steps.
+    let new_val: Vec<[f64; 2]> = (1..=900)
+        .map(|k| [10.0 * k as f64, if k == 799 { 0.1 } else { 0.6 }])
+        .collect();
+    let mut h = History::default();
+    h.apply(crate::protocol::Snapshot {
+        runs: vec![RunStatus {
+            label: "GRU".into(),
+            step: 9000,
+            baseline: 0.5,
+            new_val,
+            ..RunStatus::default()
+        }],
+        ..Default::default()
+    });
+    let r = &h.runs[0];
+    assert!(r.val.points.len() < 900, "the curve was thinned");
+    assert_eq!(r.last_val_step, Some(9000));
+    assert_eq!(r.half_baseline_at, Some(7990));
 }
