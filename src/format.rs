@@ -2,19 +2,6 @@
 
 pub use gru_lab::fmt::{fmt_count, fmt_num, fmt_si};
 
-/// A step count with thousands separators ("4,000").
-pub fn fmt_step(n: u64) -> String {
-    let d = n.to_string();
-    let mut out = String::with_capacity(d.len() + d.len() / 3);
-    for (i, c) in d.chars().enumerate() {
-        if i > 0 && (d.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// A signed number with 3 decimals for the equations ("0.123", "−0.456").
 pub fn fmt_eq(v: f64) -> String {
     if !v.is_finite() {
@@ -40,15 +27,6 @@ mod tests {
         assert_eq!(fmt_num(0.00012), "1.20e-4");
         assert_eq!(fmt_num(f64::NAN), "—");
         assert_eq!(fmt_eq(-0.4567), "−0.457");
-        assert_eq!(
-            [
-                fmt_step(0),
-                fmt_step(999),
-                fmt_step(1200),
-                fmt_step(1234567)
-            ],
-            ["0", "999", "1,200", "1,234,567"]
-        );
         assert_eq!(fmt_eq(-0.0001), "0.000");
         assert_eq!(fmt_count(11321), "11\u{2009}321");
         assert_eq!(fmt_count(881), "881");

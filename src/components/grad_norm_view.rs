@@ -96,7 +96,7 @@ pub fn GradNormView() -> impl IntoView {
     view! {
         <div class="view">
             <ChartCanvas label="Gradient norm before clipping" draw=draw summary=Signal::derive(sentence)
-                hint="The size of each training step's whole gradient before clipping (long runs: averages of neighbouring steps). While clipping is on, the dashed line is its threshold: a step above it is scaled down to it."/>
+                hint="The size of each training step's whole gradient before clipping (long runs: averages of neighbouring steps). While clipping is on, the dashed line is its threshold: a step above it is scaled down to it.">
             <p class="clip-sentence">{sentence}</p>
             <p class="presets">"Presets: "
                 {PRESETS.iter().enumerate().map(|(i, p)| view! {
@@ -104,6 +104,7 @@ pub fn GradNormView() -> impl IntoView {
                         on:click=move |ev| preset(ev, i)>{p.label}</a>
                 }).collect_view()}
             </p>
+            </ChartCanvas>
         </div>
     }
 }

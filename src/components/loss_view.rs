@@ -27,12 +27,20 @@ pub fn LossView() -> impl IntoView {
         };
         let seconds = state.loss_seconds.get();
         state.history.with(|h| {
+            // One run: "GRU training" and "GRU validation". Several: one entry per run (its
+            // colour) and one grey "validation (dots)", so the legend stays a row or two
+            // high and leaves the plot its height.
+            let several = h.runs.len() > 1;
             let (train_l, val_l): (Vec<String>, Vec<String>) = h
                 .runs
                 .iter()
                 .map(|r| {
                     let n = &r.status.label;
-                    (format!("{n} training"), format!("{n} validation"))
+                    if several {
+                        (n.clone(), String::new())
+                    } else {
+                        (format!("{n} training"), format!("{n} validation"))
+                    }
                 })
                 .unzip();
             let mut series = Vec::new();
@@ -53,6 +61,13 @@ pub fn LossView() -> impl IntoView {
                     alpha: 1.0,
                     marks: Marks::Dots,
                     ..Series::new(&val_l[i], val, color)
+                });
+            }
+            if several {
+                series.push(Series {
+                    width: 1,
+                    marks: Marks::Dots,
+                    ..Series::new("validation (dots)", &[], palette::GREY)
                 });
             }
             let baseline = h.runs.first().map_or(f64::NAN, |r| r.status.baseline);
@@ -97,8 +112,10 @@ pub fn LossView() -> impl IntoView {
     };
     view! {
         <div class="view" id="v-loss">
+            // The axis controls sit inside the card, so the card ends with its row's cards.
             <ChartCanvas label="Loss" draw=draw summary=Signal::derive(summary)
-                hint="Below the dashed line the model has learnt something the best constant guess cannot."/>
+                hint="Below the dashed line the model has learnt something the best constant guess cannot.">
+            <div class="chart-controls">
             <label class="inline" title="Show the loss on a logarithmic axis, so small values stay visible">
                 <input type="checkbox" prop:checked=move || state.log_loss.get()
                     on:change=move |ev| state.log_loss.set(event_target_checked(&ev))/>
@@ -112,6 +129,8 @@ pub fn LossView() -> impl IntoView {
                     <option value="seconds">"seconds"</option>
                 </select>
             </label>
+            </div>
+            </ChartCanvas>
         </div>
     }
 }
@@ -158,7 +177,7 @@ pub fn CompareTable() -> impl IntoView {
                         <th scope="col" title="Validation accuracy, for classification tasks">"accuracy"</th>
                         <th scope="col" title="How much of a change to the first hidden state still reaches the last one, on the inspected sample">
                             "‖∂h_T/∂h_0‖"
-                            {move || state.history.with(|h| h.inspected.at).map(|at| format!(" (model of step {})", crate::format::fmt_step(at)))}
+                            {move || state.history.with(|h| h.inspected.at).map(|at| format!(" (model of step {at})"))}
                         </th>
                     </tr></thead>
                     <tbody>{rows}</tbody>

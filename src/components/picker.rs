@@ -47,10 +47,7 @@ pub fn pick_text(h: &History) -> String {
         }
     }
     if let Some(at) = p.at {
-        s.push_str(&format!(
-            " · the model of training step {}",
-            crate::format::fmt_step(at)
-        ));
+        s.push_str(&format!(" · the model of training step {at}"));
     }
     s
 }

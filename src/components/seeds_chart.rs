@@ -47,8 +47,11 @@ pub fn summary(t: &SweepTable) -> String {
         .collect();
     let cut = if t.cancelled { " (cancelled)" } else { "" };
     let len = t.lengths.first().copied().unwrap_or(0);
+    let left_out = t.diverged_note();
+    let sep = if left_out.is_empty() { "" } else { " " };
     format!(
-        "Validation loss at T = {len} over {} seeds{cut}, mean [lowest–highest] at each model's last point: {}.",
+        "Validation loss at {} = {len} over {} seeds{cut}, mean [lowest–highest] at each model's last point: {}.{sep}{left_out}",
+        t.knob.name(),
         t.seeds,
         parts.join("; ")
     )

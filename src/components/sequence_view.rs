@@ -41,8 +41,10 @@ fn help(s: &Settings) -> String {
             "{t} symbols of a b c d X Y B E; the target is the order of the two X/Y (with any other number of X/Y there is none: the prediction only)."
         ),
         TaskConfig::CopyMemory { symbols, .. } => format!(
-            "{t} symbols: {}; the target is the first {symbols} symbols again after go (if one of them is . or go there is none: the prediction only).",
-            sequence::symbols(&task).join(" ")
+            "{t} symbols: {}; the target is the first {symbols} symbols again, in the last {symbols} steps ({}…{t}; the task's own sequences put go at step {}). If one of the first {symbols} is . or go there is none: the prediction only.",
+            sequence::symbols(&task).join(" "),
+            (t + 1).saturating_sub(symbols),
+            t.saturating_sub(symbols)
         ),
     };
     format!("{form}{draw}")

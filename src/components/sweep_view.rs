@@ -8,6 +8,7 @@
 //! `sweep_steps=`). Live training is paused while it runs.
 
 use gru_lab::sweep::{parse_lengths, SweepPoint, SweepStat, SweepTable, MAX_SWEEP_SEEDS};
+use gru_lab::sweep_knob::SweepKnob;
 use gru_lab::sweep_time::timing_sentence;
 use leptos::prelude::*;
 
@@ -45,6 +46,16 @@ pub fn SweepView() -> impl IntoView {
             .and_then(|l| Some((*l.iter().min()? as f64, *l.iter().max()? as f64)))
             .filter(|r| r.0 < r.1)
     };
+    // The sweep's knob (T, or copy memory's delay); before a sweep, the page task's.
+    let knob_of = move |table: Option<&SweepTable>| {
+        table.map(|t| t.knob).unwrap_or_else(|| {
+            state.settings.with(|s| {
+                s.task_config()
+                    .map(|t| SweepKnob::of(&t))
+                    .unwrap_or_default()
+            })
+        })
+    };
     let draw = move |c: &crate::charts::surface::Surface<'_>| {
         state.sweep.with(|s| {
             let table = s.table.clone().unwrap_or_default();
@@ -52,9 +63,10 @@ pub fn SweepView() -> impl IntoView {
             // The baseline line only when it is the same at every length.
             let base = table.points.first().map(|p| p.baseline);
             let same = base.is_some_and(|b| table.points.iter().all(|p| p.baseline == b));
+            let x_desc = knob_of(s.table.as_ref()).axis();
             let data = LinesData {
                 series: series(&table, &pts, &labels),
-                x_desc: "sequence length T",
+                x_desc: &x_desc,
                 y_desc: "final val. loss (log)",
                 y: YAxis::Log,
                 reference: base
@@ -71,9 +83,10 @@ pub fn SweepView() -> impl IntoView {
         state.sweep.with(|s| {
             let table = s.table.clone().unwrap_or_default();
             let (pts, labels) = lines_of(&table, |p| p.ms_per_step);
+            let x_desc = knob_of(s.table.as_ref()).axis();
             let data = LinesData {
                 series: series(&table, &pts, &labels),
-                x_desc: "sequence length T",
+                x_desc: &x_desc,
                 y_desc: "ms per step (log)",
                 y: YAxis::Log,
                 reference: None,
@@ -100,14 +113,16 @@ pub fn SweepView() -> impl IntoView {
                     .map(|(cv, name)| {
                         let at: Vec<String> = cv
                             .iter()
-                            .map(|st| format!("T {} {}", st.len, fmt_num(st.mean)))
+                            .map(|st| format!("{} {} {}", t.knob.name(), st.len, fmt_num(st.mean)))
                             .collect();
                         format!("{name}: {}", at.join(", "))
                     })
                     .collect();
                 let cut = if t.cancelled { " (cancelled)" } else { "" };
+                let left_out = t.diverged_note();
+                let sep = if left_out.is_empty() { "" } else { " " };
                 format!(
-                    "Final validation loss after {} steps{cut}: {}.",
+                    "Final validation loss after {} steps{cut}: {}.{sep}{left_out}",
                     t.steps,
                     parts.join("; ")
                 )
@@ -115,11 +130,16 @@ pub fn SweepView() -> impl IntoView {
         })
     };
     let running = move || state.sweep.with(|s| s.running);
+    // What the typed numbers set, from the page's task: T, or copy memory's delay.
+    let knob_label = move || match knob_of(None) {
+        SweepKnob::Length => ("Sequence lengths T", "Lengths T "),
+        SweepKnob::Delay { .. } => ("Copy delays (T = delay + 2n + 1)", "Delays "),
+    };
     view! {
         <div class="view sweep" id="v-sweep">
             <div class="sweep-form">
-                <label title="Sequence lengths to try, separated by commas">
-                    "Lengths T "
+                <label title=move || format!("{} to try, separated by commas (each sets the task's slider)", knob_label().0)>
+                    {move || knob_label().1}
                     <input type="text" name="sweep-lengths" prop:value=move || lengths.get()
                         on:change=move |ev| set_lengths(event_target_value(&ev))/>
                 </label>

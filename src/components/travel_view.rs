@@ -6,23 +6,23 @@
 use gru_lab::history::History;
 use leptos::prelude::*;
 
-use crate::format::fmt_step;
 use crate::state::AppState;
 
-/// "Viewing step 1,200 of 4,000 — training continues" / "Live: step 4,000 …".
+/// "Viewing step 1200 of 4000 — training continues" / "Live: step 4000 …" (step numbers in
+/// plain digits, as in the status line).
 fn viewing_text(h: &History) -> String {
-    let now = fmt_step(h.steps());
+    let now = h.steps();
     let doing = if h.playing {
         "training continues"
     } else {
         "training paused"
     };
     match h.inspected.at {
-        Some(at) => format!("Viewing step {} of {now} — {doing}", fmt_step(at)),
+        Some(at) => format!("Viewing step {at} of {now} — {doing}"),
         None => {
             let kept = &h.timeline;
             let every = match kept.as_slice() {
-                [.., a, b] => format!(", every {} steps", fmt_step(b - a)),
+                [.., a, b] => format!(", every {} steps", b - a),
                 _ => String::new(),
             };
             let earlier = kept.iter().filter(|&&s| s < h.steps()).count();
@@ -98,8 +98,8 @@ pub fn PastBanner(
             h.inspected.at.map(|at| {
                 format!(
                     "The views here show the model as it was at training step {}, not the live one (step {}).{note}",
-                    fmt_step(at),
-                    fmt_step(h.steps())
+                    at,
+                    h.steps()
                 )
             })
         })

@@ -33,6 +33,7 @@ pub mod settings;
 pub mod strip;
 pub mod sweep;
 pub mod sweep_curves;
+pub mod sweep_knob;
 pub mod sweep_time;
 pub mod timeline;
 pub mod torch_export;

@@ -2,7 +2,7 @@
 //! lanes on the gate heatmaps' time axis (column `s − 1` = step `s` in the picked direction's
 //! processing order), in the task's own terms, plus one sentence saying what the sample asks.
 
-use gru_core::loss::Targets;
+use gru_core::loss::{loss_and_grad, LossKind, Targets};
 use gru_core::task::TaskConfig;
 use gru_core::Inspection;
 use serde::{Deserialize, Serialize};
@@ -39,6 +39,22 @@ fn argmax(v: &[f64]) -> usize {
     (0..v.len())
         .max_by(|&a, &b| v[a].total_cmp(&v[b]).then(b.cmp(&a)))
         .unwrap_or(0)
+}
+
+/// The loss of predicting 0 at every scored row of `ins` (`o` outputs per row), by the loss
+/// the model trains on.
+fn zero_loss(ins: &Inspection, o: usize) -> f64 {
+    let zeros = vec![0.0; ins.y.len()];
+    let mut dy = vec![0.0; ins.y.len()];
+    loss_and_grad(
+        LossKind::Mse,
+        &zeros,
+        o,
+        &ins.target,
+        Some(&ins.weights),
+        &mut dy,
+    )
+    .loss
 }
 
 /// Builds lanes from an inspection; `task` says how to read the channels.
@@ -374,9 +390,11 @@ fn strip_of(task: &TaskConfig, ins: &Inspection) -> Strip {
                 lanes,
                 caption: format!(
                     "Each step's target is the input {ahead} steps later (the last {ahead} are \
-                     not scored); the sample's loss is {:.4}, and a model that cannot see \
-                     ahead expects 0.3333.",
-                    ins.loss
+                     not scored); the sample's loss is {:.4}. Predicting 0 everywhere, the best \
+                     a model that cannot see ahead does on random inputs (0.3333 on average), \
+                     scores {:.4} on this sample.",
+                    ins.loss,
+                    zero_loss(ins, rd.o)
                 ),
             }
         }

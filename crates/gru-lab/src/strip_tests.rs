@@ -124,4 +124,13 @@ fn the_lookahead_target_lane_is_the_input_lane_shifted_and_the_tail_is_empty() {
     }
     assert!(target[8].is_nan() && target[9].is_nan(), "{target:?}");
     assert!(s.caption.contains("2 steps later"), "{}", s.caption);
+    // Predicting 0 on this sample scores the mean of the scored targets squared (the
+    // caption's "0.3333" is the average over random inputs, not this sample's figure).
+    let zero: f64 = (0..8).map(|c| f64::from(input[c + 2]).powi(2)).sum::<f64>() / 8.0;
+    assert!(
+        s.caption
+            .contains(&format!("scores {zero:.4} on this sample")),
+        "{zero:.4}: {}",
+        s.caption
+    );
 }

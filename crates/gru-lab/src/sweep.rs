@@ -1,4 +1,5 @@
-//! The length sweep ("breaking point"): for each sequence length `T` in a list, train every
+//! The length sweep ("breaking point"): for each sequence length `T` in a list (copy memory:
+//! each delay, [`SweepKnob`]), train every
 //! compared cell (then each compared TCN or attention model) from scratch for a fixed number of steps with each of `seeds` seeds, and
 //! record the validation loss curve ([`curve_steps`]), the final validation loss and accuracy,
 //! the measured milliseconds per training step (the training loop's own clock around each
@@ -13,6 +14,7 @@ use gru_core::{TrainConfig, Trainer};
 use serde::{Deserialize, Serialize};
 
 use crate::settings::Settings;
+use crate::sweep_knob::SweepKnob;
 
 /// Most jobs (cells × lengths × seeds) one sweep may hold.
 pub const MAX_JOBS: usize = 120;
@@ -25,7 +27,7 @@ pub const MAX_SWEEP_SEEDS: u32 = 10;
 pub struct SweepPoint {
     /// Index into [`SweepTable::cells`].
     pub cell: usize,
-    /// The sequence length (the task's knob).
+    /// The task's knob: the sequence length, or copy memory's delay ([`SweepKnob`]).
     pub len: usize,
     /// The seed.
     pub seed: u64,
@@ -82,6 +84,9 @@ pub struct SweepTable {
     pub points: Vec<SweepPoint>,
     /// Whether the sweep was cancelled before every job ran.
     pub cancelled: bool,
+    /// What the lengths set: `T`, or copy memory's delay.
+    #[serde(default)]
+    pub knob: SweepKnob,
 }
 
 /// Parses a list of lengths as typed, e.g. `20, 40 80` (commas or spaces).
@@ -192,6 +197,7 @@ impl Sweep {
     ) -> Result<Self, String> {
         let models = settings.cells.len() + settings.models.len();
         let n_jobs = lengths.len() * models * seeds as usize;
+        let knob = SweepKnob::of(&settings.task_config().map_err(|e| format!("sweep: {e}"))?);
         if lengths.is_empty() || steps == 0 || seeds == 0 {
             return Err("sweep: give at least one length, one step and one seed".into());
         }
@@ -225,9 +231,9 @@ impl Sweep {
                     // checked here, so a length it cannot take is refused before anything runs.
                     let (cfg, kind) = s
                         .model_train_config(model)
-                        .map_err(|e| format!("sweep: T = {len}: {e}"))?;
+                        .map_err(|e| format!("sweep: {} = {len}: {e}", knob.name()))?;
                     let flops = crate::model_cost::model_cost(&s, model)
-                        .map_err(|e| format!("sweep: T = {len}: {e}"))?
+                        .map_err(|e| format!("sweep: {} = {len}: {e}", knob.name()))?
                         .flops_per_step as f64;
                     jobs.push((settings.cells.len() + m, cfg, kind, flops));
                 }
@@ -254,6 +260,7 @@ impl Sweep {
                 seeds,
                 points: Vec::new(),
                 cancelled: false,
+                knob,
             },
             cancelled: false,
         })

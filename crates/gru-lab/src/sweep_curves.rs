@@ -91,6 +91,55 @@ impl SweepTable {
     }
 }
 
+impl SweepTable {
+    /// Per model and knob value in run order, `(model, value, count)` of its runs that ended
+    /// with a NaN/∞ loss: they have no point, and the means and bands are of the other seeds.
+    pub fn diverged(&self) -> Vec<(usize, usize, usize)> {
+        let mut out: Vec<(usize, usize, usize)> = Vec::new();
+        for p in self.points.iter().filter(|p| !p.val_loss.is_finite()) {
+            match out.iter_mut().find(|d| (d.0, d.1) == (p.cell, p.len)) {
+                Some(d) => d.2 += 1,
+                None => out.push((p.cell, p.len, 1)),
+            }
+        }
+        out
+    }
+
+    /// The sentence saying which runs diverged and are left out of the chart, e.g. "Left out:
+    /// RNN at T 200 diverged in 1 of 3 seeds (NaN or ∞ loss); its mean and band are of the
+    /// other 2." Empty when none did.
+    pub fn diverged_note(&self) -> String {
+        let k = self.knob.name();
+        let parts: Vec<String> = self
+            .diverged()
+            .iter()
+            .map(|&(c, len, n)| {
+                let name = self.cells.get(c).map_or("?", String::as_str);
+                let ran = self
+                    .points
+                    .iter()
+                    .filter(|p| (p.cell, p.len) == (c, len))
+                    .count();
+                if ran <= n {
+                    let all = if ran == 1 { "its run" } else { "every seed" };
+                    format!("{name} at {k} {len}: {all} diverged (NaN or ∞ loss), so no point")
+                } else {
+                    format!(
+                        "{name} at {k} {len} diverged in {n} of {ran} seeds (NaN or ∞ loss); its \
+                         mean and range are of the other {}",
+                        ran - n
+                    )
+                }
+            })
+            .collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("Left out: {}.", parts.join("; "))
+        }
+    }
+}
+
 /// What the seeds say about the final validation losses `finals` (per model, per seed):
 /// the model with the lowest mean, and whether its range `[min, max]` overlaps another
 /// model's. `None` until every model has a finite loss for every seed of `seeds`.

@@ -82,6 +82,7 @@ fn bands_are_mean_min_max_over_the_seeds_per_step() {
             point(0, 3, vec![(2, 0.9), (4, 0.2)]),
         ],
         cancelled: true,
+        ..SweepTable::default()
     };
     let b = t.seed_bands();
     assert_eq!(b.len(), 2);
@@ -96,6 +97,32 @@ fn bands_are_mean_min_max_over_the_seeds_per_step() {
     assert!(t.finals()[1][1].is_nan());
     // Not every model has three finite seeds: no ranking.
     assert_eq!(seed_ranking(&t.finals(), 3), None);
+    // The page says which seed is missing from the RNN's mean (a cancelled job is not one).
+    assert_eq!(t.diverged(), vec![(1, 10, 1)]);
+    assert_eq!(
+        t.diverged_note(),
+        "Left out: RNN at T 10 diverged in 1 of 2 seeds (NaN or ∞ loss); its mean and range \
+         are of the other 1."
+    );
+}
+
+#[test]
+fn a_diverged_run_without_other_seeds_is_named_as_a_missing_point() {
+    let mut t = SweepTable {
+        cells: vec!["GRU".into()],
+        lengths: vec![10],
+        steps: 4,
+        seeds: 1,
+        points: vec![point(0, 1, vec![(2, f64::INFINITY)])],
+        knob: crate::sweep_knob::SweepKnob::Delay { symbols: 10 },
+        ..SweepTable::default()
+    };
+    assert_eq!(
+        t.diverged_note(),
+        "Left out: GRU at delay 10: its run diverged (NaN or ∞ loss), so no point."
+    );
+    t.points[0].val_loss = 0.5;
+    assert_eq!(t.diverged_note(), "");
 }
 
 #[test]

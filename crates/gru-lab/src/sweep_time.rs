@@ -4,6 +4,7 @@
 //! prints these ratios under the "ms per step vs T" chart, so its text is the numbers shown.
 
 use crate::sweep::SweepTable;
+use crate::sweep_knob::SweepKnob;
 
 /// One model's growth between its shortest and longest swept length.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,6 +54,7 @@ pub fn timing_sentence(table: &SweepTable) -> String {
     let Some(first) = g.first() else {
         return String::new();
     };
+    let k = table.knob.name();
     let same = g.iter().all(|x| (x.from, x.to) == (first.from, first.to));
     // Noise can make a step at the longer T measure faster.
     let verb = if g.iter().all(|x| x.measured >= 1.0) {
@@ -67,7 +69,7 @@ pub fn timing_sentence(table: &SweepTable) -> String {
             let span = if same {
                 String::new()
             } else {
-                format!(" (T {} → {})", x.from, x.to)
+                format!(" ({k} {} → {})", x.from, x.to)
             };
             let formula = if i == 0 {
                 format!("×{} by the FLOPs formula", fmt_ratio(x.formula))
@@ -81,12 +83,17 @@ pub fn timing_sentence(table: &SweepTable) -> String {
             )
         })
         .collect();
+    let (from_t, to_t) = (table.knob.length(first.from), table.knob.length(first.to));
+    let t_span = match table.knob {
+        SweepKnob::Length => String::new(),
+        SweepKnob::Delay { .. } => format!("T {from_t} → {to_t}, "),
+    };
     let head = if same {
         format!(
-            "From T {} to T {} (×{}) the time per training step {verb}: ",
+            "From {k} {} to {k} {} ({t_span}×{}) the time per training step {verb}: ",
             first.from,
             first.to,
-            fmt_ratio(first.to as f64 / first.from as f64)
+            fmt_ratio(to_t as f64 / from_t as f64)
         )
     } else {
         format!("The time per training step {verb}: ")

@@ -74,3 +74,20 @@ fn a_model_measured_at_one_length_only_is_left_out() {
     let none = SweepTable::default();
     assert_eq!(timing_sentence(&none), "");
 }
+
+#[test]
+fn a_copy_memory_sweep_names_its_delays_and_the_growth_of_t() {
+    // n = 10 symbols: T = delay + 21, so delays 9 → 79 are T 30 → 100 (×3.3, not ×8.8).
+    let t = SweepTable {
+        cells: vec!["GRU".into()],
+        lengths: vec![9, 79],
+        points: vec![pt(0, 9, 1.0, 30.0), pt(0, 79, 3.2, 100.0)],
+        knob: SweepKnob::Delay { symbols: 10 },
+        ..SweepTable::default()
+    };
+    assert_eq!(
+        timing_sentence(&t),
+        "From delay 9 to delay 79 (T 30 → 100, ×3.3) the time per training step grew: GRU \
+         ×3.2 measured (×3.3 by the FLOPs formula)."
+    );
+}

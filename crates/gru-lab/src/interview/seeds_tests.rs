@@ -35,6 +35,7 @@ fn table(finals: &[[f64; 3]]) -> SweepTable {
             })
             .collect(),
         cancelled: false,
+        knob: Default::default(),
     }
 }
 
