@@ -68,6 +68,8 @@ pub struct History {
     pub timeline: Vec<u64>,
     /// Whether a rewind resumes bit for bit ([`Snapshot::exact_resume`]).
     pub exact_resume: bool,
+    /// The first step trained under a live lr/clip change ([`Snapshot::retuned_at`]).
+    pub retuned_at: Option<u64>,
     /// Counts the snapshots that changed what the inspection views show (new insights, pick,
     /// flow-map column, or a new epoch), so those views redraw only then, not per loss point.
     pub inspections: u64,
@@ -148,6 +150,7 @@ impl History {
         }
         self.timeline = snap.timeline;
         self.exact_resume = snap.exact_resume;
+        self.retuned_at = snap.retuned_at;
         if let Some(col) = snap.flow_column {
             let same_shape = self
                 .flow_columns

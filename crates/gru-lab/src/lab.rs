@@ -19,6 +19,11 @@ pub struct Lab {
     pub pick: Inspected,
     /// The kept snapshots, the step viewed, your sequence ([`crate::travel`]).
     pub travel: Travel,
+    /// The learning rate and clip the runs were built with.
+    built_live: (f64, f64),
+    /// The first step trained with a live learning rate or clip other than those: from there
+    /// the runs are no longer the fresh runs of their settings, even after a change back.
+    pub retuned_at: Option<u64>,
 }
 
 /// What the page says when a run stopped on NaN/∞: which run, then its error (what happened
@@ -49,6 +54,8 @@ impl Lab {
             runs.push(TrainingRun::with_model(cfg, kind).map_err(|e| e.to_string())?);
         }
         let mut lab = Self {
+            built_live: (settings.lr, settings.clip),
+            retuned_at: None,
             settings,
             travel: Travel::for_runs(&runs),
             runs,
@@ -137,12 +144,18 @@ impl Lab {
         if self.stopped().is_some() {
             return false;
         }
+        let next = self.steps() + 1;
         let mut ok = true;
         for r in &mut self.runs {
             ok &= r.step_timed(clock);
         }
         if ok {
             self.travel.record(&self.runs);
+            if self.retuned_at.is_none()
+                && (self.settings.lr, self.settings.clip) != self.built_live
+            {
+                self.retuned_at = Some(next);
+            }
         }
         ok
     }

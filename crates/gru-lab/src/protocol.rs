@@ -241,6 +241,9 @@ pub struct Snapshot {
     /// Whether a rewind resumes bit for bit (the optimiser's moments are kept), or with
     /// fresh optimiser moments (the model was too large to keep them).
     pub exact_resume: bool,
+    /// The first step trained with a live learning rate or clip other than the runs were
+    /// built with ([`crate::lab::Lab::retuned_at`]).
+    pub retuned_at: Option<u64>,
 }
 
 /// One run's numbers.
@@ -450,6 +453,7 @@ mod tests {
             },
             timeline: vec![0, 25, 50],
             exact_resume: true,
+            retuned_at: Some(20),
         };
         let r = Report::Snapshot(Box::new(snap));
         assert_eq!(decode::<Report>(&encode(&r)), Ok(r));

@@ -311,3 +311,25 @@ fn the_engine_answers_travel_commands_and_refuses_bad_ones_without_change() {
     assert!(e.handle(Command::Rewind { step: 25 }, 0.0).is_empty());
     assert_eq!((e.lab().steps(), e.lab().pick.at), (25, None));
 }
+
+#[test]
+fn a_live_change_marks_the_first_step_it_trained_and_a_rewind_before_it_clears_it() {
+    let mut lab = lab_after(FIRST_EVERY + 5); // step 30
+    let (lr, clip) = (lab.settings.lr, lab.settings.clip);
+    lab.set_live(lr / 2.0, clip).expect("valid");
+    assert_eq!(lab.retuned_at, None, "nothing trained with it yet");
+    assert!(lab.step());
+    assert_eq!(lab.retuned_at, Some(FIRST_EVERY + 6));
+    // Back to the built values: the runs trained a step with the other lr all the same.
+    lab.set_live(lr, clip).expect("valid");
+    (0..5).for_each(|_| assert!(lab.step()));
+    assert_eq!(lab.retuned_at, Some(FIRST_EVERY + 6));
+    // A rewind to a step before the change undoes it; one after it does not.
+    lab.rewind(FIRST_EVERY).expect("kept");
+    assert_eq!(lab.retuned_at, None);
+    // A change applied and undone before any step trained leaves no mark.
+    lab.set_live(lr * 2.0, clip).expect("valid");
+    lab.set_live(lr, clip).expect("valid");
+    assert!(lab.step());
+    assert_eq!(lab.retuned_at, None);
+}

@@ -114,6 +114,9 @@ pub struct Facts {
     /// The training step of the model the views (`far`, `terms`, `mean_z`, `far_input`)
     /// analysed: it can lag training, or be a kept step while time travelling.
     pub views_step: Option<u64>,
+    /// The first step the runs trained under a live learning rate or clip other than their
+    /// settings' start ([`History::retuned_at`]): they are not the experiment's runs.
+    pub retuned_at: Option<u64>,
 }
 
 impl Facts {
@@ -180,6 +183,7 @@ impl Facts {
         Facts {
             seeds: None,
             views_step: (matches && !history.insights.is_empty()).then_some(history.inspected.step),
+            retuned_at: history.retuned_at,
             models,
             input,
             hidden: settings.hidden,

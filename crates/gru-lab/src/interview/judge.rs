@@ -184,6 +184,16 @@ pub fn far_gradient(f: &Facts) -> Verdict {
     }
 }
 
+/// The latest step `b ≥ a` whose crossing ties one at step `a` under Q4's rule
+/// `|a − b| ≤ ⌊max(a, b)/10⌋`, i.e. the largest `b` with `b − ⌊b/10⌋ ≤ a`.
+pub(crate) fn last_tie(a: u64) -> u64 {
+    let mut b = a.saturating_mul(10) / 9 + 1;
+    while b - b / 10 > a {
+        b -= 1;
+    }
+    b
+}
+
 /// Q4: which brings the validation loss below half the baseline in fewer steps.
 pub fn fewer_steps(f: &Facts) -> Verdict {
     let (x, y) = match pair(f, CellKind::Gru, CellKind::Lstm) {
@@ -201,9 +211,10 @@ pub fn fewer_steps(f: &Facts) -> Verdict {
         f.step()
     );
     // One run crossed at step `a`; the other, not below half the baseline up to its latest
-    // validation, can still tie (cross by a + 10 %) until that validation is past 10a/9.
+    // validation, still crosses later than that validation, so it can tie (the rule below)
+    // until that validation reaches the last tying step.
     let first = |a: u64, other: &CellFacts, option: usize| {
-        let tie_until = (10 * a).div_ceil(9);
+        let tie_until = last_tie(a);
         if other.val_step.unwrap_or(0) >= tie_until {
             Verdict::Decided {
                 option,
@@ -212,7 +223,7 @@ pub fn fewer_steps(f: &Facts) -> Verdict {
         } else {
             Verdict::Undecided {
                 needs: format!(
-                    "the {} crossed at step {a}; the {} could still tie (within 10 %) until its validation passes step {tie_until}",
+                    "the {} crossed at step {a}; the {} could still tie (within 10 %) until its validation reaches step {tie_until}",
                     if option == 0 { &x.label } else { &y.label },
                     other.label
                 ),

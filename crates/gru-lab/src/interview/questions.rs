@@ -214,7 +214,13 @@ impl Question {
     /// The quiz's verdict on `f`, the facts of the page's settings `page`: undecided until the
     /// page runs this question's experiment ([`Question::runs_on`]).
     pub fn verdict(&self, page: &Settings, f: &Facts) -> Verdict {
-        if self.runs_on(page) {
+        if let (true, Some(at)) = (self.runs_on(page), f.retuned_at) {
+            Verdict::Undecided {
+                needs: format!(
+                    "the learning rate or clip was changed live while these runs trained (from step {at}), so they are not this experiment's runs even with the preset's values back: press \"Run this experiment\""
+                ),
+            }
+        } else if self.runs_on(page) {
             (self.quiz.judge)(f)
         } else {
             Verdict::Undecided {
