@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 export WASM_BINDGEN_TEST_TIMEOUT ?= 180
 
-.PHONY: setup setup-browser setup-firefox serve dist test test-core test-wasm test-firefox test-e2e audit bench bench-browser clean
+.PHONY: setup setup-browser setup-firefox serve dist test lint test-core test-wasm test-firefox test-e2e audit bench bench-browser clean
 
 setup:
 	@scripts/setup.sh
@@ -30,6 +30,13 @@ dist: setup
 	@scripts/sizes.sh
 
 test: setup-browser test-core test-wasm test-firefox test-e2e
+
+# Formatting and clippy with warnings as errors (native crates, and the app for wasm), at the
+# MSRV in Cargo.toml. Not part of `make test`: clippy and rustfmt are rustup components.
+lint:
+	cargo fmt --all --check
+	cargo clippy --offline --all-targets -p gru-core -p gru-lab -- -D warnings
+	cargo clippy --offline --target wasm32-unknown-unknown --all-targets -p gru-lens -- -D warnings
 
 # Native tests of the model crate (math vs PyTorch, finite differences, learning).
 test-core:

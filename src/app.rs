@@ -36,9 +36,12 @@ use gru_lab::{look, sequence};
 /// Time-cursor speed when animating, in steps per second.
 const CURSOR_STEPS_PER_S: f64 = 8.0;
 
+/// The frame callback, kept alive by the closure that schedules it again.
+type FrameSlot = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+
 /// Calls `f(now_ms)` on every animation frame until it returns `false`.
 fn animation_loop(mut f: impl FnMut(f64) -> bool + 'static) {
-    let slot: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>> = Rc::new(RefCell::new(None));
+    let slot: FrameSlot = Rc::new(RefCell::new(None));
     let again = slot.clone();
     *slot.borrow_mut() = Some(Closure::new(move |now: f64| {
         if !f(now) {

@@ -80,9 +80,9 @@ fn delta_e(a: [f64; 3], b: [f64; 3]) -> f64 {
 #[wasm_bindgen_test(unsupported = test)]
 fn run_colours_stay_apart_under_colour_vision_deficiency() {
     for (name, m) in &CVD {
-        for i in 0..3 {
-            for j in i + 1..3 {
-                let d = delta_e(lab(CYCLE[i], m), lab(CYCLE[j], m));
+        for (i, &ci) in CYCLE.iter().enumerate().take(3) {
+            for (j, &cj) in CYCLE.iter().enumerate().take(3).skip(i + 1) {
+                let d = delta_e(lab(ci, m), lab(cj, m));
                 assert!(d >= 15.0, "{name}: runs {i} and {j} only {d:.1} ΔE apart");
             }
         }

@@ -180,11 +180,11 @@ pub fn SweepView() -> impl IntoView {
     }
 }
 
+/// Per model, `[mean, lowest, highest]` as `(knob, value)` points.
+type Bands = Vec<[Vec<(f64, f64)>; 3]>;
+
 /// Per model, the `[mean, lowest, highest]` points of figure `f` over T, and its legend label.
-fn lines_of(
-    table: &SweepTable,
-    f: impl Fn(&SweepPoint) -> f64,
-) -> (Vec<[Vec<(f64, f64)>; 3]>, Vec<String>) {
+fn lines_of(table: &SweepTable, f: impl Fn(&SweepPoint) -> f64) -> (Bands, Vec<String>) {
     let pts = table
         .curves_of(f)
         .iter()

@@ -66,7 +66,7 @@ fn check(config: ModelConfig, kind: LossKind) {
     let dx = ws.d_inputs[0].clone();
     let eps = 1e-6;
     let mut worst: f64 = 0.0;
-    for k in 0..model.n_params() {
+    for (k, &gk) in grads.iter().enumerate() {
         let p0 = model.params[k];
         model.params[k] = p0 + eps;
         let lp = loss(&model, &mut ws, &x, kind, &targets);
@@ -75,7 +75,7 @@ fn check(config: ModelConfig, kind: LossKind) {
         model.params[k] = p0;
         let fd = (lp - lm) / (2.0 * eps);
         // Relative error with an absolute floor at the finite-difference rounding noise (~1e-10).
-        let err = (fd - grads[k]).abs() / (1e-4 + fd.abs().max(grads[k].abs()));
+        let err = (fd - gk).abs() / (1e-4 + fd.abs().max(gk.abs()));
         let block = model
             .layout
             .blocks
@@ -87,7 +87,7 @@ fn check(config: ModelConfig, kind: LossKind) {
             "{name}: dL/d{}[{}] = {} but finite difference {fd}",
             block.name,
             k - block.offset,
-            grads[k]
+            gk
         );
         worst = worst.max(err);
     }

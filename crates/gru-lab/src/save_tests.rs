@@ -99,7 +99,9 @@ fn bad_and_foreign_files_are_refused_naming_the_problem() {
     assert!(raw(b"{\"format\": \"<script>\"}").contains("is not a saved run"));
     let big = vec![b' '; MAX_BYTES + 1];
     assert!(raw(&big).contains("at most"));
-    let cases: [(&str, &dyn Fn(&mut Value)); 9] = [
+    // (what the message must say, the edit to a good save file)
+    type Case<'a> = (&'a str, &'a dyn Fn(&mut Value));
+    let cases: [Case; 9] = [
         ("version", &|d| d["version"] = 2.into()),
         ("unknown field", &|d| d["extra"] = 1.into()),
         ("query: ", &|d| d["query"] = "hidden=99999".into()),

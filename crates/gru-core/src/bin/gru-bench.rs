@@ -54,7 +54,7 @@ impl Args {
             "rnn" => ModelKind::Recurrent(CellKind::RnnTanh),
             "tcn" => ModelKind::Tcn(TcnConfig::new(2, self.h, 1).covering(self.t)),
             "attention" => {
-                let heads = if self.h % 2 == 0 { 2 } else { 1 };
+                let heads = if self.h.is_multiple_of(2) { 2 } else { 1 };
                 ModelKind::Attention(AttentionConfig::new(2, self.h, 1).heads(heads))
             }
             m => {

@@ -125,9 +125,9 @@ mod tests {
             w[k] -= 2.0 * eps;
             (p - f(&w)) / (2.0 * eps)
         };
-        for k in 0..n * d {
+        for (k, &dxk) in dx.iter().enumerate() {
             let num = fd(&x, k, &|v| run(v, &gamma, &beta).0);
-            close(dx[k] - 0.5, num, &format!("dx[{k}]"));
+            close(dxk - 0.5, num, &format!("dx[{k}]"));
         }
         for k in 0..d {
             close(

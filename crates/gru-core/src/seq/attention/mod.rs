@@ -131,7 +131,7 @@ impl AttentionConfig {
         if !(1..=1024).contains(&self.d_model) {
             return bad("d_model", "must be between 1 and 1024");
         }
-        if self.heads == 0 || self.d_model % self.heads != 0 {
+        if self.heads == 0 || !self.d_model.is_multiple_of(self.heads) {
             return bad("heads", "must be at least 1 and divide d_model");
         }
         if !(1..=4096).contains(&self.ffn) {
