@@ -374,7 +374,7 @@ impl Engine {
             },
             timeline: self.lab.travel.timeline.steps(),
             exact_resume: self.lab.travel.exact,
-            retuned_at: self.lab.retuned_at,
+            retuned_at: self.lab.retuned_at(),
         }
     }
 

@@ -398,3 +398,35 @@ fn a_sweep_started_mid_inspection_while_paused_has_the_views_finished_after_it()
         "the paused step's views arrive after the sweep"
     );
 }
+
+#[test]
+fn a_live_change_reaches_the_interview_facts_through_the_snapshot_and_history() {
+    let clock = FakeClock(Cell::new(0.0));
+    let s = Settings::default();
+    let mut e = Engine::new(&s, 0.0).expect("default");
+    run_until(&mut e, &clock, |e| e.lab().steps() >= 3);
+    e.handle(Command::Pause, clock.read());
+    let live = |lr: f64| Command::Live {
+        lr,
+        clip: s.clip,
+        steps_per_s: None,
+    };
+    let mut h = crate::history::History::default();
+    let mut apply = |e: &mut Engine| {
+        for snap in run_until(e, &clock, |_| false) {
+            h.apply(snap);
+        }
+        crate::interview::Facts::gather(&s, &h).retuned_at
+    };
+    assert_eq!(
+        apply(&mut e),
+        None,
+        "trained with the settings' lr throughout"
+    );
+    let at = e.lab().steps() + 1;
+    e.handle(live(s.lr / 2.0), clock.read());
+    e.handle(Command::Step, clock.read());
+    e.handle(live(s.lr), clock.read());
+    // The page's settings are the preset's again; the runs are not.
+    assert_eq!(apply(&mut e), Some(at));
+}

@@ -8,6 +8,7 @@ use crate::protocol::{InspectPick, Inspected, RunStatus, SamplePick};
 use crate::run::TrainingRun;
 use crate::settings::Settings;
 use crate::travel::Travel;
+use serde::{Deserialize, Serialize};
 
 /// The runs of one experiment.
 pub struct Lab {
@@ -19,11 +20,21 @@ pub struct Lab {
     pub pick: Inspected,
     /// The kept snapshots, the step viewed, your sequence ([`crate::travel`]).
     pub travel: Travel,
-    /// The learning rate and clip the runs were built with.
-    built_live: (f64, f64),
-    /// The first step trained with a live learning rate or clip other than those: from there
-    /// the runs are no longer the fresh runs of their settings, even after a change back.
-    pub retuned_at: Option<u64>,
+    /// From which step the runs trained with which learning rate and clip (a new span at
+    /// the first step trained after a live change), oldest first.
+    pub trained_with: Vec<LiveSpan>,
+}
+
+/// The learning rate and clip the runs trained with from step `from_step` on.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LiveSpan {
+    /// The first step trained with these.
+    pub from_step: u64,
+    /// Learning rate.
+    pub lr: f64,
+    /// Gradient clip, 0 = off.
+    pub clip: f64,
 }
 
 /// What the page says when a run stopped on NaN/∞: which run, then its error (what happened
@@ -54,8 +65,7 @@ impl Lab {
             runs.push(TrainingRun::with_model(cfg, kind).map_err(|e| e.to_string())?);
         }
         let mut lab = Self {
-            built_live: (settings.lr, settings.clip),
-            retuned_at: None,
+            trained_with: Vec::new(),
             settings,
             travel: Travel::for_runs(&runs),
             runs,
@@ -151,13 +161,32 @@ impl Lab {
         }
         if ok {
             self.travel.record(&self.runs);
-            if self.retuned_at.is_none()
-                && (self.settings.lr, self.settings.clip) != self.built_live
+            let (lr, clip) = (self.settings.lr, self.settings.clip);
+            if self
+                .trained_with
+                .last()
+                .is_none_or(|s| (s.lr, s.clip) != (lr, clip))
             {
-                self.retuned_at = Some(next);
+                self.trained_with.push(LiveSpan {
+                    from_step: next,
+                    lr,
+                    clip,
+                });
             }
         }
         ok
+    }
+
+    /// The first step the runs trained with a learning rate or clip other than the settings'
+    /// now (a live change, even one set back since, or a reset made while one was in force):
+    /// from there they are not the runs these settings train. `None` when every step was
+    /// trained with today's values.
+    pub fn retuned_at(&self) -> Option<u64> {
+        let now = (self.settings.lr, self.settings.clip);
+        self.trained_with
+            .iter()
+            .find(|s| (s.lr, s.clip) != now)
+            .map(|s| s.from_step)
     }
 
     /// Steps trained (every run has the same count).

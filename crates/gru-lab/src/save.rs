@@ -34,7 +34,7 @@ use gru_core::{Resume, TrainConfig};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::lab::Lab;
+use crate::lab::{Lab, LiveSpan};
 use crate::settings::Settings;
 
 /// The `"format"` tag of a saved run.
@@ -51,6 +51,10 @@ struct RunFile {
     query: String,
     sample: usize,
     runs: Vec<SavedRun>,
+    /// What the runs trained with, when a live learning rate or clip changed on the way
+    /// (older files have none: read as trained with the query's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    trained_with: Vec<LiveSpan>,
 }
 
 /// One run.
@@ -154,6 +158,7 @@ pub fn to_json(lab: &Lab) -> Result<String, String> {
         query: lab.settings.to_query(),
         sample: lab.pick.sample,
         runs,
+        trained_with: lab.trained_with.clone(),
     };
     let text = serde_json::to_string(&file).map_err(|e| format!("run file: {e}"))?;
     loadable(text.len())?;
@@ -312,6 +317,13 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Lab, String> {
             .map_err(|e| format!("runs[{i}].{}", inner(&e)))?;
     }
     lab.pick.sample = file.sample.min(lab.samples().saturating_sub(1));
+    // Spans past the saved step (a hand-edited file) trained nothing.
+    let at = step.unwrap_or(0);
+    lab.trained_with = file
+        .trained_with
+        .into_iter()
+        .filter(|s| s.from_step <= at)
+        .collect();
     lab.restart_timeline();
     Ok(lab)
 }

@@ -66,6 +66,28 @@ fn save_then_load_continues_bit_for_bit() {
 }
 
 #[test]
+fn what_the_runs_trained_with_survives_a_save_and_load() {
+    let mut lab = Lab::new(settings()).expect("valid");
+    let (lr, clip) = (lab.settings.lr, lab.settings.clip);
+    lab.set_live(lr / 2.0, clip).expect("valid");
+    (0..3).for_each(|_| assert!(lab.step()));
+    lab.set_live(lr, clip).expect("valid");
+    assert_eq!(lab.retuned_at(), Some(1));
+    let loaded = from_bytes(to_json(&lab).expect("saves").as_bytes()).expect("loads");
+    assert_eq!(loaded.trained_with, lab.trained_with);
+    assert_eq!(
+        loaded.retuned_at(),
+        Some(1),
+        "the interview still refuses these runs"
+    );
+    // A file without the field (older versions) reads as trained with the query's values.
+    let mut doc: Value = serde_json::from_str(&to_json(&lab).expect("saves")).expect("json");
+    doc.as_object_mut().expect("object").remove("trained_with");
+    let old = from_bytes(doc.to_string().as_bytes()).expect("loads");
+    assert_eq!(old.retuned_at(), None);
+}
+
+#[test]
 fn a_fresh_run_saves_and_loads() {
     let a = Lab::new(settings()).expect("valid");
     let b = from_bytes(to_json(&a).expect("saves").as_bytes()).expect("loads");

@@ -87,6 +87,9 @@ pub struct SweepTable {
     /// What the lengths set: `T`, or copy memory's delay.
     #[serde(default)]
     pub knob: SweepKnob,
+    /// The settings the runs trained with (a link's query, live lr and clip as they were).
+    #[serde(default)]
+    pub query: String,
 }
 
 /// Parses a list of lengths as typed, e.g. `20, 40 80` (commas or spaces).
@@ -221,7 +224,12 @@ impl Sweep {
                     ..settings.clone()
                 };
                 for (c, &cell) in settings.cells.iter().enumerate() {
-                    let cfg = s.train_config(cell).map_err(|e| format!("sweep: {e}"))?;
+                    // The settings' message names the link's key `T`; for copy memory it is
+                    // the delay, so the sweep says which one it tried.
+                    let cfg = s.train_config(cell).map_err(|e| match knob {
+                        SweepKnob::Length => format!("sweep: {e}"),
+                        SweepKnob::Delay { .. } => format!("sweep: delay = {len}: {e}"),
+                    })?;
                     let flops = crate::cost::cost_of(&cfg).map_err(|e| format!("sweep: {e}"))?;
                     let flops = flops.flops_per_step as f64;
                     jobs.push((c, cfg, ModelKind::Recurrent(cell), flops));
@@ -261,6 +269,7 @@ impl Sweep {
                 points: Vec::new(),
                 cancelled: false,
                 knob,
+                query: settings.to_query(),
             },
             cancelled: false,
         })

@@ -39,7 +39,9 @@ impl SweepTable {
     }
 
     /// Per model, the seeds' band at every validation step some seed reached, steps
-    /// ascending, over the points of the first length.
+    /// ascending, over the points of the first length. A seed that diverged (non-finite
+    /// final loss) is left out at every step, not only after it diverged, so the mean does
+    /// not jump where it drops out ([`SweepTable::diverged_note`] names it).
     pub fn seed_bands(&self) -> Vec<Vec<SeedBand>> {
         let len = self.lengths.first().copied();
         (0..self.cells.len())
@@ -47,7 +49,7 @@ impl SweepTable {
                 let runs: Vec<&Vec<(u64, f64)>> = self
                     .points
                     .iter()
-                    .filter(|p| p.cell == c && Some(p.len) == len)
+                    .filter(|p| p.cell == c && Some(p.len) == len && p.val_loss.is_finite())
                     .map(|p| &p.curve)
                     .collect();
                 let mut steps: Vec<u64> = runs.iter().flat_map(|r| r.iter().map(|q| q.0)).collect();
@@ -93,7 +95,8 @@ impl SweepTable {
 
 impl SweepTable {
     /// Per model and knob value in run order, `(model, value, count)` of its runs that ended
-    /// with a NaN/∞ loss: they have no point, and the means and bands are of the other seeds.
+    /// with a NaN/∞ loss: they have no point on the loss charts, whose means and bands are of
+    /// the other seeds (the time chart keeps their measured ms per step).
     pub fn diverged(&self) -> Vec<(usize, usize, usize)> {
         let mut out: Vec<(usize, usize, usize)> = Vec::new();
         for p in self.points.iter().filter(|p| !p.val_loss.is_finite()) {

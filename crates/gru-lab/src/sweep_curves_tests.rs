@@ -78,7 +78,8 @@ fn bands_are_mean_min_max_over_the_seeds_per_step() {
             point(0, 1, vec![(2, 0.6), (4, 0.3)]),
             point(1, 1, vec![(2, 0.9), (4, 0.8)]),
             point(0, 2, vec![(2, 0.3), (4, 0.1)]),
-            point(1, 2, vec![(2, f64::NAN)]),
+            // Diverged at step 4 after a finite first validation.
+            point(1, 2, vec![(2, 0.5), (4, f64::NAN)]),
             point(0, 3, vec![(2, 0.9), (4, 0.2)]),
         ],
         cancelled: true,
@@ -91,7 +92,8 @@ fn bands_are_mean_min_max_over_the_seeds_per_step() {
     assert_eq!((g[0].step, g[0].min, g[0].max, g[0].n), (2, 0.3, 0.9, 3));
     assert!((g[0].mean - 0.6).abs() < 1e-12);
     assert!((g[1].mean - 0.2).abs() < 1e-12 && g[1].min == 0.1 && g[1].max == 0.3);
-    // The RNN: a NaN seed is left out of the step's band, not averaged in.
+    // The RNN: the diverged seed is left out of every step's band (also step 2, where it
+    // was still finite), so the mean does not jump where it drops out.
     assert_eq!((b[1][0].n, b[1][0].mean, b[1][1].n), (1, 0.9, 1));
     assert_eq!(t.finals()[0], vec![0.3, 0.1, 0.2]);
     assert!(t.finals()[1][1].is_nan());

@@ -69,12 +69,15 @@ mod tests {
         // T = 2n + delay + 1, as the task builds it.
         assert_eq!(k.length(10), cm.build().expect("builds").seq_len());
         assert_eq!(k.axis(), format!("delay (T = delay + {})", 2 * symbols + 1));
-        for t in [
-            TaskConfig::Adding { len: 40 },
-            TaskConfig::Parity { len: 8 },
-        ] {
+        // Every task: the knob's length is the length the task builds, and only a knob that
+        // is not T itself is named otherwise.
+        for (id, _) in crate::settings::TASKS {
+            let t = crate::settings::task_config(id, 40).expect("a task");
             let k = SweepKnob::of(&t);
-            assert_eq!((k, k.name(), k.length(40)), (SweepKnob::Length, "T", 40));
+            let built = t.build().expect("builds").seq_len();
+            assert_eq!(k.length(t.knob()), built, "{id}");
+            assert_eq!(k == SweepKnob::Length, built == t.knob(), "{id}");
+            assert_eq!(k.name() == "T", built == t.knob(), "{id}");
         }
     }
 }

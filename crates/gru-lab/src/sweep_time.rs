@@ -1,4 +1,5 @@
-//! How the measured time per training step grows with T in a length sweep, beside how the
+//! How the measured time per training step grows with T (copy memory: with the delay, T
+//! quoted beside it) in a length sweep, beside how the
 //! FLOPs formula says it should grow (attention's scores are `T × T`, so its FLOPs grow about
 //! as T²; a recurrent cell or a TCN does the same work at every step, so about as T). The page
 //! prints these ratios under the "ms per step vs T" chart, so its text is the numbers shown.

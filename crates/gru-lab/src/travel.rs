@@ -142,8 +142,8 @@ impl Lab {
         self.travel.timeline.truncate_after(step);
         self.travel.viewing = None;
         self.pick.at = None;
-        // Steps trained under a live change after `step` are undone.
-        self.retuned_at = self.retuned_at.filter(|&r| r <= step);
+        // The steps after `step` are undone, and so is what they trained with.
+        self.trained_with.retain(|s| s.from_step <= step);
         Ok(())
     }
 

@@ -317,19 +317,36 @@ fn a_live_change_marks_the_first_step_it_trained_and_a_rewind_before_it_clears_i
     let mut lab = lab_after(FIRST_EVERY + 5); // step 30
     let (lr, clip) = (lab.settings.lr, lab.settings.clip);
     lab.set_live(lr / 2.0, clip).expect("valid");
-    assert_eq!(lab.retuned_at, None, "nothing trained with it yet");
+    // Nothing trained with it yet, but steps 1–30 were trained with another lr than now's.
+    assert_eq!(lab.retuned_at(), Some(1));
     assert!(lab.step());
-    assert_eq!(lab.retuned_at, Some(FIRST_EVERY + 6));
-    // Back to the built values: the runs trained a step with the other lr all the same.
+    // Back to the built values: step 31 was trained with the other lr all the same.
     lab.set_live(lr, clip).expect("valid");
+    assert_eq!(lab.retuned_at(), Some(FIRST_EVERY + 6));
     (0..5).for_each(|_| assert!(lab.step()));
-    assert_eq!(lab.retuned_at, Some(FIRST_EVERY + 6));
-    // A rewind to a step before the change undoes it; one after it does not.
+    assert_eq!(lab.retuned_at(), Some(FIRST_EVERY + 6));
+    // A rewind to a step before the change undoes it.
     lab.rewind(FIRST_EVERY).expect("kept");
-    assert_eq!(lab.retuned_at, None);
+    assert_eq!(lab.retuned_at(), None);
     // A change applied and undone before any step trained leaves no mark.
     lab.set_live(lr * 2.0, clip).expect("valid");
     lab.set_live(lr, clip).expect("valid");
     assert!(lab.step());
-    assert_eq!(lab.retuned_at, None);
+    assert_eq!(lab.retuned_at(), None);
+}
+
+#[test]
+fn runs_built_while_a_live_change_was_in_force_are_retuned_from_step_1() {
+    // A reset takes the live lr into the new runs; setting it back afterwards does not make
+    // them the runs of the settings now.
+    let s = Settings {
+        lr: 0.05,
+        ..Settings::default()
+    };
+    let mut lab = Lab::new(s).expect("valid");
+    (0..3).for_each(|_| assert!(lab.step()));
+    assert_eq!(lab.retuned_at(), None);
+    lab.set_live(Settings::default().lr, lab.settings.clip)
+        .expect("valid");
+    assert_eq!(lab.retuned_at(), Some(1));
 }

@@ -214,10 +214,12 @@ impl Question {
     /// The quiz's verdict on `f`, the facts of the page's settings `page`: undecided until the
     /// page runs this question's experiment ([`Question::runs_on`]).
     pub fn verdict(&self, page: &Settings, f: &Facts) -> Verdict {
-        if let (true, Some(at)) = (self.runs_on(page), f.retuned_at) {
+        // The multi-seed question judges its sweep's fresh runs, not the live ones.
+        let retuned = f.retuned_at.filter(|_| !self.multi_seed());
+        if let (true, Some(at)) = (self.runs_on(page), retuned) {
             Verdict::Undecided {
                 needs: format!(
-                    "the learning rate or clip was changed live while these runs trained (from step {at}), so they are not this experiment's runs even with the preset's values back: press \"Run this experiment\""
+                    "from step {at} these runs trained with another learning rate or clip than the experiment's (a live change), so they are not this experiment's runs: press \"Run this experiment\""
                 ),
             }
         } else if self.runs_on(page) {

@@ -26,6 +26,23 @@ pub struct SeedFacts {
     pub cancelled: bool,
 }
 
+/// Whether `table`'s runs trained with `settings` (hidden size, lr, clip, task, …): the page's
+/// looks, speed, interview question and sweep options aside.
+fn swept_with(settings: &Settings, table: &SweepTable) -> bool {
+    let (mut s, errors) = Settings::from_query(&table.query);
+    if !errors.is_empty() {
+        return false;
+    }
+    s.speed = settings.speed;
+    s.question = settings.question;
+    s.hide = settings.hide.clone();
+    s.presenter = settings.presenter;
+    s.bench_kernels = settings.bench_kernels;
+    s.sweep_seeds = settings.sweep_seeds;
+    s.sweep_steps = settings.sweep_steps;
+    s == *settings
+}
+
 impl SeedFacts {
     /// The facts of `table` when it is a multi-seed run of `settings`' models at their T from
     /// their seed; `None` otherwise (no such run yet, or the settings changed since).
@@ -41,7 +58,8 @@ impl SeedFacts {
         let ours = table.is_multi_seed()
             && table.lengths == [settings.knob]
             && table.cells == labels
-            && first.is_none_or(|s| s == settings.seed);
+            && first.is_none_or(|s| s == settings.seed)
+            && swept_with(settings, table);
         ours.then(|| SeedFacts {
             labels,
             seeds: table.seeds,

@@ -36,6 +36,7 @@ fn table(finals: &[[f64; 3]]) -> SweepTable {
             .collect(),
         cancelled: false,
         knob: Default::default(),
+        query: s.to_query(),
     }
 }
 
@@ -168,4 +169,21 @@ fn a_real_multi_seed_sweep_of_the_preset_decides_the_quiz_with_its_own_numbers()
     half.cancel();
     let f = Facts::gather(&s, &History::default()).with_sweep(&s, Some(half.table()));
     assert!(matches!(judge(&f), Verdict::Undecided { needs } if needs.contains("cancelled")));
+    // A sweep trained with another learning rate (live, then set back) or hidden size is
+    // not this page's multi-seed run.
+    for other in [
+        Settings {
+            lr: s.lr * 3.0,
+            ..s.clone()
+        },
+        Settings {
+            hidden: 9,
+            ..s.clone()
+        },
+    ] {
+        let mut sw = Sweep::new(&other, &[s.knob], 12, s.sweep_seeds).expect("valid");
+        while !sw.advance(50, &|| 0.0) {}
+        let f = Facts::gather(&s, &History::default()).with_sweep(&s, Some(sw.table()));
+        assert!(f.seeds.is_none(), "lr {} hidden {}", other.lr, other.hidden);
+    }
 }

@@ -513,7 +513,7 @@ fn a_quiz_judges_only_its_own_experiment() {
     };
     let needs = undecided(&q3.verdict(&run, &retuned)).to_string();
     assert!(
-        needs.contains("changed live") && needs.contains("step 120"),
+        needs.contains("another learning rate") && needs.contains("from step 120"),
         "{needs}"
     );
     // A changed experiment (a live learning rate) does not.
