@@ -4,7 +4,7 @@
 
 use gru_core::cell::{Carry, GateMode, Surgery};
 
-use crate::components::equations::{row, sub};
+use crate::components::equations::{row, sub, At};
 use crate::format::fmt_eq;
 
 fn table(rows: &[String]) -> String {
@@ -188,11 +188,9 @@ impl RnnStep {
 
 /// The RNN's step for unit `j` at step `t` with its numbers, as MathML:
 /// `a = (W x_t + U h_{t−1} + b)_j`, `h = tanh(a)`, `act′(a) = 1 − tanh²(a)`.
-pub fn rnn_step_mathml(j: usize, t: usize, u: &RnnStep, relu: bool) -> String {
+pub fn rnn_step_mathml(at: &At, u: &RnnStep, relu: bool) -> String {
     let n = |v: f64| format!("<mn>{}</mn>", fmt_eq(v));
-    let ix = |x: &str| {
-        format!("<msub><mi>{x}</mi><mrow><mi>t</mi><mo>={t}</mo><mo>,</mo><mi>j</mi><mo>={j}</mo></mrow></msub>")
-    };
+    let ix = |x: &str| at.sub(x);
     let act = if relu { "ReLU" } else { "tanh" };
     let slope = if relu {
         format!("<mi>ReLU′</mi><mo>(</mo>{}<mo>)</mo>", n(u.a))
@@ -258,11 +256,9 @@ impl LstmStep {
 }
 
 /// The LSTM's state update for unit `j` at step `t` with its numbers, as MathML.
-pub fn lstm_step_mathml(j: usize, t: usize, u: &LstmStep) -> String {
+pub fn lstm_step_mathml(at: &At, u: &LstmStep) -> String {
     let n = |v: f64| format!("<mn>{}</mn>", fmt_eq(v));
-    let ix = |x: &str| {
-        format!("<msub><mi>{x}</mi><mrow><mi>t</mi><mo>={t}</mo><mo>,</mo><mi>j</mi><mo>={j}</mo></mrow></msub>")
-    };
+    let ix = |x: &str| at.sub(x);
     table(&[
         row(
             &ix("c"),
@@ -305,7 +301,14 @@ mod tests {
         };
         assert!((u.cell() - (0.9 * 2.0 - 0.25 * 0.4)).abs() < 1e-15);
         assert!((u.out() - 0.5 * 1.7f64.tanh()).abs() < 1e-15);
-        let m = lstm_step_mathml(2, 5, &u);
+        let m = lstm_step_mathml(
+            &At {
+                unit: 2,
+                step: 5,
+                dir: 0,
+            },
+            &u,
+        );
         assert!(
             m.contains("<mn>0.900</mn>")
                 && m.contains("<mn>1.700</mn>")
@@ -362,11 +365,30 @@ mod tests {
             h: a.tanh(),
         };
         assert!((u.out(false) - u.h).abs() < 1e-15);
-        let m = rnn_step_mathml(1, 4, &u, false);
+        let m = rnn_step_mathml(
+            &At {
+                unit: 1,
+                step: 4,
+                dir: 0,
+            },
+            &u,
+            false,
+        );
         assert!(
-            m.contains("<mo>=4</mo>") && m.contains("<mn>0.800</mn>"),
+            m.contains("<mi>t</mi><mo>=4</mo>") && m.contains("<mn>0.800</mn>"),
             "{m}"
         );
+        // On the backward pass the step is s, as on the heatmaps' axis.
+        let back = rnn_step_mathml(
+            &At {
+                unit: 1,
+                step: 4,
+                dir: 1,
+            },
+            &u,
+            false,
+        );
+        assert!(back.contains("<mi>s</mi><mo>=4</mo>"), "{back}");
         assert!(
             m.contains(&format!("<mn>{}</mn>", fmt_eq(a.tanh()))),
             "h = tanh(a): {m}"

@@ -15,10 +15,33 @@ use gru_lab::insight::{decimate, indexed};
 /// Most points drawn per line.
 const MAX_LINE_POINTS: usize = 1200;
 
-/// Geometric mean of positive values (the typical per-step factor of a product).
+/// `log10` of the product of `v` (the per-step factors): −∞ when one is 0 (a held gate at 0
+/// cuts the path), NaN when one is not finite or there is none.
+fn log10_product(v: &[f64]) -> f64 {
+    if v.is_empty() || v.iter().any(|x| !x.is_finite() || *x < 0.0) {
+        return f64::NAN;
+    }
+    v.iter().map(|x| x.log10()).sum()
+}
+
+/// Geometric mean of the per-step factors `v` (the typical factor of their product): 0 when
+/// one is 0, NaN when there is none.
 fn geo_mean(v: &[f64]) -> f64 {
-    let logs: Vec<f64> = v.iter().filter(|x| **x > 0.0).map(|x| x.ln()).collect();
-    (logs.iter().sum::<f64>() / logs.len().max(1) as f64).exp()
+    10f64.powf(log10_product(v) / v.len().max(1) as f64)
+}
+
+/// `10^l` as text, also beyond f64's range ("3.16e-420"), "0" for −∞.
+fn fmt_pow10(l: f64) -> String {
+    if l == f64::NEG_INFINITY {
+        "0".into()
+    } else if !l.is_finite() {
+        "—".into()
+    } else if l.abs() < 300.0 {
+        fmt_num(10f64.powf(l))
+    } else {
+        let e = l.floor();
+        format!("{:.2}e{e}", 10f64.powf(l - e))
+    }
 }
 
 /// One line of the picked run over t = 1..=T, with a text summary.
@@ -91,13 +114,38 @@ pub fn RnnJacobian() -> impl IntoView {
             y_desc="‖∂h_t/∂h_(t−1)‖₂ (log)"
             pick=|x| &x.one_step
             say=|cell, v| {
-                let g = geo_mean(v);
                 format!(
                     "{cell}: the one-step Jacobian's norm has a typical (geometric-mean) value of {} per step; the product over all {} steps, an upper bound on ‖∂h_T/∂h_0‖, is {}.",
-                    fmt_num(g),
+                    fmt_num(geo_mean(v)),
                     v.len(),
-                    fmt_num(g.powi(v.len() as i32))
+                    fmt_pow10(log10_product(v))
                 )
             }/>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_zero_factor_makes_the_typical_factor_and_the_product_zero() {
+        // A forget gate held at 0: every step's factor is 0, and so is their product.
+        assert_eq!(geo_mean(&[0.0, 0.0, 0.0]), 0.0);
+        assert_eq!(geo_mean(&[0.5, 0.0, 2.0]), 0.0);
+        assert_eq!(fmt_pow10(log10_product(&[0.5, 0.0])), "0");
+        assert!((geo_mean(&[0.25, 4.0, 1.0]) - 1.0).abs() < 1e-12);
+        assert!(geo_mean(&[]).is_nan());
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_product_beyond_f64_is_printed_from_its_logarithm() {
+        // 2000 steps at 0.5: 0.5^2000 = 10^-602.06 underflows f64 to 0.
+        let v = vec![0.5; 2000];
+        assert_eq!(fmt_pow10(log10_product(&v)), "8.71e-603");
+        assert_eq!(fmt_pow10(log10_product(&[3.0; 1000])), "1.32e477");
+        assert_eq!(fmt_pow10(log10_product(&[0.5, 0.5])), fmt_num(0.25));
+        assert_eq!(fmt_pow10(log10_product(&[f64::NAN])), "—");
     }
 }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use gru_core::cell::CellKind;
 
 use crate::components::cell_equations::{lstm_step_mathml, rnn_step_mathml, LstmStep, RnnStep};
-use crate::components::equations::{unit_step_mathml, UnitStep};
+use crate::components::equations::{unit_step_mathml, At, UnitStep};
 use crate::format::fmt_num;
 use crate::state::{AppState, Selection};
 
@@ -78,24 +78,30 @@ pub fn Drilldown() -> impl IntoView {
         match selected_step(&state) {
         None => view! { <p class="hint">"Hover or click a cell of the heatmaps to see its numbers here."</p> }.into_any(),
         Some((sel, n)) => {
+            let at = At {
+                unit: sel.unit,
+                step: sel.step,
+                dir: state.history.with(|h| h.inspected.dir),
+            };
+            let surgery = state.settings.with(|s| s.core_surgery());
             let (items, math) = match n {
                 Numbers::Gru(u) => (
                     vec![("z", "z", u.z), ("r", "r", u.r), ("h̃", "h_tilde", u.h_tilde), ("h(t−1)", "h_prev", u.h_prev), ("h(t)", "h", u.h)],
-                    unit_step_mathml(sel.unit, sel.step, &u),
+                    unit_step_mathml(&at, &u, &surgery),
                 ),
                 Numbers::Lstm(u) => (
                     vec![("i", "i", u.i), ("f", "f", u.f), ("o", "o", u.o), ("g", "g", u.g), ("c(t−1)", "c_prev", u.c_prev), ("c(t)", "c", u.c), ("h(t)", "h", u.h)],
-                    lstm_step_mathml(sel.unit, sel.step, &u),
+                    lstm_step_mathml(&at, &u),
                 ),
                 Numbers::Rnn(u, relu) => (
                     vec![("a (pre-activation)", "pre", u.a), ("act′(a)", "slope", u.slope), ("h(t−1)", "h_prev", u.h_prev), ("h(t)", "h", u.h)],
-                    rnn_step_mathml(sel.unit, sel.step, &u, relu),
+                    rnn_step_mathml(&at, &u, relu),
                 ),
             };
             view! {
                 <dl class="numbers">
                     <dt>"unit"</dt><dd data-field="unit">{sel.unit}</dd>
-                    <dt>"step t"</dt><dd data-field="t">{sel.step}</dd>
+                    <dt>{format!("step {}", at.letter())}</dt><dd data-field="t">{sel.step}</dd>
                     {pairs(items)}
                 </dl>
                 <div inner_html=math></div>

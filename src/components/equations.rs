@@ -111,19 +111,60 @@ impl UnitStep {
     }
 }
 
-/// The equations for unit `j` at step `t` with its numbers, as MathML.
-pub fn unit_step_mathml(j: usize, t: usize, u: &UnitStep) -> String {
+/// Where a drill-down's numbers sit: unit `j` at step `step` of the processing order, whose
+/// index is named `t` going forward and `s` on a backward pass (as the heatmaps' axis).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct At {
+    /// Unit `j`.
+    pub unit: usize,
+    /// Step, 1-based, in processing order.
+    pub step: usize,
+    /// Direction: 0 forward, 1 the backward pass.
+    pub dir: usize,
+}
+
+impl At {
+    /// The step index's name: `t`, or `s` on the backward pass.
+    pub fn letter(&self) -> &'static str {
+        if self.dir == 0 {
+            "t"
+        } else {
+            "s"
+        }
+    }
+    /// `x` subscripted with this step and unit, as MathML.
+    pub fn sub(&self, x: &str) -> String {
+        format!(
+            "<msub><mi>{x}</mi><mrow><mi>{}</mi><mo>={}</mo><mo>,</mo><mi>j</mi><mo>={}</mo></mrow></msub>",
+            self.letter(),
+            self.step,
+            self.unit
+        )
+    }
+}
+
+/// The GRU's equations at `at` with its numbers, as MathML. A gate `surgery` holds is shown
+/// as its value "(held)" (no σ of a pre-activation it never had); a gate that rounds to
+/// exactly 0 or 1 is shown without the σ(±∞) it cannot be inverted to.
+pub fn unit_step_mathml(at: &At, u: &UnitStep, surgery: &Surgery) -> String {
     let (a, b, c) = u.pre();
     let n = |v: f64| format!("<mn>{}</mn>", fmt_eq(v));
-    let ix = |x: &str| {
-        format!("<msub><mi>{x}</mi><mrow><mi>t</mi><mo>={t}</mo><mo>,</mo><mi>j</mi><mo>={j}</mo></mrow></msub>")
+    let gate = |pre: f64, v: f64, held: bool| {
+        if held {
+            format!("{}<mtext>\u{a0}(held)</mtext>", n(v))
+        } else if pre.is_finite() {
+            format!("<mi>σ</mi><mo>(</mo>{}<mo>)</mo><mo>=</mo>{}", n(pre), n(v))
+        } else {
+            n(v)
+        }
     };
+    let fixed = |g: GateMode| matches!(g, GateMode::Fixed(_));
     let rows = [
-        row(&ix("z"), &format!("<mi>σ</mi><mo>(</mo>{}<mo>)</mo><mo>=</mo>{}", n(a), n(u.z))),
-        row(&ix("r"), &format!("<mi>σ</mi><mo>(</mo>{}<mo>)</mo><mo>=</mo>{}", n(b), n(u.r))),
-        row(&ix("h̃"), &format!("<mi>tanh</mi><mo>(</mo>{}<mo>)</mo><mo>=</mo>{}", n(c), n(u.h_tilde))),
+        row(&at.sub("z"), &gate(a, u.z, fixed(surgery.effective_update()))),
+        row(&at.sub("r"), &gate(b, u.r, fixed(surgery.reset))),
+        row(&at.sub("h̃"), &format!("<mi>tanh</mi><mo>(</mo>{}<mo>)</mo><mo>=</mo>{}", n(c), n(u.h_tilde))),
         row(
-            &ix("h"),
+            &at.sub("h"),
             &format!(
                 "<mo>(</mo><mn>1</mn><mo>−</mo>{}<mo>)</mo><mo>·</mo>{}<mo>+</mo>{}<mo>·</mo>{}<mo>=</mo>{}",
                 n(u.z),
@@ -358,11 +399,50 @@ mod tests {
         let (a, b, c) = u.pre();
         assert!((a - 0.3).abs() < 1e-12 && (b + 1.2).abs() < 1e-12 && (c - 0.5).abs() < 1e-12);
         assert!((u.recombined() - ((1.0 - u.z) * -0.25 + u.z * u.h_tilde)).abs() < 1e-15);
-        let m = unit_step_mathml(3, 7, &u);
+        let at = At {
+            unit: 3,
+            step: 7,
+            dir: 0,
+        };
+        let m = unit_step_mathml(&at, &u, &Surgery::default());
         assert!(
             m.contains("<mn>0.300</mn>")
                 && m.contains("<mn>−1.200</mn>")
                 && m.contains("<mo>=7</mo>")
         );
+        // z held at 0.3: its value, marked held, and no σ of a pre-activation it never had.
+        let held = UnitStep { z: 0.3, ..u };
+        let m = unit_step_mathml(
+            &at,
+            &held,
+            &Surgery {
+                update: GateMode::Fixed(0.3),
+                ..Surgery::default()
+            },
+        );
+        assert!(
+            m.contains("<mn>0.300</mn><mtext>\u{a0}(held)</mtext>"),
+            "{m}"
+        );
+        assert_eq!(m.matches("<mi>σ</mi>").count(), 1, "only r is σ(·): {m}");
+        // The carry cut holds z at 1; r pinned at 1 is held too; a learned gate that is
+        // exactly 1 in f64 has no finite pre-activation to print.
+        let cut = UnitStep {
+            z: 1.0,
+            r: 1.0,
+            ..u
+        };
+        let m = unit_step_mathml(
+            &at,
+            &cut,
+            &Surgery {
+                carry: Carry::Cut,
+                reset: GateMode::Fixed(1.0),
+                ..Surgery::default()
+            },
+        );
+        assert!(!m.contains("σ") && !m.contains("—"), "{m}");
+        let m = unit_step_mathml(&at, &cut, &Surgery::default());
+        assert!(!m.contains("σ") && !m.contains("(held)"), "{m}");
     }
 }

@@ -10,7 +10,7 @@ use crate::charts::heatmap::{self, HeatmapData};
 use crate::charts::lines::{self, Corner, LinesData, Series, YAxis};
 use crate::charts::palette;
 use crate::components::canvas::ChartCanvas;
-use crate::components::gates_view::{gru_index, step_axis};
+use crate::components::gates_view::{additive_run, step_axis};
 use crate::components::loss_view::run_color;
 use crate::format::fmt_num;
 use crate::state::AppState;
@@ -35,7 +35,7 @@ fn series<'a>(ins: &'a [Insight], points: &'a [Vec<(f64, f64)>]) -> Vec<Series<'
     ins.iter()
         .zip(points)
         .enumerate()
-        .filter(|(_, (x, _))| x.recurrent)
+        .filter(|(_, (x, p))| x.recurrent && !p.is_empty())
         .map(|(i, (x, p))| Series::new(x.label(), p, run_color(i)))
         .collect()
 }
@@ -92,6 +92,11 @@ pub fn FlowView() -> impl IntoView {
         let finite = || vals.iter().copied().filter(|v| v.is_finite());
         let lo = finite().fold(0.0f64, f64::min).max(-12.0);
         let hi = 0.5f64.max(finite().fold(0.0, f64::max));
+        // A norm of exactly 0 (log −∞) is as dark as 10⁻¹²; only NaN stays grey (no value).
+        let vals: Vec<f64> = vals
+            .iter()
+            .map(|&v| if v == f64::NEG_INFINITY { lo } else { v })
+            .collect();
         let data = HeatmapData {
             values: &vals,
             rows: lags,
@@ -121,11 +126,17 @@ pub fn FlowView() -> impl IntoView {
     let draw_grad = move |c: &crate::charts::surface::Surface<'_>| {
         let cursor = state.cursor.get() as f64;
         state.with_inspection(|h| {
-            let pts = per_run(&h.insights, |x| &x.grad_h, 0);
+            // Steps in the picked direction's processing order: a one-way twin (forward
+            // only) has no curve on the backward pass's axis.
+            let dir = h.inspected.dir;
+            let pts = per_run(
+                &h.insights,
+                |x| if x.dir == dir { &x.grad_h } else { &[] },
+                0,
+            );
             let data = LinesData {
                 series: series(&h.insights, &pts),
-                // Every run is inspected in the picked direction: its processing order.
-                x_desc: step_axis(h.inspected.dir),
+                x_desc: step_axis(dir),
                 y_desc: "‖∂L/∂h_t‖₂ (log)",
                 y: YAxis::Log,
                 reference: None,
@@ -138,8 +149,9 @@ pub fn FlowView() -> impl IntoView {
     };
     let grad_summary = move || {
         state.history.with(|h| {
+            let dir = h.inspected.dir;
             per_run_summary(&h.insights, "‖∂L/∂h_0‖", |x| {
-                x.grad_h.first().copied()
+                x.grad_h.first().copied().filter(|_| x.dir == dir)
             })
         })
     };
@@ -155,7 +167,7 @@ pub fn FlowView() -> impl IntoView {
     let draw_split = move |c: &crate::charts::surface::Surface<'_>| {
         let cursor = state.cursor.get() as f64;
         state.with_inspection(|h| {
-            let g = gru_index(&h.insights).map(|i| &h.insights[i]);
+            let g = additive_run(h);
             let lines_of = |v: &[f64]| decimate(&indexed(v, 1), MAX_LINE_POINTS);
             let pts: Vec<Vec<(f64, f64)>> = g.map_or(Vec::new(), |g| {
                 vec![
@@ -164,6 +176,10 @@ pub fn FlowView() -> impl IntoView {
                     lines_of(&g.update_gate),
                     lines_of(&g.one_step),
                 ]
+            });
+            // The run's name on the axis: on a page with two GRUs it says which one this is.
+            let y_desc = g.map_or("spectral norm (log)".to_string(), |g| {
+                format!("{}: spectral norm (log)", g.label())
             });
             let series = if pts.len() == 4 {
                 vec![
@@ -185,7 +201,7 @@ pub fn FlowView() -> impl IntoView {
                 } else {
                     "the GRU's terms appear with its first inspection"
                 },
-                y_desc: "spectral norm (log)",
+                y_desc: &y_desc,
                 y: YAxis::Log,
                 reference: None,
                 cursor: Some(cursor),
@@ -196,35 +212,33 @@ pub fn FlowView() -> impl IntoView {
         })
     };
     let split_summary = move || {
-        state
-            .history
-            .with(|h| match gru_index(&h.insights).map(|i| &h.insights[i]) {
-                None => "No GRU in this run.".to_string(),
-                Some(g) => {
-                    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
-                    let (a, b, c) = (mean(&g.carry), mean(&g.candidate), mean(&g.update_gate));
-                    let carrier = if a >= b.max(c) {
-                        "the carry A = diag(1 − z) is the largest term"
-                    } else if b >= c {
-                        "the candidate term B is the largest"
-                    } else {
-                        "the gate term C, which the textbook formula leaves out, is the largest"
-                    };
-                    format!(
-                        "{}: over the sequence ‖A‖ averages {}, ‖B‖ {}, ‖C‖ {}; {carrier}.",
-                        g.label(),
-                        fmt_num(a),
-                        fmt_num(b),
-                        fmt_num(c)
-                    )
-                }
-            })
+        state.history.with(|h| match additive_run(h) {
+            None => "No GRU in this run.".to_string(),
+            Some(g) => {
+                let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+                let (a, b, c) = (mean(&g.carry), mean(&g.candidate), mean(&g.update_gate));
+                let carrier = if a >= b.max(c) {
+                    "the carry A = diag(1 − z) is the largest term"
+                } else if b >= c {
+                    "the candidate term B is the largest"
+                } else {
+                    "the gate term C, which the textbook formula leaves out, is the largest"
+                };
+                format!(
+                    "{}: over the sequence ‖A‖ averages {}, ‖B‖ {}, ‖C‖ {}; {carrier}.",
+                    g.label(),
+                    fmt_num(a),
+                    fmt_num(b),
+                    fmt_num(c)
+                )
+            }
+        })
     };
     view! {
             <ChartCanvas label="Gradient flow" draw=draw_flow summary=Signal::derive(flow_summary)
                 hint="How strongly the last state still depends on the state k steps earlier: a product of k one-step Jacobians, so it changes roughly geometrically with k. A GRU is not born with a gradient highway: untrained (default initialisation), z ≈ 0.5 halves its carry at every step, and its curve often falls faster than the RNN's. Training teaches z ≈ 0 where memory is needed and the curve rises toward 1; a trained tanh RNN's usually falls off a cliff."/>
             <ChartCanvas label="Gradient flow over training" width=720 height=260 draw=draw_map summary=Signal::derive(map_summary)
-                hint="The first run's curve above, recorded as training goes: bright = gradient survives that many steps back; 10⁻¹² and below are all drawn darkest."/>
+                hint="The first run's curve above, recorded as training goes: bright = gradient survives that many steps back; 10⁻¹² and below are all drawn darkest. It starts afresh when another layer, direction or sample is picked."/>
             <ChartCanvas label="Loss gradient by time step" draw=draw_grad summary=Signal::derive(grad_summary)
                 hint="‖∂L/∂h_t‖: how much the loss cares about the state at step t."/>
             // No GRU compared: a card saying where to look, not empty axes.

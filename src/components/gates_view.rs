@@ -16,7 +16,15 @@ use crate::components::strip_view::StripView;
 use crate::state::{AppState, Selection};
 use gru_lab::insight::Insight;
 
-/// Index of the first GRU run (its gates are the ones shown).
+/// The run the Additive path shows: the picked run when it is a GRU (so it matches the
+/// heatmaps and the time cursor), else the first GRU.
+pub fn additive_run(h: &History) -> Option<&Insight> {
+    h.picked()
+        .filter(|x| x.recurrent && matches!(x.cell, CellKind::Gru | CellKind::GruTorch))
+        .or_else(|| gru_index(&h.insights).map(|i| &h.insights[i]))
+}
+
+/// Index of the first GRU run.
 pub fn gru_index(ins: &[Insight]) -> Option<usize> {
     ins.iter()
         .position(|i| i.recurrent && matches!(i.cell, CellKind::Gru | CellKind::GruTorch))
@@ -234,13 +242,26 @@ pub fn GatesView() -> impl IntoView {
     let state = expect_context::<AppState>();
     let steps = move || state.steps().max(1);
     let kind = Memo::new(move |_| state.history.with(family));
+    // PyTorch's GRU: its reset gate sits after the matrix, and its z′ is shown as z = 1 − z′.
+    let torch = Memo::new(move |_| {
+        state
+            .history
+            .with(|h| h.picked().is_some_and(|x| x.cell == CellKind::GruTorch))
+    });
     let maps = move || {
         match kind.get() {
+        Some(Family::Gru) if torch.get() => view! {
+            <GateHeatmap label="Update gate z" source=Source::Gate("z")
+                hint="z = 1 − z′ (PyTorch's update gate z′ is the weight of h_(t−1)): z near 1, the unit takes the new candidate n; near 0, it keeps its old value (the gradient highway)."/>
+            <GateHeatmap label="Reset gate r" source=Source::Gate("r")
+                hint="r scales the unit's whole recurrent input W_hn·h + b_hn inside its candidate: near 0, the unit's candidate ignores the previous state; near 1, it uses all of it."/>
+        }
+        .into_any(),
         Some(Family::Gru) | None => view! {
             <GateHeatmap label="Update gate z" source=Source::Gate("z")
                 hint="z near 1: the unit takes the new candidate h̃; near 0: it keeps its old value (the gradient highway)."/>
             <GateHeatmap label="Reset gate r" source=Source::Gate("r")
-                hint="r near 0: the candidate ignores the unit's past value; near 1: it uses all of it."/>
+                hint="r scales the unit's past value h_(t−1) before U_h: near 0, no unit's candidate sees it; near 1, every candidate sees all of it."/>
         }
         .into_any(),
         Some(Family::Lstm) => view! {

@@ -107,8 +107,10 @@ pub fn HiddenView() -> impl IntoView {
                 let max = (0..p.hidden)
                     .filter_map(|j| p.h_at(t, j))
                     .fold(0.0f64, |m, v| m.max(v.abs()));
+                // The backward pass's steps are s, as on the chart's axis.
+                let letter = if h.inspected.dir == 0 { "t" } else { "s" };
                 format!(
-                    "{} hidden state at t = {t}: largest |h| is {max:.2} across {} units.",
+                    "{} hidden state at {letter} = {t}: largest |h| is {max:.2} across {} units.",
                     p.label(),
                     p.hidden
                 )

@@ -19,9 +19,11 @@ pub fn SurgeryBanner() -> impl IntoView {
             .with(|s| (s.surgery_in_force(), s.init_changes()))
     };
     let regrowth = move || {
-        let cut = state.settings.with(|s| s.surgery.carry == Carry::Cut);
+        let (cut, reset) = state
+            .settings
+            .with(|s| (s.surgery.carry == Carry::Cut, s.surgery.reset));
         if cut {
-            state.history.with(cut_carry_sentence)
+            state.history.with(|h| cut_carry_sentence(h, reset))
         } else {
             None
         }

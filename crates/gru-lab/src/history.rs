@@ -58,6 +58,9 @@ pub struct History {
     pub flow_steps: Vec<u64>,
     /// The map's columns: `log10 ‖∂h_T/∂h_{T−k}‖₂` at index `k`.
     pub flow_columns: Vec<Vec<f32>>,
+    /// What every column is of; a column of another layer, direction or sample starts the
+    /// map afresh (a change of pick alone must not read as a change over training).
+    pub flow_of: FlowOf,
     /// Throughput and costs.
     pub rates: Rates,
     /// What the insights show (run, layer, direction, sample).
@@ -73,6 +76,32 @@ pub struct History {
     /// Counts the snapshots that changed what the inspection views show (new insights, pick,
     /// flow-map column, or a new epoch), so those views redraw only then, not per loss point.
     pub inspections: u64,
+}
+
+/// The pick a flow-map column is of: the first run's `‖∂h_T/∂h_{T−k}‖` on this layer and
+/// direction, for this validation sample or the learner's own sequence.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FlowOf {
+    /// Layer.
+    pub layer: usize,
+    /// Direction.
+    pub dir: usize,
+    /// Validation sample (when not `yours`).
+    pub sample: usize,
+    /// The learner's sequence in its link form, when that is inspected.
+    pub yours: Option<String>,
+}
+
+impl FlowOf {
+    /// What an inspection of `p` puts on the map.
+    pub fn of(p: &Inspected) -> Self {
+        FlowOf {
+            layer: p.layer,
+            dir: p.dir,
+            sample: if p.yours { 0 } else { p.sample },
+            yours: p.yours.then(|| p.yours_link.clone().unwrap_or_default()),
+        }
+    }
 }
 
 impl History {
@@ -156,7 +185,9 @@ impl History {
                 .flow_columns
                 .last()
                 .is_none_or(|c| c.len() == col.log_norms.len());
-            if !same_shape {
+            let of = FlowOf::of(&self.inspected);
+            if !same_shape || of != self.flow_of {
+                self.flow_of = of;
                 self.flow_steps.clear();
                 self.flow_columns.clear();
             }
@@ -299,5 +330,35 @@ mod tests {
         assert_eq!(h.flow_steps[0], 30);
         h.apply(snap(0, 500, Some(vec![0.0; 9])));
         assert_eq!((h.flow_columns.len(), h.flow_map().1), (1, 9));
+    }
+
+    #[test]
+    fn the_map_restarts_when_another_layer_direction_or_sample_is_picked() {
+        let mut h = History::default();
+        h.apply(snap(0, 10, Some(vec![0.0, -1.0])));
+        h.apply(snap(0, 20, Some(vec![0.0, -2.0])));
+        assert_eq!(h.flow_steps, [10, 20]);
+        // Layer 1 of the same sample: its first column starts a new map.
+        let mut s = snap(0, 30, Some(vec![0.0, -9.0]));
+        s.inspected = Some(Inspected {
+            layer: 1,
+            ..h.inspected.clone()
+        });
+        h.apply(s);
+        assert_eq!(h.flow_steps, [30]);
+        assert_eq!(h.flow_of.layer, 1);
+        h.apply(snap(0, 40, Some(vec![0.0, -8.0])));
+        assert_eq!(h.flow_steps, [30, 40], "the same pick goes on");
+        // The learner's own sequence, then another one: each starts afresh.
+        for (step, link) in [(50, "0.5;1,2"), (60, "0.25;1,2")] {
+            let mut s = snap(0, step, Some(vec![0.0, -3.0]));
+            s.inspected = Some(Inspected {
+                yours: true,
+                yours_link: Some(link.into()),
+                ..h.inspected.clone()
+            });
+            h.apply(s);
+            assert_eq!(h.flow_steps, [step], "{link}");
+        }
     }
 }

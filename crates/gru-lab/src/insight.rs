@@ -37,6 +37,9 @@ pub struct Insight {
     pub attention: Vec<f32>,
     /// Input steps one TCN output sees (its receptive field), TCN runs only.
     pub receptive_field: Option<usize>,
+    /// The direction inspected (0 forward, 1 the backward pass): a one-way twin's is 0 even
+    /// when the pick's is 1, so its per-step curves are in forward order.
+    pub dir: usize,
     /// Steps `T`.
     pub steps: usize,
     /// Hidden size `H`.
@@ -84,6 +87,7 @@ impl Insight {
     /// cell's label); the model is recurrent when the inspection traced cell steps.
     pub fn of_model(model: &str, cell: CellKind, task: &TaskConfig, mut ins: Inspection) -> Self {
         let recurrent = ins.trace.steps > 0;
+        let dir = ins.pick.dir;
         let sensitivity = std::mem::take(&mut ins.sensitivity);
         let receptive_field = ins.receptive_field;
         let attention = ins.attention.take().map_or_else(Vec::new, mean_over_heads);
@@ -125,6 +129,7 @@ impl Insight {
             sensitivity,
             attention,
             receptive_field,
+            dir,
             steps,
             hidden,
             pca: p

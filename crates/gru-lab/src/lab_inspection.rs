@@ -103,7 +103,9 @@ impl LabInspection {
                 log_norms: first
                     .flow
                     .iter()
-                    .map(|&n| n.max(1e-30).log10() as f32)
+                    // Not clamped: 1e-80 is −80 (the map clamps its colours, the regrowth
+                    // sentence quotes the value); 0 is −∞ and NaN stays NaN.
+                    .map(|&n| n.log10() as f32)
                     .collect(),
             });
         Some((insights, column))

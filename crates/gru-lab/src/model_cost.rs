@@ -58,11 +58,18 @@ pub fn model_cost(settings: &Settings, m: SeqModel) -> Result<CellCost, String> 
             };
             let c = Cost::attention(&cfg, t);
             let (d, f) = (cfg.d_model, cfg.ffn);
+            // Learned positions are a (max_len, D) table of weights; sinusoidal ones have none.
+            let (pos, pos_n) = match cfg.positions {
+                gru_core::seq::Positions::Learned { max_len } => {
+                    (" + L·D (learned positions)", format!(" + {max_len}·{d}"))
+                }
+                gru_core::seq::Positions::Sinusoidal => ("", String::new()),
+            };
             (
                 c,
-                "(I+1)·D + 4·(D+1)·D + (D+1)·F + (F+1)·D + 3·2D (layer norms)".to_string(),
+                format!("(I+1)·D{pos} + 4·(D+1)·D + (D+1)·F + (F+1)·D + 3·2D (layer norms)"),
                 format!(
-                    "({i}+1)·{d} + 4·({d}+1)·{d} + ({d}+1)·{f} + ({f}+1)·{d} + 6·{d} + ({d}+1)·{o} = {}",
+                    "({i}+1)·{d}{pos_n} + 4·({d}+1)·{d} + ({d}+1)·{f} + ({f}+1)·{d} + 6·{d} + ({d}+1)·{o} = {}",
                     c.params
                 ),
             )
@@ -107,5 +114,67 @@ mod tests {
             at(400, SeqModel::Tcn) / at(100, SeqModel::Tcn),
         );
         assert!(a > 4.5 && tc < 6.0, "attention ×{a}, TCN ×{tc}");
+    }
+
+    /// The value of a tooltip's expanded sum, e.g. "(2+1)·12 + 3×(2·12+1)·12" (·, × and
+    /// parentheses bind before +).
+    fn eval(s: &str) -> u64 {
+        fn sum(t: &[char], i: &mut usize) -> u64 {
+            let mut v = product(t, i);
+            while t.get(*i) == Some(&'+') {
+                *i += 1;
+                v += product(t, i);
+            }
+            v
+        }
+        fn product(t: &[char], i: &mut usize) -> u64 {
+            let mut v = atom(t, i);
+            while matches!(t.get(*i), Some('·' | '×')) {
+                *i += 1;
+                v *= atom(t, i);
+            }
+            v
+        }
+        fn atom(t: &[char], i: &mut usize) -> u64 {
+            if t[*i] == '(' {
+                *i += 1;
+                let v = sum(t, i);
+                *i += 1; // ')'
+                return v;
+            }
+            let start = *i;
+            while t.get(*i).is_some_and(char::is_ascii_digit) {
+                *i += 1;
+            }
+            t[start..*i]
+                .iter()
+                .collect::<String>()
+                .parse()
+                .expect("a number")
+        }
+        let t: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
+        let mut i = 0;
+        let v = sum(&t, &mut i);
+        assert_eq!(i, t.len(), "unparsed rest in {s}");
+        v
+    }
+
+    #[test]
+    fn every_tooltip_sum_adds_up_to_the_parameter_count() {
+        for q in [
+            "cells=gru,tcn,attn&T=30&hidden=12",
+            "cells=gru,attn&T=30&hidden=12&positions=learned",
+            "cells=gru,tcn&T=200&hidden=16&tcn_kernel=3",
+            "cells=gru,attn&T=64&hidden=16&heads=4&positions=learned",
+        ] {
+            let (s, e) = Settings::from_query(q);
+            assert!(e.is_empty(), "{q}: {e:?}");
+            for &m in &s.models {
+                let c = model_cost(&s, m).expect("cost");
+                let (sum, total) = c.expanded.rsplit_once(" = ").expect("a sum");
+                assert_eq!(total, c.params.to_string(), "{q}");
+                assert_eq!(eval(sum), c.params as u64, "{q}: {}", c.expanded);
+            }
+        }
     }
 }

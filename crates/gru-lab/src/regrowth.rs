@@ -7,6 +7,8 @@
 //! here: about 1e-12 up to step 330, then 0.47 at step 620 on the adding problem at T = 50).
 //! The sentence below reports what the live run's flow map shows, never a canned number.
 
+use gru_core::cell::GateMode;
+
 use crate::fmt::fmt_num;
 use crate::history::History;
 
@@ -33,8 +35,9 @@ pub fn low_and_latest(h: &History) -> Option<(Reading, Reading)> {
         .iter()
         .zip(&h.flow_columns)
         .filter_map(|(&step, col)| {
+            // −∞ is a norm of exactly 0; NaN (a diverged inspection) is no reading.
             let v = f64::from(*col.last()?);
-            v.is_finite().then(|| Reading {
+            (!v.is_nan()).then(|| Reading {
                 step,
                 norm: 10f64.powf(v),
             })
@@ -50,19 +53,32 @@ pub fn low_and_latest(h: &History) -> Option<(Reading, Reading)> {
     low.zip(latest)
 }
 
-/// The plain-words line shown while the GRU's carry is cut, true for the flow map's numbers;
+/// The plain-words line shown while the GRU's carry is cut, true for the flow map's numbers
+/// and for the reset gate `reset` (held, only `U_h` is on the path; held at 0, none is);
 /// `None` until the first run (which must be a GRU) has been inspected.
-pub fn cut_carry_sentence(h: &History) -> Option<String> {
+pub fn cut_carry_sentence(h: &History, reset: GateMode) -> Option<String> {
     if h.insights.first()?.cell != gru_core::cell::CellKind::Gru {
         return None;
     }
     let (low, now) = low_and_latest(h)?;
+    let through = match reset {
+        GateMode::Learned => "U_h and U_r",
+        GateMode::Fixed(_) => "U_h",
+    };
+    if reset == GateMode::Fixed(0.0) {
+        return Some(format!(
+            "With the carry cut and r held at 0, h_t = h̃_t never reads h_(t−1): the GRU's \
+             ‖∂h_T/∂h_0‖ is {} at step {}, and no training can grow a path back to h_0.",
+            fmt_num(now.norm),
+            now.step
+        ));
+    }
     let collapsed = low.norm < COLLAPSED_BELOW;
     let grown = collapsed && now.norm >= GROWN_FACTOR * low.norm;
     Some(if grown && now.norm >= COLLAPSED_BELOW {
         format!(
             "With the carry cut, the GRU's ‖∂h_T/∂h_0‖ fell to {} (step {}) and is {} now (step {}): \
-             training has grown a recurrent path through U_h and U_r, so a change to h_0 reaches \
+             training has grown a recurrent path through {through}, so a change to h_0 reaches \
              h_T again without the additive carry.",
             fmt_num(low.norm),
             low.step,
@@ -73,7 +89,7 @@ pub fn cut_carry_sentence(h: &History) -> Option<String> {
         format!(
             "With the carry cut, the GRU's ‖∂h_T/∂h_0‖ fell to {} (step {}) and is {} now (step {}): \
              {}× its low, but a change to h_0 still barely reaches h_T. Training is growing a path \
-             through U_h and U_r, as in a tanh RNN — watch this number.",
+             through {through}, as in a tanh RNN — watch this number.",
             fmt_num(low.norm),
             low.step,
             fmt_num(now.norm),
@@ -92,7 +108,7 @@ pub fn cut_carry_sentence(h: &History) -> Option<String> {
         };
         format!(
             "With the carry cut, the GRU's ‖∂h_T/∂h_0‖ is {} at step {}{low_part}. The only way \
-             back to h_0 runs through U_h and U_r, as in a tanh RNN; training can grow such a path \
+             back to h_0 runs through {through}, as in a tanh RNN; training can grow such a path \
              later — watch this number.",
             fmt_num(now.norm),
             now.step,
@@ -137,7 +153,7 @@ mod tests {
         let (low, now) = low_and_latest(&h).expect("readings");
         assert_eq!((low.step, now.step), (330, 620));
         assert!((low.norm - 1e-12).abs() < 1e-15 && (now.norm - 0.4677).abs() < 1e-3);
-        let s = cut_carry_sentence(&h).expect("a sentence");
+        let s = cut_carry_sentence(&h, GateMode::Learned).expect("a sentence");
         assert!(s.contains("fell to 1.00e-12 (step 330)"), "{s}");
         assert!(s.contains("is 0.4677 now (step 620)"), "{s}");
         assert!(s.contains("has grown a recurrent path"), "{s}");
@@ -148,7 +164,7 @@ mod tests {
         use gru_core::cell::CellKind;
         // Still collapsed: up from 1e-12 to 1e-10 is not a path.
         let h = history(CellKind::Gru, &[(10, -3.0), (330, -12.0), (400, -10.0)]);
-        let s = cut_carry_sentence(&h).expect("a sentence");
+        let s = cut_carry_sentence(&h, GateMode::Learned).expect("a sentence");
         assert!(!s.contains("has grown"), "{s}");
         assert!(s.contains("is 1.00e-10 at step 400"), "{s}");
         assert!(
@@ -157,7 +173,7 @@ mod tests {
         );
         // Up ×1000 from 1e-12, but 1e-9 still does not reach h_T: growing, not grown.
         let h = history(CellKind::Gru, &[(10, -3.0), (330, -12.0), (500, -9.0)]);
-        let s = cut_carry_sentence(&h).expect("a sentence");
+        let s = cut_carry_sentence(&h, GateMode::Learned).expect("a sentence");
         assert!(
             !s.contains("has grown") && !s.contains("reaches h_T again"),
             "{s}"
@@ -168,11 +184,11 @@ mod tests {
         );
         // Never collapsed: a healthy norm does not count as grown back either.
         let h = history(CellKind::Gru, &[(10, -2.0), (20, -0.5)]);
-        let s = cut_carry_sentence(&h).expect("a sentence");
+        let s = cut_carry_sentence(&h, GateMode::Learned).expect("a sentence");
         assert!(!s.contains("has grown"), "{s}");
         // Falling still: the latest is the lowest, said once.
         let h = history(CellKind::Gru, &[(10, -2.0), (20, -5.0)]);
-        let s = cut_carry_sentence(&h).expect("a sentence");
+        let s = cut_carry_sentence(&h, GateMode::Learned).expect("a sentence");
         assert!(
             s.contains("is 1.00e-5 at step 20, the lowest on the flow map so far."),
             "{s}"
@@ -182,9 +198,52 @@ mod tests {
     #[test]
     fn nothing_is_said_before_an_inspection_or_about_another_cell() {
         use gru_core::cell::CellKind;
-        assert_eq!(cut_carry_sentence(&History::default()), None);
-        assert_eq!(cut_carry_sentence(&history(CellKind::Gru, &[])), None);
+        assert_eq!(
+            cut_carry_sentence(&History::default(), GateMode::Learned),
+            None
+        );
+        assert_eq!(
+            cut_carry_sentence(&history(CellKind::Gru, &[]), GateMode::Learned),
+            None
+        );
         let h = history(CellKind::RnnTanh, &[(10, -12.0), (20, -0.1)]);
-        assert_eq!(cut_carry_sentence(&h), None);
+        assert_eq!(cut_carry_sentence(&h, GateMode::Learned), None);
+    }
+
+    #[test]
+    fn tiny_and_zero_norms_are_quoted_as_they_are_and_nan_is_no_reading() {
+        use gru_core::cell::CellKind;
+        // 1e-80 is not "1e-30" (the map clamps colours, not values); a NaN column is skipped.
+        let h = history(
+            CellKind::Gru,
+            &[(10, -3.0), (330, -80.0), (400, f32::NAN), (500, -79.0)],
+        );
+        let s = cut_carry_sentence(&h, GateMode::Learned).expect("a sentence");
+        assert!(s.contains("is 1.00e-79 at step 500"), "{s}");
+        assert!(
+            s.contains("lowest on the flow map: 1.00e-80, step 330"),
+            "{s}"
+        );
+        // A norm of exactly 0 (log −∞) is a reading of 0.
+        let h = history(CellKind::Gru, &[(10, -3.0), (20, f32::NEG_INFINITY)]);
+        let (low, _) = low_and_latest(&h).expect("readings");
+        assert_eq!((low.step, low.norm), (20, 0.0));
+    }
+
+    #[test]
+    fn a_held_reset_gate_leaves_only_u_h_on_the_path_and_at_0_no_path() {
+        use gru_core::cell::CellKind;
+        let h = history(CellKind::Gru, &[(10, -3.0), (330, -12.0), (620, -0.33)]);
+        let s = cut_carry_sentence(&h, GateMode::Fixed(1.0)).expect("a sentence");
+        assert!(
+            s.contains("path through U_h, so") && !s.contains("U_r"),
+            "{s}"
+        );
+        let h = history(CellKind::Gru, &[(10, f32::NEG_INFINITY)]);
+        let s = cut_carry_sentence(&h, GateMode::Fixed(0.0)).expect("a sentence");
+        assert!(
+            s.contains("r held at 0") && s.contains("is 0 at step 10"),
+            "{s}"
+        );
     }
 }
