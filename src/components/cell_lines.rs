@@ -25,7 +25,7 @@ fn log10_product(v: &[f64]) -> f64 {
 }
 
 /// Geometric mean of the per-step factors `v` (the typical factor of their product): 0 when
-/// one is 0, NaN when there is none.
+/// one is 0, NaN when there is none or one is not finite.
 fn geo_mean(v: &[f64]) -> f64 {
     10f64.powf(log10_product(v) / v.len().max(1) as f64)
 }
@@ -39,8 +39,13 @@ fn fmt_pow10(l: f64) -> String {
     } else if l.abs() < 300.0 {
         fmt_num(10f64.powf(l))
     } else {
-        let e = l.floor();
-        format!("{:.2}e{e}", 10f64.powf(l - e))
+        let (mut m, mut e) = (10f64.powf(l - l.floor()), l.floor());
+        // 9.996 would print as "10.00": carry into the exponent.
+        if (m * 100.0).round() >= 1000.0 {
+            m /= 10.0;
+            e += 1.0;
+        }
+        format!("{m:.2}e{e}")
     }
 }
 
@@ -147,5 +152,7 @@ mod tests {
         assert_eq!(fmt_pow10(log10_product(&[3.0; 1000])), "1.32e477");
         assert_eq!(fmt_pow10(log10_product(&[0.5, 0.5])), fmt_num(0.25));
         assert_eq!(fmt_pow10(log10_product(&[f64::NAN])), "—");
+        // A mantissa that rounds to 10 carries into the exponent.
+        assert_eq!(fmt_pow10(-602.0001), "1.00e-602");
     }
 }

@@ -92,7 +92,8 @@ pub fn FlowView() -> impl IntoView {
         let finite = || vals.iter().copied().filter(|v| v.is_finite());
         let lo = finite().fold(0.0f64, f64::min).max(-12.0);
         let hi = 0.5f64.max(finite().fold(0.0, f64::max));
-        // A norm of exactly 0 (log −∞) is as dark as 10⁻¹²; only NaN stays grey (no value).
+        // A norm of exactly 0 (log −∞) takes the scale's darkest colour; only NaN stays grey
+        // (no value).
         let vals: Vec<f64> = vals
             .iter()
             .map(|&v| if v == f64::NEG_INFINITY { lo } else { v })

@@ -71,7 +71,8 @@ pub struct History {
     pub timeline: Vec<u64>,
     /// Whether a rewind resumes bit for bit ([`Snapshot::exact_resume`]).
     pub exact_resume: bool,
-    /// The first step trained under a live lr/clip change ([`Snapshot::retuned_at`]).
+    /// The first step trained with another lr/clip than the settings' now
+    /// ([`Snapshot::retuned_at`]).
     pub retuned_at: Option<u64>,
     /// Counts the snapshots that changed what the inspection views show (new insights, pick,
     /// flow-map column, or a new epoch), so those views redraw only then, not per loss point.
@@ -88,8 +89,8 @@ pub struct FlowOf {
     pub dir: usize,
     /// Validation sample (when not `yours`).
     pub sample: usize,
-    /// The learner's sequence in its link form, when that is inspected.
-    pub yours: Option<String>,
+    /// Which of the learner's sequences, when one is inspected ([`Inspected::yours_id`]).
+    pub yours: Option<u32>,
 }
 
 impl FlowOf {
@@ -99,7 +100,7 @@ impl FlowOf {
             layer: p.layer,
             dir: p.dir,
             sample: if p.yours { 0 } else { p.sample },
-            yours: p.yours.then(|| p.yours_link.clone().unwrap_or_default()),
+            yours: p.yours.then_some(p.yours_id),
         }
     }
 }
@@ -349,16 +350,18 @@ mod tests {
         assert_eq!(h.flow_of.layer, 1);
         h.apply(snap(0, 40, Some(vec![0.0, -8.0])));
         assert_eq!(h.flow_steps, [30, 40], "the same pick goes on");
-        // The learner's own sequence, then another one: each starts afresh.
-        for (step, link) in [(50, "0.5;1,2"), (60, "0.25;1,2")] {
+        // The learner's own sequence, then another one (long: no link form): each starts
+        // afresh.
+        for (step, id) in [(50, 1), (60, 2)] {
             let mut s = snap(0, step, Some(vec![0.0, -3.0]));
             s.inspected = Some(Inspected {
                 yours: true,
-                yours_link: Some(link.into()),
+                yours_link: None,
+                yours_id: id,
                 ..h.inspected.clone()
             });
             h.apply(s);
-            assert_eq!(h.flow_steps, [step], "{link}");
+            assert_eq!(h.flow_steps, [step], "sequence {id}");
         }
     }
 }

@@ -164,6 +164,8 @@ pub struct Inspected {
     pub yours: bool,
     /// The learner's sequence in link form (`seq=`), when there is one and it is short.
     pub yours_link: Option<String>,
+    /// Counts the sequences the learner entered, so two long ones (no link form) differ.
+    pub yours_id: u32,
 }
 
 /// Worker → page.
@@ -241,8 +243,8 @@ pub struct Snapshot {
     /// Whether a rewind resumes bit for bit (the optimiser's moments are kept), or with
     /// fresh optimiser moments (the model was too large to keep them).
     pub exact_resume: bool,
-    /// The first step trained with a live learning rate or clip other than the runs were
-    /// built with ([`crate::lab::Lab::retuned_at`]).
+    /// The first step trained with a learning rate or clip other than the settings' now
+    /// ([`crate::lab::Lab::retuned_at`]).
     pub retuned_at: Option<u64>,
 }
 
@@ -439,6 +441,7 @@ mod tests {
                 step: 300,
                 yours: true,
                 yours_link: Some("0.5,1;1,2".into()),
+                yours_id: 2,
             }),
             flow_column: Some(FlowColumn {
                 step: 12,

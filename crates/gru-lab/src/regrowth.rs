@@ -1,7 +1,8 @@
 //! What a cut carry does to the gradient over training, read off the flow map.
 //!
 //! With the GRU's carry cut (`h_t = h̃_t`, z fixed at 1), the only way from `h_0` to `h_T`
-//! runs through the candidate's `U_h (r ⊙ h)` and the reset gate's `U_r`, as in a tanh RNN:
+//! runs through the candidate's `U_h (r ⊙ h)` and the reset gate's `U_r` (with r held, through
+//! `U_h` alone; held at 0, through nothing), as in a tanh RNN:
 //! `∂h_t/∂h_{t−1} = diag(1 − h̃_t²) · U_h · (diag(r_t) + diag(h_{t−1} ⊙ r_t ⊙ (1 − r_t)) · U_r)`.
 //! At first `‖∂h_T/∂h_0‖` collapses; a run that needs memory can later grow such a path (seen
 //! here: about 1e-12 up to step 330, then 0.47 at step 620 on the adding problem at T = 50).
@@ -74,7 +75,14 @@ pub fn cut_carry_sentence(h: &History, reset: GateMode) -> Option<String> {
         ));
     }
     let collapsed = low.norm < COLLAPSED_BELOW;
-    let grown = collapsed && now.norm >= GROWN_FACTOR * low.norm;
+    // A norm of exactly 0 (the f64 product underflowed) grows back by any positive amount;
+    // 0 now has not grown at all.
+    let grown = collapsed && now.norm > 0.0 && now.norm >= GROWN_FACTOR * low.norm;
+    let up = if low.norm > 0.0 {
+        format!("{}× its low", fmt_num(now.norm / low.norm))
+    } else {
+        "up from 0".to_string()
+    };
     Some(if grown && now.norm >= COLLAPSED_BELOW {
         format!(
             "With the carry cut, the GRU's ‖∂h_T/∂h_0‖ fell to {} (step {}) and is {} now (step {}): \
@@ -88,13 +96,12 @@ pub fn cut_carry_sentence(h: &History, reset: GateMode) -> Option<String> {
     } else if grown {
         format!(
             "With the carry cut, the GRU's ‖∂h_T/∂h_0‖ fell to {} (step {}) and is {} now (step {}): \
-             {}× its low, but a change to h_0 still barely reaches h_T. Training is growing a path \
+             {up}, but a change to h_0 still barely reaches h_T. Training is growing a path \
              through {through}, as in a tanh RNN — watch this number.",
             fmt_num(low.norm),
             low.step,
             fmt_num(now.norm),
             now.step,
-            fmt_num(now.norm / low.norm)
         )
     } else {
         let low_part = if low.step == now.step {
@@ -224,10 +231,21 @@ mod tests {
             s.contains("lowest on the flow map: 1.00e-80, step 330"),
             "{s}"
         );
-        // A norm of exactly 0 (log −∞) is a reading of 0.
+        // A norm of exactly 0 (log −∞: the product underflowed) is a reading of 0, and 0 now
+        // has not grown back (0 ≥ 1000 × 0 must not read as growth).
         let h = history(CellKind::Gru, &[(10, -3.0), (20, f32::NEG_INFINITY)]);
         let (low, _) = low_and_latest(&h).expect("readings");
         assert_eq!((low.step, low.norm), (20, 0.0));
+        let s = cut_carry_sentence(&h, GateMode::Learned).expect("a sentence");
+        assert!(
+            !s.contains("grow") || s.contains("can grow such a path later"),
+            "{s}"
+        );
+        assert!(s.contains("is 0 at step 20, the lowest"), "{s}");
+        // Up from exactly 0 to 1e-9: growing, said without a ratio to 0.
+        let h = history(CellKind::Gru, &[(20, f32::NEG_INFINITY), (30, -9.0)]);
+        let s = cut_carry_sentence(&h, GateMode::Learned).expect("a sentence");
+        assert!(s.contains("up from 0, but") && !s.contains("—×"), "{s}");
     }
 
     #[test]

@@ -16,7 +16,9 @@
 //!       "rng": { "data": "76800", "dropout": "0" },      // ChaCha8 word positions (decimal u128)
 //!       "loss_ema": 0.0123             // the smoothed training loss shown, or null
 //!     }
-//!   ]
+//!   ],
+//!   "trained_with": [ { "from_step": 1, "lr": 0.01, "clip": 1 }, … ]  // only when some steps
+//!                                      // trained with another lr/clip than `query`'s
 //! }
 //! ```
 //!
@@ -51,8 +53,8 @@ struct RunFile {
     query: String,
     sample: usize,
     runs: Vec<SavedRun>,
-    /// What the runs trained with, when a live learning rate or clip changed on the way
-    /// (older files have none: read as trained with the query's).
+    /// What the runs trained with, written only when some steps trained with another learning
+    /// rate or clip than the query's (a file without it reads as trained with the query's).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     trained_with: Vec<LiveSpan>,
 }
@@ -158,7 +160,13 @@ pub fn to_json(lab: &Lab) -> Result<String, String> {
         query: lab.settings.to_query(),
         sample: lab.pick.sample,
         runs,
-        trained_with: lab.trained_with.clone(),
+        // Only when some steps trained with another lr/clip than the query's (files without
+        // it stay readable by older builds, which refuse unknown fields).
+        trained_with: if lab.retuned_at().is_some() {
+            lab.trained_with.clone()
+        } else {
+            Vec::new()
+        },
     };
     let text = serde_json::to_string(&file).map_err(|e| format!("run file: {e}"))?;
     loadable(text.len())?;
@@ -317,7 +325,8 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Lab, String> {
             .map_err(|e| format!("runs[{i}].{}", inner(&e)))?;
     }
     lab.pick.sample = file.sample.min(lab.samples().saturating_sub(1));
-    // Spans past the saved step (a hand-edited file) trained nothing.
+    // Spans past the saved step (a save of a kept past step, or a hand-edited file) trained
+    // nothing of these weights.
     let at = step.unwrap_or(0);
     lab.trained_with = file
         .trained_with

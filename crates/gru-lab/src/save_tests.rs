@@ -85,6 +85,11 @@ fn what_the_runs_trained_with_survives_a_save_and_load() {
     doc.as_object_mut().expect("object").remove("trained_with");
     let old = from_bytes(doc.to_string().as_bytes()).expect("loads");
     assert_eq!(old.retuned_at(), None);
+    // Runs trained with the query's values throughout write no such field, so older builds
+    // (which refuse unknown fields) still read the file.
+    let mut plain = Lab::new(settings()).expect("valid");
+    assert!(plain.step());
+    assert!(!to_json(&plain).expect("saves").contains("trained_with"));
 }
 
 #[test]

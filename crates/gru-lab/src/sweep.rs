@@ -224,12 +224,9 @@ impl Sweep {
                     ..settings.clone()
                 };
                 for (c, &cell) in settings.cells.iter().enumerate() {
-                    // The settings' message names the link's key `T`; for copy memory it is
-                    // the delay, so the sweep says which one it tried.
-                    let cfg = s.train_config(cell).map_err(|e| match knob {
-                        SweepKnob::Length => format!("sweep: {e}"),
-                        SweepKnob::Delay { .. } => format!("sweep: delay = {len}: {e}"),
-                    })?;
+                    // The settings' message names the link's key `T` (and, for copy memory,
+                    // that it sets the delay).
+                    let cfg = s.train_config(cell).map_err(|e| format!("sweep: {e}"))?;
                     let flops = crate::cost::cost_of(&cfg).map_err(|e| format!("sweep: {e}"))?;
                     let flops = flops.flops_per_step as f64;
                     jobs.push((c, cfg, ModelKind::Recurrent(cell), flops));

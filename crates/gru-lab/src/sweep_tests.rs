@@ -129,6 +129,18 @@ fn bad_sweeps_are_refused_by_name() {
         .err()
         .expect("T = 1 is too short");
     assert!(e.starts_with("sweep: T: 1"), "{e}");
+    // Copy memory's T is its delay: the refusal says so.
+    let cm = Settings {
+        task: "copy",
+        ..s.clone()
+    };
+    let e = Sweep::new(&cm, &[5000], 5, 1)
+        .err()
+        .expect("too long a delay");
+    assert!(
+        e.starts_with("sweep: T: 5000 must be between 0 and") && e.ends_with("(T sets its delay)"),
+        "{e}"
+    );
     let many: Vec<usize> = (2..80).collect();
     assert!(Sweep::new(&s, &many, 5, 1)
         .err()

@@ -161,6 +161,7 @@ impl Lab {
         let batch = y.batch();
         self.pick.yours = true;
         self.pick.yours_link = sequence::url_value(&y);
+        self.pick.yours_id = self.pick.yours_id.wrapping_add(1);
         self.travel.yours = Some((y, batch));
         Ok(())
     }

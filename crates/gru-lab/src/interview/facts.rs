@@ -114,8 +114,8 @@ pub struct Facts {
     /// The training step of the model the views (`far`, `terms`, `mean_z`, `far_input`)
     /// analysed: it can lag training, or be a kept step while time travelling.
     pub views_step: Option<u64>,
-    /// The first step the runs trained under a live learning rate or clip other than their
-    /// settings' start ([`History::retuned_at`]): they are not the experiment's runs.
+    /// The first step the runs trained with a learning rate or clip other than the settings'
+    /// now ([`History::retuned_at`]): they are not the runs of these settings.
     pub retuned_at: Option<u64>,
 }
 

@@ -219,7 +219,7 @@ impl Question {
         if let (true, Some(at)) = (self.runs_on(page), retuned) {
             Verdict::Undecided {
                 needs: format!(
-                    "from step {at} these runs trained with another learning rate or clip than the experiment's (a live change), so they are not this experiment's runs: press \"Run this experiment\""
+                    "from step {at} these runs trained with another learning rate or clip than the experiment's (a live change, or a reset made during one), so they are not this experiment's runs: press \"Run this experiment\""
                 ),
             }
         } else if self.runs_on(page) {

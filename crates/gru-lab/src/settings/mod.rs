@@ -227,8 +227,13 @@ impl Settings {
         let range = cfg.knob_range();
         let max = (*range.end()).min(MAX_KNOB);
         if self.knob < *range.start() || self.knob > max {
+            // Copy memory's `T` sets its delay (the sequence is longer): say so.
+            let sets = match cfg {
+                TaskConfig::CopyMemory { .. } => " (T sets its delay)",
+                _ => "",
+            };
             return Err(format!(
-                "T: {} must be between {} and {max} for {}",
+                "T: {} must be between {} and {max} for {}{sets}",
                 self.knob,
                 range.start(),
                 cfg.label()
