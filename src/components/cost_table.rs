@@ -28,9 +28,11 @@ pub fn CostTable() -> impl IntoView {
     let rows = move || {
         let settings = state.settings.get();
         let built: Vec<Row> = state.history.with(|h| {
-            let n_cells = settings.cells.len();
+            // One row per run, in the runs' order (the cells, their one-way twins, then the
+            // TCN and attention), so each row's colour and ms/step are its run's.
+            let specs = settings.run_specs();
             let models = settings.models.iter().enumerate().map(|(k, &m)| {
-                let i = n_cells + k;
+                let i = specs.len() + k;
                 Row {
                     label: m.label().to_string(),
                     hidden: settings.hidden,
@@ -39,17 +41,16 @@ pub fn CostTable() -> impl IntoView {
                     per_layer: false,
                 }
             });
-            settings
-                .cells
+            specs
                 .iter()
                 .enumerate()
-                .map(|(i, &cell)| {
-                    let cfg = settings.train_config(cell);
+                .map(|(i, spec)| {
+                    let cfg = settings.spec_config(spec);
                     Row {
                         label: h
                             .runs
                             .get(i)
-                            .map_or_else(|| cell.label().to_string(), |r| r.status.label.clone()),
+                            .map_or_else(|| spec.label(), |r| r.status.label.clone()),
                         hidden: cfg.as_ref().map_or(0, |c| c.hidden),
                         cost: cfg.and_then(|c| cost_of(&c)),
                         step_ms: h.runs.get(i).map_or(f64::NAN, |r| r.status.step_ms),

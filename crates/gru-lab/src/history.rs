@@ -149,6 +149,11 @@ impl History {
                     h.val_s.push(t, p[1]);
                 }
             }
+            // A new threshold starts the count, so the sentence's count is of steps clipped
+            // at the threshold it names (up to the steps of this one snapshot).
+            if s.clip != h.status.clip {
+                h.recent_clipped.clear();
+            }
             for c in s.new_clipped.drain(..) {
                 if h.recent_clipped.len() == CLIP_WINDOW {
                     h.recent_clipped.pop_front();
@@ -296,6 +301,14 @@ mod tests {
             (0, 0),
             "a new epoch starts the count over"
         );
+        // A live change of the threshold starts it over too.
+        for (step, clip) in [(2, Some(1.0)), (3, Some(1.0)), (4, Some(0.5))] {
+            let mut sn = snap(1, step, None);
+            sn.runs[0].new_clipped = vec![true];
+            sn.runs[0].clip = clip;
+            h.apply(sn);
+        }
+        assert_eq!(h.runs[0].clip_count(), (1, 1));
     }
 
     #[test]
