@@ -22,6 +22,12 @@ fn params_equal_the_built_models_for_every_cell_depth_and_direction() {
                     assert_eq!(c.params, m.n_params(), "{what}");
                     assert_eq!(params(cell, 3, h, layers, dirs, 2), c.params, "{what}");
                     assert!(c.expanded.ends_with(&format!("= {}", c.params)), "{what}");
+                    let (sum, _) = c.expanded.rsplit_once(" = ").expect("a sum");
+                    assert_eq!(
+                        crate::tooltip_sum::eval(sum),
+                        c.params as u64,
+                        "{what}: {sum}"
+                    );
                     // Recurrent layers + the head (D·H + 1)·O = the whole model.
                     assert_eq!(c.recurrent_params + (dirs * h + 1) * 2, c.params, "{what}");
                 }

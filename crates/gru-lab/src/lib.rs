@@ -36,6 +36,8 @@ pub mod sweep_curves;
 pub mod sweep_knob;
 pub mod sweep_time;
 pub mod timeline;
+#[cfg(test)]
+mod tooltip_sum;
 pub mod torch_export;
 pub mod torch_import;
 pub mod torch_parity;
