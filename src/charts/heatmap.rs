@@ -285,9 +285,11 @@ fn draw_bar<DB: DrawingBackend>(
         .map_err(err)?;
     area.draw(&Text::new(fmt(lo), (x, bottom - t(12.0)), font.clone()))
         .map_err(err)?;
+    // On the axis title's row, below the tick labels: the last x tick label may reach into
+    // the bar's column, and on the ticks' row the two ran together ("14000log10 ‖·‖").
     area.draw(&Text::new(
         label.to_string(),
-        (look.off(2.0), bottom + t(10.0)),
+        (look.off(8.0), bottom + t(26.0)),
         font,
     ))
     .map_err(err)?;

@@ -72,11 +72,18 @@ fn StepLine(
             } else {
                 vec![Series::new("", &pts, palette::GREEN)]
             };
+            // A gate held at 0 makes every value 0, which a log axis cannot place: say so
+            // instead of leaving bare axes.
+            let all_zero = !pts.is_empty() && pts.iter().all(|p| p.1 == 0.0);
             lines::draw(
                 c,
                 &LinesData {
                     series,
-                    x_desc: step_axis(h.inspected.dir),
+                    x_desc: if all_zero {
+                        "every step's value is 0 (a log axis has no 0)"
+                    } else {
+                        step_axis(h.inspected.dir)
+                    },
                     y_desc,
                     y: YAxis::Log,
                     reference: None,
