@@ -98,13 +98,16 @@ pub fn Drilldown() -> impl IntoView {
                     rnn_step_mathml(&at, &u, relu),
                 ),
             };
+            // Wider than a phone: it scrolls sideways inside the card, reachable by keyboard.
             view! {
-                <dl class="numbers">
-                    <dt>"unit"</dt><dd data-field="unit">{sel.unit}</dd>
-                    <dt>{format!("step {}", at.letter())}</dt><dd data-field="t">{sel.step}</dd>
-                    {pairs(items)}
-                </dl>
-                <div inner_html=math></div>
+                <div class="drill-scroll" tabindex="0" role="region" aria-label="Drill-down numbers, scrolls sideways">
+                    <dl class="numbers">
+                        <dt>"unit"</dt><dd data-field="unit">{sel.unit}</dd>
+                        <dt>{format!("step {}", at.letter())}</dt><dd data-field="t">{sel.step}</dd>
+                        {pairs(items)}
+                    </dl>
+                    <div inner_html=math></div>
+                </div>
             }
             .into_any()
         }
