@@ -20,14 +20,13 @@ use gru_lab::insight::Insight;
 /// heatmaps and the time cursor), else the first GRU.
 pub fn additive_run(h: &History) -> Option<&Insight> {
     h.picked()
-        .filter(|x| x.recurrent && matches!(x.cell, CellKind::Gru | CellKind::GruTorch))
-        .or_else(|| gru_index(&h.insights).map(|i| &h.insights[i]))
+        .filter(|x| is_gru(x))
+        .or_else(|| h.insights.iter().find(|x| is_gru(x)))
 }
 
-/// Index of the first GRU run.
-pub fn gru_index(ins: &[Insight]) -> Option<usize> {
-    ins.iter()
-        .position(|i| i.recurrent && matches!(i.cell, CellKind::Gru | CellKind::GruTorch))
+/// Whether `x` is a recurrent run of either GRU.
+fn is_gru(x: &Insight) -> bool {
+    x.recurrent && matches!(x.cell, CellKind::Gru | CellKind::GruTorch)
 }
 
 /// What a heatmap shows of the picked run.
