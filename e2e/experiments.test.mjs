@@ -116,4 +116,14 @@ test('a length sweep of 2 lengths × 1 seed finishes and draws final loss agains
   await page.getByRole('alert').filter({ hasText: 'sweep: T: 1' }).waitFor();
   assert.deepEqual(errors, []);
   await page.close();
+
+  // Copy memory sweeps its delay: the form and both charts say so, not "T".
+  const copy = await open(browser, `${server.url}?cells=gru&task=copy&hidden=8`, server.origin);
+  for (const name of ['Final loss vs delay', 'ms per step vs delay']) {
+    await copy.page.getByRole('img', { name, exact: true }).waitFor();
+  }
+  assert.equal(await copy.page.getByRole('img', { name: 'Final loss vs T', exact: true }).count(), 0);
+  assert.match(await copy.page.locator('.sweep-form label').first().innerText(), /^Delays/);
+  assert.deepEqual(copy.errors, []);
+  await copy.page.close();
 });

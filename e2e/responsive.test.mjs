@@ -56,6 +56,41 @@ test('on a touch phone, tapping the gate heatmap moves the time cursor', async (
   await page.close();
 });
 
+test('on a phone the cost table scrolls inside its card and a shade at its edge says more is beyond', async () => {
+  const { page, errors } = await open(browser, `${server.url}?cells=gru,lstm,rnn`, server.origin, { width: 390, height: 844 },
+    { deviceScaleFactor: 1, isMobile: true, hasTouch: true });
+  await waitStep(page, 5);
+  const region = page.getByRole('region', { name: 'Cost per cell table, scrolls sideways' });
+  await region.scrollIntoViewIfNeeded();
+  const widths = await region.evaluate((e) => [e.scrollWidth, e.clientWidth]);
+  assert.ok(widths[0] > widths[1], `wider than the phone: ${widths}`);
+  // Mean brightness of the region's outermost 4 px on one side (255 = the white card).
+  const edge = async (side) => {
+    const png = await region.screenshot();
+    return page.evaluate(async ({ data, side }) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${data}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      [c.width, c.height] = [img.width, img.height];
+      const g = c.getContext('2d');
+      g.drawImage(img, 0, 0);
+      const x = side === 'right' ? img.width - 4 : 0;
+      const px = g.getImageData(x, 0, 4, img.height).data;
+      let sum = 0;
+      for (let i = 0; i < px.length; i += 4) sum += (px[i] + px[i + 1] + px[i + 2]) / 3;
+      return sum / (px.length / 4);
+    }, { data: png.toString('base64'), side });
+  };
+  const right0 = await edge('right');
+  await region.evaluate((e) => { e.scrollLeft = e.scrollWidth; });
+  const right1 = await edge('right');
+  // The shade darkens the edge by ~50 levels; clipped text alone by well under 30.
+  assert.ok(right0 < right1 - 30, `a shade on the right while more is there, gone at the end: ${right0} then ${right1}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('on a phone the settings fold behind a keyboard-reachable "Settings" button; on a laptop they are open', async () => {
   const phone = await open(browser, server.url, server.origin, { width: 390, height: 844 },
     { deviceScaleFactor: 2, isMobile: true, hasTouch: true });

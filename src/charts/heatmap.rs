@@ -47,8 +47,9 @@ pub(crate) const BAR: f64 = 78.0;
 pub(crate) const MARGIN: f64 = 8.0;
 /// Height of the x label area (ticks and axis description), CSS pixels (× text factor).
 pub(crate) const X_LABELS: f64 = 34.0;
-/// Width of the y label area, CSS pixels (× text factor).
-pub(crate) const Y_LABELS: f64 = 44.0;
+/// Width of the y label area, CSS pixels (× text factor): the rotated axis title and a
+/// three-digit row label ("120" units, "150" lags) with a gap between them.
+pub(crate) const Y_LABELS: f64 = 50.0;
 /// In an SVG, grids wider or taller than this are sampled (nearest cell) to this many
 /// columns or rows of rectangles, as the canvas samples one cell per pixel.
 const SVG_MAX_CELLS: usize = 256;
@@ -91,6 +92,12 @@ fn paint<DB: DrawingBackend>(
             .map(|c| (c, first + c * step))
             .collect(),
     };
+    // y labels at round row numbers (0, 10, 20 from the top), not at round y coordinates,
+    // which count from the bottom row (9, 19, 29 on 40 rows).
+    let y_keys: Vec<f64> = column_keys(0.0, 1.0, rows, 6)
+        .into_iter()
+        .map(|r| rows as f64 - 1.0 - r)
+        .collect();
     let mut chart = ChartBuilder::on(&main)
         .margin(look.len(MARGIN))
         .x_label_area_size(look.text_len(X_LABELS))
@@ -100,7 +107,7 @@ fn paint<DB: DrawingBackend>(
                 -0.5..cols as f64 - 0.5,
                 x_keys.iter().map(|k| k.0).collect(),
             ),
-            -0.5..rows as f64 - 0.5,
+            KeyedAxis::new(-0.5..rows as f64 - 0.5, y_keys),
         )
         .map_err(err)?;
     chart
@@ -110,7 +117,6 @@ fn paint<DB: DrawingBackend>(
         .y_desc(d.y_desc)
         .label_style(("sans-serif", look.font(12.0)))
         .axis_desc_style(("sans-serif", look.font(13.0)))
-        .y_labels(6.min(rows + 1))
         // x = c is column c; integer y ticks fall on cell centres, y = v is row `rows − 1 − v`.
         .x_label_formatter(&|v| {
             x_keys
@@ -307,6 +313,52 @@ mod tests {
         let c = (px * d.cols / w).min(d.cols - 1);
         let RGBColor(red, green, blue) = d.scale.color(d.values[r * d.cols + c]);
         [red, green, blue, 255]
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn rows_are_labelled_at_round_row_numbers_counted_from_the_top() {
+        let (rows, cols) = (40, 3);
+        let values = vec![0.5; rows * cols];
+        let d = HeatmapData {
+            values: &values,
+            rows,
+            cols,
+            scale: Scale::Sequential { lo: 0.0, hi: 1.0 },
+            x_desc: "",
+            y_desc: "",
+            x_first: 0.0,
+            x_step: 1.0,
+            x_at: None,
+            bar_label: "",
+            cursor: None,
+            selected: None,
+        };
+        let buf = std::cell::RefCell::new(String::new());
+        let surface = Surface {
+            target: crate::charts::surface::Target::Svg(&buf, (400, 400)),
+            look: Look::default(),
+        };
+        draw(&surface, &d).expect("draws");
+        let svg = buf.into_inner();
+        // Every text of the SVG that is a whole number: x labels 0, 1, 2, the colour bar's
+        // ticks and the row labels.
+        let labels: Vec<String> = svg
+            .split("</text>")
+            .filter_map(|t| t.rsplit('>').next())
+            .map(|t| t.trim().to_string())
+            .collect();
+        for row in ["10", "20", "30"] {
+            assert!(
+                labels.iter().any(|l| l == row),
+                "row {row} labelled: {labels:?}"
+            );
+        }
+        for off in ["9", "19", "29", "39"] {
+            assert!(
+                !labels.iter().any(|l| l == off),
+                "no label {off}: {labels:?}"
+            );
+        }
     }
 
     #[wasm_bindgen_test(unsupported = test)]

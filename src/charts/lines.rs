@@ -11,7 +11,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor;
 
 use super::surface::{on_surface, Look, Surface};
-use super::ticks::fixed2;
+use super::ticks::{fixed2, linear_ticks, KeyedAxis};
 use super::{err, palette, ChartError};
 
 /// One named curve.
@@ -250,6 +250,15 @@ pub fn x_range(d: &LinesData<'_>) -> (f64, f64) {
     }
 }
 
+/// Up to 7 round x labels over `[x0, x1]`: whole numbers only when every point's x and both
+/// ends are whole (steps, lags, lengths; also an axis with no point yet, never "0.2 0.4"
+/// before training), else any round value (seconds).
+pub fn x_ticks(d: &LinesData<'_>, x0: f64, x1: f64) -> Vec<f64> {
+    let whole = |v: f64| v.fract() == 0.0;
+    let integer = whole(x0) && whole(x1) && finite_points(d, false).all(|p| whole(p.0));
+    linear_ticks(x0, x1, 7, if integer { 1.0 } else { 0.0 })
+}
+
 /// The y range covering every drawable value and the reference line, padded; never empty.
 pub fn y_range(d: &LinesData<'_>) -> (f64, f64) {
     let log = d.y == YAxis::Log;
@@ -325,6 +334,7 @@ fn paint<DB: DrawingBackend>(
         d.legend != Corner::LowerLeft,
     )?;
     let (x0, x1) = x_range(d);
+    let x = KeyedAxis::new(x0..x1, x_ticks(d, x0, x1));
     let (y0, y1) = y_range(d);
     match d.y {
         // Within two decades plotters labels only the one power of ten inside: 1-2-5 labels.
@@ -333,7 +343,7 @@ fn paint<DB: DrawingBackend>(
             &area,
             look,
             d,
-            x0..x1,
+            x.clone(),
             (y0..y1)
                 .log_scale()
                 .with_key_points(super::ticks::log_ticks(y0, y1)),
@@ -344,13 +354,13 @@ fn paint<DB: DrawingBackend>(
             &area,
             look,
             d,
-            x0..x1,
+            x,
             (y0..y1)
                 .log_scale()
                 .with_key_points(super::ticks::log_decade_ticks(y0, y1, 6)),
             &|v: &f64| format!("{v:.0e}"),
         ),
-        YAxis::Linear(_) => plot(root, &area, look, d, x0..x1, y0..y1, &|v: &f64| fixed2(*v)),
+        YAxis::Linear(_) => plot(root, &area, look, d, x, y0..y1, &|v: &f64| fixed2(*v)),
     }
 }
 
@@ -370,7 +380,7 @@ fn plot<DB: DrawingBackend, Y>(
     area: &DrawingArea<DB, Shift>,
     look: Look,
     d: &LinesData<'_>,
-    x: Range<f64>,
+    x: KeyedAxis,
     y: Y,
     yfmt: &dyn Fn(&f64) -> String,
 ) -> Result<(), ChartError>
@@ -378,7 +388,7 @@ where
     Y: AsRangedCoord<Value = f64>,
     Y::CoordDescType: ValueFormatter<f64>,
 {
-    let (x0, x1) = (x.start, x.end);
+    let Range { start: x0, end: x1 } = x.range();
     // A label at the right end is centred on it: room for half of the widest one ("5000"),
     // ~0.55 em per digit at the 13-px label font.
     let digits = format!("{:.0}", x1.abs().max(x0.abs())).len() as f64;

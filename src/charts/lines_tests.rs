@@ -104,3 +104,22 @@ fn a_vanished_gradient_lies_inside_the_log_axis_not_pinned_to_its_edge() {
     let (lo, hi) = y_range(&log_chart(vec![Series::new("", &pts, palette::BLUE)]));
     assert!(lo.is_normal() && lo > 0.0 && hi > 1.0, "{lo} {hi}");
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn x_labels_are_whole_on_whole_axes_even_before_the_first_point() {
+    // Before training: no point, a 0…1 axis labelled 0 and 1, not 0.2, 0.4, …
+    let empty = log_chart(Vec::new());
+    let (x0, x1) = x_range(&empty);
+    assert_eq!(x_ticks(&empty, x0, x1), vec![0.0, 1.0]);
+    // Three training steps: 0, 1, 2, 3.
+    let steps = [(0.0, 1.0), (3.0, 0.5)];
+    let d = log_chart(vec![Series::new("a", &steps, palette::BLUE)]);
+    let (x0, x1) = x_range(&d);
+    assert_eq!(x_ticks(&d, x0, x1), vec![0.0, 1.0, 2.0, 3.0]);
+    // Seconds: fractional values, fractional labels.
+    let secs = [(0.05, 1.0), (0.6, 0.5)];
+    let d = log_chart(vec![Series::new("a", &secs, palette::BLUE)]);
+    let (x0, x1) = x_range(&d);
+    let t = x_ticks(&d, x0, x1);
+    assert!(t.len() >= 3 && t.iter().any(|v| v.fract() != 0.0), "{t:?}");
+}

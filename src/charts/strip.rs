@@ -108,6 +108,14 @@ fn paint<DB: DrawingBackend>(
             .draw_series([Rectangle::new(rect, palette::SKY.mix(0.18).filled())])
             .map_err(err)?;
     }
+    // The time cursor under the lanes: a letter in its column is written over its outline.
+    let cursor = d.cursor.filter(|&c| c < cols);
+    if let Some(c) = cursor {
+        let rect = [(c as f64 - 0.5, n as f64), (c as f64 + 0.5, 0.0)];
+        chart
+            .draw_series([Rectangle::new(rect, BLACK.stroke_width(look.len(2.0)))])
+            .map_err(err)?;
+    }
     // Columns wide enough for a letter of the chart's font.
     let px_per_col = f64::from(xr.end - xr.start) / cols as f64 / (look.px * look.text);
     for (i, lane) in d.lanes.iter().enumerate() {
@@ -177,9 +185,18 @@ fn paint<DB: DrawingBackend>(
                             plotters::style::text_anchor::HPos::Center,
                             plotters::style::text_anchor::VPos::Center,
                         ));
-                    chart
-                        .draw_series([Text::new(name.to_string(), (c as f64, base + 0.5), style)])
-                        .map_err(err)?;
+                    let at = EmptyElement::at((c as f64, base + 0.5));
+                    let text = Text::new(name.to_string(), (0, 0), style.clone());
+                    if cursor == Some(c) {
+                        // On a white patch: the cursor's outline passes behind the letter.
+                        let area = chart.plotting_area();
+                        let (w, h) = area.estimate_text_size(name, &style).map_err(err)?;
+                        let (hw, hh) = (w as i32 / 2 + look.off(2.0), h as i32 / 2 + look.off(1.0));
+                        let patch = Rectangle::new([(-hw, -hh), (hw, hh)], WHITE.filled());
+                        chart.draw_series([at + patch + text]).map_err(err)?;
+                    } else {
+                        chart.draw_series([at + text]).map_err(err)?;
+                    }
                 } else {
                     chart
                         .draw_series([Circle::new((c as f64, y(v)), look.len(2.0), color.filled())])
@@ -187,12 +204,6 @@ fn paint<DB: DrawingBackend>(
                 }
             }
         }
-    }
-    if let Some(c) = d.cursor.filter(|&c| c < cols) {
-        let rect = [(c as f64 - 0.5, n as f64), (c as f64 + 0.5, 0.0)];
-        chart
-            .draw_series([Rectangle::new(rect, BLACK.stroke_width(look.len(2.0)))])
-            .map_err(err)?;
     }
     // The right-hand band (the heatmaps' colour bar) holds each lane's range, level with the
     // plot area's lanes.

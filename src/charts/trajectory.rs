@@ -92,14 +92,26 @@ fn paint<DB: DrawingBackend>(
             )])
             .map_err(err)?;
     }
-    if let (Some(a), Some(b)) = (d.points.first(), d.points.last()) {
-        let font = ("sans-serif", look.font(12.0)).into_font();
-        chart
-            .draw_series([
-                Text::new(format!("t={:.0}", a.0), (a.1, a.2), font.clone()),
-                Text::new(format!("t={:.0}", b.0), (b.1, b.2), font),
-            ])
-            .map_err(err)?;
+    // "t=0" and "t=T" beside their dots, on the side facing the middle of the plot (never
+    // on the dot, never out of the plot area).
+    let (lo, hi) = d.points.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
+        (lo.min(p.1), hi.max(p.1))
+    });
+    for p in [d.points.first(), d.points.last()].into_iter().flatten() {
+        use plotters::style::text_anchor::{HPos, Pos, VPos};
+        let right = p.1 <= 0.5 * (lo + hi);
+        let (h, dx) = if right {
+            (HPos::Left, look.off(7.0))
+        } else {
+            (HPos::Right, -look.off(7.0))
+        };
+        let font = ("sans-serif", look.font(12.0))
+            .into_font()
+            .color(&BLACK)
+            .pos(Pos::new(h, VPos::Center));
+        let label =
+            EmptyElement::at((p.1, p.2)) + Text::new(format!("t={:.0}", p.0), (dx, 0), font);
+        chart.draw_series([label]).map_err(err)?;
     }
     Ok(())
 }

@@ -142,7 +142,7 @@ pub fn QuestionView(
                         " (outlined)."
                         <Show when=hidden_view>" This link hides it (hide=); remove that to see it."</Show>
                         " Link to this question: "
-                        <a href=format!("?{}", q.link())>{format!("?{}", q.link())}</a>
+                        <a class="iv-link" href=format!("?{}", q.link())>{format!("?{}", q.link())}</a>
                     </p>
                     <p class="iv-verdict" class:decided=decided role="status" aria-live="polite">{outcome}</p>
                 </div>

@@ -56,6 +56,7 @@ pub fn SweepView() -> impl IntoView {
             })
         })
     };
+    let knob = Memo::new(move |_| state.sweep.with(|s| knob_of(s.table.as_ref())));
     let draw = move |c: &crate::charts::surface::Surface<'_>| {
         state.sweep.with(|s| {
             let table = s.table.clone().unwrap_or_default();
@@ -165,18 +166,32 @@ pub fn SweepView() -> impl IntoView {
             <p class="hint" hidden=move || running() || state.sweep.with(|s| s.table.is_some())>
                 "No sweep yet: set the lengths, steps and seeds, then press Run sweep."
             </p>
-            <div class="sweep-charts">
-                <Show when=multi fallback=move || view! {
-                    <ChartCanvas label="Final loss vs T" draw=draw summary=Signal::derive(summary)
-                        hint="Each point is a fresh run of the current settings at that length, trained for the same number of steps. One length with 2 or more seeds draws the seeds' validation curves instead."/>
-                }>
-                    <SeedsChart/>
-                </Show>
-                <ChartCanvas label="ms per step vs T" draw=draw_time summary=Signal::derive(timing)
-                    hint="Time of one training step (forward, backward, update) on this machine, mean over steps (the first, which sizes the buffers, left out) and seeds."/>
-            </div>
+            // Re-created only when the knob changes (a memo), so the titles say what is swept.
+            {move || {
+                let (loss_title, time_title) = chart_titles(knob.get());
+                view! {
+                    <div class="sweep-charts">
+                        <Show when=multi fallback=move || view! {
+                            <ChartCanvas label=loss_title draw=draw summary=Signal::derive(summary)
+                                hint="Each point is a fresh run of the current settings at that length, trained for the same number of steps. One length with 2 or more seeds draws the seeds' validation curves instead."/>
+                        }>
+                            <SeedsChart/>
+                        </Show>
+                        <ChartCanvas label=time_title draw=draw_time summary=Signal::derive(timing)
+                            hint="Time of one training step (forward, backward, update) on this machine, mean over steps (the first, which sizes the buffers, left out) and seeds."/>
+                    </div>
+                }
+            }}
             <p class="hint sweep-timing" hidden=move || timing().is_empty()>{timing}</p>
         </div>
+    }
+}
+
+/// The two charts' titles (also their accessible names): against T, or copy memory's delay.
+fn chart_titles(knob: SweepKnob) -> (&'static str, &'static str) {
+    match knob {
+        SweepKnob::Length => ("Final loss vs T", "ms per step vs T"),
+        SweepKnob::Delay { .. } => ("Final loss vs delay", "ms per step vs delay"),
     }
 }
 
