@@ -5,6 +5,7 @@ use super::answer;
 use super::judge;
 use super::seeds;
 use super::{Facts, Verdict};
+use crate::settings::same_runs::SweepOptions;
 use crate::settings::Settings;
 
 /// A predict-then-reveal quiz.
@@ -201,14 +202,12 @@ impl Question {
     pub fn runs_on(&self, page: &Settings) -> bool {
         let mut want = self.settings(page);
         want.seed = page.seed;
-        want.speed = page.speed;
-        want.bench_kernels = page.bench_kernels;
-        want.question = page.question;
-        if !self.multi_seed() {
-            want.sweep_seeds = page.sweep_seeds;
-            want.sweep_steps = page.sweep_steps;
-        }
-        want == *page
+        let sweep = if self.multi_seed() {
+            SweepOptions::Compared
+        } else {
+            SweepOptions::Ignored
+        };
+        want.trains_like(page, sweep)
     }
 
     /// The quiz's verdict on `f`, the facts of the page's settings `page`: undecided until the

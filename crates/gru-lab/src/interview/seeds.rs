@@ -5,6 +5,7 @@
 use super::facts::Facts;
 use super::Verdict;
 use crate::fmt::fmt_num;
+use crate::settings::same_runs::SweepOptions;
 use crate::settings::Settings;
 use crate::sweep::SweepTable;
 use crate::sweep_curves::{seed_ranking, SeedRanking};
@@ -26,21 +27,11 @@ pub struct SeedFacts {
     pub cancelled: bool,
 }
 
-/// Whether `table`'s runs trained with `settings` (hidden size, lr, clip, task, …): the page's
-/// looks, speed, interview question and sweep options aside.
+/// Whether `table`'s runs trained with `settings` (hidden size, lr, clip, task, …); the table
+/// records its own seeds and steps, compared apart.
 fn swept_with(settings: &Settings, table: &SweepTable) -> bool {
-    let (mut s, errors) = Settings::from_query(&table.query);
-    if !errors.is_empty() {
-        return false;
-    }
-    s.speed = settings.speed;
-    s.question = settings.question;
-    s.hide = settings.hide.clone();
-    s.presenter = settings.presenter;
-    s.bench_kernels = settings.bench_kernels;
-    s.sweep_seeds = settings.sweep_seeds;
-    s.sweep_steps = settings.sweep_steps;
-    s == *settings
+    let (s, errors) = Settings::from_query(&table.query);
+    errors.is_empty() && s.trains_like(settings, SweepOptions::Ignored)
 }
 
 impl SeedFacts {

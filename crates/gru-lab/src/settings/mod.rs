@@ -7,6 +7,7 @@ pub mod param;
 pub mod presets;
 pub mod query;
 mod runs;
+pub mod same_runs;
 mod surgery;
 pub mod table;
 
