@@ -360,7 +360,10 @@ fn paint<DB: DrawingBackend>(
                 .with_key_points(super::ticks::log_decade_ticks(y0, y1, 6)),
             &|v: &f64| format!("{v:.0e}"),
         ),
-        YAxis::Linear(_) => plot(root, &area, look, d, x, y0..y1, &|v: &f64| fixed2(*v)),
+        YAxis::Linear(_) => {
+            let y = KeyedAxis::new(y0..y1, linear_ticks(y0, y1, 6, 0.0));
+            plot(root, &area, look, d, x, y, &|v: &f64| fixed2(*v))
+        }
     }
 }
 

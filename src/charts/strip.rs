@@ -77,7 +77,8 @@ fn paint<DB: DrawingBackend>(
         // x labels at round steps (column c is step c + 1), as on the heatmaps below.
         .build_cartesian_2d(
             KeyedAxis::new(-0.5..cols as f64 - 0.5, column_keys(1.0, 1.0, cols, 8)),
-            0.0..n as f64,
+            // Lane names on the band centres (y = k + 0.5).
+            KeyedAxis::new(0.0..n as f64, (0..n).map(|k| k as f64 + 0.5).collect()),
         )
         .map_err(err)?;
     chart
@@ -86,9 +87,7 @@ fn paint<DB: DrawingBackend>(
         .x_desc(d.x_desc)
         .label_style(("sans-serif", look.font(12.0)))
         .axis_desc_style(("sans-serif", look.font(13.0)))
-        .y_labels(2 * n + 1)
         .x_label_formatter(&|v| format!("{}", (v + 1.0).round()))
-        // Lane names on the band centres (y = k + 0.5).
         .y_label_formatter(&|v| {
             let k = v - 0.5;
             if (k - k.round()).abs() < 1e-6 && k >= 0.0 && (k as usize) < d.lanes.len() {

@@ -2,11 +2,13 @@
 
 use std::ops::Range;
 
-use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, KeyPointWeight, Ranged};
 use plotters::coord::types::RangedCoordf64;
 
 /// A linear f64 axis labelled exactly at `keys` (plotters' `with_key_points` needs a
-/// coordinate with default formatting, which its f64 range is not).
+/// coordinate with default formatting, which its f64 range is not). Every linear axis of the
+/// charts is one, so plotters' generic chart code is instantiated for this one axis type.
+/// Light grid lines fall at round fractions of evenly spaced keys ([`light_points`]).
 #[derive(Clone)]
 pub struct KeyedAxis {
     inner: RangedCoordf64,
@@ -29,12 +31,55 @@ impl Ranged for KeyedAxis {
     fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
         self.inner.map(value, limit)
     }
-    fn key_points<H: KeyPointHint>(&self, _hint: H) -> Vec<f64> {
-        self.keys.clone()
+    fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
+        match hint.weight() {
+            KeyPointWeight::Bold => self.keys.clone(),
+            KeyPointWeight::Any => {
+                let r = self.inner.range();
+                let light = light_points(&self.keys, r.start, r.end);
+                if light.len() <= hint.max_num_points() {
+                    light
+                } else {
+                    self.keys.clone()
+                }
+            }
+        }
     }
     fn range(&self) -> Range<f64> {
         self.inner.range()
     }
+}
+
+/// Light grid positions over `[lo, hi]` for evenly spaced `keys` at a round step (1, 2 or 5 ×
+/// 10^k): fifths of a 1 or 5 step, quarters of a 2 step (0.2 → 0.05); just `keys` otherwise.
+pub fn light_points(keys: &[f64], lo: f64, hi: f64) -> Vec<f64> {
+    let [a, b, ..] = keys else {
+        return keys.to_vec();
+    };
+    let step = b - a;
+    let even = keys
+        .windows(2)
+        .all(|w| ((w[1] - w[0]) - step).abs() <= 1e-9 * step.abs());
+    if !(step > 0.0 && even && lo.is_finite() && hi.is_finite()) {
+        return keys.to_vec();
+    }
+    let mantissa = step / 10f64.powf(step.log10().floor());
+    let parts = if (mantissa - 2.0).abs() < 1e-6 {
+        4.0
+    } else {
+        5.0
+    };
+    let fine = step / parts;
+    let (first, last) = (
+        ((lo - a) / fine - 1e-9).ceil(),
+        ((hi - a) / fine + 1e-9).floor(),
+    );
+    if last - first > 10_000.0 {
+        return keys.to_vec();
+    }
+    (first as i64..=last as i64)
+        .map(|k| a + k as f64 * fine)
+        .collect()
 }
 
 /// `v` with two decimals for an axis label; a value that rounds to zero reads "0.00", never
@@ -189,6 +234,40 @@ pub fn log_decade_ticks(lo: f64, hi: f64, most: usize) -> Vec<f64> {
 mod tests {
     use super::*;
     use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn light_lines_divide_even_round_steps_and_cover_the_range() {
+        let close = |a: &[f64], b: &[f64]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-9)
+        };
+        // Step 10: every 2, from the range's start to its end.
+        let l = light_points(&[10.0, 20.0], 5.0, 25.0);
+        assert!(
+            close(
+                &l,
+                &[6.0, 8.0, 10.0, 12.0, 14.0, 16.0, 18.0, 20.0, 22.0, 24.0]
+            ),
+            "{l:?}"
+        );
+        // Step 0.2: every 0.05.
+        let l = light_points(&[0.0, 0.2, 0.4], 0.0, 0.4);
+        assert_eq!(l.len(), 9, "{l:?}");
+        assert!((l[1] - 0.05).abs() < 1e-12);
+        // Uneven keys or one key: only the keys.
+        assert_eq!(
+            light_points(&[1.0, 2.0, 5.0], 0.0, 6.0),
+            vec![1.0, 2.0, 5.0]
+        );
+        assert_eq!(light_points(&[3.0], 0.0, 6.0), vec![3.0]);
+        // The bold points are the keys themselves; the light ones, when few enough.
+        let axis = KeyedAxis::new(5.0..25.0, vec![10.0, 20.0]);
+        assert_eq!(
+            axis.key_points(plotters::coord::ranged1d::BoldPoints(7)),
+            vec![10.0, 20.0]
+        );
+        assert_eq!(axis.key_points(100usize).len(), 10);
+        assert_eq!(axis.key_points(4usize), vec![10.0, 20.0]);
+    }
 
     #[wasm_bindgen_test(unsupported = test)]
     fn linear_ticks_are_round_and_at_most_asked_for() {

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use super::colormap::Scale;
 use super::surface::{on_surface, Look, Surface};
-use super::ticks::fixed2;
+use super::ticks::{fixed2, linear_ticks, KeyedAxis};
 use super::{err, ChartError};
 
 /// What the trajectory chart shows.
@@ -51,7 +51,7 @@ fn paint<DB: DrawingBackend>(
         .margin(look.len(10.0))
         .x_label_area_size(look.text_len(36.0))
         .y_label_area_size(look.text_len(52.0))
-        .build_cartesian_2d(x0 - px..x1 + px, y0 - py..y1 + py)
+        .build_cartesian_2d(axis(x0 - px, x1 + px), axis(y0 - py, y1 + py))
         .map_err(err)?;
     let xd = format!("PC1 ({:.0}% of variance)", 100.0 * d.explained.0);
     let yd = format!("PC2 ({:.0}%)", 100.0 * d.explained.1);
@@ -114,4 +114,9 @@ fn paint<DB: DrawingBackend>(
         chart.draw_series([label]).map_err(err)?;
     }
     Ok(())
+}
+
+/// A linear axis over `[lo, hi]` labelled at up to 10 round values.
+fn axis(lo: f64, hi: f64) -> KeyedAxis {
+    KeyedAxis::new(lo..hi, linear_ticks(lo, hi, 10, 0.0))
 }

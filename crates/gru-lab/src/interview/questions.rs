@@ -41,7 +41,7 @@ pub struct Question {
 const CELLS2: &[&str] = &["GRU", "LSTM", "about equal"];
 
 /// The ten questions, in the order of issue #9.
-pub const QUESTIONS: &[Question] = &[
+pub static QUESTIONS: &[Question] = &[
     Question {
         n: 1,
         title: "How does a GRU differ from an LSTM?",

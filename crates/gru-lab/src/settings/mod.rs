@@ -30,7 +30,7 @@ pub const MAX_HIDDEN: usize = 128;
 pub const MAX_CELLS: usize = 3;
 
 /// The tasks the page offers: URL id and name.
-pub const TASKS: &[(&str, &str)] = &[
+pub static TASKS: &[(&str, &str)] = &[
     ("adding", "Adding problem"),
     ("copy", "Copy memory"),
     ("order", "Temporal order"),
@@ -145,7 +145,7 @@ pub struct Settings {
 }
 
 /// The page parts a link may hide: `(URL id, what it is)`.
-pub const PANELS: &[(&str, &str)] = &[
+pub static PANELS: &[(&str, &str)] = &[
     ("settings", "the settings form"),
     ("equations", "the equations"),
     ("files", "the save, load and export buttons"),

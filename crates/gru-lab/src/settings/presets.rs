@@ -17,7 +17,7 @@ pub struct Preset {
 }
 
 /// The gradient presets: one where the pre-clip gradient norm explodes, one where it vanishes.
-pub const PRESETS: &[Preset] = &[
+pub static PRESETS: &[Preset] = &[
     Preset {
         id: "exploding",
         label: "Exploding gradient",

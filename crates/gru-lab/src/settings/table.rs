@@ -53,7 +53,7 @@ const BUDGETS: &[(&str, &str)] = &[
 const OPTIMIZERS: &[(&str, &str)] = &[("adam", "Adam"), ("sgd", "SGD + momentum 0.9")];
 
 /// Every setting, in form order.
-pub const PARAMS: &[Param] = &[
+pub static PARAMS: &[Param] = &[
     Param {
         key: "task",
         legacy: None,
