@@ -3,6 +3,7 @@
 //! size × `devicePixelRatio` (sharp on HiDPI screens); PNG and SVG buttons export it.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -94,10 +95,7 @@ fn save_png(canvas: Option<HtmlCanvasElement>, label: &'static str) {
 
 /// Downloads the chart as an SVG: `draw` run again over an SVG string of the canvas's CSS
 /// size, at pixel ratio 1 and the page's text factor.
-fn save_svg<F>(canvas: Option<HtmlCanvasElement>, label: &'static str, draw: &F)
-where
-    F: Fn(&Surface<'_>) -> Result<(), ChartError>,
-{
+fn save_svg(canvas: Option<HtmlCanvasElement>, label: &'static str, draw: &DrawFn) {
     let Some(c) = canvas else { return };
     let look = screen_look();
     let size = (
@@ -122,9 +120,26 @@ where
     }
 }
 
+/// A chart's paint function: draws on a surface, reading signals.
+type DrawFn = dyn Fn(&Surface<'_>) -> Result<(), ChartError>;
+
+/// A chart's paint function behind one pointer, so [`ChartCanvas`] (and the view code inside
+/// it) is compiled once rather than once per chart's closure type. Any such closure converts.
+#[derive(Clone)]
+pub struct Draw(Rc<DrawFn>);
+
+impl<F> From<F> for Draw
+where
+    F: Fn(&Surface<'_>) -> Result<(), ChartError> + 'static,
+{
+    fn from(f: F) -> Self {
+        Draw(Rc::new(f))
+    }
+}
+
 /// A chart canvas: `draw` paints it, `on_pointer` (optional) receives hovers and clicks.
 #[component]
-pub fn ChartCanvas<F>(
+pub fn ChartCanvas(
     /// Accessible name (`aria-label`), also the panel heading.
     label: &'static str,
     /// Nominal width (CSS pixels before the page sizes it); with `height`, the aspect ratio.
@@ -134,7 +149,8 @@ pub fn ChartCanvas<F>(
     #[prop(default = 300)]
     height: u32,
     /// Paints the chart; reads signals, so it reruns when they change.
-    draw: F,
+    #[prop(into)]
+    draw: Draw,
     /// A one-sentence text summary for screen readers.
     #[prop(into)]
     summary: Signal<String>,
@@ -152,11 +168,8 @@ pub fn ChartCanvas<F>(
     /// What the card shows under the chart (a sentence about its numbers), inside the card.
     #[prop(optional)]
     children: Option<Children>,
-) -> impl IntoView
-where
-    F: Fn(&Surface<'_>) -> Result<(), ChartError> + 'static,
-{
-    let draw = StoredValue::new_local(draw);
+) -> impl IntoView {
+    let draw = StoredValue::new_local(draw.0);
     let node = NodeRef::<leptos::html::Canvas>::new();
     // The drawing buffer follows the displayed size × devicePixelRatio, and the draw
     // functions scale by the same ratio, so text keeps its nominal CSS size and is sharp on
@@ -209,7 +222,7 @@ where
         });
     };
     let png = move |_| save_png(node.get_untracked(), label);
-    let svg = move |_| draw.with_value(|d| save_svg(node.get_untracked(), label, d));
+    let svg = move |_| draw.with_value(|d| save_svg(node.get_untracked(), label, &**d));
     view! {
         <figure class="panel">
             <figcaption>
