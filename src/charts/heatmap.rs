@@ -84,10 +84,21 @@ fn paint<DB: DrawingBackend>(
     let (main, bar) = root.split_horizontally(w.saturating_sub(look.text_len(BAR)));
     let (rows, cols) = (d.rows.max(1), d.cols.max(1));
     let (first, step) = (d.x_first, d.x_step);
+    // As many x labels as fit side by side (at most 8): each takes its widest value's digits
+    // (~0.6 em each) and a gap.
+    let at = d.x_at.filter(|at| at.len() == cols);
+    let widest = at.map_or(first + (cols as f64 - 1.0) * step, |at| {
+        at.iter().fold(0.0f64, |m, v| m.max(v.abs()))
+    });
+    let label_px = look.font(12.0) * 0.6 * format!("{widest:.0}").len() as f64 + look.font(14.0);
+    let plot_px = f64::from(main.dim_in_pixel().0)
+        - f64::from(look.text_len(Y_LABELS))
+        - 2.0 * f64::from(look.len(MARGIN));
+    let most = ((plot_px / label_px).floor() as usize).clamp(2, 8);
     // x labels at round values of the columns (between columns when they fall there).
-    let x_keys: Vec<(f64, f64)> = match d.x_at.filter(|at| at.len() == cols) {
-        Some(at) => column_keys_at(at, 8),
-        None => column_keys(first, step, cols, 8)
+    let x_keys: Vec<(f64, f64)> = match at {
+        Some(at) => column_keys_at(at, most),
+        None => column_keys(first, step, cols, most)
             .into_iter()
             .map(|c| (c, first + c * step))
             .collect(),

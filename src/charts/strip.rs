@@ -162,8 +162,10 @@ fn paint<DB: DrawingBackend>(
             }
             flush(&mut run)?;
         } else {
-            // Wide columns: every symbol as text. Narrow ones: text only for the rare symbols
-            // (markers, answers: at most a sixteenth of the lane's entries), dots for the rest.
+            // Wide columns: every symbol as text. Narrow ones: a run of consecutive symbols
+            // as one word where it fits between its neighbours (copy memory's "DAA"), else
+            // text only for the rare symbols (markers, answers: at most a sixteenth of the
+            // lane's entries) and dots for the rest.
             let wide = px_per_col >= 9.0;
             let mut counts = vec![0usize; lane.symbols.len()];
             let entries: Vec<(usize, f32)> = points.map(|(c, &v)| (c, v)).collect();
@@ -172,34 +174,54 @@ fn paint<DB: DrawingBackend>(
                     *n += 1;
                 }
             }
-            for &(c, v) in &entries {
-                let name = lane.symbols.get(v as usize).map_or("?", String::as_str);
-                let rare = counts
-                    .get(v as usize)
-                    .is_some_and(|&n| 16 * n <= entries.len().max(16));
-                if wide || rare {
-                    let style = TextStyle::from(("sans-serif", look.font(12.0)).into_font())
-                        .color(&color)
-                        .pos(plotters::style::text_anchor::Pos::new(
-                            plotters::style::text_anchor::HPos::Center,
-                            plotters::style::text_anchor::VPos::Center,
-                        ));
-                    let at = EmptyElement::at((c as f64, base + 0.5));
-                    let text = Text::new(name.to_string(), (0, 0), style.clone());
-                    if cursor == Some(c) {
-                        // On a white patch: the cursor's outline passes behind the letter.
-                        let area = chart.plotting_area();
-                        let (w, h) = area.estimate_text_size(name, &style).map_err(err)?;
-                        let (hw, hh) = (w as i32 / 2 + look.off(2.0), h as i32 / 2 + look.off(1.0));
-                        let patch = Rectangle::new([(-hw, -hh), (hw, hh)], WHITE.filled());
-                        chart.draw_series([at + patch + text]).map_err(err)?;
+            let name = |v: f32| lane.symbols.get(v as usize).map_or("?", String::as_str);
+            let style = TextStyle::from(("sans-serif", look.font(12.0)).into_font())
+                .color(&color)
+                .pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Center,
+                    plotters::style::text_anchor::VPos::Center,
+                ));
+            let col_px = f64::from(xr.end - xr.start) / cols as f64; // buffer px per column
+            let runs = runs_of(&entries);
+            for (r, run) in runs.iter().enumerate() {
+                let (first, last) = (entries[run.start].0, entries[run.end - 1].0);
+                let word: String = entries[run.clone()].iter().map(|e| name(e.1)).collect();
+                // The room between the neighbouring runs (or the plot's edges), in columns.
+                let lo = r
+                    .checked_sub(1)
+                    .map_or(-0.5, |p| entries[runs[p].end - 1].0 as f64 + 0.5);
+                let hi = runs
+                    .get(r + 1)
+                    .map_or(cols as f64 - 0.5, |n| entries[n.start].0 as f64 - 0.5);
+                let w_px = chart
+                    .plotting_area()
+                    .estimate_text_size(&word, &style)
+                    .map_err(err)?
+                    .0;
+                let w = (f64::from(w_px) + 2.0 * f64::from(look.len(3.0))) / col_px;
+                if !wide && w <= hi - lo {
+                    let mid = 0.5 * (first + last) as f64;
+                    let x = mid.clamp(lo + 0.5 * w, hi - 0.5 * w);
+                    let patch = cursor.is_some_and(|c| (first..=last).contains(&c));
+                    label(&mut chart, look, (x, base + 0.5), &word, &style, patch)?;
+                    continue;
+                }
+                for &(c, v) in &entries[run.clone()] {
+                    let rare = counts
+                        .get(v as usize)
+                        .is_some_and(|&n| 16 * n <= entries.len().max(16));
+                    if wide || rare {
+                        let at = (c as f64, base + 0.5);
+                        label(&mut chart, look, at, name(v), &style, cursor == Some(c))?;
                     } else {
-                        chart.draw_series([at + text]).map_err(err)?;
+                        chart
+                            .draw_series([Circle::new(
+                                (c as f64, y(v)),
+                                look.len(2.0),
+                                color.filled(),
+                            )])
+                            .map_err(err)?;
                     }
-                } else {
-                    chart
-                        .draw_series([Circle::new((c as f64, y(v)), look.len(2.0), color.filled())])
-                        .map_err(err)?;
                 }
             }
         }
@@ -270,4 +292,57 @@ impl StripProjection {
 fn trim(v: f32) -> String {
     let s = format!("{v}");
     s.replace('-', "−")
+}
+
+/// Index ranges of `entries` (ascending columns) whose columns are consecutive.
+fn runs_of(entries: &[(usize, f32)]) -> Vec<std::ops::Range<usize>> {
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, &(c, _)) in entries.iter().enumerate() {
+        match runs.last_mut() {
+            Some(r) if entries[r.end - 1].0 + 1 == c => r.end = i + 1,
+            _ => runs.push(i..i + 1),
+        }
+    }
+    runs
+}
+
+/// `text` centred at `at`; with `patch`, on a white patch (the time cursor's outline passes
+/// behind it).
+fn label<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<KeyedAxis, KeyedAxis>>,
+    look: Look,
+    at: (f64, f64),
+    text: &str,
+    style: &TextStyle<'_>,
+    patch: bool,
+) -> Result<(), ChartError> {
+    let anchor = EmptyElement::at(at);
+    let t = Text::new(text.to_string(), (0, 0), style.clone());
+    if patch {
+        let (w, h) = chart
+            .plotting_area()
+            .estimate_text_size(text, style)
+            .map_err(err)?;
+        let (hw, hh) = (w as i32 / 2 + look.off(2.0), h as i32 / 2 + look.off(1.0));
+        let patch = Rectangle::new([(-hw, -hh), (hw, hh)], WHITE.filled());
+        chart.draw_series([anchor + patch + t]).map_err(err)?;
+    } else {
+        chart.draw_series([anchor + t]).map_err(err)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::runs_of;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn consecutive_columns_form_one_run() {
+        // Copy memory's input lane: three symbols at steps 0–2, then "go" at 44.
+        let e = [(0, 3.0), (1, 1.0), (2, 1.0), (44, 9.0)];
+        assert_eq!(runs_of(&e), vec![0..3, 3..4]);
+        assert_eq!(runs_of(&[(5, 0.0), (7, 0.0), (8, 0.0)]), vec![0..1, 1..3]);
+        assert!(runs_of(&[]).is_empty());
+    }
 }

@@ -142,7 +142,7 @@ pub fn column_keys(first: f64, step: f64, cols: usize, most: usize) -> Vec<f64> 
 /// (ascending, not necessarily evenly spaced: a flow map's columns are the steps it was
 /// recorded at), each placed between the two columns it falls between; at least a column's
 /// smallest gap apart (whole steps on integer-valued columns), and labels no closer than
-/// `0.8 · n / most` columns.
+/// `n / most` columns (so `most` labels' widths fit).
 pub fn column_keys_at(at: &[f64], most: usize) -> Vec<(f64, f64)> {
     let n = at.len();
     if n < 2
@@ -177,11 +177,11 @@ pub fn column_keys_at(at: &[f64], most: usize) -> Vec<(f64, f64)> {
         })
         // Where columns crowd (many recorded early, few late), round values fall a fraction
         // of a column apart and their labels would touch: keep those at least n / most
-        // columns after the last kept one.
+        // columns (a label's width) after the last kept one.
         .fold(Vec::new(), |mut kept: Vec<(f64, f64)>, k| {
             if kept
                 .last()
-                .is_none_or(|l| k.0 - l.0 >= 0.8 * n as f64 / most as f64)
+                .is_none_or(|l| k.0 - l.0 >= n as f64 / most as f64)
             {
                 kept.push(k);
             }
@@ -335,7 +335,8 @@ mod tests {
     fn uneven_columns_get_labels_where_their_values_fall() {
         // A big model's flow map: step 0, then 440 (the follow-up), then every ~5,000.
         let at = [0.0, 440.0, 5200.0, 10100.0, 15000.0];
-        let keys = column_keys_at(&at, 4);
+        // Room for 5 labels: one column's width each (5000 and 10000 are 1.01 columns apart).
+        let keys = column_keys_at(&at, 5);
         let values: Vec<f64> = keys.iter().map(|k| k.1).collect();
         assert_eq!(values, vec![0.0, 5000.0, 10000.0, 15000.0]);
         // 5000 lies 4560/4760 of the way from column 1 to column 2.

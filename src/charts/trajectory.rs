@@ -109,8 +109,19 @@ fn paint<DB: DrawingBackend>(
             .into_font()
             .color(&BLACK)
             .pos(Pos::new(h, VPos::Center));
-        let label =
-            EmptyElement::at((p.1, p.2)) + Text::new(format!("t={:.0}", p.0), (dx, 0), font);
+        // On a translucent white patch: legible over the path's other dots.
+        let text = format!("t={:.0}", p.0);
+        let (w, h) = chart
+            .plotting_area()
+            .estimate_text_size(&text, &font)
+            .map_err(err)?;
+        let (w, h, pad) = (w as i32, h as i32, look.off(2.0));
+        let x0 = if right { dx - pad } else { dx - w - pad };
+        let patch = Rectangle::new(
+            [(x0, -h / 2 - pad), (x0 + w + 2 * pad, h / 2 + pad)],
+            WHITE.mix(0.8).filled(),
+        );
+        let label = EmptyElement::at((p.1, p.2)) + patch + Text::new(text, (dx, 0), font);
         chart.draw_series([label]).map_err(err)?;
     }
     Ok(())

@@ -103,7 +103,7 @@ pub fn FlowView() -> impl IntoView {
             rows: lags,
             cols,
             scale: Scale::Sequential { lo, hi },
-            x_desc: "training step",
+            x_desc: "training step (not to scale)",
             y_desc: "lag k",
             x_first: 0.0, // unused: `x_at` gives every column's step
             x_step: 1.0,
@@ -239,7 +239,7 @@ pub fn FlowView() -> impl IntoView {
             <ChartCanvas label="Gradient flow" draw=draw_flow summary=Signal::derive(flow_summary)
                 hint="How strongly the last state still depends on the state k steps earlier: a product of k one-step Jacobians, so it changes roughly geometrically with k. A GRU is not born with a gradient highway: untrained (default initialisation), z ≈ 0.5 halves its carry at every step, and its curve often falls faster than the RNN's. Training teaches z ≈ 0 where memory is needed and the curve rises toward 1; a trained tanh RNN's usually falls off a cliff."/>
             <ChartCanvas label="Gradient flow over training" width=720 height=260 draw=draw_map summary=Signal::derive(map_summary)
-                hint="The first run's curve above, recorded as training goes: bright = gradient survives that many steps back; 10⁻¹² and below are all drawn darkest. It starts afresh when another layer, direction or sample is picked."/>
+                hint="The first run's curve above, recorded as training goes: bright = gradient survives that many steps back; 10⁻¹² and below are all drawn darkest. A column per inspection of the model, and inspections come at irregular steps, so equal widths need not be equal numbers of steps. It starts afresh when another layer, direction or sample is picked."/>
             <ChartCanvas label="Loss gradient by time step" draw=draw_grad summary=Signal::derive(grad_summary)
                 hint="‖∂L/∂h_t‖: how much the loss cares about the state at step t."/>
             // No GRU compared: a card saying where to look, not empty axes.

@@ -142,7 +142,7 @@ pub fn QuestionView(
                         " (outlined)."
                         <Show when=hidden_view>" This link hides it (hide=); remove that to see it."</Show>
                         " Link to this question: "
-                        <a class="iv-link" href=format!("?{}", q.link())>{format!("?{}", q.link())}</a>
+                        <a class="iv-link" href=format!("?{}", q.link())>{query_text(&q.link())}</a>
                     </p>
                     <p class="iv-verdict" class:decided=decided role="status" aria-live="polite">{outcome}</p>
                 </div>
@@ -151,4 +151,13 @@ pub fn QuestionView(
         </div>
     }
     .into_any()
+}
+
+/// `?a=1&b=2` as text that may wrap after each "&" (a `<wbr>`), so a long link breaks between
+/// its settings rather than inside a number.
+fn query_text(link: &str) -> impl IntoView {
+    let mut parts = link.split('&');
+    let first = format!("?{}", parts.next().unwrap_or_default());
+    let rest: Vec<_> = parts.map(|p| view! { <wbr/>{format!("&{p}")} }).collect();
+    view! { {first}{rest} }
 }

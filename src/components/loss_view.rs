@@ -176,7 +176,7 @@ pub fn CompareTable() -> impl IntoView {
                         <th scope="col" title="Loss on 256 held-out sequences">"validation loss"</th>
                         <th scope="col" title="Validation accuracy, for classification tasks">"accuracy"</th>
                         <th scope="col" title="How much of a change to the first hidden state still reaches the last one, on the inspected sample">
-                            "‖∂h_T/∂h_0‖"
+                            <span class="nowrap">"‖∂h_T/∂h_0‖"</span>
                             {move || state.history.with(|h| h.inspected.at).map(|at| format!(" (model of step {at})"))}
                         </th>
                     </tr></thead>

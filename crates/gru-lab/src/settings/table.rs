@@ -45,10 +45,7 @@ const QUESTION_IDS: &[(&str, &str)] = &[
     ("10", "question 10"),
 ];
 
-const BUDGETS: &[(&str, &str)] = &[
-    ("off", "off: every cell has H units"),
-    ("gru", "the GRU's: size the others to its params"),
-];
+const BUDGETS: &[(&str, &str)] = &[("off", "off (every cell H)"), ("gru", "the GRU's params")];
 
 const OPTIMIZERS: &[(&str, &str)] = &[("adam", "Adam"), ("sgd", "SGD + momentum 0.9")];
 
