@@ -46,7 +46,8 @@ pub fn sensitivity_sentence(h: &History) -> String {
         })
         .collect();
     let mut s = format!(
-        "At the largest lag k = {} (the first input), ‖∂y/∂x‖ is {}.",
+        // A word joiner after the slash: a narrow card never breaks the norm across lines.
+        "At the largest lag k = {} (the first input), ‖∂y/\u{2060}∂x‖ is {}.",
         t - 1,
         at.join(", ")
     );
