@@ -54,6 +54,16 @@ pub(crate) const Y_LABELS: f64 = 50.0;
 /// columns or rows of rectangles, as the canvas samples one cell per pixel.
 const SVG_MAX_CELLS: usize = 256;
 
+/// How many x labels fit side by side (2 to 8) under a heatmap or strip drawn in an area
+/// `area_px` buffer pixels wide, labels up to `widest`: each takes its digits (~0.6 em each)
+/// and a gap. The strip uses it too, so its labels match the heatmaps' below it.
+pub(crate) fn x_label_count(area_px: u32, look: Look, widest: f64) -> usize {
+    let label_px = look.font(12.0) * 0.6 * format!("{widest:.0}").len() as f64 + look.font(14.0);
+    let plot_px =
+        f64::from(area_px) - f64::from(look.text_len(Y_LABELS)) - 2.0 * f64::from(look.len(MARGIN));
+    ((plot_px / label_px).floor() as usize).clamp(2, 8)
+}
+
 /// Draws the heatmap on `surface`. On a canvas the cells are one image (`putImageData`); in
 /// an SVG they are rectangles.
 ///
@@ -84,17 +94,11 @@ fn paint<DB: DrawingBackend>(
     let (main, bar) = root.split_horizontally(w.saturating_sub(look.text_len(BAR)));
     let (rows, cols) = (d.rows.max(1), d.cols.max(1));
     let (first, step) = (d.x_first, d.x_step);
-    // As many x labels as fit side by side (at most 8): each takes its widest value's digits
-    // (~0.6 em each) and a gap.
     let at = d.x_at.filter(|at| at.len() == cols);
     let widest = at.map_or(first + (cols as f64 - 1.0) * step, |at| {
         at.iter().fold(0.0f64, |m, v| m.max(v.abs()))
     });
-    let label_px = look.font(12.0) * 0.6 * format!("{widest:.0}").len() as f64 + look.font(14.0);
-    let plot_px = f64::from(main.dim_in_pixel().0)
-        - f64::from(look.text_len(Y_LABELS))
-        - 2.0 * f64::from(look.len(MARGIN));
-    let most = ((plot_px / label_px).floor() as usize).clamp(2, 8);
+    let most = x_label_count(main.dim_in_pixel().0, look, widest);
     // x labels at round values of the columns (between columns when they fall there).
     let x_keys: Vec<(f64, f64)> = match at {
         Some(at) => column_keys_at(at, most),
@@ -314,96 +318,5 @@ fn draw_bar<DB: DrawingBackend>(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use wasm_bindgen_test::wasm_bindgen_test;
-
-    /// The per-pixel colour the image must have: nearest cell, row 0 at the top.
-    fn pixel(d: &HeatmapData<'_>, w: usize, h: usize, px: usize, py: usize) -> [u8; 4] {
-        let r = (py * d.rows / h).min(d.rows - 1);
-        let c = (px * d.cols / w).min(d.cols - 1);
-        let RGBColor(red, green, blue) = d.scale.color(d.values[r * d.cols + c]);
-        [red, green, blue, 255]
-    }
-
-    #[wasm_bindgen_test(unsupported = test)]
-    fn rows_are_labelled_at_round_row_numbers_counted_from_the_top() {
-        let (rows, cols) = (40, 3);
-        let values = vec![0.5; rows * cols];
-        let d = HeatmapData {
-            values: &values,
-            rows,
-            cols,
-            scale: Scale::Sequential { lo: 0.0, hi: 1.0 },
-            x_desc: "",
-            y_desc: "",
-            x_first: 0.0,
-            x_step: 1.0,
-            x_at: None,
-            bar_label: "",
-            cursor: None,
-            selected: None,
-        };
-        let buf = std::cell::RefCell::new(String::new());
-        let surface = Surface {
-            target: crate::charts::surface::Target::Svg(&buf, (400, 400)),
-            look: Look::default(),
-        };
-        draw(&surface, &d).expect("draws");
-        let svg = buf.into_inner();
-        // Every text of the SVG that is a whole number: x labels 0, 1, 2, the colour bar's
-        // ticks and the row labels.
-        let labels: Vec<String> = svg
-            .split("</text>")
-            .filter_map(|t| t.rsplit('>').next())
-            .map(|t| t.trim().to_string())
-            .collect();
-        for row in ["10", "20", "30"] {
-            assert!(
-                labels.iter().any(|l| l == row),
-                "row {row} labelled: {labels:?}"
-            );
-        }
-        for off in ["9", "19", "29", "39"] {
-            assert!(
-                !labels.iter().any(|l| l == off),
-                "no label {off}: {labels:?}"
-            );
-        }
-    }
-
-    #[wasm_bindgen_test(unsupported = test)]
-    fn every_pixel_shows_its_nearest_cell_when_cells_are_cached_and_rows_copied() {
-        let (rows, cols) = (5, 7);
-        let values: Vec<f64> = (0..rows * cols).map(|i| (i as f64 * 0.37).sin()).collect();
-        let d = HeatmapData {
-            values: &values,
-            rows,
-            cols,
-            scale: Scale::Diverging { limit: 1.0 },
-            x_desc: "",
-            y_desc: "",
-            x_first: 1.0,
-            x_step: 1.0,
-            x_at: None,
-            bar_label: "",
-            cursor: None,
-            selected: None,
-        };
-        // Larger and smaller than the grid on each side (magnified and sampled).
-        for (w, h) in [(23, 11), (3, 2), (7, 5), (40, 40)] {
-            let img = cell_pixels(&d, w, h);
-            assert_eq!(img.len(), w * h * 4);
-            for py in 0..h {
-                for px in 0..w {
-                    let i = (py * w + px) * 4;
-                    assert_eq!(
-                        img[i..i + 4],
-                        pixel(&d, w, h, px, py),
-                        "pixel ({px}, {py}) of {w}×{h}"
-                    );
-                }
-            }
-        }
-    }
-}
+#[path = "heatmap_tests.rs"]
+mod tests;

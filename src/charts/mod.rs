@@ -8,6 +8,7 @@ pub mod lines;
 pub mod measured;
 pub mod projection;
 pub mod strip;
+pub mod strip_words;
 pub mod surface;
 pub mod ticks;
 pub mod trajectory;

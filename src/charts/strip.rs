@@ -1,13 +1,15 @@
 //! "Input and target": one lane per input channel, target and prediction over the sequence's
 //! steps, on exactly the x geometry of [`super::heatmap`] (same margins, same right-hand bar
 //! width), so column `c` sits under the gate heatmaps' column `c` and the time cursor lines
-//! up. A lane is a curve scaled into its own `[lo, hi]` band, or symbols written as text
-//! (a dot when the columns are too narrow for letters).
+//! up. A lane is a curve scaled into its own `[lo, hi]` band, or symbols written as text:
+//! on columns too narrow for a letter, a short run as one word ([`super::strip_words`]),
+//! else the rare symbols as letters and the rest as dots.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::heatmap::{BAR, MARGIN, X_LABELS, Y_LABELS};
+use super::heatmap::{x_label_count, BAR, MARGIN, X_LABELS, Y_LABELS};
+use super::strip_words::{room, runs_of, word_centre};
 use super::surface::{on_surface, Look, Surface};
 use super::ticks::{column_keys, KeyedAxis};
 use super::{err, palette, ChartError};
@@ -69,14 +71,15 @@ fn paint<DB: DrawingBackend>(
     let (w, _) = root.dim_in_pixel();
     let (main, bar) = root.split_horizontally(w.saturating_sub(look.text_len(BAR)));
     let (n, cols) = (d.lanes.len().max(1), d.cols.max(1));
+    let most = x_label_count(main.dim_in_pixel().0, look, cols as f64);
     // Lane `i` (top = 0) is the band y ∈ [n − 1 − i, n − i], values scaled into 10–90 % of it.
     let mut chart = ChartBuilder::on(&main)
         .margin(look.len(MARGIN))
         .x_label_area_size(look.text_len(X_LABELS))
         .y_label_area_size(look.text_len(Y_LABELS))
-        // x labels at round steps (column c is step c + 1), as on the heatmaps below.
+        // x labels at round steps (column c is step c + 1), as many as on the heatmaps below.
         .build_cartesian_2d(
-            KeyedAxis::new(-0.5..cols as f64 - 0.5, column_keys(1.0, 1.0, cols, 8)),
+            KeyedAxis::new(-0.5..cols as f64 - 0.5, column_keys(1.0, 1.0, cols, most)),
             // Lane names on the band centres (y = k + 0.5).
             KeyedAxis::new(0.0..n as f64, (0..n).map(|k| k as f64 + 0.5).collect()),
         )
@@ -186,24 +189,16 @@ fn paint<DB: DrawingBackend>(
             for (r, run) in runs.iter().enumerate() {
                 let (first, last) = (entries[run.start].0, entries[run.end - 1].0);
                 let word: String = entries[run.clone()].iter().map(|e| name(e.1)).collect();
-                // The room between the neighbouring runs (or the plot's edges), in columns.
-                let lo = r
-                    .checked_sub(1)
-                    .map_or(-0.5, |p| entries[runs[p].end - 1].0 as f64 + 0.5);
-                let hi = runs
-                    .get(r + 1)
-                    .map_or(cols as f64 - 0.5, |n| entries[n.start].0 as f64 - 0.5);
                 let w_px = chart
                     .plotting_area()
                     .estimate_text_size(&word, &style)
                     .map_err(err)?
                     .0;
                 let w = (f64::from(w_px) + 2.0 * f64::from(look.len(3.0))) / col_px;
-                if !wide && w <= hi - lo {
-                    let mid = 0.5 * (first + last) as f64;
-                    let x = mid.clamp(lo + 0.5 * w, hi - 0.5 * w);
-                    let patch = cursor.is_some_and(|c| (first..=last).contains(&c));
-                    label(&mut chart, look, (x, base + 0.5), &word, &style, patch)?;
+                let room = room(&entries, &runs, r, cols);
+                if let Some(x) = word_centre(first, last, run.len(), w, room).filter(|_| !wide) {
+                    let backing = Backing::under_cursor(cursor, first..=last);
+                    label(&mut chart, look, (x, base + 0.5), &word, &style, backing)?;
                     continue;
                 }
                 for &(c, v) in &entries[run.clone()] {
@@ -212,7 +207,8 @@ fn paint<DB: DrawingBackend>(
                         .is_some_and(|&n| 16 * n <= entries.len().max(16));
                     if wide || rare {
                         let at = (c as f64, base + 0.5);
-                        label(&mut chart, look, at, name(v), &style, cursor == Some(c))?;
+                        let backing = Backing::under_cursor(cursor, c..=c);
+                        label(&mut chart, look, at, name(v), &style, backing)?;
                     } else {
                         chart
                             .draw_series([Circle::new(
@@ -294,31 +290,38 @@ fn trim(v: f32) -> String {
     s.replace('-', "−")
 }
 
-/// Index ranges of `entries` (ascending columns) whose columns are consecutive.
-fn runs_of(entries: &[(usize, f32)]) -> Vec<std::ops::Range<usize>> {
-    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
-    for (i, &(c, _)) in entries.iter().enumerate() {
-        match runs.last_mut() {
-            Some(r) if entries[r.end - 1].0 + 1 == c => r.end = i + 1,
-            _ => runs.push(i..i + 1),
-        }
-    }
-    runs
+/// What is under a strip's text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Backing {
+    /// The lane itself.
+    Lane,
+    /// A white patch: the time cursor's outline passes behind the text.
+    White,
 }
 
-/// `text` centred at `at`; with `patch`, on a white patch (the time cursor's outline passes
-/// behind it).
+impl Backing {
+    /// White when the cursor's column is among `cols`.
+    fn under_cursor(cursor: Option<usize>, cols: std::ops::RangeInclusive<usize>) -> Self {
+        if cursor.is_some_and(|c| cols.contains(&c)) {
+            Backing::White
+        } else {
+            Backing::Lane
+        }
+    }
+}
+
+/// `text` centred at `at`, on `backing`.
 fn label<DB: DrawingBackend>(
     chart: &mut ChartContext<'_, DB, Cartesian2d<KeyedAxis, KeyedAxis>>,
     look: Look,
     at: (f64, f64),
     text: &str,
     style: &TextStyle<'_>,
-    patch: bool,
+    backing: Backing,
 ) -> Result<(), ChartError> {
     let anchor = EmptyElement::at(at);
     let t = Text::new(text.to_string(), (0, 0), style.clone());
-    if patch {
+    if backing == Backing::White {
         let (w, h) = chart
             .plotting_area()
             .estimate_text_size(text, style)
@@ -330,19 +333,4 @@ fn label<DB: DrawingBackend>(
         chart.draw_series([anchor + t]).map_err(err)?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::runs_of;
-    use wasm_bindgen_test::wasm_bindgen_test;
-
-    #[wasm_bindgen_test(unsupported = test)]
-    fn consecutive_columns_form_one_run() {
-        // Copy memory's input lane: three symbols at steps 0–2, then "go" at 44.
-        let e = [(0, 3.0), (1, 1.0), (2, 1.0), (44, 9.0)];
-        assert_eq!(runs_of(&e), vec![0..3, 3..4]);
-        assert_eq!(runs_of(&[(5, 0.0), (7, 0.0), (8, 0.0)]), vec![0..1, 1..3]);
-        assert!(runs_of(&[]).is_empty());
-    }
 }

@@ -46,6 +46,7 @@ fn paint<DB: DrawingBackend>(
     if x0 > x1 {
         (x0, x1, y0, y1) = (-1.0, 1.0, -1.0, 1.0);
     }
+    let mid_x = 0.5 * (x0 + x1); // of the finite points
     let (px, py) = (((x1 - x0) * 0.1).max(1e-3), ((y1 - y0) * 0.1).max(1e-3));
     let mut chart = ChartBuilder::on(root)
         .margin(look.len(10.0))
@@ -92,15 +93,17 @@ fn paint<DB: DrawingBackend>(
             )])
             .map_err(err)?;
     }
-    // "t=0" and "t=T" beside their dots, on the side facing the middle of the plot (never
-    // on the dot, never out of the plot area).
-    let (lo, hi) = d.points.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
-        (lo.min(p.1), hi.max(p.1))
-    });
-    for p in [d.points.first(), d.points.last()].into_iter().flatten() {
+    // "t=0" and "t=T" beside their dots (when finite), on the side facing the middle of the
+    // plot, never on the dot.
+    let ends = [d.points.first(), d.points.last()];
+    for p in ends
+        .into_iter()
+        .flatten()
+        .filter(|p| p.1.is_finite() && p.2.is_finite())
+    {
         use plotters::style::text_anchor::{HPos, Pos, VPos};
-        let right = p.1 <= 0.5 * (lo + hi);
-        let (h, dx) = if right {
+        let right = p.1 <= mid_x;
+        let (anchor, dx) = if right {
             (HPos::Left, look.off(7.0))
         } else {
             (HPos::Right, -look.off(7.0))
@@ -108,7 +111,7 @@ fn paint<DB: DrawingBackend>(
         let font = ("sans-serif", look.font(12.0))
             .into_font()
             .color(&BLACK)
-            .pos(Pos::new(h, VPos::Center));
+            .pos(Pos::new(anchor, VPos::Center));
         // On a translucent white patch: legible over the path's other dots.
         let text = format!("t={:.0}", p.0);
         let (w, h) = chart

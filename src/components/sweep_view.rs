@@ -168,12 +168,12 @@ pub fn SweepView() -> impl IntoView {
             </p>
             // Re-created only when the knob changes (a memo), so the titles say what is swept.
             {move || {
-                let (loss_title, time_title) = chart_titles(knob.get());
+                let (loss_title, time_title, loss_hint) = chart_texts(knob.get());
                 view! {
                     <div class="sweep-charts">
                         <Show when=multi fallback=move || view! {
                             <ChartCanvas label=loss_title draw=draw summary=Signal::derive(summary)
-                                hint="Each point is a fresh run of the current settings at that length, trained for the same number of steps. One length with 2 or more seeds draws the seeds' validation curves instead."/>
+                                hint=loss_hint/>
                         }>
                             <SeedsChart/>
                         </Show>
@@ -187,11 +187,20 @@ pub fn SweepView() -> impl IntoView {
     }
 }
 
-/// The two charts' titles (also their accessible names): against T, or copy memory's delay.
-fn chart_titles(knob: SweepKnob) -> (&'static str, &'static str) {
+/// The two charts' titles (also their accessible names) and the loss chart's hint: against
+/// T, or copy memory's delay.
+fn chart_texts(knob: SweepKnob) -> (&'static str, &'static str, &'static str) {
     match knob {
-        SweepKnob::Length => ("Final loss vs T", "ms per step vs T"),
-        SweepKnob::Delay { .. } => ("Final loss vs delay", "ms per step vs delay"),
+        SweepKnob::Length => (
+            "Final loss vs T",
+            "ms per step vs T",
+            "Each point is a fresh run of the current settings at that length, trained for the same number of steps. One length with 2 or more seeds draws the seeds' validation curves instead.",
+        ),
+        SweepKnob::Delay { .. } => (
+            "Final loss vs delay",
+            "ms per step vs delay",
+            "Each point is a fresh run of the current settings at that delay (T = delay + 2n + 1 for n symbols), trained for the same number of steps. One delay with 2 or more seeds draws the seeds' validation curves instead.",
+        ),
     }
 }
 

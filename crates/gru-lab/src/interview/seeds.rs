@@ -27,8 +27,8 @@ pub struct SeedFacts {
     pub cancelled: bool,
 }
 
-/// Whether `table`'s runs trained with `settings` (hidden size, lr, clip, task, …); the table
-/// records its own seeds and steps, compared apart.
+/// Whether `table`'s runs trained with `settings` (hidden size, lr, clip, task, …); the sweep's
+/// seeds and steps are the table's own, not the page's.
 fn swept_with(settings: &Settings, table: &SweepTable) -> bool {
     let (s, errors) = Settings::from_query(&table.query);
     errors.is_empty() && s.trains_like(settings, SweepOptions::Ignored)

@@ -20,6 +20,41 @@ impl Settings {
     /// which changes a number a run computes), and, with [`SweepOptions::Ignored`], the
     /// sweep's seeds and steps.
     pub fn trains_like(&self, other: &Settings, sweep: SweepOptions) -> bool {
+        // Every field named, so a new setting does not compile here until it is placed.
+        let Settings {
+            // What trains: compared.
+            task: _,
+            knob: _,
+            cells: _,
+            models: _,
+            tcn_levels: _,
+            tcn_kernel: _,
+            heads: _,
+            positions: _,
+            hidden: _,
+            budget: _,
+            train_n: _,
+            layers: _,
+            direction: _,
+            oneway_twin: _,
+            lr: _,
+            optimizer: _,
+            clip: _,
+            batch: _,
+            seed: _,
+            input_dropout: _,
+            recurrent_dropout: _,
+            surgery: _,
+            // How the page looks and runs: never compared.
+            speed: _,
+            hide: _,
+            presenter: _,
+            question: _,
+            bench_kernels: _,
+            // The sweep's options: compared when asked.
+            sweep_seeds: _,
+            sweep_steps: _,
+        } = self;
         let mut a = self.clone();
         a.speed = other.speed;
         a.question = other.question;
