@@ -4,6 +4,7 @@
 
 pub mod colormap;
 pub mod heatmap;
+pub mod legend;
 pub mod lines;
 pub mod measured;
 pub mod projection;
