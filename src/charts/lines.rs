@@ -241,7 +241,7 @@ fn paint<DB: DrawingBackend>(
             &|v: &f64| format!("{v:.0e}"),
         ),
         YAxis::Linear(_) => {
-            let y = KeyedAxis::new(y0..y1, linear_ticks(y0, y1, 6, 0.0));
+            let y = KeyedAxis::round(y0, y1, 6);
             plot(root, &area, look, d, x, y, &|v: &f64| fixed2(*v))
         }
     }

@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::heatmap::{x_label_count, BAR, MARGIN, X_LABELS, Y_LABELS};
-use super::strip_words::{room, runs_of, word_centre};
+use super::strip_words::{room, runs_of, word_centre, MAX_WORD};
 use super::surface::{on_surface, Look, Surface};
 use super::ticks::{column_keys, KeyedAxis};
 use super::{err, palette, ChartError};
@@ -188,18 +188,22 @@ fn paint<DB: DrawingBackend>(
             let runs = runs_of(&entries);
             for (r, run) in runs.iter().enumerate() {
                 let (first, last) = (entries[run.start].0, entries[run.end - 1].0);
-                let word: String = entries[run.clone()].iter().map(|e| name(e.1)).collect();
-                let w_px = chart
-                    .plotting_area()
-                    .estimate_text_size(&word, &style)
-                    .map_err(err)?
-                    .0;
-                let w = (f64::from(w_px) + 2.0 * f64::from(look.len(3.0))) / col_px;
-                let room = room(&entries, &runs, r, cols);
-                if let Some(x) = word_centre(first, last, run.len(), w, room).filter(|_| !wide) {
-                    let backing = Backing::under_cursor(cursor, first..=last);
-                    label(&mut chart, look, (x, base + 0.5), &word, &style, backing)?;
-                    continue;
+                // Only a short run on narrow columns is spelt and measured as a word (a lane
+                // of T symbols is one long run: no T-letter string per redraw).
+                if !wide && run.len() <= MAX_WORD {
+                    let word: String = entries[run.clone()].iter().map(|e| name(e.1)).collect();
+                    let w_px = chart
+                        .plotting_area()
+                        .estimate_text_size(&word, &style)
+                        .map_err(err)?
+                        .0;
+                    let w = (f64::from(w_px) + 2.0 * f64::from(look.len(3.0))) / col_px;
+                    let room = room(&entries, &runs, r, cols);
+                    if let Some(x) = word_centre(first, last, run.len(), w, room) {
+                        let backing = Backing::under_cursor(cursor, first..=last);
+                        label(&mut chart, look, (x, base + 0.5), &word, &style, backing)?;
+                        continue;
+                    }
                 }
                 for &(c, v) in &entries[run.clone()] {
                     let rare = counts

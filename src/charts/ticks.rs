@@ -23,6 +23,12 @@ impl KeyedAxis {
             keys,
         }
     }
+
+    /// The linear axis over `[lo, hi]`, labelled at up to `most` round values
+    /// ([`linear_ticks`]).
+    pub fn round(lo: f64, hi: f64, most: usize) -> Self {
+        Self::new(lo..hi, linear_ticks(lo, hi, most, 0.0))
+    }
 }
 
 impl Ranged for KeyedAxis {

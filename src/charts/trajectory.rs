@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use super::colormap::Scale;
 use super::surface::{on_surface, Look, Surface};
-use super::ticks::{fixed2, linear_ticks, KeyedAxis};
+use super::ticks::{fixed2, KeyedAxis};
 use super::{err, ChartError};
 
 /// What the trajectory chart shows.
@@ -52,7 +52,10 @@ fn paint<DB: DrawingBackend>(
         .margin(look.len(10.0))
         .x_label_area_size(look.text_len(36.0))
         .y_label_area_size(look.text_len(52.0))
-        .build_cartesian_2d(axis(x0 - px, x1 + px), axis(y0 - py, y1 + py))
+        .build_cartesian_2d(
+            KeyedAxis::round(x0 - px, x1 + px, 10),
+            KeyedAxis::round(y0 - py, y1 + py, 10),
+        )
         .map_err(err)?;
     let xd = format!("PC1 ({:.0}% of variance)", 100.0 * d.explained.0);
     let yd = format!("PC2 ({:.0}%)", 100.0 * d.explained.1);
@@ -119,18 +122,13 @@ fn paint<DB: DrawingBackend>(
             .estimate_text_size(&text, &font)
             .map_err(err)?;
         let (w, h, pad) = (w as i32, h as i32, look.off(2.0));
-        let x0 = if right { dx - pad } else { dx - w - pad };
+        let left = if right { dx - pad } else { dx - w - pad };
         let patch = Rectangle::new(
-            [(x0, -h / 2 - pad), (x0 + w + 2 * pad, h / 2 + pad)],
+            [(left, -h / 2 - pad), (left + w + 2 * pad, h / 2 + pad)],
             WHITE.mix(0.8).filled(),
         );
         let label = EmptyElement::at((p.1, p.2)) + patch + Text::new(text, (dx, 0), font);
         chart.draw_series([label]).map_err(err)?;
     }
     Ok(())
-}
-
-/// A linear axis over `[lo, hi]` labelled at up to 10 round values.
-fn axis(lo: f64, hi: f64) -> KeyedAxis {
-    KeyedAxis::new(lo..hi, linear_ticks(lo, hi, 10, 0.0))
 }
