@@ -35,13 +35,13 @@ test: setup-browser test-core test-wasm test-firefox test-e2e
 # MSRV in Cargo.toml. Not part of `make test`: clippy and rustfmt are rustup components.
 lint:
 	cargo fmt --all --check
-	cargo clippy --offline --all-targets -p gru-core -p gru-lab -- -D warnings
+	cargo clippy --offline --all-targets -p gru-core -p gru-hot -p gru-lab -- -D warnings
 	cargo clippy --offline --target wasm32-unknown-unknown --all-targets -p gru-lens -- -D warnings
 
 # Native tests of the model crate (math vs PyTorch, finite differences, learning).
 test-core:
 	@scripts/check-boundary.sh
-	cargo test -p gru-core -p gru-lab
+	cargo test -p gru-core -p gru-hot -p gru-lab
 
 # The app's tests in headless Chromium (wasm-bindgen-test, mounts the root component).
 # CHROMEDRIVER is named: wasm-bindgen-test-runner would pick a geckodriver on PATH first.

@@ -1,5 +1,5 @@
 //! The in-page kernel benchmark (`?bench=kernels`): the worker runs gru-core's
-//! [`kernel_report`] with the browser's clock and sends the figures back as
+//! [`gru_hot::kernel_report`] with the browser's clock and sends the figures back as
 //! [`Report::Kernels`]; the page shows them as rows of text built here.
 //!
 //! The figures are the same products at the same shapes as the native
@@ -7,7 +7,7 @@
 //! (`e2e/bench/kernels.mjs` does). Timing is never asserted: tests check only that every
 //! figure is finite and positive.
 
-use gru_core::bench::{kernel_report, KernelFigure, Product};
+use gru_core::bench::{KernelFigure, Product};
 
 use crate::protocol::Report;
 
@@ -17,14 +17,14 @@ pub const PAGE_MS_PER_SHAPE: f64 = 20.0;
 
 /// Runs the kernel report with `clock` (milliseconds, e.g. `performance.now()`) and
 /// `ms_per_shape` (a non-finite or non-positive value means the default 20 ms, as in
-/// [`kernel_report`]; values above 1000 are clamped so one request cannot hang the worker).
+/// [`gru_hot::kernel_report`]; values above 1000 are clamped so one request cannot hang the worker).
 pub fn run(ms_per_shape: f64, clock: &dyn Fn() -> f64) -> Report {
     let ms = if ms_per_shape.is_finite() {
         ms_per_shape.min(1000.0)
     } else {
         PAGE_MS_PER_SHAPE
     };
-    Report::Kernels(kernel_report(clock, ms))
+    Report::Kernels(gru_hot::kernel_report(clock, ms))
 }
 
 /// One row of the page's kernel table, as text.

@@ -110,7 +110,7 @@ impl Lab {
             SamplePick::Yours => (p.sample, p.worst_at),
             SamplePick::Worst => {
                 let tr = &self.runs[pick.run].trainer;
-                (tr.worst_sample(), Some(tr.step_idx()))
+                (gru_hot::worst_sample(tr), Some(tr.step_idx()))
             }
         };
         self.pick = Inspected {

@@ -66,10 +66,10 @@ impl LabInspection {
         let stage = std::mem::replace(&mut w.stage, Stage::Waiting);
         w.stage = match stage {
             Stage::Waiting => Stage::Tracing(begin(lab, i, w, yours)?),
-            Stage::Tracing(mut work) => match work.advance(units) {
+            Stage::Tracing(mut work) => match gru_hot::advance_inspection(&mut work, units) {
                 Progress::Unfinished => Stage::Tracing(work),
                 Progress::Finished => {
-                    let ins = work.finish().map_err(|e| e.to_string())?;
+                    let ins = gru_hot::finish_inspection(work).map_err(|e| e.to_string())?;
                     let x = Insight::of_model(&w.label, w.cell, &w.task, ins);
                     self.done += 1;
                     Stage::Done(if i == full { x } else { x.light() })
@@ -130,7 +130,7 @@ fn begin(
         Some((_, b)) => b,
         None => r.trainer.validation(),
     };
-    let work = r.trainer.begin_inspect_on(val, w.pick);
+    let work = gru_hot::begin_inspect_on(&r.trainer, val, w.pick);
     r.trainer.net.params_mut().swap_with_slice(&mut w.params);
     work.map_err(|e| e.to_string())
 }

@@ -84,7 +84,7 @@ impl TrainingRun {
         if self.last_val.is_some_and(|v| v.0 == step) {
             return;
         }
-        let s = self.trainer.evaluate();
+        let s = gru_hot::evaluate(&mut self.trainer);
         if s.loss.is_finite() {
             self.new_val.push([step as f64, s.loss]);
             self.new_val_s.push(self.train_ms / 1000.0);
@@ -98,7 +98,7 @@ impl TrainingRun {
         if self.error.is_some() {
             return false;
         }
-        match self.trainer.train_step() {
+        match gru_hot::train_step(&mut self.trainer) {
             Ok(s) => {
                 if s.step % SANE_EVERY == 0
                     && s.loss < SANE_FACTOR * self.trainer.task.baseline().loss

@@ -300,7 +300,7 @@ impl Sweep {
                 left -= 1;
                 let warm_up = tr.step_idx() == 0;
                 let start = clock();
-                let ok = tr.train_step().is_ok();
+                let ok = gru_hot::train_step(tr).is_ok();
                 if ok {
                     // Successful steps only, so the mean is over the steps `step_idx` counts.
                     let ms = (clock() - start).max(0.0);
@@ -316,7 +316,7 @@ impl Sweep {
                 let step = tr.step_idx();
                 if self.at.binary_search(&step).is_ok() {
                     // Evaluation reads no random stream: the run trains on as without it.
-                    let s = tr.evaluate();
+                    let s = gru_hot::evaluate(tr);
                     self.curve.push((step, s.loss));
                     last = Some((s.loss, s.accuracy()));
                 }
