@@ -9,7 +9,7 @@ use web_sys::HtmlCanvasElement;
 use super::colormap::Scale;
 use super::projection::GridProjection;
 use super::surface::{on_surface, Look, Surface};
-use super::ticks::{column_keys, column_keys_at, fixed2, KeyedAxis};
+use super::ticks::{column_keys, fixed2, KeyedAxis};
 use super::{err, ChartError};
 
 /// What a heatmap shows.
@@ -31,8 +31,6 @@ pub struct HeatmapData<'a> {
     pub x_first: f64,
     /// Step between column labels' values.
     pub x_step: f64,
-    /// Each column's value, when they are not evenly spaced (overrides `x_first`/`x_step`).
-    pub x_at: Option<&'a [f64]>,
     /// Colour-bar caption.
     pub bar_label: &'a str,
     /// Column outlined as the time cursor.
@@ -94,19 +92,16 @@ fn paint<DB: DrawingBackend>(
     let (main, bar) = root.split_horizontally(w.saturating_sub(look.text_len(BAR)));
     let (rows, cols) = (d.rows.max(1), d.cols.max(1));
     let (first, step) = (d.x_first, d.x_step);
-    let at = d.x_at.filter(|at| at.len() == cols);
-    let widest = at.map_or(first + (cols as f64 - 1.0) * step, |at| {
-        at.iter().fold(0.0f64, |m, v| m.max(v.abs()))
-    });
-    let most = x_label_count(main.dim_in_pixel().0, look, widest);
+    let most = x_label_count(
+        main.dim_in_pixel().0,
+        look,
+        first + (cols as f64 - 1.0) * step,
+    );
     // x labels at round values of the columns (between columns when they fall there).
-    let x_keys: Vec<(f64, f64)> = match at {
-        Some(at) => column_keys_at(at, most),
-        None => column_keys(first, step, cols, most)
-            .into_iter()
-            .map(|c| (c, first + c * step))
-            .collect(),
-    };
+    let x_keys: Vec<(f64, f64)> = column_keys(first, step, cols, most)
+        .into_iter()
+        .map(|c| (c, first + c * step))
+        .collect();
     // y labels at round row numbers (0, 10, 20 from the top), not at round y coordinates,
     // which count from the bottom row (9, 19, 29 on 40 rows).
     let y_keys: Vec<f64> = column_keys(0.0, 1.0, rows, 6)

@@ -14,7 +14,6 @@ fn grid(values: &[f64], rows: usize, cols: usize, scale: Scale, x_first: f64) ->
         y_desc: "",
         x_first,
         x_step: 1.0,
-        x_at: None,
         bar_label: "",
         cursor: None,
         selected: None,

@@ -145,57 +145,6 @@ pub fn column_keys(first: f64, step: f64, cols: usize, most: usize) -> Vec<f64> 
         .collect()
 }
 
-/// `(column position, value)` of up to `most` round values over columns whose values are `at`
-/// (ascending, not necessarily evenly spaced: a flow map's columns are the steps it was
-/// recorded at), each placed between the two columns it falls between; at least a column's
-/// smallest gap apart (whole steps on integer-valued columns), and labels no closer than
-/// `n / most` columns (so `most` labels' widths fit).
-pub fn column_keys_at(at: &[f64], most: usize) -> Vec<(f64, f64)> {
-    let n = at.len();
-    if n < 2
-        || at
-            .windows(2)
-            .any(|w| w[1].partial_cmp(&w[0]) != Some(std::cmp::Ordering::Greater))
-    {
-        return at.first().map_or(Vec::new(), |&v| vec![(0.0, v)]);
-    }
-    let gap = at
-        .windows(2)
-        .map(|w| w[1] - w[0])
-        .fold(f64::INFINITY, f64::min);
-    let half = |i: usize, j: usize| 0.5 * (at[j] - at[i]);
-    let (lo, hi) = (at[0] - half(0, 1), at[n - 1] + half(n - 2, n - 1));
-    let mut i = 0;
-    linear_ticks(lo, hi, most, gap.min(1.0).max(gap.floor()))
-        .into_iter()
-        .map(|v| {
-            // Beyond the ends, the half-gap margins scale like the nearest gap.
-            let pos = if v <= at[0] {
-                (v - at[0]) / (at[1] - at[0])
-            } else if v >= at[n - 1] {
-                (n - 1) as f64 + (v - at[n - 1]) / (at[n - 1] - at[n - 2])
-            } else {
-                while at[i + 1] < v {
-                    i += 1;
-                }
-                i as f64 + (v - at[i]) / (at[i + 1] - at[i])
-            };
-            (pos, v)
-        })
-        // Where columns crowd (many recorded early, few late), round values fall a fraction
-        // of a column apart and their labels would touch: keep those at least n / most
-        // columns (a label's width) after the last kept one.
-        .fold(Vec::new(), |mut kept: Vec<(f64, f64)>, k| {
-            if kept
-                .last()
-                .is_none_or(|l| k.0 - l.0 >= n as f64 / most as f64)
-            {
-                kept.push(k);
-            }
-            kept
-        })
-}
-
 /// Labelled values of a log axis over `[lo, hi]` (`0 < lo < hi`): 1, 2 and 5 times each power
 /// of ten inside, e.g. `[0.2, 0.5, 1, 2]` over `[0.15, 2.5]`.
 pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
@@ -339,34 +288,6 @@ mod tests {
     }
 
     #[wasm_bindgen_test(unsupported = test)]
-    fn uneven_columns_get_labels_where_their_values_fall() {
-        // A big model's flow map: step 0, then 440 (the follow-up), then every ~5,000.
-        let at = [0.0, 440.0, 5200.0, 10100.0, 15000.0];
-        // Room for 5 labels: one column's width each (5000 and 10000 are 1.01 columns apart).
-        let keys = column_keys_at(&at, 5);
-        let values: Vec<f64> = keys.iter().map(|k| k.1).collect();
-        assert_eq!(values, vec![0.0, 5000.0, 10000.0, 15000.0]);
-        // 5000 lies 4560/4760 of the way from column 1 to column 2.
-        assert!(
-            (keys[1].0 - (1.0 + 4560.0 / 4760.0)).abs() < 1e-12,
-            "{keys:?}"
-        );
-        assert!(
-            (keys[2].0 - (2.0 + 4800.0 / 4900.0)).abs() < 1e-12,
-            "{keys:?}"
-        );
-        assert_eq!(keys[3].0, 4.0);
-        // Even columns agree with column_keys.
-        let even: Vec<f64> = (1..=40).map(f64::from).collect();
-        let pos: Vec<f64> = column_keys_at(&even, 8).iter().map(|k| k.0).collect();
-        assert_eq!(pos, column_keys(1.0, 1.0, 40, 8));
-        // One column, or values out of order: no interpolation.
-        assert_eq!(column_keys_at(&[7.0], 8), vec![(0.0, 7.0)]);
-        assert_eq!(column_keys_at(&[3.0, 1.0], 8), vec![(0.0, 3.0)]);
-        assert!(column_keys_at(&[], 8).is_empty());
-    }
-
-    #[wasm_bindgen_test(unsupported = test)]
     fn a_tick_a_hair_below_zero_reads_zero() {
         assert_eq!(fixed2(-1e-17), "0.00");
         assert_eq!(fixed2(-0.004), "0.00");
@@ -388,19 +309,5 @@ mod tests {
         assert_eq!(log_decade_ticks(0.5, 50.0, 6), vec![1.0, 10.0]);
         assert!(log_decade_ticks(2.0, 3.0, 6).is_empty());
         assert!(log_decade_ticks(0.0, 3.0, 6).is_empty());
-    }
-
-    #[wasm_bindgen_test(unsupported = test)]
-    fn labels_of_crowded_columns_do_not_touch() {
-        // A flow map: many columns recorded early, few late (steps 0…450, then every 1000).
-        let at: Vec<f64> = (0..10)
-            .map(|i| 50.0 * i as f64)
-            .chain((1..=8).map(|i| 1000.0 * i as f64))
-            .collect();
-        let keys = column_keys_at(&at, 8);
-        assert!(keys.len() >= 3, "{keys:?}");
-        // At least a label's width, n / most columns, apart.
-        let min = at.len() as f64 / 8.0;
-        assert!(keys.windows(2).all(|w| w[1].0 - w[0].0 >= min), "{keys:?}");
     }
 }

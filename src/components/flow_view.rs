@@ -14,10 +14,14 @@ use crate::components::gates_view::{additive_run, step_axis};
 use crate::components::loss_view::run_color;
 use crate::format::fmt_num;
 use crate::state::AppState;
+use gru_lab::flow_map::{to_scale, ScaledMap};
 use gru_lab::insight::{decimate, indexed, Insight};
 
 /// Most points drawn per line (about two per pixel of the chart).
 const MAX_LINE_POINTS: usize = 1200;
+/// Even columns of the flow map over training (about one per pixel of a phone's plot; a wider
+/// canvas scales them up).
+const MAP_COLUMNS: usize = 240;
 
 /// Per-run points `(index + first, pick(insight)[index])`, one series per run.
 fn per_run(
@@ -83,12 +87,20 @@ pub fn FlowView() -> impl IntoView {
         })
     };
     let draw_map = move |c: &crate::charts::surface::Surface<'_>| {
-        // Each column's training step: recorded at each inspection, so not evenly spaced.
-        let (at, (vals, lags)) = state.with_inspection(|h| {
-            let at: Vec<f64> = h.flow_steps.iter().map(|&s| s as f64).collect();
-            (at, h.flow_map())
+        // Recorded at each inspection (irregular steps), drawn on a linear step axis.
+        let map = state.with_inspection(|h| {
+            let (vals, lags) = h.flow_map();
+            (to_scale(&h.flow_steps, &vals, lags, MAP_COLUMNS), lags)
         });
-        let cols = at.len();
+        let (
+            ScaledMap {
+                values: vals,
+                cols,
+                first,
+                step,
+            },
+            lags,
+        ) = map;
         let finite = || vals.iter().copied().filter(|v| v.is_finite());
         let lo = finite().fold(0.0f64, f64::min).max(-12.0);
         let hi = 0.5f64.max(finite().fold(0.0, f64::max));
@@ -103,11 +115,10 @@ pub fn FlowView() -> impl IntoView {
             rows: lags,
             cols,
             scale: Scale::Sequential { lo, hi },
-            x_desc: "training step (not to scale)",
+            x_desc: "training step",
             y_desc: "lag k",
-            x_first: 0.0, // unused: `x_at` gives every column's step
-            x_step: 1.0,
-            x_at: Some(&at),
+            x_first: first,
+            x_step: step,
             bar_label: "log10 ‖·‖",
             cursor: None,
             selected: None,
@@ -239,7 +250,7 @@ pub fn FlowView() -> impl IntoView {
             <ChartCanvas label="Gradient flow" draw=draw_flow summary=Signal::derive(flow_summary)
                 hint="How strongly the last state still depends on the state k steps earlier: a product of k one-step Jacobians, so it changes roughly geometrically with k. A GRU is not born with a gradient highway: untrained (default initialisation), z ≈ 0.5 halves its carry at every step, and its curve often falls faster than the RNN's. Training teaches z ≈ 0 where memory is needed and the curve rises toward 1; a trained tanh RNN's usually falls off a cliff."/>
             <ChartCanvas label="Gradient flow over training" width=720 height=260 draw=draw_map summary=Signal::derive(map_summary)
-                hint="The first run's curve above, recorded as training goes: bright = gradient survives that many steps back; 10⁻¹² and below are all drawn darkest. A column per training step at which the live model was inspected (the latest 120); those steps are irregular, so equal widths need not be equal numbers of steps. It starts afresh when another layer, direction or sample is picked."/>
+                hint="The first run's curve above, recorded as training goes: bright = gradient survives that many steps back; 10⁻¹² and below are all drawn darkest. The live model is re-inspected as it trains (at most every 0.3 s, less often when an analysis is costly) and when the pick changes; the latest 120 inspections are kept, each drawn from its step until the next one's. It starts afresh when another layer, direction or sample is picked."/>
             <ChartCanvas label="Loss gradient by time step" draw=draw_grad summary=Signal::derive(grad_summary)
                 hint="‖∂L/∂h_t‖: how much the loss cares about the state at step t."/>
             // No GRU compared: a card saying where to look, not empty axes.

@@ -140,7 +140,6 @@ pub fn ModelsView() -> impl IntoView {
             y_desc: "query position i",
             x_first: 0.0,
             x_step: 1.0,
-            x_at: None,
             bar_label: "weight",
             cursor: None,
             selected: None,

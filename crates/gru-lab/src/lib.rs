@@ -13,6 +13,7 @@ pub mod cost;
 pub mod curve;
 pub mod engine;
 pub mod export;
+pub mod flow_map;
 pub mod fmt;
 pub mod history;
 pub mod insight;

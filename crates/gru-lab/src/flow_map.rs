@@ -1,0 +1,101 @@
+//! The gradient-flow map over training on a linear step axis. Its columns are recorded at
+//! each inspection of the live model, and inspections come at irregular steps (a refresh
+//! every few seconds of training, or whenever the pick changes), so the recorded columns are
+//! spread here over even columns of training steps: each even column shows the latest
+//! inspection at or before its step, held until the next one.
+
+/// The map resampled to even steps.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScaledMap {
+    /// `(lags, cols)` row-major, row `k` = lag `k`.
+    pub values: Vec<f64>,
+    /// Columns.
+    pub cols: usize,
+    /// Training step of column 0.
+    pub first: f64,
+    /// Training steps from one column to the next (1 when there is one column).
+    pub step: f64,
+}
+
+/// Spreads the `(lags, steps.len())` row-major `values`, recorded at the strictly increasing
+/// `steps`, over at most `most` (≥ 2) even columns from the first step to the last: one column
+/// per step when the span is short. Column `j` (step `first + j · step`) shows the latest
+/// recorded column at or before that step, so the last is always the latest inspection.
+pub fn to_scale(steps: &[u64], values: &[f64], lags: usize, most: usize) -> ScaledMap {
+    let recorded = steps.len();
+    let (Some(&lo), Some(&hi)) = (steps.first(), steps.last()) else {
+        return ScaledMap {
+            values: Vec::new(),
+            cols: 0,
+            first: 0.0,
+            step: 1.0,
+        };
+    };
+    let span = hi.saturating_sub(lo);
+    if span == 0 || values.len() < lags * recorded {
+        return ScaledMap {
+            values: values.to_vec(),
+            cols: recorded,
+            first: lo as f64,
+            step: 1.0,
+        };
+    }
+    let cols = usize::try_from(span + 1).map_or(most, |n| n.min(most.max(2)));
+    let step = span as f64 / (cols - 1) as f64;
+    // The recorded column each even column shows: the last one at or before its step.
+    let source: Vec<usize> = (0..cols)
+        .map(|j| {
+            let at = lo as f64 + j as f64 * step;
+            steps
+                .partition_point(|&s| s as f64 <= at + 1e-9)
+                .saturating_sub(1)
+        })
+        .collect();
+    let values = (0..lags)
+        .flat_map(|k| source.iter().map(move |&c| values[k * recorded + c]))
+        .collect();
+    ScaledMap {
+        values,
+        cols,
+        first: lo as f64,
+        step,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_column_holds_the_latest_inspection_at_or_before_its_step() {
+        // Two lags, inspections at steps 10, 12 and 20 (values 1, 2, 3; lag 1 negated).
+        let m = to_scale(&[10, 12, 20], &[1.0, 2.0, 3.0, -1.0, -2.0, -3.0], 2, 100);
+        assert_eq!((m.cols, m.first, m.step), (11, 10.0, 1.0));
+        let lag0 = [1.0, 1.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 3.0];
+        assert_eq!(&m.values[..11], &lag0);
+        assert_eq!(m.values[11..], lag0.map(|v| -v));
+    }
+
+    #[test]
+    fn a_long_span_takes_at_most_the_columns_asked_and_ends_on_the_latest() {
+        let steps = [0, 10, 4000];
+        let m = to_scale(&steps, &[0.0, 1.0, 2.0], 1, 200);
+        assert_eq!(m.cols, 200);
+        assert!((m.step - 4000.0 / 199.0).abs() < 1e-9);
+        assert_eq!(m.values[0], 0.0);
+        // Column 1 (step ≈ 20.1) shows step 10's inspection, held until step 4000.
+        assert_eq!(m.values[1], 1.0);
+        assert_eq!(*m.values.last().unwrap(), 2.0);
+        assert_eq!(m.values[198], 1.0);
+    }
+
+    #[test]
+    fn one_inspection_or_a_short_buffer_is_left_as_recorded() {
+        let one = to_scale(&[7], &[1.5, 2.5], 2, 100);
+        assert_eq!((one.cols, one.first, one.values), (1, 7.0, vec![1.5, 2.5]));
+        let empty = to_scale(&[], &[], 0, 100);
+        assert_eq!(empty.cols, 0);
+        let short = to_scale(&[1, 2], &[1.0], 1, 100);
+        assert_eq!(short.cols, 2);
+    }
+}
