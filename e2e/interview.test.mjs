@@ -18,9 +18,10 @@ const panel = (page) => page.getByRole('region', { name: 'Interview mode' });
 const verdict = (page) => panel(page).locator('.iv-verdict');
 
 // Reveal while the run is paused before the step the quiz compares at (300), so the "not yet"
-// verdict is checked without racing a fast run past it; then training goes on.
+// verdict is checked without racing a fast run past it; then training goes on (Play: past the
+// step "Run this experiment" pauses at). A run that got to step 300 first has paused itself.
 async function revealBeforeDecided(page) {
-  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Pause' }).click({ timeout: 2000 }).catch(() => {});
   await page.waitForFunction(() => /paused/.test(document.querySelector('[role=status]').textContent));
   const step = await page.evaluate(() => Number(/step (\d+)/.exec(document.querySelector('[role=status]').textContent)?.[1]));
   await panel(page).getByRole('button', { name: '3. Reveal' }).click();
@@ -130,6 +131,27 @@ test('the quiz refuses to reveal before a prediction, then reports what the run 
   assert.ok(r.verdict.startsWith(truth === 'GRU' ? 'Your prediction held: GRU.' : `Not this time: you predicted GRU, the run gave ${truth}.`), r.verdict);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: SHOTS + 'interview-q3-1280x800.png' });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('"Run this experiment" trains to the step the quiz names and pauses there, so the verdict holds', async () => {
+  const { page, errors } = await open(browser, server.url + '?q=2', server.origin);
+  const p = panel(page);
+  await p.getByRole('heading', { name: /^2\. / }).waitFor();
+  assert.match(await p.getByRole('button', { name: '2. Run this experiment' }).getAttribute('title'), /train them 300 steps, then pause/);
+  await p.getByRole('radio').first().check();
+  await p.getByRole('button', { name: '2. Run this experiment' }).click();
+  await waitStep(page, 2);
+  await page.waitForFunction(() => /paused/.test(document.querySelector('[role=status]').textContent), null, { timeout: 120_000 });
+  assert.match(await page.getByRole('status').first().innerText(), /\bstep 300\b/);
+  await p.getByRole('button', { name: '3. Reveal' }).click();
+  await page.waitForFunction(() => /^(Your prediction held|Not this time)/.test(document.querySelector('.iv-verdict')?.textContent ?? ''), null, { timeout: 60_000 });
+  const first = await verdict(page).innerText();
+  assert.match(first, /At step 300 \(the inspection\)/);
+  await page.waitForTimeout(1500);
+  assert.equal(await verdict(page).innerText(), first, 'paused, the verdict holds');
+  assert.match(await page.getByRole('status').first().innerText(), /\bstep 300\b/, 'still at step 300');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -435,13 +435,17 @@ impl AppState {
     }
 
     /// Starts fresh runs from `settings` (always a reset, even when they equal the active
-    /// ones) and trains them: an interview question's "Run this experiment".
-    pub fn run_fresh(&self, settings: Settings) {
+    /// ones) and trains them, up to step `until` when given, where they pause: an interview
+    /// question's "Run this experiment".
+    pub fn run_fresh(&self, settings: Settings, until: Option<u64>) {
         self.notice.set(None);
         self.send(Command::Reset {
             query: settings.to_query(),
         });
-        self.send(Command::Play);
+        self.send(match until {
+            Some(step) => Command::PlayUntil { step },
+            None => Command::Play,
+        });
         self.draft.set(settings.clone());
         self.settings.set(settings);
     }

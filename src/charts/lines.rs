@@ -130,13 +130,22 @@ pub fn x_range(d: &LinesData<'_>) -> (f64, f64) {
     }
 }
 
-/// Up to 7 round x labels over `[x0, x1]`: whole numbers only when every point's x and both
-/// ends are whole (steps, lags, lengths; also an axis with no point yet, never "0.2 0.4"
+/// Up to `most` round x labels over `[x0, x1]`: whole numbers only when every point's x and
+/// both ends are whole (steps, lags, lengths; also an axis with no point yet, never "0.2 0.4"
 /// before training), else any round value (seconds).
-pub fn x_ticks(d: &LinesData<'_>, x0: f64, x1: f64) -> Vec<f64> {
+pub fn x_ticks(d: &LinesData<'_>, x0: f64, x1: f64, most: usize) -> Vec<f64> {
     let whole = |v: f64| v.fract() == 0.0;
     let integer = whole(x0) && whole(x1) && finite_points(d, false).all(|p| whole(p.0));
-    linear_ticks(x0, x1, 7, if integer { 1.0 } else { 0.0 })
+    linear_ticks(x0, x1, most, if integer { 1.0 } else { 0.0 })
+}
+
+/// How many x labels (2 to 7) fit side by side in a plot `plot_px` buffer pixels wide, each
+/// as wide as the larger end's whole digits (at least four characters, "0.25") at ~0.6 em a
+/// digit, plus a gap: "1000 2000" never runs together, in presenter mode's larger text too.
+pub fn x_label_count(plot_px: u32, look: Look, x0: f64, x1: f64) -> usize {
+    let digits = format!("{:.0}", x0.abs().max(x1.abs())).len().max(4);
+    let label_px = look.font(12.0) * 0.6 * digits as f64 + look.font(14.0);
+    ((f64::from(plot_px) / label_px).floor() as usize).clamp(2, 7)
 }
 
 /// The y range covering every drawable value and the reference line, padded; never empty.
@@ -214,7 +223,10 @@ fn paint<DB: DrawingBackend>(
         d.legend != Corner::LowerLeft,
     )?;
     let (x0, x1) = x_range(d);
-    let x = KeyedAxis::new(x0..x1, x_ticks(d, x0, x1));
+    let x = KeyedAxis::new(
+        x0..x1,
+        x_ticks(d, x0, x1, x_label_count(avail, look, x0, x1)),
+    );
     let (y0, y1) = y_range(d);
     match d.y {
         // Within two decades plotters labels only the one power of ten inside: 1-2-5 labels.
@@ -350,7 +362,8 @@ where
         } else {
             pts.collect()
         };
-        if s.marks == Marks::Dots {
+        // A lone point (a sweep over one length) is a dot, or a line through it draws nothing.
+        if s.marks == Marks::Dots || pts.len() == 1 {
             // Every point while they are sparse; on a long run's dense curve every n-th, so
             // the dots stay marks and do not merge into a thick line over the training curve.
             let every = pts.len().div_ceil(MAX_DOTS).max(1);

@@ -110,16 +110,52 @@ fn x_labels_are_whole_on_whole_axes_even_before_the_first_point() {
     // Before training: no point, a 0…1 axis labelled 0 and 1, not 0.2, 0.4, …
     let empty = log_chart(Vec::new());
     let (x0, x1) = x_range(&empty);
-    assert_eq!(x_ticks(&empty, x0, x1), vec![0.0, 1.0]);
+    assert_eq!(x_ticks(&empty, x0, x1, 7), vec![0.0, 1.0]);
     // Three training steps: 0, 1, 2, 3.
     let steps = [(0.0, 1.0), (3.0, 0.5)];
     let d = log_chart(vec![Series::new("a", &steps, palette::BLUE)]);
     let (x0, x1) = x_range(&d);
-    assert_eq!(x_ticks(&d, x0, x1), vec![0.0, 1.0, 2.0, 3.0]);
+    assert_eq!(x_ticks(&d, x0, x1, 7), vec![0.0, 1.0, 2.0, 3.0]);
     // Seconds: fractional values, fractional labels.
     let secs = [(0.05, 1.0), (0.6, 0.5)];
     let d = log_chart(vec![Series::new("a", &secs, palette::BLUE)]);
     let (x0, x1) = x_range(&d);
-    let t = x_ticks(&d, x0, x1);
+    let t = x_ticks(&d, x0, x1, 7);
     assert!(t.len() >= 3 && t.iter().any(|v| v.fract() != 0.0), "{t:?}");
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn x_labels_thin_out_where_they_would_run_together() {
+    // A 379 px loss chart in presenter mode (text × 1.6): 6,000 steps took 7 labels
+    // ("1000200030004000…"); four-digit labels of 12 px type at 1.6× need ~62 px each.
+    let big = Look { px: 1.0, text: 1.6 };
+    let n = x_label_count(300, big, 0.0, 6000.0);
+    assert!((2..=4).contains(&n), "{n}");
+    let steps = [(0.0, 1.0), (6000.0, 0.5)];
+    let d = log_chart(vec![Series::new("a", &steps, palette::BLUE)]);
+    let t = x_ticks(&d, 0.0, 6000.0, n);
+    assert!(t.len() <= n && t.len() >= 2, "{t:?}");
+    // A wide chart at normal text keeps all seven.
+    assert_eq!(
+        x_label_count(900, Look { px: 1.0, text: 1.0 }, 0.0, 6000.0),
+        7
+    );
+}
+
+#[wasm_bindgen_test(unsupported = test)]
+fn a_lone_point_is_drawn_as_a_dot() {
+    // A sweep over one length: each model's "ms per step vs T" is one point; a line through
+    // it drew nothing, and the chart showed a legend over an empty plot.
+    let one = [(40.0, 4.1)];
+    let d = LinesData {
+        y: YAxis::Linear(None),
+        ..log_chart(vec![Series::new("GRU", &one, palette::BLUE)])
+    };
+    let buf = std::cell::RefCell::new(String::new());
+    let surface = crate::charts::surface::Surface {
+        target: crate::charts::surface::Target::Svg(&buf, (400, 300)),
+        look: Look::default(),
+    };
+    draw(&surface, &d).expect("draws");
+    assert_eq!(buf.into_inner().matches("<circle").count(), 1);
 }

@@ -29,6 +29,11 @@ fn run_title(q: &gru_lab::interview::Question, page: &gru_lab::settings::Setting
             s.sweep_seeds,
             s.sweep_steps
         )
+    } else if let Some(n) = q.quiz.steps {
+        format!(
+            "Start fresh runs with {} and train them {n} steps, then pause (Play trains on)",
+            q.preset
+        )
     } else {
         format!("Start fresh runs with {} and train", q.preset)
     }
@@ -70,7 +75,7 @@ pub fn QuestionView(
             // A fresh start: the sweep still running would refuse the new one and live play.
             state.cancel_sweep();
         }
-        state.run_fresh(s);
+        state.run_fresh(s, q.quiz.steps);
         if q.multi_seed() {
             // Question 10: the multi-seed comparison of these settings at their T.
             state.start_sweep(vec![len], steps, seeds);

@@ -34,6 +34,8 @@ pub struct Engine {
     inspecting: Option<LabInspection>,
     /// The length sweep running instead of live training, and when its progress was last sent.
     sweep: Option<(Sweep, f64)>,
+    /// The step training pauses at ([`Command::PlayUntil`]); any other play or pause clears it.
+    pause_at: Option<u64>,
 }
 
 /// Milliseconds of sweep training per tick (the page's commands are answered in between).
@@ -56,6 +58,7 @@ impl Engine {
             fresh: None,
             inspecting: None,
             sweep: None,
+            pause_at: None,
         })
     }
 
@@ -124,18 +127,27 @@ impl Engine {
                     return vec![Report::SweepDone(sw.table().clone())];
                 }
             }
-            Command::Play | Command::Step if self.sweep.is_some() => {
+            Command::Play | Command::PlayUntil { .. } | Command::Step if self.sweep.is_some() => {
                 return reject(
                     "Live training is paused while the length sweep runs: cancel the sweep to train"
                         .into(),
                 );
             }
-            Command::Play => {
+            Command::Play | Command::PlayUntil { .. } => {
+                self.pause_at = match cmd {
+                    Command::PlayUntil { step } => Some(step),
+                    _ => None,
+                };
                 self.lab.clear_errors();
                 self.schedule.set_playing(true, now);
+                self.pause_if_reached(now);
             }
-            Command::Pause => self.schedule.set_playing(false, now),
+            Command::Pause => {
+                self.pause_at = None;
+                self.schedule.set_playing(false, now);
+            }
             Command::Step => {
+                self.pause_at = None;
                 self.schedule.set_playing(false, now);
                 self.lab.clear_errors();
                 self.lab.step();
@@ -241,7 +253,18 @@ impl Engine {
     }
 
     /// Puts `lab` in place of the current runs: a new epoch, inspected afresh.
+    /// Pauses once the runs have trained the steps [`Command::PlayUntil`] asked for, with the
+    /// validation loss of that step (the pause asks for its views).
+    fn pause_if_reached(&mut self, now: f64) {
+        if self.pause_at.is_some_and(|s| self.lab.steps() >= s) {
+            self.pause_at = None;
+            self.lab.validate();
+            self.schedule.set_playing(false, now);
+        }
+    }
+
     fn replace(&mut self, lab: Lab) {
+        self.pause_at = None;
         self.schedule.speed = lab.settings.speed;
         self.lab = lab;
         self.epoch = self.epoch.wrapping_add(1);
@@ -298,7 +321,11 @@ impl Engine {
                 return (reports, Wake::Now);
             }
             Job::Train { steps: most, until } => {
-                while steps < u64::from(most) && self.lab.step_timed(clock) {
+                let left = self
+                    .pause_at
+                    .map_or(u64::MAX, |s| s.saturating_sub(self.lab.steps()));
+                let most = u64::from(most).min(left);
+                while steps < most && self.lab.step_timed(clock) {
                     steps += 1;
                     if clock() >= until {
                         break;
@@ -307,6 +334,7 @@ impl Engine {
                 if self.lab.stopped().is_some() {
                     self.schedule.set_playing(false, clock());
                 }
+                self.pause_if_reached(clock());
             }
             Job::Idle(ms) => {
                 self.schedule.done(job, start, start, 0);

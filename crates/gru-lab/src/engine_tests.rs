@@ -430,3 +430,36 @@ fn a_live_change_reaches_the_interview_facts_through_the_snapshot_and_history() 
     // The page's settings are the preset's again; the runs are not.
     assert_eq!(apply(&mut e), Some(at));
 }
+
+#[test]
+fn play_until_pauses_at_the_step_asked_with_its_validation_and_play_trains_on() {
+    let clock = FakeClock(Cell::new(0.0));
+    let mut e = Engine::new(&Settings::default(), 0.0).expect("default");
+    e.handle(Command::Pause, clock.read());
+    e.handle(Command::PlayUntil { step: 40 }, clock.read());
+    let snaps = run_until(&mut e, &clock, |_| false);
+    assert_eq!(e.lab().steps(), 40, "paused exactly at the step asked");
+    let last = snaps.last().expect("snapshots");
+    assert!(!last.playing);
+    assert_eq!(last.runs[0].step, 40);
+    // The validation loss is of step 40, and so is the inspection the pause asked for.
+    let val_step = snaps
+        .iter()
+        .rev()
+        .find_map(|s| s.runs[0].new_val.last().map(|v| v[0]));
+    assert_eq!(val_step, Some(40.0));
+    let shown = snaps
+        .iter()
+        .rev()
+        .find_map(|s| s.inspected.as_ref())
+        .expect("inspected");
+    assert_eq!(shown.step, 40);
+    // Asked for a step already passed, it pauses at once; Play clears the target.
+    e.handle(Command::PlayUntil { step: 10 }, clock.read());
+    run_until(&mut e, &clock, |_| false);
+    assert_eq!(e.lab().steps(), 40);
+    e.handle(Command::PlayUntil { step: 60 }, clock.read());
+    e.handle(Command::Play, clock.read());
+    run_until(&mut e, &clock, |e| e.lab().steps() > 80);
+    assert!(e.lab().steps() > 80, "Play trains past the old target");
+}

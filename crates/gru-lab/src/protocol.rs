@@ -21,6 +21,12 @@ pub enum Command {
     },
     /// Train continuously (clears a NaN/∞ stop).
     Play,
+    /// Play until the runs have trained `step` steps, then pause there (an interview
+    /// question's experiment: its verdict is read at the step the question names).
+    PlayUntil {
+        /// The step to pause at.
+        step: u64,
+    },
     /// Stop training (a fresh inspection is published).
     Pause,
     /// Pause, then train exactly one step on every run and publish.
@@ -345,6 +351,7 @@ mod tests {
                 query: "cells=gru,lstm&T=1000".into(),
             },
             Command::Play,
+            Command::PlayUntil { step: 300 },
             Command::Pause,
             Command::Step,
             Command::Live {

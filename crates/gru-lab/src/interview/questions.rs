@@ -17,6 +17,10 @@ pub struct Quiz {
     pub options: &'static [&'static str],
     /// Which option the run produced, from its real numbers.
     pub judge: fn(&Facts) -> Verdict,
+    /// The step the verdict is first read at: "Run this experiment" trains to it and pauses
+    /// there, so the verdict holds while it is read (Play trains on, and the verdict follows).
+    /// `None` where the question names no step.
+    pub steps: Option<u64>,
 }
 
 /// One interview question.
@@ -49,9 +53,10 @@ pub static QUESTIONS: &[Question] = &[
         view: "v-compare",
         view_name: "the Compare table",
         quiz: Quiz {
-            prompt: "On the adding problem (T = 40), which has the lower validation loss once both have trained 400 steps (the verdict reads the latest validation, so it follows the runs)?",
+            prompt: "On the adding problem (T = 40), which has the lower validation loss once both have trained 400 steps?",
             options: CELLS2,
             judge: judge::gru_vs_lstm,
+            steps: Some(400),
         },
         answer: answer::differ,
     },
@@ -65,6 +70,7 @@ pub static QUESTIONS: &[Question] = &[
             prompt: "After 300 steps, does the page's GRU mostly keep its old state or mostly take the new candidate (mean z over the inspected sample)?",
             options: &["mostly keeps h(t−1): mean z below 0.5", "mostly takes the candidate: mean z above 0.5"],
             judge: judge::keeps_or_writes,
+            steps: Some(300),
         },
         answer: answer::equations,
     },
@@ -78,6 +84,7 @@ pub static QUESTIONS: &[Question] = &[
             prompt: "At T = 100, after 300 steps, whose ‖∂h_T/∂h_0‖ is higher?",
             options: &["GRU", "RNN", "about equal (within 10×)"],
             judge: judge::far_gradient,
+            steps: Some(300),
         },
         answer: answer::vanishing,
     },
@@ -91,6 +98,7 @@ pub static QUESTIONS: &[Question] = &[
             prompt: "Which brings the validation loss below half the baseline in fewer training steps?",
             options: &["GRU", "LSTM", "about the same step (within 10 %)"],
             judge: judge::fewer_steps,
+            steps: None,
         },
         answer: answer::faster,
     },
@@ -101,9 +109,10 @@ pub static QUESTIONS: &[Question] = &[
         view: "v-loss",
         view_name: "the loss chart",
         quiz: Quiz {
-            prompt: "With 8 hidden units, short sequences (T = 20) and only 64 training sequences, which has the lower validation loss once both have trained 500 steps (the latest validation)?",
+            prompt: "With 8 hidden units, short sequences (T = 20) and only 64 training sequences, which has the lower validation loss once both have trained 500 steps?",
             options: CELLS2,
             judge: judge::small_budget,
+            steps: Some(500),
         },
         answer: answer::beat,
     },
@@ -114,9 +123,10 @@ pub static QUESTIONS: &[Question] = &[
         view: "v-compare",
         view_name: "the Compare table",
         quiz: Quiz {
-            prompt: "Parity of 16 bits is counting mod 2. Which has the higher validation accuracy once both have trained 600 steps (the latest validation)?",
+            prompt: "Parity of 16 bits is counting mod 2. Which has the higher validation accuracy once both have trained 600 steps?",
             options: CELLS2,
             judge: judge::accuracy,
+            steps: Some(600),
         },
         answer: answer::limits,
     },
@@ -130,6 +140,7 @@ pub static QUESTIONS: &[Question] = &[
             prompt: "With recurrent dropout 0.3, after 300 steps, where is the training loss (dropout on) against the validation loss (dropout off)?",
             options: &["training loss above validation", "training loss below validation", "about equal (within 5 %)"],
             judge: judge::dropout_gap,
+            steps: Some(300),
         },
         answer: answer::dropout,
     },
@@ -143,6 +154,7 @@ pub static QUESTIONS: &[Question] = &[
             prompt: "Lookahead: the target at step t is the input at t + 2. Same hidden size, same data: after 300 steps, which ends with the lower validation loss?",
             options: &["the bidirectional GRU", "the one-way GRU", "about equal (within 10 %)"],
             judge: judge::future_context,
+            steps: Some(300),
         },
         answer: answer::stacked,
     },
@@ -156,6 +168,7 @@ pub static QUESTIONS: &[Question] = &[
             prompt: "At T = 300, after 100 steps, is the GRU's ‖∂h_T/∂h_0‖ still above 10⁻³?",
             options: &["yes, above 10⁻³", "no, below 10⁻³"],
             judge: judge::long_gradient,
+            steps: Some(100),
         },
         answer: answer::long,
     },
@@ -169,6 +182,7 @@ pub static QUESTIONS: &[Question] = &[
             prompt: "Each model trained afresh with several seeds (the preset runs 3; a link or the form may ask for more), the same data per seed and the same step budget: which ends with the lowest mean validation loss, with every one of its seeds below every seed of the others?",
             options: seeds::OPTIONS,
             judge: seeds::judge,
+            steps: None,
         },
         answer: answer::evaluate,
     },

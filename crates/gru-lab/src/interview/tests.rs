@@ -552,3 +552,31 @@ fn validation_steps_and_the_half_baseline_crossing_are_those_validations_ran_at(
     assert_eq!(r.last_val_step, Some(9000));
     assert_eq!(r.half_baseline_at, Some(7990));
 }
+
+#[test]
+fn each_quiz_pauses_at_the_step_its_prompt_names_and_its_judge_waits_for() {
+    for q in QUESTIONS {
+        let Some(n) = q.quiz.steps else {
+            continue;
+        };
+        assert!(
+            q.quiz.prompt.contains(&format!("{n} steps")),
+            "q{}: the prompt names step {n}: {}",
+            q.n,
+            q.quiz.prompt
+        );
+        // One step short, the judge waits for exactly that step.
+        let needs = undecided(&(q.quiz.judge)(&facts(q.n, n - 1, |_| {}))).to_string();
+        assert!(
+            needs.contains(&format!("step {n} or later")),
+            "q{}: {needs}",
+            q.n
+        );
+    }
+    let paused: Vec<usize> = QUESTIONS
+        .iter()
+        .filter(|q| q.quiz.steps.is_some())
+        .map(|q| q.n)
+        .collect();
+    assert_eq!(paused, [1, 2, 3, 5, 6, 7, 8, 9]);
+}
