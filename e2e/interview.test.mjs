@@ -19,16 +19,22 @@ const verdict = (page) => panel(page).locator('.iv-verdict');
 
 // Reveal while the run is paused before the step the quiz compares at (300), so the "not yet"
 // verdict is checked without racing a fast run past it; then training goes on (Play: past the
-// step "Run this experiment" pauses at). A run that got to step 300 first has paused itself.
+// step "Run this experiment" pauses at). A run that got to step 300 first has paused itself,
+// and a Pause click that lands as the button turns into Play is retried.
 async function revealBeforeDecided(page) {
-  await page.getByRole('button', { name: 'Pause' }).click({ timeout: 2000 }).catch(() => {});
-  await page.waitForFunction(() => /paused/.test(document.querySelector('[role=status]').textContent));
+  const paused = () => page.evaluate(() => /paused/.test(document.querySelector('[role=status]').textContent));
+  for (let i = 0; i < 3 && !(await paused()); i++) {
+    await page.getByRole('button', { name: 'Pause' }).click({ timeout: 2000 }).catch(() => {});
+    await page.waitForFunction(() => /paused/.test(document.querySelector('[role=status]').textContent), null, { timeout: 5000 }).catch(() => {});
+  }
+  assert.ok(await paused(), 'paused');
   const step = await page.evaluate(() => Number(/step (\d+)/.exec(document.querySelector('[role=status]').textContent)?.[1]));
   await panel(page).getByRole('button', { name: '3. Reveal' }).click();
   if (step < 300) {
     assert.equal(await verdict(page).innerText(), `Not decided yet — keep training: the runs are compared at step 300 or later (now at step ${step})`);
   } else {
-    assert.match(await verdict(page).innerText(), /^(Your prediction held|Not this time)/);
+    // Paused at 300: the views of that step come with the inspection the pause asked for.
+    await page.waitForFunction(() => /^(Your prediction held|Not this time)/.test(document.querySelector('.iv-verdict')?.textContent ?? ''), null, { timeout: 60_000 });
   }
   await page.getByRole('button', { name: 'Play', exact: true }).click();
 }

@@ -254,7 +254,7 @@ pub fn App(
                 </section>
                 <section id="v-flow" class="group" aria-labelledby="g-flow" hidden=hides("flow")>
                     <h2 id="g-flow">"Why the gradient survives"</h2>
-                    <PastBanner note=" The map of gradient flow over training shows every inspection of the live model."/>
+                    <PastBanner note=" The map of gradient flow over training shows the inspections of the live model."/>
                     <div class="grid"><FlowView/></div>
                 </section>
                 <section id="v-models" class="group" aria-labelledby="g-models"

@@ -16,7 +16,8 @@ fn element(id: &str) -> Option<web_sys::Element> {
     web_sys::window()?.document()?.get_element_by_id(id)
 }
 
-/// Scrolls the view with DOM id `id` into sight (below the sticky controls, see style.css).
+/// Scrolls the view with DOM id `id` into sight (below the controls, sticky above 600 px, see
+/// style.css).
 pub fn show_view(id: &str) {
     if let Some(e) = element(id) {
         e.scroll_into_view();

@@ -34,7 +34,8 @@ pub struct Engine {
     inspecting: Option<LabInspection>,
     /// The length sweep running instead of live training, and when its progress was last sent.
     sweep: Option<(Sweep, f64)>,
-    /// The step training pauses at ([`Command::PlayUntil`]); any other play or pause clears it.
+    /// The step training pauses at ([`Command::PlayUntil`]); Play, Pause, Step, a reset and a
+    /// sweep clear it.
     pause_at: Option<u64>,
 }
 
@@ -105,6 +106,7 @@ impl Engine {
                 }
                 return match Sweep::new(&self.lab.settings, &lengths, steps, seeds) {
                     Ok(sw) => {
+                        self.pause_at = None;
                         self.schedule.set_playing(false, now);
                         // Live training waits for the sweep: so does its analysis, whose
                         // buffers are freed; it is asked for again once the sweep ends.
@@ -252,7 +254,6 @@ impl Engine {
         Vec::new()
     }
 
-    /// Puts `lab` in place of the current runs: a new epoch, inspected afresh.
     /// Pauses once the runs have trained the steps [`Command::PlayUntil`] asked for, with the
     /// validation loss of that step (the pause asks for its views).
     fn pause_if_reached(&mut self, now: f64) {
@@ -263,6 +264,7 @@ impl Engine {
         }
     }
 
+    /// Puts `lab` in place of the current runs: a new epoch, inspected afresh.
     fn replace(&mut self, lab: Lab) {
         self.pause_at = None;
         self.schedule.speed = lab.settings.speed;

@@ -1,8 +1,8 @@
 //! The gradient-flow map over training on a linear step axis. Its columns are recorded at
-//! each inspection of the live model, and inspections come at irregular steps (a refresh
-//! every few seconds of training, or whenever the pick changes), so the recorded columns are
-//! spread here over even columns of training steps: each even column shows the latest
-//! inspection at or before its step, held until the next one.
+//! each inspection of the live model, and inspections come at irregular steps (at most every
+//! 0.3 s while training, less often when an analysis is costly, and whenever the pick
+//! changes), so the recorded columns are spread here over even columns of training steps:
+//! each even column shows the latest inspection at or before its step.
 
 /// The map resampled to even steps.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,15 +40,14 @@ pub fn to_scale(steps: &[u64], values: &[f64], lags: usize, most: usize) -> Scal
             step: 1.0,
         };
     }
-    let cols = usize::try_from(span + 1).map_or(most, |n| n.min(most.max(2)));
+    let cols = usize::try_from(span + 1).map_or(most.max(2), |n| n.min(most.max(2)));
     let step = span as f64 / (cols - 1) as f64;
-    // The recorded column each even column shows: the last one at or before its step.
+    // The recorded column each even column shows: the last one at or before its step, found
+    // in whole steps (column `cols − 1` is exactly the last step, whatever rounding would do).
     let source: Vec<usize> = (0..cols)
         .map(|j| {
-            let at = lo as f64 + j as f64 * step;
-            steps
-                .partition_point(|&s| s as f64 <= at + 1e-9)
-                .saturating_sub(1)
+            let at = lo + (j as u128 * u128::from(span) / (cols - 1) as u128) as u64;
+            steps.partition_point(|&s| s <= at).saturating_sub(1)
         })
         .collect();
     let values = (0..lags)
@@ -87,6 +86,16 @@ mod tests {
         assert_eq!(m.values[1], 1.0);
         assert_eq!(*m.values.last().unwrap(), 2.0);
         assert_eq!(m.values[198], 1.0);
+    }
+
+    #[test]
+    fn the_last_column_is_the_latest_inspection_on_long_runs_too() {
+        // Whole steps, not floats: lo + 239 · (span / 239) rounds below hi at these sizes.
+        let steps = [208_327, 31_000_000, 31_589_155];
+        let m = to_scale(&steps, &[0.0, 1.0, 2.0], 1, 240);
+        assert_eq!(m.cols, 240);
+        assert_eq!(*m.values.last().unwrap(), 2.0);
+        assert_eq!(m.values[238], 1.0);
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! The in-page kernel benchmark (`?bench=kernels`): the worker runs gru-core's
-//! [`gru_hot::kernel_report`] with the browser's clock and sends the figures back as
-//! [`Report::Kernels`]; the page shows them as rows of text built here.
+//! The in-page kernel benchmark (`?bench=kernels`): the worker runs gru-core's report
+//! ([`gru_hot::kernel_report`], compiled with the training kernels) with the browser's clock
+//! and sends the figures back as [`Report::Kernels`]; the page shows them as rows of text
+//! built here.
 //!
 //! The figures are the same products at the same shapes as the native
 //! `cargo run --release -p gru-core --example kernels`, so the two can be set side by side

@@ -226,9 +226,7 @@ pub(crate) const PEAK_CHAINS: usize = 12;
 /// `acc = acc + a` on six others: 12 independent vector operations (48 FLOP) a round, no loads,
 /// stores or dependences between chains. `mulps`/`addps` on x86-64, `f32x4.mul`/`f32x4.add` on
 /// wasm. With `m = 1`, `a = 0` the values stay put (no overflow, no denormals).
-/// `#[inline]` so it is compiled where the report is instantiated (gru-hot, at opt-level 3, in
-/// the web build): at "z" the six chains would not be unrolled into registers.
-#[inline]
+#[inline(never)]
 pub(crate) fn peak_loop(iters: usize, m: f32, a: f32) -> f32 {
     use simd::Lanes;
     const H: usize = PEAK_CHAINS / 2;

@@ -177,7 +177,7 @@ pub static QUESTIONS: &[Question] = &[
         title: "How do you evaluate a GRU against other sequence models?",
         preset: "cells=gru,lstm,rnn&seeds=3&sweep_steps=400",
         view: "v-sweep",
-        view_name: "the \"Validation loss over seeds\" chart under Compare (loss against step: mean and range over seeds)",
+        view_name: "the \"Validation loss over seeds\" chart in Learning (loss against step: mean and range over seeds)",
         quiz: Quiz {
             prompt: "Each model trained afresh with several seeds (the preset runs 3; a link or the form may ask for more), the same data per seed and the same step budget: which ends with the lowest mean validation loss, with every one of its seeds below every seed of the others?",
             options: seeds::OPTIONS,
