@@ -38,10 +38,13 @@ lint:
 	cargo clippy --offline --all-targets -p gru-core -p gru-hot -p gru-lab -- -D warnings
 	cargo clippy --offline --target wasm32-unknown-unknown --all-targets -p gru-lens -- -D warnings
 
-# Native tests of the model crate (math vs PyTorch, finite differences, learning).
+# Native tests of the model crates (math vs PyTorch, finite differences, learning), and the
+# app's unit tests natively too: the chart tests that draw an SVG with a legend run only here
+# (plotters measures text through the DOM on wasm, and test-wasm runs unit tests in Node).
 test-core:
 	@scripts/check-boundary.sh
 	cargo test -p gru-core -p gru-hot -p gru-lab
+	cargo test -p gru-lens --lib
 
 # The app's tests in headless Chromium (wasm-bindgen-test, mounts the root component).
 # CHROMEDRIVER is named: wasm-bindgen-test-runner would pick a geckodriver on PATH first.
