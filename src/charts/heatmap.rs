@@ -9,7 +9,7 @@ use web_sys::HtmlCanvasElement;
 use super::colormap::Scale;
 use super::projection::GridProjection;
 use super::surface::{on_surface, Look, Surface};
-use super::ticks::{column_keys, fixed2, KeyedAxis};
+use super::ticks::{column_keys, fixed2, labels_that_fit, KeyedAxis};
 use super::{err, ChartError};
 
 /// What a heatmap shows.
@@ -56,10 +56,9 @@ const SVG_MAX_CELLS: usize = 256;
 /// `area_px` buffer pixels wide, labels up to `widest`: each takes its digits (~0.6 em each)
 /// and a gap. The strip uses it too, so its labels match the heatmaps' below it.
 pub(crate) fn x_label_count(area_px: u32, look: Look, widest: f64) -> usize {
-    let label_px = look.font(12.0) * 0.6 * format!("{widest:.0}").len() as f64 + look.font(14.0);
     let plot_px =
         f64::from(area_px) - f64::from(look.text_len(Y_LABELS)) - 2.0 * f64::from(look.len(MARGIN));
-    ((plot_px / label_px).floor() as usize).clamp(2, 8)
+    labels_that_fit(plot_px, look, widest, 1, 8)
 }
 
 /// Draws the heatmap on `surface`. On a canvas the cells are one image (`putImageData`); in

@@ -11,7 +11,7 @@ use plotters::prelude::*;
 
 use super::legend::{draw_legend, entries, legend_rows, GAP, LEGEND_ROW, SAMPLE};
 use super::surface::{on_surface, Look, Surface};
-use super::ticks::{fixed2, linear_ticks, KeyedAxis};
+use super::ticks::{fixed2, labels_that_fit, linear_ticks, KeyedAxis};
 use super::{err, palette, ChartError};
 
 /// One named curve.
@@ -143,9 +143,7 @@ pub fn x_ticks(d: &LinesData<'_>, x0: f64, x1: f64, most: usize) -> Vec<f64> {
 /// as wide as the larger end's whole digits (at least four characters, "0.25") at ~0.6 em a
 /// digit, plus a gap: "1000 2000" never runs together, in presenter mode's larger text too.
 pub fn x_label_count(plot_px: u32, look: Look, x0: f64, x1: f64) -> usize {
-    let digits = format!("{:.0}", x0.abs().max(x1.abs())).len().max(4);
-    let label_px = look.font(12.0) * 0.6 * digits as f64 + look.font(14.0);
-    ((f64::from(plot_px) / label_px).floor() as usize).clamp(2, 7)
+    labels_that_fit(f64::from(plot_px), look, x0.abs().max(x1.abs()), 4, 7)
 }
 
 /// The y range covering every drawable value and the reference line, padded; never empty.

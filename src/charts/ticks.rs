@@ -5,6 +5,8 @@ use std::ops::Range;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, KeyPointWeight, Ranged};
 use plotters::coord::types::RangedCoordf64;
 
+use super::surface::Look;
+
 /// A linear f64 axis labelled exactly at `keys` (plotters' `with_key_points` needs a
 /// coordinate with default formatting, which its f64 range is not). Every linear axis of the
 /// charts is one, so plotters' generic chart code is instantiated for this one axis type.
@@ -128,6 +130,21 @@ pub fn linear_ticks(lo: f64, hi: f64, most: usize, min_step: f64) -> Vec<f64> {
         }
         e += 1;
     }
+}
+
+/// How many x labels up to `widest` fit side by side, 2 to `most`, in a plot `plot_px` buffer
+/// pixels wide: each takes its whole digits (at least `min_chars`) at ~0.6 em of 12 px type and
+/// a 14 px gap, scaled by `look` (presenter mode's larger text takes fewer).
+pub fn labels_that_fit(
+    plot_px: f64,
+    look: Look,
+    widest: f64,
+    min_chars: usize,
+    most: usize,
+) -> usize {
+    let chars = format!("{widest:.0}").len().max(min_chars);
+    let label_px = look.font(12.0) * 0.6 * chars as f64 + look.font(14.0);
+    ((plot_px / label_px).floor() as usize).clamp(2, most)
 }
 
 /// Column positions of a grid whose column `c` stands for `first + c · step` (`step > 0`,

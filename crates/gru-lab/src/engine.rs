@@ -135,15 +135,8 @@ impl Engine {
                         .into(),
                 );
             }
-            Command::Play | Command::PlayUntil { .. } => {
-                self.pause_at = match cmd {
-                    Command::PlayUntil { step } => Some(step),
-                    _ => None,
-                };
-                self.lab.clear_errors();
-                self.schedule.set_playing(true, now);
-                self.pause_if_reached(now);
-            }
+            Command::Play => self.play(None, now),
+            Command::PlayUntil { step } => self.play(Some(step), now),
             Command::Pause => {
                 self.pause_at = None;
                 self.schedule.set_playing(false, now);
@@ -252,6 +245,14 @@ impl Engine {
             },
         }
         Vec::new()
+    }
+
+    /// Trains on (clearing a NaN/∞ stop), up to step `until` when given.
+    fn play(&mut self, until: Option<u64>, now: f64) {
+        self.pause_at = until;
+        self.lab.clear_errors();
+        self.schedule.set_playing(true, now);
+        self.pause_if_reached(now);
     }
 
     /// Pauses once the runs have trained the steps [`Command::PlayUntil`] asked for, with the
