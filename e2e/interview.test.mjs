@@ -44,7 +44,7 @@ test('?q=list lists the ten questions, ?q=4 opens one and stays in the link, bad
   await panel(page).waitFor();
   assert.equal(await panel(page).locator('.iv-list li').count(), 10);
   await panel(page).getByRole('link', { name: 'Why is a GRU often faster to train than an LSTM?' }).click();
-  await panel(page).getByRole('heading', { name: '4. Why is a GRU often faster to train than an LSTM?' }).waitFor();
+  await panel(page).getByRole('heading', { name: 'Question 4: Why is a GRU often faster to train than an LSTM?' }).waitFor();
   await page.waitForFunction(() => /[?&]q=4(&|$)/.test(location.search));
   // The header button closes and reopens the mode; the runs are not touched.
   await page.getByRole('button', { name: 'Close interview', exact: true }).click();
@@ -57,9 +57,9 @@ test('?q=list lists the ten questions, ?q=4 opens one and stays in the link, bad
   await page.close();
 
   const again = await open(browser, server.url + '?q=4', server.origin);
-  await panel(again.page).getByRole('heading', { name: /^4\. / }).waitFor();
+  await panel(again.page).getByRole('heading', { name: /^Question 4: / }).waitFor();
   await again.page.reload();
-  await panel(again.page).getByRole('heading', { name: /^4\. / }).waitFor();
+  await panel(again.page).getByRole('heading', { name: /^Question 4: / }).waitFor();
   assert.match(again.page.url(), /[?&]q=4(&|$)/, 'q=4 survives a reload');
   await again.page.close();
 
@@ -79,7 +79,7 @@ test('?q=list lists the ten questions, ?q=4 opens one and stays in the link, bad
 test('each question\'s experiment starts, trains, outlines its view, and is a link', async () => {
   for (let n = 1; n <= 10; n++) {
     const { page, errors } = await open(browser, server.url + `?q=${n}`, server.origin);
-    await panel(page).getByRole('heading', { name: new RegExp(`^${n}\\. `) }).waitFor();
+    await panel(page).getByRole('heading', { name: new RegExp(`^Question ${n}: `) }).waitFor();
     // A question's link opens paused, so the learner predicts before anything trains.
     await page.getByRole('status').filter({ hasText: 'paused' }).waitFor();
     await page.locator(`#${VIEWS[n - 1]}.spotlight`).waitFor({ state: 'attached' });
@@ -105,7 +105,7 @@ test('each question\'s experiment starts, trains, outlines its view, and is a li
 test('the quiz refuses to reveal before a prediction, then reports what the run did, with the page\'s numbers', async () => {
   const { page, errors } = await open(browser, server.url + '?q=3', server.origin);
   const p = panel(page);
-  await p.getByRole('heading', { name: /^3\. / }).waitFor();
+  await p.getByRole('heading', { name: /^Question 3: / }).waitFor();
   await p.getByRole('button', { name: '3. Reveal' }).click();
   assert.equal(await verdict(page).innerText(), 'Make a prediction first: pick one of the options above, then reveal.');
   assert.equal(await p.locator('.iv-answer').count(), 0, 'no answer before a prediction');
@@ -144,7 +144,7 @@ test('the quiz refuses to reveal before a prediction, then reports what the run 
 test('"Run this experiment" trains to the step the quiz names and pauses there, so the verdict holds', async () => {
   const { page, errors } = await open(browser, server.url + '?q=2', server.origin);
   const p = panel(page);
-  await p.getByRole('heading', { name: /^2\. / }).waitFor();
+  await p.getByRole('heading', { name: /^Question 2: / }).waitFor();
   assert.match(await p.getByRole('button', { name: '2. Run this experiment' }).getAttribute('title'), /train them 300 steps, then pause/);
   await p.getByRole('radio').first().check();
   await p.getByRole('button', { name: '2. Run this experiment' }).click();
@@ -165,7 +165,7 @@ test('"Run this experiment" trains to the step the quiz names and pauses there, 
 test('question 8 trains a bidirectional GRU and its one-way twin on lookahead; the quiz is decided by their validation losses', async () => {
   const { page, errors } = await open(browser, server.url + '?q=8', server.origin);
   const p = panel(page);
-  await p.getByRole('heading', { name: /^8\. / }).waitFor();
+  await p.getByRole('heading', { name: /^Question 8: / }).waitFor();
   await p.getByRole('radio', { name: 'the one-way GRU', exact: true }).check();
   await p.getByRole('button', { name: '2. Run this experiment' }).click();
   await waitStep(page, 2);

@@ -32,7 +32,7 @@ function figures(text) {
 test('?q=10 runs the models over 3 seeds: one band per model, and the quiz follows the seeds\' numbers', async () => {
   const { page, errors } = await open(browser, server.url + '?q=10', server.origin);
   const p = panel(page);
-  await p.getByRole('heading', { name: /^10\. / }).waitFor();
+  await p.getByRole('heading', { name: /^Question 10: / }).waitFor();
   await p.getByRole('button', { name: '3. Reveal' }).click();
   assert.equal(await verdict(page).innerText(), 'Make a prediction first: pick one of the options above, then reveal.');
   assert.equal(await p.locator('.iv-answer').count(), 0, 'no answer before a prediction');

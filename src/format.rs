@@ -15,6 +15,50 @@ pub fn fmt_eq(v: f64) -> String {
     }
 }
 
+/// `text` cut into plain runs and numbers in scientific notation ("4.69e-5", the second of
+/// each pair `true`), so a page can keep such a number on one line: browsers break a line
+/// after the hyphen of "e-".
+pub fn split_sci(text: &str) -> Vec<(&str, bool)> {
+    let b = text.as_bytes();
+    let digits_from = |mut i: usize| {
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        i
+    };
+    let mut out = Vec::new();
+    let (mut plain, mut i) = (0, 0);
+    while i < b.len() {
+        // An 'e' after a digit, then a sign and a digit: "…9e-5".
+        let exp = b[i] == b'e'
+            && i > 0
+            && b[i - 1].is_ascii_digit()
+            && matches!(b.get(i + 1), Some(b'-' | b'+'))
+            && b.get(i + 2).is_some_and(u8::is_ascii_digit);
+        if !exp {
+            i += 1;
+            continue;
+        }
+        let mut start = i;
+        while start > plain && (b[start - 1].is_ascii_digit() || b[start - 1] == b'.') {
+            start -= 1;
+        }
+        if start > plain && b[start - 1] == b'-' {
+            start -= 1;
+        }
+        let end = digits_from(i + 2);
+        if start > plain {
+            out.push((&text[plain..start], false));
+        }
+        out.push((&text[start..end], true));
+        (plain, i) = (end, end);
+    }
+    if plain < b.len() {
+        out.push((&text[plain..], false));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,5 +78,27 @@ mod tests {
         assert_eq!(fmt_si(2_140_000.0, "FLOP"), "2.14 MFLOP");
         assert_eq!(fmt_si(512_000.0, "B"), "512 kB");
         assert_eq!(fmt_si(87.0, "B"), "87.0 B");
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn scientific_numbers_are_cut_out_whole() {
+        assert_eq!(
+            split_sci("loss GRU 4.69e-5, RNN -1.2e+3 (e-mail 3e-x)"),
+            [
+                ("loss GRU ", false),
+                ("4.69e-5", true),
+                (", RNN ", false),
+                ("-1.2e+3", true),
+                (" (e-mail 3e-x)", false)
+            ]
+        );
+        assert_eq!(split_sci("1e-4"), [("1e-4", true)]);
+        assert_eq!(split_sci("no numbers"), [("no numbers", false)]);
+        assert!(split_sci("").is_empty());
+        // Multi-byte text around a number stays on char boundaries.
+        assert_eq!(
+            split_sci("‖∂L‖ 2.5e-7 ≤ 1"),
+            [("‖∂L‖ ", false), ("2.5e-7", true), (" ≤ 1", false)]
+        );
     }
 }

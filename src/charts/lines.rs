@@ -164,12 +164,16 @@ pub fn y_range(d: &LinesData<'_>) -> (f64, f64) {
         return if log { (1e-3, 1.0) } else { (-1.0, 1.0) };
     }
     if log {
-        // Padded by 1.6× each way, and at least one decade tall, widened about the data's
-        // geometric middle so values in a narrow band (an LSTM's f_t ≤ 1) sit mid-chart.
-        // Down to the smallest normal f64: plotters pins a value below the axis to its
-        // edge, where ‖∂h_T/∂h_0‖ = 1e-100 would read as a line at the axis's low end.
-        let tiny = f64::MIN_POSITIVE * 1.6 * 10.0;
-        let (lo, hi) = (lo.max(tiny) / 1.6, hi.max(tiny) * 1.6);
+        // Padded each way by 1.6× or 5 % of the decades spanned, whichever is more (a
+        // curve over 25 decades keeps visible room above its top), and at least one decade
+        // tall, widened about the data's geometric middle so values in a narrow band (an
+        // LSTM's f_t ≤ 1) sit mid-chart. Down to the smallest normal f64: plotters pins a
+        // value below the axis to its edge, where ‖∂h_T/∂h_0‖ = 1e-100 would read as a line
+        // at the axis's low end.
+        let floor = f64::MIN_POSITIVE * 10.0;
+        let (lo, hi) = (lo.max(floor * 1.6), hi.max(floor * 1.6));
+        let pad = (hi / lo).powf(0.05).max(1.6);
+        let (lo, hi) = ((lo / pad).max(floor), hi * pad);
         let widen = (10.0 * lo / hi).max(1.0).sqrt();
         (lo / widen, hi * widen)
     } else {

@@ -46,7 +46,6 @@ fn paint<DB: DrawingBackend>(
     if x0 > x1 {
         (x0, x1, y0, y1) = (-1.0, 1.0, -1.0, 1.0);
     }
-    let mid_x = 0.5 * (x0 + x1); // of the finite points
     let (px, py) = (((x1 - x0) * 0.1).max(1e-3), ((y1 - y0) * 0.1).max(1e-3));
     let mut chart = ChartBuilder::on(root)
         .margin(look.len(10.0))
@@ -96,8 +95,15 @@ fn paint<DB: DrawingBackend>(
             )])
             .map_err(err)?;
     }
-    // "t=0" and "t=T" beside their dots (when finite), on the side facing the middle of the
-    // plot, never on the dot.
+    // "t=0" and "t=T" beside their dots (when finite), where their patch hides the fewest
+    // other dots (label_spot), never on their own dot.
+    let pixels: Vec<(i32, i32)> = d
+        .points
+        .iter()
+        .filter(|p| p.1.is_finite() && p.2.is_finite())
+        .map(|p| chart.backend_coord(&(p.1, p.2)))
+        .collect();
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
     let ends = [d.points.first(), d.points.last()];
     for p in ends
         .into_iter()
@@ -105,30 +111,116 @@ fn paint<DB: DrawingBackend>(
         .filter(|p| p.1.is_finite() && p.2.is_finite())
     {
         use plotters::style::text_anchor::{HPos, Pos, VPos};
-        let right = p.1 <= mid_x;
-        let (anchor, dx) = if right {
-            (HPos::Left, look.off(7.0))
-        } else {
-            (HPos::Right, -look.off(7.0))
-        };
         let font = ("sans-serif", look.font(12.0))
             .into_font()
             .color(&BLACK)
-            .pos(Pos::new(anchor, VPos::Center));
-        // On a translucent white patch: legible over the path's other dots.
+            .pos(Pos::new(HPos::Left, VPos::Top));
+        // On a translucent white patch: legible over any dot it still covers.
         let text = format!("t={:.0}", p.0);
         let (w, h) = chart
             .plotting_area()
             .estimate_text_size(&text, &font)
             .map_err(err)?;
-        let (w, h, pad) = (w as i32, h as i32, look.off(2.0));
-        let left = if right { dx - pad } else { dx - w - pad };
-        let patch = Rectangle::new(
-            [(left, -h / 2 - pad), (left + w + 2 * pad, h / 2 + pad)],
-            WHITE.mix(0.8).filled(),
-        );
-        let label = EmptyElement::at((p.1, p.2)) + patch + Text::new(text, (dx, 0), font);
+        let pad = look.off(2.0);
+        let bx = (w as i32 + 2 * pad, h as i32 + 2 * pad);
+        let at = chart.backend_coord(&(p.1, p.2));
+        let spot = LabelSpot {
+            dot: at,
+            size: bx,
+            gap: look.off(7.0),
+            radius: look.off(4.0),
+            plot: ((xs.start, ys.start), (xs.end, ys.end)),
+        };
+        let (dx, dy) = spot.best(&pixels);
+        let patch = Rectangle::new([(dx, dy), (dx + bx.0, dy + bx.1)], WHITE.mix(0.8).filled());
+        let label =
+            EmptyElement::at((p.1, p.2)) + patch + Text::new(text, (dx + pad, dy + pad), font);
         chart.draw_series([label]).map_err(err)?;
     }
     Ok(())
+}
+
+/// Where an end label's patch goes beside its dot, in pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct LabelSpot {
+    /// The labelled dot's centre.
+    dot: (i32, i32),
+    /// The patch's width and height.
+    size: (i32, i32),
+    /// Gap between the dot's centre and the patch.
+    gap: i32,
+    /// A dot's radius.
+    radius: i32,
+    /// The plot's top-left and bottom-right corners.
+    plot: ((i32, i32), (i32, i32)),
+}
+
+impl LabelSpot {
+    /// The patch's top-left corner relative to the dot: of the eight places around it (right,
+    /// left, above, below, then the corners), the first one inside the plot that covers the
+    /// fewest of `dots` (their centres within a radius of the patch; the labelled dot is never
+    /// covered, as every place keeps `gap` from it).
+    fn best(&self, dots: &[(i32, i32)]) -> (i32, i32) {
+        let (w, h, g) = (self.size.0, self.size.1, self.gap);
+        let places = [
+            (g, -h / 2),
+            (-g - w, -h / 2),
+            (-w / 2, -g - h),
+            (-w / 2, g),
+            (g, -g - h),
+            (-g - w, -g - h),
+            (g, g),
+            (-g - w, g),
+        ];
+        let ((x0, y0), (x1, y1)) = self.plot;
+        let cost = |&(dx, dy): &(i32, i32)| {
+            let (l, t) = (self.dot.0 + dx, self.dot.1 + dy);
+            let outside = l < x0 || t < y0 || l + w > x1 || t + h > y1;
+            let r = self.radius;
+            let covered = dots
+                .iter()
+                .filter(|&&(x, y)| x + r >= l && x - r <= l + w && y + r >= t && y - r <= t + h)
+                .count();
+            (outside, covered)
+        };
+        places.iter().copied().min_by_key(cost).unwrap_or(places[0])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LabelSpot;
+
+    fn spot(dot: (i32, i32)) -> LabelSpot {
+        LabelSpot {
+            dot,
+            size: (30, 14),
+            gap: 7,
+            radius: 4,
+            plot: ((0, 0), (200, 100)),
+        }
+    }
+
+    #[test]
+    fn an_end_label_avoids_the_path_s_other_dots() {
+        // A path running left to right through the dot: the label goes above it, not on
+        // the path's dots to its right or left.
+        let dots: Vec<_> = (0..20).map(|i| (10 * i, 50)).collect();
+        let (dx, dy) = spot((100, 50)).best(&dots);
+        assert!(dy + 14 < -4 + 1, "above the path: {dx} {dy}");
+        // A path running down through the dot: beside it.
+        let dots: Vec<_> = (0..10).map(|i| (100, 10 * i)).collect();
+        let (dx, _) = spot((100, 50)).best(&dots);
+        assert_eq!(dx, 7, "right of the path");
+    }
+
+    #[test]
+    fn an_end_label_stays_in_the_plot() {
+        // A dot at the right edge with nothing near: not right of it, off the plot.
+        let (dx, dy) = spot((195, 50)).best(&[(195, 50)]);
+        assert_eq!((dx, dy), (-37, -7), "left of it");
+        // At the top-right corner: below-left.
+        let (dx, dy) = spot((195, 3)).best(&[(195, 3)]);
+        assert!(dx < 0 && dy > 0, "{dx} {dy}");
+    }
 }

@@ -123,14 +123,14 @@ pub fn QuestionView(
             view! {
                 <div class="iv-answer" aria-labelledby=format!("iv-answer-{n}")>
                     <h4 id=format!("iv-answer-{n}")>"Answer, with this run's numbers"</h4>
-                    {paras.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+                    {paras.into_iter().map(|p| view! { <p>{whole_numbers(&p)}</p> }).collect_view()}
                 </div>
             }
         })
     };
     view! {
         <div class="iv-question">
-            <h3>{format!("{n}. {}", q.title)}</h3>
+            <h3>{format!("Question {n}: {}", q.title)}</h3>
             <div class="iv-body">
                 <div class="iv-quiz">
                     <fieldset class="quiz">
@@ -149,13 +149,28 @@ pub fn QuestionView(
                         " Link to this question: "
                         <a class="iv-link" href=format!("?{}", q.link())>{query_text(&q.link())}</a>
                     </p>
-                    <p class="iv-verdict" class:decided=decided role="status" aria-live="polite">{outcome}</p>
+                    <p class="iv-verdict" class:decided=decided role="status" aria-live="polite">{move || whole_numbers(&outcome())}</p>
                 </div>
                 {answer}
             </div>
         </div>
     }
     .into_any()
+}
+
+/// `text` with each number in scientific notation in a no-wrap span: a phone's narrow column
+/// broke "4.69e-5" after its hyphen.
+fn whole_numbers(text: &str) -> impl IntoView {
+    crate::format::split_sci(text)
+        .into_iter()
+        .map(|(run, number)| {
+            if number {
+                view! { <span class="nowrap">{run.to_string()}</span> }.into_any()
+            } else {
+                run.to_string().into_any()
+            }
+        })
+        .collect_view()
 }
 
 /// `?a=1&b=2` as text that may wrap after each "&" (a `<wbr>`), so a long link breaks between

@@ -255,9 +255,9 @@ pub fn stacked(f: &Facts) -> Vec<String> {
             _ => "No validation losses of a bidirectional GRU and its one-way twin on the lookahead task yet: press \"Run this experiment\".".into(),
         });
         out.push(format!(
-            "Cost here: {} layer(s) × {} direction(s) of {} with H = {}: {} recurrent weights ({} in the first layer, one direction{}), {} per training step, {} of activations kept over one batch of {}.{}",
-            f.layers,
-            f.dirs,
+            "Cost here: {} × {} of {} with H = {}: {} recurrent weights ({} in the first layer, one direction{}), {} per training step, {} of activations kept over one batch of {}.{}",
+            counted(f.layers, "layer", "layers"),
+            counted(f.dirs, "direction", "directions"),
             c.label,
             c.hidden,
             count(c.recurrent_params),
@@ -275,7 +275,7 @@ pub fn stacked(f: &Facts) -> Vec<String> {
             fmt_si(c.activation_bytes, "B"),
             f.batch,
             match c.step_ms {
-                Some(ms) => format!(" Measured: {} ms per training step (the cost table's ms/step).", fmt_ms(ms)),
+                Some(ms) => format!(" Measured: {}\u{a0}ms per training step (the cost table's ms/step).", fmt_ms(ms)),
                 None => String::new(),
             }
         ));
@@ -285,7 +285,7 @@ pub fn stacked(f: &Facts) -> Vec<String> {
                 count(t.recurrent_params),
                 fmt_si(t.flops_step, "FLOP"),
                 match t.step_ms {
-                    Some(ms) => format!(", {} ms measured", fmt_ms(ms)),
+                    Some(ms) => format!(", {}\u{a0}ms measured", fmt_ms(ms)),
                     None => String::new(),
                 }
             ));
@@ -400,4 +400,9 @@ pub fn evaluate(f: &Facts) -> Vec<String> {
         out.push(s);
     }
     out
+}
+
+/// "1 layer", "2 layers".
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -313,6 +313,11 @@ fn q8_is_decided_by_training_the_bidirectional_gru_beats_its_one_way_twin() {
         assert!(text.contains(&crate::fmt::fmt_num(n)), "{text}");
     }
     assert!(text.contains("GRU one-way"), "{text}");
+    // q8's preset: 2 layers, bidirectional; its twin has 1 direction.
+    assert!(
+        text.contains("Cost here: 2 layers × 2 directions of GRU"),
+        "{text}"
+    );
 }
 
 #[test]

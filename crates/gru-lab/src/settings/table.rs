@@ -45,7 +45,7 @@ const QUESTION_IDS: &[(&str, &str)] = &[
     ("10", "question 10"),
 ];
 
-const BUDGETS: &[(&str, &str)] = &[("off", "off (every cell H)"), ("gru", "the GRU's params")];
+const BUDGETS: &[(&str, &str)] = &[("off", "off: one H"), ("gru", "the GRU's params")];
 
 const OPTIMIZERS: &[(&str, &str)] = &[("adam", "Adam"), ("sgd", "SGD + momentum 0.9")];
 
@@ -105,7 +105,7 @@ pub static PARAMS: &[Param] = &[
         key: "budget",
         legacy: None,
         label: "Parameter budget",
-        tip: "gru: give every other compared cell the largest hidden size (up to 128) whose parameters are at most the GRU's at this hidden size; the Compare table shows each H",
+        tip: "off: every compared cell has the hidden size above. gru: give every other compared cell the largest hidden size (up to 128) whose parameters are at most the GRU's at this hidden size; the Compare table shows each H",
         field: Field::Choice {
             options: BUDGETS,
             get: |s| match s.budget {
