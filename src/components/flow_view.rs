@@ -88,19 +88,13 @@ pub fn FlowView() -> impl IntoView {
     };
     let draw_map = move |c: &crate::charts::surface::Surface<'_>| {
         // Recorded at each inspection (irregular steps), drawn on a linear step axis.
-        let map = state.with_inspection(|h| {
-            let (vals, lags) = h.flow_map();
-            (to_scale(&h.flow_steps, &vals, lags, MAP_COLUMNS), lags)
-        });
-        let (
-            ScaledMap {
-                values: vals,
-                cols,
-                first,
-                step,
-            },
+        let ScaledMap {
+            values: vals,
             lags,
-        ) = map;
+            cols,
+            first,
+            step,
+        } = state.with_inspection(|h| to_scale(&h.flow_steps, &h.flow_columns, MAP_COLUMNS));
         let finite = || vals.iter().copied().filter(|v| v.is_finite());
         let lo = finite().fold(0.0f64, f64::min).max(-12.0);
         let hi = 0.5f64.max(finite().fold(0.0, f64::max));

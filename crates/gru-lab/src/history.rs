@@ -224,19 +224,6 @@ impl History {
     pub fn picked(&self) -> Option<&Insight> {
         self.insights.get(self.inspected.run)
     }
-
-    /// The map as `(lags, columns)` row-major values, row `k` = lag `k`.
-    pub fn flow_map(&self) -> (Vec<f64>, usize) {
-        let lags = self.flow_columns.last().map_or(0, Vec::len);
-        let vals = (0..lags)
-            .flat_map(|k| {
-                self.flow_columns
-                    .iter()
-                    .map(move |c| c.get(k).map_or(f64::NAN, |&v| f64::from(v)))
-            })
-            .collect();
-        (vals, lags)
-    }
 }
 
 #[cfg(test)]
@@ -278,7 +265,7 @@ mod tests {
         );
         assert_eq!(h.runs[0].val_s.last(), Some((0.75, 0.4)));
         assert_eq!(h.flow_steps, vec![1, 3]);
-        assert_eq!(h.flow_map(), (vec![0.0, 0.0, -1.0, -2.0], 2));
+        assert_eq!(h.flow_columns, [vec![0.0, -1.0], vec![0.0, -2.0]]);
         h.apply(snap(1, 1, None));
         assert_eq!(h.runs[0].train.points.len(), 1);
         assert!(h.flow_steps.is_empty());
@@ -343,7 +330,7 @@ mod tests {
         assert_eq!(h.flow_columns.len(), FLOW_HISTORY);
         assert_eq!(h.flow_steps[0], 30);
         h.apply(snap(0, 500, Some(vec![0.0; 9])));
-        assert_eq!((h.flow_columns.len(), h.flow_map().1), (1, 9));
+        assert_eq!((h.flow_columns.len(), h.flow_columns[0].len()), (1, 9));
     }
 
     #[test]
