@@ -146,9 +146,13 @@ test('"Run this experiment" trains to the step the quiz names and pauses there, 
   const p = panel(page);
   await p.getByRole('heading', { name: /^Question 2: / }).waitFor();
   assert.match(await p.getByRole('button', { name: '2. Run this experiment' }).getAttribute('title'), /train them 300 steps, then pause/);
+  // A bare ?q=2 leaves the page's own runs (GRU and RNN): the question says so until Run.
+  const elsewhere = p.locator('.iv-elsewhere');
+  assert.match(await elsewhere.innerText(), /not this experiment yet.*\(cells=gru,gru_torch\)/);
   await p.getByRole('radio').first().check();
   await p.getByRole('button', { name: '2. Run this experiment' }).click();
   await waitStep(page, 2);
+  assert.equal(await elsewhere.count(), 0, 'running the experiment, the note is gone');
   await page.waitForFunction(() => /paused/.test(document.querySelector('[role=status]').textContent), null, { timeout: 120_000 });
   assert.match(await page.getByRole('status').first().innerText(), /\bstep 300\b/);
   await p.getByRole('button', { name: '3. Reveal' }).click();

@@ -101,6 +101,9 @@ pub fn QuestionView(
     };
     let decided = move || revealed.get() && matches!(verdict(), Verdict::Decided { .. });
     let hidden_view = move || state.hides(panel_of(q.view));
+    // The page's runs are another experiment (e.g. a bare `?q=1`): say so before the reader
+    // predicts and looks at charts that answer another question.
+    let elsewhere = move || !state.settings.with(|s| q.runs_on(s));
     let options = q
         .quiz
         .options
@@ -142,6 +145,9 @@ pub fn QuestionView(
                             title=move || state.settings.with(|page| run_title(q, page))>"2. Run this experiment"</button>
                         <button on:click=reveal title="Check your prediction against what this run did">"3. Reveal"</button>
                     </p>
+                    <Show when=elsewhere>
+                        <p class="iv-elsewhere">"The runs on the page are not this experiment yet: “2. Run this experiment” starts it ("{without_sweep_keys(q.preset)}")."</p>
+                    </Show>
                     <p class="iv-look">"Look at "
                         <a href=format!("#{}", q.view) on:click=move |ev: leptos::ev::MouseEvent| { ev.prevent_default(); show_view(q.view); }>{q.view_name}</a>
                         " (outlined)."
