@@ -289,7 +289,7 @@ pub fn Equations() -> impl IntoView {
                 <div class="scroll" tabindex="0" role="region" aria-label="RNN equations" inner_html=rnn_equations_mathml(act)></div>
                 <p class="hint">
                     "No gate: ∂h"<sub>"t"</sub>"/∂h"<sub>"t−1"</sub>" = diag(act′(a"<sub>"t"</sub>"))·U, and for tanh act′ = 1 − tanh²(a"<sub>"t"</sub>
-                    "), near 0 wherever a unit saturates. The same matrix multiplies the gradient at every step, so it shrinks or grows geometrically."
+                    "), near 0 wherever a unit saturates. U is the same at every step, but diag(act′(a"<sub>"t"</sub>")) changes with the state: ‖∂h"<sub>"T"</sub>"/∂h"<sub>"0"</sub>"‖ ≤ ∏ ‖J"<sub>"t"</sub>"‖, and the product usually shrinks (with a large U, grows) roughly geometrically."
                 </p>
             }
             .into_any()

@@ -123,7 +123,7 @@ pub fn FlowView() -> impl IntoView {
         state.history.with(|h| {
             let n = h.flow_steps.len();
             format!(
-                "Gradient norm over {} lags at {n} moment{} of training of the first run.",
+                "‖∂h_T/∂h_(T−k)‖ over {} lags at {n} moment{} of training of the first run.",
                 h.flow_columns.last().map_or(0, Vec::len),
                 if n == 1 { "" } else { "s" }
             )

@@ -53,7 +53,7 @@ impl Source {
     /// Colour-bar label.
     fn bar(self) -> &'static str {
         match self {
-            Source::Gate("slope") => "1 − tanh²",
+            Source::Gate("slope") => "act′(a)",
             Source::Gate(g) => g,
             Source::CellState => "c_t",
         }
@@ -275,7 +275,7 @@ pub fn GatesView() -> impl IntoView {
         .into_any(),
         Some(Family::Rnn) => view! {
             <GateHeatmap label="Saturation" source=Source::Gate("slope")
-                hint="The activation's slope |1 − tanh²(a_t)| (ReLU: 1 or 0): near 0 where a unit saturates, and every gradient through it shrinks."/>
+                hint="The activation's slope act′(a_t): 1 − tanh²(a_t) for tanh, 1 or 0 for ReLU. It is near 0 where a tanh unit saturates (0 where a ReLU unit is off), and every gradient through such a unit shrinks."/>
             <RnnJacobian/>
         }
         .into_any(),

@@ -107,7 +107,7 @@ pub fn equations(f: &Facts) -> Vec<String> {
     }
     out.push(match f.cell(CellKind::Gru).and_then(|c| c.mean_z) {
         Some(z) => format!(
-            "At step {} (the views' model), the page's GRU has mean z = {} on the inspected sample (the equations panel shows z at the picked unit and step).",
+            "At step {} (the views' model), the page's GRU has mean z = {} on the inspected sample (hover a cell of the gate maps: “One unit, one step” shows z at that unit and step).",
             seen(f),
             fmt_num(z)
         ),
@@ -308,12 +308,21 @@ pub fn long(f: &Facts) -> Vec<String> {
             fmt_si(g.activation_bytes, "B"),
             f.batch
         ));
-        if let Some(z) = g.mean_z {
+        if let (Some(z), Some(carry)) = (g.mean_z, g.carry_only) {
+            let average = (1.0 - z).powi(f.seq_len as i32);
+            let compared = if carry > 10.0 * average {
+                "far above"
+            } else if carry < 0.1 * average {
+                "far below"
+            } else {
+                "close to"
+            };
             out.push(format!(
-                "At step {} (the views' model), its mean z on the inspected sample is {}; a rough carry-only estimate (1 − z̄)^T = {} — not the exact norm, which the Compare table shows.",
+                "At step {} (the views' model), on the inspected sample: the carry path alone (the T factors diag(1 − z_t), candidate and gate terms left out) has norm max over units of ∏_t (1 − z_t) = {}, {compared} (1 − mean z)^T = {} with mean z = {}. A product of gates is set by the units whose z stays near 0 at every step, not by the average gate; the exact ‖∂h_T/∂h_0‖ is in the Compare table.",
                 seen(f),
-                fmt_num(z),
-                fmt_num((1.0 - z).powi(f.seq_len as i32))
+                fmt_num(carry),
+                fmt_num(average),
+                fmt_num(z)
             ));
         }
     }
@@ -376,8 +385,8 @@ fn beside(f: &Facts) -> Option<String> {
             format!(" The TCN's receptive field is {r} steps.")
         });
     Some(format!(
-        "Beside the cells, on the same data at T = {}: ‖∂y_T/∂x_0‖ (the sensitivity chart's largest lag) is {}; validation loss {}; measured ms per training step {}.{rf} \
-         A recurrent path multiplies T Jacobians; the attention model reaches x_0 in one hop, paying T² per sequence; the TCN through at most its L levels of dilated convolutions, and not at all from inputs beyond its receptive field.",
+        "Beside the cells, on the same data at T = {}: ‖∂y_T/∂x_1‖ (the first input: the sensitivity chart's largest lag, k = T − 1) is {}; validation loss {}; measured ms per training step {}.{rf} \
+         A recurrent path multiplies T Jacobians; the attention model reaches x_1 in one hop, paying T² per sequence; the TCN through at most its L levels of dilated convolutions, and not at all from inputs beyond its receptive field.",
         f.seq_len,
         join(&|r| num(r.far_input)),
         join(&|r| num(r.val_loss)),

@@ -55,9 +55,12 @@ pub struct CellFacts {
     pub terms: Option<[f64; 3]>,
     /// GRU cells looked inside: mean of `z` over the sample's steps and units.
     pub mean_z: Option<f64>,
+    /// GRU cells looked inside: `‖∏_t diag(1 − z_t)‖₂ = max_j ∏_t (1 − z_t[j])`, the norm of
+    /// the carry path alone through the sample's T steps (candidate and gate terms left out).
+    pub carry_only: Option<f64>,
     /// Measured milliseconds per training step of this cell alone (moving average).
     pub step_ms: Option<f64>,
-    /// `‖∂y_T/∂x_0‖`: the last output's sensitivity to the first input (lag `T − 1`), of the
+    /// `‖∂y_T/∂x_1‖`: the last output's sensitivity to the first input (lag `T − 1`), of the
     /// latest inspection (the sensitivity chart's last point).
     pub far_input: Option<f64>,
 }
@@ -75,7 +78,7 @@ pub struct ModelFacts {
     pub val_loss: Option<f64>,
     /// Measured milliseconds per training step (moving average).
     pub step_ms: Option<f64>,
-    /// `‖∂y_T/∂x_0‖` of the latest inspection.
+    /// `‖∂y_T/∂x_1‖` (the first input) of the latest inspection.
     pub far_input: Option<f64>,
     /// The TCN's receptive field.
     pub receptive_field: Option<usize>,
@@ -253,6 +256,7 @@ impl CellFacts {
             far: None,
             terms: None,
             mean_z: None,
+            carry_only: None,
             step_ms: None,
             far_input: None,
         }
@@ -288,6 +292,22 @@ impl CellFacts {
                 (!v.is_empty())
                     .then(|| v.iter().map(|&x| f64::from(x)).sum::<f64>() / v.len() as f64)
             });
+            self.carry_only = z.and_then(|g| carry_only(&g.values, ins.hidden));
         }
     }
+}
+
+/// `max_j ∏_t (1 − z[t][j])` of the `(T, hidden)` row-major `z`: the spectral norm of the
+/// product of the diagonal carries `diag(1 − z_t)`. `None` for no steps or a ragged buffer.
+pub fn carry_only(z: &[f32], hidden: usize) -> Option<f64> {
+    if hidden == 0 || z.is_empty() || !z.len().is_multiple_of(hidden) {
+        return None;
+    }
+    (0..hidden)
+        .map(|j| {
+            z.chunks_exact(hidden)
+                .map(|row| 1.0 - f64::from(row[j]))
+                .product::<f64>()
+        })
+        .reduce(f64::max)
 }

@@ -165,7 +165,7 @@ pub static QUESTIONS: &[Question] = &[
         view: "v-flow",
         view_name: "the gradient-flow section",
         quiz: Quiz {
-            prompt: "At T = 300, after 100 steps, is the GRU's ‖∂h_T/∂h_0‖ still above 10⁻³?",
+            prompt: "At T = 300, after 100 steps, is the GRU's ‖∂h_T/∂h_0‖ above 10⁻³?",
             options: &["yes, above 10⁻³", "no, below 10⁻³"],
             judge: judge::long_gradient,
             steps: Some(100),

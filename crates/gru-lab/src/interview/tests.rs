@@ -229,6 +229,20 @@ fn accuracy_dropout_and_ranking_judges() {
     assert_eq!(decided(&judge::accuracy(&f)), 1);
     let f = facts(6, 600, |c| c.val_accuracy = Some(0.5));
     assert_eq!(decided(&judge::accuracy(&f)), 2);
+    // 51.6 % against 48.8 %: both within chance (± 6.25 points on 256 sequences), a tie.
+    let f = facts(6, 600, |c| {
+        c.val_accuracy = by_kind(&[(CellKind::Gru, 0.516), (CellKind::Lstm, 0.488)])(c)
+    });
+    let v = judge::accuracy(&f);
+    assert_eq!(decided(&v), 2, "{v:?}");
+    assert!(
+        matches!(&v, Verdict::Decided { because, .. } if because.contains("neither has learnt parity"))
+    );
+    // 60 % against 55 %: the GRU has learnt something; 5 points is no tie.
+    let f = facts(6, 600, |c| {
+        c.val_accuracy = by_kind(&[(CellKind::Gru, 0.60), (CellKind::Lstm, 0.55)])(c)
+    });
+    assert_eq!(decided(&judge::accuracy(&f)), 0);
     assert!(undecided(&judge::accuracy(&facts(6, 10, |_| {}))).contains("step 600"));
     let f = facts(7, 300, |c| (c.loss, c.val_loss) = (Some(0.2), Some(0.1)));
     assert_eq!(decided(&judge::dropout_gap(&f)), 0);
@@ -393,8 +407,15 @@ fn answers_quote_the_numbers_they_are_given() {
         a.contains("GRU 1.50 ms, LSTM 2.00 ms"),
         "as the cost table writes them: {a}"
     );
-    let a = (question(9).expect("q").answer)(&facts(9, 50, |c| c.mean_z = Some(0.1))).join(" ");
-    assert!(a.contains("(1 − z̄)^T = 1.87e-14"), "0.9^300: {a}");
+    let a = (question(9).expect("q").answer)(&facts(9, 50, |c| {
+        c.mean_z = Some(0.1);
+        c.carry_only = Some(1e-20);
+    }))
+    .join(" ");
+    assert!(
+        a.contains("= 1.00e-20, far below (1 − mean z)^T = 1.87e-14"),
+        "0.9^300: {a}"
+    );
     for q in QUESTIONS {
         for p in (q.answer)(&facts(q.n, 0, |_| {})) {
             let words = p.split(|c: char| !c.is_alphanumeric());
@@ -584,4 +605,30 @@ fn each_quiz_pauses_at_the_step_its_prompt_names_and_its_judge_waits_for() {
         .map(|q| q.n)
         .collect();
     assert_eq!(paused, [1, 2, 3, 5, 6, 7, 8, 9]);
+}
+
+#[test]
+fn the_carry_only_norm_is_the_keeping_unit_s_product_not_the_average_gate_s() {
+    // Two units over 3 steps: unit 0 keeps its state (z = 0), unit 1 overwrites (z = 0.9).
+    let z = [0.0, 0.9, 0.0, 0.9, 0.0, 0.9];
+    assert_eq!(facts::carry_only(&z, 2), Some(1.0));
+    // Unit 1 alone: 0.1³.
+    let only = [0.9f32, 0.9, 0.9];
+    let want = (1.0 - f64::from(0.9f32)).powi(3);
+    assert!((facts::carry_only(&only, 1).expect("one unit") - want).abs() < 1e-15);
+    assert_eq!(facts::carry_only(&[], 2), None);
+    assert_eq!(facts::carry_only(&z[..5], 2), None, "ragged");
+    // Question 9's answer quotes it beside (1 − mean z)^T and says which is larger.
+    let f = facts(9, 150, |c| {
+        c.mean_z = Some(0.45);
+        c.carry_only = Some(0.5);
+    });
+    let text = (question(9).expect("q9").answer)(&f).join(" ");
+    let average = crate::fmt::fmt_num(0.55f64.powi(300));
+    assert!(
+        text.contains(&format!(
+            "= 0.5000, far above (1 − mean z)^T = {average} with mean z = 0.4500"
+        )),
+        "{text}"
+    );
 }
