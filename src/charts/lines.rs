@@ -209,8 +209,21 @@ fn paint<DB: DrawingBackend>(
             look.len(SAMPLE + GAP) + text
         })
         .collect();
+    // The y axis's labels, known before the layout: the label area fits the widest.
+    let (y0, y1) = y_range(d);
+    let log_label = |v: &f64| format!("{v:.0e}");
+    let y_keys = match d.y {
+        // Within two decades plotters labels only the one power of ten inside: 1-2-5 labels.
+        YAxis::Log if y1 < y0 * 100.0 => super::ticks::log_ticks(y0, y1),
+        YAxis::Log => super::ticks::log_decade_ticks(y0, y1, 6),
+        YAxis::Linear(_) => linear_ticks(y0, y1, 6, 0.0),
+    };
+    let y_area = y_label_area(y_keys.iter().map(|v| match d.y {
+        YAxis::Log => log_label(v),
+        YAxis::Linear(_) => fixed2(*v),
+    }));
     // margin + y label area: rows start over the plot
-    let left = look.off(10.0) + look.text_len(Y_LABELS) as i32;
+    let left = look.off(10.0) + look.text_len(y_area) as i32;
     let avail = (root.dim_in_pixel().0 as i32 - left - look.off(10.0)).max(60) as u32;
     let rows = legend_rows(&widths, avail, look.len(2.0 * GAP));
     let (legend, area) =
@@ -229,36 +242,48 @@ fn paint<DB: DrawingBackend>(
         x0..x1,
         x_ticks(d, x0, x1, x_label_count(avail, look, x0, x1)),
     );
-    let (y0, y1) = y_range(d);
+    let layout = Layout { look, y_area };
     match d.y {
-        // Within two decades plotters labels only the one power of ten inside: 1-2-5 labels.
-        YAxis::Log if y1 < y0 * 100.0 => plot(
-            root,
-            &area,
-            look,
-            d,
-            x.clone(),
-            (y0..y1)
-                .log_scale()
-                .with_key_points(super::ticks::log_ticks(y0, y1)),
-            &|v: &f64| format!("{v:.0e}"),
-        ),
         YAxis::Log => plot(
             root,
             &area,
-            look,
+            layout,
             d,
             x,
-            (y0..y1)
-                .log_scale()
-                .with_key_points(super::ticks::log_decade_ticks(y0, y1, 6)),
-            &|v: &f64| format!("{v:.0e}"),
+            (y0..y1).log_scale().with_key_points(y_keys),
+            &log_label,
         ),
         YAxis::Linear(_) => {
-            let y = KeyedAxis::round(y0, y1, 6);
-            plot(root, &area, look, d, x, y, &|v: &f64| fixed2(*v))
+            let y = KeyedAxis::new(y0..y1, y_keys);
+            plot(root, &area, layout, d, x, y, &|v: &f64| fixed2(*v))
         }
     }
+}
+
+/// How a chart is laid out: its look and the width of its y label area (CSS px).
+#[derive(Clone, Copy)]
+struct Layout {
+    look: Look,
+    y_area: f64,
+}
+
+/// Width of the y label area (CSS px, before the text factor) for these tick labels: the axis
+/// title, the widest label at the 13-px label font (~0.58 em a digit or letter, ~0.35 em a
+/// point or minus) and the tick marks; at least [`Y_LABELS`]. "1e-15" needs more than "1e0".
+pub fn y_label_area(labels: impl Iterator<Item = String>) -> f64 {
+    let em = |s: &str| -> f64 {
+        s.chars()
+            .map(|c| {
+                if matches!(c, '.' | '-' | '−') {
+                    0.35
+                } else {
+                    0.58
+                }
+            })
+            .sum()
+    };
+    let widest = labels.map(|l| em(&l)).fold(0.0, f64::max);
+    Y_LABELS.max(24.0 + 13.0 * widest + 10.0)
 }
 
 /// Radius of a [`Marks::Dots`] point, CSS pixels.
@@ -275,7 +300,7 @@ const Y_LABELS: f64 = 58.0;
 fn plot<DB: DrawingBackend, Y>(
     root: &DrawingArea<DB, Shift>,
     area: &DrawingArea<DB, Shift>,
-    look: Look,
+    Layout { look, y_area }: Layout,
     d: &LinesData<'_>,
     x: KeyedAxis,
     y: Y,
@@ -294,7 +319,7 @@ where
         .margin_top(look.len(4.0))
         .margin_right(look.text_len((0.5 * 0.55 * 13.0 * digits + 2.0).max(10.0)))
         .x_label_area_size(look.text_len(36.0))
-        .y_label_area_size(look.text_len(Y_LABELS))
+        .y_label_area_size(look.text_len(y_area))
         .build_cartesian_2d(x, y)
         .map_err(err)?;
     chart

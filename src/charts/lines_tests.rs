@@ -165,3 +165,13 @@ fn a_lone_point_is_drawn_as_a_dot() {
     draw(&surface, &d).expect("draws");
     assert_eq!(buf.into_inner().matches("<circle").count(), 1);
 }
+
+#[wasm_bindgen_test(unsupported = test)]
+fn the_y_label_area_fits_the_widest_label() {
+    let area = |labels: &[&str]| y_label_area(labels.iter().map(|l| l.to_string()));
+    assert_eq!(area(&["1e0", "1e1"]), 58.0, "short labels: the usual width");
+    // "1e-15" at 13 px is ~35 px wide: with the axis title and ticks it needs ~69 px.
+    let wide = area(&["1e0", "1e-15", "1e-25"]);
+    assert!(wide > area(&["1e-5"]) && wide > 66.0, "{wide}");
+    assert_eq!(area(&[]), 58.0);
+}

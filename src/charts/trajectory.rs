@@ -157,21 +157,28 @@ struct LabelSpot {
 
 impl LabelSpot {
     /// The patch's top-left corner relative to the dot: of the eight places around it (right,
-    /// left, above, below, then the corners), the first one inside the plot that covers the
-    /// fewest of `dots` (their centres within a radius of the patch; the labelled dot is never
-    /// covered, as every place keeps `gap` from it).
+    /// left, above, below, then the corners), at `gap` and then at three times `gap` (in a
+    /// dense cluster), the first one inside the plot that covers the fewest of `dots` (a dot
+    /// counts when any of it is under the patch; the labelled dot never is, as every place
+    /// keeps `gap` from it).
     fn best(&self, dots: &[(i32, i32)]) -> (i32, i32) {
-        let (w, h, g) = (self.size.0, self.size.1, self.gap);
-        let places = [
-            (g, -h / 2),
-            (-g - w, -h / 2),
-            (-w / 2, -g - h),
-            (-w / 2, g),
-            (g, -g - h),
-            (-g - w, -g - h),
-            (g, g),
-            (-g - w, g),
-        ];
+        let (w, h) = (self.size.0, self.size.1);
+        let around = |g: i32| {
+            [
+                (g, -h / 2),
+                (-g - w, -h / 2),
+                (-w / 2, -g - h),
+                (-w / 2, g),
+                (g, -g - h),
+                (-g - w, -g - h),
+                (g, g),
+                (-g - w, g),
+            ]
+        };
+        let places: Vec<(i32, i32)> = around(self.gap)
+            .into_iter()
+            .chain(around(3 * self.gap))
+            .collect();
         let ((x0, y0), (x1, y1)) = self.plot;
         let cost = |&(dx, dy): &(i32, i32)| {
             let (l, t) = (self.dot.0 + dx, self.dot.1 + dy);
@@ -183,7 +190,11 @@ impl LabelSpot {
                 .count();
             (outside, covered)
         };
-        places.iter().copied().min_by_key(cost).unwrap_or(places[0])
+        places
+            .iter()
+            .copied()
+            .min_by_key(cost)
+            .unwrap_or((self.gap, -h / 2))
     }
 }
 
@@ -212,6 +223,22 @@ mod tests {
         let dots: Vec<_> = (0..10).map(|i| (100, 10 * i)).collect();
         let (dx, _) = spot((100, 50)).best(&dots);
         assert_eq!(dx, 7, "right of the path");
+    }
+
+    #[test]
+    fn in_a_dense_cluster_the_label_moves_further_out_to_clear_the_dots() {
+        // Dots every 6 px in a 60 × 40 block around the labelled dot: every place at the gap
+        // covers some; three gaps out, above the block, none.
+        let dots: Vec<_> = (0..10)
+            .flat_map(|i| (0..7).map(move |j| (70 + 6 * i, 30 + 6 * j)))
+            .collect();
+        let (dx, dy) = spot((100, 50)).best(&dots);
+        let (l, t) = (100 + dx, 50 + dy);
+        let covered = dots
+            .iter()
+            .filter(|&&(x, y)| x + 4 >= l && x - 4 <= l + 30 && y + 4 >= t && y - 4 <= t + 14)
+            .count();
+        assert_eq!(covered, 0, "{dx} {dy}");
     }
 
     #[test]

@@ -179,11 +179,14 @@ fn whole_numbers(text: &str) -> impl IntoView {
         .collect_view()
 }
 
-/// `?a=1&b=2` as text that may wrap after each "&" (a `<wbr>`), so a long link breaks between
-/// its settings rather than inside a number.
+/// `?a=1&b=2` as text that may wrap only before each "&" (a `<wbr>`), so a long link breaks
+/// between its settings, never inside one or after the "?".
 fn query_text(link: &str) -> impl IntoView {
     let mut parts = link.split('&');
+    // Each pair unbroken: `.iv-link`'s break-anywhere would otherwise leave a lone "?".
     let first = format!("?{}", parts.next().unwrap_or_default());
-    let rest: Vec<_> = parts.map(|p| view! { <wbr/>{format!("&{p}")} }).collect();
-    view! { {first}{rest} }
+    let rest: Vec<_> = parts
+        .map(|p| view! { <wbr/><span class="nowrap">{format!("&{p}")}</span> })
+        .collect();
+    view! { <span class="nowrap">{first}</span>{rest} }
 }
