@@ -164,7 +164,7 @@ pub fn y_range(d: &LinesData<'_>) -> (f64, f64) {
         return if log { (1e-3, 1.0) } else { (-1.0, 1.0) };
     }
     if log {
-        // Padded each way by 1.6× or 5 % of the decades spanned, whichever is more (a
+        // Padded each way by 1.6× or 8 % of the decades spanned, whichever is more (a
         // curve over 25 decades keeps visible room above its top), and at least one decade
         // tall, widened about the data's geometric middle so values in a narrow band (an
         // LSTM's f_t ≤ 1) sit mid-chart. Down to the smallest normal f64: plotters pins a
@@ -172,7 +172,7 @@ pub fn y_range(d: &LinesData<'_>) -> (f64, f64) {
         // at the axis's low end.
         let floor = f64::MIN_POSITIVE * 10.0;
         let (lo, hi) = (lo.max(floor * 1.6), hi.max(floor * 1.6));
-        let pad = (hi / lo).powf(0.05).max(1.6);
+        let pad = (hi / lo).powf(0.08).max(1.6);
         let (lo, hi) = ((lo / pad).max(floor), hi * pad);
         let widen = (10.0 * lo / hi).max(1.0).sqrt();
         (lo / widen, hi * widen)
@@ -318,7 +318,7 @@ where
         .margin(look.len(10.0))
         .margin_top(look.len(4.0))
         .margin_right(look.text_len((0.5 * 0.55 * 13.0 * digits + 2.0).max(10.0)))
-        .x_label_area_size(look.text_len(36.0))
+        .x_label_area_size(look.text_len(40.0))
         .y_label_area_size(look.text_len(y_area))
         .build_cartesian_2d(x, y)
         .map_err(err)?;

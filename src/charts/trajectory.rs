@@ -49,7 +49,9 @@ fn paint<DB: DrawingBackend>(
     let (px, py) = (((x1 - x0) * 0.1).max(1e-3), ((y1 - y0) * 0.1).max(1e-3));
     let mut chart = ChartBuilder::on(root)
         .margin(look.len(10.0))
-        .x_label_area_size(look.text_len(36.0))
+        // Half the widest x label ("-0.80" at 12 px) is centred past the plot's right end.
+        .margin_right(look.text_len(18.0))
+        .x_label_area_size(look.text_len(40.0))
         .y_label_area_size(look.text_len(52.0))
         .build_cartesian_2d(
             KeyedAxis::round(x0 - px, x1 + px, 10),

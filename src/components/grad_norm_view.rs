@@ -75,7 +75,7 @@ pub fn GradNormView() -> impl IntoView {
             let data = LinesData {
                 series,
                 x_desc: "training step",
-                y_desc: "‖dL/dθ‖₂ before clipping (log)",
+                y_desc: "‖dL/dθ‖₂ (log)",
                 y: YAxis::Log,
                 reference: clip_limit(h).zip(label.as_deref()),
                 cursor: None,
