@@ -15,10 +15,18 @@ pub fn fmt_eq(v: f64) -> String {
     }
 }
 
-/// `text` cut into plain runs and numbers in scientific notation ("4.69e-5", the second of
-/// each pair `true`), so a page can keep such a number on one line: browsers break a line
-/// after the hyphen of "e-".
-pub fn split_sci(text: &str) -> Vec<(&str, bool)> {
+/// A piece of text cut by [`split_sci`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Run<'a> {
+    /// Text without a number in scientific notation.
+    Plain(&'a str),
+    /// One number in scientific notation ("4.69e-5").
+    Number(&'a str),
+}
+
+/// `text` cut into plain runs and numbers in scientific notation, so a page can keep such a
+/// number on one line: browsers break a line after the hyphen of "e-".
+pub fn split_sci(text: &str) -> Vec<Run<'_>> {
     let b = text.as_bytes();
     let digits_from = |mut i: usize| {
         while i < b.len() && b[i].is_ascii_digit() {
@@ -48,13 +56,13 @@ pub fn split_sci(text: &str) -> Vec<(&str, bool)> {
         }
         let end = digits_from(i + 2);
         if start > plain {
-            out.push((&text[plain..start], false));
+            out.push(Run::Plain(&text[plain..start]));
         }
-        out.push((&text[start..end], true));
+        out.push(Run::Number(&text[start..end]));
         (plain, i) = (end, end);
     }
     if plain < b.len() {
-        out.push((&text[plain..], false));
+        out.push(Run::Plain(&text[plain..]));
     }
     out
 }
@@ -82,23 +90,24 @@ mod tests {
 
     #[wasm_bindgen_test(unsupported = test)]
     fn scientific_numbers_are_cut_out_whole() {
+        use Run::{Number, Plain};
         assert_eq!(
             split_sci("loss GRU 4.69e-5, RNN -1.2e+3 (e-mail 3e-x)"),
             [
-                ("loss GRU ", false),
-                ("4.69e-5", true),
-                (", RNN ", false),
-                ("-1.2e+3", true),
-                (" (e-mail 3e-x)", false)
+                Plain("loss GRU "),
+                Number("4.69e-5"),
+                Plain(", RNN "),
+                Number("-1.2e+3"),
+                Plain(" (e-mail 3e-x)")
             ]
         );
-        assert_eq!(split_sci("1e-4"), [("1e-4", true)]);
-        assert_eq!(split_sci("no numbers"), [("no numbers", false)]);
+        assert_eq!(split_sci("1e-4"), [Number("1e-4")]);
+        assert_eq!(split_sci("no numbers"), [Plain("no numbers")]);
         assert!(split_sci("").is_empty());
         // Multi-byte text around a number stays on char boundaries.
         assert_eq!(
             split_sci("‖∂L‖ 2.5e-7 ≤ 1"),
-            [("‖∂L‖ ", false), ("2.5e-7", true), (" ≤ 1", false)]
+            [Plain("‖∂L‖ "), Number("2.5e-7"), Plain(" ≤ 1")]
         );
     }
 }

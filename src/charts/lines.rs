@@ -10,8 +10,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::legend::{draw_legend, entries, legend_rows, GAP, LEGEND_ROW, SAMPLE};
+use super::lines_axes::whole_x;
+pub use super::lines_axes::{x_label_count, x_range, x_ticks, y_label_area, y_range, Labels};
 use super::surface::{on_surface, Look, Surface};
-use super::ticks::{fixed2, labels_that_fit, linear_ticks, KeyedAxis};
+use super::ticks::{fixed2, linear_ticks, KeyedAxis};
 use super::{err, palette, ChartError};
 
 /// One named curve.
@@ -101,87 +103,6 @@ pub enum Corner {
     LowerRight,
 }
 
-fn finite_points<'a>(d: &'a LinesData<'_>, log: bool) -> impl Iterator<Item = (f64, f64)> + 'a {
-    d.series
-        .iter()
-        .flat_map(|s| {
-            s.points
-                .iter()
-                .chain(s.fill_to.unwrap_or_default())
-                .copied()
-        })
-        .filter(move |p| p.1.is_finite() && p.0.is_finite() && (!log || p.1 > 0.0))
-}
-
-/// The x range covering every point (or the fixed one), never empty.
-pub fn x_range(d: &LinesData<'_>) -> (f64, f64) {
-    if let Some(r) = d.x_range {
-        return r;
-    }
-    let (lo, hi) =
-        finite_points(d, false).fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
-    if lo > hi {
-        // No point yet (e.g. a sweep not run): a plain unit axis, not 0…f64::MAX.
-        (0.0, 1.0)
-    } else if lo == hi {
-        (0.0, lo.max(0.0) + 1.0)
-    } else {
-        (lo, hi)
-    }
-}
-
-/// Up to `most` round x labels over `[x0, x1]`: whole numbers only when every point's x and
-/// both ends are whole (steps, lags, lengths; also an axis with no point yet, never "0.2 0.4"
-/// before training), else any round value (seconds).
-pub fn x_ticks(d: &LinesData<'_>, x0: f64, x1: f64, most: usize) -> Vec<f64> {
-    let whole = |v: f64| v.fract() == 0.0;
-    let integer = whole(x0) && whole(x1) && finite_points(d, false).all(|p| whole(p.0));
-    linear_ticks(x0, x1, most, if integer { 1.0 } else { 0.0 })
-}
-
-/// How many x labels (2 to 7) fit side by side in a plot `plot_px` buffer pixels wide, each
-/// as wide as the larger end's whole digits (at least four characters, "0.25") at ~0.6 em a
-/// digit, plus a gap: "1000 2000" never runs together, in presenter mode's larger text too.
-pub fn x_label_count(plot_px: u32, look: Look, x0: f64, x1: f64) -> usize {
-    labels_that_fit(f64::from(plot_px), look, x0.abs().max(x1.abs()), 4, 7)
-}
-
-/// The y range covering every drawable value and the reference line, padded; never empty.
-pub fn y_range(d: &LinesData<'_>) -> (f64, f64) {
-    let log = d.y == YAxis::Log;
-    if let YAxis::Linear(Some(r)) = d.y {
-        return r;
-    }
-    let refv = d
-        .reference
-        .map(|r| r.0)
-        .filter(|v| v.is_finite() && (!log || *v > 0.0));
-    let (lo, hi) = finite_points(d, log)
-        .map(|p| p.1)
-        .chain(refv)
-        .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
-    if lo > hi {
-        return if log { (1e-3, 1.0) } else { (-1.0, 1.0) };
-    }
-    if log {
-        // Padded each way by 1.6× or 8 % of the decades spanned, whichever is more (a
-        // curve over 25 decades keeps visible room above its top), and at least one decade
-        // tall, widened about the data's geometric middle so values in a narrow band (an
-        // LSTM's f_t ≤ 1) sit mid-chart. Down to the smallest normal f64: plotters pins a
-        // value below the axis to its edge, where ‖∂h_T/∂h_0‖ = 1e-100 would read as a line
-        // at the axis's low end.
-        let floor = f64::MIN_POSITIVE * 10.0;
-        let (lo, hi) = (lo.max(floor * 1.6), hi.max(floor * 1.6));
-        let pad = (hi / lo).powf(0.08).max(1.6);
-        let (lo, hi) = ((lo / pad).max(floor), hi * pad);
-        let widen = (10.0 * lo / hi).max(1.0).sqrt();
-        (lo / widen, hi * widen)
-    } else {
-        let pad = ((hi - lo) * 0.08).max(1e-6);
-        (lo - pad, hi + pad)
-    }
-}
-
 /// Draws the chart on `surface`.
 ///
 /// # Errors
@@ -240,7 +161,22 @@ fn paint<DB: DrawingBackend>(
     let (x0, x1) = x_range(d);
     let x = KeyedAxis::new(
         x0..x1,
-        x_ticks(d, x0, x1, x_label_count(avail, look, x0, x1)),
+        x_ticks(
+            d,
+            x0,
+            x1,
+            x_label_count(
+                avail,
+                look,
+                x0,
+                x1,
+                if whole_x(d, x0, x1) {
+                    Labels::Whole
+                } else {
+                    Labels::OneDecimal
+                },
+            ),
+        ),
     );
     let layout = Layout { look, y_area };
     match d.y {
@@ -267,33 +203,11 @@ struct Layout {
     y_area: f64,
 }
 
-/// Width of the y label area (CSS px, before the text factor) for these tick labels: the axis
-/// title, the widest label at the 13-px label font (~0.58 em a digit or letter, ~0.35 em a
-/// point or minus) and the tick marks; at least [`Y_LABELS`]. "1e-15" needs more than "1e0".
-pub fn y_label_area(labels: impl Iterator<Item = String>) -> f64 {
-    let em = |s: &str| -> f64 {
-        s.chars()
-            .map(|c| {
-                if matches!(c, '.' | '-' | '−') {
-                    0.35
-                } else {
-                    0.58
-                }
-            })
-            .sum()
-    };
-    let widest = labels.map(|l| em(&l)).fold(0.0, f64::max);
-    Y_LABELS.max(24.0 + 13.0 * widest + 10.0)
-}
-
 /// Radius of a [`Marks::Dots`] point, CSS pixels.
 pub(super) const DOT: f64 = 2.5;
 
 /// Most dots one [`Marks::Dots`] series draws.
 const MAX_DOTS: usize = 80;
-
-/// Width of the y label area, CSS pixels (grows with the text factor).
-const Y_LABELS: f64 = 58.0;
 
 /// Draws axes, reference and series into `area`; `root` (the whole surface) takes the cursor,
 /// which is placed in absolute pixels.

@@ -6,6 +6,7 @@ pub mod colormap;
 pub mod heatmap;
 pub mod legend;
 pub mod lines;
+mod lines_axes;
 pub mod measured;
 pub mod projection;
 pub mod strip;

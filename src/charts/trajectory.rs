@@ -98,7 +98,8 @@ fn paint<DB: DrawingBackend>(
             .map_err(err)?;
     }
     // "t=0" and "t=T" beside their dots (when finite), where their patch hides the fewest
-    // other dots (label_spot), never on their own dot.
+    // other dots (`LabelSpot`), never on their own dot; a label set further out is joined to
+    // its dot by a short leader.
     let pixels: Vec<(i32, i32)> = d
         .points
         .iter()
@@ -106,7 +107,13 @@ fn paint<DB: DrawingBackend>(
         .map(|p| chart.backend_coord(&(p.1, p.2)))
         .collect();
     let (xs, ys) = chart.plotting_area().get_pixel_range();
-    let ends = [d.points.first(), d.points.last()];
+    // One point: one label ("t=0" and "t=T" would be the same dot).
+    let ends = [
+        d.points.first(),
+        d.points.last().filter(|_| d.points.len() > 1),
+    ];
+    // The first label's patch (absolute pixels): the second keeps clear of it.
+    let mut placed: Option<Rect> = None;
     for p in ends
         .into_iter()
         .flatten()
@@ -116,31 +123,58 @@ fn paint<DB: DrawingBackend>(
         let font = ("sans-serif", look.font(12.0))
             .into_font()
             .color(&BLACK)
-            .pos(Pos::new(HPos::Left, VPos::Top));
-        // On a translucent white patch: legible over any dot it still covers.
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        // On a translucent white patch as tall as the digits (the estimated text height
+        // includes the line gap): legible over any dot it still covers.
         let text = format!("t={:.0}", p.0);
-        let (w, h) = chart
+        let (w, _) = chart
             .plotting_area()
             .estimate_text_size(&text, &font)
             .map_err(err)?;
         let pad = look.off(2.0);
-        let bx = (w as i32 + 2 * pad, h as i32 + 2 * pad);
-        let at = chart.backend_coord(&(p.1, p.2));
+        let bx = (
+            w as i32 + 2 * pad,
+            (look.font(12.0) * 0.8).round() as i32 + 2 * pad,
+        );
         let spot = LabelSpot {
-            dot: at,
+            dot: chart.backend_coord(&(p.1, p.2)),
             size: bx,
             gap: look.off(7.0),
             radius: look.off(4.0),
             plot: ((xs.start, ys.start), (xs.end, ys.end)),
         };
-        let (dx, dy) = spot.best(&pixels);
+        let place = spot.best(&pixels, placed);
+        let (dx, dy) = place.corner;
+        let (ax, ay) = (spot.dot.0 + dx, spot.dot.1 + dy);
+        placed = Some(((ax, ay), (ax + bx.0, ay + bx.1)));
         let patch = Rectangle::new([(dx, dy), (dx + bx.0, dy + bx.1)], WHITE.mix(0.8).filled());
-        let label =
-            EmptyElement::at((p.1, p.2)) + patch + Text::new(text, (dx + pad, dy + pad), font);
+        // The leader runs from the dot's edge to the patch's nearest point.
+        let near = (0.clamp(dx, dx + bx.0), 0.clamp(dy, dy + bx.1));
+        let len = f64::from(near.0).hypot(f64::from(near.1)).max(1.0);
+        let r = f64::from(look.off(4.0)) / len;
+        let from = (
+            (f64::from(near.0) * r).round() as i32,
+            (f64::from(near.1) * r).round() as i32,
+        );
+        let leader = PathElement::new(
+            if place.far {
+                vec![from, near]
+            } else {
+                Vec::new()
+            },
+            RGBColor(90, 90, 90).stroke_width(look.len(1.0)),
+        );
+        let label = EmptyElement::at((p.1, p.2))
+            + leader
+            + patch
+            + Text::new(text, (dx + pad, dy + bx.1 / 2), font);
         chart.draw_series([label]).map_err(err)?;
     }
     Ok(())
 }
+
+/// A rectangle's top-left and bottom-right corners, in pixels.
+type Rect = ((i32, i32), (i32, i32));
 
 /// Where an end label's patch goes beside its dot, in pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -153,17 +187,18 @@ struct LabelSpot {
     gap: i32,
     /// A dot's radius.
     radius: i32,
-    /// The plot's top-left and bottom-right corners.
-    plot: ((i32, i32), (i32, i32)),
+    /// The plot's corners.
+    plot: Rect,
 }
 
 impl LabelSpot {
     /// The patch's top-left corner relative to the dot: of the eight places around it (right,
     /// left, above, below, then the corners), at `gap` and then at three times `gap` (in a
-    /// dense cluster), the first one inside the plot that covers the fewest of `dots` (a dot
+    /// dense cluster), the first one that, in this order of importance, lies inside the plot,
+    /// keeps clear of the other label's patch `avoid`, and covers the fewest of `dots` (a dot
     /// counts when any of it is under the patch; the labelled dot never is, as every place
-    /// keeps `gap` from it).
-    fn best(&self, dots: &[(i32, i32)]) -> (i32, i32) {
+    /// keeps `gap` from it). When no place is inside the plot, the best of the rest.
+    fn best(&self, dots: &[(i32, i32)], avoid: Option<Rect>) -> Placed {
         let (w, h) = (self.size.0, self.size.1);
         let around = |g: i32| {
             [
@@ -185,19 +220,34 @@ impl LabelSpot {
         let cost = |&(dx, dy): &(i32, i32)| {
             let (l, t) = (self.dot.0 + dx, self.dot.1 + dy);
             let outside = l < x0 || t < y0 || l + w > x1 || t + h > y1;
+            let hits = avoid.is_some_and(|((ax0, ay0), (ax1, ay1))| {
+                l < ax1 && ax0 < l + w && t < ay1 && ay0 < t + h
+            });
             let r = self.radius;
             let covered = dots
                 .iter()
                 .filter(|&&(x, y)| x + r >= l && x - r <= l + w && y + r >= t && y - r <= t + h)
                 .count();
-            (outside, covered)
+            (outside, hits, covered)
         };
-        places
-            .iter()
-            .copied()
-            .min_by_key(cost)
-            .unwrap_or((self.gap, -h / 2))
+        // Ties go to the earlier place: the nearer ring, then right, left, above, below.
+        let best = (0..places.len())
+            .min_by_key(|&i| cost(&places[i]))
+            .unwrap_or(0);
+        Placed {
+            corner: places[best],
+            far: best >= 8,
+        }
     }
+}
+
+/// Where `LabelSpot::best` put a patch.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Placed {
+    /// Its top-left corner relative to the dot.
+    corner: (i32, i32),
+    /// Set in the outer ring: it needs a leader to its dot.
+    far: bool,
 }
 
 #[cfg(test)]
@@ -219,12 +269,16 @@ mod tests {
         // A path running left to right through the dot: the label goes above it, not on
         // the path's dots to its right or left.
         let dots: Vec<_> = (0..20).map(|i| (10 * i, 50)).collect();
-        let (dx, dy) = spot((100, 50)).best(&dots);
+        let (dx, dy) = spot((100, 50)).best(&dots, None).corner;
         assert!(dy + 14 < -4 + 1, "above the path: {dx} {dy}");
         // A path running down through the dot: beside it.
         let dots: Vec<_> = (0..10).map(|i| (100, 10 * i)).collect();
-        let (dx, _) = spot((100, 50)).best(&dots);
-        assert_eq!(dx, 7, "right of the path");
+        let place = spot((100, 50)).best(&dots, None);
+        assert_eq!(
+            (place.corner.0, place.far),
+            (7, false),
+            "right of the path, near"
+        );
     }
 
     #[test]
@@ -234,7 +288,12 @@ mod tests {
         let dots: Vec<_> = (0..10)
             .flat_map(|i| (0..7).map(move |j| (70 + 6 * i, 30 + 6 * j)))
             .collect();
-        let (dx, dy) = spot((100, 50)).best(&dots);
+        let place = spot((100, 50)).best(&dots, None);
+        let (dx, dy) = place.corner;
+        assert!(
+            place.far,
+            "out of the near ring: a leader joins it to its dot"
+        );
         let (l, t) = (100 + dx, 50 + dy);
         let covered = dots
             .iter()
@@ -244,12 +303,27 @@ mod tests {
     }
 
     #[test]
+    fn the_second_label_keeps_clear_of_the_first() {
+        // t=0 and t=T a few pixels apart with nothing else near: the first goes right; the
+        // second, whose right would overlap it, goes elsewhere.
+        let first = spot((100, 50)).best(&[], None);
+        assert_eq!(first.corner, (7, -7));
+        let taken = ((107, 43), (137, 57));
+        let second = spot((104, 52)).best(&[], Some(taken));
+        let (l, t) = (104 + second.corner.0, 52 + second.corner.1);
+        assert!(
+            l >= 137 || l + 30 <= 107 || t >= 57 || t + 14 <= 43,
+            "{second:?}"
+        );
+    }
+
+    #[test]
     fn an_end_label_stays_in_the_plot() {
         // A dot at the right edge with nothing near: not right of it, off the plot.
-        let (dx, dy) = spot((195, 50)).best(&[(195, 50)]);
+        let (dx, dy) = spot((195, 50)).best(&[(195, 50)], None).corner;
         assert_eq!((dx, dy), (-37, -7), "left of it");
         // At the top-right corner: below-left.
-        let (dx, dy) = spot((195, 3)).best(&[(195, 3)]);
+        let (dx, dy) = spot((195, 3)).best(&[(195, 3)], None).corner;
         assert!(dx < 0 && dy > 0, "{dx} {dy}");
     }
 }

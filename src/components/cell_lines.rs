@@ -111,7 +111,7 @@ pub fn LstmCarry() -> impl IntoView {
     view! {
         <StepLine label="Additive path of the LSTM"
             hint="The direct c → c part of ∂c_t/∂c_(t−1) is diag(f_t): along the cell state the forget gate alone scales the gradient at each step (routes through h_(t−1), which feeds every gate, add further terms) — unlike the GRU's diag(1 − z_t), it is not tied to how much is written (i). At most 1 (10⁰)."
-            y_desc="‖diag(f_t)‖ = max f_t (log)"
+            y_desc="max f_t (log)"
             pick=|x| &x.forget_path
             say=|cell, v| format!("{cell}: ‖diag(f_t)‖ on the c→c path has a typical (geometric-mean) value of {} per step.", fmt_num(geo_mean(v)))/>
     }

@@ -167,14 +167,12 @@ pub fn QuestionView(
 /// `text` with each number in scientific notation in a no-wrap span: a phone's narrow column
 /// broke "4.69e-5" after its hyphen.
 fn whole_numbers(text: &str) -> impl IntoView {
-    crate::format::split_sci(text)
+    use crate::format::{split_sci, Run};
+    split_sci(text)
         .into_iter()
-        .map(|(run, number)| {
-            if number {
-                view! { <span class="nowrap">{run.to_string()}</span> }.into_any()
-            } else {
-                run.to_string().into_any()
-            }
+        .map(|run| match run {
+            Run::Number(n) => view! { <span class="nowrap">{n.to_string()}</span> }.into_any(),
+            Run::Plain(t) => t.to_string().into_any(),
         })
         .collect_view()
 }

@@ -68,7 +68,7 @@ pub fn SweepView() -> impl IntoView {
             let data = LinesData {
                 series: series(&table, &pts, &labels),
                 x_desc: &x_desc,
-                y_desc: "final val. loss (log)",
+                y_desc: "val. loss (log)",
                 y: YAxis::Log,
                 reference: base
                     .filter(|_| same)
@@ -88,7 +88,7 @@ pub fn SweepView() -> impl IntoView {
             let data = LinesData {
                 series: series(&table, &pts, &labels),
                 x_desc: &x_desc,
-                y_desc: "ms per step (log)",
+                y_desc: "ms/step (log)",
                 y: YAxis::Log,
                 reference: None,
                 cursor: None,

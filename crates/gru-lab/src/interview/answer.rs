@@ -308,8 +308,7 @@ pub fn long(f: &Facts) -> Vec<String> {
             fmt_si(g.activation_bytes, "B"),
             f.batch
         ));
-        if let (Some(z), Some(carry)) = (g.mean_z, g.carry_only) {
-            let average = (1.0 - z).powi(f.seq_len as i32);
+        if let (Some(z), Some(carry), Some(average)) = (g.mean_z, g.carry_only, g.carry_of_mean) {
             let compared = if carry > 10.0 * average {
                 "far above"
             } else if carry < 0.1 * average {

@@ -58,6 +58,9 @@ pub struct CellFacts {
     /// GRU cells looked inside: `‖∏_t diag(1 − z_t)‖₂ = max_j ∏_t (1 − z_t[j])`, the norm of
     /// the carry path alone through the sample's T steps (candidate and gate terms left out).
     pub carry_only: Option<f64>,
+    /// GRU cells looked inside: `(1 − mean z)^T` over the same T steps, what the average
+    /// gate would make of the carry.
+    pub carry_of_mean: Option<f64>,
     /// Measured milliseconds per training step of this cell alone (moving average).
     pub step_ms: Option<f64>,
     /// `‖∂y_T/∂x_1‖`: the last output's sensitivity to the first input (lag `T − 1`), of the
@@ -257,6 +260,7 @@ impl CellFacts {
             terms: None,
             mean_z: None,
             carry_only: None,
+            carry_of_mean: None,
             step_ms: None,
             far_input: None,
         }
@@ -293,6 +297,11 @@ impl CellFacts {
                     .then(|| v.iter().map(|&x| f64::from(x)).sum::<f64>() / v.len() as f64)
             });
             self.carry_only = z.and_then(|g| carry_only(&g.values, ins.hidden));
+            // T = the z buffer's rows (the sample's steps, not the task's knob).
+            let rows = z.map_or(0, |g| g.values.len() / ins.hidden.max(1));
+            self.carry_of_mean = self
+                .mean_z
+                .map(|m| (1.0 - m).powi(i32::try_from(rows).unwrap_or(i32::MAX)));
         }
     }
 }

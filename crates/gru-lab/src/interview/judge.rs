@@ -286,7 +286,7 @@ pub fn accuracy(f: &Facts) -> Verdict {
     };
     let why = if guessing(a) && guessing(b) {
         format!(
-            "both within chance, 50 % ± {:.0} points on {VALIDATION_SIZE} validation sequences: neither has learnt parity yet, so they count as equal",
+            "both within chance, 50 % ± {:.2} points on {VALIDATION_SIZE} validation sequences: neither has learnt parity yet, so they count as equal",
             100.0 * chance
         )
     } else {

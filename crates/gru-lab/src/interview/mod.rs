@@ -5,6 +5,8 @@
 
 pub mod answer;
 #[cfg(test)]
+mod answer_tests;
+#[cfg(test)]
 mod count_tests;
 pub mod facts;
 pub mod judge;

@@ -10,7 +10,7 @@ use crate::settings::Settings;
 
 /// Facts of question `n`'s own preset, with each run at `step` (its latest validation too)
 /// and `set` applied per cell.
-fn facts(n: usize, step: u64, set: impl Fn(&mut CellFacts)) -> Facts {
+pub(super) fn facts(n: usize, step: u64, set: impl Fn(&mut CellFacts)) -> Facts {
     let q = question(n).expect("question");
     let mut f = Facts::gather(&q.settings(&Settings::default()), &History::default());
     for c in &mut f.cells {
@@ -36,7 +36,7 @@ fn undecided(v: &Verdict) -> &str {
     }
 }
 
-fn by_kind(vals: &'static [(CellKind, f64)]) -> impl Fn(&CellFacts) -> Option<f64> {
+pub(super) fn by_kind(vals: &'static [(CellKind, f64)]) -> impl Fn(&CellFacts) -> Option<f64> {
     move |c| vals.iter().find(|v| v.0 == c.kind).map(|v| v.1)
 }
 
@@ -235,9 +235,13 @@ fn accuracy_dropout_and_ranking_judges() {
     });
     let v = judge::accuracy(&f);
     assert_eq!(decided(&v), 2, "{v:?}");
-    assert!(
-        matches!(&v, Verdict::Decided { because, .. } if because.contains("neither has learnt parity"))
-    );
+    assert!(matches!(&v, Verdict::Decided { because, .. }
+        if because.contains("neither has learnt parity") && because.contains("± 6.25 points")));
+    // 56.25 % (144 of 256) is on the band's edge: still chance, as the sentence's numbers say.
+    let f = facts(6, 600, |c| {
+        c.val_accuracy = by_kind(&[(CellKind::Gru, 0.5625), (CellKind::Lstm, 0.49)])(c)
+    });
+    assert_eq!(decided(&judge::accuracy(&f)), 2);
     // 60 % against 55 %: the GRU has learnt something; 5 points is no tie.
     let f = facts(6, 600, |c| {
         c.val_accuracy = by_kind(&[(CellKind::Gru, 0.60), (CellKind::Lstm, 0.55)])(c)
@@ -354,81 +358,6 @@ fn the_reveal_sentence_compares_the_prediction_with_the_run() {
 }
 
 #[test]
-fn answers_quote_the_numbers_they_are_given() {
-    let f = facts(1, 0, |_| {});
-    let a = (question(1).expect("q").answer)(&f).join(" ");
-    assert!(
-        a.contains("GRU 3·(I+H+1)·H = 912; LSTM 4·(I+H+2)·H = 1\u{2009}280"),
-        "{a}"
-    );
-    assert!(
-        a.contains("nn.GRU(2, 16) would have 3·(I+H+2)·H = 960"),
-        "{a}"
-    );
-    assert!(a.contains("No validation loss yet"), "{a}");
-    assert!(
-        a.contains("(the cost table's params): GRU 929, LSTM 1\u{2009}297."),
-        "912 + 17, 1280 + 17: {a}"
-    );
-    let f = facts(1, 412, |c| {
-        c.val_loss = by_kind(&[(CellKind::Gru, 0.0123), (CellKind::Lstm, 0.04567)])(c)
-    });
-    let a = (question(1).expect("q").answer)(&f).join(" ");
-    assert!(
-        a.contains("At step 412, validation loss: GRU 0.0123, LSTM 0.0457."),
-        "{a}"
-    );
-    let f = facts(3, 300, |c| {
-        c.far = by_kind(&[(CellKind::Gru, 0.731), (CellKind::RnnTanh, 2.5e-9)])(c);
-        if c.kind == CellKind::Gru {
-            c.terms = Some([0.9, 0.3, 0.05]);
-        }
-    });
-    let a = (question(3).expect("q").answer)(&f).join(" ");
-    assert!(
-        a.contains("diag(h̃_t − h_{t−1})·∂z_t/∂h_{t−1}"),
-        "the third term is there"
-    );
-    assert!(a.contains("‖A‖ 0.9000, ‖B‖ 0.3000, ‖C‖ 0.0500"), "{a}");
-    assert!(a.contains("GRU 0.7310, RNN 2.50e-9"), "{a}");
-    let a = (question(7).expect("q").answer)(&facts(7, 0, |_| {})).join(" ");
-    assert!(
-        a.contains("nn.GRU has no recurrent dropout") && a.contains("recurrent dropout 0.3"),
-        "{a}"
-    );
-    let a = (question(4).expect("q").answer)(&facts(4, 0, |_| {})).join(" ");
-    assert!(a.contains("(ratio 0.75)"), "3 gate blocks against 4: {a}");
-    assert!(a.contains("appears in the cost table"), "{a}");
-    let a = (question(4).expect("q").answer)(&facts(4, 9, |c| {
-        c.step_ms = Some(if c.kind == CellKind::Gru { 1.5 } else { 2.0 })
-    }))
-    .join(" ");
-    assert!(
-        a.contains("GRU 1.50 ms, LSTM 2.00 ms"),
-        "as the cost table writes them: {a}"
-    );
-    let a = (question(9).expect("q").answer)(&facts(9, 50, |c| {
-        c.mean_z = Some(0.1);
-        c.carry_only = Some(1e-20);
-    }))
-    .join(" ");
-    assert!(
-        a.contains("= 1.00e-20, far below (1 − mean z)^T = 1.87e-14"),
-        "0.9^300: {a}"
-    );
-    for q in QUESTIONS {
-        for p in (q.answer)(&facts(q.n, 0, |_| {})) {
-            let words = p.split(|c: char| !c.is_alphanumeric());
-            assert!(
-                !words.into_iter().any(|w| w == "NaN" || w == "inf"),
-                "{}: {p}",
-                q.n
-            );
-        }
-    }
-}
-
-#[test]
 fn facts_come_from_the_history_only_when_its_runs_are_these_settings() {
     let s = question(1).expect("q").settings(&Settings::default());
     let run = |label: &str| RunHistory {
@@ -460,54 +389,6 @@ fn facts_come_from_the_history_only_when_its_runs_are_these_settings() {
         (0, None),
         "an old epoch's runs are not used"
     );
-}
-
-#[test]
-fn q9_and_q10_quote_the_live_tcn_and_attention_numbers_when_the_run_has_them() {
-    let mut f = facts(9, 100, |c| {
-        c.far_input = Some(2.5e-7);
-        c.step_ms = Some(4.0);
-        c.val_loss = Some(0.17);
-    });
-    assert_eq!(
-        f.models
-            .iter()
-            .map(|m| m.label.as_str())
-            .collect::<Vec<_>>(),
-        ["TCN", "Attention"],
-        "Q9's preset compares a GRU with a TCN and attention"
-    );
-    let waiting = answer::long(&f).join(" ");
-    assert!(
-        waiting.contains("appear once the runs have trained"),
-        "{waiting}"
-    );
-    for (m, (far, ms)) in f.models.iter_mut().zip([(0.031, 2.25), (0.0125, 7.5)]) {
-        m.far_input = Some(far);
-        m.step_ms = Some(ms);
-        m.val_loss = Some(0.05);
-        m.receptive_field = (m.label == "TCN").then_some(512);
-    }
-    let text = answer::long(&f).join(" ");
-    for want in [
-        "GRU 2.50e-7",
-        "TCN 0.0310",
-        "Attention 0.0125",
-        "receptive field is 512",
-        &crate::fmt::fmt_ms(7.5),
-        "T = 300",
-    ] {
-        assert!(text.contains(want), "'{want}' missing in: {text}");
-    }
-    // Q10 quotes them only when its run has such models.
-    assert!(!answer::evaluate(&facts(10, 100, |_| {}))
-        .join(" ")
-        .contains("Beside the cells"));
-    let mut ten = f.clone();
-    ten.seq_len = 300;
-    assert!(answer::evaluate(&ten)
-        .join(" ")
-        .contains("Attention 0.0125"));
 }
 
 #[test]
@@ -605,30 +486,4 @@ fn each_quiz_pauses_at_the_step_its_prompt_names_and_its_judge_waits_for() {
         .map(|q| q.n)
         .collect();
     assert_eq!(paused, [1, 2, 3, 5, 6, 7, 8, 9]);
-}
-
-#[test]
-fn the_carry_only_norm_is_the_keeping_unit_s_product_not_the_average_gate_s() {
-    // Two units over 3 steps: unit 0 keeps its state (z = 0), unit 1 overwrites (z = 0.9).
-    let z = [0.0, 0.9, 0.0, 0.9, 0.0, 0.9];
-    assert_eq!(facts::carry_only(&z, 2), Some(1.0));
-    // Unit 1 alone: 0.1³.
-    let only = [0.9f32, 0.9, 0.9];
-    let want = (1.0 - f64::from(0.9f32)).powi(3);
-    assert!((facts::carry_only(&only, 1).expect("one unit") - want).abs() < 1e-15);
-    assert_eq!(facts::carry_only(&[], 2), None);
-    assert_eq!(facts::carry_only(&z[..5], 2), None, "ragged");
-    // Question 9's answer quotes it beside (1 − mean z)^T and says which is larger.
-    let f = facts(9, 150, |c| {
-        c.mean_z = Some(0.45);
-        c.carry_only = Some(0.5);
-    });
-    let text = (question(9).expect("q9").answer)(&f).join(" ");
-    let average = crate::fmt::fmt_num(0.55f64.powi(300));
-    assert!(
-        text.contains(&format!(
-            "= 0.5000, far above (1 − mean z)^T = {average} with mean z = 0.4500"
-        )),
-        "{text}"
-    );
 }
