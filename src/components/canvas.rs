@@ -36,6 +36,16 @@ fn screen_look() -> Look {
     Look::new(dpr, if presenter { PRESENTER_TEXT } else { 1.0 })
 }
 
+/// A chart's nominal height for `look`: a quarter taller in presenter mode, where the larger
+/// text (labels, legend rows) would otherwise leave a flat plot.
+fn taller(height: u32, look: Look) -> u32 {
+    if look.text > 1.0 {
+        (f64::from(height) * 1.25).round() as u32
+    } else {
+        height
+    }
+}
+
 /// The name of a chart's file: `gru-lens-<chart>-step<N>.<ext>`.
 fn file_name(label: &str, ext: &str) -> String {
     let state = use_context::<crate::state::AppState>();
@@ -185,7 +195,7 @@ pub fn ChartCanvas(
             let look = screen_look();
             let css_w = c.client_width();
             if css_w > 0 {
-                let (w, h) = buffer_size(f64::from(css_w), width, height, look.px);
+                let (w, h) = buffer_size(f64::from(css_w), width, taller(height, look), look.px);
                 if c.width() != w || c.height() != h {
                     c.set_width(w);
                     c.set_height(h);
