@@ -55,6 +55,8 @@ fn StepLine(
     label: &'static str,
     hint: &'static str,
     y_desc: &'static str,
+    /// The dashed line at 1 and its legend text: where the gradient neither shrinks nor grows.
+    reference: &'static str,
     pick: fn(&gru_lab::insight::Insight) -> &[f64],
     say: fn(&str, &[f64]) -> String,
 ) -> impl IntoView {
@@ -66,7 +68,7 @@ fn StepLine(
                 .picked()
                 .map(|x| decimate(&indexed(pick(x), 1), MAX_LINE_POINTS))
                 .unwrap_or_default();
-            // No legend (it would sit on the data): the y axis names the one curve.
+            // The curve has no legend entry (the y axis names it); the reference line has.
             let series = if pts.is_empty() {
                 Vec::new()
             } else {
@@ -86,7 +88,7 @@ fn StepLine(
                     },
                     y_desc,
                     y: YAxis::Log,
-                    reference: None,
+                    reference: Some((1.0, reference)),
                     cursor: Some(cursor),
                     x_range: None,
                     legend: Corner::LowerRight,
@@ -112,6 +114,7 @@ pub fn LstmCarry() -> impl IntoView {
         <StepLine label="Additive path of the LSTM"
             hint="The direct c → c part of ∂c_t/∂c_(t−1) is diag(f_t): along the cell state the forget gate alone scales the gradient at each step (routes through h_(t−1), which feeds every gate, add further terms) — unlike the GRU's diag(1 − z_t), it is not tied to how much is written (i). At most 1 (10⁰)."
             y_desc="max f_t (log)"
+            reference="f = 1: kept whole (f ≤ 1)"
             pick=|x| &x.forget_path
             say=|cell, v| format!("{cell}: ‖diag(f_t)‖ on the c→c path has a typical (geometric-mean) value of {} per step.", fmt_num(geo_mean(v)))/>
     }
@@ -122,8 +125,9 @@ pub fn LstmCarry() -> impl IntoView {
 pub fn RnnJacobian() -> impl IntoView {
     view! {
         <StepLine label="One-step Jacobian norm"
-            hint="‖∂h_t/∂h_(t−1)‖ = ‖diag(act′(a_t))·U‖ (tanh: act′ = 1 − tanh²): below 1 (10⁰) the gradient shrinks at every step it travels back, and over many steps it vanishes."
+            hint="‖∂h_t/∂h_(t−1)‖ = ‖diag(act′(a_t))·U‖ (tanh: act′ = 1 − tanh²). Below 1 (10⁰) at every step, the gradient must shrink as it travels back and vanishes over many steps. Above 1 it can vanish all the same: ∏‖J_t‖ only bounds ‖∂h_T/∂h_0‖ from above (the Compare table has the real one)."
             y_desc="‖∂h_t/∂h_(t−1)‖₂ (log)"
+            reference="1: no gain, no loss"
             pick=|x| &x.one_step
             say=|cell, v| {
                 format!(
