@@ -178,6 +178,11 @@ fn paint<DB: DrawingBackend>(
             ),
         ),
     );
+    // As many y labels as the plot's height holds at 1.5 lines each (a short presenter chart
+    // would set six log labels edge to edge): plot = area − x label area − margins.
+    let plot_h = f64::from(area.dim_in_pixel().1) - f64::from(look.text_len(40.0) + look.len(14.0));
+    let fit = (plot_h / (look.font(13.0) * 1.5)).floor().max(2.0) as usize;
+    let y_keys = super::ticks::thin_keys(y_keys, fit);
     let layout = Layout { look, y_area };
     match d.y {
         YAxis::Log => plot(

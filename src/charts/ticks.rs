@@ -132,6 +132,23 @@ pub fn linear_ticks(lo: f64, hi: f64, most: usize, min_step: f64) -> Vec<f64> {
     }
 }
 
+/// At most `most` (≥ 2) of the ascending `keys`: all when they fit; else the exact powers of
+/// ten among them when 2 to `most` are (a log axis's "0.1 1" out of "0.05 0.1 0.2 0.5 1 2");
+/// else every n-th from the first.
+pub fn thin_keys(keys: Vec<f64>, most: usize) -> Vec<f64> {
+    let most = most.max(2);
+    if keys.len() <= most {
+        return keys;
+    }
+    let decade = |v: f64| v > 0.0 && (v.log10() - v.log10().round()).abs() < 1e-9;
+    let tens: Vec<f64> = keys.iter().copied().filter(|&v| decade(v)).collect();
+    if (2..=most).contains(&tens.len()) {
+        return tens;
+    }
+    let stride = keys.len().div_ceil(most);
+    keys.into_iter().step_by(stride).collect()
+}
+
 /// How many x labels up to `widest` fit side by side, 2 to `most`, in a plot `plot_px` buffer
 /// pixels wide: each takes its whole digits (at least `min_chars`) at ~0.6 em of 12 px type and
 /// a 14 px gap, scaled by `look` (presenter mode's larger text takes fewer).
@@ -207,6 +224,19 @@ pub fn log_decade_ticks(lo: f64, hi: f64, most: usize) -> Vec<f64> {
 mod tests {
     use super::*;
     use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_short_axis_keeps_the_powers_of_ten_or_every_nth_label() {
+        let log = vec![0.05, 0.1, 0.2, 0.5, 1.0, 2.0];
+        assert_eq!(thin_keys(log.clone(), 6), log, "room for all");
+        assert_eq!(thin_keys(log, 3), [0.1, 1.0], "the decades");
+        let lin = vec![-1.0, -0.5, 0.0, 0.5, 1.0];
+        assert_eq!(thin_keys(lin, 3), [-1.0, 0.0, 1.0], "every second");
+        // Decade labels (1e-20 … 1e0) thin by stride: never fewer than two.
+        let decades: Vec<f64> = (0..5).map(|i| 10f64.powi(-20 + 5 * i)).collect();
+        assert_eq!(thin_keys(decades.clone(), 2).len(), 2);
+        assert_eq!(thin_keys(decades, 1).len(), 2, "at least two");
+    }
 
     #[wasm_bindgen_test(unsupported = test)]
     fn light_lines_divide_even_round_steps_and_cover_the_range() {
