@@ -10,8 +10,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::legend::{draw_legend, entries, legend_rows, GAP, LEGEND_ROW, SAMPLE};
-use super::lines_axes::whole_x;
-pub use super::lines_axes::{x_label_count, x_range, x_ticks, y_label_area, y_range, Labels};
+pub use super::lines_axes::{
+    x_label_count, x_labels, x_range, x_ticks, y_label_area, y_range, Labels,
+};
 use super::surface::{on_surface, Look, Surface};
 use super::ticks::{fixed2, linear_ticks, KeyedAxis};
 use super::{err, palette, ChartError};
@@ -132,17 +133,17 @@ fn paint<DB: DrawingBackend>(
         .collect();
     // The y axis's labels, known before the layout: the label area fits the widest.
     let (y0, y1) = y_range(d);
-    let log_label = |v: &f64| format!("{v:.0e}");
+    let y_label: &dyn Fn(&f64) -> String = match d.y {
+        YAxis::Log => &|v| format!("{v:.0e}"),
+        YAxis::Linear(_) => &|v| fixed2(*v),
+    };
     let y_keys = match d.y {
         // Within two decades plotters labels only the one power of ten inside: 1-2-5 labels.
         YAxis::Log if y1 < y0 * 100.0 => super::ticks::log_ticks(y0, y1),
         YAxis::Log => super::ticks::log_decade_ticks(y0, y1, 6),
         YAxis::Linear(_) => linear_ticks(y0, y1, 6, 0.0),
     };
-    let y_area = y_label_area(y_keys.iter().map(|v| match d.y {
-        YAxis::Log => log_label(v),
-        YAxis::Linear(_) => fixed2(*v),
-    }));
+    let y_area = y_label_area(y_keys.iter().map(y_label));
     // margin + y label area: rows start over the plot
     let left = look.off(10.0) + look.text_len(y_area) as i32;
     let avail = (root.dim_in_pixel().0 as i32 - left - look.off(10.0)).max(60) as u32;
@@ -159,25 +160,9 @@ fn paint<DB: DrawingBackend>(
         d.legend != Corner::LowerLeft,
     )?;
     let (x0, x1) = x_range(d);
-    let x = KeyedAxis::new(
-        x0..x1,
-        x_ticks(
-            d,
-            x0,
-            x1,
-            x_label_count(
-                avail,
-                look,
-                x0,
-                x1,
-                if whole_x(d, x0, x1) {
-                    Labels::Whole
-                } else {
-                    Labels::OneDecimal
-                },
-            ),
-        ),
-    );
+    let labels = x_labels(d, x0, x1);
+    let most = x_label_count(avail, look, x0, x1, labels);
+    let x = KeyedAxis::new(x0..x1, x_ticks(x0, x1, most, labels));
     // As many y labels as the plot's height holds at 1.5 lines each (a short presenter chart
     // would set six log labels edge to edge): plot = area − x label area − margins.
     let plot_h = f64::from(area.dim_in_pixel().1) - f64::from(look.text_len(40.0) + look.len(14.0));
@@ -192,11 +177,11 @@ fn paint<DB: DrawingBackend>(
             d,
             x,
             (y0..y1).log_scale().with_key_points(y_keys),
-            &log_label,
+            y_label,
         ),
         YAxis::Linear(_) => {
             let y = KeyedAxis::new(y0..y1, y_keys);
-            plot(root, &area, layout, d, x, y, &|v: &f64| fixed2(*v))
+            plot(root, &area, layout, d, x, y, y_label)
         }
     }
 }

@@ -5,10 +5,7 @@ use super::lines::{LinesData, YAxis};
 use super::surface::Look;
 use super::ticks::{labels_that_fit, linear_ticks};
 
-pub(super) fn finite_points<'a>(
-    d: &'a LinesData<'_>,
-    log: bool,
-) -> impl Iterator<Item = (f64, f64)> + 'a {
+fn finite_points<'a>(d: &'a LinesData<'_>, log: bool) -> impl Iterator<Item = (f64, f64)> + 'a {
     d.series
         .iter()
         .flat_map(|s| {
@@ -37,18 +34,25 @@ pub fn x_range(d: &LinesData<'_>) -> (f64, f64) {
     }
 }
 
-/// Up to `most` round x labels over `[x0, x1]`: whole numbers only when every point's x and
-/// both ends are whole (steps, lags, lengths; also an axis with no point yet, never "0.2 0.4"
-/// before training), else any round value (seconds).
-pub fn x_ticks(d: &LinesData<'_>, x0: f64, x1: f64, most: usize) -> Vec<f64> {
-    linear_ticks(x0, x1, most, if whole_x(d, x0, x1) { 1.0 } else { 0.0 })
+/// Up to `most` round x labels over `[x0, x1]`: whole numbers only for `Labels::Whole`
+/// (steps, lags, lengths; also an axis with no point yet, never "0.2 0.4" before training),
+/// else any round value (seconds).
+pub fn x_ticks(x0: f64, x1: f64, most: usize, labels: Labels) -> Vec<f64> {
+    let min_step = match labels {
+        Labels::Whole => 1.0,
+        Labels::OneDecimal => 0.0,
+    };
+    linear_ticks(x0, x1, most, min_step)
 }
 
-/// Whether every point's x and both ends of `[x0, x1]` are whole numbers (the x labels then
-/// are too).
-pub(super) fn whole_x(d: &LinesData<'_>, x0: f64, x1: f64) -> bool {
+/// The x labels `d` takes over `[x0, x1]`: whole when every point's x and both ends are.
+pub fn x_labels(d: &LinesData<'_>, x0: f64, x1: f64) -> Labels {
     let whole = |v: f64| v.fract() == 0.0;
-    whole(x0) && whole(x1) && finite_points(d, false).all(|p| whole(p.0))
+    if whole(x0) && whole(x1) && finite_points(d, false).all(|p| whole(p.0)) {
+        Labels::Whole
+    } else {
+        Labels::OneDecimal
+    }
 }
 
 /// How many x labels (2 to 7) fit side by side in a plot `plot_px` buffer pixels wide, each
@@ -112,8 +116,8 @@ pub fn y_range(d: &LinesData<'_>) -> (f64, f64) {
     }
 }
 
-/// Width of the y label area, CSS pixels (grows with the text factor).
-pub(super) const Y_LABELS: f64 = 58.0;
+/// The narrowest y label area, CSS pixels (grows with the text factor).
+const Y_LABELS: f64 = 58.0;
 
 /// Width of the y label area (CSS px, before the text factor) for these tick labels: the axis
 /// title, the widest label at the 13-px label font (~0.58 em a digit or letter, ~0.35 em a

@@ -148,20 +148,21 @@ fn paint<DB: DrawingBackend>(
         let (ax, ay) = (spot.dot.0 + dx, spot.dot.1 + dy);
         placed = Some(((ax, ay), (ax + bx.0, ay + bx.1)));
         let patch = Rectangle::new([(dx, dy), (dx + bx.0, dy + bx.1)], WHITE.mix(0.8).filled());
-        // The leader runs from the dot's edge to the patch's nearest point.
-        let near = (0.clamp(dx, dx + bx.0), 0.clamp(dy, dy + bx.1));
-        let len = f64::from(near.0).hypot(f64::from(near.1)).max(1.0);
-        let r = f64::from(look.off(4.0)) / len;
-        let from = (
-            (f64::from(near.0) * r).round() as i32,
-            (f64::from(near.1) * r).round() as i32,
-        );
+        // A far label's leader runs from the dot's edge to the patch's nearest point.
+        let leader_points = if place.far {
+            let near = (0.clamp(dx, dx + bx.0), 0.clamp(dy, dy + bx.1));
+            let len = f64::from(near.0).hypot(f64::from(near.1)).max(1.0);
+            let r = f64::from(look.off(4.0)) / len;
+            let from = (
+                (f64::from(near.0) * r).round() as i32,
+                (f64::from(near.1) * r).round() as i32,
+            );
+            vec![from, near]
+        } else {
+            Vec::new()
+        };
         let leader = PathElement::new(
-            if place.far {
-                vec![from, near]
-            } else {
-                Vec::new()
-            },
+            leader_points,
             RGBColor(90, 90, 90).stroke_width(look.len(1.0)),
         );
         let label = EmptyElement::at((p.1, p.2))

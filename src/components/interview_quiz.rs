@@ -181,7 +181,7 @@ fn whole_numbers(text: &str) -> impl IntoView {
 /// between its settings, never inside one or after the "?".
 fn query_text(link: &str) -> impl IntoView {
     let mut parts = link.split('&');
-    // Each pair unbroken: `.iv-link`'s break-anywhere would otherwise leave a lone "?".
+    // Each pair unbroken: `.iv-look`'s break-anywhere would otherwise leave a lone "?".
     let first = format!("?{}", parts.next().unwrap_or_default());
     let rest: Vec<_> = parts
         .map(|p| view! { <wbr/><span class="nowrap">{format!("&{p}")}</span> })

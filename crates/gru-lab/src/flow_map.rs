@@ -28,18 +28,16 @@ pub struct ScaledMap {
 pub fn to_scale(steps: &[u64], columns: &[Vec<f32>], most: usize) -> ScaledMap {
     let lags = columns.last().map_or(0, Vec::len);
     let recorded = steps.len().min(columns.len());
-    let (lo, hi) = match (steps.first(), steps.get(recorded.wrapping_sub(1))) {
-        (Some(&lo), Some(&hi)) if recorded > 0 => (lo, hi),
-        _ => {
-            return ScaledMap {
-                values: Vec::new(),
-                lags,
-                cols: 0,
-                first: 0.0,
-                step: 1.0,
-            }
-        }
-    };
+    if recorded == 0 {
+        return ScaledMap {
+            values: Vec::new(),
+            lags,
+            cols: 0,
+            first: 0.0,
+            step: 1.0,
+        };
+    }
+    let (lo, hi) = (steps[0], steps[recorded - 1]);
     let span = hi.saturating_sub(lo);
     let cols = if span == 0 {
         1

@@ -279,12 +279,13 @@ pub fn accuracy(f: &Facts) -> Verdict {
     // √(¼ / n) about it, so two runs that have learnt nothing differ by a few points.
     let chance = 2.0 * (0.25 / VALIDATION_SIZE as f64).sqrt();
     let guessing = |acc: f64| (acc - 0.5).abs() <= chance;
-    let option = if (a - b).abs() <= 0.02 || (guessing(a) && guessing(b)) {
+    let both_guess = guessing(a) && guessing(b);
+    let option = if (a - b).abs() <= 0.02 || both_guess {
         2
     } else {
         usize::from(b > a)
     };
-    let why = if guessing(a) && guessing(b) {
+    let why = if both_guess {
         format!(
             "both within chance, 50 % ± {:.2} points on {VALIDATION_SIZE} validation sequences: neither has learnt parity yet, so they count as equal",
             100.0 * chance
