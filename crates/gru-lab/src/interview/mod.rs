@@ -9,6 +9,8 @@ mod answer_tests;
 #[cfg(test)]
 mod count_tests;
 pub mod facts;
+#[cfg(test)]
+mod facts_tests;
 pub mod judge;
 pub mod questions;
 pub mod seeds;
