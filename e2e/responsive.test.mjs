@@ -56,14 +56,24 @@ test('on a touch phone, tapping the gate heatmap moves the time cursor', async (
   await page.close();
 });
 
-test('on a phone the cost table scrolls inside its card and a shade at its edge says more is beyond', async () => {
-  const { page, errors } = await open(browser, `${server.url}?cells=gru,lstm,rnn`, server.origin, { width: 390, height: 844 },
+test('both tables fit a 390-px phone; on a narrower one the cost table scrolls inside its card and a shade says more is beyond', async () => {
+  const wide = await open(browser, `${server.url}?cells=gru,lstm,rnn`, server.origin, { width: 390, height: 844 },
+    { deviceScaleFactor: 1, isMobile: true, hasTouch: true });
+  await waitStep(wide.page, 5);
+  // Once an inspection has run, every Compare cell holds a number (its widest).
+  await wide.page.waitForFunction(() => document.querySelector('#v-compare tbody td:last-child')?.innerText.match(/\d/));
+  for (const name of ['Compare table, scrolls sideways', 'Cost per cell table, scrolls sideways']) {
+    const w = await wide.page.getByRole('region', { name }).evaluate((e) => [e.scrollWidth, e.clientWidth]);
+    assert.ok(w[0] <= w[1], `${name} fits at 390 px: ${w}`);
+  }
+  await wide.page.close();
+  const { page, errors } = await open(browser, `${server.url}?cells=gru,lstm,rnn`, server.origin, { width: 320, height: 700 },
     { deviceScaleFactor: 1, isMobile: true, hasTouch: true });
   await waitStep(page, 5);
   const region = page.getByRole('region', { name: 'Cost per cell table, scrolls sideways' });
   await region.scrollIntoViewIfNeeded();
   const widths = await region.evaluate((e) => [e.scrollWidth, e.clientWidth]);
-  assert.ok(widths[0] > widths[1], `wider than the phone: ${widths}`);
+  assert.ok(widths[0] > widths[1], `wider than a 320-px phone: ${widths}`);
   // Mean brightness of the region's outermost 4 px on one side (255 = the white card).
   const edge = async (side) => {
     const png = await region.screenshot();
