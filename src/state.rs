@@ -15,9 +15,6 @@ use wasm_bindgen::JsCast;
 use crate::bridge::{Bridge, Training};
 use crate::components::kernel_bench_view::KernelBench;
 
-/// Milliseconds between the snapshots the page asks for (charts redraw at ~10 Hz).
-pub const PUBLISH_MS: f64 = 100.0;
-
 /// A cell of the gate heatmaps: unit `unit` at step `step` (1..=T).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Selection {
@@ -171,7 +168,7 @@ impl AppState {
         match report {
             Report::Ready => {
                 self.send(Command::Publish {
-                    every_ms: PUBLISH_MS,
+                    every_ms: gru_lab::engine::PUBLISH_MS,
                 });
                 self.send(Command::Reset {
                     query: self.settings.with_untracked(Settings::to_query),

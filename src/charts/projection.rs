@@ -36,15 +36,6 @@ impl GridProjection {
         Some((row.min(self.rows - 1), col.min(self.cols - 1)))
     }
 
-    /// The column under canvas x (clamped to the grid), for scrubbing along time.
-    pub fn col_at(&self, x: f64) -> usize {
-        if self.cols == 0 || self.right <= self.left {
-            return 0;
-        }
-        let u = ((x - self.left) / (self.right - self.left)).clamp(0.0, 0.999_999);
-        (u * self.cols as f64) as usize
-    }
-
     /// Pixel centre of cell `(row, col)`.
     pub fn center(&self, row: usize, col: usize) -> (f64, f64) {
         let w = (self.right - self.left) / self.cols.max(1) as f64;
@@ -92,8 +83,6 @@ mod tests {
         }
         assert_eq!(p.cell_at(49.9, 50.0), None);
         assert_eq!(p.cell_at(450.0, 50.0), None);
-        assert_eq!(p.col_at(-100.0), 0);
-        assert_eq!(p.col_at(1e6), 39);
     }
 
     #[wasm_bindgen_test(unsupported = test)]

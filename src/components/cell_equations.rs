@@ -2,7 +2,7 @@
 //! LSTM's as its gate surgery changes them), and both with one unit's numbers plugged in for
 //! the drill-down.
 
-use gru_core::cell::{Carry, GateMode, Surgery};
+use gru_core::cell::{Carry, GateMode, Nonlinearity, Surgery};
 
 use crate::components::equations::{row, sub, At};
 use crate::format::fmt_eq;
@@ -24,11 +24,6 @@ fn affine(f: &str, g: &str) -> String {
         sub("h", "t−1"),
         sub("b", g)
     )
-}
-
-/// The six LSTM equations (no peepholes): gates i, f, o, candidate g, cell c, output h.
-pub fn lstm_equations_mathml() -> String {
-    lstm_equations_under(&Surgery::default())
 }
 
 /// The LSTM equations as `surgery` changes them: a held forget gate reads `f_t = c ✂ held` and
@@ -173,32 +168,34 @@ pub struct RnnStep {
     pub h_prev: f64,
     /// h_t[j] as the model computed it.
     pub h: f64,
+    /// The cell's activation.
+    pub act: Nonlinearity,
 }
 
 impl RnnStep {
-    /// `tanh(a)` (or `max(0, a)`) recomputed from the pre-activation.
-    pub fn out(&self, relu: bool) -> f64 {
-        if relu {
-            self.a.max(0.0)
-        } else {
-            self.a.tanh()
-        }
+    /// `act(a)` recomputed from the pre-activation.
+    pub fn out(&self) -> f64 {
+        self.act.apply(self.a)
     }
 }
 
 /// The RNN's step for unit `j` at step `t` with its numbers, as MathML:
 /// `a = (W x_t + U h_{t−1} + b)_j`, `h = tanh(a)`, `act′(a) = 1 − tanh²(a)`.
-pub fn rnn_step_mathml(at: &At, u: &RnnStep, relu: bool) -> String {
+pub fn rnn_step_mathml(at: &At, u: &RnnStep) -> String {
     let n = |v: f64| format!("<mn>{}</mn>", fmt_eq(v));
     let ix = |x: &str| at.sub(x);
-    let act = if relu { "ReLU" } else { "tanh" };
-    let slope = if relu {
-        format!("<mi>ReLU′</mi><mo>(</mo>{}<mo>)</mo>", n(u.a))
-    } else {
-        format!(
-            "<mn>1</mn><mo>−</mo><msup><mi>tanh</mi><mn>2</mn></msup><mo>(</mo>{}<mo>)</mo>",
-            n(u.a)
-        )
+    let (act, slope) = match u.act {
+        Nonlinearity::Relu => (
+            "ReLU",
+            format!("<mi>ReLU′</mi><mo>(</mo>{}<mo>)</mo>", n(u.a)),
+        ),
+        Nonlinearity::Tanh => (
+            "tanh",
+            format!(
+                "<mn>1</mn><mo>−</mo><msup><mi>tanh</mi><mn>2</mn></msup><mo>(</mo>{}<mo>)</mo>",
+                n(u.a)
+            ),
+        ),
     };
     table(&[
         row(
@@ -215,7 +212,7 @@ pub fn rnn_step_mathml(at: &At, u: &RnnStep, relu: bool) -> String {
             &format!(
                 "<mi>{act}</mi><mo>(</mo>{}<mo>)</mo><mo>=</mo>{}",
                 n(u.a),
-                n(u.out(relu))
+                n(u.out())
             ),
         ),
         row(
@@ -315,13 +312,13 @@ mod tests {
                 && m.contains("<mo>=5</mo>"),
             "{m}"
         );
-        assert!(lstm_equations_mathml().contains("<mi>tanh</mi>"));
+        assert!(lstm_equations_under(&Surgery::default()).contains("<mi>tanh</mi>"));
         assert!(rnn_equations_mathml("tanh").contains("<msub><mi>a</mi><mi>t</mi></msub>"));
     }
 
     #[wasm_bindgen_test(unsupported = test)]
     fn forget_surgery_rewrites_the_lstm_equations_it_changes() {
-        let plain = lstm_equations_mathml();
+        let plain = lstm_equations_under(&Surgery::default());
         let f_c = "<msub><mi>f</mi><mi>t</mi></msub><mo>⊙</mo><msub><mi>c</mi><mi>t−1</mi></msub>";
         assert!(!plain.contains('✂') && plain.contains(f_c), "{plain}");
         let one = lstm_equations_under(&Surgery {
@@ -363,8 +360,9 @@ mod tests {
             slope: 1.0 - a.tanh().powi(2),
             h_prev: -0.1,
             h: a.tanh(),
+            act: Nonlinearity::Tanh,
         };
-        assert!((u.out(false) - u.h).abs() < 1e-15);
+        assert!((u.out() - u.h).abs() < 1e-15);
         let m = rnn_step_mathml(
             &At {
                 unit: 1,
@@ -372,7 +370,6 @@ mod tests {
                 dir: 0,
             },
             &u,
-            false,
         );
         assert!(
             m.contains("<mi>t</mi><mo>=4</mo>") && m.contains("<mn>0.800</mn>"),
@@ -386,7 +383,6 @@ mod tests {
                 dir: 1,
             },
             &u,
-            false,
         );
         assert!(back.contains("<mi>s</mi><mo>=4</mo>"), "{back}");
         assert!(

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use gru_core::cell::CellKind;
+use gru_core::cell::{CellKind, Nonlinearity};
 
 use crate::components::cell_equations::{lstm_step_mathml, rnn_step_mathml, LstmStep, RnnStep};
 use crate::components::equations::{unit_step_mathml, At, UnitStep};
@@ -18,8 +18,8 @@ pub enum Numbers {
     Gru(UnitStep),
     /// LSTM.
     Lstm(LstmStep),
-    /// RNN (and whether its activation is ReLU).
-    Rnn(RnnStep, bool),
+    /// RNN.
+    Rnn(RnnStep),
 }
 
 /// The selected cell's numbers, if a cell of the picked run's maps is selected.
@@ -48,15 +48,16 @@ pub fn selected_step(state: &AppState) -> Option<(Selection, Numbers)> {
                 h: g.h_at(t, j)?,
             })
         } else {
-            Numbers::Rnn(
-                RnnStep {
-                    a: g.gate("pre", t, j)?,
-                    slope: g.gate("slope", t, j)?,
-                    h_prev: g.h_at(tp, j)?,
-                    h: g.h_at(t, j)?,
+            Numbers::Rnn(RnnStep {
+                a: g.gate("pre", t, j)?,
+                slope: g.gate("slope", t, j)?,
+                h_prev: g.h_at(tp, j)?,
+                h: g.h_at(t, j)?,
+                act: match g.cell {
+                    CellKind::RnnRelu => Nonlinearity::Relu,
+                    _ => Nonlinearity::Tanh,
                 },
-                g.cell == CellKind::RnnRelu,
-            )
+            })
         };
         Some((sel, n))
     })
@@ -93,9 +94,9 @@ pub fn Drilldown() -> impl IntoView {
                     vec![("i", "i", u.i), ("f", "f", u.f), ("o", "o", u.o), ("g", "g", u.g), ("c(t−1)", "c_prev", u.c_prev), ("c(t)", "c", u.c), ("h(t)", "h", u.h)],
                     lstm_step_mathml(&at, &u),
                 ),
-                Numbers::Rnn(u, relu) => (
+                Numbers::Rnn(u) => (
                     vec![("a (pre-activation)", "pre", u.a), ("act′(a)", "slope", u.slope), ("h(t−1)", "h_prev", u.h_prev), ("h(t)", "h", u.h)],
-                    rnn_step_mathml(&at, &u, relu),
+                    rnn_step_mathml(&at, &u),
                 ),
             };
             // Wider than a phone: it scrolls sideways inside the card, reachable by keyboard.

@@ -23,11 +23,6 @@ pub(crate) fn row(lhs: &str, rhs: &str) -> String {
     format!("<mtr><mtd columnalign=\"right\">{lhs}</mtd><mtd><mo>=</mo></mtd><mtd columnalign=\"left\">{rhs}</mtd></mtr>")
 }
 
-/// The four GRU equations (reset before U_h; z weights the new candidate).
-pub fn gru_equations_mathml() -> String {
-    gru_equations_under(&Surgery::default())
-}
-
 /// The GRU equations as `surgery` changes them: a held gate reads `z_t = c`, a cut carry
 /// `h_t = h̃_t`; changed rows are marked with a ✂.
 pub fn gru_equations_under(surgery: &Surgery) -> String {
@@ -332,7 +327,7 @@ mod tests {
 
     #[wasm_bindgen_test(unsupported = test)]
     fn surgery_rewrites_the_equations_it_changes() {
-        let plain = gru_equations_mathml();
+        let plain = gru_equations_under(&Surgery::default());
         assert!(!plain.contains('✂'));
         let cut = gru_equations_under(&Surgery {
             carry: Carry::Cut,

@@ -264,20 +264,22 @@ impl<T: Real> Trainer<T> {
     }
 
     /// [`Trainer::resume_state`] written into `out`, reusing its buffers (no allocation once
-    /// they are as long as the model's parameters). Without `moments` the optimiser's
-    /// moments are left out (`opt_m`, `opt_v` empty, `opt_t` 0: a resume from it starts the
-    /// optimiser afresh).
-    pub fn resume_state_into(&self, out: &mut Resume<T>, moments: bool) {
+    /// they are as long as the model's parameters).
+    pub fn resume_state_into(&self, out: &mut Resume<T>) {
         let (m, v, t) = self.opt.state();
+        self.resume_position_into(out);
+        out.opt_m.extend_from_slice(m);
+        out.opt_v.extend_from_slice(v);
+        out.opt_t = t;
+    }
+
+    /// [`Trainer::resume_state_into`] without the optimiser's moments (`opt_m`, `opt_v` empty,
+    /// `opt_t` 0): a resume from it starts the optimiser afresh.
+    pub fn resume_position_into(&self, out: &mut Resume<T>) {
         out.step = self.step;
         out.opt_m.clear();
         out.opt_v.clear();
         out.opt_t = 0;
-        if moments {
-            out.opt_m.extend_from_slice(m);
-            out.opt_v.extend_from_slice(v);
-            out.opt_t = t;
-        }
         out.data_word_pos = self.data_rng.get_word_pos();
         out.dropout_word_pos = self.dropout_rng.get_word_pos();
     }

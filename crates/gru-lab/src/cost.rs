@@ -41,35 +41,18 @@ pub struct CellCost {
     pub recurrent_params: usize,
 }
 
-/// `(gate blocks, bias vectors per block)` of a cell.
-pub fn blocks(cell: CellKind) -> (usize, usize) {
-    match cell {
-        CellKind::Gru => (3, 1),
-        CellKind::GruTorch => (3, 2),
-        CellKind::Lstm => (4, 2),
-        CellKind::RnnTanh | CellKind::RnnRelu => (1, 2),
-    }
-}
-
 /// The symbolic per-layer, per-direction formula, e.g. `3·(I+H+1)·H`.
 pub fn formula(cell: CellKind) -> String {
-    match blocks(cell) {
+    match (cell.gate_blocks(), cell.bias_vectors()) {
         (1, b) => format!("(I+H+{b})·H"),
         (g, b) => format!("{g}·(I+H+{b})·H"),
     }
 }
 
-/// Weights of one layer, one direction, as this app stores them: `G·(I + H + n_b)·H`.
-pub fn layer_params(cell: CellKind, input: usize, hidden: usize) -> usize {
-    let (g, nb) = blocks(cell);
-    g * (input + hidden + nb) * hidden
-}
-
 /// PyTorch's count for `nn.GRU` / `nn.LSTM` / `nn.RNN` `(I, H)`, one layer: two bias vectors
 /// per gate whatever the cell, `G·(I + H + 2)·H` (the page's GRU counts as `nn.GRU`).
 pub fn torch_params(cell: CellKind, input: usize, hidden: usize) -> usize {
-    let (g, _) = blocks(cell);
-    g * (input + hidden + 2) * hidden
+    cell.gate_blocks() * (input + hidden + 2) * hidden
 }
 
 /// Inputs of layer `l` (0-based): the task's `I` for the first, `D·H` above.
@@ -85,27 +68,8 @@ fn layer_input(cfg: &ModelConfig, l: usize) -> usize {
 /// `Σ_l D·G·(I_l + H + n_b)·H`.
 pub fn recurrent_params(cfg: &ModelConfig) -> usize {
     (0..cfg.layers)
-        .map(|l| cfg.direction.count() * layer_params(cfg.cell, layer_input(cfg, l), cfg.hidden))
+        .map(|l| cfg.direction.count() * cfg.cell.layer_params(layer_input(cfg, l), cfg.hidden))
         .sum()
-}
-
-/// The cost of a `layers`-deep, `dirs`-directional (1 or 2) model of `cell` with `hidden`
-/// units, `input` inputs and `output` outputs, trained on batches of `batch` sequences of
-/// length `t`. The head is read once per sequence (final readout); for a task that reads every
-/// step use [`cost_of`].
-#[allow(clippy::too_many_arguments)] // the interview mode's fixed signature
-pub fn cell_cost(
-    cell: CellKind,
-    input: usize,
-    hidden: usize,
-    layers: usize,
-    dirs: usize,
-    output: usize,
-    t: usize,
-    batch: usize,
-) -> CellCost {
-    let cfg = model_config(cell, input, hidden, layers, dirs, output, Readout::Final);
-    from_config(&cfg, t, batch)
 }
 
 /// The cost of the model `config` trains (the task gives `I`, `O`, `T` and the readout).
@@ -124,7 +88,7 @@ pub fn cost_of(config: &TrainConfig) -> Result<CellCost, String> {
 /// The cost of a recurrent model config at length `t`, batch `batch`.
 pub fn from_config(cfg: &ModelConfig, t: usize, batch: usize) -> CellCost {
     let c = Cost::recurrent(cfg, t);
-    let (g, b) = blocks(cfg.cell);
+    let (g, b) = (cfg.cell.gate_blocks(), cfg.cell.bias_vectors());
     let (h, d, o) = (cfg.hidden, cfg.direction.count(), cfg.output);
     let mut terms: Vec<String> = (0..cfg.layers)
         .map(|l| {

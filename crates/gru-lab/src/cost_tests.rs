@@ -9,6 +9,22 @@ const CELLS: [CellKind; 5] = [
     CellKind::RnnRelu,
 ];
 
+/// The cost of a `layers`-deep, `dirs`-directional model read once per sequence.
+#[allow(clippy::too_many_arguments)] // every size of the model, spelled out per test case
+fn cell_cost(
+    cell: CellKind,
+    input: usize,
+    hidden: usize,
+    layers: usize,
+    dirs: usize,
+    output: usize,
+    t: usize,
+    batch: usize,
+) -> CellCost {
+    let cfg = model_config(cell, input, hidden, layers, dirs, output, Readout::Final);
+    from_config(&cfg, t, batch)
+}
+
 #[test]
 fn params_equal_the_built_models_for_every_cell_depth_and_direction() {
     for cell in CELLS {
@@ -133,9 +149,9 @@ fn pytorch_counts_keep_two_bias_vectors() {
     );
     // The torch-layout cells are exactly PyTorch's count; the page's GRU has 3·H fewer.
     for k in [CellKind::GruTorch, CellKind::Lstm, CellKind::RnnTanh] {
-        assert_eq!(layer_params(k, 3, 7), torch_params(k, 3, 7), "{k:?}");
+        assert_eq!(k.layer_params(3, 7), torch_params(k, 3, 7), "{k:?}");
     }
-    assert_eq!(layer_params(CellKind::Gru, 2, 16), 912);
+    assert_eq!(CellKind::Gru.layer_params(2, 16), 912);
     assert_eq!(torch_params(CellKind::Gru, 2, 16) - 912, 3 * 16);
-    assert_eq!(layer_params(CellKind::Lstm, 2, 16), 1280);
+    assert_eq!(CellKind::Lstm.layer_params(2, 16), 1280);
 }

@@ -12,7 +12,7 @@ use crate::schedule::{Job, Scheduler, INSPECT_SLICE_MS};
 use crate::settings::{Settings, Speed};
 use crate::sweep::Sweep;
 
-/// Default milliseconds between snapshots.
+/// Milliseconds between the snapshots the page asks for (its charts redraw at ~10 Hz).
 pub const PUBLISH_MS: f64 = 100.0;
 
 /// When the glue should call [`Engine::tick`] again.
@@ -107,7 +107,7 @@ impl Engine {
                 return match Sweep::new(&self.lab.settings, &lengths, steps, seeds) {
                     Ok(sw) => {
                         self.pause_at = None;
-                        self.schedule.set_playing(false, now);
+                        self.schedule.pause(now);
                         // Live training waits for the sweep: so does its analysis, whose
                         // buffers are freed; it is asked for again once the sweep ends.
                         self.schedule.inspect_wanted |= self.inspecting.take().is_some();
@@ -139,11 +139,11 @@ impl Engine {
             Command::PlayUntil { step } => self.play(Some(step), now),
             Command::Pause => {
                 self.pause_at = None;
-                self.schedule.set_playing(false, now);
+                self.schedule.pause(now);
             }
             Command::Step => {
                 self.pause_at = None;
-                self.schedule.set_playing(false, now);
+                self.schedule.pause(now);
                 self.lab.clear_errors();
                 self.lab.step();
                 self.lab.validate();
@@ -251,7 +251,7 @@ impl Engine {
     fn play(&mut self, until: Option<u64>, now: f64) {
         self.pause_at = until;
         self.lab.clear_errors();
-        self.schedule.set_playing(true, now);
+        self.schedule.play(now);
         self.pause_if_reached(now);
     }
 
@@ -261,7 +261,7 @@ impl Engine {
         if self.pause_at.is_some_and(|s| self.lab.steps() >= s) {
             self.pause_at = None;
             self.lab.validate();
-            self.schedule.set_playing(false, now);
+            self.schedule.pause(now);
         }
     }
 
@@ -335,7 +335,7 @@ impl Engine {
                     }
                 }
                 if self.lab.stopped().is_some() {
-                    self.schedule.set_playing(false, clock());
+                    self.schedule.pause(clock());
                 }
                 self.pause_if_reached(clock());
             }
@@ -384,7 +384,7 @@ impl Engine {
     /// The snapshot to publish now (hands over the losses and any fresh inspection).
     fn snapshot(&mut self) -> Snapshot {
         let (inspect_ms, validate_ms) = self.schedule.costs();
-        let (train_steps_per_s, wall_steps_per_s) = self.schedule.rates;
+        let rates = self.schedule.rates;
         let (insights, flow_column, inspected) = match self.fresh.take() {
             Some((i, c, p)) => (Some(i), c, Some(p)),
             None => (None, None, None),
@@ -397,8 +397,8 @@ impl Engine {
             inspected,
             flow_column,
             rates: Rates {
-                train_steps_per_s,
-                wall_steps_per_s,
+                train_steps_per_s: rates.train,
+                wall_steps_per_s: rates.wall,
                 inspect_ms,
                 validate_ms,
                 asked_analysis: self.schedule.asked_analysis(),

@@ -109,7 +109,16 @@ pub struct Scheduler {
     filled_at: f64,
     window: RateWindow,
     /// The figures of the last complete window.
-    pub rates: (f64, f64),
+    pub rates: StepRates,
+}
+
+/// Training throughput over the last complete rate window.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StepRates {
+    /// Lock-steps per second of time spent training.
+    pub train: f64,
+    /// Lock-steps per second of wall-clock time.
+    pub wall: f64,
 }
 
 /// Steps and training time since the window started.
@@ -147,7 +156,7 @@ impl Scheduler {
                 start: now,
                 ..RateWindow::default()
             },
-            rates: (0.0, 0.0),
+            rates: StepRates::default(),
         }
     }
 
@@ -280,7 +289,10 @@ impl Scheduler {
             } else {
                 0.0
             };
-            self.rates = (train, w.steps as f64 * 1000.0 / wall);
+            self.rates = StepRates {
+                train,
+                wall: w.steps as f64 * 1000.0 / wall,
+            };
             self.window = RateWindow {
                 start: now,
                 ..RateWindow::default()
@@ -315,24 +327,35 @@ impl Scheduler {
         self.awaiting_page = false;
     }
 
-    /// Play or pause; pausing asks for a fresh inspection, and the rate window restarts.
-    pub fn set_playing(&mut self, playing: bool, now: f64) {
-        if self.playing != playing {
-            self.window = RateWindow {
-                start: now,
-                ..RateWindow::default()
-            };
-            self.rates = (0.0, 0.0);
-            self.tokens = self.tokens.min(1.0);
-            self.filled_at = now;
+    /// Starts training; the rate window restarts.
+    pub fn play(&mut self, now: f64) {
+        if !self.playing {
+            self.restart_rates(now);
         }
-        // Pausing a training worker asks for views of the step it stopped at (paused already,
-        // nothing changed: an inspection in progress goes on).
-        if self.playing && !playing {
+        self.playing = true;
+        self.publish_wanted = true;
+    }
+
+    /// Stops training. Pausing a training worker asks for views of the step it stopped at
+    /// (paused already, nothing changed: an inspection in progress goes on).
+    pub fn pause(&mut self, now: f64) {
+        if self.playing {
+            self.restart_rates(now);
             self.inspect_wanted = true;
         }
-        self.playing = playing;
+        self.playing = false;
         self.publish_wanted = true;
+    }
+
+    /// A fresh rate window from `now`, on a change between playing and paused.
+    fn restart_rates(&mut self, now: f64) {
+        self.window = RateWindow {
+            start: now,
+            ..RateWindow::default()
+        };
+        self.rates = StepRates::default();
+        self.tokens = self.tokens.min(1.0);
+        self.filled_at = now;
     }
 
     /// Forgets the measured step cost (the model changed).

@@ -103,7 +103,7 @@ fn at_full_speed_training_takes_most_of_the_time_and_snapshots_keep_their_rhythm
     );
     assert!(max_gap(&t.publishes) <= 100.0 + FAST.step + FAST.inspect + 1e-9);
     assert!((19..=21).contains(&t.validations), "{}", t.validations);
-    let (train, wall) = s.rates;
+    let (train, wall) = (s.rates.train, s.rates.wall);
     assert!(
         (train - 1000.0 / FAST.step).abs() < 1.0,
         "train rate {train}"
@@ -194,7 +194,7 @@ fn paused_the_slices_of_an_inspection_follow_one_another() {
         ..FAST
     };
     let mut s = Scheduler::new(0.0, 100.0);
-    s.set_playing(false, 0.0);
+    s.pause(0.0);
     let t = simulate(&mut s, big, 0.0, 2000.0);
     assert_eq!(t.steps, 0, "paused");
     assert_eq!(
@@ -228,7 +228,7 @@ fn a_slow_validation_is_spaced_out_so_training_keeps_ninety_percent_of_the_time(
         "validation still runs: {}",
         t.validations
     );
-    let (train, wall) = s.rates;
+    let (train, wall) = (s.rates.train, s.rates.wall);
     assert!(wall >= 0.85 * train, "wall {wall} against training {train}");
 }
 
@@ -251,7 +251,7 @@ fn slow_motion_trains_at_the_chosen_rate() {
 fn paused_it_trains_nothing_inspects_once_and_keeps_publishing_when_asked() {
     let mut s = Scheduler::new(0.0, 100.0);
     simulate(&mut s, FAST, 0.0, 1000.0);
-    s.set_playing(false, 1000.0);
+    s.pause(1000.0);
     let t = simulate(&mut s, FAST, 1000.0, 5000.0);
     assert_eq!(t.steps, 0);
     assert_eq!(
@@ -296,7 +296,7 @@ fn a_page_that_does_not_answer_gets_no_more_snapshots() {
 #[test]
 fn an_inspection_asked_for_mid_way_starts_over_and_a_dropped_one_keeps_the_last_cost() {
     let mut s = Scheduler::new(0.0, 100.0);
-    s.set_playing(false, 0.0);
+    s.pause(0.0);
     // A complete inspection of 3 slices of 10 ms.
     let mut now = 0.0;
     for _ in 0..3 {
@@ -307,7 +307,7 @@ fn an_inspection_asked_for_mid_way_starts_over_and_a_dropped_one_keeps_the_last_
     s.inspection_finished();
     assert_eq!(s.costs().0, 30.0);
     // Paused already: Pause again asks for nothing.
-    s.set_playing(false, now);
+    s.pause(now);
     assert!(!s.inspect_wanted);
     // Two slices of the next, then the page asks (a new pick): the third slice begins anew,
     // and only its own time counts.
@@ -373,7 +373,7 @@ fn a_new_model_s_second_analysis_is_asked_for_once_while_training() {
     assert!(!s.inspect_wanted, "no follow-up after a dropped first");
     // A model that starts paused gets none.
     s.new_model();
-    s.set_playing(false, 800.0);
+    s.pause(800.0);
     s.done(Job::Inspect, 800.0, 805.0, 0);
     s.inspection_finished();
     assert!(!s.inspect_wanted && !s.asked_analysis());

@@ -131,7 +131,7 @@ pub fn from_bytes(bytes: &[u8], current: &Settings) -> Result<Imported, String> 
         None => None,
         Some(r) => {
             let r = torch_parity::read(&r, &model)?;
-            Some(torch_parity::check(&model, &r, head == HeadImport::Loaded).line())
+            Some(torch_parity::check(&model, &r, head).line())
         }
     };
     let summary = summary(&lab, head);

@@ -11,6 +11,7 @@
 //! ```
 
 use gru_core::model::{forward, Mode, Model, Workspace};
+use gru_core::state_dict::HeadImport;
 use serde_json::Value;
 
 /// Longest reference sequence read.
@@ -163,9 +164,9 @@ pub fn outputs(model: &Model<f32>, input: &[f32], t: usize) -> (Vec<f32>, Vec<f6
     (h_t, y)
 }
 
-/// Runs `model` on the reference input and measures the largest differences; `with_head`
-/// says whether the head's weights came from the file (else `y` is not compared).
-pub fn check(model: &Model<f32>, r: &Reference, with_head: bool) -> Parity {
+/// Runs `model` on the reference input and measures the largest differences; `y` is compared
+/// only when the head's weights came from the file (`head`).
+pub fn check(model: &Model<f32>, r: &Reference, head: HeadImport) -> Parity {
     let (h_t, y) = outputs(model, &r.input, r.t);
     let worst = |a: &mut dyn Iterator<Item = f64>, b: &[f64]| {
         // NaN is kept (f64::max would drop it and call a NaN a match).
@@ -176,7 +177,7 @@ pub fn check(model: &Model<f32>, r: &Reference, with_head: bool) -> Parity {
     let h = worst(&mut h_t.iter().map(|&v| f64::from(v)), &r.h_t);
     let y =
         r.y.as_ref()
-            .filter(|_| with_head)
+            .filter(|_| head == HeadImport::Loaded)
             .map(|want| worst(&mut y.iter().copied(), want));
     Parity {
         h_t: h,

@@ -12,6 +12,7 @@
 
 use gru_core::cell::CellKind;
 use gru_core::model::Direction;
+use gru_core::state_dict::HeadImport;
 use gru_lab::settings::Settings;
 use gru_lab::torch_import::from_bytes;
 use gru_lab::torch_parity::{check, read};
@@ -37,7 +38,7 @@ fn import_and_check(text: &str) -> gru_lab::torch_import::Imported {
     let i = from_bytes(text.as_bytes(), &Settings::default()).expect("imports");
     let model = i.lab.runs[0].trainer.model().expect("recurrent");
     let r = read(&object(text)["reference"], model).expect("reference");
-    let p = check(model, &r, true);
+    let p = check(model, &r, HeadImport::Loaded);
     let y = p.y.expect("y compared");
     assert!(p.h_t <= TOL && y <= TOL, "h_T {:e}, y {:e}", p.h_t, y);
     i

@@ -62,6 +62,31 @@ impl CellKind {
             CellKind::RnnRelu => "ReLU RNN",
         }
     }
+
+    /// Gate blocks `G`, each a `W (I, H)` and a `U (H, H)`: 3 for the GRUs, 4 for the LSTM, 1
+    /// for the RNN.
+    pub fn gate_blocks(self) -> usize {
+        match self {
+            CellKind::Gru | CellKind::GruTorch => 3,
+            CellKind::Lstm => 4,
+            CellKind::RnnTanh | CellKind::RnnRelu => 1,
+        }
+    }
+
+    /// Bias vectors per gate block: 1 for the app's GRU (its reset acts before `U_h`, so a
+    /// second bias on `U_h h` would only add to the first), PyTorch's 2 (`b_ih`, `b_hh`) for
+    /// the others.
+    pub fn bias_vectors(self) -> usize {
+        match self {
+            CellKind::Gru => 1,
+            CellKind::GruTorch | CellKind::Lstm | CellKind::RnnTanh | CellKind::RnnRelu => 2,
+        }
+    }
+
+    /// Weights of one layer, one direction, with `input` inputs: `G·(I + H + n_b)·H`.
+    pub fn layer_params(self, input: usize, hidden: usize) -> usize {
+        self.gate_blocks() * (input + hidden + self.bias_vectors()) * hidden
+    }
 }
 
 /// What one step reads besides its cache, bundled because it travels together: the cell's

@@ -45,17 +45,18 @@ impl Cost {
     /// the cache keeps per step the state `S` and the cell's cached gates `C`.
     pub fn recurrent(cfg: &ModelConfig, t: usize) -> Self {
         let (h, nd, o) = (cfg.hidden, cfg.direction.count(), cfg.output);
-        let (gates, biases, state, cached) = match cfg.cell {
-            CellKind::Gru => (3, 1, h, 4 * h),
-            CellKind::GruTorch => (3, 2, h, 4 * h),
-            CellKind::Lstm => (4, 2, 2 * h, 5 * h),
-            CellKind::RnnTanh | CellKind::RnnRelu => (1, 2, h, 2 * h),
+        // The state `S` and the cached gates `C` per step.
+        let (state, cached) = match cfg.cell {
+            CellKind::Gru | CellKind::GruTorch => (h, 4 * h),
+            CellKind::Lstm => (2 * h, 5 * h),
+            CellKind::RnnTanh | CellKind::RnnRelu => (h, 2 * h),
         };
+        let gates = cfg.cell.gate_blocks();
         let d = h * nd;
         let (mut params, mut flops, mut act) = (d * o + o, 0.0, 0);
         for layer in 0..cfg.layers {
             let input = if layer == 0 { cfg.input } else { d };
-            params += nd * (gates * h * (input + h) + biases * gates * h);
+            params += nd * cfg.cell.layer_params(input, h);
             flops += (nd * t) as f64 * 2.0 * (gates * h * (input + h)) as f64;
             act += nd * ((t + 1) * state + t * cached) + t * input + t * d;
         }

@@ -8,7 +8,7 @@
 //! last step gives row `o` of every `∂y_T/∂x_t (O, I)` at once.
 
 use super::net::{Net, NetCache};
-use crate::model::{BackwardOpts, Mode, Model};
+use crate::model::{BackwardOpts, Mode};
 use crate::{Error, Real};
 
 /// `s[k] = ‖∂y_T/∂x_{T−1−k}‖_F` for `k = 0 … T−1` (`x` 0-based, so `k = 0` is the last input;
@@ -39,39 +39,6 @@ pub fn input_sensitivity<T: Real>(net: &Net<T>, x: &[T], t: usize) -> Result<Vec
     Ok(by_lag(sq))
 }
 
-/// [`input_sensitivity`] of a recurrent [`Model`] through its own forward/backward (no copy).
-///
-/// # Errors
-/// [`Error::Config`] when `x` is not `T × I`.
-pub fn recurrent_sensitivity<T: Real>(
-    model: &Model<T>,
-    x: &[T],
-    t: usize,
-) -> Result<Vec<f64>, Error> {
-    let (i, o) = (model.config.input, model.config.output);
-    if t == 0 || x.len() != t * i {
-        return Err(Error::Config(format!(
-            "input: {} values are not {t} steps × {i} channels",
-            x.len()
-        )));
-    }
-    let mut ws = crate::model::Workspace::default();
-    crate::model::forward(model, &mut ws, x, t, 1, Mode::Eval);
-    let mut sq = vec![0.0; t];
-    for out in 0..o {
-        ws.dy.fill(T::zero());
-        let last = ws.dy.len() - o;
-        ws.dy[last + out] = T::one();
-        let opts = BackwardOpts {
-            input_grad: true,
-            ..BackwardOpts::analysis()
-        };
-        crate::model::backward(model, &mut ws, opts);
-        accumulate(&ws.d_inputs[0], i, &mut sq);
-    }
-    Ok(by_lag(sq))
-}
-
 /// `sq[t] += Σ_i dx[t, i]²` for `dx (T, I)`.
 fn accumulate<T: Real>(dx: &[T], i: usize, sq: &mut [f64]) {
     for (s, row) in sq.iter_mut().zip(dx.chunks_exact(i)) {
@@ -88,8 +55,39 @@ fn by_lag(sq: Vec<f64>) -> Vec<f64> {
 mod tests {
     use super::*;
     use crate::cell::CellKind;
-    use crate::model::{Init, ModelConfig, Readout};
+    use crate::model::{Init, Model, ModelConfig, Readout};
     use crate::seq::{Attention, AttentionConfig, Tcn, TcnConfig};
+
+    /// [`input_sensitivity`] of a recurrent [`Model`] through its own forward/backward (no copy):
+    /// an independent check of the `Net` path.
+    fn recurrent_sensitivity<T: Real>(
+        model: &Model<T>,
+        x: &[T],
+        t: usize,
+    ) -> Result<Vec<f64>, Error> {
+        let (i, o) = (model.config.input, model.config.output);
+        if t == 0 || x.len() != t * i {
+            return Err(Error::Config(format!(
+                "input: {} values are not {t} steps × {i} channels",
+                x.len()
+            )));
+        }
+        let mut ws = crate::model::Workspace::default();
+        crate::model::forward(model, &mut ws, x, t, 1, Mode::Eval);
+        let mut sq = vec![0.0; t];
+        for out in 0..o {
+            ws.dy.fill(T::zero());
+            let last = ws.dy.len() - o;
+            ws.dy[last + out] = T::one();
+            let opts = BackwardOpts {
+                input_grad: true,
+                ..BackwardOpts::analysis()
+            };
+            crate::model::backward(model, &mut ws, opts);
+            accumulate(&ws.d_inputs[0], i, &mut sq);
+        }
+        Ok(by_lag(sq))
+    }
 
     /// A deterministic `(T, I)` input.
     fn input(t: usize, i: usize) -> Vec<f64> {

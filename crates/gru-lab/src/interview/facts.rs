@@ -4,7 +4,7 @@
 
 use gru_core::cell::CellKind;
 
-use crate::cost::{cost_of, layer_params};
+use crate::cost::cost_of;
 use crate::history::History;
 use crate::settings::Settings;
 use crate::sweep::SweepTable;
@@ -145,7 +145,7 @@ impl Facts {
                 let hidden = settings.hidden_for(kind).unwrap_or(settings.hidden);
                 let mut c = CellFacts {
                     hidden,
-                    layer_params: layer_params(kind, input, hidden),
+                    layer_params: kind.layer_params(input, hidden),
                     twin: spec.twin,
                     label: spec.label(),
                     ..CellFacts::empty(kind)

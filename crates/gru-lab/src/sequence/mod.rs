@@ -202,11 +202,6 @@ impl Yours {
         }
     }
 
-    /// Whether the task's rule gives this sequence a target.
-    pub fn has_target(&self) -> bool {
-        self.targets().is_some()
-    }
-
     /// The one-sample batch the model reads: `x (T, 1, I)`, the targets the task's rule gives,
     /// or, where it gives none, placeholder targets with every row weight 0 (nothing scored).
     pub fn batch(&self) -> Batch<f32> {

@@ -127,9 +127,9 @@ fn each_tasks_rule_gives_the_target_or_says_there_is_none() {
         Targets::Classes(vec![2]),
         "Y then X = YX"
     );
-    assert!(y.has_target());
+    assert!(y.targets().is_some());
     let none = parse(&to, "B a Y b c X d Y b E").expect("three relevant symbols");
-    assert!(!none.has_target());
+    assert!(none.targets().is_none());
     assert_eq!(none.batch().weights, Some(vec![0.0]), "nothing scored");
     let cm = TaskConfig::copy_memory(2); // n = 3, K = 4: T = 9, recall = steps 7…9
     let y = parse(&cm, "C A D . . go . . .").expect("symbols");
@@ -138,7 +138,10 @@ fn each_tasks_rule_gives_the_target_or_says_there_is_none() {
     assert_eq!(b.weights, Some(vec![0., 0., 0., 0., 0., 0., 1., 1., 1.]));
     assert_eq!(to_text(&y, ","), "C,A,D,.,.,go,.,.,.");
     let blank = parse(&cm, "C . D . . go . . .").expect("symbols");
-    assert!(!blank.has_target(), "a blank among the symbols to copy");
+    assert!(
+        blank.targets().is_none(),
+        "a blank among the symbols to copy"
+    );
 }
 
 #[test]
