@@ -101,7 +101,7 @@ pub fn CostTable() -> impl IntoView {
                     <th scope="col" title="Weights and biases, head included; the formula per layer is in each number's tooltip. GRU (PyTorch), LSTM and RNN keep PyTorch's two bias vectors per gate block, the app's GRU one">"params"</th>
                     <th scope="col" title="Floating-point operations of the matrix products in one training step over the whole batch: forward + backward ≈ 3 × forward, a multiply-add counted as 2">"FLOPs/"<wbr/>"step"</th>
                     <th scope="col" title="Activations kept for the backward pass over one batch (f32); attention keeps its T × T weights">"memory"</th>
-                    <th scope="col" title="Measured milliseconds per training step of this run alone (moving average)">"ms/"<wbr/>"step"</th>
+                    <th scope="col" title=format!("Measured milliseconds per training step of this run alone: the median of its last {} steps", gru_lab::step_times::WINDOW)>"ms/"<wbr/>"step"</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>

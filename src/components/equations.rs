@@ -261,7 +261,7 @@ pub fn Equations() -> impl IntoView {
                     <div class="scroll" tabindex="0" role="region" aria-label="Attention equations" inner_html=attention_equations_mathml(heads)></div>
                     <p class="hint">
                         {format!("The {label} is PyTorch's pre-LN TransformerEncoderLayer ({said}, dropout 0, ReLU feed-forward of 2D units) with a causal mask, between an input projection with {positions} and a final layer norm and head. ")}
-                        "Every output reads every earlier input through P in one hop, so ‖∂y/∂x"<sub>"T−k"</sub>"‖ need not shrink with k; the price is the T × T matrix P per sequence"{(heads > 1).then_some(" and head")}"."
+                        "Every output reads every earlier input through P in one hop: no product of k Jacobians stands between y and x"<sub>"T−k"</sub>", so ‖∂y/∂x"<sub>"T−k"</sub>"‖ need not shrink with k. The hop is weighted by P itself, though: an input the softmax gives no weight gets almost no gradient, however near or far. The price is the T × T matrix P this encoder layer computes per sequence"{(heads > 1).then_some(" and head")}" (on a task scored only at the last step, just its last row matters: O(T·D))."
                     </p>
                     }
                     .into_any()

@@ -175,7 +175,7 @@ pub fn CompareTable() -> impl IntoView {
                         <th scope="col" title="Smoothed training loss">"training loss"</th>
                         <th scope="col" title="Loss on 256 held-out sequences">"validation loss"</th>
                         <th scope="col" title="Validation accuracy, for classification tasks">"accuracy"</th>
-                        <th scope="col" title="How much of a change to the first hidden state still reaches the last one, on the inspected sample">
+                        <th scope="col" title="How much of a change to the first hidden state still reaches the last one, on the inspected sample. For an LSTM, ∂h_T/∂h_0 with c_0 held fixed: its memory path ∂c_T/∂c_0 (∏ diag f_t directly) is not in this number; the Additive path chart shows f.">
                             <span class="nowrap">"‖∂h_T/∂h_0‖"</span>
                             {move || state.history.with(|h| h.inspected.at).map(|at| format!(" (model of step {at})"))}
                         </th>

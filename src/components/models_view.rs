@@ -173,7 +173,7 @@ pub fn ModelsView() -> impl IntoView {
     view! {
         <div class="view">
             <ChartCanvas label="Input sensitivity over lag" draw=draw_sens summary=Signal::derive(sentence)
-                hint="How much the last output moves when the input k steps back moves, per model: exact, by backpropagation to the inputs. A recurrent model's path gets longer with k; the attention model reads every input in one hop; the TCN sees nothing beyond its receptive field.">
+                hint="How much the last output moves when the input k steps back moves, per model: exact, by backpropagation to the inputs. A recurrent model's path gets longer with k; the attention model reads every input in one hop, weighted by its attention P (an input it ignores gets almost no gradient); the TCN sees nothing beyond its receptive field.">
                 <p class="sens-sentence">{sentence}</p>
             </ChartCanvas>
         </div>

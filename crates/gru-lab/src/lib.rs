@@ -31,6 +31,7 @@ pub mod save;
 pub mod schedule;
 pub mod sequence;
 pub mod settings;
+pub mod step_times;
 pub mod strip;
 pub mod sweep;
 pub mod sweep_curves;

@@ -44,7 +44,7 @@ pub fn model_cost(settings: &Settings, m: SeqModel) -> Result<CellCost, String> 
             };
             (
                 c,
-                "(k·C_in+1)·C per level (+ (C_in+1)·C residual projection where C_in ≠ C)"
+                "(k·C_in+1)·C per level (+ (C_in+1)·C residual projection where C_in ≠ C) + (C+1)·O (head)"
                     .to_string(),
                 format!("{first}{rest} + ({ch}+1)·{o} = {}", c.params),
             )
@@ -67,7 +67,7 @@ pub fn model_cost(settings: &Settings, m: SeqModel) -> Result<CellCost, String> 
             };
             (
                 c,
-                format!("(I+1)·D{pos} + 4·(D+1)·D + (D+1)·F + (F+1)·D + 3·2D (layer norms)"),
+                format!("(I+1)·D{pos} + 4·(D+1)·D + (D+1)·F + (F+1)·D + 3·2D (layer norms) + (D+1)·O (head)"),
                 format!(
                     "({i}+1)·{d}{pos_n} + 4·({d}+1)·{d} + ({d}+1)·{f} + ({f}+1)·{d} + 6·{d} + ({d}+1)·{o} = {}",
                     c.params

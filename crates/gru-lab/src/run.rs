@@ -5,6 +5,7 @@ use gru_core::seq::{ModelKind, Net};
 use gru_core::{Error, Resume, TrainConfig, Trainer};
 
 use crate::protocol::RunStatus;
+use crate::step_times::StepTimes;
 
 /// A live training run.
 pub struct TrainingRun {
@@ -26,8 +27,8 @@ pub struct TrainingRun {
     error: Option<String>,
     /// Milliseconds spent in this run's training steps since it started (its own clock).
     train_ms: f64,
-    /// Moving average of one training step's duration (ms), `None` before the first timed step.
-    step_ms: Option<f64>,
+    /// The durations of its latest timed steps (ms).
+    step_times: StepTimes,
     /// Seconds of this run's own training time at each of `new_train`'s steps.
     new_train_s: Vec<f64>,
     /// Seconds of this run's own training time at each of `new_val`'s steps.
@@ -70,7 +71,7 @@ impl TrainingRun {
             last_val: None,
             error: None,
             train_ms: 0.0,
-            step_ms: None,
+            step_times: StepTimes::default(),
             new_train_s: Vec::new(),
             new_val_s: Vec::new(),
         };
@@ -147,14 +148,14 @@ impl TrainingRun {
     }
 
     /// One training step timed on `clock` (ms): the duration goes into this run's own
-    /// training time and its moving average of ms per step. Same numbers as [`Self::step`].
+    /// training time and its recent step durations. Same numbers as [`Self::step`].
     pub fn step_timed(&mut self, clock: &dyn Fn() -> f64) -> bool {
         let start = clock();
         let ok = self.step();
         if ok {
             let ms = (clock() - start).max(0.0);
             self.train_ms += ms;
-            self.step_ms = Some(self.step_ms.map_or(ms, |e| 0.9 * e + 0.1 * ms));
+            self.step_times.push(ms);
             if let Some(last) = self.new_train_s.last_mut() {
                 *last = self.train_ms / 1000.0;
             }
@@ -217,7 +218,7 @@ impl TrainingRun {
             error: self.error.clone(),
             new_clipped: std::mem::take(&mut self.new_clipped),
             clip: self.trainer.config.clip,
-            step_ms: self.step_ms.unwrap_or(f64::NAN),
+            step_ms: self.step_times.median().unwrap_or(f64::NAN),
             train_seconds: self.train_ms / 1000.0,
             new_train_s: std::mem::take(&mut self.new_train_s),
             new_val_s: std::mem::take(&mut self.new_val_s),

@@ -61,7 +61,7 @@ pub struct CellFacts {
     /// GRU cells looked inside: `(1 − mean z)^T` over the same T steps, what the average
     /// gate would make of the carry.
     pub carry_of_mean: Option<f64>,
-    /// Measured milliseconds per training step of this cell alone (moving average).
+    /// Measured milliseconds per training step of this cell alone (median of its latest steps).
     pub step_ms: Option<f64>,
     /// `‖∂y_T/∂x_1‖`: the last output's sensitivity to the first input (lag `T − 1`), of the
     /// latest inspection (the sensitivity chart's last point).
@@ -79,7 +79,7 @@ pub struct ModelFacts {
     pub step: u64,
     /// Latest validation loss.
     pub val_loss: Option<f64>,
-    /// Measured milliseconds per training step (moving average).
+    /// Measured milliseconds per training step (median of its latest steps).
     pub step_ms: Option<f64>,
     /// `‖∂y_T/∂x_1‖` (the first input) of the latest inspection.
     pub far_input: Option<f64>,

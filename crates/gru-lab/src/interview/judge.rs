@@ -322,7 +322,9 @@ pub fn dropout_gap(f: &Facts) -> Verdict {
         Ok(at) => at,
         Err(v) => return v,
     };
-    let option = if (t - v).abs() <= 0.05 * t.max(v) {
+    // 20 %: the smoothed training loss lags a falling curve; without dropout the two differ by
+    // up to ~7 % at step 300, so a closer tie would judge the smoothing, not the dropout.
+    let option = if (t - v).abs() <= 0.2 * t.max(v) {
         2
     } else {
         usize::from(t < v)
@@ -330,7 +332,7 @@ pub fn dropout_gap(f: &Facts) -> Verdict {
     Verdict::Decided {
         option,
         because: format!(
-            "{} with input dropout {} and recurrent dropout {}: training loss {} (smoothed, step {}), validation loss {} (step {at}) (a tie means within 5 %).",
+            "{} with input dropout {} and recurrent dropout {}: training loss {} (smoothed, step {}), validation loss {} (step {at}) (a tie means within 20 %: the smoothed training loss lags a falling curve by several per cent even without dropout).",
             c.label,
             f.input_dropout,
             f.recurrent_dropout,

@@ -138,7 +138,7 @@ pub static QUESTIONS: &[Question] = &[
         view_name: "the loss chart",
         quiz: Quiz {
             prompt: "With recurrent dropout 0.3, after 300 steps, where is the training loss (dropout on) against the validation loss (dropout off)?",
-            options: &["training loss above validation", "training loss below validation", "about equal (within 5 %)"],
+            options: &["training loss above validation", "training loss below validation", "about equal (within 20 %)"],
             judge: judge::dropout_gap,
             steps: Some(300),
         },

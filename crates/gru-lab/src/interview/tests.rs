@@ -253,6 +253,11 @@ fn accuracy_dropout_and_ranking_judges() {
     assert_eq!(decided(&judge::dropout_gap(&f)), 1);
     let f = facts(7, 300, |c| (c.loss, c.val_loss) = (Some(0.1), Some(0.102)));
     assert_eq!(decided(&judge::dropout_gap(&f)), 2);
+    // 7 % apart, as the smoothing lag alone gives without dropout: still a tie; 30 % is not.
+    let f = facts(7, 300, |c| (c.loss, c.val_loss) = (Some(0.107), Some(0.1)));
+    assert_eq!(decided(&judge::dropout_gap(&f)), 2);
+    let f = facts(7, 300, |c| (c.loss, c.val_loss) = (Some(0.13), Some(0.1)));
+    assert_eq!(decided(&judge::dropout_gap(&f)), 0);
     // Metrics of a validation older than the asked step do not decide.
     let stale = facts(6, 650, |c| {
         c.val_accuracy = Some(0.5);
