@@ -54,6 +54,11 @@ test('?q=10 runs the models over 3 seeds: one band per model, and the quiz follo
 
   // A small budget: cancel, 40 steps (kept in the link), run again.
   await page.getByRole('button', { name: 'Cancel sweep' }).click();
+  // A count out of range is refused by the settings table: a notice, and the field keeps 3.
+  await setField(page, 'sweep-seeds', '0');
+  await page.locator('.notice', { hasText: /seeds.*— kept 3\./ }).waitFor();
+  assert.equal(await page.locator('input[name=sweep-seeds]').inputValue(), '3');
+  assert.match(page.url(), /[?&]seeds=3(&|$)/);
   await setField(page, 'sweep-steps', '40');
   await page.waitForFunction(() => /[?&]sweep_steps=40(&|$)/.test(location.search));
   assert.match(page.url(), /[?&]seeds=3(&|$)/);

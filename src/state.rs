@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use gru_lab::history::History;
 use gru_lab::protocol::{Command, InspectPick, Report};
-use gru_lab::settings::Speed;
+use gru_lab::settings::{Param, Speed};
 use gru_lab::Settings;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -454,14 +454,26 @@ impl AppState {
         self.draft.update(|s| s.question = question);
     }
 
-    /// Sets the sweep's seeds per model and steps per run (view settings, kept in the link).
-    pub fn set_sweep_options(&self, seeds: u32, steps: u64) {
-        let put = |s: &mut Settings| {
-            s.sweep_seeds = seeds;
-            s.sweep_steps = steps;
-        };
-        self.settings.update(put);
-        self.draft.update(put);
+    /// Sets a setting of the page's own (`Group::Page`: e.g. the sweep's seeds and steps,
+    /// kept in the link) from typed text; text the setting refuses leaves it as it was and
+    /// says why in the notice.
+    pub fn set_page_param(&self, param: &Param, text: &str) {
+        let mut next = self.settings.get_untracked();
+        match param.set(&mut next, text.trim()) {
+            Ok(()) => {
+                let put = |s: &mut Settings| {
+                    let _ = param.set(s, text.trim());
+                };
+                self.draft.update(put);
+                self.settings.set(next);
+            }
+            Err(e) => {
+                let kept = self.settings.with_untracked(|s| param.text(s));
+                self.notice.set(Some(format!("{e} — kept {kept}.")));
+                // Redraw the field with the kept value.
+                self.settings.update(|_| {});
+            }
+        }
     }
 
     /// Whether a classroom link hides page part `id` (one of `gru_lab::settings::PANELS`).

@@ -7,7 +7,8 @@
 //! over the seeds ([`SeedsChart`]). Seeds and steps are view settings in the link (`seeds=`,
 //! `sweep_steps=`). Live training is paused while it runs.
 
-use gru_lab::sweep::{parse_lengths, SweepPoint, SweepStat, SweepTable, MAX_SWEEP_SEEDS};
+use gru_lab::settings::table::param;
+use gru_lab::sweep::{parse_lengths, SweepPoint, SweepStat, SweepTable};
 use gru_lab::sweep_knob::SweepKnob;
 use gru_lab::sweep_time::timing_sentence;
 use leptos::prelude::*;
@@ -131,6 +132,16 @@ pub fn SweepView() -> impl IntoView {
         })
     };
     let running = move || state.sweep.with(|s| s.running);
+    // The sweep's steps and seeds are settings of the page (in its link): their range, tip
+    // and validation are the parameter table's.
+    let (Some(steps_param), Some(seeds_param)) = (param("sweep_steps"), param("seeds")) else {
+        return ().into_any();
+    };
+    let (Some(steps_range), Some(seeds_range)) =
+        (steps_param.count_range(), seeds_param.count_range())
+    else {
+        return ().into_any();
+    };
     // What the typed numbers set, from the page's task: T, or copy memory's delay.
     let knob_label = move || match knob_of(None) {
         SweepKnob::Length => ("Sequence lengths T", "Lengths T "),
@@ -144,15 +155,15 @@ pub fn SweepView() -> impl IntoView {
                     <input type="text" name="sweep-lengths" prop:value=move || lengths.get()
                         on:change=move |ev| set_lengths(event_target_value(&ev))/>
                 </label>
-                <label title="Training steps of every run (each starts from fresh weights)">
+                <label title=steps_param.tip>
                     "steps "
-                    <input type="number" name="sweep-steps" min="1" max="100000" prop:value=move || steps.get().to_string()
-                        on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<u64>() { state.set_sweep_options(seeds.get_untracked(), v.clamp(1, 100_000)) } }/>
+                    <input type="number" name="sweep-steps" min=steps_range.0 max=steps_range.1 prop:value=move || steps.get().to_string()
+                        on:change=move |ev| state.set_page_param(steps_param, &event_target_value(&ev))/>
                 </label>
-                <label title="Seeds per model and length (seed, seed+1, …): the chart shows their mean and spread; with one length, their validation curves">
+                <label title=seeds_param.tip>
                     "seeds "
-                    <input type="number" name="sweep-seeds" min="1" max=MAX_SWEEP_SEEDS prop:value=move || seeds.get().to_string()
-                        on:change=move |ev| { if let Ok(v) = event_target_value(&ev).parse::<u32>() { state.set_sweep_options(v.clamp(1, MAX_SWEEP_SEEDS), steps.get_untracked()) } }/>
+                    <input type="number" name="sweep-seeds" min=seeds_range.0 max=seeds_range.1 prop:value=move || seeds.get().to_string()
+                        on:change=move |ev| state.set_page_param(seeds_param, &event_target_value(&ev))/>
                 </label>
                 <button on:click=run disabled=running>"Run sweep"</button>
                 <button on:click=move |_| state.cancel_sweep() hidden=move || !running()>"Cancel sweep"</button>
@@ -185,6 +196,7 @@ pub fn SweepView() -> impl IntoView {
             <p class="hint sweep-timing" hidden=move || timing().is_empty()>{timing}</p>
         </div>
     }
+    .into_any()
 }
 
 /// The two charts' titles (also their accessible names) and the loss chart's hint: against

@@ -128,6 +128,14 @@ pub struct Param {
 }
 
 impl Param {
+    /// `(min, max)` of a whole-number setting; `None` for other kinds.
+    pub fn count_range(&self) -> Option<(u64, u64)> {
+        match self.field {
+            Field::Count { min, max, .. } => Some((min, max)),
+            _ => None,
+        }
+    }
+
     /// The value as URL text.
     pub fn text(&self, s: &Settings) -> String {
         match self.field {
