@@ -4,67 +4,12 @@
 
 use gru_core::cell::CellKind;
 
-use super::facts::{CellFacts, Facts};
-use crate::cost::{formula, torch_params};
+use super::facts::Facts;
+use super::phrases::{
+    beside, count, counted, each, each_count, seen, val_at, val_sentence, weights,
+};
+use crate::cost::torch_params;
 use crate::fmt::{fmt_count, fmt_ms, fmt_num, fmt_si};
-
-/// The step of the model the views analysed (the live step before any analysis).
-fn seen(f: &Facts) -> u64 {
-    f.views_step.unwrap_or_else(|| f.step())
-}
-
-/// The step of the oldest of the runs' latest validations (what validation figures are of).
-fn val_at(f: &Facts) -> u64 {
-    f.cells
-        .iter()
-        .filter_map(|c| c.val_step)
-        .min()
-        .unwrap_or_else(|| f.step())
-}
-
-/// A count as the cost table writes it.
-fn count(n: usize) -> String {
-    fmt_count(n as u64)
-}
-
-/// `"GRU 0.0123, LSTM 0.0456"` of `metric` for the compared cells, or `None` if one is missing.
-fn each(f: &Facts, metric: fn(&CellFacts) -> Option<f64>) -> Option<String> {
-    let parts: Option<Vec<String>> = f
-        .cells
-        .iter()
-        .map(|c| metric(c).map(|v| format!("{} {}", c.label, fmt_num(v))))
-        .collect();
-    parts.filter(|p| !p.is_empty()).map(|p| p.join(", "))
-}
-
-/// A sentence with the live validation losses, or what is missing.
-fn val_sentence(f: &Facts) -> String {
-    match each(f, |c| c.val_loss) {
-        Some(v) if f.step() > 0 => format!("At step {}, validation loss: {v}.", val_at(f)),
-        _ => "No validation loss yet: press \"Run this experiment\" and let it train.".into(),
-    }
-}
-
-/// `"GRU 881, LSTM 1 201"`: every cell's whole-model parameters, or `None` before they are known.
-fn each_count(f: &Facts) -> Option<String> {
-    let parts: Vec<String> = f
-        .cells
-        .iter()
-        .filter(|c| c.params > 0)
-        .map(|c| format!("{} {}", c.label, fmt_count(c.params)))
-        .collect();
-    (parts.len() == f.cells.len() && !parts.is_empty()).then(|| parts.join(", "))
-}
-
-/// "GRU: 3·(I+H+1)·H = 912" for one cell at this run's I and H.
-fn weights(c: &CellFacts) -> String {
-    format!(
-        "{} {} = {}",
-        c.label,
-        formula(c.kind),
-        count(c.layer_params)
-    )
-}
 
 /// Q1.
 pub fn differ(f: &Facts) -> Vec<String> {
@@ -335,64 +280,6 @@ pub fn long(f: &Facts) -> Vec<String> {
     out
 }
 
-/// The live numbers of the TCN and attention runs beside the cells: the last output's
-/// sensitivity to the first input ‖∂y/∂x‖ at lag T − 1 for every run, and every run's
-/// measured ms per step; `None` when the run compares no such model.
-fn beside(f: &Facts) -> Option<String> {
-    if f.models.is_empty() {
-        return None;
-    }
-    let num = |v: Option<f64>| v.map_or("—".to_string(), fmt_num);
-    let ms = |v: Option<f64>| fmt_ms(v.unwrap_or(f64::NAN));
-    /// One run's figures in the sentence.
-    struct Run<'a> {
-        label: &'a str,
-        far_input: Option<f64>,
-        step_ms: Option<f64>,
-        val_loss: Option<f64>,
-    }
-    let cells = f.cells.iter().map(|c| Run {
-        label: &c.label,
-        far_input: c.far_input,
-        step_ms: c.step_ms,
-        val_loss: c.val_loss,
-    });
-    let models = f.models.iter().map(|m| Run {
-        label: &m.label,
-        far_input: m.far_input,
-        step_ms: m.step_ms,
-        val_loss: m.val_loss,
-    });
-    let all: Vec<Run> = cells.chain(models).collect();
-    if f.models.iter().any(|m| m.far_input.is_none()) {
-        return Some(
-            "The TCN and attention numbers appear once the runs have trained and been inspected."
-                .into(),
-        );
-    }
-    let join = |pick: &dyn Fn(&Run) -> String| {
-        all.iter()
-            .map(|r| format!("{} {}", r.label, pick(r)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let rf = f
-        .models
-        .iter()
-        .find_map(|m| m.receptive_field)
-        .map_or(String::new(), |r| {
-            format!(" The TCN's receptive field is {r} steps.")
-        });
-    Some(format!(
-        "Beside the cells, on the same data at T = {}: ‖∂y_T/∂x_1‖ (the first input: the sensitivity chart's largest lag, k = T − 1) is {}; validation loss {}; measured ms per training step {}.{rf} \
-         A recurrent path multiplies T Jacobians; the attention model reaches x_1 in one hop, paying T² per sequence; the TCN through at most its L levels of dilated convolutions, and not at all from inputs beyond its receptive field.",
-        f.seq_len,
-        join(&|r| num(r.far_input)),
-        join(&|r| num(r.val_loss)),
-        join(&|r| ms(r.step_ms)),
-    ))
-}
-
 /// Q10.
 pub fn evaluate(f: &Facts) -> Vec<String> {
     let mut out = vec![
@@ -408,9 +295,4 @@ pub fn evaluate(f: &Facts) -> Vec<String> {
         out.push(s);
     }
     out
-}
-
-/// "1 layer", "2 layers".
-fn counted(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }

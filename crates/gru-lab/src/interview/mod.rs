@@ -12,6 +12,7 @@ pub mod facts;
 #[cfg(test)]
 mod facts_tests;
 pub mod judge;
+mod phrases;
 pub mod questions;
 pub mod seeds;
 #[cfg(test)]

@@ -1,0 +1,109 @@
+//! Settings tests: which changes need a reset, the train config the settings give (and a bad
+//! knob refused), the GRU parameter budget, and bad combinations refused with a message.
+
+use super::*;
+
+#[test]
+fn only_live_settings_skip_the_reset() {
+    let a = Settings::default();
+    let live = Settings {
+        lr: 0.1,
+        clip: 0.0,
+        speed: Speed::PerSecond(3.0),
+        ..a.clone()
+    };
+    assert!(!a.needs_reset(&live));
+    assert_eq!(a.with_live_from(&live), live);
+    for changed in [
+        Settings {
+            hidden: 8,
+            ..a.clone()
+        },
+        Settings {
+            seed: 2,
+            ..a.clone()
+        },
+        Settings {
+            cells: vec![CellKind::Lstm],
+            ..a.clone()
+        },
+    ] {
+        assert!(a.needs_reset(&changed), "{changed:?}");
+    }
+}
+
+#[test]
+fn the_train_config_follows_the_settings_and_refuses_a_bad_knob() {
+    let s = Settings {
+        knob: 1000,
+        hidden: 128,
+        clip: 0.0,
+        ..Settings::default()
+    };
+    let c = s.train_config(CellKind::Lstm).expect("valid");
+    assert_eq!((c.hidden, c.clip, c.task.knob()), (128, None, 1000));
+    let bad = Settings {
+        task: "order",
+        knob: 3,
+        ..Settings::default()
+    };
+    let e = bad.train_config(CellKind::Gru).unwrap_err();
+    assert!(e.starts_with("T: 3 must be between 10 and 1000"), "{e}");
+}
+
+#[test]
+fn the_gru_budget_sizes_the_other_cells_to_at_most_the_grus_parameters() {
+    let (s, e) = Settings::from_query("cells=gru,lstm,rnn&budget=gru&hidden=32&layers=2");
+    assert!(e.is_empty(), "{e:?}");
+    let cost = |c: CellKind| {
+        let cfg = s.train_config(c).expect("valid");
+        (
+            cfg.hidden,
+            crate::cost::cost_of(&cfg).expect("valid").params,
+        )
+    };
+    let (gru_h, gru_p) = cost(CellKind::Gru);
+    let (lstm_h, lstm_p) = cost(CellKind::Lstm);
+    let (rnn_h, rnn_p) = cost(CellKind::RnnTanh);
+    assert_eq!(gru_h, 32);
+    assert!(lstm_h < 32 && rnn_h > 32, "LSTM {lstm_h}, RNN {rnn_h}");
+    assert!(lstm_p <= gru_p && rnn_p <= gru_p);
+    // One more unit would break the budget.
+    let over = |c: CellKind, h: usize| {
+        let cfg = TrainConfig {
+            hidden: h + 1,
+            ..s.train_config(c).expect("valid")
+        };
+        crate::cost::cost_of(&cfg).expect("valid").params > gru_p
+    };
+    assert!(over(CellKind::Lstm, lstm_h) && over(CellKind::RnnTanh, rnn_h));
+    let off = Settings {
+        budget: Budget::Off,
+        ..s.clone()
+    };
+    assert_eq!(off.train_config(CellKind::Lstm).expect("valid").hidden, 32);
+    assert!(s.needs_reset(&off));
+}
+
+#[test]
+fn bad_combinations_are_refused_with_a_message_and_fall_back() {
+    let (s, e) = Settings::from_query("task=sine&bi=1&T=30");
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(e[0].starts_with("bi: ") && e[0].contains("x(t+1)"), "{e:?}");
+    assert_eq!((s.task, s.direction), ("sine", Direction::Forward));
+    let bad = Settings {
+        direction: Direction::Bidirectional,
+        ..s.clone()
+    };
+    assert!(bad.train_config(CellKind::Gru).is_err());
+    let (s, e) = Settings::from_query("train_n=5");
+    assert!(e[0].starts_with("train_n: 5 is not 0"), "{e:?}");
+    assert_eq!(s.train_n, 0);
+    let (s, e) = Settings::from_query("train_n=64&bi=1");
+    assert!(e.is_empty(), "{e:?}");
+    assert_eq!(
+        s.train_config(CellKind::Gru).expect("valid").train_set,
+        Some(64)
+    );
+    assert!(Settings::from_query("train_n=5000").1[0].starts_with("train_n: '5000'"));
+}
