@@ -278,16 +278,9 @@ impl AppState {
     /// Takes the settings of runs the engine replaced (a loaded or imported file); returns
     /// what the form could not show.
     fn adopt(&self, query: &str) -> Vec<String> {
-        let (mut settings, errors) = Settings::from_query(query);
+        let (read, errors) = Settings::from_query(query);
         // How the page looks stays this page's (a file's hide/presenter/q does not apply).
-        self.settings.with_untracked(|s| {
-            settings.hide = s.hide.clone();
-            settings.presenter = s.presenter;
-            settings.question = s.question;
-            settings.bench_kernels = s.bench_kernels;
-            settings.sweep_seeds = s.sweep_seeds;
-            settings.sweep_steps = s.sweep_steps;
-        });
+        let settings = self.settings.with_untracked(|s| read.with_page_from(s));
         self.draft.set(settings.clone());
         self.settings.set(settings);
         errors

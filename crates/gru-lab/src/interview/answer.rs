@@ -4,7 +4,7 @@
 
 use gru_core::cell::CellKind;
 
-use super::facts::Facts;
+use super::facts::{CellFacts, Facts};
 use super::phrases::{
     beside, count, counted, each, each_count, seen, val_at, val_sentence, weights,
 };
@@ -123,7 +123,7 @@ pub fn faster(f: &Facts) -> Vec<String> {
 /// Q5.
 pub fn beat(f: &Facts) -> Vec<String> {
     let mut out = vec![
-        "Rules of thumb, not laws: with little training data, fewer weights can overfit less; under a tight compute or memory budget, a GRU trains more steps or a wider layer for the same cost; on dependencies that are not very long, the LSTM's separate memory buys little. Published comparisons (Chung et al. 2014, Jozefowicz et al. 2015) found no consistent winner.".to_string(),
+        "Rules of thumb, not laws: under a tight compute or memory budget, a GRU trains more steps or a wider layer for the same cost; on dependencies that are not very long, the LSTM's separate memory buys little. \"Fewer weights overfit less\" is often added, but the weight count is a weak guide: a cell that learns faster also memorises a small training set sooner, so compare the gaps below rather than the counts. Published comparisons (Chung et al. 2014, Jozefowicz et al. 2015) found no consistent winner.".to_string(),
     ];
     let cells: Vec<String> = f.cells.iter().map(weights).collect();
     out.push(format!(
@@ -138,7 +138,19 @@ pub fn beat(f: &Facts) -> Vec<String> {
         "Every step here draws fresh sequences; set a small train_n to see the little-data side.".into()
     });
     out.push(val_sentence(f));
+    if f.train_n > 0 && f.step() > 0 {
+        if let Some(gaps) = each(f, train_val_gap) {
+            out.push(format!(
+                "Validation minus smoothed training loss (the memorising gap): {gaps}."
+            ));
+        }
+    }
     out
+}
+
+/// Validation loss minus the smoothed training loss, once both are known.
+fn train_val_gap(c: &CellFacts) -> Option<f64> {
+    Some(c.val_loss? - c.loss?)
 }
 
 /// Q6.

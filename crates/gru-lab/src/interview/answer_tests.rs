@@ -44,6 +44,16 @@ fn answers_quote_the_numbers_they_are_given() {
     );
     assert!(a.contains("‖A‖ 0.9000, ‖B‖ 0.3000, ‖C‖ 0.0500"), "{a}");
     assert!(a.contains("GRU 0.7310, RNN 2.50e-9"), "{a}");
+    let f = facts(5, 500, |c| {
+        c.loss = by_kind(&[(CellKind::Gru, 0.02), (CellKind::Lstm, 0.05)])(c);
+        c.val_loss = by_kind(&[(CellKind::Gru, 0.09), (CellKind::Lstm, 0.08)])(c);
+    });
+    let a = (question(5).expect("q").answer)(&f).join(" ");
+    assert!(
+        a.contains("(the memorising gap): GRU 0.0700, LSTM 0.0300."),
+        "validation minus training, per cell: {a}"
+    );
+    assert!(!a.contains("can overfit less;"), "no law of fewer weights: {a}");
     let a = (question(7).expect("q").answer)(&facts(7, 0, |_| {})).join(" ");
     assert!(
         a.contains("nn.GRU has no recurrent dropout") && a.contains("recurrent dropout 0.3"),

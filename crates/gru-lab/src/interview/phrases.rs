@@ -113,7 +113,7 @@ pub(super) fn beside(f: &Facts) -> Option<String> {
         });
     Some(format!(
         "Beside the cells, on the same data at T = {}: ‖∂y_T/∂x_1‖ (the first input: the sensitivity chart's largest lag, k = T − 1) is {}; validation loss {}; measured ms per training step {}.{rf} \
-         A recurrent path multiplies T Jacobians; the attention model reaches x_1 in one hop, paying T² per sequence; the TCN through at most its L levels of dilated convolutions, and not at all from inputs beyond its receptive field.",
+         A recurrent path multiplies T Jacobians; the attention model reaches x_1 in one hop weighted by its attention P (an input it ignores gets almost no gradient), and its T² is the encoder computing every row; the TCN through at most its L levels of dilated convolutions, and not at all from inputs beyond its receptive field.",
         f.seq_len,
         join(&|r| num(r.far_input)),
         join(&|r| num(r.val_loss)),

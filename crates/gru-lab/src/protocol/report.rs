@@ -147,7 +147,7 @@ pub struct RunStatus {
     pub new_clipped: Vec<bool>,
     /// The clipping limit in force now (`None` = off).
     pub clip: Option<f64>,
-    /// This run's own milliseconds per training step (moving average, NaN before the first).
+    /// This run's own milliseconds per training step (the median of its last `step_times::WINDOW` steps, NaN before the first).
     pub step_ms: f64,
     /// Seconds this run has spent in its training steps.
     pub train_seconds: f64,

@@ -326,8 +326,19 @@ impl Settings {
 
     /// Copies the live settings (those the table marks [`Applies::Live`]) from `other`.
     pub fn with_live_from(&self, other: &Settings) -> Settings {
+        self.with_from(other, |p| p.applies == Applies::Live)
+    }
+
+    /// Copies how the page looks (the table's [`Group::Page`]: hidden parts, presenter,
+    /// question, benchmark, the sweep's seeds and steps) from `other`.
+    pub fn with_page_from(&self, other: &Settings) -> Settings {
+        self.with_from(other, |p| p.group == Group::Page)
+    }
+
+    /// `self` with the settings `which` picks taken from `other`.
+    fn with_from(&self, other: &Settings, which: fn(&Param) -> bool) -> Settings {
         let mut s = self.clone();
-        for p in PARAMS.iter().filter(|p| p.applies == Applies::Live) {
+        for p in PARAMS.iter().filter(|p| which(p)) {
             // Both sides were valid, so setting one from the other's text cannot fail.
             let _ = p.set(&mut s, &p.text(other));
         }

@@ -33,6 +33,32 @@ fn only_live_settings_skip_the_reset() {
 }
 
 #[test]
+fn a_loaded_files_settings_keep_how_this_page_looks() {
+    let (page, e) = Settings::from_query(
+        "hide=settings,loss&presenter=1&q=3&bench=kernels&seeds=5&sweep_steps=40",
+    );
+    assert!(e.is_empty(), "{e:?}");
+    let (file, e) = Settings::from_query("hidden=8&lr=0.1&q=7&seeds=2&cells=lstm");
+    assert!(e.is_empty(), "{e:?}");
+    let kept = file.with_page_from(&page);
+    assert_eq!(
+        (
+            &kept.hide,
+            kept.presenter,
+            kept.question,
+            kept.bench_kernels
+        ),
+        (&page.hide, true, page.question, true)
+    );
+    assert_eq!((kept.sweep_seeds, kept.sweep_steps), (5, 40));
+    // The model and training settings are the file's.
+    assert_eq!(
+        (kept.hidden, kept.lr, &kept.cells),
+        (8, 0.1, &vec![CellKind::Lstm])
+    );
+}
+
+#[test]
 fn the_train_config_follows_the_settings_and_refuses_a_bad_knob() {
     let s = Settings {
         knob: 1000,
