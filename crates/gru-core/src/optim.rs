@@ -178,10 +178,16 @@ impl<T: Real> Optimizer<T> {
     }
 }
 
+/// Whether [`clip_grad_norm`] scales a gradient of norm `norm` down to `max_norm`: only a
+/// finite norm above a positive limit (a NaN/∞ gradient is left for the NaN guard).
+pub fn clips(norm: f64, max_norm: f64) -> bool {
+    norm > max_norm && norm.is_finite() && max_norm > 0.0
+}
+
 /// Scales `g` so its global 2-norm is at most `max_norm`; returns the norm before clipping.
 pub fn clip_grad_norm<T: Real>(g: &mut [T], max_norm: f64) -> f64 {
     let norm = g.iter().map(|v| v.f64() * v.f64()).sum::<f64>().sqrt();
-    if norm > max_norm && norm.is_finite() && max_norm > 0.0 {
+    if clips(norm, max_norm) {
         let s = T::of(max_norm / norm);
         g.iter_mut().for_each(|v| *v = *v * s);
     }
@@ -191,6 +197,29 @@ pub fn clip_grad_norm<T: Real>(g: &mut [T], max_norm: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clipping_scales_only_a_finite_norm_above_a_positive_limit() {
+        assert!(clips(2.0, 1.0));
+        for (norm, limit) in [
+            (1.0, 1.0),
+            (0.5, 1.0),
+            (f64::INFINITY, 1.0),
+            (f64::NAN, 1.0),
+            (2.0, 0.0),
+        ] {
+            assert!(!clips(norm, limit), "{norm} against {limit}");
+        }
+        // And clip_grad_norm follows the same rule: [3, 4] has norm 5.
+        let mut g = [3.0f64, 4.0];
+        assert_eq!(clip_grad_norm(&mut g, 5.0), 5.0);
+        assert_eq!(g, [3.0, 4.0], "at the limit: untouched");
+        clip_grad_norm(&mut g, 1.0);
+        assert!(
+            (g[0] - 0.6).abs() < 1e-15 && (g[1] - 0.8).abs() < 1e-15,
+            "{g:?}"
+        );
+    }
 
     #[test]
     fn adam_first_step_moves_each_weight_by_lr_against_the_gradient_sign() {

@@ -153,6 +153,14 @@ pub struct StepStats {
     pub clip: Option<f64>,
 }
 
+impl StepStats {
+    /// Whether clipping scaled this step's gradient down.
+    pub fn clipped(&self) -> bool {
+        self.clip
+            .is_some_and(|c| crate::optim::clips(self.grad_norm, c))
+    }
+}
+
 /// A training run.
 #[derive(Clone, Debug)]
 pub struct Trainer<T> {

@@ -6,7 +6,7 @@ use super::*;
 use gru_core::cell::CellKind;
 use gru_core::Trainer;
 
-use crate::protocol::{InspectPick, SamplePick};
+use crate::protocol::{InspectPick, SamplePick, TrainPoint};
 
 /// A clock that advances 0.5 ms each time it is read.
 struct FakeClock(Cell<f64>);
@@ -52,7 +52,7 @@ fn the_worker_computes_exactly_what_a_plain_trainer_computes() {
     }));
     snaps.extend(run_until(&mut e, &clock, |e| !e.schedule.publish_wanted));
     for (run, &cell) in settings.cells.iter().enumerate() {
-        let seen: Vec<[f64; 3]> = snaps
+        let seen: Vec<TrainPoint> = snaps
             .iter()
             .flat_map(|s| s.runs[run].new_train.clone())
             .collect();
@@ -62,8 +62,8 @@ fn the_worker_computes_exactly_what_a_plain_trainer_computes() {
         for (k, p) in seen.iter().enumerate() {
             let s = direct.train_step().expect("finite");
             assert_eq!(
-                (p[0], p[1], p[2]),
-                (s.step as f64, s.loss, s.grad_norm),
+                (p.step, p.loss, p.grad_norm, p.clipped),
+                (s.step, s.loss, s.grad_norm, s.clipped()),
                 "step {k}"
             );
         }
@@ -78,13 +78,8 @@ fn the_worker_computes_exactly_what_a_plain_trainer_computes() {
     for run in 0..settings.cells.len() {
         let times: Vec<f64> = snaps
             .iter()
-            .flat_map(|s| s.runs[run].new_train_s.clone())
+            .flat_map(|s| s.runs[run].new_train.iter().map(|p| p.seconds))
             .collect();
-        let steps = snaps
-            .iter()
-            .map(|s| s.runs[run].new_train.len())
-            .sum::<usize>();
-        assert_eq!(times.len(), steps, "one time per reported step");
         for (k, t) in times.iter().enumerate() {
             assert!((t - 0.0005 * (k + 1) as f64).abs() < 1e-12, "step {k}: {t}");
         }
@@ -446,8 +441,8 @@ fn play_until_pauses_at_the_step_asked_with_its_validation_and_play_trains_on() 
     let val_step = snaps
         .iter()
         .rev()
-        .find_map(|s| s.runs[0].new_val.last().map(|v| v[0]));
-    assert_eq!(val_step, Some(40.0));
+        .find_map(|s| s.runs[0].new_val.last().map(|v| v.step));
+    assert_eq!(val_step, Some(40));
     let shown = snaps
         .iter()
         .rev()

@@ -134,39 +134,27 @@ impl History {
                 h.last_val_step = h.last_val_step.filter(|&v| v <= s.step);
                 h.half_baseline_at = h.half_baseline_at.filter(|&v| v <= s.step);
             }
-            // Older workers (and tests) may send no times: then no seconds curve grows.
-            let times = std::mem::take(&mut s.new_train_s);
-            for (k, p) in s.new_train.drain(..).enumerate() {
-                h.train.push(p[0], p[1]);
-                h.grad_norm.push(p[0], p[2]);
-                if let Some(&t) = times.get(k) {
-                    h.train_s.push(t, p[1]);
-                }
-            }
-            let val_times = std::mem::take(&mut s.new_val_s);
-            for (k, p) in s.new_val.iter().enumerate() {
-                if let Some(&t) = val_times.get(k) {
-                    h.val_s.push(t, p[1]);
-                }
-            }
             // A new threshold starts the count, so the sentence's count is of steps clipped
             // at the threshold it names (up to the steps of this one snapshot).
             if s.clip != h.status.clip {
                 h.recent_clipped.clear();
             }
-            for c in s.new_clipped.drain(..) {
+            for p in s.new_train.drain(..) {
+                h.train.push(p.step as f64, p.loss);
+                h.grad_norm.push(p.step as f64, p.grad_norm);
+                h.train_s.push(p.seconds, p.loss);
                 if h.recent_clipped.len() == CLIP_WINDOW {
                     h.recent_clipped.pop_front();
                 }
-                h.recent_clipped.push_back(c);
+                h.recent_clipped.push_back(p.clipped);
             }
             for p in s.new_val.drain(..) {
-                let at = p[0].max(0.0) as u64;
-                h.last_val_step = Some(at);
-                if h.half_baseline_at.is_none() && p[1] < 0.5 * s.baseline {
-                    h.half_baseline_at = Some(at);
+                h.last_val_step = Some(p.step);
+                if h.half_baseline_at.is_none() && p.loss < 0.5 * s.baseline {
+                    h.half_baseline_at = Some(p.step);
                 }
-                h.val.push(p[0], p[1]);
+                h.val.push(p.step as f64, p.loss);
+                h.val_s.push(p.seconds, p.loss);
             }
             h.status = s;
         }
@@ -229,17 +217,29 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::FlowColumn;
+    use crate::protocol::{FlowColumn, TrainPoint, ValPoint};
 
     fn snap(epoch: u32, step: u64, col: Option<Vec<f32>>) -> Snapshot {
+        snap_clipped(epoch, step, col, false)
+    }
+
+    fn snap_clipped(epoch: u32, step: u64, col: Option<Vec<f32>>, clipped: bool) -> Snapshot {
         Snapshot {
             epoch,
             runs: vec![RunStatus {
                 step,
-                new_train: vec![[step as f64, 0.5, 2.0]],
-                new_val: vec![[step as f64, 0.4]],
-                new_train_s: vec![step as f64 * 0.25],
-                new_val_s: vec![step as f64 * 0.25],
+                new_train: vec![TrainPoint {
+                    step,
+                    loss: 0.5,
+                    grad_norm: 2.0,
+                    clipped,
+                    seconds: step as f64 * 0.25,
+                }],
+                new_val: vec![ValPoint {
+                    step,
+                    loss: 0.4,
+                    seconds: step as f64 * 0.25,
+                }],
                 ..RunStatus::default()
             }],
             flow_column: col.map(|log_norms| FlowColumn { step, log_norms }),
@@ -275,23 +275,20 @@ mod tests {
     fn clipping_is_counted_over_the_last_window_of_steps() {
         let mut h = History::default();
         for step in 0..(CLIP_WINDOW as u64 + 20) {
-            let mut sn = snap(0, step, None);
             // The first 20 steps fired, then every third one.
-            sn.runs[0].new_clipped = vec![step < 20 || step % 3 == 0];
-            h.apply(sn);
+            h.apply(snap_clipped(0, step, None, step < 20 || step % 3 == 0));
         }
         let want = (20..CLIP_WINDOW as u64 + 20).filter(|s| s % 3 == 0).count();
         assert_eq!(h.runs[0].clip_count(), (want, CLIP_WINDOW));
         h.apply(snap(1, 1, None));
         assert_eq!(
             h.runs[0].clip_count(),
-            (0, 0),
-            "a new epoch starts the count over"
+            (0, 1),
+            "a new epoch starts the count over: only its one unclipped step"
         );
         // A live change of the threshold starts it over too.
         for (step, clip) in [(2, Some(1.0)), (3, Some(1.0)), (4, Some(0.5))] {
-            let mut sn = snap(1, step, None);
-            sn.runs[0].new_clipped = vec![true];
+            let mut sn = snap_clipped(1, step, None, true);
             sn.runs[0].clip = clip;
             h.apply(sn);
         }

@@ -4,7 +4,7 @@
 use gru_core::seq::{ModelKind, Net};
 use gru_core::{Error, Resume, TrainConfig, Trainer};
 
-use crate::protocol::RunStatus;
+use crate::protocol::{RunStatus, TrainPoint, ValPoint};
 use crate::step_times::StepTimes;
 
 /// A live training run.
@@ -15,27 +15,40 @@ pub struct TrainingRun {
     pub label: String,
     /// Smoothed training loss (exponential moving average).
     ema: Option<f64>,
-    /// `(step, training loss, gradient norm before clipping)` since the last snapshot.
-    new_train: Vec<[f64; 3]>,
-    /// `(step, validation loss)` since the last snapshot.
-    new_val: Vec<[f64; 2]>,
-    /// Whether clipping scaled each of `new_train`'s steps down.
-    new_clipped: Vec<bool>,
-    /// Latest validation `(step, loss, accuracy)`.
-    last_val: Option<(u64, f64, Option<f64>)>,
+    /// The steps trained since the last snapshot.
+    new_train: Vec<TrainPoint>,
+    /// The validations since the last snapshot.
+    new_val: Vec<ValPoint>,
+    /// The latest validation.
+    last_val: Option<Validated>,
     /// Why training stopped, if it did.
     error: Option<String>,
     /// Milliseconds spent in this run's training steps since it started (its own clock).
     train_ms: f64,
     /// The durations of its latest timed steps (ms).
     step_times: StepTimes,
-    /// Seconds of this run's own training time at each of `new_train`'s steps.
-    new_train_s: Vec<f64>,
-    /// Seconds of this run's own training time at each of `new_val`'s steps.
-    new_val_s: Vec<f64>,
-    /// `(step, weights)` of the latest sane step: taken every [`SANE_EVERY`] steps while the
-    /// loss is under [`SANE_FACTOR`] × the task's baseline loss; put back on a NaN/∞ stop.
-    sane: (u64, Vec<f32>),
+    /// The latest sane weights: taken every [`SANE_EVERY`] steps while the loss is under
+    /// [`SANE_FACTOR`] × the task's baseline loss; put back on a NaN/∞ stop.
+    sane: SaneWeights,
+}
+
+/// A validation as the run keeps it.
+#[derive(Clone, Copy)]
+struct Validated {
+    /// Steps trained when it was measured.
+    step: u64,
+    /// Validation loss (may be NaN/∞: shown as such, never plotted).
+    loss: f64,
+    /// Validation accuracy, where the task defines one.
+    accuracy: Option<f64>,
+}
+
+/// The weights a NaN/∞ stop goes back to.
+struct SaneWeights {
+    /// The step they are of.
+    step: u64,
+    /// `(P)`: the flat parameters.
+    params: Vec<f32>,
 }
 
 /// How often (in steps) the sane weights are copied.
@@ -59,7 +72,10 @@ impl TrainingRun {
     /// [`Error::Config`] when a setting is out of range.
     pub fn with_model(config: TrainConfig, kind: ModelKind) -> Result<Self, Error> {
         let trainer = Trainer::with_model(config, kind)?;
-        let sane = (0, trainer.net.params().to_vec());
+        let sane = SaneWeights {
+            step: 0,
+            params: trainer.net.params().to_vec(),
+        };
         let mut run = Self {
             label: model_label(&trainer.net).to_string(),
             trainer,
@@ -67,13 +83,10 @@ impl TrainingRun {
             ema: None,
             new_train: Vec::new(),
             new_val: Vec::new(),
-            new_clipped: Vec::new(),
             last_val: None,
             error: None,
             train_ms: 0.0,
             step_times: StepTimes::default(),
-            new_train_s: Vec::new(),
-            new_val_s: Vec::new(),
         };
         run.validate();
         Ok(run)
@@ -82,15 +95,22 @@ impl TrainingRun {
     /// Measures the validation loss now (skipped when it is already current).
     pub fn validate(&mut self) {
         let step = self.trainer.step_idx();
-        if self.last_val.is_some_and(|v| v.0 == step) {
+        if self.last_val.is_some_and(|v| v.step == step) {
             return;
         }
         let s = gru_hot::evaluate(&mut self.trainer);
         if s.loss.is_finite() {
-            self.new_val.push([step as f64, s.loss]);
-            self.new_val_s.push(self.train_ms / 1000.0);
+            self.new_val.push(ValPoint {
+                step,
+                loss: s.loss,
+                seconds: self.train_ms / 1000.0,
+            });
         }
-        self.last_val = Some((step, s.loss, s.accuracy()));
+        self.last_val = Some(Validated {
+            step,
+            loss: s.loss,
+            accuracy: s.accuracy(),
+        });
     }
 
     /// One training step. On NaN/∞ it records the error (weights stay at the last good step)
@@ -104,18 +124,18 @@ impl TrainingRun {
                 if s.step % SANE_EVERY == 0
                     && s.loss < SANE_FACTOR * self.trainer.task.baseline().loss
                 {
-                    self.sane.0 = s.step;
-                    self.sane.1.copy_from_slice(self.trainer.net.params());
+                    self.sane.step = s.step;
+                    self.sane.params.copy_from_slice(self.trainer.net.params());
                 }
                 self.ema = Some(self.ema.map_or(s.loss, |e| 0.95 * e + 0.05 * s.loss));
-                self.new_train.push([s.step as f64, s.loss, s.grad_norm]);
-                // The time at this step; `step_timed` adds the step's own duration.
-                self.new_train_s.push(self.train_ms / 1000.0);
-                // `clip_grad_norm` scales down exactly when the norm exceeds the limit.
-                let clipped = s
-                    .clip
-                    .is_some_and(|c| s.grad_norm.is_finite() && s.grad_norm > c);
-                self.new_clipped.push(clipped);
+                self.new_train.push(TrainPoint {
+                    step: s.step,
+                    loss: s.loss,
+                    grad_norm: s.grad_norm,
+                    clipped: s.clipped(),
+                    // The time at this step; `step_timed` adds the step's own duration.
+                    seconds: self.train_ms / 1000.0,
+                });
                 true
             }
             Err(e) => {
@@ -126,13 +146,13 @@ impl TrainingRun {
                     self.trainer.config.clip,
                     self.trainer.config.task.knob_name(),
                 );
-                self.error = Some(match (&e, self.trainer.rewind(&self.sane.1)) {
+                self.error = Some(match (&e, self.trainer.rewind(&self.sane.params)) {
                     (Error::NonFinite { step, what }, Ok(())) => format!(
                         "at step {step} the {what} became NaN or infinite; the weights are back to \
                          those of step {} (the last with a sane loss; the step count stays at {}) \
                          and the optimiser's moments are cleared. The charts show the last good \
                          step. {}",
-                        self.sane.0,
+                        self.sane.step,
                         step.saturating_sub(1),
                         stop_advice(what, clip, knob)
                     ),
@@ -156,8 +176,8 @@ impl TrainingRun {
             let ms = (clock() - start).max(0.0);
             self.train_ms += ms;
             self.step_times.push(ms);
-            if let Some(last) = self.new_train_s.last_mut() {
-                *last = self.train_ms / 1000.0;
+            if let Some(last) = self.new_train.last_mut() {
+                last.seconds = self.train_ms / 1000.0;
             }
         }
         ok
@@ -191,13 +211,11 @@ impl TrainingRun {
     ) -> Result<(), Error> {
         self.trainer.resume(params, state)?;
         // A NaN stop must rewind to these weights, not to the ones they replaced.
-        self.sane.0 = self.trainer.step_idx();
-        self.sane.1.copy_from_slice(params);
+        self.sane.step = self.trainer.step_idx();
+        self.sane.params.copy_from_slice(params);
         self.ema = loss_ema.filter(|l| l.is_finite());
         self.new_train.clear();
         self.new_val.clear();
-        self.new_train_s.clear();
-        self.new_val_s.clear();
         self.last_val = None;
         self.error = None;
         self.validate();
@@ -210,18 +228,15 @@ impl TrainingRun {
             label: self.label.clone(),
             step: self.trainer.step_idx(),
             loss: self.ema.unwrap_or(f64::NAN),
-            val_loss: self.last_val.map(|v| v.1),
-            val_accuracy: self.last_val.and_then(|v| v.2),
+            val_loss: self.last_val.map(|v| v.loss),
+            val_accuracy: self.last_val.and_then(|v| v.accuracy),
             baseline: self.trainer.task.baseline().loss,
             new_train: std::mem::take(&mut self.new_train),
             new_val: std::mem::take(&mut self.new_val),
             error: self.error.clone(),
-            new_clipped: std::mem::take(&mut self.new_clipped),
             clip: self.trainer.config.clip,
             step_ms: self.step_times.median().unwrap_or(f64::NAN),
             train_seconds: self.train_ms / 1000.0,
-            new_train_s: std::mem::take(&mut self.new_train_s),
-            new_val_s: std::mem::take(&mut self.new_val_s),
         }
     }
 }
@@ -332,9 +347,9 @@ mod tests {
         let s = run.take_status();
         assert_eq!(s.step, 60);
         assert_eq!(s.new_train.len(), 60);
-        assert_eq!(s.new_train[59][0], 60.0);
+        assert_eq!(s.new_train[59].step, 60);
         assert!(
-            s.new_train.iter().all(|p| p[2] > 0.0),
+            s.new_train.iter().all(|p| p.grad_norm > 0.0),
             "gradient norms recorded"
         );
         assert_eq!(s.new_val.len(), 2, "step 0 and step 60, once each");

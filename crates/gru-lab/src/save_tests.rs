@@ -27,8 +27,8 @@ fn step(lab: &mut Lab) -> Vec<(u64, u64)> {
         .iter_mut()
         .map(|r| {
             let s = r.take_status();
-            let last = s.new_train.last().copied().unwrap_or([0.0; 3]);
-            (last[1].to_bits(), last[2].to_bits())
+            let last = s.new_train.last().expect("a step was trained");
+            (last.loss.to_bits(), last.grad_norm.to_bits())
         })
         .collect()
 }

@@ -6,7 +6,7 @@ use gru_core::model::Direction;
 
 use super::*;
 use crate::history::History;
-use crate::protocol::{InspectPick, RunStatus, SamplePick, Snapshot};
+use crate::protocol::{InspectPick, RunStatus, SamplePick, Snapshot, TrainPoint, ValPoint};
 use crate::settings::{Settings, CELLS, MAX_CELLS, MAX_HIDDEN, TASKS};
 use crate::timeline::FIRST_EVERY;
 
@@ -256,8 +256,20 @@ fn the_page_history_forgets_the_steps_a_rewind_takes_back() {
     let snap = |step: u64, from: u64| Snapshot {
         runs: vec![RunStatus {
             step,
-            new_train: (from + 1..=step).map(|s| [s as f64, 1.0, 1.0]).collect(),
-            new_val: vec![[step as f64, 0.5]],
+            new_train: (from + 1..=step)
+                .map(|step| TrainPoint {
+                    step,
+                    loss: 1.0,
+                    grad_norm: 1.0,
+                    clipped: false,
+                    seconds: 0.0,
+                })
+                .collect(),
+            new_val: vec![ValPoint {
+                step,
+                loss: 0.5,
+                seconds: 0.0,
+            }],
             ..RunStatus::default()
         }],
         ..Snapshot::default()

@@ -53,7 +53,10 @@ fn answers_quote_the_numbers_they_are_given() {
         a.contains("(the memorising gap): GRU 0.0700, LSTM 0.0300."),
         "validation minus training, per cell: {a}"
     );
-    assert!(!a.contains("can overfit less;"), "no law of fewer weights: {a}");
+    assert!(
+        !a.contains("can overfit less;"),
+        "no law of fewer weights: {a}"
+    );
     let a = (question(7).expect("q").answer)(&facts(7, 0, |_| {})).join(" ");
     assert!(
         a.contains("nn.GRU has no recurrent dropout") && a.contains("recurrent dropout 0.3"),

@@ -4,7 +4,7 @@
 use super::tests::decided;
 use super::*;
 use crate::history::{History, RunHistory};
-use crate::protocol::RunStatus;
+use crate::protocol::{RunStatus, ValPoint};
 use crate::settings::Settings;
 
 /// Trains `s` for `steps` in a real [`crate::lab::Lab`] and gathers the facts the page would.
@@ -88,8 +88,12 @@ fn facts_come_from_the_history_only_when_its_runs_are_these_settings() {
 fn validation_steps_and_the_half_baseline_crossing_are_those_validations_ran_at() {
     // 900 validations, every 10 steps: the curve averages its oldest points in pairs once it
     // holds 800, which would hide the one crossing (step 7990) and shift the steps.
-    let new_val: Vec<[f64; 2]> = (1..=900)
-        .map(|k| [10.0 * k as f64, if k == 799 { 0.1 } else { 0.6 }])
+    let new_val: Vec<ValPoint> = (1..=900)
+        .map(|k| ValPoint {
+            step: 10 * k,
+            loss: if k == 799 { 0.1 } else { 0.6 },
+            seconds: 0.0,
+        })
         .collect();
     let mut h = History::default();
     h.apply(crate::protocol::Snapshot {

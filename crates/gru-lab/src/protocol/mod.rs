@@ -12,7 +12,7 @@ mod command;
 mod report;
 
 pub use command::{Command, InspectPick, SamplePick};
-pub use report::{FlowColumn, Inspected, Rates, Report, RunStatus, Snapshot};
+pub use report::{FlowColumn, Inspected, Rates, Report, RunStatus, Snapshot, TrainPoint, ValPoint};
 
 /// A message could not be decoded.
 #[derive(Clone, Debug, PartialEq)]

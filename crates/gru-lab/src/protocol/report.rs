@@ -122,6 +122,32 @@ pub struct Snapshot {
     pub retuned_at: Option<u64>,
 }
 
+/// One training step as the loss, gradient and clipping views read it.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainPoint {
+    /// Steps completed, this one included.
+    pub step: u64,
+    /// The batch's training loss.
+    pub loss: f64,
+    /// ‖dL/dθ‖₂ before clipping.
+    pub grad_norm: f64,
+    /// Whether clipping scaled this step's gradient down.
+    pub clipped: bool,
+    /// This run's own training seconds at this step (the seconds x axis).
+    pub seconds: f64,
+}
+
+/// One validation.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ValPoint {
+    /// Steps trained when it was measured.
+    pub step: u64,
+    /// Validation loss.
+    pub loss: f64,
+    /// This run's own training seconds at that step.
+    pub seconds: f64,
+}
+
 /// One run's numbers.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunStatus {
@@ -137,24 +163,18 @@ pub struct RunStatus {
     pub val_accuracy: Option<f64>,
     /// Loss of the best constant prediction.
     pub baseline: f64,
-    /// `(step, training loss, gradient norm before clipping)` since the last snapshot.
-    pub new_train: Vec<[f64; 3]>,
-    /// `(step, validation loss)` since the last snapshot.
-    pub new_val: Vec<[f64; 2]>,
+    /// The steps trained since the last snapshot.
+    pub new_train: Vec<TrainPoint>,
+    /// The validations since the last snapshot (finite losses only).
+    pub new_val: Vec<ValPoint>,
     /// Why training stopped, if it did.
     pub error: Option<String>,
-    /// One entry per `new_train` step: whether clipping scaled that step's gradient down.
-    pub new_clipped: Vec<bool>,
     /// The clipping limit in force now (`None` = off).
     pub clip: Option<f64>,
     /// This run's own milliseconds per training step (the median of its last `step_times::WINDOW` steps, NaN before the first).
     pub step_ms: f64,
     /// Seconds this run has spent in its training steps.
     pub train_seconds: f64,
-    /// One entry per `new_train` step: this run's training seconds at that step.
-    pub new_train_s: Vec<f64>,
-    /// One entry per `new_val` point: this run's training seconds at that step.
-    pub new_val_s: Vec<f64>,
 }
 
 /// One column of the lag × training-step map.

@@ -57,7 +57,12 @@ mod tests {
     fn median_norm(s: &Settings, n: usize) -> f64 {
         let mut run = TrainingRun::new(s.train_config(s.cells[0]).expect("valid")).expect("run");
         (0..n).for_each(|_| assert!(run.step(), "no NaN stop"));
-        let mut v: Vec<f64> = run.take_status().new_train.iter().map(|t| t[2]).collect();
+        let mut v: Vec<f64> = run
+            .take_status()
+            .new_train
+            .iter()
+            .map(|t| t.grad_norm)
+            .collect();
         v.sort_by(f64::total_cmp);
         v[n / 2]
     }
