@@ -155,7 +155,8 @@ impl<T: Real> Optimizer<T> {
                 beta2,
                 eps,
             } => {
-                let t = self.t as i32;
+                // β^t is 0 in f64 long before t leaves i32 (0.999^i32::MAX underflows).
+                let t = i32::try_from(self.t).unwrap_or(i32::MAX);
                 let (b1, b2) = (T::of(beta1), T::of(beta2));
                 let c1 = T::of(1.0 - beta1.powi(t));
                 let c2 = T::of(1.0 - beta2.powi(t));

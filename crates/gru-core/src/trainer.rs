@@ -137,6 +137,10 @@ pub struct Resume<T> {
     pub dropout_word_pos: u128,
 }
 
+/// The most steps a run may have trained (2^53: a whole number JSON and JavaScript carry
+/// exactly); a saved run claiming more is refused, so the count never overflows.
+pub const MAX_STEP: u64 = 1 << 53;
+
 /// What one training step did.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
 pub struct StepStats {
@@ -298,8 +302,21 @@ impl<T: Real> Trainer<T> {
     ///
     /// # Errors
     /// [`Error::Format`] naming the part whose size does not fit this model or that is not
-    /// finite.
+    /// finite, a step count above [`MAX_STEP`], or more optimiser updates than steps.
     pub fn resume(&mut self, params: &[T], state: Resume<T>) -> Result<(), Error> {
+        if state.step > MAX_STEP {
+            return Err(Error::Format(format!(
+                "step: {} is more than {MAX_STEP} (2^53)",
+                state.step
+            )));
+        }
+        // One optimiser update per step; a NaN rewind starts the count again.
+        if state.opt_t > state.step {
+            return Err(Error::Format(format!(
+                "optimizer.t: {} updates, but only {} steps were trained",
+                state.opt_t, state.step
+            )));
+        }
         let n = self.net.params().len();
         if params.len() != n {
             return Err(Error::Format(format!(

@@ -155,7 +155,57 @@ fn the_gradient_norm_is_reported_before_clipping() {
         "same batch, same norm, before clipping"
     );
     assert_eq!((free.clip, clipped.clip), (None, Some(1e-6)));
+    assert_eq!((free.clipped(), clipped.clipped()), (false, true));
     assert_ne!(p_free, p_clipped, "clipping changed the update");
+}
+
+#[test]
+fn a_resumed_state_with_impossible_counts_is_refused_and_changes_nothing() {
+    let mut tr = Trainer::<f64>::new(TrainConfig::default()).unwrap();
+    tr.train_step().unwrap();
+    tr.train_step().unwrap();
+    let params = tr.net.params().to_vec();
+    let good = tr.resume_state();
+    assert_eq!((good.step, good.opt_t), (2, 2));
+    let bad_step = Resume {
+        step: MAX_STEP + 1,
+        opt_t: 0,
+        ..good.clone()
+    };
+    let e = tr.resume(&params, bad_step).unwrap_err().to_string();
+    assert!(e.contains("more than 9007199254740992"), "{e}");
+    let bad_t = Resume {
+        opt_t: 3,
+        ..good.clone()
+    };
+    let e = tr.resume(&params, bad_t).unwrap_err().to_string();
+    assert!(
+        e.contains("optimizer.t: 3 updates, but only 2 steps"),
+        "{e}"
+    );
+    assert_eq!(tr.step_idx(), 2, "unchanged");
+    // Near the limit both are accepted, and Adam still moves the weights (its bias
+    // correction is 1 there, not a wrapped-around exponent).
+    let far = Resume {
+        step: MAX_STEP,
+        opt_t: u64::from(u32::MAX) + 7,
+        ..good
+    };
+    tr.resume(&params, far).unwrap();
+    tr.train_step().unwrap();
+    let moved = tr
+        .net
+        .params()
+        .iter()
+        .zip(&params)
+        .filter(|(a, b)| a != b)
+        .count();
+    assert!(
+        moved > params.len() / 2,
+        "{moved} of {} moved",
+        params.len()
+    );
+    assert!(tr.net.params().iter().all(|p| p.is_finite()));
 }
 
 #[test]

@@ -154,10 +154,14 @@ impl Engine {
                 clip,
                 steps_per_s,
             } => {
+                // The speed is checked first, so a refused one changes nothing either.
+                let speed = match live_speed(steps_per_s) {
+                    Ok(s) => s,
+                    Err(e) => return reject(e),
+                };
                 if let Err(e) = self.lab.set_live(lr, clip) {
                     return reject(e);
                 }
-                let speed = steps_per_s.map_or(Speed::Max, Speed::PerSecond);
                 self.lab.settings.speed = speed;
                 self.schedule.speed = speed;
                 self.schedule.publish_wanted = true;
@@ -413,6 +417,16 @@ impl Engine {
     pub fn lab(&self) -> &Lab {
         &self.lab
     }
+}
+
+/// A live speed as the settings table accepts it (`None` = as fast as possible), or why not.
+fn live_speed(steps_per_s: Option<f64>) -> Result<Speed, String> {
+    let mut s = Settings::default();
+    let text = steps_per_s.map_or_else(|| "max".to_string(), |r| r.to_string());
+    if let Some(p) = crate::settings::table::param("sps") {
+        p.set(&mut s, &text)?;
+    }
+    Ok(s.speed)
 }
 
 /// [`dispatch`] with a clock (milliseconds): [`Command::BenchKernels`] needs one to time its

@@ -130,6 +130,16 @@ fn bad_commands_are_rejected_and_the_run_goes_on() {
             clip: 1.0,
             steps_per_s: None,
         },
+        Command::Live {
+            lr: 0.01,
+            clip: 1.0,
+            steps_per_s: Some(f64::NAN),
+        },
+        Command::Live {
+            lr: 0.01,
+            clip: 1.0,
+            steps_per_s: Some(1e6),
+        },
         Command::Inspect {
             pick: InspectPick {
                 sample: SamplePick::Index(1_000_000),

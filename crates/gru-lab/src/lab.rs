@@ -6,6 +6,7 @@ use gru_core::model::Direction;
 
 use crate::protocol::{InspectPick, Inspected, RunStatus, SamplePick};
 use crate::run::TrainingRun;
+use crate::settings::table::param;
 use crate::settings::Settings;
 use crate::travel::Travel;
 use serde::{Deserialize, Serialize};
@@ -214,11 +215,15 @@ impl Lab {
     /// Applies the live settings (learning rate, clipping) to every run.
     ///
     /// # Errors
-    /// A one-line message; no run is changed then.
+    /// A one-line message when the settings table refuses a value (so a saved run's link
+    /// always reads back); no run is changed then.
     pub fn set_live(&mut self, lr: f64, clip: f64) -> Result<(), String> {
         let mut next = self.settings.clone();
-        next.lr = lr;
-        next.clip = clip;
+        for (key, v) in [("lr", lr), ("clip", clip)] {
+            if let Some(p) = param(key) {
+                p.set(&mut next, &v.to_string())?;
+            }
+        }
         // lr and clip do not depend on the cell: one check covers every run, before any changes.
         next.train_config(next.cells[0])?
             .validate()
@@ -256,7 +261,12 @@ mod tests {
         }
         assert!(lab.runs.iter().all(|r| r.trainer.step_idx() == 5));
         assert!(lab.set_live(-1.0, 1.0).is_err());
-        assert_eq!(lab.settings.lr, Settings::default().lr);
+        // Within gru-core's limits but not the table's (a link could not carry them back).
+        for (lr, clip) in [(5.0, 1.0), (0.01, -3.0), (0.01, f64::NAN), (f64::NAN, 1.0)] {
+            let e = lab.set_live(lr, clip).expect_err("refused");
+            assert!(e.starts_with("lr: ") || e.starts_with("clip: "), "{e}");
+        }
+        assert_eq!(lab.settings, Settings::default(), "nothing changed");
         lab.set_live(0.003, 0.0).expect("valid");
         assert_eq!(lab.runs[1].trainer.config.clip, None);
         let (ins, col) = lab.inspect().expect("sample 0");

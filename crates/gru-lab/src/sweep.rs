@@ -22,6 +22,9 @@ pub const MAX_JOBS: usize = 120;
 /// Most seeds per model and length.
 pub const MAX_SWEEP_SEEDS: u32 = 10;
 
+/// Most training steps per sweep run (the sweep's steps field and `sweep_steps=`).
+pub const MAX_SWEEP_STEPS: u64 = 100_000;
+
 /// One finished training run of the sweep.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SweepPoint {
@@ -198,8 +201,6 @@ impl Sweep {
         steps: u64,
         seeds: u32,
     ) -> Result<Self, String> {
-        let models = settings.cells.len() + settings.models.len();
-        let n_jobs = lengths.len() * models * seeds as usize;
         let knob = SweepKnob::of(&settings.task_config().map_err(|e| format!("sweep: {e}"))?);
         if lengths.is_empty() || steps == 0 || seeds == 0 {
             return Err("sweep: give at least one length, one step and one seed".into());
@@ -209,6 +210,17 @@ impl Sweep {
                 "sweep: {seeds} seeds is more than {MAX_SWEEP_SEEDS}"
             ));
         }
+        if steps > MAX_SWEEP_STEPS {
+            return Err(format!(
+                "sweep: {steps} steps per run is more than {MAX_SWEEP_STEPS}"
+            ));
+        }
+        let models = settings.cells.len() + settings.models.len();
+        // Saturating: a hostile message's length list must not overflow a 32-bit usize.
+        let n_jobs = lengths
+            .len()
+            .saturating_mul(models)
+            .saturating_mul(seeds as usize);
         if n_jobs > MAX_JOBS {
             return Err(format!(
                 "sweep: {n_jobs} runs (models × lengths × seeds) is more than {MAX_JOBS}"

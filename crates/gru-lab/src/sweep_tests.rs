@@ -125,6 +125,18 @@ fn bad_sweeps_are_refused_by_name() {
         .starts_with("sweep:"));
     assert!(Sweep::new(&s, &[5], 0, 1).is_err());
     assert!(Sweep::new(&s, &[5], 5, 0).is_err());
+    // A message from outside the form: the same limits as the fields.
+    let e = Sweep::new(&s, &[5], u64::MAX, 1)
+        .err()
+        .expect("too many steps");
+    assert_eq!(
+        e,
+        format!("sweep: {} steps per run is more than 100000", u64::MAX)
+    );
+    let e = Sweep::new(&s, &[5], 5, u32::MAX)
+        .err()
+        .expect("too many seeds");
+    assert!(e.contains("seeds is more than 10"), "{e}");
     let e = Sweep::new(&s, &[1], 5, 1)
         .err()
         .expect("T = 1 is too short");

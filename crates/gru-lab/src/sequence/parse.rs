@@ -5,6 +5,7 @@
 use gru_core::task::TaskConfig;
 
 use super::{symbols, Steps, Yours, MAX_CHARS};
+use crate::settings::param::clip_for_message;
 
 /// One word of the text and where it starts (1-based line and column, in characters).
 struct Word {
@@ -16,6 +17,11 @@ struct Word {
 impl Word {
     fn at(&self) -> String {
         format!("line {}, column {}", self.line, self.col)
+    }
+
+    /// The word as a message may quote it: control and direction characters escaped.
+    fn shown(&self) -> String {
+        clip_for_message(&self.text)
     }
 }
 
@@ -67,7 +73,7 @@ fn numbers(ws: &[Word], lo: f32, hi: f32, first: usize, what: &str) -> Result<Ve
             _ => Err(format!(
                 "{what} at step {} ('{}', {}) is not a number in {lo}…{hi}",
                 first + k,
-                w.text,
+                w.shown(),
                 w.at()
             )),
         })
@@ -123,7 +129,7 @@ fn read(task: &TaskConfig, text: &str) -> Result<Yours, String> {
                         return Err(format!(
                             "marked step {} ('{}', {}) is not a step number in 1…{t}",
                             k + 1,
-                            w.text,
+                            w.shown(),
                             w.at()
                         ))
                     }
@@ -156,7 +162,7 @@ fn read(task: &TaskConfig, text: &str) -> Result<Yours, String> {
                     _ => Err(format!(
                         "bit at step {} ('{}', {}) is not 0 or 1",
                         k + 1,
-                        w.text,
+                        w.shown(),
                         w.at()
                     )),
                 })
@@ -175,7 +181,7 @@ fn read(task: &TaskConfig, text: &str) -> Result<Yours, String> {
             let cue = match cue.as_slice() {
                 [w] => match w.text.parse::<f32>() {
                     Ok(v) if v == 1.0 || v == -1.0 => v,
-                    _ => return Err(format!("the cue ('{}', {}) is not -1 or 1", w.text, w.at())),
+                    _ => return Err(format!("the cue ('{}', {}) is not -1 or 1", w.shown(), w.at())),
                 },
                 _ => return Err(format!("{} cues before '|'; {form}", cue.len())),
             };
@@ -224,7 +230,7 @@ fn read(task: &TaskConfig, text: &str) -> Result<Yours, String> {
                         format!(
                             "step {} ('{}', {}) is not one of: {list} (upper and lower case differ)",
                             k + 1,
-                            w.text,
+                            w.shown(),
                             w.at()
                         )
                     })

@@ -182,6 +182,12 @@ fn every_bad_sequence_names_its_position() {
             "1 0 2",
             "bit at step 3 ('2', line 1, column 5) is not 0 or 1",
         ),
+        // A direction override or control character is quoted escaped, not obeyed.
+        (
+            TaskConfig::Parity { len: 3 },
+            "1 0 \u{202e}1\u{b}",
+            "bit at step 3 ('\\u{202e}1\\u{b}', line 1, column 5)",
+        ),
         (TaskConfig::Latch { len: 3 }, "0.5 | 0 0", "the cue ('0.5'"),
         (
             TaskConfig::Latch { len: 3 },

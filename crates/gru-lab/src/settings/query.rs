@@ -9,6 +9,11 @@ use super::Settings;
 /// Most messages reported for one query (a hostile link can carry thousands of parameters).
 const MAX_MESSAGES: usize = 8;
 
+/// Bytes of a settings query read: every setting at its longest is well under 2 KiB (your
+/// sequence, `seq=`, is not part of it). A longer query is read up to its last whole
+/// parameter within this, so parsing time and memory stay bounded.
+pub const MAX_QUERY_BYTES: usize = 8 << 10;
+
 impl Settings {
     /// The settings as a query string (without `?`), listing only what differs from the
     /// default, in table order.
@@ -30,11 +35,21 @@ impl Settings {
         let mut s = Settings::default();
         let mut errors = Vec::new();
         let mut seen: Vec<&str> = Vec::new();
-        for pair in query
-            .trim_start_matches('?')
-            .split('&')
-            .filter(|p| !p.is_empty())
-        {
+        let query = query.trim_start_matches('?');
+        let read = if query.len() > MAX_QUERY_BYTES {
+            errors.push(format!(
+                "the settings are {} bytes long; only the parameters in the first {MAX_QUERY_BYTES} were read",
+                query.len()
+            ));
+            let mut end = MAX_QUERY_BYTES;
+            while !query.is_char_boundary(end) {
+                end -= 1;
+            }
+            &query[..query[..end].rfind('&').unwrap_or(0)]
+        } else {
+            query
+        };
+        for pair in read.split('&').filter(|p| !p.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let (k, v) = (decode(k), decode(v));
             // The value as current URL text: old keys convert theirs first.

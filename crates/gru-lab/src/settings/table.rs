@@ -7,7 +7,7 @@ use gru_core::model::Direction;
 use super::models::{HEADS, POSITIONS, TCN_KERNEL, TCN_LEVELS};
 use super::param::{clip_for_message, Applies, Field, Group, Legacy, Param};
 use super::surgery::{BF, BZ, CUT, F, R, WSCALE, Z};
-use crate::sweep::MAX_SWEEP_SEEDS;
+use crate::sweep::{MAX_SWEEP_SEEDS, MAX_SWEEP_STEPS};
 
 use super::{Budget, Optimizer, MAX_HIDDEN, MAX_KNOB, TASKS};
 
@@ -330,7 +330,7 @@ pub static PARAMS: &[Param] = &[
         tip: "Training steps of every run in the length sweep (each starts from fresh weights)",
         field: Field::Count {
             min: 1,
-            max: 100_000,
+            max: MAX_SWEEP_STEPS,
             get: |s| s.sweep_steps,
             put: |s, v| s.sweep_steps = v,
         },
