@@ -37,6 +37,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::lab::{Lab, LiveSpan};
+use crate::settings::table::param;
 use crate::settings::Settings;
 
 /// The `"format"` tag of a saved run.
@@ -261,6 +262,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Lab, String> {
             file.runs.len()
         ));
     }
+    check_spans(&file.trained_with)?;
     let mut lab = Lab::new(settings)?;
     let mut step = None;
     for (i, (run, saved)) in lab.runs.iter_mut().zip(file.runs).enumerate() {
@@ -335,6 +337,37 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Lab, String> {
         .collect();
     lab.restart_timeline();
     Ok(lab)
+}
+
+/// Most live spans a saved run may list: one per live change of the learning rate or clip.
+const MAX_SPANS: usize = 10_000;
+
+/// A saved run's live spans: in step order, with values the settings accept, and not more
+/// than [`MAX_SPANS`].
+fn check_spans(spans: &[LiveSpan]) -> Result<(), String> {
+    if spans.len() > MAX_SPANS {
+        return Err(format!(
+            "trained_with: {} spans; a saved run lists at most {MAX_SPANS}",
+            spans.len()
+        ));
+    }
+    for (i, w) in spans.iter().enumerate() {
+        if i > 0 && w.from_step <= spans[i - 1].from_step {
+            return Err(format!(
+                "trained_with[{i}]: from_step {} does not follow {}",
+                w.from_step,
+                spans[i - 1].from_step
+            ));
+        }
+        let mut s = Settings::default();
+        for (key, v) in [("lr", w.lr), ("clip", w.clip)] {
+            if let Some(p) = param(key) {
+                p.set(&mut s, &v.to_string())
+                    .map_err(|e| format!("trained_with[{i}].{e}"))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `format` and `version`, checked first so a foreign file gets a message about what it is.

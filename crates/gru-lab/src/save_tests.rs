@@ -128,7 +128,7 @@ fn bad_and_foreign_files_are_refused_naming_the_problem() {
     assert!(raw(&big).contains("at most"));
     // (what the message must say, the edit to a good save file)
     type Case<'a> = (&'a str, &'a dyn Fn(&mut Value));
-    let cases: [Case; 9] = [
+    let cases: [Case; 14] = [
         ("version", &|d| d["version"] = 2.into()),
         ("unknown field", &|d| d["extra"] = 1.into()),
         ("query: ", &|d| d["query"] = "hidden=99999".into()),
@@ -152,6 +152,29 @@ fn bad_and_foreign_files_are_refused_naming_the_problem() {
         }),
         ("runs[1].rng.data", &|d| {
             d["runs"][1]["rng"]["data"] = "-1".into()
+        }),
+        // Counts a run cannot have reached, found by an audit: Adam froze or overflowed.
+        ("runs[0].optimizer.t: 2147483647 updates, but only", &|d| {
+            d["runs"][0]["optimizer"]["t"] = 2_147_483_647u64.into()
+        }),
+        ("is more than 9007199254740992", &|d| {
+            for r in 0..2 {
+                d["runs"][r]["checkpoint"]["step"] = u64::MAX.into();
+            }
+        }),
+        // A live span the settings would refuse, or out of order.
+        ("trained_with[0].lr: '5' is not a number", &|d| {
+            d["trained_with"] = serde_json::json!([{"from_step": 1, "lr": 5.0, "clip": 1.0}])
+        }),
+        ("trained_with[1]: from_step 1 does not follow 3", &|d| {
+            d["trained_with"] = serde_json::json!([
+                {"from_step": 3, "lr": 0.01, "clip": 1.0},
+                {"from_step": 1, "lr": 0.01, "clip": 1.0}
+            ])
+        }),
+        // Runs too big to hold are refused before any is built.
+        ("query: memory: these", &|d| {
+            d["query"] = "T=1000&hidden=128&layers=4&batch=256&bi=1".into()
         }),
     ];
     for (want, edit) in cases {

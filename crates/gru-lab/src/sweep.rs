@@ -226,6 +226,19 @@ impl Sweep {
                 "sweep: {n_jobs} runs (models × lengths × seeds) is more than {MAX_JOBS}"
             ));
         }
+        // One job runs at a time beside the lab's runs: the lab's models at the longest length
+        // bound both (each job is one of them at one length).
+        if let Some(&longest) = lengths.iter().max() {
+            let at_longest = Settings {
+                knob: longest,
+                ..settings.clone()
+            };
+            if at_longest.task_config().is_ok() {
+                at_longest
+                    .check_memory()
+                    .map_err(|e| format!("sweep at {} {longest}: {e}", knob.name()))?;
+            }
+        }
         let mut jobs = Vec::with_capacity(n_jobs);
         for &len in lengths {
             for k in 0..u64::from(seeds) {

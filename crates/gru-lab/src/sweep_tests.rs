@@ -133,6 +133,17 @@ fn bad_sweeps_are_refused_by_name() {
         e,
         format!("sweep: {} steps per run is more than 100000", u64::MAX)
     );
+    // Lengths whose runs could not be held are refused before any job runs.
+    let wide = Settings {
+        hidden: 128,
+        layers: 4,
+        batch: 256,
+        ..s.clone()
+    };
+    let e = Sweep::new(&wide, &[10, 1000], 5, 1)
+        .err()
+        .expect("too big at T 1000");
+    assert!(e.starts_with("sweep at T 1000: memory: "), "{e}");
     let e = Sweep::new(&s, &[5], 5, u32::MAX)
         .err()
         .expect("too many seeds");

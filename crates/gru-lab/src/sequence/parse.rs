@@ -181,7 +181,13 @@ fn read(task: &TaskConfig, text: &str) -> Result<Yours, String> {
             let cue = match cue.as_slice() {
                 [w] => match w.text.parse::<f32>() {
                     Ok(v) if v == 1.0 || v == -1.0 => v,
-                    _ => return Err(format!("the cue ('{}', {}) is not -1 or 1", w.shown(), w.at())),
+                    _ => {
+                        return Err(format!(
+                            "the cue ('{}', {}) is not -1 or 1",
+                            w.shown(),
+                            w.at()
+                        ))
+                    }
                 },
                 _ => return Err(format!("{} cues before '|'; {form}", cue.len())),
             };

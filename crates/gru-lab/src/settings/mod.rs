@@ -2,6 +2,7 @@
 //! [`table::PARAMS`] (URL key, label, tooltip, range, whether it applies live); the URL codec
 //! ([`query`]), validation and the page's form are all driven by that table.
 
+mod memory;
 pub mod models;
 pub mod param;
 pub mod presets;
@@ -17,6 +18,7 @@ use gru_core::optim::OptimizerConfig;
 use gru_core::task::TaskConfig;
 use gru_core::TrainConfig;
 
+pub use memory::MEMORY_BUDGET;
 pub use models::{PositionKind, SeqModel, MODELS};
 pub use param::{Applies, Field, Group, Param};
 pub use runs::RunSpec;
