@@ -74,6 +74,10 @@ mod tests {
         assert!(e.is_empty(), "{e:?}");
         let fits = s.memory_bytes().expect("valid");
         assert!(fits < MEMORY_BUDGET, "{}", fits / 1e9);
+        // README: all three cells at that size fit too.
+        let (three, e) = Settings::from_query("T=1000&hidden=128&batch=1&cells=gru,lstm,rnn");
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(three.cells.len(), 3);
         // One GRU, T = 1000, H = 128: about 3 MB of activations per sequence, 257 sequences.
         let (gru, _) = Settings::from_query("T=1000&hidden=128&batch=1&cells=gru");
         let b = gru.memory_bytes().expect("valid") / OVERHEAD;
