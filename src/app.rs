@@ -183,7 +183,7 @@ pub fn App(
                 let last = cursor_clock.get_value();
                 if now - last >= 1000.0 / CURSOR_STEPS_PER_S {
                     cursor_clock.set_value(now);
-                    let t = state.steps().max(1);
+                    let t = state.seq_len().max(1);
                     state
                         .cursor
                         .update(|c| *c = if *c >= t { 1 } else { *c + 1 });

@@ -475,7 +475,7 @@ impl AppState {
     }
 
     /// Sequence length of the inspected sample (0 before the first inspection).
-    pub fn steps(&self) -> usize {
+    pub fn seq_len(&self) -> usize {
         self.history.with(History::seq_len)
     }
 }

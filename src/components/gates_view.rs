@@ -237,7 +237,7 @@ pub fn family(h: &History) -> Option<Family> {
 #[component]
 pub fn GatesView() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let steps = move || state.steps().max(1);
+    let steps = move || state.seq_len().max(1);
     let kind = Memo::new(move |_| state.history.with(family));
     // PyTorch's GRU: its reset gate sits after the matrix, and its z′ is shown as z = 1 − z′.
     let torch = Memo::new(move |_| {
@@ -295,7 +295,7 @@ pub fn GatesView() -> impl IntoView {
 #[component]
 pub fn TimeCursor() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let steps = move || state.steps().max(1);
+    let steps = move || state.seq_len().max(1);
     // The backward direction's steps are its own processing order (see `step_axis`).
     let backward = move || state.history.with(|h| h.inspected.dir == 1);
     view! {

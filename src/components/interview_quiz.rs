@@ -4,6 +4,8 @@
 //! on). The answer, with the live numbers, appears after the reveal.
 
 use gru_lab::interview::{question, Facts, Verdict};
+use gru_lab::settings::table::param;
+use gru_lab::settings::Group;
 use leptos::prelude::*;
 
 use crate::components::interview::show_view;
@@ -25,7 +27,7 @@ fn run_title(q: &gru_lab::interview::Question, page: &gru_lab::settings::Setting
         let s = q.settings(page);
         format!(
             "Start fresh runs with {}, then train every model afresh with {} seeds for {} steps each (live training pauses meanwhile)",
-            without_sweep_keys(q.preset),
+            without_page_keys(q.preset),
             s.sweep_seeds,
             s.sweep_steps
         )
@@ -39,12 +41,16 @@ fn run_title(q: &gru_lab::interview::Question, page: &gru_lab::settings::Setting
     }
 }
 
-/// `preset` without its `seeds=` and `sweep_steps=` pairs: the tooltip states the seeds and
-/// steps the run will really use (a shared link's may differ from the preset's).
-fn without_sweep_keys(preset: &str) -> String {
+/// `preset` without its page settings (the table's [`Group::Page`]: the sweep's seeds and
+/// steps): the tooltip states the seeds and steps the run will really use (a shared link's
+/// may differ from the preset's).
+fn without_page_keys(preset: &str) -> String {
     preset
         .split('&')
-        .filter(|pair| !pair.starts_with("seeds=") && !pair.starts_with("sweep_steps="))
+        .filter(|pair| {
+            let key = pair.split('=').next().unwrap_or_default();
+            param(key).is_none_or(|p| p.group != Group::Page)
+        })
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -146,7 +152,7 @@ pub fn QuestionView(
                         <button on:click=reveal title="Check your prediction against what this run did">"3. Reveal"</button>
                     </p>
                     <Show when=elsewhere>
-                        <p class="iv-elsewhere">"The runs on the page are not this experiment yet: “2. Run this experiment” starts it ("{without_sweep_keys(q.preset)}")."</p>
+                        <p class="iv-elsewhere">"The runs on the page are not this experiment yet: “2. Run this experiment” starts it ("{without_page_keys(q.preset)}")."</p>
                     </Show>
                     <p class="iv-look">"Look at "
                         <a href=format!("#{}", q.view) on:click=move |ev: leptos::ev::MouseEvent| { ev.prevent_default(); show_view(q.view); }>{q.view_name}</a>
@@ -187,4 +193,18 @@ fn query_text(link: &str) -> impl IntoView {
         .map(|p| view! { <wbr/><span class="nowrap">{format!("&{p}")}</span> })
         .collect();
     view! { <span class="nowrap">{first}</span>{rest} }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tooltip_quotes_a_preset_without_its_page_settings() {
+        assert_eq!(
+            without_page_keys("cells=gru,lstm,rnn&seeds=3&sweep_steps=400"),
+            "cells=gru,lstm,rnn"
+        );
+        assert_eq!(without_page_keys("T=20&hidden=8"), "T=20&hidden=8");
+    }
 }

@@ -396,7 +396,7 @@ pub static PARAMS: &[Param] = &[
     },
 ];
 
-/// The setting with URL key (or legacy key) `key`.
+/// The setting with URL key `key` (an older key is converted by the query parser, not here).
 pub fn param(key: &str) -> Option<&'static Param> {
     PARAMS.iter().find(|p| p.key == key)
 }
