@@ -20,7 +20,7 @@ use crate::components::grad_norm_view::GradNormView;
 use crate::components::hidden_view::HiddenView;
 use crate::components::interview::{InterviewPanel, InterviewToggle};
 use crate::components::kernel_bench_view::KernelBenchView;
-use crate::components::loss_view::{CompareTable, LossView};
+use crate::components::loss_view::{CompareTable, LossAxes, LossView};
 use crate::components::models_view::ModelsView;
 use crate::components::picker::{inside_heading, InsidePicker};
 use crate::components::sequence_view::YourSequence;
@@ -135,6 +135,7 @@ pub fn App(
     let state = AppState::new(settings, pick, notice, training);
     state.sequence_from_link(seq.clone());
     provide_context(state);
+    provide_context(LossAxes::new());
     // The pick shown once an inspection has arrived; the link's own until then.
     let inside = Memo::new(move |_| {
         state.history.with(|h| {
@@ -176,16 +177,17 @@ pub fn App(
     let cursor_clock = StoredValue::new(0.0f64);
     Effect::new(move |_| {
         animation_loop(move |now| {
-            if state.cursor_playing.try_get_untracked().is_none() {
+            if state.cursor.playing.try_get_untracked().is_none() {
                 return false;
             }
-            if state.cursor_playing.get_untracked() {
+            if state.cursor.playing.get_untracked() {
                 let last = cursor_clock.get_value();
                 if now - last >= 1000.0 / CURSOR_STEPS_PER_S {
                     cursor_clock.set_value(now);
                     let t = state.seq_len().max(1);
                     state
                         .cursor
+                        .at
                         .update(|c| *c = if *c >= t { 1 } else { *c + 1 });
                 }
             }

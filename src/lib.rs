@@ -6,6 +6,7 @@ pub mod app;
 pub mod bridge;
 pub mod charts;
 pub mod components;
+pub mod cursor;
 pub mod download;
 pub mod format;
 #[cfg(feature = "in-page")]

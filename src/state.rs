@@ -14,15 +14,7 @@ use wasm_bindgen::JsCast;
 
 use crate::bridge::{Bridge, Training};
 use crate::components::kernel_bench_view::KernelBench;
-
-/// A cell of the gate heatmaps: unit `unit` at step `step` (1..=T).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Selection {
-    /// Hidden unit.
-    pub unit: usize,
-    /// Time step, 1-based.
-    pub step: usize,
-}
+use crate::cursor::TimeCursor;
 
 /// A PyTorch model the runs were imported from.
 #[derive(Clone, Debug, PartialEq)]
@@ -79,18 +71,10 @@ pub struct AppState {
     pub draft: RwSignal<Settings>,
     /// A message for the user (bad setting, NaN stop), if any.
     pub notice: RwSignal<Option<String>>,
-    /// Time cursor: step `s` (1..=T) highlighted in the per-step views.
-    pub cursor: RwSignal<usize>,
-    /// Whether the cursor animates along t.
-    pub cursor_playing: RwSignal<bool>,
-    /// The gate cell under the pointer.
-    pub selected: RwSignal<Option<Selection>>,
-    /// Loss chart on a log axis.
-    pub log_loss: RwSignal<bool>,
+    /// The time cursor and the gate cell under the pointer.
+    pub cursor: TimeCursor,
     /// The length sweep: running or not, its progress and its last result.
     pub sweep: RwSignal<SweepState>,
-    /// Loss chart against each run's own training seconds instead of steps.
-    pub loss_seconds: RwSignal<bool>,
     /// Where the runs came from when not from the settings: a PyTorch import's summary and
     /// parity line (cleared by Reset, a new setting or a loaded run).
     pub origin: RwSignal<Option<Origin>>,
@@ -132,11 +116,7 @@ impl AppState {
             settings: RwSignal::new(settings.clone()),
             draft: RwSignal::new(settings),
             notice: RwSignal::new(notice),
-            cursor: RwSignal::new(1),
-            cursor_playing: RwSignal::new(false),
-            selected: RwSignal::new(None),
-            log_loss: RwSignal::new(true),
-            loss_seconds: RwSignal::new(false),
+            cursor: TimeCursor::new(),
             sweep: RwSignal::new(SweepState::default()),
             origin: RwSignal::new(None),
             bridge: StoredValue::new_local(None),
@@ -205,9 +185,7 @@ impl AppState {
                     .find_map(|r| Some(gru_lab::lab::stop_notice(&r.label, r.error.as_deref()?)));
                 self.history.update(|h| h.apply(*snap));
                 let t = self.history.with_untracked(History::seq_len);
-                if t > 0 && self.cursor.get_untracked() > t {
-                    self.cursor.set(t);
-                }
+                self.cursor.keep_within(t);
                 if let Some(message) = stop {
                     self.notice.set(Some(message));
                 }
@@ -329,7 +307,7 @@ impl AppState {
 
     /// Looks inside `pick` (run, layer, direction, sample); the snapshot says what it got.
     pub fn inspect(&self, pick: InspectPick) {
-        self.selected.set(None);
+        self.cursor.selected.set(None);
         self.send(Command::Inspect { pick });
     }
 

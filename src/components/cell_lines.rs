@@ -62,7 +62,7 @@ fn StepLine(
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let draw = move |c: &crate::charts::surface::Surface<'_>| {
-        let cursor = state.cursor.get() as f64;
+        let cursor = state.cursor.at.get() as f64;
         state.with_inspection(|h| {
             let pts = h
                 .picked()

@@ -8,8 +8,9 @@ use gru_core::cell::{CellKind, Nonlinearity};
 
 use crate::components::cell_equations::{lstm_step_mathml, rnn_step_mathml, LstmStep, RnnStep};
 use crate::components::equations::{unit_step_mathml, At, UnitStep};
+use crate::cursor::Selection;
 use crate::format::fmt_num;
-use crate::state::{AppState, Selection};
+use crate::state::AppState;
 
 /// One selected unit-step's numbers, by cell.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -24,7 +25,7 @@ pub enum Numbers {
 
 /// The selected cell's numbers, if a cell of the picked run's maps is selected.
 pub fn selected_step(state: &AppState) -> Option<(Selection, Numbers)> {
-    let sel = state.selected.get()?;
+    let sel = state.cursor.selected.get()?;
     let (j, t) = (sel.unit, sel.step);
     state.history.with(|h| {
         let g = h.picked()?;

@@ -130,7 +130,7 @@ pub fn FlowView() -> impl IntoView {
         })
     };
     let draw_grad = move |c: &crate::charts::surface::Surface<'_>| {
-        let cursor = state.cursor.get() as f64;
+        let cursor = state.cursor.at.get() as f64;
         state.with_inspection(|h| {
             // Steps in the picked direction's processing order: a one-way twin (forward
             // only) has no curve on the backward pass's axis.
@@ -171,7 +171,7 @@ pub fn FlowView() -> impl IntoView {
         })
     });
     let draw_split = move |c: &crate::charts::surface::Surface<'_>| {
-        let cursor = state.cursor.get() as f64;
+        let cursor = state.cursor.at.get() as f64;
         state.with_inspection(|h| {
             let g = additive_run(h);
             let lines_of = |v: &[f64]| decimate(&indexed(v, 1), MAX_LINE_POINTS);

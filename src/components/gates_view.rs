@@ -13,7 +13,8 @@ use crate::charts::projection::GridProjection;
 use crate::components::canvas::{ChartCanvas, Pointer};
 use crate::components::cell_lines::{LstmCarry, RnnJacobian};
 use crate::components::strip_view::StripView;
-use crate::state::{AppState, Selection};
+use crate::cursor::Selection;
+use crate::state::AppState;
 use gru_lab::insight::Insight;
 
 /// The run the Additive path shows: the picked run when it is a GRU (so it matches the
@@ -82,10 +83,11 @@ pub fn GateHeatmap(
     let proj = StoredValue::new(GridProjection::default());
     let draw = move |c: &crate::charts::surface::Surface<'_>| {
         let sel = state
+            .cursor
             .selected
             .get()
             .map(|s| (s.unit, s.step.saturating_sub(1)));
-        let cursor = state.cursor.get().saturating_sub(1);
+        let cursor = state.cursor.at.get().saturating_sub(1);
         let Some((values, scale, rows, cols, dir)) = state.with_inspection(|h| {
             let g = h.picked()?;
             let (v, scale) = source.values(g);
@@ -118,13 +120,12 @@ pub fn GateHeatmap(
             return;
         }
         if let Some((unit, col)) = proj.get_value().cell_at(p.x, p.y) {
-            state.selected.set(Some(Selection {
+            state.cursor.selected.set(Some(Selection {
                 unit,
                 step: col + 1,
             }));
             if p.click {
-                state.cursor_playing.set(false);
-                state.cursor.set(col + 1);
+                state.cursor.stop_at(col + 1);
             }
         }
     });
@@ -140,9 +141,9 @@ pub fn GateHeatmap(
         if rows == 0 || cols == 0 {
             return false;
         }
-        let cur = state.selected.get_untracked().unwrap_or(Selection {
+        let cur = state.cursor.selected.get_untracked().unwrap_or(Selection {
             unit: 0,
-            step: state.cursor.get_untracked().clamp(1, cols),
+            step: state.cursor.at.get_untracked().clamp(1, cols),
         });
         let (unit, step) = (cur.unit.min(rows - 1), cur.step.clamp(1, cols));
         let next = match key.as_str() {
@@ -153,13 +154,12 @@ pub fn GateHeatmap(
             "Home" => (unit, 1),
             "End" => (unit, cols),
             "Enter" => {
-                state.cursor_playing.set(false);
-                state.cursor.set(step);
+                state.cursor.stop_at(step);
                 (unit, step)
             }
             _ => return false,
         };
-        state.selected.set(Some(Selection {
+        state.cursor.selected.set(Some(Selection {
             unit: next.0,
             step: next.1,
         }));
@@ -301,19 +301,19 @@ pub fn TimeCursor() -> impl IntoView {
     view! {
         <div class="cursor-controls">
             <button title="Animate the time cursor along the sequence"
-                on:click=move |_| state.cursor_playing.update(|p| *p = !*p)>
-                {move || if state.cursor_playing.get() { "Stop t" } else { "Animate t" }}
+                on:click=move |_| state.cursor.playing.update(|p| *p = !*p)>
+                {move || if state.cursor.playing.get() { "Stop t" } else { "Animate t" }}
             </button>
             <label title="Drag to move the time cursor through the sequence">
                 {move || if backward() { "backward-pass step s " } else { "time step t " }}
                 <input type="range" min="1" max=move || steps().to_string()
-                    prop:value=move || state.cursor.get().to_string()
+                    prop:value=move || state.cursor.at.get().to_string()
                     on:input=move |ev| {
-                        state.cursor_playing.set(false);
-                        if let Ok(v) = event_target_value(&ev).parse::<usize>() { state.cursor.set(v.clamp(1, steps())) }
+                        state.cursor.playing.set(false);
+                        if let Ok(v) = event_target_value(&ev).parse::<usize>() { state.cursor.at.set(v.clamp(1, steps())) }
                     }/>
             </label>
-            <span class="tpos">{move || format!("{} = {} / {}", if backward() { "s" } else { "t" }, state.cursor.get(), steps())}</span>
+            <span class="tpos">{move || format!("{} = {} / {}", if backward() { "s" } else { "t" }, state.cursor.at.get(), steps())}</span>
         </div>
     }
 }

@@ -27,8 +27,8 @@ fn shown(h: &History) -> Option<&Insight> {
 pub fn HiddenView() -> impl IntoView {
     let state = expect_context::<AppState>();
     let draw_traces = move |c: &crate::charts::surface::Surface<'_>| {
-        let sel = state.selected.get().map(|s| s.unit);
-        let cursor = state.cursor.get() as f64;
+        let sel = state.cursor.selected.get().map(|s| s.unit);
+        let cursor = state.cursor.at.get() as f64;
         let (traces, label, steps) = state.with_inspection(|h| {
             let Some(p) = shown(h) else {
                 return (Vec::new(), "", 0);
@@ -78,7 +78,7 @@ pub fn HiddenView() -> impl IntoView {
         lines::draw(c, &data)
     };
     let draw_traj = move |c: &crate::charts::surface::Surface<'_>| {
-        let cursor = state.cursor.get();
+        let cursor = state.cursor.at.get();
         let (pts, explained) = state.with_inspection(|h| {
             shown(h).map_or((Vec::new(), (0.0, 0.0)), |p| {
                 let pts = p
@@ -100,7 +100,7 @@ pub fn HiddenView() -> impl IntoView {
         )
     };
     let summary_traces = move || {
-        let cursor = state.cursor.get();
+        let cursor = state.cursor.at.get();
         state.history.with(|h| {
             shown(h).map_or(String::new(), |p| {
                 let t = cursor.min(p.steps);

@@ -15,17 +15,44 @@ pub fn run_color(i: usize) -> plotters::style::RGBColor {
     palette::CYCLE[i % palette::CYCLE.len()]
 }
 
+/// The loss chart's axes as the user set them (a context of the app, so they survive the
+/// view being hidden or moved).
+#[derive(Clone, Copy)]
+pub struct LossAxes {
+    /// A logarithmic y axis.
+    pub log: RwSignal<bool>,
+    /// Each run's own training seconds on x instead of steps.
+    pub seconds: RwSignal<bool>,
+}
+
+impl LossAxes {
+    /// Log loss against steps.
+    pub fn new() -> Self {
+        Self {
+            log: RwSignal::new(true),
+            seconds: RwSignal::new(false),
+        }
+    }
+}
+
+impl Default for LossAxes {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// The loss chart.
 #[component]
 pub fn LossView() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let axes = expect_context::<LossAxes>();
     let draw = move |c: &crate::charts::surface::Surface<'_>| {
-        let y = if state.log_loss.get() {
+        let y = if axes.log.get() {
             YAxis::Log
         } else {
             YAxis::Linear(None)
         };
-        let seconds = state.loss_seconds.get();
+        let seconds = axes.seconds.get();
         state.history.with(|h| {
             // One run: "GRU training" and "GRU validation". Several: one entry per run (its
             // colour) and one grey "validation (dots)", so the legend stays a row or two
@@ -117,14 +144,14 @@ pub fn LossView() -> impl IntoView {
                 hint="Below the dashed line the model has learnt something the best constant guess cannot.">
             <div class="chart-controls">
             <label class="inline" title="Show the loss on a logarithmic axis, so small values stay visible">
-                <input type="checkbox" prop:checked=move || state.log_loss.get()
-                    on:change=move |ev| state.log_loss.set(event_target_checked(&ev))/>
+                <input type="checkbox" prop:checked=move || axes.log.get()
+                    on:change=move |ev| axes.log.set(event_target_checked(&ev))/>
                 " log scale"
             </label>
             <label class="inline" title="Steps: compare progress per training step. Seconds: each run's own time spent training, so a cell that is faster per step moves further right">
                 " x axis "
-                <select class="loss-x" on:change=move |ev| state.loss_seconds.set(event_target_value(&ev) == "seconds")
-                    prop:value=move || if state.loss_seconds.get() { "seconds" } else { "steps" }>
+                <select class="loss-x" on:change=move |ev| axes.seconds.set(event_target_value(&ev) == "seconds")
+                    prop:value=move || if axes.seconds.get() { "seconds" } else { "steps" }>
                     <option value="steps">"steps"</option>
                     <option value="seconds">"seconds"</option>
                 </select>

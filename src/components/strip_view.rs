@@ -37,7 +37,7 @@ pub fn StripView() -> impl IntoView {
     // engine's answer); it starts from the inspected sample.
     let drawn = StoredValue::new(None::<Yours>);
     let draw = move |c: &crate::charts::surface::Surface<'_>| {
-        let cursor = state.cursor.get().saturating_sub(1);
+        let cursor = state.cursor.at.get().saturating_sub(1);
         state.with_inspection(|h| {
             let x_desc = step_axis(h.inspected.dir);
             let Some(x) = h.picked() else {
