@@ -9,10 +9,10 @@ use super::Settings;
 /// Most messages reported for one query (a hostile link can carry thousands of parameters).
 const MAX_MESSAGES: usize = 8;
 
-/// Bytes of a settings query read: every setting at its longest is well under 2 KiB (your
-/// sequence, `seq=`, is not part of it). A longer query is read up to its last whole
-/// parameter within this, so parsing time and memory stay bounded.
-pub const MAX_QUERY_BYTES: usize = 8 << 10;
+/// Parameters of a settings query read: the table has under 50 settings, so a link with more
+/// is hostile or broken; the rest are counted, not parsed (each bad one would cost a
+/// message compared against every earlier one).
+pub const MAX_QUERY_PAIRS: usize = 256;
 
 impl Settings {
     /// The settings as a query string (without `?`), listing only what differs from the
@@ -35,21 +35,11 @@ impl Settings {
         let mut s = Settings::default();
         let mut errors = Vec::new();
         let mut seen: Vec<&str> = Vec::new();
-        let query = query.trim_start_matches('?');
-        let read = if query.len() > MAX_QUERY_BYTES {
-            errors.push(format!(
-                "the settings are {} bytes long; only the parameters in the first {MAX_QUERY_BYTES} were read",
-                query.len()
-            ));
-            let mut end = MAX_QUERY_BYTES;
-            while !query.is_char_boundary(end) {
-                end -= 1;
-            }
-            &query[..query[..end].rfind('&').unwrap_or(0)]
-        } else {
-            query
-        };
-        for pair in read.split('&').filter(|p| !p.is_empty()) {
+        let mut pairs = query
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|p| !p.is_empty());
+        for pair in pairs.by_ref().take(MAX_QUERY_PAIRS) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let (k, v) = (decode(k), decode(v));
             // The value as current URL text: old keys convert theirs first.
@@ -75,6 +65,13 @@ impl Settings {
                     errors.push(e);
                 }
             }
+        }
+        let unread = pairs.count();
+        if unread > 0 {
+            errors.insert(
+                0,
+                format!("{unread} parameters after the first {MAX_QUERY_PAIRS} were not read"),
+            );
         }
         // The knob must fit the task it ended up with.
         if let Err(e) = s.task_config() {
