@@ -168,10 +168,22 @@ impl SweepTable {
     }
 }
 
+/// One run of a sweep: one model at one length and seed.
+struct SweepJob {
+    /// The model's index among the settings' cells, then models.
+    model: usize,
+    /// Its training config (task at this length, this seed).
+    config: TrainConfig,
+    /// The model it trains.
+    kind: ModelKind,
+    /// Matrix FLOPs of one training step.
+    flops: f64,
+}
+
 /// A sweep in progress.
 pub struct Sweep {
-    /// The model index, training config, model and FLOPs per step of every job, in run order.
-    jobs: Vec<(usize, TrainConfig, ModelKind, f64)>,
+    /// Every job, in run order.
+    jobs: Vec<SweepJob>,
     /// The job being trained.
     current: Option<Trainer<f32>>,
     /// Its validation curve so far.
@@ -254,7 +266,12 @@ impl Sweep {
                     let cfg = s.train_config(cell).map_err(|e| format!("sweep: {e}"))?;
                     let flops = crate::cost::cost_of(&cfg).map_err(|e| format!("sweep: {e}"))?;
                     let flops = flops.flops_per_step as f64;
-                    jobs.push((c, cfg, ModelKind::Recurrent(cell), flops));
+                    jobs.push(SweepJob {
+                        model: c,
+                        config: cfg,
+                        kind: ModelKind::Recurrent(cell),
+                        flops,
+                    });
                 }
                 for (m, &model) in settings.models.iter().enumerate() {
                     // The TCN's depth follows T (it covers the sequence); attention's T² is
@@ -265,7 +282,12 @@ impl Sweep {
                     let flops = crate::model_cost::model_cost(&s, model)
                         .map_err(|e| format!("sweep: {} = {len}: {e}", knob.name()))?
                         .flops_per_step as f64;
-                    jobs.push((settings.cells.len() + m, cfg, kind, flops));
+                    jobs.push(SweepJob {
+                        model: settings.cells.len() + m,
+                        config: cfg,
+                        kind,
+                        flops,
+                    });
                 }
             }
         }
@@ -306,8 +328,8 @@ impl Sweep {
         while left > 0 && !self.finished() {
             let steps = self.table.steps;
             if self.current.is_none() {
-                let (_, cfg, kind, _) = &self.jobs[self.done];
-                match Trainer::with_model(cfg.clone(), kind.clone()) {
+                let job = &self.jobs[self.done];
+                match Trainer::with_model(job.config.clone(), job.kind.clone()) {
                     Ok(t) => self.current = Some(t),
                     Err(_) => {
                         // Configs were checked in `new`; record a failed job if one still fails.
@@ -361,7 +383,12 @@ impl Sweep {
 
     /// Records the current job after `trained` successful steps.
     fn finish(&mut self, val_loss: f64, accuracy: Option<f64>, baseline: f64, trained: u64) {
-        let (cell, cfg, _, flops) = &self.jobs[self.done];
+        let SweepJob {
+            model: cell,
+            config: cfg,
+            flops,
+            ..
+        } = &self.jobs[self.done];
         self.table.points.push(SweepPoint {
             cell: *cell,
             len: cfg.task.knob(),

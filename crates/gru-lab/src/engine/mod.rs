@@ -9,8 +9,10 @@ use crate::lab::Lab;
 use crate::lab_inspection::LabInspection;
 use crate::protocol::{Command, FlowColumn, Inspected, Rates, Report, Snapshot};
 use crate::schedule::{Job, Scheduler, INSPECT_SLICE_MS};
-use crate::settings::{Settings, Speed};
+use crate::settings::Settings;
 use crate::sweep::Sweep;
+
+mod commands;
 
 /// Milliseconds between the snapshots the page asks for (its charts redraw at ~10 Hz).
 pub const PUBLISH_MS: f64 = 100.0;
@@ -24,16 +26,33 @@ pub enum Wake {
     After(f64),
 }
 
+/// A finished inspection the page has not been sent yet.
+struct Fresh {
+    /// Every run's insight (the picked run's in full).
+    insights: Vec<Insight>,
+    /// The lag map's new column, when the picked run has one.
+    flow_column: Option<FlowColumn>,
+    /// What was inspected.
+    shown: Inspected,
+}
+
+/// The length sweep running instead of live training.
+struct RunningSweep {
+    sweep: Sweep,
+    /// When its progress was last sent (ms).
+    reported_at: f64,
+}
+
 /// The lab, its schedule and what the page has not been sent yet.
 pub struct Engine {
     lab: Lab,
     schedule: Scheduler,
     epoch: u32,
-    fresh: Option<(Vec<Insight>, Option<FlowColumn>, Inspected)>,
+    fresh: Option<Fresh>,
     /// The inspection in progress.
     inspecting: Option<LabInspection>,
-    /// The length sweep running instead of live training, and when its progress was last sent.
-    sweep: Option<(Sweep, f64)>,
+    /// The length sweep running instead of live training.
+    sweep: Option<RunningSweep>,
     /// The step training pauses at ([`Command::PlayUntil`]); Play, Pause, Step, a reset and a
     /// sweep clear it.
     pause_at: Option<u64>,
@@ -73,182 +92,6 @@ impl Engine {
             return Err(errors.join("; "));
         }
         Self::new(&settings, now)
-    }
-
-    /// Applies one command at time `now`; returns the reports it causes at once (a rejection).
-    pub fn handle(&mut self, cmd: Command, now: f64) -> Vec<Report> {
-        let reject = |message: String| vec![Report::Rejected { message }];
-        match cmd {
-            Command::Reset { query } => {
-                let (settings, errors) = Settings::from_query(&query);
-                if !errors.is_empty() {
-                    return reject(format!(
-                        "{} — the current run continues unchanged",
-                        errors.join("; ")
-                    ));
-                }
-                match Lab::new(settings) {
-                    Ok(mut lab) => {
-                        lab.keep_pick(&self.lab.pick);
-                        lab.keep_sequence(&self.lab);
-                        self.replace(lab);
-                    }
-                    Err(e) => return reject(format!("{e} — the current run continues unchanged")),
-                }
-            }
-            Command::Sweep {
-                lengths,
-                steps,
-                seeds,
-            } => {
-                if self.sweep.is_some() {
-                    return reject("A sweep is already running: cancel it first".into());
-                }
-                return match Sweep::new(&self.lab.settings, &lengths, steps, seeds) {
-                    Ok(sw) => {
-                        self.pause_at = None;
-                        self.schedule.pause(now);
-                        // Live training waits for the sweep: so does its analysis, whose
-                        // buffers are freed; it is asked for again once the sweep ends.
-                        self.schedule.inspect_wanted |= self.inspecting.take().is_some();
-                        self.schedule.inspection_dropped();
-                        let (done, total) = sw.progress();
-                        self.sweep = Some((sw, now));
-                        // A snapshot now, so the page shows the live runs as paused.
-                        vec![
-                            Report::Snapshot(Box::new(self.snapshot())),
-                            Report::SweepProgress { done, total },
-                        ]
-                    }
-                    Err(e) => reject(e),
-                };
-            }
-            Command::CancelSweep => {
-                if let Some((mut sw, _)) = self.sweep.take() {
-                    sw.cancel();
-                    return vec![Report::SweepDone(sw.table().clone())];
-                }
-            }
-            Command::Play | Command::PlayUntil { .. } | Command::Step if self.sweep.is_some() => {
-                return reject(
-                    "Live training is paused while the length sweep runs: cancel the sweep to train"
-                        .into(),
-                );
-            }
-            Command::Play => self.play(None, now),
-            Command::PlayUntil { step } => self.play(Some(step), now),
-            Command::Pause => {
-                self.pause_at = None;
-                self.schedule.pause(now);
-            }
-            Command::Step => {
-                self.pause_at = None;
-                self.schedule.pause(now);
-                self.lab.clear_errors();
-                self.lab.step();
-                self.lab.validate();
-                self.schedule.inspect_wanted = true;
-            }
-            Command::Live {
-                lr,
-                clip,
-                steps_per_s,
-            } => {
-                // The speed is checked first, so a refused one changes nothing either.
-                let speed = match live_speed(steps_per_s) {
-                    Ok(s) => s,
-                    Err(e) => return reject(e),
-                };
-                if let Err(e) = self.lab.set_live(lr, clip) {
-                    return reject(e);
-                }
-                self.lab.settings.speed = speed;
-                self.schedule.speed = speed;
-                self.schedule.publish_wanted = true;
-            }
-            Command::Inspect { pick } => {
-                if let Err(e) = self.lab.set_pick(pick) {
-                    return reject(e);
-                }
-                self.schedule.inspect_wanted = true;
-            }
-            Command::Travel { to } => {
-                if let Err(e) = self.lab.view(to) {
-                    return reject(e);
-                }
-                self.schedule.inspect_wanted = true;
-            }
-            Command::Rewind { step } => {
-                if let Err(e) = self.lab.rewind(step) {
-                    return reject(format!("{e} — the run continues unchanged"));
-                }
-                self.schedule.inspect_wanted = true;
-                self.schedule.publish_wanted = true;
-            }
-            Command::Sequence { text } => {
-                if let Err(e) = self.lab.set_sequence(&text) {
-                    return reject(format!("{e} — the view is unchanged"));
-                }
-                self.schedule.inspect_wanted = true;
-            }
-            Command::Publish { every_ms } => {
-                if every_ms.is_finite() {
-                    self.schedule.publish_ms = every_ms.clamp(16.0, 5000.0);
-                }
-            }
-            Command::Drawn => self.schedule.page_ready(),
-            Command::Save => {
-                return match crate::save::to_json(&self.lab) {
-                    Ok(json) => vec![Report::Saved {
-                        name: self.save_name(),
-                        json,
-                    }],
-                    Err(e) => reject(format!("Not saved: {e}")),
-                }
-            }
-            // Timing needs a clock, not one instant: `dispatch_clocked` answers it.
-            Command::BenchKernels { .. } => {
-                return reject("The kernel benchmark needs the worker's clock".into());
-            }
-            Command::ExportTorch { run } => {
-                return match crate::torch_export::torch_json(&self.lab, run) {
-                    Ok(json) => vec![Report::Saved {
-                        name: crate::torch_export::file_name(&self.lab, run),
-                        json,
-                    }],
-                    Err(e) => reject(format!("Not exported: {e}")),
-                }
-            }
-            Command::Load { bytes } if crate::torch_import::looks_like_state_dict(&bytes) => {
-                return match crate::torch_import::from_bytes(&bytes, &self.lab.settings) {
-                    Ok(i) => {
-                        let query = i.lab.settings.to_query();
-                        self.replace(i.lab);
-                        vec![Report::Imported {
-                            query,
-                            summary: i.summary,
-                            parity: i.parity,
-                        }]
-                    }
-                    Err(e) => reject(format!(
-                        "Not loaded: PyTorch state_dict: {e} — the current run continues unchanged"
-                    )),
-                }
-            }
-            Command::Load { bytes } => match crate::save::from_bytes(&bytes) {
-                Ok(lab) => {
-                    let (query, step) = (lab.settings.to_query(), lab.steps());
-                    self.replace(lab);
-                    return vec![Report::Loaded { query, step }];
-                }
-                Err(e) => {
-                    return reject(format!(
-                        "Not loaded: {e} — the current run continues unchanged"
-                    ))
-                }
-            },
-        }
-        Vec::new()
     }
 
     /// Trains on (clearing a NaN/∞ stop), up to step `until` when given.
@@ -297,7 +140,11 @@ impl Engine {
 
     /// Runs the next scheduled job; `clock` gives the time in ms.
     pub fn tick(&mut self, clock: &dyn Fn() -> f64) -> (Vec<Report>, Wake) {
-        if let Some((sw, reported)) = self.sweep.as_mut() {
+        if let Some(RunningSweep {
+            sweep: sw,
+            reported_at: reported,
+        }) = self.sweep.as_mut()
+        {
             let start = clock();
             while !sw.advance(1, clock) && clock() - start < SWEEP_SLICE_MS {}
             let now = clock();
@@ -376,8 +223,12 @@ impl Engine {
             Progress::Unfinished => self.inspecting = Some(work),
             Progress::Finished => {
                 let shown = work.shown().clone();
-                if let Some((ins, col)) = work.finish() {
-                    self.fresh = Some((ins, col, shown));
+                if let Some((insights, flow_column)) = work.finish() {
+                    self.fresh = Some(Fresh {
+                        insights,
+                        flow_column,
+                        shown,
+                    });
                 }
                 self.schedule.inspection_finished();
             }
@@ -390,7 +241,7 @@ impl Engine {
         let (inspect_ms, validate_ms) = self.schedule.costs();
         let rates = self.schedule.rates;
         let (insights, flow_column, inspected) = match self.fresh.take() {
-            Some((i, c, p)) => (Some(i), c, Some(p)),
+            Some(f) => (Some(f.insights), f.flow_column, Some(f.shown)),
             None => (None, None, None),
         };
         Snapshot {
@@ -417,16 +268,6 @@ impl Engine {
     pub fn lab(&self) -> &Lab {
         &self.lab
     }
-}
-
-/// A live speed as the settings table accepts it (`None` = as fast as possible), or why not.
-fn live_speed(steps_per_s: Option<f64>) -> Result<Speed, String> {
-    let mut s = Settings::default();
-    let text = steps_per_s.map_or_else(|| "max".to_string(), |r| r.to_string());
-    if let Some(p) = crate::settings::table::param("sps") {
-        p.set(&mut s, &text)?;
-    }
-    Ok(s.speed)
 }
 
 /// [`dispatch`] with a clock (milliseconds): [`Command::BenchKernels`] needs one to time its
@@ -462,5 +303,4 @@ pub fn dispatch(slot: &mut Option<Engine>, cmd: Command, now: f64) -> Vec<Report
 }
 
 #[cfg(test)]
-#[path = "engine_tests.rs"]
 mod tests;

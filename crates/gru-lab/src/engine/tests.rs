@@ -288,10 +288,7 @@ fn a_multi_seed_sweep_cancelled_half_way_keeps_its_curves_and_the_lab_trains_on(
     let mut done = 0;
     for _ in 0..10_000 {
         e.tick(&|| clock.read());
-        done = e
-            .sweep
-            .as_ref()
-            .map_or(0, |(sw, _)| sw.table().points.len());
+        done = e.sweep.as_ref().map_or(0, |r| r.sweep.table().points.len());
         if done >= 2 {
             break;
         }
