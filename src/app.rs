@@ -60,14 +60,17 @@ fn animation_loop(mut f: impl FnMut(f64) -> bool + 'static) {
     }
 }
 
-/// The link's parts: settings, the inside pick, your sequence (`seq=`, decoded; the engine
-/// checks it) and a message about bad parameters.
-type FromUrl = (
-    Settings,
-    Option<InspectPick>,
-    Option<String>,
-    Option<String>,
-);
+/// What the page's link asks for.
+struct FromUrl {
+    /// The settings (defaults where a parameter was bad).
+    settings: Settings,
+    /// The inside pick (`inside=`).
+    pick: Option<InspectPick>,
+    /// Your sequence (`seq=`, decoded; the engine checks it).
+    sequence: Option<String>,
+    /// A message naming the bad parameters, if any.
+    notice: Option<String>,
+}
 
 /// Settings, the inside pick and your sequence from the page URL's query string, with
 /// messages for bad parameters.
@@ -86,7 +89,12 @@ fn settings_from_url() -> FromUrl {
             errors.join("; ")
         )
     });
-    (s, pick, seq, notice)
+    FromUrl {
+        settings: s,
+        pick,
+        sequence: seq,
+        notice,
+    }
 }
 
 /// Writes the active settings, the inside pick and a short sequence of yours into the URL
@@ -118,7 +126,12 @@ pub fn App(
     #[prop(optional)]
     training: Training,
 ) -> impl IntoView {
-    let (settings, pick, seq, notice) = settings_from_url();
+    let FromUrl {
+        settings,
+        pick,
+        sequence: seq,
+        notice,
+    } = settings_from_url();
     let first = pick.map(|p| {
         let shown = Inspected {
             run: p.run,
