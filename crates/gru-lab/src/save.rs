@@ -268,7 +268,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Lab, String> {
     for (i, (run, saved)) in lab.runs.iter_mut().zip(file.runs).enumerate() {
         let (params, s) = match (saved.checkpoint, saved.net, run.trainer.model().is_some()) {
             (Some(c), None, true) => {
-                let ckpt = Checkpoint::<f32>::from_json(&c.to_string())
+                let ckpt = Checkpoint::<f32>::from_value(&c)
                     .map_err(|e| format!("runs[{i}].checkpoint: {}", inner(&e)))?;
                 if ckpt.train.as_ref() != Some(&run.trainer.config) {
                     return Err(format!(

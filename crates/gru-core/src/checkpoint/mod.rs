@@ -67,6 +67,15 @@ impl<T: Real> Checkpoint<T> {
     pub fn from_json(json: &str) -> Result<Self, Error> {
         from_json(json)
     }
+
+    /// Reads a checkpoint already parsed as part of a larger document, without writing it
+    /// back to text and parsing it again.
+    ///
+    /// # Errors
+    /// As [`from_json`].
+    pub fn from_value(doc: &serde_json::Value) -> Result<Self, Error> {
+        read::checkpoint_value(doc).map_err(|m| Error::Format(one_line(&m)))
+    }
 }
 
 /// Writes `model` (and optionally its training settings and step count) as a checkpoint.

@@ -13,11 +13,15 @@ const FIELDS: [&str; 6] = ["format", "version", "model", "train", "step", "weigh
 
 /// The whole document.
 pub(super) fn checkpoint<T: Real>(text: &str) -> Result<Checkpoint<T>, String> {
-    let doc = json::parse(text, "checkpoint", MAX_BYTES)?;
+    checkpoint_value(&json::parse(text, "checkpoint", MAX_BYTES)?)
+}
+
+/// The whole document, already parsed (a checkpoint inside a larger file).
+pub(super) fn checkpoint_value<T: Real>(doc: &Value) -> Result<Checkpoint<T>, String> {
     let Value::Object(doc) = doc else {
         return Err(format!(
             "checkpoint: expected a JSON object, got {}",
-            describe(&doc)
+            describe(doc)
         ));
     };
     if let Some(k) = doc.keys().find(|k| !FIELDS.contains(&k.as_str())) {
