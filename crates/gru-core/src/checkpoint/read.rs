@@ -31,7 +31,7 @@ pub(super) fn checkpoint_value<T: Real>(doc: &Value) -> Result<Checkpoint<T>, St
             FIELDS.join(", ")
         ));
     }
-    header(&doc)?;
+    header(doc)?;
     let config: ModelConfig = match doc.get("model") {
         Some(v) => typed(v, "model")?,
         None => return Err("model: missing".into()),
