@@ -13,8 +13,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::bridge::{Bridge, Training};
-use crate::components::kernel_bench_view::KernelBench;
 use crate::cursor::TimeCursor;
+use gru_lab::kernel_bench::KernelBench;
 
 /// A PyTorch model the runs were imported from.
 #[derive(Clone, Debug, PartialEq)]

@@ -2,22 +2,10 @@
 //! table row per product shape of a GRU training step, with the 128-bit peak measured the same
 //! way. Each row carries its raw figure in `data-gflops`, which `e2e/bench/kernels.mjs` reads.
 
-use gru_lab::kernel_bench::Row;
+use gru_lab::kernel_bench::KernelBench;
 use leptos::prelude::*;
 
 use crate::state::AppState;
-
-/// Where the page's kernel benchmark is.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub enum KernelBench {
-    /// Not asked for (no `bench=kernels`), or the worker has not started yet.
-    #[default]
-    Idle,
-    /// Asked; the worker is measuring.
-    Running,
-    /// The report's rows.
-    Done(Vec<Row>),
-}
 
 /// The kernel benchmark section, shown only in `bench=kernels` mode.
 #[component]

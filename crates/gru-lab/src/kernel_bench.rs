@@ -28,6 +28,18 @@ pub fn run(ms_per_shape: f64, clock: &dyn Fn() -> f64) -> Report {
     Report::Kernels(gru_hot::kernel_report(clock, ms))
 }
 
+/// Where the page's kernel benchmark is.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum KernelBench {
+    /// Not asked for (no `bench=kernels`), or the worker has not started yet.
+    #[default]
+    Idle,
+    /// Asked; the worker is measuring.
+    Running,
+    /// The report's rows.
+    Done(Vec<Row>),
+}
+
 /// One row of the page's kernel table, as text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
