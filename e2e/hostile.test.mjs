@@ -28,6 +28,8 @@ const CASES = [
   ['non-numbers', 'lr=NaN&clip=Infinity&hidden=-Infinity&sps=NaN&dropout=nan', [/lr: 'NaN'/, /clip: 'Infinity'/, /hidden: '-Infinity'/, /sps: 'NaN'/, /dropout: 'nan'/]],
   ['overflow and negatives', 'lr=1e309&clip=-1&batch=-5&seed=-1&T=99999999999999999999999&layers=1e3', [/lr: '1e309'/, /clip: '-1'/, /batch: '-5'/, /seed: '-1'/, /T: '99999999999999999999999'/, /layers: '1e3'/]],
   ['huge in range of the type', 'hidden=4294967296&batch=18446744073709551616&sps=1e300', [/hidden: '4294967296'/, /batch: '18446744073709551616'/, /sps: '1e300'/]],
+  ['every setting in range, together too big to hold', 'T=200&hidden=128&layers=4&bi=1&oneway=1&batch=256&cells=gru,lstm,rnn', [/memory: these 6 runs would keep about [\d.]+ GB/, /a page can hold 3\.22 GB/]],
+  ['thousands of parameters', Array.from({ length: 3000 }, (_, i) => `k${i}=1`).join('&'), [/2744 parameters after the first 256 were not read/, /unknown parameter 'k0'/]],
   ['10 000-character values', `task=${LONG}&cells=${LONG}&lr=${'9'.repeat(10_000)}&${LONG}=1`, [/task: unknown 'x{40}…'/, /cells: unknown cell 'x{40}…'/, /lr: '9{40}…'/, /unknown parameter 'x{40}…'/]],
   ['repeated and unknown keys', 'seed=7&seed=8&hidden=8&hidden=9&zzz=1&hidden2=3&=4&&&', [/seed: given more than once/, /hidden: given more than once/, /unknown parameter 'zzz'/, /unknown parameter 'hidden2'/]],
   ['broken percent-encoding and control characters', 'T=%zz&hidden=%E2%82&%=%&lr=%&cells=gru%2&a%0Ab%E2%80%AE=1', [/T: '%zz'/, /hidden: '\uFFFD'/, /unknown parameter '%'/, /lr: '%'/, /cells: unknown cell 'gru%2'/, /unknown parameter 'a\\u\{a\}b\\u\{202e\}'/]],
