@@ -28,6 +28,7 @@ pub mod regrowth;
 pub mod run;
 pub mod sample;
 pub mod save;
+mod save_checks;
 pub mod schedule;
 pub mod sequence;
 pub mod settings;
@@ -36,6 +37,7 @@ pub mod strip;
 pub mod sweep;
 pub mod sweep_curves;
 pub mod sweep_knob;
+pub mod sweep_table;
 pub mod sweep_time;
 pub mod timeline;
 #[cfg(test)]

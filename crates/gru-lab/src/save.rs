@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::lab::{Lab, LiveSpan};
-use crate::settings::table::param;
+use crate::save_checks::{check_spans, header};
 use crate::settings::Settings;
 
 /// The `"format"` tag of a saved run.
@@ -337,70 +337,6 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Lab, String> {
         .collect();
     lab.restart_timeline();
     Ok(lab)
-}
-
-/// Most live spans a saved run may list: one per live change of the learning rate or clip.
-const MAX_SPANS: usize = 10_000;
-
-/// A saved run's live spans: in step order, with values the settings accept, and not more
-/// than [`MAX_SPANS`].
-fn check_spans(spans: &[LiveSpan]) -> Result<(), String> {
-    if spans.len() > MAX_SPANS {
-        return Err(format!(
-            "trained_with: {} spans; a saved run lists at most {MAX_SPANS}",
-            spans.len()
-        ));
-    }
-    for (i, w) in spans.iter().enumerate() {
-        if i > 0 && w.from_step <= spans[i - 1].from_step {
-            return Err(format!(
-                "trained_with[{i}]: from_step {} does not follow {}",
-                w.from_step,
-                spans[i - 1].from_step
-            ));
-        }
-        let mut s = Settings::default();
-        for (key, v) in [("lr", w.lr), ("clip", w.clip)] {
-            if let Some(p) = param(key) {
-                p.set(&mut s, &v.to_string())
-                    .map_err(|e| format!("trained_with[{i}].{e}"))?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// `format` and `version`, checked first so a foreign file gets a message about what it is.
-fn header(doc: &Value) -> Result<(), String> {
-    let Value::Object(map) = doc else {
-        return Err("the file is JSON but not an object; a saved run is a JSON object".into());
-    };
-    match map.get("format").and_then(Value::as_str) {
-        Some(FORMAT) => {}
-        Some(checkpoint::FORMAT) => {
-            return Err(format!(
-                "format: this is a bare model checkpoint (\"{}\"), not a saved run (\"{FORMAT}\")",
-                checkpoint::FORMAT
-            ))
-        }
-        Some(other) => {
-            return Err(format!(
-                "format: \"{}\" is not a saved run (expected \"{FORMAT}\")",
-                other.chars().take(40).collect::<String>()
-            ))
-        }
-        None => {
-            return Err(format!(
-                "format: missing (a saved run has \"format\": \"{FORMAT}\")"
-            ))
-        }
-    }
-    match map.get("version").and_then(Value::as_u64) {
-        Some(VERSION) => Ok(()),
-        _ => Err(format!(
-            "version: not supported (this build reads version {VERSION})"
-        )),
-    }
 }
 
 /// An error's message without its kind prefix ("format: …" → "…").
