@@ -14,6 +14,8 @@ use wasm_bindgen::JsCast;
 
 use crate::bridge::{Bridge, Training};
 use crate::cursor::TimeCursor;
+
+mod receive;
 use gru_lab::kernel_bench::KernelBench;
 
 /// A PyTorch model the runs were imported from.
@@ -141,100 +143,6 @@ impl AppState {
                 b.send(&cmd);
             }
         });
-    }
-
-    /// Handles one report from the engine.
-    fn receive(&self, report: Report) {
-        match report {
-            Report::Ready => {
-                self.send(Command::Publish {
-                    every_ms: gru_lab::engine::PUBLISH_MS,
-                });
-                self.send(Command::Reset {
-                    query: self.settings.with_untracked(Settings::to_query),
-                });
-                if let Some(pick) = self.first_pick.get_value() {
-                    self.send(Command::Inspect { pick });
-                }
-                if let Some(text) = self.first_sequence.get_value() {
-                    self.send(Command::Sequence { text });
-                }
-                // A link to an interview question opens paused: predict first, then play.
-                if self
-                    .settings
-                    .with_untracked(|s| s.question.is_some_and(|n| n > 0))
-                {
-                    self.send(Command::Pause);
-                }
-                // Benchmark mode: paused, so training does not share the worker's time.
-                if self.settings.with_untracked(|s| s.bench_kernels) {
-                    self.send(Command::Pause);
-                    self.kernels.set(KernelBench::Running);
-                    self.send(Command::BenchKernels {
-                        ms_per_shape: gru_lab::kernel_bench::PAGE_MS_PER_SHAPE,
-                    });
-                }
-            }
-            Report::Kernels(figures) => self
-                .kernels
-                .set(KernelBench::Done(gru_lab::kernel_bench::rows(&figures))),
-            Report::Snapshot(snap) => {
-                let stop = snap
-                    .runs
-                    .iter()
-                    .find_map(|r| Some(gru_lab::lab::stop_notice(&r.label, r.error.as_deref()?)));
-                self.history.update(|h| h.apply(*snap));
-                let t = self.history.with_untracked(History::seq_len);
-                self.cursor.keep_within(t);
-                if let Some(message) = stop {
-                    self.notice.set(Some(message));
-                }
-                self.answer_after_paint();
-            }
-            Report::Rejected { message } => self.notice.set(Some(message)),
-            Report::SweepProgress { done, total } => self.sweep.update(|s| {
-                if !s.running {
-                    // A new sweep was accepted: the last one's results no longer apply.
-                    s.table = None;
-                }
-                s.running = true;
-                s.progress = (done, total);
-            }),
-            Report::SweepDone(table) => self.sweep.update(|s| {
-                s.running = false;
-                s.progress = (s.progress.1, s.progress.1);
-                s.table = Some(table);
-            }),
-            Report::Saved { name, json } => {
-                if let Err(e) = crate::download::download_text(&name, "application/json", &json) {
-                    self.notice.set(Some(e));
-                }
-            }
-            Report::Imported {
-                query,
-                summary,
-                parity,
-            } => {
-                let errors = self.adopt(&query);
-                self.origin.set(Some(Origin { summary, parity }));
-                self.notice.set(
-                    (!errors.is_empty())
-                        .then(|| format!("The form could not show: {}", errors.join("; "))),
-                );
-            }
-            Report::Loaded { query, step } => {
-                let errors = self.adopt(&query);
-                self.origin.set(None);
-                self.notice.set(Some(if errors.is_empty() {
-                    format!("Loaded a saved run at step {step}; training continues from there.")
-                } else {
-                    format!(
-                        "Loaded a saved run at step {step}; the form could not show: {}",
-                        errors.join("; ")
-                    )
-                }));
-            }
-        }
     }
 
     /// Pauses live training and runs a length sweep of the current settings' cells.
