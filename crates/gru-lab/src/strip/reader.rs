@@ -120,6 +120,12 @@ impl Reader<'_> {
             Targets::Classes(_) => argmax(y) as f64,
         }
     }
+    /// The names (in `classes`) of row 0's target and predicted class: what the caption
+    /// says was asked and what the model answered.
+    pub(super) fn said(&self, classes: &[String]) -> (String, String) {
+        let name = |k: f64| classes.get(k as usize).cloned().unwrap_or_default();
+        (name(self.target(0)), name(self.predicted(0)))
+    }
     /// Scored rows whose predicted class is the target, and the scored rows.
     pub(super) fn right(&self) -> (usize, usize) {
         let scored: Vec<usize> = (0..self.r)

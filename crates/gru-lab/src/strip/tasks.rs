@@ -119,14 +119,12 @@ pub(super) fn strip_of(task: &TaskConfig, ins: &Inspection) -> Strip {
             }];
             let (lo, hi) = cls(&classes);
             lanes.extend(rd.answer(lo, hi, &classes));
-            let say = |k: f64| classes.get(k as usize).cloned().unwrap_or_default();
+            let (truth, said) = rd.said(&classes);
             Strip {
                 lanes,
                 caption: format!(
                     "X/Y at steps {:?}. Answer {}; the model says {}.",
-                    relevant,
-                    say(rd.target(0)),
-                    say(rd.predicted(0))
+                    relevant, truth, said
                 ),
             }
         }
@@ -139,13 +137,12 @@ pub(super) fn strip_of(task: &TaskConfig, ins: &Inspection) -> Strip {
             ];
             let (lo, hi) = cls(&classes);
             lanes.extend(rd.answer(lo, hi, &classes));
-            let say = |k: f64| classes.get(k as usize).cloned().unwrap_or_default();
+            let (truth, said) = rd.said(&classes);
             Strip {
                 lanes,
                 caption: format!(
                     "The bit shown at the first input step is {}; the model reports {} at the end.",
-                    say(rd.target(0)),
-                    say(rd.predicted(0))
+                    truth, said
                 ),
             }
         }
@@ -166,13 +163,12 @@ pub(super) fn strip_of(task: &TaskConfig, ins: &Inspection) -> Strip {
                 symbols: bits,
             }];
             lanes.extend(rd.answer(0.0, 1.0, &classes));
-            let say = |k: f64| classes.get(k as usize).cloned().unwrap_or_default();
+            let (truth, said) = rd.said(&classes);
             Strip {
                 lanes,
                 caption: format!(
                     "{ones} ones among {t} bits: {}; the model says {}.",
-                    say(rd.target(0)),
-                    say(rd.predicted(0))
+                    truth, said
                 ),
             }
         }
