@@ -20,6 +20,22 @@ fn steps_with(lane: &[f32], pred: impl Fn(f32) -> bool) -> Vec<usize> {
 }
 
 /// The caption of a sequence without a target: why there is none, and what the model says.
+/// A classification task's strip: `lanes`, then the target and predicted class lanes, and
+/// the caption `caption(target name, predicted name)`.
+fn classified(
+    rd: &Reader<'_>,
+    mut lanes: Vec<Lane>,
+    classes: &[String],
+    caption: impl FnOnce(String, String) -> String,
+) -> Strip {
+    lanes.extend(rd.answer(0.0, classes.len().saturating_sub(1) as f32, classes));
+    let (truth, said) = rd.said(classes);
+    Strip {
+        lanes,
+        caption: caption(truth, said),
+    }
+}
+
 pub(super) fn untargeted_caption(task: &TaskConfig, rd: &Reader<'_>) -> String {
     let why = match task {
         TaskConfig::TemporalOrder { .. } => "the order is asked of exactly two X/Y symbols",
@@ -55,7 +71,6 @@ pub(super) fn strip_of(task: &TaskConfig, ins: &Inspection) -> Strip {
     if t == 0 || ins.x.len() < t * ins.input {
         return Strip::default();
     }
-    let cls = |names: &[String]| (0.0, names.len().saturating_sub(1) as f32);
     match task {
         TaskConfig::Adding { .. } => {
             let (value, marker) = (rd.channel(0), rd.channel(1));
@@ -110,41 +125,27 @@ pub(super) fn strip_of(task: &TaskConfig, ins: &Inspection) -> Strip {
             let classes = names(&["XX", "XY", "YX", "YY"]);
             let input = rd.symbols(|_| true);
             let relevant = steps_with(&input, |v| v == 4.0 || v == 5.0);
-            let mut lanes = vec![Lane {
+            let lanes = vec![Lane {
                 name: "input".into(),
                 values: input,
                 lo: 0.0,
                 hi: 7.0,
                 symbols: sym,
             }];
-            let (lo, hi) = cls(&classes);
-            lanes.extend(rd.answer(lo, hi, &classes));
-            let (truth, said) = rd.said(&classes);
-            Strip {
-                lanes,
-                caption: format!(
-                    "X/Y at steps {:?}. Answer {}; the model says {}.",
-                    relevant, truth, said
-                ),
-            }
+            classified(&rd, lanes, &classes, |truth, said| {
+                format!("X/Y at steps {relevant:?}. Answer {truth}; the model says {said}.")
+            })
         }
         TaskConfig::Latch { .. } => {
             let classes = names(&["−1", "+1"]);
             let cue = rd.channel(0);
-            let mut lanes = vec![
+            let lanes = vec![
                 line("cue", cue, -1.0, 1.0),
                 line("noise", rd.channel(1), -1.0, 1.0),
             ];
-            let (lo, hi) = cls(&classes);
-            lanes.extend(rd.answer(lo, hi, &classes));
-            let (truth, said) = rd.said(&classes);
-            Strip {
-                lanes,
-                caption: format!(
-                    "The bit shown at the first input step is {}; the model reports {} at the end.",
-                    truth, said
-                ),
-            }
+            classified(&rd, lanes, &classes, |truth, said| {
+                format!("The bit shown at the first input step is {truth}; the model reports {said} at the end.")
+            })
         }
         TaskConfig::Parity { .. } => {
             let bits = names(&["0", "1"]);
@@ -155,22 +156,16 @@ pub(super) fn strip_of(task: &TaskConfig, ins: &Inspection) -> Strip {
                 .map(|b| b.round())
                 .collect::<Vec<f32>>();
             let ones = input.iter().filter(|&&b| b == 1.0).count();
-            let mut lanes = vec![Lane {
+            let lanes = vec![Lane {
                 name: "bit".into(),
                 values: input,
                 lo: 0.0,
                 hi: 1.0,
                 symbols: bits,
             }];
-            lanes.extend(rd.answer(0.0, 1.0, &classes));
-            let (truth, said) = rd.said(&classes);
-            Strip {
-                lanes,
-                caption: format!(
-                    "{ones} ones among {t} bits: {}; the model says {}.",
-                    truth, said
-                ),
-            }
+            classified(&rd, lanes, &classes, |truth, said| {
+                format!("{ones} ones among {t} bits: {truth}; the model says {said}.")
+            })
         }
         TaskConfig::Sine { .. } => {
             let mut lanes = vec![line("input", rd.channel(0), -1.0, 1.0)];
