@@ -52,7 +52,7 @@ impl Lab {
     /// A one-line message naming the setting that is out of range.
     pub fn new(settings: Settings) -> Result<Self, String> {
         // Before anything is allocated: a run outgrowing wasm32 would end the worker.
-        settings.check_memory()?;
+        settings.check_memory_to_apply()?;
         let mut runs = settings
             .run_specs()
             .iter()

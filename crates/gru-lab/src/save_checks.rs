@@ -9,8 +9,9 @@ use crate::save::{FORMAT, VERSION};
 use crate::settings::table::param;
 use crate::settings::Settings;
 
-/// Most live spans a saved run may list: one per live change of the learning rate or clip.
-const MAX_SPANS: usize = 10_000;
+/// Most live spans a saved run may list: one per live change of the learning rate or clip,
+/// so more than any session makes, and about what a 50 MiB file can hold.
+const MAX_SPANS: usize = 1_000_000;
 
 /// A saved run's live spans: in step order, with values the settings accept, and not more
 /// than [`MAX_SPANS`].

@@ -97,16 +97,16 @@ impl Sweep {
                 "sweep: {n_jobs} runs (models × lengths × seeds) is more than {MAX_JOBS}"
             ));
         }
-        // One job runs at a time beside the lab's runs: the lab's models at the longest length
-        // bound both (each job is one of them at one length).
+        // One job runs at a time beside the lab's runs, which stay in memory: the largest of
+        // the lab's models at the longest length must fit beside them.
         if let Some(&longest) = lengths.iter().max() {
             let at_longest = Settings {
                 knob: longest,
                 ..settings.clone()
             };
             if at_longest.task_config().is_ok() {
-                at_longest
-                    .check_memory()
+                settings
+                    .check_sweep_memory(&at_longest)
                     .map_err(|e| format!("sweep at {} {longest}: {e}", knob.name()))?;
             }
         }

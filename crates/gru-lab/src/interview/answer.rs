@@ -123,7 +123,7 @@ pub fn faster(f: &Facts) -> Vec<String> {
 /// Q5.
 pub fn beat(f: &Facts) -> Vec<String> {
     let mut out = vec![
-        "Rules of thumb, not laws: under a tight compute or memory budget, a GRU trains more steps or a wider layer for the same cost; on dependencies that are not very long, the LSTM's separate memory buys little. \"Fewer weights overfit less\" is often added, but the weight count is a weak guide: a cell that learns faster also memorises a small training set sooner, so compare the gaps below rather than the counts. Published comparisons (Chung et al. 2014, Jozefowicz et al. 2015) found no consistent winner.".to_string(),
+        "Rules of thumb, not laws: under a tight compute or memory budget, a GRU trains more steps or a wider layer for the same cost; on dependencies that are not very long, the LSTM's separate memory buys little. \"Fewer weights overfit less\" is often added, but the weight count is a weak guide: a cell that learns faster also memorises a small training set sooner, so compare each cell's gap between validation and training loss rather than the counts. Published comparisons (Chung et al. 2014, Jozefowicz et al. 2015) found no consistent winner.".to_string(),
     ];
     let cells: Vec<String> = f.cells.iter().map(weights).collect();
     out.push(format!(
@@ -141,7 +141,9 @@ pub fn beat(f: &Facts) -> Vec<String> {
     if f.train_n > 0 && f.step() > 0 {
         if let Some(gaps) = each(f, train_val_gap) {
             out.push(format!(
-                "Validation minus smoothed training loss (the memorising gap): {gaps}."
+                "Validation loss (step {}) minus the smoothed training loss (step {}), the memorising gap: {gaps}.",
+                val_at(f),
+                f.step()
             ));
         }
     }

@@ -50,7 +50,7 @@ fn answers_quote_the_numbers_they_are_given() {
     });
     let a = (question(5).expect("q").answer)(&f).join(" ");
     assert!(
-        a.contains("(the memorising gap): GRU 0.0700, LSTM 0.0300."),
+        a.contains("Validation loss (step 500) minus the smoothed training loss (step 500), the memorising gap: GRU 0.0700, LSTM 0.0300."),
         "validation minus training, per cell: {a}"
     );
     assert!(

@@ -105,27 +105,10 @@ impl Settings {
             errors.push(e);
             s.models.clear();
         }
-        // Runs too big to hold together: their size falls back to the defaults, batch first,
-        // until they fit (the defaults always do).
+        // Runs too big to hold together shrink until they fit, and the message says to what.
         if let Err(e) = s.check_memory() {
-            errors.push(e);
-            let d = Settings::default();
-            let fall_backs: [fn(&mut Settings, &Settings); 5] = [
-                |s, d| s.batch = d.batch,
-                |s, d| s.layers = d.layers,
-                |s, d| s.hidden = d.hidden,
-                |s, d| (s.direction, s.oneway_twin) = (d.direction, d.oneway_twin),
-                |s, d| (s.cells, s.models) = (d.cells.clone(), d.models.clone()),
-            ];
-            for fall_back in fall_backs {
-                fall_back(&mut s, &d);
-                if s.check_memory().is_ok() {
-                    break;
-                }
-            }
-            if s.check_memory().is_err() {
-                s = d;
-            }
+            let now = s.shrink_to_fit();
+            errors.push(format!("{e}; {now}"));
         }
         if errors.len() > MAX_MESSAGES {
             let more = errors.len() - MAX_MESSAGES;

@@ -19,7 +19,6 @@ fn steps_with(lane: &[f32], pred: impl Fn(f32) -> bool) -> Vec<usize> {
         .collect()
 }
 
-/// The caption of a sequence without a target: why there is none, and what the model says.
 /// A classification task's strip: `lanes`, then the target and predicted class lanes, and
 /// the caption `caption(target name, predicted name)`.
 fn classified(
@@ -36,6 +35,7 @@ fn classified(
     }
 }
 
+/// The caption of a sequence without a target: why there is none, and what the model says.
 pub(super) fn untargeted_caption(task: &TaskConfig, rd: &Reader<'_>) -> String {
     let why = match task {
         TaskConfig::TemporalOrder { .. } => "the order is asked of exactly two X/Y symbols",
