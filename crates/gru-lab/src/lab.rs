@@ -6,7 +6,6 @@ use gru_core::model::Direction;
 
 use crate::protocol::{InspectPick, Inspected, RunStatus, SamplePick};
 use crate::run::TrainingRun;
-use crate::settings::table::param;
 use crate::settings::Settings;
 use crate::travel::Travel;
 use serde::{Deserialize, Serialize};
@@ -220,12 +219,7 @@ impl Lab {
     /// A one-line message when the settings table refuses a value (so a saved run's link
     /// always reads back); no run is changed then.
     pub fn set_live(&mut self, lr: f64, clip: f64) -> Result<(), String> {
-        let mut next = self.settings.clone();
-        for (key, v) in [("lr", lr), ("clip", clip)] {
-            if let Some(p) = param(key) {
-                p.set(&mut next, &v.to_string())?;
-            }
-        }
+        let next = self.settings.with_live_values(lr, clip)?;
         // lr and clip do not depend on the cell: one check covers every run, before any changes.
         next.train_config(next.cells[0])?
             .validate()

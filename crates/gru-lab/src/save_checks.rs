@@ -6,7 +6,6 @@ use serde_json::Value;
 
 use crate::lab::LiveSpan;
 use crate::save::{FORMAT, VERSION};
-use crate::settings::table::param;
 use crate::settings::Settings;
 
 /// Most live spans a saved run may list: one per live change of the learning rate or clip,
@@ -30,13 +29,9 @@ pub(crate) fn check_spans(spans: &[LiveSpan]) -> Result<(), String> {
                 spans[i - 1].from_step
             ));
         }
-        let mut s = Settings::default();
-        for (key, v) in [("lr", w.lr), ("clip", w.clip)] {
-            if let Some(p) = param(key) {
-                p.set(&mut s, &v.to_string())
-                    .map_err(|e| format!("trained_with[{i}].{e}"))?;
-            }
-        }
+        Settings::default()
+            .with_live_values(w.lr, w.clip)
+            .map_err(|e| format!("trained_with[{i}].{e}"))?;
     }
     Ok(())
 }

@@ -331,6 +331,21 @@ impl Settings {
         self.with_from(other, |p| p.applies == Applies::Live)
     }
 
+    /// `self` with learning rate `lr` and clip `clip`, checked by the table as a link's are
+    /// (so a run trained with them saves a link that reads back).
+    ///
+    /// # Errors
+    /// The table's one-line message for the first value it refuses.
+    pub fn with_live_values(&self, lr: f64, clip: f64) -> Result<Settings, String> {
+        let mut next = self.clone();
+        for (key, v) in [("lr", lr), ("clip", clip)] {
+            if let Some(p) = table::param(key) {
+                p.set(&mut next, &v.to_string())?;
+            }
+        }
+        Ok(next)
+    }
+
     /// Copies how the page looks (the table's [`Group::Page`]: hidden parts, presenter,
     /// question, benchmark, the sweep's seeds and steps) from `other`.
     pub fn with_page_from(&self, other: &Settings) -> Settings {
