@@ -85,7 +85,7 @@ fn settings_from_url() -> FromUrl {
     let pick = inside.and_then(|v| look::parse(&v).map_err(|e| errors.push(e)).ok());
     let notice = (!errors.is_empty()).then(|| {
         format!(
-            "Ignored in the link: {} (defaults used instead).",
+            "Ignored in the link: {} (a refused value keeps its default).",
             errors.join("; ")
         )
     });
