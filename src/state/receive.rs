@@ -53,6 +53,7 @@ impl AppState {
                 self.answer_after_paint();
             }
             Report::Rejected { message } => self.notice.set(Some(message)),
+            Report::ResetRefused { message, running } => self.reset_refused(message, running),
             Report::SweepProgress { done, total } => self.sweep.update(|s| {
                 if !s.running {
                     // A new sweep was accepted: the last one's results no longer apply.
@@ -97,4 +98,58 @@ impl AppState {
             }
         }
     }
+
+    /// The engine refused a reset the page already shows: see [`after_refused_reset`].
+    fn reset_refused(&self, message: String, running: Option<String>) {
+        let shown = self.settings.get_untracked();
+        match after_refused_reset(&shown, running.as_deref()) {
+            AfterRefusal::Revert(settings) => {
+                self.settings.set(settings);
+                self.notice.set(Some(format!("Not applied: {message}.")));
+            }
+            AfterRefusal::StartDefaults(settings) => {
+                self.send(Command::Reset {
+                    query: settings.to_query(),
+                });
+                self.draft.set(settings.clone());
+                self.settings.set(settings);
+                self.notice.set(Some(format!(
+                    "Not started: {message} — training the default settings instead."
+                )));
+            }
+            AfterRefusal::Nothing => self.notice.set(Some(format!("Not started: {message}."))),
+        }
+    }
 }
+
+/// What the page does after the engine refused a reset whose settings it already shows.
+#[derive(Debug, PartialEq)]
+pub(super) enum AfterRefusal {
+    /// Shows the settings the runs still train with (the form keeps the refused draft).
+    Revert(Settings),
+    /// No runs exist yet (the first reset was refused): starts these, the defaults.
+    StartDefaults(Settings),
+    /// The defaults themselves were refused: nothing is left to start.
+    Nothing,
+}
+
+/// The page's next settings after a refused reset, from `shown` (what it shows now) and
+/// `running` (what the runs still train with, `None` before any run): how the page looks
+/// (`Settings::with_page_from`) stays as shown either way.
+pub(super) fn after_refused_reset(shown: &Settings, running: Option<&str>) -> AfterRefusal {
+    match running {
+        Some(query) => AfterRefusal::Revert(Settings::from_query(query).0.with_page_from(shown)),
+        None => {
+            let defaults = Settings::default().with_page_from(shown);
+            if defaults == *shown {
+                AfterRefusal::Nothing
+            } else {
+                AfterRefusal::StartDefaults(defaults)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "receive_tests.rs"]
+mod tests;

@@ -13,12 +13,15 @@ impl Engine {
         let reject = |message: String| vec![Report::Rejected { message }];
         match cmd {
             Command::Reset { query } => {
+                let refuse = |problem: String| {
+                    vec![Report::ResetRefused {
+                        message: format!("{problem} — the current run continues unchanged"),
+                        running: Some(self.lab.settings.to_query()),
+                    }]
+                };
                 let (settings, errors) = Settings::from_query(&query);
                 if !errors.is_empty() {
-                    return reject(format!(
-                        "{} — the current run continues unchanged",
-                        errors.join("; ")
-                    ));
+                    return refuse(errors.join("; "));
                 }
                 match Lab::new(settings) {
                     Ok(mut lab) => {
@@ -26,7 +29,7 @@ impl Engine {
                         lab.keep_sequence(&self.lab);
                         self.replace(lab);
                     }
-                    Err(e) => return reject(format!("{e} — the current run continues unchanged")),
+                    Err(e) => return refuse(e),
                 }
             }
             Command::Sweep {
@@ -197,3 +200,7 @@ fn live_speed(steps_per_s: Option<f64>) -> Result<Speed, String> {
     }
     Ok(s.speed)
 }
+
+#[cfg(test)]
+#[path = "reset_tests.rs"]
+mod reset_tests;

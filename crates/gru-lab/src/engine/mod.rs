@@ -296,7 +296,10 @@ pub fn dispatch(slot: &mut Option<Engine>, cmd: Command, now: f64) -> Vec<Report
                 *slot = Some(e);
                 Vec::new()
             }
-            Err(message) => vec![Report::Rejected { message }],
+            Err(message) => vec![Report::ResetRefused {
+                message,
+                running: None,
+            }],
         },
         (None, _) => Vec::new(),
     }

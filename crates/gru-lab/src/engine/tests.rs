@@ -167,7 +167,7 @@ fn bad_commands_are_rejected_and_the_run_goes_on() {
     ] {
         let r = e.handle(bad.clone(), clock.read());
         assert!(
-            matches!(r.as_slice(), [Report::Rejected { message }] if !message.contains('\n')),
+            matches!(r.as_slice(), [Report::Rejected { message } | Report::ResetRefused { message, .. }] if !message.contains('\n')),
             "{bad:?}: {r:?}"
         );
     }

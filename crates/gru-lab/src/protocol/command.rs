@@ -11,7 +11,7 @@ use super::{Report, Snapshot};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Command {
     /// Start fresh runs from settings written as a URL query (the codec of shared links). On a
-    /// bad setting the worker answers [`Report::Rejected`] and the current runs go on.
+    /// bad setting the worker answers [`Report::ResetRefused`] and the current runs go on.
     Reset {
         /// The settings, `Settings::to_query` form.
         query: String,

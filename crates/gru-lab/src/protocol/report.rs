@@ -54,6 +54,16 @@ pub enum Report {
         /// One line naming the problem.
         message: String,
     },
+    /// A [`Command::Reset`] was refused: the runs, and the settings they train with, are as
+    /// they were. The page, which shows a reset's settings as soon as it sends it, goes back
+    /// to `running` (the form keeps the refused draft to mend).
+    ResetRefused {
+        /// One line naming the problem.
+        message: String,
+        /// The settings the runs still train with (`Settings::to_query` form); `None` when
+        /// the refused reset was the first, so no runs exist yet.
+        running: Option<String>,
+    },
     /// The saved-run file [`Command::Save`] asked for.
     Saved {
         /// A file name saying what it holds, e.g. `gru-lens-gru-rnn-adding-step1200.json`.

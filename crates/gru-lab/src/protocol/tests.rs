@@ -141,6 +141,18 @@ fn a_snapshot_round_trips_bit_for_bit_and_garbage_is_refused() {
     };
     let r = Report::Snapshot(Box::new(snap));
     assert_eq!(decode::<Report>(&encode(&r)), Ok(r));
+    for r in [
+        Report::ResetRefused {
+            message: "hidden: 9999 is not from 1 to 128".into(),
+            running: Some("cells=gru&T=50".into()),
+        },
+        Report::ResetRefused {
+            message: String::new(),
+            running: None,
+        },
+    ] {
+        assert_eq!(decode::<Report>(&encode(&r)), Ok(r));
+    }
     assert!(decode::<Report>(&[0xff, 0xff, 0xff]).is_err());
     assert!(decode::<Command>(&[]).is_err());
 }
