@@ -66,7 +66,11 @@ fn settings_a_causal_one_layer_model_cannot_take_are_refused_in_one_line() {
         },
         1.0,
     );
-    assert!(matches!(&r[..], [crate::protocol::Report::Rejected { .. }]));
+    let running = e.lab().settings.to_query();
+    assert!(
+        matches!(&r[..], [crate::protocol::Report::ResetRefused { running: Some(q), .. }] if *q == running),
+        "{r:?}"
+    );
     assert_eq!(e.lab().runs.len(), 2);
 }
 
