@@ -27,7 +27,7 @@ test('the gradient norm before clipping: drawn, threshold sentence, presets by l
   const before = await canvasHash(page, name);
   await exploding.click();
   await page.waitForFunction(() => location.search.includes('wscale=3'));
-  await page.waitForFunction(() => /^Clipping is off: every step uses its whole gradient \(latest ‖dL\/dθ‖₂: RNN [\d.e+-]+\)\.$/.test(document.querySelector('.clip-sentence')?.textContent ?? ''));
+  await page.waitForFunction(() => /^Clipping is off: every step uses its whole gradient \(‖dL\/dθ‖₂ at step \d+: RNN [\d.e+-]+\)\.$/.test(document.querySelector('.clip-sentence')?.textContent ?? ''));
   assert.match(await page.getByRole('note', { name: 'Gate surgery in force' }).innerText(), /recurrent weights × 3 at start/);
   await waitStep(page, 30);
   assert.notEqual(await canvasHash(page, name), before, 'the chart follows the preset');

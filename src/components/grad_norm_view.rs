@@ -25,22 +25,23 @@ pub fn clip_sentence(h: &History) -> String {
     };
     let (_, n) = first.clip_count();
     let Some(c) = clip_limit(h) else {
-        // Off: nothing is scaled, so say what each step does use.
+        // Off: nothing is scaled, so say what each step does use. The step's own norm, not
+        // the chart's last point (an average of several steps once the curve is long).
         let latest: Vec<String> = h
             .runs
             .iter()
             .filter_map(|r| {
-                let v = r.grad_norm.points.last()?.1;
-                Some(format!("{} {}", r.status.label, fmt_num(v)))
+                let p = r.last_train?;
+                Some(format!("{} {}", r.status.label, fmt_num(p.grad_norm)))
             })
             .collect();
-        return if n == 0 || latest.is_empty() {
-            "Clipping is off: no training step yet.".to_string()
-        } else {
-            format!(
-                "Clipping is off: every step uses its whole gradient (latest ‖dL/dθ‖₂: {}).",
+        let step = first.last_train.map(|p| p.step);
+        return match step {
+            Some(step) if n > 0 && !latest.is_empty() => format!(
+                "Clipping is off: every step uses its whole gradient (‖dL/dθ‖₂ at step {step}: {}).",
                 latest.join(", ")
-            )
+            ),
+            _ => "Clipping is off: no training step yet.".to_string(),
         };
     };
     let state = format!("Clip threshold {c}");
@@ -113,7 +114,7 @@ pub fn GradNormView() -> impl IntoView {
 mod tests {
     use super::*;
     use gru_lab::history::RunHistory;
-    use gru_lab::protocol::RunStatus;
+    use gru_lab::protocol::{RunStatus, Snapshot, TrainPoint};
     use wasm_bindgen_test::wasm_bindgen_test;
 
     fn run(label: &str, clip: Option<f64>, flags: &[bool]) -> RunHistory {
@@ -142,13 +143,50 @@ mod tests {
             "Clip threshold 0.5: of the last 3 steps, clipping scaled the gradient down in GRU 2, RNN 3."
         );
         let mut off = run("RNN", None, &[false]);
-        off.grad_norm.push(1.0, 31_400.0);
+        off.grad_norm.push(7.0, 31_400.0);
+        off.last_train = Some(TrainPoint {
+            step: 7,
+            loss: 0.5,
+            grad_norm: 31_400.0,
+            clipped: false,
+            seconds: 0.1,
+        });
         h.runs = vec![off];
         assert_eq!(
             clip_sentence(&h),
-            "Clipping is off: every step uses its whole gradient (latest ‖dL/dθ‖₂: RNN 3.14e4)."
+            "Clipping is off: every step uses its whole gradient (‖dL/dθ‖₂ at step 7: RNN 3.14e4)."
         );
         h.runs = vec![run("RNN", None, &[])];
         assert_eq!(clip_sentence(&h), "Clipping is off: no training step yet.");
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn with_clipping_off_the_sentence_quotes_the_last_step_not_the_charts_averaged_point() {
+        let steps = 3_000u64;
+        let snap = Snapshot {
+            runs: vec![RunStatus {
+                label: "RNN".into(),
+                step: steps,
+                new_train: (1..=steps)
+                    .map(|s| TrainPoint {
+                        step: s,
+                        loss: 1.0,
+                        grad_norm: s as f64,
+                        clipped: false,
+                        seconds: 0.0,
+                    })
+                    .collect(),
+                ..RunStatus::default()
+            }],
+            ..Snapshot::default()
+        };
+        let mut h = History::default();
+        h.apply(snap);
+        let chart_last = h.runs[0].grad_norm.points.last().map(|p| p.1);
+        assert!(chart_last.is_some_and(|v| v < 2_999.0), "{chart_last:?}");
+        assert_eq!(
+            clip_sentence(&h),
+            "Clipping is off: every step uses its whole gradient (‖dL/dθ‖₂ at step 3000: RNN 3.00e3)."
+        );
     }
 }

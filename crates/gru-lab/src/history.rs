@@ -4,7 +4,7 @@
 
 use crate::curve::Curve;
 use crate::insight::Insight;
-use crate::protocol::{Inspected, Rates, RunStatus, Snapshot};
+use crate::protocol::{Inspected, Rates, RunStatus, Snapshot, TrainPoint};
 
 /// Training steps over which the page counts how often clipping fired.
 pub const CLIP_WINDOW: usize = 100;
@@ -31,6 +31,9 @@ pub struct RunHistory {
     pub recent_clipped: std::collections::VecDeque<bool>,
     /// Step of the latest validation, as it ran (`val` averages old points once it is full).
     pub last_val_step: Option<u64>,
+    /// The latest training step, as it ran (`grad_norm` and `train` average old points once
+    /// they are full, so their last point can be a mean of several steps).
+    pub last_train: Option<TrainPoint>,
     /// First step whose validation loss was below half the baseline, as it ran.
     pub half_baseline_at: Option<u64>,
 }
@@ -132,6 +135,7 @@ impl History {
                 h.val.truncate_after(to);
                 h.recent_clipped.clear();
                 h.last_val_step = h.last_val_step.filter(|&v| v <= s.step);
+                h.last_train = h.last_train.take().filter(|p| p.step <= s.step);
                 h.half_baseline_at = h.half_baseline_at.filter(|&v| v <= s.step);
             }
             // A new threshold starts the count, so the sentence's count is of steps clipped
@@ -147,6 +151,7 @@ impl History {
                     h.recent_clipped.pop_front();
                 }
                 h.recent_clipped.push_back(p.clipped);
+                h.last_train = Some(p);
             }
             for p in s.new_val.drain(..) {
                 h.last_val_step = Some(p.step);

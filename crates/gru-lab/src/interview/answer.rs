@@ -16,7 +16,7 @@ pub fn differ(f: &Facts) -> Vec<String> {
     let mut out = vec![
         "A GRU has two gates — update z and reset r — and one state h. An LSTM has three gates (input, forget, output), a candidate, and a separate cell state c beside h. The GRU's single z does the work of the LSTM's input and forget gates together (z writes, 1 − z keeps), and with no output gate its whole state is exposed.".to_string(),
     ];
-    let cells: Vec<String> = f.cells.iter().map(weights).collect();
+    let cells: Vec<String> = f.cells.iter().map(|c| weights(f, c)).collect();
     out.push(format!(
         "Weights per layer and direction here (I = {}, H = {}): {}. The page's GRU applies r before U_h, so one bias per gate suffices; the LSTM keeps PyTorch's two bias vectors. PyTorch's nn.GRU({}, {}) would have 3·(I+H+2)·H = {}.",
         f.input,
@@ -40,14 +40,14 @@ pub fn differ(f: &Facts) -> Vec<String> {
 pub fn equations(f: &Facts) -> Vec<String> {
     let mut out = vec![
         "z_t = σ(W_z x_t + U_z h_{t−1} + b_z), r_t = σ(W_r x_t + U_r h_{t−1} + b_r), h̃_t = tanh(W_h x_t + U_h (r_t ⊙ h_{t−1}) + b_h), h_t = (1 − z_t) ⊙ h_{t−1} + z_t ⊙ h̃_t. That is this page's convention: z weights the new candidate.".to_string(),
-        "PyTorch, Keras and Flax call the gate that weights the old state the update gate: their z′ = 1 − z, h_t = z′ ⊙ h_{t−1} + (1 − z′) ⊙ n_t. They also apply r after the U_h product, with its own bias: n_t = tanh(W_n x_t + b_in + r_t ⊙ (U_n h_{t−1} + b_hn)) (Keras: reset_after=True, its default). Cho et al. (2014) apply r before U_h, as the page's GRU does. The two forms are different functions, not a renaming: no weights make one equal the other in general.".to_string(),
+        "PyTorch, Keras and Flax call the gate that weights the old state the update gate: their z′ = 1 − z, h_t = z′ ⊙ h_{t−1} + (1 − z′) ⊙ n_t. They also apply r after the U_h product, with its own bias: n_t = tanh(W_n x_t + b_in + r_t ⊙ (U_n h_{t−1} + b_hn)) (Keras: reset_after=True, its default). Cho et al. (2014) apply r before U_h, as the page's GRU does, but their z weights the old state (h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃_t), as the frameworks' does; the page's z, the weight of the new candidate, follows Chung et al. (2014). The two forms of r are different functions, not a renaming: no weights make one equal the other in general. Reset-after lets the three recurrent products be one matrix product per step (h_{t−1} times [U_z U_r U_n]), which is how cuDNN computes its GRU and why Keras made reset_after=True its default.".to_string(),
     ];
     if let (Some(g), Some(t)) = (f.cell(CellKind::Gru), f.cell(CellKind::GruTorch)) {
         out.push(format!(
-            "Here: {}; {} — the second bias vector of the reset-after form adds 3·H = {} weights.",
-            weights(g),
-            weights(t),
-            3 * f.hidden
+            "Here: {}; {} — the second bias vector of the reset-after form adds 3·H = {} weights, of which only b_hn (H of them) changes the function, because r multiplies it; b_hr and b_hz only add to b_ir and b_iz.",
+            weights(f, g),
+            weights(f, t),
+            3 * t.hidden
         ));
     }
     out.push(match f.cell(CellKind::Gru).and_then(|c| c.mean_z) {
@@ -109,7 +109,7 @@ pub fn faster(f: &Facts) -> Vec<String> {
         ));
         out.push(match (g.step_ms, l.step_ms) {
             (Some(a), Some(b)) => format!(
-                "Measured time per training step of each run alone (the cost table's ms/step): GRU {} ms, LSTM {} ms. Both share one browser thread and this machine, so the figures move. Read the ratio with care: both steps use the same vectorised sigmoid and tanh, but the matrix products are not the whole step (element-wise gate work, memory traffic and the optimiser's update take time too), so the measured ratio need not equal the FLOP ratio.",
+                "Measured time per training step of each run alone (the cost table's ms/step): GRU {} ms, LSTM {} ms. Both share one browser thread and this machine, so the figures move. Read the ratio with care: both steps use the same vectorised sigmoid and tanh, but the matrix products are not the whole step (element-wise gate work, memory traffic and the optimiser's update take time too), and the page's GRU needs r before U_h(r ⊙ h), so each of its steps makes two dependent recurrent products (h·U_zr, then (r ⊙ h)·U_h) where the LSTM makes one wider product; smaller products run less efficiently. The measured ratio need not equal the FLOP ratio.",
                 fmt_ms(a),
                 fmt_ms(b)
             ),
@@ -125,7 +125,7 @@ pub fn beat(f: &Facts) -> Vec<String> {
     let mut out = vec![
         "Rules of thumb, not laws: under a tight compute or memory budget, a GRU trains more steps or a wider layer for the same cost; on dependencies that are not very long, the LSTM's separate memory buys little. \"Fewer weights overfit less\" is often added, but the weight count is a weak guide: a cell that learns faster also memorises a small training set sooner, so compare each cell's gap between validation and training loss rather than the counts. Published comparisons (Chung et al. 2014, Jozefowicz et al. 2015) found no consistent winner.".to_string(),
     ];
-    let cells: Vec<String> = f.cells.iter().map(weights).collect();
+    let cells: Vec<String> = f.cells.iter().map(|c| weights(f, c)).collect();
     out.push(format!(
         "This experiment is the small-budget side: H = {}, T = {}: {}.",
         f.hidden,
@@ -268,13 +268,7 @@ pub fn long(f: &Facts) -> Vec<String> {
             f.batch
         ));
         if let (Some(z), Some(carry), Some(average)) = (g.mean_z, g.carry_only, g.carry_of_mean) {
-            let compared = if carry > 10.0 * average {
-                "far above"
-            } else if carry < 0.1 * average {
-                "far below"
-            } else {
-                "close to"
-            };
+            let compared = carry_against_mean(carry, average);
             out.push(format!(
                 "At step {} (the views' model), on the inspected sample: the carry path alone (the T factors diag(1 − z_t), candidate and gate terms left out) has norm max over units of ∏_t (1 − z_t) = {}, {compared} (1 − mean z)^T = {} with mean z = {}. A product of gates is set by the units whose z stays near 0 at every step, not by the average gate; the exact ‖∂h_T/∂h_0‖ is in the Compare table.",
                 seen(f),
@@ -292,6 +286,20 @@ pub fn long(f: &Facts) -> Vec<String> {
         out.push(s);
     }
     out
+}
+
+/// How the carry path's norm compares with what the average gate makes of it: "far above" /
+/// "far below" past a factor of 10, else the factor itself ("2.5 × ", "0.4 × ").
+fn carry_against_mean(carry: f64, average: f64) -> String {
+    if carry > 10.0 * average {
+        "far above".into()
+    } else if carry < 0.1 * average {
+        "far below".into()
+    } else if average > 0.0 {
+        format!("{} ×", fmt_num(carry / average))
+    } else {
+        "equal to".into()
+    }
 }
 
 /// Q10.

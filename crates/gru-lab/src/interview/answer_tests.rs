@@ -5,6 +5,7 @@ use gru_core::cell::CellKind;
 
 use super::tests::{by_kind, facts};
 use super::*;
+use crate::settings::Settings;
 
 #[test]
 fn answers_quote_the_numbers_they_are_given() {
@@ -168,4 +169,45 @@ fn the_carry_only_norm_is_the_keeping_unit_s_product_not_the_average_gate_s() {
         )),
         "{text}"
     );
+}
+
+#[test]
+fn q9_states_the_factor_between_the_carry_and_the_average_gate_when_within_ten() {
+    let f = facts(9, 150, |c| {
+        c.mean_z = Some(0.5);
+        c.carry_only = Some(2.0e-5);
+        c.carry_of_mean = Some(8.0e-5);
+    });
+    let text = (question(9).expect("q9").answer)(&f).join(" ");
+    assert!(
+        text.contains("= 2.00e-5, 0.2500 × (1 − mean z)^T = 8.00e-5"),
+        "a factor of 4 is not 'close to': {text}"
+    );
+    assert!(!text.contains("close to"), "{text}");
+}
+
+#[test]
+fn a_cell_sized_by_the_parameter_budget_names_its_own_h() {
+    let s = Settings::from_query("cells=gru,lstm&hidden=16&budget=gru").0;
+    let f = Facts::gather(&s, &crate::history::History::default());
+    let lstm = f.cell(CellKind::Lstm).expect("lstm");
+    assert_ne!(lstm.hidden, 16, "the budget shrinks the LSTM");
+    let a = answer::differ(&f).join(" ");
+    assert!(
+        a.contains(&format!(
+            "GRU 3·(I+H+1)·H = 912; LSTM (H = {}) 4·(I+H+2)·H = ",
+            lstm.hidden
+        )),
+        "{a}"
+    );
+}
+
+#[test]
+fn t_in_the_answers_is_the_sequence_length_not_the_task_knob() {
+    // Copy memory's knob is its delay; its sequences are delay + 2n + 1 steps.
+    let s = Settings::from_query("task=copy&T=20").0;
+    let f = Facts::gather(&s, &crate::history::History::default());
+    let task = s.task_config().expect("task").build().expect("task");
+    assert_eq!(f.seq_len, task.seq_len());
+    assert!(f.seq_len > s.knob, "{} vs knob {}", f.seq_len, s.knob);
 }

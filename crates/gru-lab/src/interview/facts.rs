@@ -39,8 +39,7 @@ pub struct CellFacts {
     pub loss: Option<f64>,
     /// Latest validation loss.
     pub val_loss: Option<f64>,
-    /// Step of the latest validation (the validation curve's last point; once the curve
-    /// averages buckets of steps, a lower bound).
+    /// Step of the latest validation, as it ran ([`crate::history::RunHistory::last_val_step`]).
     pub val_step: Option<u64>,
     /// Latest validation accuracy, where the task has one.
     pub val_accuracy: Option<f64>,
@@ -98,7 +97,8 @@ pub struct Facts {
     pub layers: usize,
     /// Directions (2 = bidirectional).
     pub dirs: usize,
-    /// Sequence length (the task's knob).
+    /// Sequence length `T`: the steps of one sequence (the task's, not its knob: copy memory's
+    /// knob is the delay, its sequences `delay + 2n + 1` steps).
     pub seq_len: usize,
     /// Sequences per step.
     pub batch: usize,
@@ -130,6 +130,12 @@ impl Facts {
     /// not match the settings' cells (a reset still on its way) contribute no numbers.
     pub fn gather(settings: &Settings, history: &History) -> Facts {
         let (input, _) = task_io(settings).unwrap_or((0, 0));
+        // The steps of a sequence, not the knob (copy memory's knob is its delay).
+        let seq_len = settings
+            .task_config()
+            .ok()
+            .and_then(|t| t.build().ok())
+            .map_or(settings.knob, |t| t.seq_len());
         let specs = settings.run_specs();
         let matches = history.runs.len() == settings.n_runs()
             && history
@@ -195,7 +201,7 @@ impl Facts {
             hidden: settings.hidden,
             layers: settings.layers,
             dirs: settings.direction.count(),
-            seq_len: settings.knob,
+            seq_len,
             batch: settings.batch,
             train_n: settings.train_n,
             input_dropout: settings.input_dropout,

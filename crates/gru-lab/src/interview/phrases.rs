@@ -53,10 +53,16 @@ pub(super) fn each_count(f: &Facts) -> Option<String> {
     (parts.len() == f.cells.len() && !parts.is_empty()).then(|| parts.join(", "))
 }
 
-/// "GRU: 3·(I+H+1)·H = 912" for one cell at this run's I and H.
-pub(super) fn weights(c: &CellFacts) -> String {
+/// "GRU 3·(I+H+1)·H = 912" for one cell at this run's I and H; a cell whose H is not the
+/// run's (a parameter budget sizes each cell's own) names its H: "LSTM (H = 13) 4·(I+H+2)·H = 988".
+pub(super) fn weights(f: &Facts, c: &CellFacts) -> String {
+    let own_h = if c.hidden == f.hidden {
+        String::new()
+    } else {
+        format!(" (H = {})", c.hidden)
+    };
     format!(
-        "{} {} = {}",
+        "{}{own_h} {} = {}",
         c.label,
         formula(c.kind),
         count(c.layer_params)
@@ -113,7 +119,7 @@ pub(super) fn beside(f: &Facts) -> Option<String> {
         });
     Some(format!(
         "Beside the cells, on the same data at T = {}: ‖∂y_T/∂x_1‖ (the first input: the sensitivity chart's largest lag, k = T − 1) is {}; validation loss {}; measured ms per training step {}.{rf} \
-         A recurrent path multiplies T Jacobians; the attention model reaches x_1 in one hop weighted by its attention P (an input it ignores gets almost no gradient), and its T² is the encoder computing every row; the TCN through at most its L levels of dilated convolutions, and not at all from inputs beyond its receptive field.",
+         From x_1 a recurrent path crosses T − 1 state-to-state Jacobians; the attention model reaches x_1 in one hop weighted by its attention P (an input it ignores gets almost no gradient), and its T² is the encoder computing every row; the TCN through at most its L levels of dilated convolutions, and not at all from inputs beyond its receptive field.",
         f.seq_len,
         join(&|r| num(r.far_input)),
         join(&|r| num(r.val_loss)),
