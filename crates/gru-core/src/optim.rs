@@ -123,8 +123,19 @@ impl<T: Real> Optimizer<T> {
     /// # Errors
     /// [`Error::Format`] when a moment has the wrong length or a non-finite value.
     pub fn restore(&mut self, n: usize, m: Vec<T>, v: Vec<T>, t: u64) -> Result<(), Error> {
+        Self::check_state(n, &m, &v, t)?;
+        (self.m, self.v, self.t) = (m, v, t);
+        Ok(())
+    }
+
+    /// What [`Self::restore`] checks, before any optimiser exists: `m` and `v` hold `n`
+    /// finite values each (or both are empty at `t = 0`: a fresh optimiser).
+    ///
+    /// # Errors
+    /// [`Error::Format`] when a moment has the wrong length or a non-finite value.
+    pub fn check_state(n: usize, m: &[T], v: &[T], t: u64) -> Result<(), Error> {
         let fresh = t == 0 && m.is_empty() && v.is_empty();
-        for (name, x) in [("m", &m), ("v", &v)] {
+        for (name, x) in [("m", m), ("v", v)] {
             if !fresh && x.len() != n {
                 return Err(Error::Format(format!(
                     "optimizer.{name}: expected {n} values, got {}",
@@ -137,7 +148,6 @@ impl<T: Real> Optimizer<T> {
                 )));
             }
         }
-        (self.m, self.v, self.t) = (m, v, t);
         Ok(())
     }
 

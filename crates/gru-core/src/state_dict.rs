@@ -151,10 +151,23 @@ pub fn export<T: Real>(model: &Model<T>) -> Result<String, Error> {
 /// Never panics.
 pub fn import<T: Real>(model: &mut Model<T>, json: &str) -> Result<HeadImport, Error> {
     gates(model.config.cell)?;
+    let dict = parse(json).map_err(|m| Error::Format(one_line(&m)))?;
+    import_parsed(model, &dict)
+}
+
+/// [`import`] from a state dict already parsed (the top-level object of tensors), so a
+/// caller that read other entries of the file does not parse it again.
+///
+/// # Errors
+/// As [`import`].
+pub fn import_parsed<T: Real>(
+    model: &mut Model<T>,
+    dict: &Map<String, Value>,
+) -> Result<HeadImport, Error> {
+    gates(model.config.cell)?;
     let fail = |m: String| Error::Format(one_line(&m));
-    let dict = parse(json).map_err(fail)?;
-    let (entries, head) = expected(&model.config, &dict).map_err(fail)?;
-    let tensors = read_all(&dict, &entries, &model.layout).map_err(fail)?;
+    let (entries, head) = expected(&model.config, dict).map_err(fail)?;
+    let tensors = read_all(dict, &entries, &model.layout).map_err(fail)?;
     let mut params = model.params.clone();
     for (torch, range, data) in tensors {
         let dst = params
@@ -262,12 +275,24 @@ fn read_all(
 /// [`Error::Format`] with a one-line message when `weight_ih_l0` / `weight_hh_l0` are
 /// missing or inconsistent, or any tensor does not fit the inferred shape.
 pub fn infer_config(json: &str, rnn: Nonlinearity) -> Result<ModelConfig, Error> {
-    infer(json, rnn).map_err(|m| Error::Format(one_line(&m)))
+    parse(json)
+        .and_then(|dict| infer(&dict, rnn))
+        .map_err(|m| Error::Format(one_line(&m)))
 }
 
-fn infer(json: &str, rnn: Nonlinearity) -> Result<ModelConfig, String> {
-    let dict = parse(json)?;
-    let p = prefix(&dict);
+/// [`infer_config`] of a state dict already parsed (the top-level object of tensors).
+///
+/// # Errors
+/// As [`infer_config`].
+pub fn infer_config_parsed(
+    dict: &Map<String, Value>,
+    rnn: Nonlinearity,
+) -> Result<ModelConfig, Error> {
+    infer(dict, rnn).map_err(|m| Error::Format(one_line(&m)))
+}
+
+fn infer(dict: &Map<String, Value>, rnn: Nonlinearity) -> Result<ModelConfig, String> {
+    let p = prefix(dict);
     let dims = |name: &str| -> Result<(usize, usize), String> {
         let v = dict
             .get(name)
@@ -317,8 +342,8 @@ fn infer(json: &str, rnn: Nonlinearity) -> Result<ModelConfig, String> {
     config
         .validate()
         .map_err(|e| format!("state_dict: {}", inner(e)))?;
-    let (entries, _) = expected(&config, &dict)?;
-    read_all(&dict, &entries, &layout_of(&config))?;
+    let (entries, _) = expected(&config, dict)?;
+    read_all(dict, &entries, &layout_of(&config))?;
     Ok(config)
 }
 

@@ -13,6 +13,10 @@ use crate::seq::{ModelKind, Net, NetCache};
 use crate::task::{Batch, FixedSet, Task, TaskConfig};
 use crate::{Error, Real};
 
+#[path = "trainer_plan.rs"]
+mod plan;
+pub use plan::Planned;
+
 /// Sequences in the fixed validation set.
 pub const VALIDATION_SIZE: usize = 256;
 
@@ -207,16 +211,11 @@ impl<T: Real> Trainer<T> {
     /// # Errors
     /// [`Error::Config`] when any setting is out of range, or learned attention positions are
     /// shorter than the task's sequences.
-    pub fn with_model(mut config: TrainConfig, kind: ModelKind) -> Result<Self, Error> {
-        if let ModelKind::Recurrent(cell) = kind {
-            config.cell = cell;
-        }
-        config.validate()?;
+    pub fn with_model(config: TrainConfig, kind: ModelKind) -> Result<Self, Error> {
+        // Every check first ([`Trainer::plan`]), then what costs: weights, data.
+        let Planned { config, kind, .. } = Self::plan(config, &kind)?;
         let task = config.task.build()?;
         let net = kind.build(&config.model_config(&task), config.init, config.seed)?;
-        if let Net::Attention(m) = &net {
-            m.check_len(task.seq_len())?;
-        }
         let mut val = Batch::empty();
         task.fill(
             &mut ChaCha8Rng::seed_from_u64(config.seed ^ 0x7A11_DA7E),
@@ -304,29 +303,8 @@ impl<T: Real> Trainer<T> {
     /// [`Error::Format`] naming the part whose size does not fit this model or that is not
     /// finite, a step count above [`MAX_STEP`], or more optimiser updates than steps.
     pub fn resume(&mut self, params: &[T], state: Resume<T>) -> Result<(), Error> {
-        if state.step > MAX_STEP {
-            return Err(Error::Format(format!(
-                "step: {} is more than {MAX_STEP} (2^53)",
-                state.step
-            )));
-        }
-        // One optimiser update per step; a NaN rewind starts the count again.
-        if state.opt_t > state.step {
-            return Err(Error::Format(format!(
-                "optimizer.t: {} updates, but only {} steps were trained",
-                state.opt_t, state.step
-            )));
-        }
         let n = self.net.params().len();
-        if params.len() != n {
-            return Err(Error::Format(format!(
-                "weights: expected {n} parameters, got {}",
-                params.len()
-            )));
-        }
-        if params.iter().any(|p| !p.is_finite()) {
-            return Err(Error::Format("weights: not all finite".into()));
-        }
+        state.check(params, n)?;
         let mut opt = self.opt.clone();
         opt.restore(n, state.opt_m, state.opt_v, state.opt_t)?;
         self.opt = opt;

@@ -3,6 +3,9 @@
 //! sample per run. No DOM, no clock: [`crate::engine::Engine`] decides when each happens.
 
 use gru_core::model::Direction;
+use gru_core::seq::ModelKind;
+use gru_core::trainer::Planned;
+use gru_core::{TrainConfig, Trainer};
 
 use crate::protocol::{InspectPick, Inspected, RunStatus, SamplePick};
 use crate::run::TrainingRun;
@@ -37,6 +40,14 @@ pub struct LiveSpan {
     pub clip: f64,
 }
 
+/// One run of a lab, known before it is built ([`Lab::plan`]).
+pub struct RunPlan {
+    /// Its name on the page ("GRU", "GRU one-way", "TCN", …).
+    pub label: String,
+    /// Its config, model kind and parameter count, as its trainer will have them.
+    pub planned: Planned,
+}
+
 /// What the page says when a run stopped on NaN/∞: which run, then its error (what happened
 /// and what to change, [`crate::run::TrainingRun::error`]).
 pub fn stop_notice(label: &str, error: &str) -> String {
@@ -50,22 +61,15 @@ impl Lab {
     /// # Errors
     /// A one-line message naming the setting that is out of range.
     pub fn new(settings: Settings) -> Result<Self, String> {
-        // Before anything is allocated: a run outgrowing wasm32 would end the worker.
-        settings.check_memory_to_apply()?;
-        let mut runs = settings
-            .run_specs()
-            .iter()
-            .map(|spec| {
-                let cfg = settings.spec_config(spec)?;
-                let mut run = TrainingRun::new(cfg).map_err(|e| e.to_string())?;
-                run.label = spec.label();
+        let runs = Self::plan(&settings)?
+            .into_iter()
+            .map(|p| {
+                let mut run = TrainingRun::with_model(p.planned.config, p.planned.kind)
+                    .map_err(|e| e.to_string())?;
+                run.label = p.label;
                 Ok::<_, String>(run)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        for &m in &settings.models {
-            let (cfg, kind) = settings.model_train_config(m)?;
-            runs.push(TrainingRun::with_model(cfg, kind).map_err(|e| e.to_string())?);
-        }
         let mut lab = Self {
             trained_with: Vec::new(),
             settings,
@@ -81,6 +85,31 @@ impl Lab {
         };
         lab.pick.samples = lab.samples();
         Ok(lab)
+    }
+
+    /// The runs [`Self::new`] builds from `settings`, in run order, checked as it checks
+    /// (the memory budget first, then each run's config and model) without building any: no
+    /// weights, no data. A saved run is compared with these before its lab is built.
+    ///
+    /// # Errors
+    /// As [`Self::new`].
+    pub fn plan(settings: &Settings) -> Result<Vec<RunPlan>, String> {
+        // Before anything is allocated: a run outgrowing wasm32 would end the worker.
+        settings.check_memory_to_apply()?;
+        let plan = |label: String, cfg: TrainConfig, kind: ModelKind| {
+            let planned = Trainer::<f32>::plan(cfg, &kind).map_err(|e| e.to_string())?;
+            Ok::<_, String>(RunPlan { label, planned })
+        };
+        let mut runs = Vec::with_capacity(settings.n_runs());
+        for spec in settings.run_specs() {
+            let cfg = settings.spec_config(&spec)?;
+            runs.push(plan(spec.label(), cfg, ModelKind::Recurrent(spec.cell))?);
+        }
+        for &m in &settings.models {
+            let (cfg, kind) = settings.model_train_config(m)?;
+            runs.push(plan(m.label().to_string(), cfg, kind)?);
+        }
+        Ok(runs)
     }
 
     /// Looks inside `pick` from now on; a worst-sample pick is resolved now.

@@ -22,14 +22,19 @@
 //! }
 //! ```
 //!
-//! Reading checks, in this order: size (at most [`MAX_BYTES`]), UTF-8, JSON, `format`,
-//! `version`, the fields, the settings in `query`, one run per cell, each checkpoint (gru-core's
-//! reader) and that its `train` is exactly what `query` gives for that cell, the optimiser's
-//! sizes and finiteness, and that all runs are at the same step. A TCN or attention run's
-//! `net` must have exactly the `kind` and `train` the settings give it, and its parameter count. Any problem is one line naming
-//! the field; the caller's runs are not touched (a new [`Lab`] is built and only returned whole).
+//! Reading checks, in this order, before anything is built: size (at most [`MAX_BYTES`]),
+//! UTF-8, JSON, `format`, `version` (`save_header.rs`, without a tree of the file), the fields
+//! (typed straight from the text), the settings in `query`, one run per run they give, the
+//! live spans, the memory budget and each run's config ([`Lab::plan`]); then run by run: its
+//! checkpoint (gru-core's reader) and that its `train` is exactly what `query` gives for
+//! that cell — or, for a TCN or attention run, a `net` of exactly the `kind` and `train` the
+//! settings give it — the same step as the runs before it (lock-step), the stream positions,
+//! and the sizes and finiteness of the weights and the optimiser's moments
+//! (`save_checks.rs`). Only then is a new [`Lab`] built and the runs resumed. Any problem is
+//! one line naming the field; the caller's runs are not touched (the new lab is only
+//! returned whole).
 
-use gru_core::checkpoint::{self, Checkpoint, MAX_BYTES};
+use gru_core::checkpoint::{self, MAX_BYTES};
 use gru_core::model::Model;
 use gru_core::seq::ModelKind;
 use gru_core::{Resume, TrainConfig};
@@ -37,42 +42,42 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::lab::{Lab, LiveSpan};
-use crate::save_checks::{check_spans, header};
-use crate::settings::Settings;
+use crate::save_checks::check_file;
 
 /// The `"format"` tag of a saved run.
 pub const FORMAT: &str = "gru-lens-run";
 /// The version this build writes and reads.
 pub const VERSION: u64 = 1;
 
-/// The whole document.
+/// The whole document. `C` is a checkpoint as written (a tree) or as read (its text, read
+/// run by run).
 #[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RunFile {
+#[serde(deny_unknown_fields, bound(deserialize = "C: Deserialize<'de>"))]
+pub(crate) struct RunFile<C = Value> {
     format: String,
     version: u64,
-    query: String,
-    sample: usize,
-    runs: Vec<SavedRun>,
+    pub(crate) query: String,
+    pub(crate) sample: usize,
+    pub(crate) runs: Vec<SavedRun<C>>,
     /// What the runs trained with, written only when some steps trained with another learning
     /// rate or clip than the query's (a file without it reads as trained with the query's).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    trained_with: Vec<LiveSpan>,
+    pub(crate) trained_with: Vec<LiveSpan>,
 }
 
 /// One run.
 #[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SavedRun {
+#[serde(deny_unknown_fields, bound(deserialize = "C: Deserialize<'de>"))]
+pub(crate) struct SavedRun<C = Value> {
     /// A recurrent run's checkpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    checkpoint: Option<Value>,
+    pub(crate) checkpoint: Option<C>,
     /// A TCN's or attention model's shape, training config, step and weights.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    net: Option<SavedNet>,
-    optimizer: SavedOptimizer,
-    rng: SavedRng,
-    loss_ema: Option<f64>,
+    pub(crate) net: Option<SavedNet>,
+    pub(crate) optimizer: SavedOptimizer,
+    pub(crate) rng: SavedRng,
+    pub(crate) loss_ema: Option<f64>,
 }
 
 /// A run that is not a recurrent model: gru-core's `ModelKind` (`{"tcn": {…}}` or
@@ -80,29 +85,32 @@ struct SavedRun {
 /// gru-core's layout for that kind.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SavedNet {
-    kind: ModelKind,
-    train: TrainConfig,
-    step: u64,
-    params: Vec<f32>,
+pub(crate) struct SavedNet {
+    pub(crate) kind: ModelKind,
+    pub(crate) train: TrainConfig,
+    pub(crate) step: u64,
+    /// `(P)`: the flat parameters.
+    pub(crate) params: Vec<f32>,
 }
 
 /// The optimiser's state: updates applied `t`, and one `m` and `v` value per parameter (both
 /// empty before the first step).
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SavedOptimizer {
-    t: u64,
-    m: Vec<f32>,
-    v: Vec<f32>,
+pub(crate) struct SavedOptimizer {
+    pub(crate) t: u64,
+    /// `(P)`, or empty.
+    pub(crate) m: Vec<f32>,
+    /// `(P)`, or empty.
+    pub(crate) v: Vec<f32>,
 }
 
 /// Positions of the ChaCha8 streams in 32-bit words, as decimal strings (they are u128).
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SavedRng {
-    data: String,
-    dropout: String,
+pub(crate) struct SavedRng {
+    pub(crate) data: String,
+    pub(crate) dropout: String,
 }
 
 /// Writes every run of `lab` as the views show it: while a past step is viewed, the kept
@@ -239,102 +247,15 @@ pub fn viewed_step(lab: &Lab) -> u64 {
 /// # Errors
 /// One line naming the first problem.
 pub fn from_bytes(bytes: &[u8]) -> Result<Lab, String> {
-    if bytes.len() > MAX_BYTES {
-        return Err(format!(
-            "the file is {} bytes; a saved run is at most {MAX_BYTES}",
-            bytes.len()
-        ));
-    }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| "the file is not text (a saved run is a JSON file)".to_string())?;
-    let doc: Value = serde_json::from_str(text)
-        .map_err(|e| format!("the file is not JSON ({e}); a saved run is a JSON file"))?;
-    header(&doc)?;
-    let file: RunFile = serde_json::from_value(doc).map_err(|e| format!("run file: {e}"))?;
-    let (settings, errors) = Settings::from_query(&file.query);
-    if !errors.is_empty() {
-        return Err(format!("query: {}", errors.join("; ")));
-    }
-    if file.runs.len() != settings.n_runs() {
-        return Err(format!(
-            "runs: the settings train {} runs, the file has {} runs",
-            settings.n_runs(),
-            file.runs.len()
-        ));
-    }
-    check_spans(&file.trained_with)?;
-    let mut lab = Lab::new(settings)?;
-    let mut step = None;
-    for (i, (run, saved)) in lab.runs.iter_mut().zip(file.runs).enumerate() {
-        let (params, s) = match (saved.checkpoint, saved.net, run.trainer.model().is_some()) {
-            (Some(c), None, true) => {
-                let ckpt = Checkpoint::<f32>::from_value(&c)
-                    .map_err(|e| format!("runs[{i}].checkpoint: {}", inner(&e)))?;
-                if ckpt.train.as_ref() != Some(&run.trainer.config) {
-                    return Err(format!(
-                        "runs[{i}].checkpoint.train: not the {} run the settings in \"query\" describe",
-                        run.trainer.config.cell.label()
-                    ));
-                }
-                (ckpt.model.params, ckpt.step.unwrap_or(0))
-            }
-            (None, Some(net), false) => {
-                if net.kind != run.trainer.kind() || net.train != run.trainer.config {
-                    return Err(format!(
-                        "runs[{i}].net: not the {} the settings in \"query\" describe",
-                        run.label
-                    ));
-                }
-                (net.params, net.step)
-            }
-            (_, _, recurrent) => {
-                return Err(format!(
-                    "runs[{i}]: the {} needs {}",
-                    run.label,
-                    if recurrent {
-                        "a \"checkpoint\" (and no \"net\")"
-                    } else {
-                        "a \"net\" (and no \"checkpoint\")"
-                    }
-                ))
-            }
-        };
-        if *step.get_or_insert(s) != s {
-            return Err(format!(
-                "runs[{i}].{}.step: {s}, but runs[0] is at step {}; runs train in lock-step",
-                if run.trainer.model().is_some() {
-                    "checkpoint"
-                } else {
-                    "net"
-                },
-                step.unwrap_or(0)
-            ));
-        }
-        let pos = |v: &str, f: &str| {
-            v.parse::<u128>().map_err(|_| {
-                format!("runs[{i}].rng.{f}: expected a whole number as a string, got \"{v}\"")
-            })
-        };
-        let state = Resume {
-            step: s,
-            opt_m: saved.optimizer.m,
-            opt_v: saved.optimizer.v,
-            opt_t: saved.optimizer.t,
-            data_word_pos: pos(&saved.rng.data, "data")?,
-            dropout_word_pos: pos(&saved.rng.dropout, "dropout")?,
-        };
-        run.resume(&params, state, saved.loss_ema)
+    let file = check_file(bytes)?;
+    // Everything checked: only now the runs are built (trainers, data, validations).
+    let mut lab = Lab::new(file.settings)?;
+    for (i, (run, (params, state, loss_ema))) in lab.runs.iter_mut().zip(file.runs).enumerate() {
+        run.resume(&params, state, loss_ema)
             .map_err(|e| format!("runs[{i}].{}", inner(&e)))?;
     }
     lab.pick.sample = file.sample.min(lab.samples().saturating_sub(1));
-    // Spans past the saved step (a save of a kept past step, or a hand-edited file) trained
-    // nothing of these weights.
-    let at = step.unwrap_or(0);
-    lab.trained_with = file
-        .trained_with
-        .into_iter()
-        .filter(|s| s.from_step <= at)
-        .collect();
+    lab.trained_with = file.trained_with;
     lab.restart_timeline();
     Ok(lab)
 }

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::protocol::{Command, Report};
+use crate::settings::Settings;
 use crate::torch_export::torch_json;
 use crate::Engine;
 

@@ -13,6 +13,7 @@
 
 use gru_core::cell::{CellKind, Nonlinearity};
 use gru_core::state_dict::{self, HeadImport, MAX_BYTES};
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::lab::Lab;
@@ -42,14 +43,40 @@ pub fn looks_like_state_dict(bytes: &[u8]) -> bool {
     if bytes.len() > MAX_BYTES {
         return false;
     }
-    let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(bytes) else {
+    // The top-level names only: every value is skipped unkept (a saved run near MAX_BYTES
+    // is sniffed here on every Load, so no tree of it is built).
+    let Ok(TopNames(names)) = serde_json::from_slice::<TopNames>(bytes) else {
         return false;
     };
-    !map.contains_key("format")
-        && (map.contains_key(SEQ_EXPORT)
-            || map
-                .keys()
+    !names.iter().any(|k| k == "format")
+        && (names.iter().any(|k| k == SEQ_EXPORT)
+            || names
+                .iter()
                 .any(|k| TORCH_NAMES.iter().any(|n| k.contains(n))))
+}
+
+/// The names of a JSON object's entries (its values skipped); any other JSON is refused.
+struct TopNames(Vec<String>);
+
+impl<'de> Deserialize<'de> for TopNames {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Names;
+        impl<'de> Visitor<'de> for Names {
+            type Value = TopNames;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopNames, A::Error> {
+                let mut names = Vec::new();
+                while let Some(k) = map.next_key::<String>()? {
+                    map.next_value::<IgnoredAny>()?;
+                    names.push(k);
+                }
+                Ok(TopNames(names))
+            }
+        }
+        d.deserialize_map(Names)
+    }
 }
 
 /// Reads a PyTorch state_dict file into a new one-run [`Lab`] built from `current` (its
@@ -88,8 +115,8 @@ pub fn from_bytes(bytes: &[u8], current: &Settings) -> Result<Imported, String> 
         }
         Some(_) => return Err("nonlinearity: expected \"tanh\"".into()),
     }
-    let tensors = Value::Object(dict).to_string();
-    let core = state_dict::infer_config(&tensors, Nonlinearity::Tanh).map_err(|e| inner(&e))?;
+    // The file is parsed once: gru-core reads the tensors from this tree.
+    let core = state_dict::infer_config_parsed(&dict, Nonlinearity::Tanh).map_err(|e| inner(&e))?;
     let (task, knob) = pick_task(current, core.input, core.output)?;
     let settings = Settings {
         task,
@@ -121,7 +148,8 @@ pub fn from_bytes(bytes: &[u8], current: &Settings) -> Result<Imported, String> 
         .model()
         .ok_or("the page built no recurrent model")?
         .clone();
-    let head = state_dict::import(&mut model, &tensors).map_err(|e| inner(&e))?;
+    let head = state_dict::import_parsed(&mut model, &dict).map_err(|e| inner(&e))?;
+    drop(dict);
     let state = run.trainer.resume_state();
     run.resume(&model.params, state, None)
         .map_err(|e| inner(&e))?;

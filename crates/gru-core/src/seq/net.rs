@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::attention::{self, Attention, AttentionCache, AttentionConfig};
 use super::tcn::{self, Tcn, TcnCache, TcnConfig};
-use super::InputGrad;
+use super::{init, InputGrad};
 use crate::cell::CellKind;
 use crate::model::{self, BackwardOpts, Init, Mode, Model, ModelConfig, Readout, Workspace};
 use crate::params::Layout;
@@ -37,9 +37,57 @@ impl ModelKind {
         }
     }
 
+    /// This kind as [`Self::build`] makes it: a TCN's or attention model's input size,
+    /// output size and readout are `recurrent`'s (a recurrent kind is unchanged).
+    pub fn shaped(&self, recurrent: &ModelConfig) -> ModelKind {
+        let (input, output, readout) = (recurrent.input, recurrent.output, recurrent.readout);
+        match self {
+            ModelKind::Recurrent(cell) => ModelKind::Recurrent(*cell),
+            ModelKind::Tcn(c) => ModelKind::Tcn(TcnConfig {
+                input,
+                output,
+                readout,
+                ..c.clone()
+            }),
+            ModelKind::Attention(c) => ModelKind::Attention(AttentionConfig {
+                input,
+                output,
+                readout,
+                ..c.clone()
+            }),
+        }
+    }
+
+    /// How many parameters [`Self::build`] gives the model, its configuration checked as
+    /// `build` checks it, without allocating or initialising them (a saved run's sizes are
+    /// checked against this before any model is built).
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the configuration is invalid.
+    pub fn n_params(&self, recurrent: &ModelConfig) -> Result<usize, Error> {
+        Ok(match self.shaped(recurrent) {
+            ModelKind::Recurrent(cell) => {
+                let cfg = ModelConfig {
+                    cell,
+                    ..recurrent.clone()
+                };
+                cfg.validate()?;
+                model::plan(&cfg).layout.len()
+            }
+            ModelKind::Tcn(c) => {
+                c.validate()?;
+                init::layout_of(&c.blocks()).len()
+            }
+            ModelKind::Attention(c) => {
+                c.validate()?;
+                init::layout_of(&c.blocks()).len()
+            }
+        })
+    }
+
     /// Builds and initialises the model. `recurrent` gives the shape of a recurrent model
     /// (its `cell` is replaced by this kind's) and the input size, output size and readout
-    /// of every kind.
+    /// of every kind ([`Self::shaped`]).
     ///
     /// # Errors
     /// [`Error::Config`] when the configuration is invalid.
@@ -49,35 +97,16 @@ impl ModelKind {
         init: Init,
         seed: u64,
     ) -> Result<Net<T>, Error> {
-        let (input, output, readout) = (recurrent.input, recurrent.output, recurrent.readout);
-        Ok(match self {
+        Ok(match self.shaped(recurrent) {
             ModelKind::Recurrent(cell) => {
                 let cfg = ModelConfig {
-                    cell: *cell,
+                    cell,
                     ..recurrent.clone()
                 };
                 Net::Recurrent(Model::new(cfg, init, seed)?)
             }
-            ModelKind::Tcn(c) => Net::Tcn(Tcn::new(
-                TcnConfig {
-                    input,
-                    output,
-                    readout,
-                    ..c.clone()
-                },
-                init,
-                seed,
-            )?),
-            ModelKind::Attention(c) => Net::Attention(Attention::new(
-                AttentionConfig {
-                    input,
-                    output,
-                    readout,
-                    ..c.clone()
-                },
-                init,
-                seed,
-            )?),
+            ModelKind::Tcn(c) => Net::Tcn(Tcn::new(c, init, seed)?),
+            ModelKind::Attention(c) => Net::Attention(Attention::new(c, init, seed)?),
         })
     }
 }

@@ -296,7 +296,17 @@ impl<T: Real> Attention<T> {
     /// # Errors
     /// [`Error::Config`] when `t` is 0 or longer than the learned positions.
     pub fn check_len(&self, t: usize) -> Result<(), Error> {
-        match self.config.max_len() {
+        self.config.check_len(t)
+    }
+}
+
+impl AttentionConfig {
+    /// Checks that a sequence of `t` steps fits the positions (before any model is built).
+    ///
+    /// # Errors
+    /// [`Error::Config`] when `t` is 0 or longer than the learned positions.
+    pub fn check_len(&self, t: usize) -> Result<(), Error> {
+        match self.max_len() {
             _ if t == 0 => Err(Error::Config("sequence length: must be at least 1".into())),
             Some(m) if t > m => Err(Error::Config(format!(
                 "sequence length: {t} is longer than the learned positions ({m})"
