@@ -29,7 +29,6 @@ pub mod run;
 pub mod sample;
 pub mod save;
 mod save_checks;
-mod save_header;
 pub mod schedule;
 pub mod sequence;
 pub mod settings;

@@ -23,8 +23,7 @@
 //! ```
 //!
 //! Reading checks, in this order, before anything is built: size (at most [`MAX_BYTES`]),
-//! UTF-8, JSON, `format`, `version` (`save_header.rs`, without a tree of the file), the fields
-//! (typed straight from the text), the settings in `query`, one run per run they give, the
+//! UTF-8, JSON, `format`, `version`, the fields, the settings in `query`, one run per run they give, the
 //! live spans, the memory budget and each run's config ([`Lab::plan`]); then run by run: its
 //! checkpoint (gru-core's reader) and that its `train` is exactly what `query` gives for
 //! that cell — or, for a TCN or attention run, a `net` of exactly the `kind` and `train` the
@@ -49,16 +48,15 @@ pub const FORMAT: &str = "gru-lens-run";
 /// The version this build writes and reads.
 pub const VERSION: u64 = 1;
 
-/// The whole document. `C` is a checkpoint as written (a tree) or as read (its text, read
-/// run by run).
+/// The whole document.
 #[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields, bound(deserialize = "C: Deserialize<'de>"))]
-pub(crate) struct RunFile<C = Value> {
+#[serde(deny_unknown_fields)]
+pub(crate) struct RunFile {
     format: String,
     version: u64,
     pub(crate) query: String,
     pub(crate) sample: usize,
-    pub(crate) runs: Vec<SavedRun<C>>,
+    pub(crate) runs: Vec<SavedRun>,
     /// What the runs trained with, written only when some steps trained with another learning
     /// rate or clip than the query's (a file without it reads as trained with the query's).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -67,11 +65,11 @@ pub(crate) struct RunFile<C = Value> {
 
 /// One run.
 #[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields, bound(deserialize = "C: Deserialize<'de>"))]
-pub(crate) struct SavedRun<C = Value> {
+#[serde(deny_unknown_fields)]
+pub(crate) struct SavedRun {
     /// A recurrent run's checkpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) checkpoint: Option<C>,
+    pub(crate) checkpoint: Option<Value>,
     /// A TCN's or attention model's shape, training config, step and weights.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) net: Option<SavedNet>,
@@ -250,8 +248,8 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Lab, String> {
     let file = check_file(bytes)?;
     // Everything checked: only now the runs are built (trainers, data, validations).
     let mut lab = Lab::new(file.settings)?;
-    for (i, (run, (params, state, loss_ema))) in lab.runs.iter_mut().zip(file.runs).enumerate() {
-        run.resume(&params, state, loss_ema)
+    for (i, (run, saved)) in lab.runs.iter_mut().zip(file.runs).enumerate() {
+        run.resume(&saved.params, saved.state, saved.loss_ema)
             .map_err(|e| format!("runs[{i}].{}", inner(&e)))?;
     }
     lab.pick.sample = file.sample.min(lab.samples().saturating_sub(1));
