@@ -24,6 +24,11 @@ pub fn clip_sentence(h: &History) -> String {
         return String::new();
     };
     let (_, n) = first.clip_count();
+    // No step counted yet: none trained at all, or none since a rewind or a new threshold.
+    let none_yet = match first.status.step {
+        0 => "no training step yet".to_string(),
+        step => format!("no step trained since step {step}"),
+    };
     let Some(c) = clip_limit(h) else {
         // Off: nothing is scaled, so say what each step does use. The step's own norm, not
         // the chart's last point (an average of several steps once the curve is long).
@@ -41,12 +46,12 @@ pub fn clip_sentence(h: &History) -> String {
                 "Clipping is off: every step uses its whole gradient (‖dL/dθ‖₂ at step {step}: {}).",
                 latest.join(", ")
             ),
-            _ => "Clipping is off: no training step yet.".to_string(),
+            _ => format!("Clipping is off: {none_yet}."),
         };
     };
     let state = format!("Clip threshold {c}");
     if n == 0 {
-        return format!("{state}: no training step yet.");
+        return format!("{state}: {none_yet}.");
     }
     let counts: Vec<String> = h
         .runs
@@ -158,6 +163,19 @@ mod tests {
         );
         h.runs = vec![run("RNN", None, &[])];
         assert_eq!(clip_sentence(&h), "Clipping is off: no training step yet.");
+        // Rewound to step 500 (paused): nothing trained since, not "no step yet".
+        let mut rewound = run("RNN", Some(1.0), &[]);
+        rewound.status.step = 500;
+        h.runs = vec![rewound];
+        assert_eq!(
+            clip_sentence(&h),
+            "Clip threshold 1: no step trained since step 500."
+        );
+        h.runs[0].status.clip = None;
+        assert_eq!(
+            clip_sentence(&h),
+            "Clipping is off: no step trained since step 500."
+        );
     }
 
     #[wasm_bindgen_test(unsupported = test)]

@@ -280,13 +280,9 @@ impl AppState {
         let active = self.settings.get_untracked();
         if active.needs_reset(&draft) {
             if how == Apply::WithReset {
-                // The worker checks a reset's settings with this same parse: refuse here what
-                // it would refuse, so the page, its URL and the pending form keep the truth.
-                let (_, errors) = Settings::from_query(&draft.to_query());
-                if !errors.is_empty() {
+                if let Some(problem) = reset_problem(&draft) {
                     self.notice.set(Some(format!(
-                        "Not applied: {} — the current run continues unchanged.",
-                        errors.join("; ")
+                        "Not applied: {problem} — the current run continues unchanged."
                     )));
                     return;
                 }
@@ -314,6 +310,12 @@ impl AppState {
     /// ones) and trains them, up to step `until` when given, where they pause: an interview
     /// question's "Run this experiment".
     pub fn run_fresh(&self, settings: Settings, until: Option<u64>) {
+        if let Some(problem) = reset_problem(&settings) {
+            self.notice.set(Some(format!(
+                "Not started: {problem} — the current run continues unchanged."
+            )));
+            return;
+        }
         self.notice.set(None);
         self.send(Command::Reset {
             query: settings.to_query(),
@@ -364,4 +366,16 @@ impl AppState {
     pub fn seq_len(&self) -> usize {
         self.history.with(History::seq_len)
     }
+}
+
+/// What the engine would refuse of a reset to `settings`, checked on the page first (the
+/// same parse, then [`gru_lab::lab::Lab::plan`]: the memory budget and each run's config,
+/// nothing built), so the page, its URL and the form keep the truth. The engine checks again
+/// ([`Report::ResetRefused`]).
+fn reset_problem(settings: &Settings) -> Option<String> {
+    let (parsed, errors) = Settings::from_query(&settings.to_query());
+    if !errors.is_empty() {
+        return Some(errors.join("; "));
+    }
+    gru_lab::lab::Lab::plan(&parsed).err()
 }

@@ -4,38 +4,42 @@
 use super::*;
 
 impl AppState {
+    /// The engine's first runs, from the page's settings, and what the link asks of them
+    /// (the inspected pick and sequence; paused for a question or the kernel benchmark).
+    fn start(&self) {
+        self.send(Command::Reset {
+            query: self.settings.with_untracked(Settings::to_query),
+        });
+        self.send(Command::Publish {
+            every_ms: gru_lab::engine::PUBLISH_MS,
+        });
+        if let Some(pick) = self.first_pick.get_value() {
+            self.send(Command::Inspect { pick });
+        }
+        if let Some(text) = self.first_sequence.get_value() {
+            self.send(Command::Sequence { text });
+        }
+        // A link to an interview question opens paused: predict first, then play.
+        if self
+            .settings
+            .with_untracked(|s| s.question.is_some_and(|n| n > 0))
+        {
+            self.send(Command::Pause);
+        }
+        // Benchmark mode: paused, so training does not share the worker's time.
+        if self.settings.with_untracked(|s| s.bench_kernels) {
+            self.send(Command::Pause);
+            self.kernels.set(KernelBench::Running);
+            self.send(Command::BenchKernels {
+                ms_per_shape: gru_lab::kernel_bench::PAGE_MS_PER_SHAPE,
+            });
+        }
+    }
+
     /// Handles one report from the engine.
     pub(super) fn receive(&self, report: Report) {
         match report {
-            Report::Ready => {
-                self.send(Command::Publish {
-                    every_ms: gru_lab::engine::PUBLISH_MS,
-                });
-                self.send(Command::Reset {
-                    query: self.settings.with_untracked(Settings::to_query),
-                });
-                if let Some(pick) = self.first_pick.get_value() {
-                    self.send(Command::Inspect { pick });
-                }
-                if let Some(text) = self.first_sequence.get_value() {
-                    self.send(Command::Sequence { text });
-                }
-                // A link to an interview question opens paused: predict first, then play.
-                if self
-                    .settings
-                    .with_untracked(|s| s.question.is_some_and(|n| n > 0))
-                {
-                    self.send(Command::Pause);
-                }
-                // Benchmark mode: paused, so training does not share the worker's time.
-                if self.settings.with_untracked(|s| s.bench_kernels) {
-                    self.send(Command::Pause);
-                    self.kernels.set(KernelBench::Running);
-                    self.send(Command::BenchKernels {
-                        ms_per_shape: gru_lab::kernel_bench::PAGE_MS_PER_SHAPE,
-                    });
-                }
-            }
+            Report::Ready => self.start(),
             Report::Kernels(figures) => self
                 .kernels
                 .set(KernelBench::Done(gru_lab::kernel_bench::rows(&figures))),
@@ -53,7 +57,11 @@ impl AppState {
                 self.answer_after_paint();
             }
             Report::Rejected { message } => self.notice.set(Some(message)),
-            Report::ResetRefused { message, running } => self.reset_refused(message, running),
+            Report::ResetRefused {
+                message,
+                refused,
+                running,
+            } => self.reset_refused(&message, &refused, running.as_deref()),
             Report::SweepProgress { done, total } => self.sweep.update(|s| {
                 if !s.running {
                     // A new sweep was accepted: the last one's results no longer apply.
@@ -99,46 +107,65 @@ impl AppState {
         }
     }
 
-    /// The engine refused a reset the page already shows: see [`after_refused_reset`].
-    fn reset_refused(&self, message: String, running: Option<String>) {
+    /// The engine refused a reset the page may still show: see [`after_refused_reset`].
+    fn reset_refused(&self, message: &str, refused: &str, running: Option<&str>) {
         let shown = self.settings.get_untracked();
-        match after_refused_reset(&shown, running.as_deref()) {
+        match after_refused_reset(&shown, refused, running) {
             AfterRefusal::Revert(settings) => {
                 self.settings.set(settings);
                 self.notice.set(Some(format!("Not applied: {message}.")));
             }
             AfterRefusal::StartDefaults(settings) => {
-                self.send(Command::Reset {
-                    query: settings.to_query(),
-                });
                 self.draft.set(settings.clone());
                 self.settings.set(settings);
+                self.start();
                 self.notice.set(Some(format!(
                     "Not started: {message} — training the default settings instead."
                 )));
             }
+            AfterRefusal::Keep => self.notice.set(Some(format!("Not applied: {message}."))),
             AfterRefusal::Nothing => self.notice.set(Some(format!("Not started: {message}."))),
         }
     }
 }
 
-/// What the page does after the engine refused a reset whose settings it already shows.
+/// What the page does after the engine refused a reset.
 #[derive(Debug, PartialEq)]
 pub(super) enum AfterRefusal {
     /// Shows the settings the runs still train with (the form keeps the refused draft).
     Revert(Settings),
     /// No runs exist yet (the first reset was refused): starts these, the defaults.
     StartDefaults(Settings),
+    /// The page has sent another reset since: what it shows is that one's, so it stays.
+    Keep,
     /// The defaults themselves were refused: nothing is left to start.
     Nothing,
 }
 
-/// The page's next settings after a refused reset, from `shown` (what it shows now) and
-/// `running` (what the runs still train with, `None` before any run): how the page looks
-/// (`Settings::with_page_from`) stays as shown either way.
-pub(super) fn after_refused_reset(shown: &Settings, running: Option<&str>) -> AfterRefusal {
+/// The page's next settings after the engine refused the reset to `refused` (a query), from
+/// `shown` (what the page shows now) and `running` (what the runs still train with, `None`
+/// before any run). Only a page still showing the refused settings changes; how it looks
+/// (`Settings::with_page_from`) stays as shown, and so do live values (learning rate, clip,
+/// speed) changed since the refused reset: the engine applied those to the runs that go on.
+pub(super) fn after_refused_reset(
+    shown: &Settings,
+    refused: &str,
+    running: Option<&str>,
+) -> AfterRefusal {
+    let refused = Settings::from_query(refused).0;
+    if shown.needs_reset(&refused) {
+        return AfterRefusal::Keep;
+    }
+    let live_changed_since = !shown.same_training_live(&refused);
     match running {
-        Some(query) => AfterRefusal::Revert(Settings::from_query(query).0.with_page_from(shown)),
+        Some(query) => {
+            let back = Settings::from_query(query).0.with_page_from(shown);
+            AfterRefusal::Revert(if live_changed_since {
+                back.with_live_from(shown)
+            } else {
+                back
+            })
+        }
         None => {
             let defaults = Settings::default().with_page_from(shown);
             if defaults == *shown {

@@ -74,8 +74,8 @@ fn a_mistyped_field_is_refused_in_one_line() {
 }
 
 /// Every per-run problem is found by `check_file`, which builds no lab (its result holds none):
-/// a damaged checkpoint in the last run, a wrong `train`, a step out of lock-step, a short
-/// optimiser moment, weights that are not finite.
+/// a damaged checkpoint in the last run, a wrong `train`, a step out of lock-step, an
+/// optimiser moment of the wrong length, more Adam updates than steps.
 #[test]
 fn each_run_is_checked_before_any_lab_is_built() {
     type Case<'a> = (&'a str, &'a dyn Fn(&mut Value));

@@ -16,6 +16,7 @@ impl Engine {
                 let refuse = |problem: String| {
                     vec![Report::ResetRefused {
                         message: format!("{problem} — the current run continues unchanged"),
+                        refused: query.clone(),
                         running: Some(self.lab.settings.to_query()),
                     }]
                 };

@@ -298,6 +298,7 @@ pub fn dispatch(slot: &mut Option<Engine>, cmd: Command, now: f64) -> Vec<Report
             }
             Err(message) => vec![Report::ResetRefused {
                 message,
+                refused: query,
                 running: None,
             }],
         },

@@ -15,9 +15,18 @@ fn a_refused_reset_names_the_settings_still_training() {
         },
         1.0,
     );
-    let [Report::ResetRefused { message, running }] = &reports[..] else {
+    let [Report::ResetRefused {
+        message,
+        refused,
+        running,
+    }] = &reports[..]
+    else {
         panic!("{reports:?}")
     };
+    assert_eq!(
+        refused, "cells=gru&hidden=9999",
+        "the page matches it to what it shows"
+    );
     assert!(
         message.starts_with("hidden: ") && message.ends_with("the current run continues unchanged"),
         "{message}"
@@ -68,7 +77,7 @@ fn a_refused_first_reset_says_there_are_no_runs() {
         0.0,
     );
     assert!(
-        matches!(&reports[..], [Report::ResetRefused { running: None, message }] if message.starts_with("T: ")),
+        matches!(&reports[..], [Report::ResetRefused { running: None, message, refused }] if message.starts_with("T: ") && refused == "T=abc"),
         "{reports:?}"
     );
     assert!(slot.is_none());

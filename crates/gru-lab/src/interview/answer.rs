@@ -268,9 +268,9 @@ pub fn long(f: &Facts) -> Vec<String> {
             f.batch
         ));
         if let (Some(z), Some(carry), Some(average)) = (g.mean_z, g.carry_only, g.carry_of_mean) {
-            let compared = carry_against_mean(carry, average);
+            let relation = carry_against_mean(carry, average);
             out.push(format!(
-                "At step {} (the views' model), on the inspected sample: the carry path alone (the T factors diag(1 − z_t), candidate and gate terms left out) has norm max over units of ∏_t (1 − z_t) = {}, {compared} (1 − mean z)^T = {} with mean z = {}. A product of gates is set by the units whose z stays near 0 at every step, not by the average gate; the exact ‖∂h_T/∂h_0‖ is in the Compare table.",
+                "At step {} (the views' model), on the inspected sample: the carry path alone (the T factors diag(1 − z_t), candidate and gate terms left out) has norm max over units of ∏_t (1 − z_t) = {}, against (1 − mean z)^T = {} with mean z = {}{relation}. A product of gates is set by the units whose z stays near 0 at every step, not by the average gate; the exact ‖∂h_T/∂h_0‖ is in the Compare table.",
                 seen(f),
                 fmt_num(carry),
                 fmt_num(average),
@@ -288,17 +288,19 @@ pub fn long(f: &Facts) -> Vec<String> {
     out
 }
 
-/// How the carry path's norm compares with what the average gate makes of it: "far above" /
-/// "far below" past a factor of 10, else the factor itself ("2.5 × ", "0.4 × ").
+/// How the carry path's norm compares with what the average gate makes of it, as a clause
+/// after both are quoted: "(far above it)" / "(far below it)" past a factor of 10, else the
+/// factor itself ("(0.2500 times it)"); nothing when the ratio is not a finite number.
 fn carry_against_mean(carry: f64, average: f64) -> String {
-    if carry > 10.0 * average {
-        "far above".into()
-    } else if carry < 0.1 * average {
-        "far below".into()
-    } else if average > 0.0 {
-        format!("{} ×", fmt_num(carry / average))
+    let ratio = carry / average;
+    if !ratio.is_finite() {
+        String::new()
+    } else if ratio > 10.0 {
+        " (the carry far above it)".into()
+    } else if ratio < 0.1 {
+        " (the carry far below it)".into()
     } else {
-        "equal to".into()
+        format!(" (the carry {} times it)", fmt_num(ratio))
     }
 }
 

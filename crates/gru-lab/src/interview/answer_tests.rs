@@ -81,7 +81,7 @@ fn answers_quote_the_numbers_they_are_given() {
     }))
     .join(" ");
     assert!(
-        a.contains("= 1.00e-20, far below (1 − mean z)^T = 1.87e-14"),
+        a.contains("= 1.00e-20, against (1 − mean z)^T = 1.87e-14 with mean z = 0.1000 (the carry far below it)."),
         "0.9^300: {a}"
     );
     for q in QUESTIONS {
@@ -165,7 +165,7 @@ fn the_carry_only_norm_is_the_keeping_unit_s_product_not_the_average_gate_s() {
     let average = crate::fmt::fmt_num(0.55f64.powi(300));
     assert!(
         text.contains(&format!(
-            "= 0.5000, far above (1 − mean z)^T = {average} with mean z = 0.4500"
+            "= 0.5000, against (1 − mean z)^T = {average} with mean z = 0.4500 (the carry far above it)."
         )),
         "{text}"
     );
@@ -180,10 +180,20 @@ fn q9_states_the_factor_between_the_carry_and_the_average_gate_when_within_ten()
     });
     let text = (question(9).expect("q9").answer)(&f).join(" ");
     assert!(
-        text.contains("= 2.00e-5, 0.2500 × (1 − mean z)^T = 8.00e-5"),
+        text.contains("= 2.00e-5, against (1 − mean z)^T = 8.00e-5 with mean z = 0.5000 (the carry 0.2500 times it)."),
         "a factor of 4 is not 'close to': {text}"
     );
     assert!(!text.contains("close to"), "{text}");
+    let nan = facts(9, 150, |c| {
+        c.mean_z = Some(1.0);
+        c.carry_only = Some(0.0);
+        c.carry_of_mean = Some(0.0);
+    });
+    let text = (question(9).expect("q9").answer)(&nan).join(" ");
+    assert!(
+        text.contains("with mean z = 1.000. A product"),
+        "no relation to 0/0: {text}"
+    );
 }
 
 #[test]

@@ -56,10 +56,13 @@ pub enum Report {
     },
     /// A [`Command::Reset`] was refused: the runs, and the settings they train with, are as
     /// they were. The page, which shows a reset's settings as soon as it sends it, goes back
-    /// to `running` (the form keeps the refused draft to mend).
+    /// to `running` if it still shows `refused` (the form keeps the refused draft to mend).
     ResetRefused {
         /// One line naming the problem.
         message: String,
+        /// The refused reset's query, as sent: a page that has sent another reset since
+        /// keeps what it shows.
+        refused: String,
         /// The settings the runs still train with (`Settings::to_query` form); `None` when
         /// the refused reset was the first, so no runs exist yet.
         running: Option<String>,

@@ -144,10 +144,12 @@ fn a_snapshot_round_trips_bit_for_bit_and_garbage_is_refused() {
     for r in [
         Report::ResetRefused {
             message: "hidden: 9999 is not from 1 to 128".into(),
+            refused: "hidden=9999".into(),
             running: Some("cells=gru&T=50".into()),
         },
         Report::ResetRefused {
             message: String::new(),
+            refused: String::new(),
             running: None,
         },
     ] {

@@ -346,6 +346,15 @@ impl Settings {
         Ok(next)
     }
 
+    /// Whether the live values the engine trains with (live settings that are not the page's
+    /// own: learning rate, clip, speed) equal `other`'s.
+    pub fn same_training_live(&self, other: &Settings) -> bool {
+        PARAMS
+            .iter()
+            .filter(|p| p.applies == Applies::Live && p.group != Group::Page)
+            .all(|p| p.text(self) == p.text(other))
+    }
+
     /// Copies how the page looks (the table's [`Group::Page`]: hidden parts, presenter,
     /// question, benchmark, the sweep's seeds and steps) from `other`.
     pub fn with_page_from(&self, other: &Settings) -> Settings {

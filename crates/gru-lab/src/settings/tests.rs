@@ -153,3 +153,14 @@ fn a_query_is_read_up_to_its_first_256_parameters() {
     assert_eq!(s.hidden, 8);
     assert!(e[0].starts_with("task: unknown 'xxxx"), "{e:?}");
 }
+
+#[test]
+fn same_training_live_compares_learning_rate_clip_and_speed_not_the_page_look() {
+    let a = Settings::from_query("lr=0.01&clip=1&sps=max").0;
+    let look = Settings::from_query("lr=0.01&clip=1&sps=max&presenter=1&hide=loss").0;
+    assert!(a.same_training_live(&look));
+    for other in ["lr=0.02&clip=1", "lr=0.01&clip=0", "lr=0.01&clip=1&sps=5"] {
+        let b = Settings::from_query(other).0;
+        assert!(!a.same_training_live(&b), "{other}");
+    }
+}
