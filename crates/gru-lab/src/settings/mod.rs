@@ -2,6 +2,7 @@
 //! [`table::PARAMS`] (URL key, label, tooltip, range, whether it applies live); the URL codec
 //! ([`query`]), validation and the page's form are all driven by that table.
 
+mod legacy;
 mod memory;
 pub mod models;
 pub mod param;
