@@ -39,9 +39,9 @@ fn valid_value(field: Field) -> BoxedStrategy<String> {
         ]
         .boxed(),
         Field::Panels => prop::sample::subsequence(
-            gru_lab::settings::PANELS
+            gru_lab::settings::Panel::ALL
                 .iter()
-                .map(|p| p.0)
+                .map(|p| p.id())
                 .collect::<Vec<_>>(),
             0..=3,
         )
