@@ -30,6 +30,7 @@ use crate::components::sweep_view::SweepView;
 use crate::components::travel_view::{PastBanner, TimeTravel};
 use crate::state::AppState;
 use gru_lab::protocol::{InspectPick, Inspected, SamplePick};
+use gru_lab::settings::Panel;
 use gru_lab::Settings;
 use gru_lab::{look, sequence};
 
@@ -186,7 +187,7 @@ pub fn App(
             let _ = root.class_list().toggle_with_force("presenter", on);
         }
     });
-    let hides = move |id: &'static str| move || state.hides(id);
+    let hides = move |panel: Panel| move || state.hides(panel);
     let cursor_clock = StoredValue::new(0.0f64);
     Effect::new(move |_| {
         animation_loop(move |now| {
@@ -247,13 +248,13 @@ pub fn App(
         <SurgeryBanner/>
         <InterviewPanel/>
         <KernelBenchView/>
-        <div class="layout" class:no-sidebar=move || state.hides("settings") && state.hides("equations")>
-            <aside class="sidebar" hidden=move || state.hides("settings") && state.hides("equations")>
-                <div hidden=hides("settings")><PhoneFold label="Settings"><SettingsForm/></PhoneFold></div>
-                <div id="v-equations" hidden=hides("equations")><Equations/></div>
+        <div class="layout" class:no-sidebar=move || state.hides(Panel::Settings) && state.hides(Panel::Equations)>
+            <aside class="sidebar" hidden=move || state.hides(Panel::Settings) && state.hides(Panel::Equations)>
+                <div hidden=hides(Panel::Settings)><PhoneFold label="Settings"><SettingsForm/></PhoneFold></div>
+                <div id="v-equations" hidden=hides(Panel::Equations)><Equations/></div>
             </aside>
             <main class="views">
-                <section class="group" aria-labelledby="g-learn" hidden=hides("loss")>
+                <section class="group" aria-labelledby="g-learn" hidden=hides(Panel::Loss)>
                     <h2 id="g-learn">"Learning"</h2>
                     <div class="grid">
                         <LossView/>
@@ -263,21 +264,21 @@ pub fn App(
                     </div>
                 </section>
                 <section class="group travel-group" aria-labelledby="g-travel"
-                    hidden=move || state.hides("flow") && state.hides("gates")>
+                    hidden=move || state.hides(Panel::Flow) && state.hides(Panel::Gates)>
                     <h2 id="g-travel">"Back in training time"</h2>
                     <TimeTravel/>
                 </section>
-                <section id="v-flow" class="group" aria-labelledby="g-flow" hidden=hides("flow")>
+                <section id="v-flow" class="group" aria-labelledby="g-flow" hidden=hides(Panel::Flow)>
                     <h2 id="g-flow">"Why the gradient survives"</h2>
                     <PastBanner note=" The map of gradient flow over training shows the inspections of the live model."/>
                     <div class="grid"><FlowView/></div>
                 </section>
                 <section id="v-models" class="group" aria-labelledby="g-models"
-                    hidden=move || hides("flow")() || state.settings.with(|s| s.models.is_empty())>
+                    hidden=move || hides(Panel::Flow)() || state.settings.with(|s| s.models.is_empty())>
                     <h2 id="g-models">"Beyond recurrence: one hop to every input"</h2>
                     <div class="grid"><ModelsView/></div>
                 </section>
-                <section id="v-gates" class="group" aria-labelledby="g-gates" hidden=hides("gates")>
+                <section id="v-gates" class="group" aria-labelledby="g-gates" hidden=hides(Panel::Gates)>
                     <h2 id="g-gates">{move || state.history.with(inside_heading)}</h2>
                     <PastBanner/>
                     <InsidePicker/>

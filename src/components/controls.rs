@@ -2,6 +2,7 @@
 
 use gru_lab::history::History;
 use gru_lab::protocol::Rates;
+use gru_lab::settings::Panel;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -115,7 +116,7 @@ pub fn Controls() -> impl IntoView {
             </button>
             <button on:click=move |_| state.step_once() title="Train exactly one step on every model (→)">"Step"</button>
             <button on:click=move |_| state.reset() title="Start again from fresh random weights (same seed, same data)">"Reset"</button>
-            <span class="files" hidden=move || state.hides("files")>
+            <span class="files" hidden=move || state.hides(Panel::Files)>
                 <SaveLoad/>
                 <Exports/>
             </span>

@@ -5,19 +5,19 @@
 
 use gru_lab::interview::{question, Facts, Verdict};
 use gru_lab::settings::table::param;
-use gru_lab::settings::Group;
+use gru_lab::settings::{Group, Panel};
 use leptos::prelude::*;
 
 use crate::components::interview::show_view;
 use crate::state::AppState;
 
 /// Which page part (`hide=` id) holds each view a question points at.
-fn panel_of(view: &str) -> &'static str {
+fn panel_of(view: &str) -> Panel {
     match view {
-        "v-loss" | "v-compare" | "v-sweep" => "loss",
-        "v-flow" => "flow",
-        "v-gates" => "gates",
-        _ => "equations",
+        "v-loss" | "v-compare" | "v-sweep" => Panel::Loss,
+        "v-flow" => Panel::Flow,
+        "v-gates" => Panel::Gates,
+        _ => Panel::Equations,
     }
 }
 

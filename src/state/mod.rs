@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use gru_lab::history::History;
 use gru_lab::protocol::{Command, InspectPick, Report};
-use gru_lab::settings::{Param, Speed};
+use gru_lab::settings::{Panel, Param, Speed};
 use gru_lab::Settings;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -357,9 +357,9 @@ impl AppState {
         }
     }
 
-    /// Whether a classroom link hides page part `id` (one of `gru_lab::settings::PANELS`).
-    pub fn hides(&self, id: &str) -> bool {
-        self.settings.with(|s| s.hide.contains(&id))
+    /// Whether a classroom link hides page part `panel`.
+    pub fn hides(&self, panel: Panel) -> bool {
+        self.settings.with(|s| s.hide.contains(&panel))
     }
 
     /// Sequence length of the inspected sample (0 before the first inspection).

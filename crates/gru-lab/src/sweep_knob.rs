@@ -3,7 +3,7 @@
 //! marker (`T = 2n + delay + 1` for `n` symbols). Labels, sentences and errors of a sweep name
 //! the knob through this, so a copy-memory sweep never calls its delays "T".
 
-use gru_core::task::TaskConfig;
+use gru_core::task::{CopyMemoryTask, TaskConfig};
 use serde::{Deserialize, Serialize};
 
 /// The swept knob of a [`crate::sweep::SweepTable`].
@@ -40,15 +40,15 @@ impl SweepKnob {
     pub fn axis(self) -> String {
         match self {
             SweepKnob::Length => "sequence length T".into(),
-            SweepKnob::Delay { symbols } => format!("delay (T = delay + {})", 2 * symbols + 1),
+            SweepKnob::Delay { .. } => format!("delay (T = delay + {})", self.length(0)),
         }
     }
 
-    /// The sequence length at knob value `v`.
+    /// The sequence length at knob value `v`, as the task computes it.
     pub fn length(self, v: usize) -> usize {
         match self {
             SweepKnob::Length => v,
-            SweepKnob::Delay { symbols } => v + 2 * symbols + 1,
+            SweepKnob::Delay { symbols } => CopyMemoryTask::seq_len_for(symbols, v),
         }
     }
 }

@@ -25,6 +25,8 @@ mod anatomy_tests;
 mod grad;
 mod jacobian;
 mod lagmap;
+#[cfg(test)]
+mod lagmap_tests;
 mod norms;
 mod products;
 mod sequence;

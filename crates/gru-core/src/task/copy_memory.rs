@@ -56,7 +56,7 @@ impl CopyMemoryTask {
         if !(2..=64).contains(&alphabet) {
             return bad(format!("alphabet: {alphabet} is not in 2..=64"));
         }
-        if delay > MAX_LEN || 2 * symbols + delay + 1 > MAX_LEN {
+        if delay > MAX_LEN || Self::seq_len_for(symbols, delay) > MAX_LEN {
             return bad(format!(
                 "delay: {delay} makes the sequence longer than {MAX_LEN} steps"
             ));
@@ -75,9 +75,15 @@ impl CopyMemoryTask {
     pub fn output_size(&self) -> usize {
         self.alphabet
     }
-    /// `T = 2n + delay + 1`.
+    /// `T = 2n + delay + 1` ([`CopyMemoryTask::seq_len_for`]).
     pub fn seq_len(&self) -> usize {
-        2 * self.symbols + self.delay + 1
+        Self::seq_len_for(self.symbols, self.delay)
+    }
+    /// The sequence length with `symbols` (`n`) and `delay`: `T = 2n + delay + 1` (the `n`
+    /// symbols, `delay` blanks, the go marker, `n` recall steps). The one place this formula is
+    /// written (a sweep over delays reads its lengths here).
+    pub fn seq_len_for(symbols: usize, delay: usize) -> usize {
+        2 * symbols + delay + 1
     }
     /// Cross-entropy.
     pub fn loss(&self) -> LossKind {

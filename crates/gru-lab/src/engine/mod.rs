@@ -307,4 +307,8 @@ pub fn dispatch(slot: &mut Option<Engine>, cmd: Command, now: f64) -> Vec<Report
 }
 
 #[cfg(test)]
+mod inspection_tests;
+#[cfg(test)]
+mod sweep_tests;
+#[cfg(test)]
 mod tests;

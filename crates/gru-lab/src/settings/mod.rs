@@ -2,8 +2,10 @@
 //! [`table::PARAMS`] (URL key, label, tooltip, range, whether it applies live); the URL codec
 //! ([`query`]), validation and the page's form are all driven by that table.
 
+mod legacy;
 mod memory;
 pub mod models;
+mod panel;
 pub mod param;
 pub mod presets;
 pub mod query;
@@ -20,6 +22,7 @@ use gru_core::TrainConfig;
 
 pub use memory::MEMORY_BUDGET;
 pub use models::{PositionKind, SeqModel, MODELS};
+pub use panel::Panel;
 pub use param::{Applies, Field, Group, Param};
 pub use runs::RunSpec;
 pub use table::PARAMS;
@@ -129,8 +132,8 @@ pub struct Settings {
     pub speed: Speed,
     /// Gate surgery, initial gate biases and recurrent weight scale (see [`surgery`]).
     pub surgery: Surgery,
-    /// Page parts hidden for a classroom link, ids of [`PANELS`] (a view setting).
-    pub hide: Vec<&'static str>,
+    /// Page parts hidden for a classroom link (a view setting), in [`Panel::ALL`] order.
+    pub hide: Vec<Panel>,
     /// Larger page text for projectors (a view setting).
     pub presenter: bool,
     /// Interview mode (a view setting): `None` closed, `Some(0)` the list of questions,
@@ -145,19 +148,6 @@ pub struct Settings {
     /// Training steps of every run of the sweep (a view setting, `sweep_steps=`).
     pub sweep_steps: u64,
 }
-
-/// The page parts a link may hide: `(URL id, what it is)`.
-pub static PANELS: &[(&str, &str)] = &[
-    ("settings", "the settings form"),
-    ("equations", "the equations"),
-    ("files", "the save, load and export buttons"),
-    (
-        "loss",
-        "the Learning section (loss chart and Compare table)",
-    ),
-    ("flow", "the gradient-flow section"),
-    ("gates", "the gates and hidden-state section"),
-];
 
 impl Default for Settings {
     /// The opening preset: GRU against a tanh RNN on the adding problem at T = 40, where the

@@ -4,7 +4,7 @@
 
 use gru_core::cell::CellKind;
 
-use super::{cell_id, SeqModel, Settings, Speed, CELLS, MAX_CELLS, MODELS, PANELS};
+use super::{cell_id, Panel, SeqModel, Settings, Speed, CELLS, MAX_CELLS, MODELS};
 
 /// When a changed setting takes effect.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,7 +88,7 @@ pub enum Field {
     },
     /// The compared cells, a comma-separated list of [`CELLS`] ids.
     Cells,
-    /// Hidden page parts, a comma-separated list of [`PANELS`] ids.
+    /// Hidden page parts, a comma-separated list of [`Panel`] ids.
     Panels,
     /// Training speed: `max`, or steps per second in `min..=max`.
     Rate {
@@ -151,7 +151,7 @@ impl Param {
                 .chain(s.models.iter().map(|m| m.id()))
                 .collect::<Vec<_>>()
                 .join(","),
-            Field::Panels => s.hide.join(","),
+            Field::Panels => s.hide.iter().map(|p| p.id()).collect::<Vec<_>>().join(","),
             Field::Rate { .. } => match s.speed {
                 Speed::Max => "max".into(),
                 Speed::PerSecond(r) => r.to_string(),
@@ -219,7 +219,7 @@ impl Param {
                 let (hide, unknown) = parse_panels(v);
                 s.hide = hide;
                 if !unknown.is_empty() {
-                    let ids: Vec<&str> = PANELS.iter().map(|p| p.0).collect();
+                    let ids: Vec<&str> = Panel::ALL.iter().map(|p| p.id()).collect();
                     return Err(format!(
                         "{k}: unknown {} (known: {})",
                         unknown.join(", "),
@@ -306,18 +306,17 @@ fn parse_cells(v: &str) -> Result<(Vec<CellKind>, Vec<SeqModel>), String> {
     Ok((cells, models))
 }
 
-/// The known panel ids in `v` (each once, in [`PANELS`] order) and the unknown ones quoted
+/// The panels named in `v` (each once, in [`Panel::ALL`] order) and the unknown names quoted
 /// (at most 40 characters each).
-fn parse_panels(v: &str) -> (Vec<&'static str>, Vec<String>) {
+fn parse_panels(v: &str) -> (Vec<Panel>, Vec<String>) {
     let names: Vec<&str> = v.split(',').filter(|n| !n.is_empty()).collect();
-    let hide = PANELS
-        .iter()
-        .map(|p| p.0)
-        .filter(|id| names.contains(id))
+    let hide = Panel::ALL
+        .into_iter()
+        .filter(|p| names.contains(&p.id()))
         .collect();
     let unknown = names
         .iter()
-        .filter(|n| PANELS.iter().all(|p| p.0 != **n))
+        .filter(|n| Panel::from_id(n).is_none())
         .map(|n| format!("'{}'", clip_for_message(n)))
         .collect();
     (hide, unknown)

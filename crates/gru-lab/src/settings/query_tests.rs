@@ -1,7 +1,7 @@
 //! Tests of the query codec: round trips of every setting, old keys, bad values named.
 
 use super::*;
-use crate::settings::{Optimizer, Speed};
+use crate::settings::{Optimizer, Panel, Speed};
 use gru_core::cell::{Carry, CellKind, GateMode, Surgery};
 use gru_core::model::Direction;
 
@@ -47,7 +47,7 @@ fn every_parameter_round_trips() {
             forget_bias: Some(1.0),
             recurrent_scale: Some(2.5),
         },
-        hide: vec!["settings", "loss"],
+        hide: vec![Panel::Settings, Panel::Loss],
         presenter: true,
         question: Some(4),
         bench_kernels: true,
@@ -105,7 +105,7 @@ fn a_classroom_link_hides_known_parts_and_names_unknown_ones() {
     let (s, e) = Settings::from_query("hide=loss,bogus,settings,loss&presenter=1&seed=3");
     assert_eq!(
         s.hide,
-        ["settings", "loss"],
+        [Panel::Settings, Panel::Loss],
         "known ids, once each, in table order"
     );
     assert!(s.presenter);
@@ -119,11 +119,31 @@ fn a_classroom_link_hides_known_parts_and_names_unknown_ones() {
     assert!(e.is_empty(), "{e:?}");
     assert_eq!(back, s);
     let view_only = Settings {
-        hide: vec!["gates"],
+        hide: vec![Panel::Gates],
         presenter: true,
         ..Settings::default()
     };
     assert!(!Settings::default().needs_reset(&view_only));
+}
+
+#[test]
+fn panel_ids_are_the_ones_shared_links_carry() {
+    // The `hide=` ids links were written with: they must never change.
+    let ids = ["settings", "equations", "files", "loss", "flow", "gates"];
+    assert_eq!(Panel::ALL.map(Panel::id), ids);
+    for (panel, id) in Panel::ALL.into_iter().zip(ids) {
+        assert_eq!(Panel::from_id(id), Some(panel));
+        let (s, e) = Settings::from_query(&format!("hide={id}"));
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(s.hide, [panel]);
+        assert_eq!(s.to_query(), format!("hide={id}"), "written back as it was");
+    }
+    let (s, e) = Settings::from_query("hide=gates,flow,x");
+    assert_eq!(s.hide, [Panel::Flow, Panel::Gates]);
+    assert_eq!(
+        e,
+        ["hide: unknown 'x' (known: settings, equations, files, loss, flow, gates)"]
+    );
 }
 
 #[test]

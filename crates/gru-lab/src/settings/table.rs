@@ -4,28 +4,13 @@
 
 use gru_core::model::Direction;
 
+use super::legacy::legacy_speed;
 use super::models::{HEADS, POSITIONS, TCN_KERNEL, TCN_LEVELS};
-use super::param::{clip_for_message, Applies, Field, Group, Legacy, Param};
+use super::param::{Applies, Field, Group, Legacy, Param};
 use super::surgery::{BF, BZ, CUT, F, R, WSCALE, Z};
 use crate::sweep::{MAX_SWEEP_SEEDS, MAX_SWEEP_STEPS};
 
 use super::{Budget, Optimizer, MAX_HIDDEN, MAX_KNOB, TASKS};
-
-/// Links made before the worker redesign carried `speed` = milliseconds of training per
-/// 60 Hz frame (1–14); the page trained ~7 steps/s per ms then, and 12 or more was full speed.
-fn legacy_speed(v: &str) -> Result<String, String> {
-    match v.parse::<f64>() {
-        Ok(ms) if (1.0..=14.0).contains(&ms) => Ok(if ms >= 12.0 {
-            "max".into()
-        } else {
-            (7.0 * ms).round().to_string()
-        }),
-        _ => Err(format!(
-            "speed: '{}' is not a number from 1 to 14",
-            clip_for_message(v)
-        )),
-    }
-}
 
 /// The values of `q`: closed, the list (`list` or `0`, written `list`), or question 1–10
 /// (index `n + 2` holds question `n`).

@@ -38,6 +38,7 @@ fn a_loaded_files_settings_keep_how_this_page_looks() {
         "hide=settings,loss&presenter=1&q=3&bench=kernels&seeds=5&sweep_steps=40",
     );
     assert!(e.is_empty(), "{e:?}");
+    assert_eq!(page.hide, [Panel::Settings, Panel::Loss]);
     let (file, e) = Settings::from_query("hidden=8&lr=0.1&q=7&seeds=2&cells=lstm");
     assert!(e.is_empty(), "{e:?}");
     let kept = file.with_page_from(&page);

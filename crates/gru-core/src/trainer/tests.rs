@@ -1,6 +1,9 @@
 //! Tests of [`super::Trainer`]: NaN guard, refused settings, determinism, surgery, clipping.
 
 use super::*;
+use crate::cell::CellKind;
+use crate::model::Init;
+use crate::task::TaskConfig;
 
 #[test]
 fn an_exploding_run_stops_with_a_message_and_keeps_the_last_good_weights() {

@@ -3,147 +3,24 @@
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use serde::{Deserialize, Serialize};
 
-use crate::cell::{CellKind, Surgery};
 use crate::loss::{loss_and_grad, LossStats};
-use crate::model::{BackwardOpts, Direction, Init, Mode, Model, ModelConfig};
+use crate::model::{BackwardOpts, Mode, Model};
 use crate::optim::{clip_grad_norm, Optimizer, OptimizerConfig};
 use crate::seq::{ModelKind, Net, NetCache};
-use crate::task::{Batch, FixedSet, Task, TaskConfig};
+use crate::task::{Batch, FixedSet, Task};
 use crate::{Error, Real};
 
-#[path = "trainer_plan.rs"]
+mod config;
 mod plan;
+mod resume;
+
+pub use config::TrainConfig;
 pub use plan::Planned;
+pub use resume::{Resume, MAX_STEP};
 
 /// Sequences in the fixed validation set.
 pub const VALIDATION_SIZE: usize = 256;
-
-/// Everything that defines a training run; with the same config the run is bit-identical.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct TrainConfig {
-    /// Task and its difficulty knob.
-    pub task: TaskConfig,
-    /// Cell of every layer.
-    pub cell: CellKind,
-    /// Hidden units per direction.
-    pub hidden: usize,
-    /// Stacked layers.
-    pub layers: usize,
-    /// One or two directions.
-    pub direction: Direction,
-    /// Input dropout probability.
-    pub input_dropout: f64,
-    /// Recurrent dropout probability.
-    pub recurrent_dropout: f64,
-    /// Sequences per step.
-    pub batch: usize,
-    /// Optimiser and learning rate.
-    pub optimizer: OptimizerConfig,
-    /// Global gradient-norm limit, `None` = no clipping.
-    pub clip: Option<f64>,
-    /// Truncated BPTT length, `None` = full sequence.
-    pub truncate: Option<usize>,
-    /// Weight initialisation.
-    pub init: Init,
-    /// Gate surgery (none by default).
-    #[serde(skip_serializing_if = "Surgery::is_none")]
-    pub surgery: Surgery,
-    /// Seed of weights, data and dropout.
-    pub seed: u64,
-    /// Train on a fixed set of this many sequences, cycled in minibatches
-    /// ([`crate::task::FixedSet`]); `None` = fresh sequences every step.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub train_set: Option<usize>,
-}
-
-impl Default for TrainConfig {
-    /// GRU, 16 units, adding problem of length 30, batch 32, Adam 0.01, clip 1.
-    fn default() -> Self {
-        Self {
-            task: TaskConfig::Adding { len: 30 },
-            cell: CellKind::Gru,
-            hidden: 16,
-            layers: 1,
-            direction: Direction::Forward,
-            input_dropout: 0.0,
-            recurrent_dropout: 0.0,
-            batch: 32,
-            optimizer: OptimizerConfig::adam(0.01),
-            clip: Some(1.0),
-            truncate: None,
-            init: Init::XavierOrthogonal,
-            surgery: Surgery::default(),
-            seed: 1,
-            train_set: None,
-        }
-    }
-}
-
-impl TrainConfig {
-    /// The model shape this config trains on `task`.
-    pub fn model_config(&self, task: &Task) -> ModelConfig {
-        ModelConfig::new(
-            self.cell,
-            task.input_size(),
-            self.hidden,
-            task.output_size(),
-        )
-        .layers(self.layers)
-        .direction(self.direction)
-        .readout(task.readout())
-        .dropout(self.input_dropout, self.recurrent_dropout)
-        .surgery(self.surgery)
-    }
-
-    /// Checks the batch size, clipping and truncation (the model and task check their own).
-    ///
-    /// # Errors
-    /// [`Error::Config`] naming the field.
-    pub fn validate(&self) -> Result<(), Error> {
-        if !(1..=1024).contains(&self.batch) {
-            return Err(Error::Config(format!(
-                "batch: {} is not in 1..=1024",
-                self.batch
-            )));
-        }
-        if let Some(c) = self.clip {
-            if !(c.is_finite() && c > 0.0) {
-                return Err(Error::Config(format!(
-                    "clip: {c} must be a positive number"
-                )));
-            }
-        }
-        if self.truncate == Some(0) {
-            return Err(Error::Config("truncate: must be at least 1 step".into()));
-        }
-        self.optimizer.validate()
-    }
-}
-
-/// The part of a run's state that is neither its config nor its weights: with it a saved run
-/// resumes bit for bit ([`Trainer::resume_state`], [`Trainer::resume`]).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Resume<T> {
-    /// Steps completed.
-    pub step: u64,
-    /// Adam's first moment (SGD's velocity), one value per parameter; empty before step 1.
-    pub opt_m: Vec<T>,
-    /// Adam's second moment (zeros for SGD), one value per parameter; empty before step 1.
-    pub opt_v: Vec<T>,
-    /// Optimiser updates applied (Adam's bias-correction `t`).
-    pub opt_t: u64,
-    /// Position of the training-data ChaCha8 stream, in 32-bit words.
-    pub data_word_pos: u128,
-    /// Position of the dropout ChaCha8 stream, in 32-bit words.
-    pub dropout_word_pos: u128,
-}
-
-/// The most steps a run may have trained (2^53: a whole number JSON and JavaScript carry
-/// exactly); a saved run claiming more is refused, so the count never overflows.
-pub const MAX_STEP: u64 = 1 << 53;
 
 /// What one training step did.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
@@ -259,61 +136,6 @@ impl<T: Real> Trainer<T> {
     /// Steps completed.
     pub fn step_idx(&self) -> u64 {
         self.step
-    }
-
-    /// What, beyond the weights and the config, a bit-exact resume needs.
-    pub fn resume_state(&self) -> Resume<T> {
-        let (m, v, t) = self.opt.state();
-        Resume {
-            step: self.step,
-            opt_m: m.to_vec(),
-            opt_v: v.to_vec(),
-            opt_t: t,
-            data_word_pos: self.data_rng.get_word_pos(),
-            dropout_word_pos: self.dropout_rng.get_word_pos(),
-        }
-    }
-
-    /// [`Trainer::resume_state`] written into `out`, reusing its buffers (no allocation once
-    /// they are as long as the model's parameters).
-    pub fn resume_state_into(&self, out: &mut Resume<T>) {
-        let (m, v, t) = self.opt.state();
-        self.resume_position_into(out);
-        out.opt_m.extend_from_slice(m);
-        out.opt_v.extend_from_slice(v);
-        out.opt_t = t;
-    }
-
-    /// [`Trainer::resume_state_into`] without the optimiser's moments (`opt_m`, `opt_v` empty,
-    /// `opt_t` 0): a resume from it starts the optimiser afresh.
-    pub fn resume_position_into(&self, out: &mut Resume<T>) {
-        out.step = self.step;
-        out.opt_m.clear();
-        out.opt_v.clear();
-        out.opt_t = 0;
-        out.data_word_pos = self.data_rng.get_word_pos();
-        out.dropout_word_pos = self.dropout_rng.get_word_pos();
-    }
-
-    /// Continues a saved run: sets the weights (`params`, in this trainer's layout) and the
-    /// [`Resume`] state, so the next step is bit for bit the one the saved run would have
-    /// taken. Nothing changes on an error.
-    ///
-    /// # Errors
-    /// [`Error::Format`] naming the part whose size does not fit this model or that is not
-    /// finite, a step count above [`MAX_STEP`], or more optimiser updates than steps.
-    pub fn resume(&mut self, params: &[T], state: Resume<T>) -> Result<(), Error> {
-        let n = self.net.params().len();
-        state.check(params, n)?;
-        let mut opt = self.opt.clone();
-        opt.restore(n, state.opt_m, state.opt_v, state.opt_t)?;
-        self.opt = opt;
-        self.net.params_mut().copy_from_slice(params);
-        self.backup.copy_from_slice(params);
-        self.data_rng.set_word_pos(state.data_word_pos);
-        self.dropout_rng.set_word_pos(state.dropout_word_pos);
-        self.step = state.step;
-        Ok(())
     }
 
     /// Changes the learning rate live (keeps the optimiser's moments).
@@ -454,5 +276,4 @@ impl<T: Real> Trainer<T> {
 }
 
 #[cfg(test)]
-#[path = "trainer_tests.rs"]
 mod tests;

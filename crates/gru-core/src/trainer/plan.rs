@@ -2,9 +2,8 @@
 //! without building it: no weights allocated or initialised, no data drawn. A saved run's
 //! checkpoint is compared with this before any run is built.
 
-use crate::optim::Optimizer;
 use crate::seq::ModelKind;
-use crate::trainer::{Resume, TrainConfig, Trainer, MAX_STEP};
+use crate::trainer::{TrainConfig, Trainer};
 use crate::{Error, Real};
 
 /// A run as [`Trainer::with_model`] builds it.
@@ -42,41 +41,6 @@ impl<T: Real> Trainer<T> {
             kind,
             n_params,
         })
-    }
-}
-
-impl<T: Real> Resume<T> {
-    /// Whether [`Trainer::resume`] takes this state with `params` into a model of `n`
-    /// parameters, checked before any trainer is built: the step at most [`MAX_STEP`], no
-    /// more optimiser updates than steps, `n` finite weights, and the optimiser's moments
-    /// ([`Optimizer::check_state`]).
-    ///
-    /// # Errors
-    /// [`Error::Format`] naming the field (`step`, `optimizer.t`, `weights`, `optimizer.m`).
-    pub fn check(&self, params: &[T], n: usize) -> Result<(), Error> {
-        if self.step > MAX_STEP {
-            return Err(Error::Format(format!(
-                "step: {} is more than {MAX_STEP} (2^53)",
-                self.step
-            )));
-        }
-        // One optimiser update per step; a NaN rewind starts the count again.
-        if self.opt_t > self.step {
-            return Err(Error::Format(format!(
-                "optimizer.t: {} updates, but only {} steps were trained",
-                self.opt_t, self.step
-            )));
-        }
-        if params.len() != n {
-            return Err(Error::Format(format!(
-                "weights: expected {n} parameters, got {}",
-                params.len()
-            )));
-        }
-        if params.iter().any(|p| !p.is_finite()) {
-            return Err(Error::Format("weights: not all finite".into()));
-        }
-        Optimizer::check_state(n, &self.opt_m, &self.opt_v, self.opt_t)
     }
 }
 
@@ -119,38 +83,5 @@ mod tests {
                 .contains("longer than the learned positions (4)"),
             "{e}"
         );
-    }
-
-    /// What resuming refuses, found without a trainer, each message naming its field.
-    #[test]
-    fn a_resume_state_is_checked_against_the_planned_size() {
-        let ok = Resume::<f32> {
-            step: 3,
-            opt_m: vec![0.0; 4],
-            opt_v: vec![0.0; 4],
-            opt_t: 3,
-            data_word_pos: 0,
-            dropout_word_pos: 0,
-        };
-        let w = [0.5f32; 4];
-        assert!(ok.check(&w, 4).is_ok());
-        let msg = |s: &Resume<f32>, w: &[f32]| s.check(w, 4).expect_err("refused").to_string();
-        assert!(msg(&ok, &w[..3]).contains("weights: expected 4 parameters, got 3"));
-        assert!(msg(&ok, &[0.0, f32::NAN, 0.0, 0.0]).contains("weights: not all finite"));
-        let t = Resume {
-            opt_t: 4,
-            ..ok.clone()
-        };
-        assert!(msg(&t, &w).contains("optimizer.t: 4 updates, but only 3 steps"));
-        let v = Resume {
-            opt_v: vec![0.0; 5],
-            ..ok.clone()
-        };
-        assert!(msg(&v, &w).contains("optimizer.v: expected 4 values, got 5"));
-        let big = Resume {
-            step: MAX_STEP + 1,
-            ..ok
-        };
-        assert!(msg(&big, &w).contains("is more than"));
     }
 }
