@@ -25,15 +25,7 @@ fn arbitrary_sequences_never_panic_and_every_message_is_one_line() {
         Just(";".to_string()),
         "\\PC{1,6}",
     ];
-    let text = prop::collection::vec(
-        (word, prop::sample::select(vec![" ", ",", "", "\n"])),
-        0..70,
-    )
-    .prop_map(|ws| {
-        ws.into_iter()
-            .map(|(w, s)| format!("{w}{s}"))
-            .collect::<String>()
-    });
+    let text = joined(word, 70);
     check("seq: arbitrary", 3000, (2usize..=65, text), |(t, text)| {
         let task = TaskConfig::Adding { len: t };
         match sequence::parse(&task, &text) {
@@ -79,15 +71,7 @@ fn arbitrary_sequences_for_every_task_never_panic() {
         .prop_map(String::from),
         "\\PC{1,4}",
     ];
-    let text = prop::collection::vec(
-        (word, prop::sample::select(vec![" ", ",", "", "\n"])),
-        0..40,
-    )
-    .prop_map(|ws| {
-        ws.into_iter()
-            .map(|(w, s)| format!("{w}{s}"))
-            .collect::<String>()
-    });
+    let text = joined(word, 40);
     check(
         "seq: every task",
         2000,
@@ -149,4 +133,17 @@ fn valid_sequences_round_trip_through_links() {
         prop_assert_eq!(sequence::parse(&TaskConfig::Adding { len: t }, &got), Ok(y));
         Ok(())
     });
+}
+
+/// Up to `max − 1` words from `word`, each followed by a space, comma, newline or nothing.
+fn joined(word: impl Strategy<Value = String>, max: usize) -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        (word, prop::sample::select(vec![" ", ",", "", "\n"])),
+        0..max,
+    )
+    .prop_map(|ws| {
+        ws.into_iter()
+            .map(|(w, s)| format!("{w}{s}"))
+            .collect::<String>()
+    })
 }
