@@ -5,7 +5,7 @@
 use gru_core::model::Direction;
 use gru_core::seq::ModelKind;
 use gru_core::trainer::Planned;
-use gru_core::{TrainConfig, Trainer};
+use gru_core::TrainConfig;
 
 use crate::protocol::{InspectPick, Inspected, RunStatus, SamplePick};
 use crate::run::TrainingRun;
@@ -97,7 +97,7 @@ impl Lab {
         // Before anything is allocated: a run outgrowing wasm32 would end the worker.
         settings.check_memory_to_apply()?;
         let plan = |label: String, cfg: TrainConfig, kind: ModelKind| {
-            let planned = Trainer::<f32>::plan(cfg, &kind).map_err(|e| e.to_string())?;
+            let planned = Planned::of(cfg, &kind).map_err(|e| e.to_string())?;
             Ok::<_, String>(RunPlan { label, planned })
         };
         let mut runs = Vec::with_capacity(settings.n_runs());

@@ -5,7 +5,7 @@
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::{values_buf, Baseline, Batch, Mulberry32};
+use super::{values_buf, Baseline, Batch, Mulberry32, MAX_SEQ_LEN};
 use crate::loss::LossKind;
 use crate::model::Readout;
 use crate::{Error, Real};
@@ -21,11 +21,11 @@ impl AddingTask {
     /// A task of length `len`.
     ///
     /// # Errors
-    /// [`Error::Config`] unless `2 ≤ len ≤ 2000`.
+    /// [`Error::Config`] unless `2 ≤ len ≤` [`MAX_SEQ_LEN`].
     pub fn new(len: usize) -> Result<Self, Error> {
-        if !(2..=2000).contains(&len) {
+        if !(2..=MAX_SEQ_LEN).contains(&len) {
             return Err(Error::Config(format!(
-                "adding problem length: {len} is not in 2..=2000"
+                "adding problem length: {len} is not in 2..={MAX_SEQ_LEN}"
             )));
         }
         Ok(Self { len })

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     AddingTask, CopyMemoryTask, LatchTask, LookaheadTask, ParityTask, SineTask, Task,
-    TemporalOrderTask,
+    TemporalOrderTask, MAX_SEQ_LEN,
 };
 use crate::Error;
 
@@ -159,12 +159,15 @@ impl TaskConfig {
     pub fn knob_range(&self) -> RangeInclusive<usize> {
         match *self {
             TaskConfig::Adding { .. } | TaskConfig::Latch { .. } | TaskConfig::Sine { .. } => {
-                2..=2000
+                2..=MAX_SEQ_LEN
             }
-            TaskConfig::TemporalOrder { .. } => 10..=2000,
-            TaskConfig::Parity { .. } => 1..=2000,
-            TaskConfig::CopyMemory { symbols, .. } => 0..=1999usize.saturating_sub(2 * symbols),
-            TaskConfig::Lookahead { ahead, .. } => ahead.saturating_add(1)..=2000,
+            TaskConfig::TemporalOrder { .. } => 10..=MAX_SEQ_LEN,
+            TaskConfig::Parity { .. } => 1..=MAX_SEQ_LEN,
+            // The delay that makes the sequence exactly MAX_SEQ_LEN steps long.
+            TaskConfig::CopyMemory { symbols, .. } => {
+                0..=MAX_SEQ_LEN.saturating_sub(CopyMemoryTask::seq_len_for(symbols, 0))
+            }
+            TaskConfig::Lookahead { ahead, .. } => ahead.saturating_add(1)..=MAX_SEQ_LEN,
         }
     }
     /// Builds the generator.

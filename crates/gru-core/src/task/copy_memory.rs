@@ -26,13 +26,10 @@
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::{classes_buf, Baseline, Batch};
+use super::{classes_buf, Baseline, Batch, MAX_SEQ_LEN};
 use crate::loss::LossKind;
 use crate::model::Readout;
 use crate::{Error, Real};
-
-/// Longest total sequence `T = 2n + delay + 1`.
-const MAX_LEN: usize = 2000;
 
 /// Copy memory with `n` symbols from an alphabet of `K`, recalled after `delay` blanks (the
 /// difficulty knob).
@@ -47,7 +44,7 @@ impl CopyMemoryTask {
     /// `symbols` (`n`) to copy from an alphabet of `alphabet` (`K`) after `delay` blank steps.
     ///
     /// # Errors
-    /// [`Error::Config`] unless `1 ≤ n ≤ 100`, `2 ≤ K ≤ 64` and `T = 2n + delay + 1 ≤ 2000`.
+    /// [`Error::Config`] unless `1 ≤ n ≤ 100`, `2 ≤ K ≤ 64` and `T = 2n + delay + 1 ≤` [`MAX_SEQ_LEN`].
     pub fn new(symbols: usize, alphabet: usize, delay: usize) -> Result<Self, Error> {
         let bad = |m: String| Err(Error::Config(format!("copy memory {m}")));
         if !(1..=100).contains(&symbols) {
@@ -56,9 +53,9 @@ impl CopyMemoryTask {
         if !(2..=64).contains(&alphabet) {
             return bad(format!("alphabet: {alphabet} is not in 2..=64"));
         }
-        if delay > MAX_LEN || Self::seq_len_for(symbols, delay) > MAX_LEN {
+        if delay > MAX_SEQ_LEN || Self::seq_len_for(symbols, delay) > MAX_SEQ_LEN {
             return bad(format!(
-                "delay: {delay} makes the sequence longer than {MAX_LEN} steps"
+                "delay: {delay} makes the sequence longer than {MAX_SEQ_LEN} steps"
             ));
         }
         Ok(Self {

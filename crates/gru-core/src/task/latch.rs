@@ -11,7 +11,7 @@
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::{classes_buf, Baseline, Batch};
+use super::{classes_buf, Baseline, Batch, MAX_SEQ_LEN};
 use crate::loss::LossKind;
 use crate::model::Readout;
 use crate::{Error, Real};
@@ -26,11 +26,11 @@ impl LatchTask {
     /// A latch of `len` steps.
     ///
     /// # Errors
-    /// [`Error::Config`] unless `2 ≤ len ≤ 2000`.
+    /// [`Error::Config`] unless `2 ≤ len ≤` [`MAX_SEQ_LEN`].
     pub fn new(len: usize) -> Result<Self, Error> {
-        if !(2..=2000).contains(&len) {
+        if !(2..=MAX_SEQ_LEN).contains(&len) {
             return Err(Error::Config(format!(
-                "latch length: {len} is not in 2..=2000"
+                "latch length: {len} is not in 2..={MAX_SEQ_LEN}"
             )));
         }
         Ok(Self { len })

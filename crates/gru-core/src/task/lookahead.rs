@@ -19,7 +19,7 @@
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::{values_buf, Baseline, Batch};
+use super::{values_buf, Baseline, Batch, MAX_SEQ_LEN};
 use crate::loss::LossKind;
 use crate::model::Readout;
 use crate::{Error, Real};
@@ -38,7 +38,7 @@ impl LookaheadTask {
     /// `len` steps, target `ahead` steps ahead.
     ///
     /// # Errors
-    /// [`Error::Config`] unless `1 ≤ ahead ≤ 16` and `ahead + 1 ≤ len ≤ 2000` (at least one
+    /// [`Error::Config`] unless `1 ≤ ahead ≤ 16` and `ahead + 1 ≤ len ≤` [`MAX_SEQ_LEN`] (at least one
     /// scored step).
     pub fn new(len: usize, ahead: usize) -> Result<Self, Error> {
         if !(1..=MAX_AHEAD).contains(&ahead) {
@@ -46,9 +46,9 @@ impl LookaheadTask {
                 "lookahead ahead: {ahead} is not in 1..={MAX_AHEAD}"
             )));
         }
-        if !(ahead + 1..=2000).contains(&len) {
+        if !(ahead + 1..=MAX_SEQ_LEN).contains(&len) {
             return Err(Error::Config(format!(
-                "lookahead length: {len} is not in {}..=2000",
+                "lookahead length: {len} is not in {}..={MAX_SEQ_LEN}",
                 ahead + 1
             )));
         }

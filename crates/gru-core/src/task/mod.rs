@@ -32,6 +32,10 @@ use crate::loss::{LossKind, Targets};
 use crate::model::Readout;
 use crate::Real;
 
+/// The longest sequence any task draws, in steps (a copy-memory task's `2n + delay + 1`
+/// included): what bounds a length knob (`TaskConfig::knob_range`) and every task's check.
+pub const MAX_SEQ_LEN: usize = 2000;
+
 /// A batch of sequences: inputs, targets and optional per-row loss weights.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Batch<T> {

@@ -10,7 +10,7 @@
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::{classes_buf, Baseline, Batch};
+use super::{classes_buf, Baseline, Batch, MAX_SEQ_LEN};
 use crate::loss::LossKind;
 use crate::model::Readout;
 use crate::{Error, Real};
@@ -25,11 +25,11 @@ impl ParityTask {
     /// Parity over `len` bits.
     ///
     /// # Errors
-    /// [`Error::Config`] unless `1 ≤ len ≤ 2000`.
+    /// [`Error::Config`] unless `1 ≤ len ≤` [`MAX_SEQ_LEN`].
     pub fn new(len: usize) -> Result<Self, Error> {
-        if !(1..=2000).contains(&len) {
+        if !(1..=MAX_SEQ_LEN).contains(&len) {
             return Err(Error::Config(format!(
-                "parity length: {len} is not in 1..=2000"
+                "parity length: {len} is not in 1..={MAX_SEQ_LEN}"
             )));
         }
         Ok(Self { len })

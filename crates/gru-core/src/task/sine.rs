@@ -20,7 +20,7 @@
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::{values_buf, Baseline, Batch};
+use super::{values_buf, Baseline, Batch, MAX_SEQ_LEN};
 use crate::loss::LossKind;
 use crate::model::Readout;
 use crate::{Error, Real};
@@ -38,12 +38,12 @@ impl SineTask {
     /// `len` steps of a sum of `waves` sines with periods in `[min_period, max_period]` steps.
     ///
     /// # Errors
-    /// [`Error::Config`] unless `2 ≤ len ≤ 2000`, `1 ≤ waves ≤ 4` and
+    /// [`Error::Config`] unless `2 ≤ len ≤` [`MAX_SEQ_LEN`], `1 ≤ waves ≤ 4` and
     /// `2 ≤ min_period ≤ max_period ≤ 10000`.
     pub fn new(len: usize, waves: usize, min_period: f64, max_period: f64) -> Result<Self, Error> {
-        if !(2..=2000).contains(&len) {
+        if !(2..=MAX_SEQ_LEN).contains(&len) {
             return Err(Error::Config(format!(
-                "sine length: {len} is not in 2..=2000"
+                "sine length: {len} is not in 2..={MAX_SEQ_LEN}"
             )));
         }
         if !(1..=4).contains(&waves) {

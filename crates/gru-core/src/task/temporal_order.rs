@@ -18,7 +18,7 @@
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::{classes_buf, Baseline, Batch};
+use super::{classes_buf, Baseline, Batch, MAX_SEQ_LEN};
 use crate::loss::LossKind;
 use crate::model::Readout;
 use crate::{Error, Real};
@@ -38,11 +38,11 @@ impl TemporalOrderTask {
     /// A task of length `len`.
     ///
     /// # Errors
-    /// [`Error::Config`] unless `10 ≤ len ≤ 2000`.
+    /// [`Error::Config`] unless `10 ≤ len ≤` [`MAX_SEQ_LEN`].
     pub fn new(len: usize) -> Result<Self, Error> {
-        if !(10..=2000).contains(&len) {
+        if !(10..=MAX_SEQ_LEN).contains(&len) {
             return Err(Error::Config(format!(
-                "temporal order length: {len} is not in 10..=2000"
+                "temporal order length: {len} is not in 10..={MAX_SEQ_LEN}"
             )));
         }
         Ok(Self { len })

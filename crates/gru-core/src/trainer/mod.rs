@@ -89,8 +89,8 @@ impl<T: Real> Trainer<T> {
     /// [`Error::Config`] when any setting is out of range, or learned attention positions are
     /// shorter than the task's sequences.
     pub fn with_model(config: TrainConfig, kind: ModelKind) -> Result<Self, Error> {
-        // Every check first ([`Trainer::plan`]), then what costs: weights, data.
-        let Planned { config, kind, .. } = Self::plan(config, &kind)?;
+        // Every check first ([`Planned::of`]), then what costs: weights, data.
+        let Planned { config, kind, .. } = Planned::of(config, &kind)?;
         let task = config.task.build()?;
         let net = kind.build(&config.model_config(&task), config.init, config.seed)?;
         let mut val = Batch::empty();

@@ -3,8 +3,10 @@
 //! checkpoint is compared with this before any run is built.
 
 use crate::seq::ModelKind;
-use crate::trainer::{TrainConfig, Trainer};
-use crate::{Error, Real};
+use crate::trainer::TrainConfig;
+#[cfg(doc)]
+use crate::trainer::Trainer;
+use crate::Error;
 
 /// A run as [`Trainer::with_model`] builds it.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,13 +20,13 @@ pub struct Planned {
     pub n_params: usize,
 }
 
-impl<T: Real> Trainer<T> {
-    /// The run [`Self::with_model`]`(config, kind)` builds, checked as it checks.
+impl Planned {
+    /// The run [`Trainer::with_model`]`(config, kind)` builds, checked as it checks.
     ///
     /// # Errors
-    /// As [`Self::with_model`]: [`Error::Config`] when any setting is out of range, or learned
+    /// As [`Trainer::with_model`]: [`Error::Config`] when any setting is out of range, or learned
     /// attention positions are shorter than the task's sequences.
-    pub fn plan(mut config: TrainConfig, kind: &ModelKind) -> Result<Planned, Error> {
+    pub fn of(mut config: TrainConfig, kind: &ModelKind) -> Result<Planned, Error> {
         if let ModelKind::Recurrent(cell) = *kind {
             config.cell = cell;
         }
@@ -50,6 +52,7 @@ mod tests {
     use crate::cell::CellKind;
     use crate::seq::{AttentionConfig, Positions, TcnConfig};
     use crate::task::TaskConfig;
+    use crate::Trainer;
 
     /// The plan is what building gives: the trainer's config, kind and parameter count, for
     /// every kind (a TCN's and attention model's input/output filled in from the task, which
@@ -67,7 +70,7 @@ mod tests {
             ModelKind::Attention(AttentionConfig::new(9, 6, 9).heads(2)),
         ];
         for kind in kinds {
-            let plan = Trainer::<f32>::plan(config.clone(), &kind).expect("valid");
+            let plan = Planned::of(config.clone(), &kind).expect("valid");
             let built = Trainer::<f32>::with_model(config.clone(), kind).expect("valid");
             assert_eq!(plan.config, built.config);
             assert_eq!(plan.kind, built.kind());
@@ -77,7 +80,7 @@ mod tests {
         let short = ModelKind::Attention(
             AttentionConfig::new(2, 6, 1).positions(Positions::Learned { max_len: 4 }),
         );
-        let e = Trainer::<f32>::plan(config, &short).expect_err("T = 12 > 4");
+        let e = Planned::of(config, &short).expect_err("T = 12 > 4");
         assert!(
             e.to_string()
                 .contains("longer than the learned positions (4)"),
