@@ -39,16 +39,10 @@ fn arbitrary_sequences_never_panic_and_every_message_is_one_line() {
                 prop_assert!(marks[0] >= 1 && marks[0] < marks[1] && marks[1] <= t);
                 let b = y.batch();
                 prop_assert_eq!(b.x.len(), 2 * t);
-                if let Some(link) = sequence::url_value(&y) {
-                    prop_assert_eq!(sequence::parse(&task, &link), Ok(y));
-                }
+                reads_back(&task, y)
             }
-            Err(e) => {
-                prop_assert!(e.starts_with("your sequence: "), "{}", e);
-                prop_assert!(!e.contains('\n') && e.chars().count() <= 200, "{}", e);
-            }
+            Err(e) => one_line(&e),
         }
-        Ok(())
     });
     let huge = "0.5 ".repeat(MAX_CHARS);
     let e = sequence::parse(&TaskConfig::Adding { len: 40 }, &huge).expect_err("too long");
@@ -89,16 +83,10 @@ fn arbitrary_sequences_for_every_task_never_panic() {
                     let b = y.batch();
                     prop_assert_eq!(b.x.len(), y.t * y.channels());
                     prop_assert!(b.x.iter().all(|v| v.is_finite()));
-                    if let Some(link) = sequence::url_value(&y) {
-                        prop_assert_eq!(sequence::parse(&task, &link), Ok(y));
-                    }
+                    reads_back(&task, y)
                 }
-                Err(e) => {
-                    prop_assert!(e.starts_with("your sequence: "), "{}", e);
-                    prop_assert!(!e.contains('\n') && e.chars().count() <= 200, "{}", e);
-                }
+                Err(e) => one_line(&e),
             }
-            Ok(())
         },
     );
 }
@@ -146,4 +134,22 @@ fn joined(word: impl Strategy<Value = String>, max: usize) -> impl Strategy<Valu
             .map(|(w, s)| format!("{w}{s}"))
             .collect::<String>()
     })
+}
+
+/// A parsed sequence with a link form reads back from it exactly.
+fn reads_back(
+    task: &gru_core::task::TaskConfig,
+    y: gru_lab::sequence::Yours,
+) -> Result<(), TestCaseError> {
+    if let Some(link) = gru_lab::sequence::url_value(&y) {
+        prop_assert_eq!(gru_lab::sequence::parse(task, &link), Ok(y));
+    }
+    Ok(())
+}
+
+/// A refusal is one line of at most 200 characters starting "your sequence: ".
+fn one_line(e: &str) -> Result<(), TestCaseError> {
+    prop_assert!(e.starts_with("your sequence: "), "{}", e);
+    prop_assert!(!e.contains('\n') && e.chars().count() <= 200, "{}", e);
+    Ok(())
 }
