@@ -61,7 +61,17 @@ impl Lab {
     /// # Errors
     /// A one-line message naming the setting that is out of range.
     pub fn new(settings: Settings) -> Result<Self, String> {
-        let runs = Self::plan(&settings)?
+        let plans = Self::plan(&settings)?;
+        Self::from_plans(settings, plans)
+    }
+
+    /// Builds the runs `plans` describes, [`Self::plan`]`(&settings)` already checked (a
+    /// saved run's checks planned them).
+    ///
+    /// # Errors
+    /// As [`Self::new`]: building a planned run checks its config again.
+    pub(crate) fn from_plans(settings: Settings, plans: Vec<RunPlan>) -> Result<Self, String> {
+        let runs = plans
             .into_iter()
             .map(|p| {
                 let mut run = TrainingRun::with_model(p.planned.config, p.planned.kind)

@@ -247,7 +247,7 @@ pub fn viewed_step(lab: &Lab) -> u64 {
 pub fn from_bytes(bytes: &[u8]) -> Result<Lab, String> {
     let file = check_file(bytes)?;
     // Everything checked: only now the runs are built (trainers, data, validations).
-    let mut lab = Lab::new(file.settings)?;
+    let mut lab = Lab::from_plans(file.settings, file.plans)?;
     for (i, (run, saved)) in lab.runs.iter_mut().zip(file.runs).enumerate() {
         run.resume(&saved.params, saved.state, saved.loss_ema)
             .map_err(|e| format!("runs[{i}].{}", inner(&e)))?;

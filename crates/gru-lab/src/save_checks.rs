@@ -22,6 +22,8 @@ pub(crate) struct Checked {
     pub trained_with: Vec<LiveSpan>,
     /// Per run, in run order.
     pub runs: Vec<CheckedRun>,
+    /// What [`Lab::plan`] gave for `settings`, to build the lab from.
+    pub plans: Vec<RunPlan>,
 }
 
 /// One run that passed, ready to resume.
@@ -86,6 +88,7 @@ pub(crate) fn check_file(bytes: &[u8]) -> Result<Checked, String> {
         sample: file.sample,
         trained_with,
         runs,
+        plans,
     })
 }
 
