@@ -19,13 +19,13 @@
 
 use super::gru_jacobian::sum_terms;
 use super::step::{
-    add_masked_grad, add_row_sums, block_offsets, gate_in_place, masked_h, project_rows, Mat,
+    add_masked_grad, add_row_sums, block_offsets, gate_rows, masked_h, project_rows, Mat,
 };
 use super::{
-    Cell, CellShape, DeferredGrad, InputProjection, JacobianTerms, StepGrad, StepIn, StepOut,
-    Surgery,
+    Cell, CellShape, DeferredGrad, GateMode, InputProjection, JacobianTerms, StepGrad, StepIn,
+    StepOut, Surgery,
 };
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, tanh_in_place};
+use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_rows, tanh_rows};
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::Real;
 
@@ -109,10 +109,16 @@ impl Gru {
         let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
         let (hm, hld) = masked_h(s_prev, h, h, b, mask, scratch);
         gemm_nn(b, h, 2 * h, hm, hld, uzr, 2 * h, pre, h3); // + h U_zr
+                                                            // The gates over every row at once, four lanes at a time.
+        let pre = &mut pre[..b * h3];
+        if upd == GateMode::Learned && rst == GateMode::Learned {
+            sigmoid_rows(pre, 2 * h, h3); // z, r = σ(pre_z, pre_r)
+        } else {
+            gate_rows(upd, pre, h, h3); // z = σ(pre_z), or held
+            gate_rows(rst, &mut pre[h..], h, h3); // r = σ(pre_r), or held
+        }
         for row in 0..b {
-            let zr = &mut pre[row * h3..row * h3 + 2 * h];
-            gate_in_place(upd, &mut zr[..h]); // z = σ(pre_z), or held
-            gate_in_place(rst, &mut zr[h..]); // r = σ(pre_r), or held
+            let zr = &pre[row * h3..row * h3 + 2 * h];
             let c = &mut cache[row * h4..(row + 1) * h4];
             c[..2 * h].copy_from_slice(zr);
             for j in 0..h {
@@ -120,10 +126,10 @@ impl Gru {
             }
         }
         gemm_nn(b, h, h, &cache[3 * h..], h4, uh, h, &mut pre[2 * h..], h3); // + (r⊙h) U_h
+        tanh_rows(&mut pre[2 * h..], h, h3); // h̃ = tanh(pre_h)
         for row in 0..b {
             let c = &mut cache[row * h4..(row + 1) * h4];
-            let ht = &mut pre[row * h3 + 2 * h..(row + 1) * h3];
-            tanh_in_place(ht); // h̃ = tanh(pre_h)
+            let ht = &pre[row * h3 + 2 * h..(row + 1) * h3];
             c[2 * h..3 * h].copy_from_slice(ht);
             for j in 0..h {
                 let (z, ht) = (c[j], c[2 * h + j]);

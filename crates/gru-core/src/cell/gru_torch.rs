@@ -32,13 +32,13 @@
 
 use super::gru_jacobian::sum_terms;
 use super::step::{
-    add_masked_grad, add_row_sums, block_offsets, gate_in_place, masked_h, project_rows, Mat,
+    add_masked_grad, add_row_sums, block_offsets, gate_rows, masked_h, project_rows, Mat,
 };
 use super::{
     Cell, CellShape, DeferredGrad, GateMode, InputProjection, JacobianTerms, StepGrad, StepIn,
     StepOut, Surgery,
 };
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_in_place, tanh_in_place};
+use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_rows, tanh_rows};
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::seq::ops::fill_rows;
 use crate::Real;
@@ -162,6 +162,7 @@ impl GruTorch {
         let (hm, hld) = masked_h(s_prev, h, h, b, mask, rest);
         fill_rows(gh, h3, b_h);
         gemm_nn(b, h, h3, hm, hld, u, h3, gh, h3); // + hm U
+        let (gi, cache) = (&mut gi[..b * h3], &mut cache[..b * h4]);
         for row in 0..b {
             let (a, q) = (
                 &mut gi[row * h3..(row + 1) * h3],
@@ -174,29 +175,36 @@ impl GruTorch {
                 a[h + j] = pz;
                 c[j] = -pz;
             }
-            // The gates over whole rows, four lanes at a time; a held gate wins.
-            gate_in_place(rst, &mut c[h..h2]); // r = σ(pre_r), or held
-            match upd {
-                // z = 1 − z' (app) and z' (PyTorch), each at full precision
-                GateMode::Learned => {
-                    sigmoid_in_place(&mut c[..h]); // z = σ(−pre_z')
-                    sigmoid_in_place(&mut a[h..h2]); // z' = σ(pre_z')
-                }
-                GateMode::Fixed(z) => {
-                    c[..h].fill(T::of(z));
-                    a[h..h2].fill(T::of(1.0 - z));
-                }
+        }
+        // The gates over every row at once, four lanes at a time; a held gate wins.
+        gate_rows(rst, &mut cache[h..], h, h4); // r = σ(pre_r), or held
+        match upd {
+            // z = 1 − z' (app) and z' (PyTorch), each at full precision
+            GateMode::Learned => {
+                sigmoid_rows(cache, h, h4); // z = σ(−pre_z')
+                sigmoid_rows(&mut gi[h..], h, h3); // z' = σ(pre_z')
             }
+            GateMode::Fixed(z) => {
+                gate_rows(GateMode::Fixed(z), cache, h, h4);
+                gate_rows(GateMode::Fixed(1.0 - z), &mut gi[h..], h, h3);
+            }
+        }
+        for row in 0..b {
+            let (a, q) = (&gi[row * h3..(row + 1) * h3], &gh[row * h3..(row + 1) * h3]);
+            let c = &mut cache[row * h4..(row + 1) * h4];
             for j in 0..h {
                 let hn = q[h2 + j]; // h_{t−1} U_n + b_hn
                 c[3 * h + j] = hn;
                 c[h2 + j] = a[h2 + j] + c[h + j] * hn; // pre_n = x W_n + b_in + r ⊙ hn
             }
-            tanh_in_place(&mut c[h2..h3]); // n = tanh(pre_n)
+        }
+        tanh_rows(&mut cache[h2..], h, h4); // n = tanh(pre_n)
+        for row in 0..b {
+            let (zt, c) = (&gi[row * h3 + h..row * h3 + h2], &cache[row * h4..]);
             for j in 0..h {
-                let (z, zt, n) = (c[j], a[h + j], c[h2 + j]);
+                let (z, n) = (c[j], c[h2 + j]);
                 let hp = s_prev[row * h + j];
-                s[row * h + j] = z * n + zt * hp; // h_t = (1−z') n + z' h_{t−1}
+                s[row * h + j] = z * n + zt[j] * hp; // h_t = (1−z') n + z' h_{t−1}
             }
         }
     }

@@ -29,11 +29,13 @@
 //! gradients in one product over all steps ([`Cell::weight_grads`]).
 
 use super::step::{
-    add_masked_grad, add_row_sums, affine_backward, block_offsets, gate_in_place, masked_h,
+    add_masked_grad, add_row_sums, affine_backward, block_offsets, gate_rows, masked_h,
     project_rows, Mat,
 };
-use super::{Cell, CellShape, DeferredGrad, InputProjection, StepGrad, StepIn, StepOut, Surgery};
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_in_place, tanh_in_place};
+use super::{
+    Cell, CellShape, DeferredGrad, GateMode, InputProjection, StepGrad, StepIn, StepOut, Surgery,
+};
+use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_rows, tanh_rows};
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::Real;
 
@@ -88,26 +90,36 @@ impl Lstm {
         let (hm, hld) = masked_h(s_prev, h2, h, b, mask, scratch);
         gemm_nn(b, h, h4, hm, hld, u, h4, pre, h4); // + hm U
         for row in 0..b {
+            cache[row * h5..row * h5 + h4].copy_from_slice(&pre[row * h4..(row + 1) * h4]);
+        }
+        // The gates over every row's cache at once, four lanes at a time.
+        let cache = &mut cache[..b * h5];
+        if fgt == GateMode::Learned {
+            sigmoid_rows(cache, h2, h5); // i, f = σ(pre_i, pre_f)
+        } else {
+            sigmoid_rows(cache, h, h5); // i = σ(pre_i)
+            gate_rows(fgt, &mut cache[h..], h, h5); // f held
+        }
+        tanh_rows(&mut cache[h2..], h, h5); // g = tanh(pre_g)
+        sigmoid_rows(&mut cache[3 * h..], h, h5); // o = σ(pre_o)
+        for row in 0..b {
             let c = &mut cache[row * h5..(row + 1) * h5];
             let (sp, st) = (
                 &s_prev[row * h2..(row + 1) * h2],
                 &mut s[row * h2..(row + 1) * h2],
             );
-            // The gates over whole blocks of the cache row, four lanes at a time.
-            c[..h4].copy_from_slice(&pre[row * h4..(row + 1) * h4]);
-            sigmoid_in_place(&mut c[..h]); // i = σ(pre_i)
-            gate_in_place(fgt, &mut c[h..h2]); // f = σ(pre_f), or held
-            tanh_in_place(&mut c[h2..3 * h]); // g = tanh(pre_g)
-            sigmoid_in_place(&mut c[3 * h..h4]); // o = σ(pre_o)
             for j in 0..h {
                 let (ig, f, g) = (c[j], c[h + j], c[h2 + j]);
                 let cn = f * sp[h + j] + ig * g; // c_t = f c_{t−1} + i g
                 st[h + j] = cn;
                 c[h4 + j] = cn;
             }
-            tanh_in_place(&mut c[h4..]); // tanh(c_t)
+        }
+        tanh_rows(&mut cache[h4..], h, h5); // tanh(c_t)
+        for row in 0..b {
+            let c = &cache[row * h5..(row + 1) * h5];
             for j in 0..h {
-                st[j] = c[3 * h + j] * c[h4 + j]; // h_t = o tanh(c_t)
+                s[row * h2 + j] = c[3 * h + j] * c[h4 + j]; // h_t = o tanh(c_t)
             }
         }
     }

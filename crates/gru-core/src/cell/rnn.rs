@@ -22,7 +22,7 @@ use super::step::{
     add_masked_grad, add_row_sums, affine_backward, block_offsets, masked_h, project_rows, Mat,
 };
 use super::{Cell, CellShape, DeferredGrad, InputProjection, StepGrad, StepIn, StepOut};
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, tanh_in_place};
+use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, tanh_rows};
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::Real;
 
@@ -112,22 +112,26 @@ impl Rnn {
         let [_, u, _, _] = split(p, &self.specs());
         let (hm, hld) = masked_h(s_prev, h, h, b, mask, scratch);
         gemm_nn(b, h, h, hm, hld, u, h, pre, h); // pre += hm U
+        let cache = &mut cache[..b * h2];
         for row in 0..b {
             let c = &mut cache[row * h2..(row + 1) * h2];
             let pr = &pre[row * h..(row + 1) * h];
             c[..h].copy_from_slice(pr);
             match self.nonlinearity {
-                Nonlinearity::Tanh => {
-                    c[h..].copy_from_slice(pr);
-                    tanh_in_place(&mut c[h..]); // four lanes at a time
-                }
+                Nonlinearity::Tanh => c[h..].copy_from_slice(pr),
                 Nonlinearity::Relu => {
                     for (a, &v) in c[h..].iter_mut().zip(pr) {
                         *a = self.nonlinearity.apply(v);
                     }
                 }
             }
-            s[row * h..(row + 1) * h].copy_from_slice(&c[h..]); // h_t = act(pre)
+        }
+        if self.nonlinearity == Nonlinearity::Tanh {
+            tanh_rows(&mut cache[h..], h, h2); // every row at once, four lanes at a time
+        }
+        for row in 0..b {
+            s[row * h..(row + 1) * h].copy_from_slice(&cache[row * h2 + h..(row + 1) * h2]);
+            // h_t = act(pre)
         }
     }
 

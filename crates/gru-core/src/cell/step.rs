@@ -2,18 +2,24 @@
 //! gradient), gate activations over whole rows, and the backward of the affine maps `pre = x W + h U + b` the gates are built on.
 
 use super::GateMode;
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_in_place};
+use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_rows};
 use crate::params::BlockSpec;
 use crate::seq::ops::fill_rows;
 use crate::Real;
 
-/// A gate row in place: `σ(pre)` when learned (the SIMD kernel), the constant when held
-/// (surgery), which wins over `pre`. Elementwise, so the per-step and the projected paths
-/// give the same bits.
-pub(crate) fn gate_in_place<T: Real>(mode: GateMode, v: &mut [T]) {
+/// A gate over rows in place: the first `width` values of every `stride` values of `v` (the
+/// gate's columns of a `(B, stride)` matrix) become `σ(pre)` when learned (the SIMD kernel) or
+/// the constant when held (surgery), which wins over `pre`. Elementwise, so the per-step and
+/// the projected paths give the same bits.
+pub(crate) fn gate_rows<T: Real>(mode: GateMode, v: &mut [T], width: usize, stride: usize) {
     match mode {
-        GateMode::Learned => sigmoid_in_place(v),
-        GateMode::Fixed(c) => v.fill(T::of(c)),
+        GateMode::Learned => sigmoid_rows(v, width, stride),
+        GateMode::Fixed(c) => {
+            if !v.is_empty() {
+                v.chunks_mut(stride)
+                    .for_each(|row| row[..width].fill(T::of(c)));
+            }
+        }
     }
 }
 

@@ -196,27 +196,64 @@ fn as_f32<T: Real>(v: &mut [T]) -> Option<&mut [f32]> {
     })
 }
 
+/// Calls `f` on the first `width` values of every `stride` values of `v`: the rows of a
+/// row-major `(rows, stride)` matrix whose leading `width` columns a gate owns. The last row
+/// may stop right after its `width` values.
+///
+/// # Panics
+/// A row shorter than `width`, or `stride` zero with `v` not empty.
+#[inline(always)]
+pub(super) fn for_rows<S>(v: &mut [S], width: usize, stride: usize, mut f: impl FnMut(&mut [S])) {
+    if v.is_empty() {
+        return;
+    }
+    for row in v.chunks_mut(stride) {
+        f(&mut row[..width]);
+    }
+}
+
 /// `v ← σ(v)` element-wise (f32: four lanes at a time; f64: [`crate::sigmoid`]).
 pub fn sigmoid_in_place<T: Real>(v: &mut [T]) {
-    match as_f32(v) {
-        Some(v) if super::vex::available() => unsafe { super::vex::sigmoid_f32(v) }, // SAFETY: AVX is there
-        Some(v) => {
-            let k = Consts::<F32x4>::new();
-            map_f32(v, |x| sigmoid_lanes(&k, x))
-        }
-        None => v.iter_mut().for_each(|x| *x = crate::sigmoid(*x)),
-    }
+    let n = v.len();
+    sigmoid_rows(v, n, n);
 }
 
 /// `v ← tanh(v)` element-wise (f32: four lanes at a time; f64: `tanh`).
 pub fn tanh_in_place<T: Real>(v: &mut [T]) {
+    let n = v.len();
+    tanh_rows(v, n, n);
+}
+
+/// σ on the first `width` values of every `stride` values of `v` (one gate's columns of a
+/// `(B, stride)` matrix), element for element what [`sigmoid_in_place`] gives on each row.
+/// The f32 constants are set up once for all rows: on wasm that setup costs about as much as
+/// σ over a row of 32 values, so calling [`sigmoid_in_place`] per row of a batch doubled it.
+pub fn sigmoid_rows<T: Real>(v: &mut [T], width: usize, stride: usize) {
     match as_f32(v) {
-        Some(v) if super::vex::available() => unsafe { super::vex::tanh_f32(v) }, // SAFETY: AVX is there
+        Some(v) if super::vex::available() => unsafe { super::vex::sigmoid_f32(v, width, stride) }, // SAFETY: AVX is there
         Some(v) => {
             let k = Consts::<F32x4>::new();
-            map_f32(v, |x| tanh_lanes(&k, x))
+            for_rows(v, width, stride, |row| {
+                map_f32(row, |x| sigmoid_lanes(&k, x))
+            });
         }
-        None => v.iter_mut().for_each(|x| *x = x.tanh()),
+        None => for_rows(v, width, stride, |row| {
+            row.iter_mut().for_each(|x| *x = crate::sigmoid(*x));
+        }),
+    }
+}
+
+/// tanh on the first `width` values of every `stride` values of `v`, as [`sigmoid_rows`].
+pub fn tanh_rows<T: Real>(v: &mut [T], width: usize, stride: usize) {
+    match as_f32(v) {
+        Some(v) if super::vex::available() => unsafe { super::vex::tanh_f32(v, width, stride) }, // SAFETY: AVX is there
+        Some(v) => {
+            let k = Consts::<F32x4>::new();
+            for_rows(v, width, stride, |row| map_f32(row, |x| tanh_lanes(&k, x)));
+        }
+        None => for_rows(v, width, stride, |row| {
+            row.iter_mut().for_each(|x| *x = x.tanh())
+        }),
     }
 }
 
@@ -306,5 +343,47 @@ mod tests {
         let mut d = [0.3f64, -7.0];
         tanh_in_place(&mut d);
         assert_eq!(d, [0.3f64.tanh(), (-7.0f64).tanh()]);
+    }
+
+    /// The row kernels touch only each row's leading `width` values (the other gates'
+    /// columns keep their bits) and give there exactly what the one-row kernels give, for
+    /// a ragged width, a last row cut right after its gate, f32 and f64.
+    #[test]
+    fn row_kernels_match_the_one_row_kernels_and_leave_other_columns_alone() {
+        fn check<T: Real>() {
+            let (b, width, stride) = (5, 7, 12);
+            // (b − 1) full rows and a last row that ends after its gate.
+            let n = (b - 1) * stride + width;
+            let src: Vec<T> = (0..n)
+                .map(|i| T::of((i as f64 * 0.37).sin() * 4.0))
+                .collect();
+            for apply in [
+                (
+                    sigmoid_rows::<T> as fn(&mut [T], usize, usize),
+                    sigmoid_in_place::<T> as fn(&mut [T]),
+                ),
+                (tanh_rows::<T>, tanh_in_place::<T>),
+            ] {
+                let (rows, one) = apply;
+                let mut got = src.clone();
+                rows(&mut got, width, stride);
+                let mut want = src.clone();
+                for r in 0..b {
+                    one(&mut want[r * stride..r * stride + width]);
+                }
+                for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+                    assert!(g.f64().to_bits() == w.f64().to_bits(), "element {i}");
+                    if i % stride >= width {
+                        assert!(
+                            g.f64().to_bits() == src[i].f64().to_bits(),
+                            "column {} touched",
+                            i % stride
+                        );
+                    }
+                }
+            }
+        }
+        check::<f32>();
+        check::<f64>();
     }
 }

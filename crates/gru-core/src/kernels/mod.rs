@@ -13,7 +13,7 @@ mod wide;
 use std::any::TypeId;
 
 use crate::Real;
-pub use act::{sigmoid_in_place, tanh_in_place};
+pub use act::{sigmoid_in_place, sigmoid_rows, tanh_in_place, tanh_rows};
 
 /// Keeps this process on the 128-bit tiles (SSE2 here, simd128 in the page) even on a CPU
 /// with AVX, so a native benchmark predicts the page's speed (`gru-bench --simd128`). The

@@ -84,39 +84,47 @@ pub(super) unsafe fn dot_f32(
     }
 }
 
-/// [`super::sigmoid_in_place`] on f32, eight lanes at a time.
+/// [`super::act::sigmoid_rows`] on f32, eight lanes at a time.
 ///
 /// # Safety
 /// [`available`] returned `true`.
 #[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx"))]
-pub(super) unsafe fn sigmoid_f32(v: &mut [f32]) {
+pub(super) unsafe fn sigmoid_f32(v: &mut [f32], width: usize, stride: usize) {
     #[cfg(target_arch = "x86_64")]
     {
         let k = act::Consts::<super::wide::F32x8>::new();
-        act::map_f32(v, |x| act::sigmoid_lanes(&k, x));
+        act::for_rows(v, width, stride, |row| {
+            act::map_f32(row, |x| act::sigmoid_lanes(&k, x))
+        });
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
         let k = act::Consts::<F32x4>::new();
-        act::map_f32(v, |x| act::sigmoid_lanes(&k, x));
+        act::for_rows(v, width, stride, |row| {
+            act::map_f32(row, |x| act::sigmoid_lanes(&k, x))
+        });
     }
 }
 
-/// [`super::tanh_in_place`] on f32, eight lanes at a time.
+/// [`super::act::tanh_rows`] on f32, eight lanes at a time.
 ///
 /// # Safety
 /// [`available`] returned `true`.
 #[cfg_attr(target_arch = "x86_64", target_feature(enable = "avx"))]
-pub(super) unsafe fn tanh_f32(v: &mut [f32]) {
+pub(super) unsafe fn tanh_f32(v: &mut [f32], width: usize, stride: usize) {
     #[cfg(target_arch = "x86_64")]
     {
         let k = act::Consts::<super::wide::F32x8>::new();
-        act::map_f32(v, |x| act::tanh_lanes(&k, x));
+        act::for_rows(v, width, stride, |row| {
+            act::map_f32(row, |x| act::tanh_lanes(&k, x))
+        });
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
         let k = act::Consts::<F32x4>::new();
-        act::map_f32(v, |x| act::tanh_lanes(&k, x));
+        act::for_rows(v, width, stride, |row| {
+            act::map_f32(row, |x| act::tanh_lanes(&k, x))
+        });
     }
 }
 
@@ -169,14 +177,14 @@ mod tests {
         for (sse, avx) in [
             (
                 act::sigmoid_lanes::<F32x4> as fn(&act::Consts<F32x4>, F32x4) -> F32x4,
-                sigmoid_f32 as unsafe fn(&mut [f32]),
+                sigmoid_f32 as unsafe fn(&mut [f32], usize, usize),
             ),
             (act::tanh_lanes::<F32x4>, tanh_f32),
         ] {
             let (mut x, mut y) = (xs.clone(), xs.clone());
             act::map_f32(&mut x, |v| sse(&k, v));
             // SAFETY: AVX is available (checked above).
-            unsafe { avx(&mut y) };
+            unsafe { avx(&mut y, xs.len(), xs.len()) };
             assert!(same(x, y), "activations differ");
         }
     }
