@@ -87,6 +87,9 @@ impl CellShape for AnyCell {
     fn blocks(&self) -> Vec<BlockSpec> {
         dispatch!(self, c => c.blocks())
     }
+    fn recurrent_size(&self) -> usize {
+        dispatch!(self, c => c.recurrent_size())
+    }
     fn gate_names(&self) -> &'static [&'static str] {
         dispatch!(self, c => c.gate_names())
     }
@@ -113,6 +116,9 @@ impl<T: Real> Cell<T> for AnyCell {
     }
     fn weight_grads(&self, n: usize, x: &[T], s_prev: &[T], cache: &[T], dpre: &[T], dp: &mut [T]) {
         dispatch!(self, c => c.weight_grads(n, x, s_prev, cache, dpre, dp))
+    }
+    fn transpose_recurrent(&self, p: &[T], ut: &mut [T]) {
+        dispatch!(self, c => c.transpose_recurrent(p, ut))
     }
     fn backward(&self, a: StepIn<'_, T>, cache: &[T], g: StepGrad<'_, T>, scratch: &mut [T]) {
         dispatch!(self, c => c.backward(a, cache, g, scratch))

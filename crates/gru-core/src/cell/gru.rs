@@ -19,7 +19,8 @@
 
 use super::gru_jacobian::sum_terms;
 use super::step::{
-    add_masked_grad, add_row_sums, block_offsets, gate_rows, masked_h, project_rows, Mat,
+    add_masked_grad, add_row_sums, block_offsets, gate_rows, masked_h, project_rows,
+    recurrent_size, transpose_recurrent, Mat,
 };
 use super::{
     Cell, CellShape, DeferredGrad, GateMode, InputProjection, JacobianTerms, StepGrad, StepIn,
@@ -89,6 +90,9 @@ impl CellShape for Gru {
     fn blocks(&self) -> Vec<BlockSpec> {
         self.specs().to_vec()
     }
+    fn recurrent_size(&self) -> usize {
+        recurrent_size(&self.specs())
+    }
     fn gate_names(&self) -> &'static [&'static str] {
         &["z", "r", "h_tilde"]
     }
@@ -141,11 +145,12 @@ impl Gru {
 }
 
 /// What one backward step reads and writes: dL/dh_t `(B, H)`, dL/dh_{t−1} `(B, H)`
-/// (accumulated) and dL/dpre `(B, 3H)` (written).
+/// (accumulated), dL/dpre `(B, 3H)` (written), and `[U_zrᵀ (2H, H), U_hᵀ (H, H)]`.
 struct StepDelta<'a, T> {
     ds: &'a [T],
     ds_prev: &'a mut [T],
     dpre: &'a mut [T],
+    ut: &'a [T],
 }
 
 impl Gru {
@@ -161,13 +166,18 @@ impl Gru {
         scratch: &mut [T],
     ) {
         let StepIn {
-            p, b, s_prev, mask, ..
+            b, s_prev, mask, ..
         } = a;
         let h = self.hidden;
         let (h3, h4) = (3 * h, 4 * h);
-        let [_, uzr, uh, _] = split(p, &self.specs());
         let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
-        let StepDelta { ds, ds_prev, dpre } = d;
+        let StepDelta {
+            ds,
+            ds_prev,
+            dpre,
+            ut,
+        } = d;
+        let (uzr_t, uh_t) = ut[..3 * h * h].split_at(2 * h * h); // U_zrᵀ (2H, H), U_hᵀ (H, H)
         let (drh, rest) = scratch.split_at_mut(b * h); // dL/d(r⊙h) (B, H)
         let dhm = &mut rest[..b * h]; // dL/dhm (B, H)
         for row in 0..b {
@@ -183,7 +193,7 @@ impl Gru {
             }
         }
         drh.fill(T::zero());
-        gemm_nt(b, h, h, &dpre[2 * h..], h3, uh, h, drh, h); // d(r⊙h) = dpre_h U_hᵀ
+        gemm_nn(b, h, h, &dpre[2 * h..], h3, uh_t, h, drh, h); // d(r⊙h) = dpre_h U_hᵀ
         for row in 0..b {
             let c = &cache[row * h4..];
             for j in 0..h {
@@ -193,7 +203,7 @@ impl Gru {
                 dhm[row * h + j] = d * r;
             }
         }
-        gemm_nt(b, h, 2 * h, dpre, h3, uzr, 2 * h, dhm, h); // + dpre_zr U_zrᵀ
+        gemm_nn(b, 2 * h, h, dpre, h3, uzr_t, h, dhm, h); // + dpre_zr U_zrᵀ
         add_masked_grad(ds_prev, h, dhm, h, mask);
     }
 
@@ -255,8 +265,14 @@ impl<T: Real> Cell<T> for Gru {
             dp,
             dx,
             ds_prev,
+            ut,
         } = g;
-        let d = StepDelta { ds, ds_prev, dpre };
+        let d = StepDelta {
+            ds,
+            ds_prev,
+            dpre,
+            ut,
+        };
         self.backward_core(a, hm, cache, d, rest);
         self.weight_grads_rows(b, a.x, hm, cache, dpre, dp);
         if let Some(dx) = dx {
@@ -278,12 +294,22 @@ impl<T: Real> Cell<T> for Gru {
             ds_prev,
             dx,
             dpre,
+            ut,
         } = g;
-        let d = StepDelta { ds, ds_prev, dpre };
+        let d = StepDelta {
+            ds,
+            ds_prev,
+            dpre,
+            ut,
+        };
         self.backward_core(a, (a.s_prev, h), cache, d, scratch);
         if let Some(dx) = dx {
             gemm_nt(a.b, ni, h3, dpre, h3, w, h3, dx, ni); // dx += dpre Wᵀ
         }
+    }
+
+    fn transpose_recurrent(&self, p: &[T], ut: &mut [T]) {
+        transpose_recurrent(&self.specs(), p, ut);
     }
 
     fn weight_grads(&self, n: usize, x: &[T], s_prev: &[T], cache: &[T], dpre: &[T], dp: &mut [T]) {

@@ -32,7 +32,8 @@
 
 use super::gru_jacobian::sum_terms;
 use super::step::{
-    add_masked_grad, add_row_sums, block_offsets, gate_rows, masked_h, project_rows, Mat,
+    add_masked_grad, add_row_sums, block_offsets, gate_rows, masked_h, project_rows,
+    recurrent_size, transpose_recurrent, Mat,
 };
 use super::{
     Cell, CellShape, DeferredGrad, GateMode, InputProjection, JacobianTerms, StepGrad, StepIn,
@@ -131,6 +132,9 @@ impl CellShape for GruTorch {
     fn blocks(&self) -> Vec<BlockSpec> {
         self.specs().to_vec()
     }
+    fn recurrent_size(&self) -> usize {
+        recurrent_size(&self.specs())
+    }
     fn gate_names(&self) -> &'static [&'static str] {
         &["z", "r", "h_tilde"]
     }
@@ -142,6 +146,8 @@ struct StepDelta<'a, T> {
     ds: &'a [T],
     ds_prev: &'a mut [T],
     dpre: &'a mut [T],
+    /// `Uᵀ (3H, H)`, rows `[U_r U_z U_n]ᵀ`.
+    ut: &'a [T],
 }
 
 impl GruTorch {
@@ -221,13 +227,18 @@ impl GruTorch {
         scratch: &mut [T],
     ) {
         let StepIn {
-            p, b, s_prev, mask, ..
+            b, s_prev, mask, ..
         } = a;
         let h = self.hidden;
         let (h2, h3, h4) = (2 * h, 3 * h, 4 * h);
-        let [_, u, _, _] = split(p, &self.specs());
         let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
-        let StepDelta { ds, ds_prev, dpre } = d;
+        let StepDelta {
+            ds,
+            ds_prev,
+            dpre,
+            ut,
+        } = d;
+        let (urz_t, un_t) = ut[..h3 * h].split_at(h2 * h); // [U_r U_z]ᵀ (2H, H), U_nᵀ (H, H)
         for row in 0..b {
             let c = &cache[row * h4..(row + 1) * h4];
             let dr = &mut dpre[row * h4..(row + 1) * h4];
@@ -246,8 +257,8 @@ impl GruTorch {
         }
         let dhm = &mut scratch[..b * h]; // dL/dhm (B, H) = dgh Uᵀ
         dhm.fill(T::zero());
-        gemm_nt(b, h, h2, dpre, h4, u, h3, dhm, h); // [dpre_r dpre_z'] [U_r U_z]ᵀ
-        gemm_nt(b, h, h, &dpre[h3..], h4, &u[h2..], h3, dhm, h); // + (dpre_n ⊙ r) U_nᵀ
+        gemm_nn(b, h2, h, dpre, h4, urz_t, h, dhm, h); // [dpre_r dpre_z'] [U_r U_z]ᵀ
+        gemm_nn(b, h, h, &dpre[h3..], h4, un_t, h, dhm, h); // + (dpre_n ⊙ r) U_nᵀ
         add_masked_grad(ds_prev, h, dhm, h, mask);
     }
 
@@ -312,8 +323,14 @@ impl<T: Real> Cell<T> for GruTorch {
             dp,
             dx,
             ds_prev,
+            ut,
         } = g;
-        let d = StepDelta { ds, ds_prev, dpre };
+        let d = StepDelta {
+            ds,
+            ds_prev,
+            dpre,
+            ut,
+        };
         self.backward_core(a, cache, d, rest);
         self.weight_grads_rows(b, a.x, hm, dpre, dp);
         if let Some(dx) = dx {
@@ -335,12 +352,22 @@ impl<T: Real> Cell<T> for GruTorch {
             ds_prev,
             dx,
             dpre,
+            ut,
         } = g;
-        let d = StepDelta { ds, ds_prev, dpre };
+        let d = StepDelta {
+            ds,
+            ds_prev,
+            dpre,
+            ut,
+        };
         self.backward_core(a, cache, d, scratch);
         if let Some(dx) = dx {
             gemm_nt(a.b, ni, h3, dpre, 4 * h, w, h3, dx, ni); // dx += dpre_{rzn} Wᵀ
         }
+    }
+
+    fn transpose_recurrent(&self, p: &[T], ut: &mut [T]) {
+        transpose_recurrent(&self.specs(), p, ut);
     }
 
     fn weight_grads(

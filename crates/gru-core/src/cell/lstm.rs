@@ -30,7 +30,7 @@
 
 use super::step::{
     add_masked_grad, add_row_sums, affine_backward, block_offsets, gate_rows, masked_h,
-    project_rows, Mat,
+    project_rows, recurrent_size, transpose_recurrent, Mat,
 };
 use super::{
     Cell, CellShape, DeferredGrad, GateMode, InputProjection, StepGrad, StepIn, StepOut, Surgery,
@@ -179,6 +179,9 @@ impl CellShape for Lstm {
     fn blocks(&self) -> Vec<BlockSpec> {
         self.specs().to_vec()
     }
+    fn recurrent_size(&self) -> usize {
+        recurrent_size(&self.specs())
+    }
     fn gate_names(&self) -> &'static [&'static str] {
         &["i", "f", "g", "o"]
     }
@@ -222,17 +225,22 @@ impl<T: Real> Cell<T> for Lstm {
             ds_prev,
             dx,
             dpre,
+            ut,
         } = g;
         let (ni, h, h4) = (self.input, self.hidden, 4 * self.hidden);
-        let [w, u, _, _] = split(p, &self.specs());
+        let [w, ..] = split(p, &self.specs());
         self.pre_grad(b, s_prev, cache, ds, ds_prev, dpre);
         let dh = &mut scratch[..b * h]; // dL/dh_{t−1} through U (B, H)
         dh.fill(T::zero());
-        gemm_nt(b, h, h4, dpre, h4, u, h4, dh, h); // dpre Uᵀ
+        gemm_nn(b, h4, h, dpre, h4, &ut[..h4 * h], h, dh, h); // dpre Uᵀ
         add_masked_grad(ds_prev, 2 * h, dh, h, None);
         if let Some(dx) = dx {
             gemm_nt(b, ni, h4, dpre, h4, w, h4, dx, ni); // dx += dpre Wᵀ
         }
+    }
+
+    fn transpose_recurrent(&self, p: &[T], ut: &mut [T]) {
+        transpose_recurrent(&self.specs(), p, ut);
     }
 
     fn weight_grads(
@@ -269,6 +277,7 @@ impl<T: Real> Cell<T> for Lstm {
             dp,
             dx,
             ds_prev,
+            ut,
         } = g;
         let [dw, du, db_i, db_h] = split_mut(dp, &specs);
         let (dpre, rest) = scratch.split_at_mut(b * h4); // dL/dpre (B, 4H)
@@ -278,7 +287,8 @@ impl<T: Real> Cell<T> for Lstm {
         // pre += hm U + b_h: dU += hmᵀ dpre, db_h += Σ dpre, dhm = dpre Uᵀ.
         dhm.fill(T::zero());
         let hmv = Mat::new(hm, b, h, hld);
-        affine_backward(hmv, Mat::new(dpre, b, h4, h4), u, du, Some(db_h), Some(dhm));
+        affine_backward(hmv, Mat::new(dpre, b, h4, h4), u, du, Some(db_h), None);
+        gemm_nn(b, h4, h, dpre, h4, &ut[..h4 * h], h, dhm, h); // dhm = dpre Uᵀ, as deferred
         add_masked_grad(ds_prev, h2, dhm, h, mask);
         // pre += x W + b_i: dW += xᵀ dpre, db_i += Σ dpre, dx += dpre Wᵀ.
         affine_backward(

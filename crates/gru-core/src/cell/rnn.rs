@@ -19,7 +19,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::step::{
-    add_masked_grad, add_row_sums, affine_backward, block_offsets, masked_h, project_rows, Mat,
+    add_masked_grad, add_row_sums, affine_backward, block_offsets, masked_h, project_rows,
+    recurrent_size, transpose_recurrent, Mat,
 };
 use super::{Cell, CellShape, DeferredGrad, InputProjection, StepGrad, StepIn, StepOut};
 use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, tanh_rows};
@@ -163,6 +164,9 @@ impl CellShape for Rnn {
     fn blocks(&self) -> Vec<BlockSpec> {
         self.specs().to_vec()
     }
+    fn recurrent_size(&self) -> usize {
+        recurrent_size(&self.specs())
+    }
     fn gate_names(&self) -> &'static [&'static str] {
         &["pre"]
     }
@@ -206,17 +210,22 @@ impl<T: Real> Cell<T> for Rnn {
             ds_prev,
             dx,
             dpre,
+            ut,
         } = g;
         let (ni, h) = (self.input, self.hidden);
-        let [w, u, _, _] = split(p, &self.specs());
+        let [w, ..] = split(p, &self.specs());
         self.pre_grad(b, cache, ds, dpre);
         let dh = &mut scratch[..b * h]; // dL/dh_{t−1} through U (B, H)
         dh.fill(T::zero());
-        gemm_nt(b, h, h, dpre, h, u, h, dh, h); // dpre Uᵀ
+        gemm_nn(b, h, h, dpre, h, &ut[..h * h], h, dh, h); // dpre Uᵀ
         add_masked_grad(ds_prev, h, dh, h, None);
         if let Some(dx) = dx {
             gemm_nt(b, ni, h, dpre, h, w, h, dx, ni); // dx += dpre Wᵀ
         }
+    }
+
+    fn transpose_recurrent(&self, p: &[T], ut: &mut [T]) {
+        transpose_recurrent(&self.specs(), p, ut);
     }
 
     fn weight_grads(
@@ -252,6 +261,7 @@ impl<T: Real> Cell<T> for Rnn {
             dp,
             dx,
             ds_prev,
+            ut,
         } = g;
         let [dw, du, db_i, db_h] = split_mut(dp, &specs);
         let (dpre, rest) = scratch.split_at_mut(b * h); // dL/dpre (B, H)
@@ -261,7 +271,8 @@ impl<T: Real> Cell<T> for Rnn {
         // pre += hm U + b_h: dU += hmᵀ dpre, db_h += Σ dpre, dhm = dpre Uᵀ.
         dhm.fill(T::zero());
         let hmv = Mat::new(hm, b, h, hld);
-        affine_backward(hmv, Mat::new(dpre, b, h, h), u, du, Some(db_h), Some(dhm));
+        affine_backward(hmv, Mat::new(dpre, b, h, h), u, du, Some(db_h), None);
+        gemm_nn(b, h, h, dpre, h, &ut[..h * h], h, dhm, h); // dhm = dpre Uᵀ, as deferred
         add_masked_grad(ds_prev, h, dhm, h, mask);
         // pre += x W + b_i: dW += xᵀ dpre, db_i += Σ dpre, dx += dpre Wᵀ.
         affine_backward(

@@ -2,8 +2,8 @@
 //! gradient), gate activations over whole rows, and the backward of the affine maps `pre = x W + h U + b` the gates are built on.
 
 use super::GateMode;
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_rows};
-use crate::params::BlockSpec;
+use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_rows, transpose};
+use crate::params::{BlockRole, BlockSpec};
 use crate::seq::ops::fill_rows;
 use crate::Real;
 
@@ -20,6 +20,29 @@ pub(crate) fn gate_rows<T: Real>(mode: GateMode, v: &mut [T], width: usize, stri
                     .for_each(|row| row[..width].fill(T::of(c)));
             }
         }
+    }
+}
+
+/// [`super::CellShape::recurrent_size`] for a cell whose blocks are `specs`.
+pub(crate) fn recurrent_size(specs: &[BlockSpec]) -> usize {
+    specs
+        .iter()
+        .filter(|s| s.role == BlockRole::Recurrent)
+        .map(BlockSpec::len)
+        .sum()
+}
+
+/// [`super::Cell::transpose_recurrent`] for a cell whose blocks are `specs`: each recurrent
+/// block of `p`, transposed, into `ut` in block order.
+pub(crate) fn transpose_recurrent<T: Real>(specs: &[BlockSpec], p: &[T], ut: &mut [T]) {
+    let (mut at, mut out) = (0, 0);
+    for s in specs {
+        let n = s.len();
+        if s.role == BlockRole::Recurrent {
+            transpose(s.rows, s.cols, &p[at..at + n], &mut ut[out..out + n]);
+            out += n;
+        }
+        at += n;
     }
 }
 

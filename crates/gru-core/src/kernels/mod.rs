@@ -69,6 +69,24 @@ fn check(what: &str, len: usize, rows: usize, cols: usize, rs: usize, cs: usize)
     );
 }
 
+/// `at (cols, rows) = aᵀ` for `a (rows, cols)`, both row-major and dense.
+///
+/// # Panics
+/// When `a` or `at` does not hold exactly `rows · cols` values.
+pub fn transpose<T: Copy>(rows: usize, cols: usize, a: &[T], at: &mut [T]) {
+    assert!(
+        a.len() == rows * cols && at.len() == rows * cols,
+        "kernels: transpose of ({rows}, {cols}) given {} and {} values",
+        a.len(),
+        at.len()
+    );
+    for (i, row) in a.chunks_exact(cols.max(1)).enumerate() {
+        for (j, &v) in row.iter().enumerate() {
+            at[j * rows + i] = v;
+        }
+    }
+}
+
 /// `C (m,n) += A (m,k) · B (k,n)`.
 ///
 /// Register-tiled (`4 × 8` in f32): each output tile stays in registers across the whole

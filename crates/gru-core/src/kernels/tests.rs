@@ -219,3 +219,15 @@ fn peak_loop_keeps_its_values_with_unit_constants() {
     assert_eq!(peak_loop(1000, 1.0, 0.0), 144.0);
     assert_eq!(peak_loop(3, 2.0, 1.0), 4.0 * (21.0 * 8.0 + 15.0 + 18.0));
 }
+
+/// `transpose` puts `a[i][j]` at `aᵀ[j][i]` for a non-square matrix, and refuses a buffer of
+/// the wrong size instead of writing part of it.
+#[test]
+fn transpose_swaps_rows_and_columns() {
+    let a = [1, 2, 3, 4, 5, 6]; // (2, 3)
+    let mut at = [0; 6];
+    transpose(2, 3, &a, &mut at);
+    assert_eq!(at, [1, 4, 2, 5, 3, 6]); // (3, 2)
+    let short = std::panic::catch_unwind(|| transpose(2, 3, &a, &mut [0; 5]));
+    assert!(short.is_err());
+}

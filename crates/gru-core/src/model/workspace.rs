@@ -54,6 +54,9 @@ pub struct Workspace<T> {
     /// one (`G` the widest such cell's width or grad width), filled before its recurrence; reused
     /// by the backward pass for dL/dpre of every step `(T, B, G')`.
     pub(crate) proj: Vec<T>,
+    /// The recurrent weights of one slot transposed ([`crate::cell::Cell::transpose_recurrent`]),
+    /// sized for the slot with the most.
+    pub(crate) ut: Vec<T>,
 }
 
 impl<T: Real> Workspace<T> {
@@ -72,12 +75,19 @@ impl<T: Real> Workspace<T> {
             .filter_map(|s| Cell::<T>::input_projection(&s.cell).map(|q| q.width.max(q.grad_width)))
             .max()
             .unwrap_or(0);
+        let ut = model
+            .slots
+            .iter()
+            .map(|s| s.cell.recurrent_size())
+            .max()
+            .unwrap_or(0);
         let same = self.proj.len() == t * b * g
             && self.t == t
             && self.b == b
             && self.states.len() == model.slots.len()
             && self.grads.len() == model.n_params()
-            && self.y.len() == r * b * o;
+            && self.y.len() == r * b * o
+            && self.ut.len() == ut;
         if same {
             return;
         }
@@ -121,6 +131,7 @@ impl<T: Real> Workspace<T> {
             .unwrap_or(0);
         self.scratch = vec![T::zero(); b * scratch];
         self.proj = vec![T::zero(); t * b * g];
+        self.ut = vec![T::zero(); ut];
     }
 
     /// State row `k` of slot `slot` as `(B, S)`.
