@@ -194,12 +194,8 @@ impl Engine {
 
 /// A live speed as the settings table accepts it (`None` = as fast as possible), or why not.
 fn live_speed(steps_per_s: Option<f64>) -> Result<Speed, String> {
-    let mut s = Settings::default();
     let text = steps_per_s.map_or_else(|| "max".to_string(), |r| r.to_string());
-    if let Some(p) = crate::settings::table::param("sps") {
-        p.set(&mut s, &text)?;
-    }
-    Ok(s.speed)
+    Ok(Settings::default().with_text("sps", &text)?.speed)
 }
 
 #[cfg(test)]

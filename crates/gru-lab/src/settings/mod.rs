@@ -327,12 +327,18 @@ impl Settings {
     /// # Errors
     /// The table's one-line message for the first value it refuses.
     pub fn with_live_values(&self, lr: f64, clip: f64) -> Result<Settings, String> {
+        self.with_text("lr", &lr.to_string())?
+            .with_text("clip", &clip.to_string())
+    }
+
+    /// `self` with the table's setting `key` read from `text`, checked as a link's value is.
+    ///
+    /// # Errors
+    /// The table's one-line message when it refuses `text`; a `key` the table does not have.
+    pub fn with_text(&self, key: &str, text: &str) -> Result<Settings, String> {
+        let p = table::param(key).ok_or_else(|| format!("no setting is called {key}"))?;
         let mut next = self.clone();
-        for (key, v) in [("lr", lr), ("clip", clip)] {
-            if let Some(p) = table::param(key) {
-                p.set(&mut next, &v.to_string())?;
-            }
-        }
+        p.set(&mut next, text)?;
         Ok(next)
     }
 

@@ -165,3 +165,21 @@ fn same_training_live_compares_learning_rate_clip_and_speed_not_the_page_look() 
         assert!(!a.same_training_live(&b), "{other}");
     }
 }
+
+/// A live value goes through the table as a link's does: accepted values set the field and
+/// nothing else, a refused one and an unknown key give one-line messages and no settings.
+#[test]
+fn live_values_are_checked_by_the_table() {
+    let a = Settings::default();
+    let next = a.with_live_values(0.003, 0.5).expect("in range");
+    assert_eq!((next.lr, next.clip), (0.003, 0.5));
+    assert_eq!(next.with_live_from(&a), a, "only lr and clip changed");
+    let e = a.with_live_values(f64::NAN, 1.0).expect_err("NaN lr");
+    assert!(e.contains("lr") && !e.contains('\n'), "{e}");
+    assert_eq!(a.with_text("sps", "max").map(|s| s.speed), Ok(Speed::Max));
+    assert!(a.with_text("sps", "-2").is_err());
+    assert_eq!(
+        a.with_text("nope", "1"),
+        Err("no setting is called nope".to_string())
+    );
+}
