@@ -78,8 +78,11 @@ pub struct AppState {
     /// The length sweep: running or not, its progress and its last result.
     pub sweep: RwSignal<SweepState>,
     /// Where the runs came from when not from the settings: a PyTorch import's summary and
-    /// parity line (cleared by Reset, a new setting or a loaded run).
+    /// parity line (cleared by any reset, including an interview experiment, and by a loaded run;
+    /// back if the engine refuses the reset).
     pub origin: RwSignal<Option<Origin>>,
+    /// `origin` as it was when the last reset was sent, shown again if the engine refuses it.
+    origin_held: StoredValue<Option<Origin>>,
     /// The engine (not reactive).
     bridge: StoredValue<Option<Bridge>, LocalStorage>,
     /// The inside pick from the link, asked for right after the engine starts.
@@ -121,6 +124,7 @@ impl AppState {
             cursor: TimeCursor::new(),
             sweep: RwSignal::new(SweepState::default()),
             origin: RwSignal::new(None),
+            origin_held: StoredValue::new(None),
             bridge: StoredValue::new_local(None),
             first_pick: StoredValue::new(pick),
             first_sequence: StoredValue::new(None),
@@ -206,11 +210,16 @@ impl AppState {
 
     /// Starts over with the active settings.
     pub fn reset(&self) {
+        self.send_reset(self.settings.with_untracked(Settings::to_query));
+    }
+
+    /// Asks the engine for fresh runs from `query`: the notice and the import line go (the new
+    /// runs are not the imported model); the line is kept aside in case the engine refuses.
+    fn send_reset(&self, query: String) {
         self.notice.set(None);
+        self.origin_held.set_value(self.origin.get_untracked());
         self.origin.set(None);
-        self.send(Command::Reset {
-            query: self.settings.with_untracked(Settings::to_query),
-        });
+        self.send(Command::Reset { query });
     }
 
     /// Looks inside `pick` (run, layer, direction, sample); the snapshot says what it got.
@@ -286,11 +295,7 @@ impl AppState {
                     )));
                     return;
                 }
-                self.notice.set(None);
-                self.origin.set(None);
-                self.send(Command::Reset {
-                    query: draft.to_query(),
-                });
+                self.send_reset(draft.to_query());
                 self.settings.set(draft);
             }
             return;
@@ -316,10 +321,7 @@ impl AppState {
             )));
             return;
         }
-        self.notice.set(None);
-        self.send(Command::Reset {
-            query: settings.to_query(),
-        });
+        self.send_reset(settings.to_query());
         self.send(match until {
             Some(step) => Command::PlayUntil { step },
             None => Command::Play,

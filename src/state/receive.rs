@@ -113,6 +113,7 @@ impl AppState {
         match after_refused_reset(&shown, refused, running) {
             AfterRefusal::Revert(settings) => {
                 self.settings.set(settings);
+                self.origin.set(self.origin_held.get_value());
                 self.notice.set(Some(format!("Not applied: {message}.")));
             }
             AfterRefusal::StartDefaults(settings) => {
