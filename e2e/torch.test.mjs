@@ -3,7 +3,8 @@
 // loaded through "Load run": the page runs it as "GRU (PyTorch)", says what it loaded and how
 // closely it reproduces torch's h_T, and trains on; the inspected h_T and prediction (exported
 // as the sample JSON of the kept step 0) equal torch's formula on the fixture's weights to 1e-5.
-// A broken file is named and changes nothing.
+// A broken file is named and changes nothing; an interview experiment's fresh runs drop the
+// "Loaded from PyTorch" line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -103,6 +104,14 @@ test('a torch.nn.GRU state_dict loads as "GRU (PyTorch)" with its parity line; a
   assert.match(await origin.innerText(), /^Loaded from PyTorch: GRU, H=8/);
   const s2 = (await status(page)).step;
   await waitStep(page, s2 + 10);
+
+  // An interview experiment starts fresh runs, which are not the imported model: the line goes.
+  await page.getByRole('button', { name: 'Interview', exact: true }).click();
+  const interview = page.getByRole('region', { name: 'Interview mode' });
+  await interview.getByRole('link', { name: 'Why is a GRU often faster to train than an LSTM?' }).click();
+  await interview.getByRole('button', { name: '2. Run this experiment' }).click();
+  await origin.waitFor({ state: 'detached' });
+  await page.waitForFunction(() => ![...document.querySelectorAll('table[aria-label=Compare] tbody th')].some((th) => th.textContent === 'GRU (PyTorch)'));
   assert.deepEqual(errors, [], 'no console errors');
   await page.close();
 });
