@@ -61,7 +61,8 @@ struct Shape {
 /// The products of one training step of the app's GRU (`I` inputs, hidden `H`, batch `B`, `T`
 /// steps) with the buffers' real strides: `pre (B, 3H)`, cache `(B, 4H)`, `U_zr (H, 2H)`,
 /// `U_h (H, H)`. The input projection and the weight gradients run once over all `T·B` rows,
-/// the recurrent products once per time step.
+/// the recurrent products once per time step; the backward's on `Uᵀ`, transposed once per pass
+/// as training does ([`crate::cell::Cell::transpose_recurrent`]).
 fn gru_shapes(t: usize, b: usize, i: usize, h: usize) -> Vec<Shape> {
     let s = |name, product, [m, k, n]: [usize; 3], [lda, ldb, ldc]: [usize; 3]| Shape {
         name,
@@ -73,13 +74,13 @@ fn gru_shapes(t: usize, b: usize, i: usize, h: usize) -> Vec<Shape> {
         ldb,
         ldc,
     };
-    use Product::{Nn, Nt, Tn};
+    use Product::{Nn, Tn};
     vec![
         s("fwd X·W, all T", Nn, [t * b, i, 3 * h], [i, 3 * h, 3 * h]),
         s("fwd h·U_zr", Nn, [b, h, 2 * h], [h, 2 * h, 3 * h]),
         s("fwd (r⊙h)·U_h", Nn, [b, h, h], [4 * h, h, 3 * h]),
-        s("bwd dpre_h·U_hᵀ", Nt, [b, h, h], [3 * h, h, h]),
-        s("bwd dpre_zr·U_zrᵀ", Nt, [b, 2 * h, h], [3 * h, 2 * h, h]),
+        s("bwd dpre_h·U_hᵀ", Nn, [b, h, h], [3 * h, h, h]), // on U_hᵀ (H, H)
+        s("bwd dpre_zr·U_zrᵀ", Nn, [b, 2 * h, h], [3 * h, h, h]), // on U_zrᵀ (2H, H)
         s(
             "bwd dW = Xᵀ·dpre, all T",
             Tn,
