@@ -7,24 +7,20 @@ use std::hint::black_box;
 
 use serde::{Deserialize, Serialize};
 
-use crate::kernels::{
-    gemm_nn, gemm_nt, gemm_tn, peak_loop, sigmoid_in_place, tanh_in_place, PEAK_CHAINS as CHAINS,
-};
+use crate::kernels::{gemm_nn, gemm_tn, peak_loop, sigmoid_rows, tanh_rows, PEAK_CHAINS as CHAINS};
 
 /// Which product a [`KernelFigure`] timed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Product {
     /// `C (m,n) += A (m,k) · B (k,n)` ([`gemm_nn`]).
     Nn,
-    /// `C (m,n) += A (m,k) · Bᵀ`, `B (n,k)` ([`gemm_nt`]).
-    Nt,
     /// `C (m,n) += Aᵀ · B`, `A (k,m)`, `B (k,n)` ([`gemm_tn`]).
     Tn,
     /// The peak loop: independent 4-lane multiply + add chains (see [`peak_f32x4`]).
     Peak,
-    /// [`crate::kernels::sigmoid_in_place`] on rows of `n` values (figures in elements).
+    /// [`crate::kernels::sigmoid_rows`] on a step's z and r (figures in elements).
     Sigmoid,
-    /// [`crate::kernels::tanh_in_place`] on rows of `n` values (figures in elements).
+    /// [`crate::kernels::tanh_rows`] on a step's h̃ (figures in elements).
     Tanh,
 }
 
@@ -166,7 +162,6 @@ fn time_shape(clock: &impl Fn() -> f64, ms: f64, s: &Shape, hidden: usize) -> Ke
     // Operand sizes from the strides: A, B in their stored layout, C (m, ldc).
     let (a_rows, b_rows) = match s.product {
         Product::Nn => (s.m, s.k),
-        Product::Nt => (s.m, s.n),
         _ => (s.k, s.k),
     };
     let a = filled(a_rows * s.lda, 0.37);
@@ -177,7 +172,6 @@ fn time_shape(clock: &impl Fn() -> f64, ms: f64, s: &Shape, hidden: usize) -> Ke
         let (a, b) = (black_box(&a[..]), black_box(&b[..]));
         match s.product {
             Product::Nn => gemm_nn(s.m, s.k, s.n, a, s.lda, b, s.ldb, &mut c, s.ldc),
-            Product::Nt => gemm_nt(s.m, s.n, s.k, a, s.lda, b, s.ldb, &mut c, s.ldc),
             _ => gemm_tn(s.k, s.m, s.n, a, s.lda, b, s.ldb, &mut c, s.ldc),
         }
         // Keep C bounded (the sums grow by one product per call otherwise).
@@ -196,24 +190,29 @@ fn time_shape(clock: &impl Fn() -> f64, ms: f64, s: &Shape, hidden: usize) -> Ke
     }
 }
 
-/// The gate nonlinearities of one step as the GRU applies them: σ on `B` rows of `2H`, tanh on
-/// `B` rows of `H` (inputs in (−3, 3), refreshed every call).
+/// The gate nonlinearities of one step as the GRU applies them to its `pre (B, 3H)`: σ on the
+/// `2H` columns of z and r of every row in one call, or tanh on the `H` columns of h̃ (inputs in
+/// (−3, 3), refreshed every call).
 fn time_activation(
     clock: &impl Fn() -> f64,
     ms: f64,
     product: Product,
     b: usize,
-    n: usize,
+    h: usize,
 ) -> KernelFigure {
-    let src: Vec<f32> = filled(b * n, 0.37).iter().map(|v| 3.0 * v).collect();
+    let h3 = 3 * h;
+    let n = if product == Product::Sigmoid {
+        2 * h
+    } else {
+        h
+    };
+    let src: Vec<f32> = filled(b * h3, 0.37).iter().map(|v| 3.0 * v).collect();
     let mut v = src.clone();
     let gflops = measure(clock, ms, (b * n) as f64, || {
         v.copy_from_slice(black_box(&src));
-        for row in v.chunks_exact_mut(n) {
-            match product {
-                Product::Sigmoid => sigmoid_in_place(row),
-                _ => tanh_in_place(row),
-            }
+        match product {
+            Product::Sigmoid => sigmoid_rows(&mut v, 2 * h, h3),
+            _ => tanh_rows(&mut v[2 * h..], h, h3),
         }
         black_box(&mut v);
         keep(v[0]);
@@ -226,11 +225,7 @@ fn time_activation(
         name: name.to_string(),
         product,
         mkn: [b, 0, n],
-        hidden: if product == Product::Sigmoid {
-            n / 2
-        } else {
-            n
-        },
+        hidden: h,
         flop: (b * n) as f64,
         gflops,
     }
@@ -267,7 +262,7 @@ pub fn kernel_report(clock: impl Fn() -> f64, ms_per_shape: f64) -> Vec<KernelFi
             out.push(time_shape(&clock, ms, &s, h));
             peak = peak.max(peak_f32x4(&clock, ms / 2.0));
         }
-        out.push(time_activation(&clock, ms, Product::Sigmoid, 32, 2 * h));
+        out.push(time_activation(&clock, ms, Product::Sigmoid, 32, h));
         out.push(time_activation(&clock, ms, Product::Tanh, 32, h));
     }
     out.insert(

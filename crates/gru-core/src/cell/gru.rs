@@ -113,7 +113,7 @@ impl Gru {
         let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
         let (hm, hld) = masked_h(s_prev, h, h, b, mask, scratch);
         gemm_nn(b, h, 2 * h, hm, hld, uzr, 2 * h, pre, h3); // + h U_zr
-                                                            // The gates over every row at once, four lanes at a time.
+                                                            // The gates over every row at once (one setup of the SIMD constants per step).
         let pre = &mut pre[..b * h3];
         if upd == GateMode::Learned && rst == GateMode::Learned {
             sigmoid_rows(pre, 2 * h, h3); // z, r = σ(pre_z, pre_r)

@@ -1,9 +1,10 @@
 //! The GRU's one-step Jacobian `∂h_t/∂h_{t−1}` split into its three terms (the anatomy the
 //! app draws): `A_t = diag(1 − z_t)` (the carry), `B_t = diag(z_t) ∂h̃_t/∂h_{t−1}` (through the
 //! candidate, including the reset gate's path) and `C_t = diag(h̃_t − h_{t−1}) ∂z_t/∂h_{t−1}`
-//! (through the update gate: the term the textbook `(1 − z) + z ∂h̃/∂h` leaves out).
+//! (through the update gate: the term the textbook `(1 − z) + z ∂h̃/∂h` leaves out), for the
+//! app's GRU and for `torch.nn.GRU` (in the app's convention).
 
-use super::{Gru, JacobianTerms};
+use super::{Gru, GruTorch, JacobianTerms};
 use crate::kernels::gemm_nn;
 use crate::params::split;
 use crate::Real;
@@ -61,5 +62,38 @@ pub(super) fn sum_terms<T: Real>(h: usize, a: &[T], out: &mut [T], c: &[T]) {
             out[i * h + j] = out[i * h + j] + c[i * h + j]; // B + C
         }
         out[i * h + i] = out[i * h + i] + a[i]; // + A
+    }
+}
+
+impl GruTorch {
+    /// The one-step Jacobian of one sample as its three terms `J_t = A_t + B_t + C_t` in the
+    /// app's convention ([`JacobianTerms`]; `z = 1 − z'`, `h̃ = n`): `A = diag(z')`,
+    /// `B = diag(1 − z')·∂n/∂h_{t−1}`, `C = diag(n − h_{t−1})·∂z/∂h_{t−1}`.
+    pub fn jacobian_terms<T: Real>(
+        &self,
+        p: &[T],
+        s_prev: &[T],
+        mask: Option<&[T]>,
+        cache: &[T],
+        out: JacobianTerms<'_, T>,
+    ) {
+        let h = self.hidden;
+        let h3 = 3 * h;
+        let [_, u, _, _] = split(p, &self.specs());
+        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
+        let m = |j: usize| mask.map_or(T::one(), |m| m[j]);
+        for i in 0..h {
+            let (z, r, n, hn) = (cache[i], cache[h + i], cache[2 * h + i], cache[3 * h + i]);
+            out.a[i] = T::one() - z; // A = diag(1 − z) = diag(z')
+            let gz = (s_prev[i] - n) * upd.slope(z); // (n_i − h_i) ∂z_i/∂pre_z'_i, ∂z/∂z' = −1
+            let gn = z * (T::one() - n * n); // z_i ∂n_i/∂pre_n_i
+            let gr = gn * hn * rst.slope(r); // z_i ∂n_i/∂pre_r_i
+            let ghn = gn * r; // z_i ∂n_i/∂hn_i
+            for j in 0..h {
+                let uj = &u[j * h3..(j + 1) * h3]; // row j of [U_r U_z U_n]
+                out.b[i * h + j] = m(j) * (gr * uj[i] + ghn * uj[2 * h + i]); // diag(z) ∂n/∂h
+                out.c[i * h + j] = m(j) * gz * uj[h + i]; // diag(n − h) ∂z/∂h
+            }
+        }
     }
 }

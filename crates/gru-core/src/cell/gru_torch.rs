@@ -69,7 +69,7 @@ impl GruTorch {
         Self { surgery, ..self }
     }
     /// The parameter blocks `[W, U, b_i, b_h]`: the cell's one statement of its layout.
-    fn specs(&self) -> [BlockSpec; 4] {
+    pub(super) fn specs(&self) -> [BlockSpec; 4] {
         let (i, h) = (self.input, self.hidden);
         [
             BlockSpec::new("W", i, 3 * h, BlockRole::Input),
@@ -77,39 +77,6 @@ impl GruTorch {
             BlockSpec::new("b_i", 3 * h, 1, BlockRole::Bias),
             BlockSpec::new("b_h", 3 * h, 1, BlockRole::Bias),
         ]
-    }
-}
-
-impl GruTorch {
-    /// The one-step Jacobian of one sample as its three terms `J_t = A_t + B_t + C_t` in the
-    /// app's convention ([`JacobianTerms`]; `z = 1 − z'`, `h̃ = n`): `A = diag(z')`,
-    /// `B = diag(1 − z')·∂n/∂h_{t−1}`, `C = diag(n − h_{t−1})·∂z/∂h_{t−1}`.
-    pub fn jacobian_terms<T: Real>(
-        &self,
-        p: &[T],
-        s_prev: &[T],
-        mask: Option<&[T]>,
-        cache: &[T],
-        out: JacobianTerms<'_, T>,
-    ) {
-        let h = self.hidden;
-        let h3 = 3 * h;
-        let [_, u, _, _] = split(p, &self.specs());
-        let (upd, rst) = (self.surgery.effective_update(), self.surgery.reset);
-        let m = |j: usize| mask.map_or(T::one(), |m| m[j]);
-        for i in 0..h {
-            let (z, r, n, hn) = (cache[i], cache[h + i], cache[2 * h + i], cache[3 * h + i]);
-            out.a[i] = T::one() - z; // A = diag(1 − z) = diag(z')
-            let gz = (s_prev[i] - n) * upd.slope(z); // (n_i − h_i) ∂z_i/∂pre_z'_i, ∂z/∂z' = −1
-            let gn = z * (T::one() - n * n); // z_i ∂n_i/∂pre_n_i
-            let gr = gn * hn * rst.slope(r); // z_i ∂n_i/∂pre_r_i
-            let ghn = gn * r; // z_i ∂n_i/∂hn_i
-            for j in 0..h {
-                let uj = &u[j * h3..(j + 1) * h3]; // row j of [U_r U_z U_n]
-                out.b[i * h + j] = m(j) * (gr * uj[i] + ghn * uj[2 * h + i]); // diag(z) ∂n/∂h
-                out.c[i * h + j] = m(j) * gz * uj[h + i]; // diag(n − h) ∂z/∂h
-            }
-        }
     }
 }
 
@@ -182,7 +149,7 @@ impl GruTorch {
                 c[j] = -pz;
             }
         }
-        // The gates over every row at once, four lanes at a time; a held gate wins.
+        // The gates over every row at once (one setup of the SIMD constants); a held gate wins.
         gate_rows(rst, &mut cache[h..], h, h4); // r = σ(pre_r), or held
         match upd {
             // z = 1 − z' (app) and z' (PyTorch), each at full precision

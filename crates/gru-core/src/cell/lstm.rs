@@ -92,7 +92,7 @@ impl Lstm {
         for row in 0..b {
             cache[row * h5..row * h5 + h4].copy_from_slice(&pre[row * h4..(row + 1) * h4]);
         }
-        // The gates over every row's cache at once, four lanes at a time.
+        // The gates over every row's cache at once (one setup of the SIMD constants).
         let cache = &mut cache[..b * h5];
         if fgt == GateMode::Learned {
             sigmoid_rows(cache, h2, h5); // i, f = σ(pre_i, pre_f)

@@ -128,11 +128,11 @@ impl Rnn {
             }
         }
         if self.nonlinearity == Nonlinearity::Tanh {
-            tanh_rows(&mut cache[h..], h, h2); // every row at once, four lanes at a time
+            tanh_rows(&mut cache[h..], h, h2); // every row at once
         }
         for row in 0..b {
-            s[row * h..(row + 1) * h].copy_from_slice(&cache[row * h2 + h..(row + 1) * h2]);
             // h_t = act(pre)
+            s[row * h..(row + 1) * h].copy_from_slice(&cache[row * h2 + h..(row + 1) * h2]);
         }
     }
 

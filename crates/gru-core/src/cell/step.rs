@@ -2,6 +2,7 @@
 //! gradient), gate activations over whole rows, and the backward of the affine maps `pre = x W + h U + b` the gates are built on.
 
 use super::GateMode;
+use crate::kernels::act::for_rows;
 use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_rows, transpose};
 use crate::params::{BlockRole, BlockSpec};
 use crate::seq::ops::fill_rows;
@@ -14,12 +15,7 @@ use crate::Real;
 pub(crate) fn gate_rows<T: Real>(mode: GateMode, v: &mut [T], width: usize, stride: usize) {
     match mode {
         GateMode::Learned => sigmoid_rows(v, width, stride),
-        GateMode::Fixed(c) => {
-            if !v.is_empty() {
-                v.chunks_mut(stride)
-                    .for_each(|row| row[..width].fill(T::of(c)));
-            }
-        }
+        GateMode::Fixed(c) => for_rows(v, width, stride, |row| row.fill(T::of(c))),
     }
 }
 

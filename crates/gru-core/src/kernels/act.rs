@@ -203,7 +203,7 @@ fn as_f32<T: Real>(v: &mut [T]) -> Option<&mut [f32]> {
 /// # Panics
 /// A row shorter than `width`, or `stride` zero with `v` not empty.
 #[inline(always)]
-pub(super) fn for_rows<S>(v: &mut [S], width: usize, stride: usize, mut f: impl FnMut(&mut [S])) {
+pub(crate) fn for_rows<S>(v: &mut [S], width: usize, stride: usize, mut f: impl FnMut(&mut [S])) {
     if v.is_empty() {
         return;
     }
