@@ -58,7 +58,7 @@ struct Shape {
 /// steps) with the buffers' real strides: `pre (B, 3H)`, cache `(B, 4H)`, `U_zr (H, 2H)`,
 /// `U_h (H, H)`. The input projection and the weight gradients run once over all `T·B` rows,
 /// the recurrent products once per time step; the backward's on `Uᵀ`, transposed once per pass
-/// as training does ([`crate::cell::Cell::transpose_recurrent`]).
+/// as training does ([`crate::cell::Cell::transpose_weights`]).
 fn gru_shapes(t: usize, b: usize, i: usize, h: usize) -> Vec<Shape> {
     let s = |name, product, [m, k, n]: [usize; 3], [lda, ldb, ldc]: [usize; 3]| Shape {
         name,

@@ -87,8 +87,8 @@ impl CellShape for AnyCell {
     fn blocks(&self) -> Vec<BlockSpec> {
         dispatch!(self, c => c.blocks())
     }
-    fn recurrent_size(&self) -> usize {
-        dispatch!(self, c => c.recurrent_size())
+    fn transposed_size(&self) -> usize {
+        dispatch!(self, c => c.transposed_size())
     }
     fn gate_names(&self) -> &'static [&'static str] {
         dispatch!(self, c => c.gate_names())
@@ -117,8 +117,8 @@ impl<T: Real> Cell<T> for AnyCell {
     fn weight_grads(&self, n: usize, x: &[T], s_prev: &[T], cache: &[T], dpre: &[T], dp: &mut [T]) {
         dispatch!(self, c => c.weight_grads(n, x, s_prev, cache, dpre, dp))
     }
-    fn transpose_recurrent(&self, p: &[T], ut: &mut [T]) {
-        dispatch!(self, c => c.transpose_recurrent(p, ut))
+    fn transpose_weights(&self, p: &[T], wt: &mut [T]) {
+        dispatch!(self, c => c.transpose_weights(p, wt))
     }
     fn backward(&self, a: StepIn<'_, T>, cache: &[T], g: StepGrad<'_, T>, scratch: &mut [T]) {
         dispatch!(self, c => c.backward(a, cache, g, scratch))

@@ -147,16 +147,13 @@ fn loss<C: Cell<f64>>(cell: &C, p: &[f64], x: &[f64], s_prev: &[f64], case: &Cas
     s.iter().zip(&case.g).map(|(a, b)| a * b).sum()
 }
 
-/// The cell's recurrent blocks of `p` transposed ([`Cell::transpose_recurrent`]) into a
-/// NaN-filled buffer of the declared [`CellShape::recurrent_size`], which must be all written.
+/// The cell's recurrent blocks of `p` transposed ([`Cell::transpose_weights`]) into a
+/// NaN-filled buffer of the declared [`CellShape::transposed_size`], which must be all written.
 pub(crate) fn transposed<C: Cell<f64>>(cell: &C, p: &[f64]) -> Vec<f64> {
-    let mut ut = vec![f64::NAN; cell.recurrent_size()];
-    cell.transpose_recurrent(p, &mut ut);
-    assert!(
-        ut.iter().all(|v| !v.is_nan()),
-        "transpose_recurrent left NaN"
-    );
-    ut
+    let mut wt = vec![f64::NAN; cell.transposed_size()];
+    cell.transpose_weights(p, &mut wt);
+    assert!(wt.iter().all(|v| !v.is_nan()), "transpose_weights left NaN");
+    wt
 }
 
 /// Central difference of `f` in coordinate `k` of `v`.
@@ -182,13 +179,13 @@ pub(crate) fn check_backward<C: Cell<f64>>(cell: &C, masked: bool) {
     let mut dx = vec![x0; ni];
     let mut ds_prev = vec![s0; ns];
     let mut scratch = vec![f64::NAN; b * cell.scratch_size()];
-    let ut = transposed(cell, &p);
+    let wt = transposed(cell, &p);
     let g = StepGrad {
         ds: &case.g,
         dp: &mut dp,
         dx: Some(&mut dx),
         ds_prev: &mut ds_prev,
-        ut: &ut,
+        wt: &wt,
     };
     cell.backward(case.step_in(&p), &cache, g, &mut scratch);
 
@@ -200,7 +197,7 @@ pub(crate) fn check_backward<C: Cell<f64>>(cell: &C, masked: bool) {
         dp: &mut dp2,
         dx: None,
         ds_prev: &mut ds_prev2,
-        ut: &ut,
+        wt: &wt,
     };
     cell.backward(case.step_in(&p), &cache, g, &mut scratch);
     assert_eq!(dp, dp2, "dp depends on whether dx is requested");
@@ -269,7 +266,7 @@ pub(crate) fn jacobian_by_backward<C: Cell<f64>>(
     let s = cell.state_size();
     let (_, cache) = forward_raw(cell, p, 1, x, s_prev, mask);
     let mut jac = vec![0.0; s * s];
-    let ut = transposed(cell, p);
+    let wt = transposed(cell, p);
     for i in 0..s {
         let mut ds = vec![0.0; s];
         ds[i] = 1.0;
@@ -280,7 +277,7 @@ pub(crate) fn jacobian_by_backward<C: Cell<f64>>(
             dp: &mut dp,
             dx: None,
             ds_prev: &mut ds_prev,
-            ut: &ut,
+            wt: &wt,
         };
         let a = StepIn {
             p,

@@ -193,13 +193,13 @@ pub(crate) fn param_grad<C: Cell<f64>>(cell: &C) -> Vec<f64> {
     let mut dp = vec![0.0; p.len()];
     let mut ds_prev = vec![0.0; case.s_prev.len()];
     let mut scratch = vec![f64::NAN; b * cell.scratch_size()];
-    let ut = crate::cell::check::transposed(cell, &p);
+    let wt = crate::cell::check::transposed(cell, &p);
     let g = StepGrad {
         ds: &case.g,
         dp: &mut dp,
         dx: None,
         ds_prev: &mut ds_prev,
-        ut: &ut,
+        wt: &wt,
     };
     cell.backward(case.step_in(&p), &cache, g, &mut scratch);
     dp

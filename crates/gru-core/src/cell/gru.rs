@@ -20,13 +20,13 @@
 use super::gru_jacobian::sum_terms;
 use super::step::{
     add_masked_grad, add_row_sums, block_offsets, gate_rows, masked_h, project_rows,
-    recurrent_size, transpose_recurrent, Mat,
+    transpose_weights, transposed_size, Mat,
 };
 use super::{
     Cell, CellShape, DeferredGrad, GateMode, InputProjection, JacobianTerms, StepGrad, StepIn,
     StepOut, Surgery,
 };
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_rows, tanh_rows};
+use crate::kernels::{gemm_nn, gemm_tn, sigmoid_rows, tanh_rows};
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::Real;
 
@@ -90,8 +90,8 @@ impl CellShape for Gru {
     fn blocks(&self) -> Vec<BlockSpec> {
         self.specs().to_vec()
     }
-    fn recurrent_size(&self) -> usize {
-        recurrent_size(&self.specs())
+    fn transposed_size(&self) -> usize {
+        transposed_size(&self.specs())
     }
     fn gate_names(&self) -> &'static [&'static str] {
         &["z", "r", "h_tilde"]
@@ -256,7 +256,6 @@ impl<T: Real> Cell<T> for Gru {
     fn backward(&self, a: StepIn<'_, T>, cache: &[T], g: StepGrad<'_, T>, scratch: &mut [T]) {
         let (ni, h, h3) = (self.input, self.hidden, 3 * self.hidden);
         let b = a.b;
-        let [w, ..] = split(a.p, &self.specs());
         let (dpre, rest) = scratch.split_at_mut(b * h3); // dL/dpre (B, 3H)
         let (hm_buf, rest) = rest.split_at_mut(b * h);
         let hm = masked_h(a.s_prev, h, h, b, a.mask, hm_buf);
@@ -265,8 +264,9 @@ impl<T: Real> Cell<T> for Gru {
             dp,
             dx,
             ds_prev,
-            ut,
+            wt,
         } = g;
+        let (w_t, ut) = wt.split_at(ni * h3); // Wᵀ (3H, I), then [U_zrᵀ, U_hᵀ]
         let d = StepDelta {
             ds,
             ds_prev,
@@ -276,7 +276,7 @@ impl<T: Real> Cell<T> for Gru {
         self.backward_core(a, hm, cache, d, rest);
         self.weight_grads_rows(b, a.x, hm, cache, dpre, dp);
         if let Some(dx) = dx {
-            gemm_nt(b, ni, h3, dpre, h3, w, h3, dx, ni); // dx += dpre Wᵀ
+            gemm_nn(b, h3, ni, dpre, h3, w_t, ni, dx, ni); // dx += dpre Wᵀ
         }
     }
 
@@ -288,14 +288,14 @@ impl<T: Real> Cell<T> for Gru {
         scratch: &mut [T],
     ) {
         let (ni, h, h3) = (self.input, self.hidden, 3 * self.hidden);
-        let [w, ..] = split(a.p, &self.specs());
         let DeferredGrad {
             ds,
             ds_prev,
             dx,
             dpre,
-            ut,
+            wt,
         } = g;
+        let (w_t, ut) = wt.split_at(ni * h3); // Wᵀ (3H, I), then [U_zrᵀ, U_hᵀ]
         let d = StepDelta {
             ds,
             ds_prev,
@@ -304,12 +304,12 @@ impl<T: Real> Cell<T> for Gru {
         };
         self.backward_core(a, (a.s_prev, h), cache, d, scratch);
         if let Some(dx) = dx {
-            gemm_nt(a.b, ni, h3, dpre, h3, w, h3, dx, ni); // dx += dpre Wᵀ
+            gemm_nn(a.b, h3, ni, dpre, h3, w_t, ni, dx, ni); // dx += dpre Wᵀ
         }
     }
 
-    fn transpose_recurrent(&self, p: &[T], ut: &mut [T]) {
-        transpose_recurrent(&self.specs(), p, ut);
+    fn transpose_weights(&self, p: &[T], wt: &mut [T]) {
+        transpose_weights(&self.specs(), p, wt);
     }
 
     fn weight_grads(&self, n: usize, x: &[T], s_prev: &[T], cache: &[T], dpre: &[T], dp: &mut [T]) {

@@ -51,7 +51,7 @@ fn one_unit_case_matches_the_hand_derivation() {
         dp: &mut dp,
         dx: Some(&mut dx),
         ds_prev: &mut dh0,
-        ut: &p[3..6], // [U_zrᵀ (2, 1), U_hᵀ (1, 1)]: with H = 1 each Uᵀ holds U's values
+        wt: &p[..6], // [Wᵀ (3, 1), U_zrᵀ (2, 1), U_hᵀ (1, 1)]: with I = H = 1, W's and U's values
     };
     cell.backward(a, &cache, g, &mut [0.0; 6]);
     let gh = z * (1.0 - ht * ht);

@@ -33,13 +33,13 @@
 use super::gru_jacobian::sum_terms;
 use super::step::{
     add_masked_grad, add_row_sums, block_offsets, gate_rows, masked_h, project_rows,
-    recurrent_size, transpose_recurrent, Mat,
+    transpose_weights, transposed_size, Mat,
 };
 use super::{
     Cell, CellShape, DeferredGrad, GateMode, InputProjection, JacobianTerms, StepGrad, StepIn,
     StepOut, Surgery,
 };
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_rows, tanh_rows};
+use crate::kernels::{gemm_nn, gemm_tn, sigmoid_rows, tanh_rows};
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::seq::ops::fill_rows;
 use crate::Real;
@@ -99,8 +99,8 @@ impl CellShape for GruTorch {
     fn blocks(&self) -> Vec<BlockSpec> {
         self.specs().to_vec()
     }
-    fn recurrent_size(&self) -> usize {
-        recurrent_size(&self.specs())
+    fn transposed_size(&self) -> usize {
+        transposed_size(&self.specs())
     }
     fn gate_names(&self) -> &'static [&'static str] {
         &["z", "r", "h_tilde"]
@@ -281,7 +281,6 @@ impl<T: Real> Cell<T> for GruTorch {
     fn backward(&self, a: StepIn<'_, T>, cache: &[T], g: StepGrad<'_, T>, scratch: &mut [T]) {
         let (ni, h, h3) = (self.input, self.hidden, 3 * self.hidden);
         let b = a.b;
-        let [w, ..] = split(a.p, &self.specs());
         let (dpre, rest) = scratch.split_at_mut(b * 4 * h); // dL/dpre (B, 4H)
         let (hm_buf, rest) = rest.split_at_mut(b * h);
         let hm = masked_h(a.s_prev, h, h, b, a.mask, hm_buf);
@@ -290,8 +289,9 @@ impl<T: Real> Cell<T> for GruTorch {
             dp,
             dx,
             ds_prev,
-            ut,
+            wt,
         } = g;
+        let (w_t, ut) = wt.split_at(ni * h3); // Wᵀ (3H, I), then Uᵀ (3H, H)
         let d = StepDelta {
             ds,
             ds_prev,
@@ -301,7 +301,7 @@ impl<T: Real> Cell<T> for GruTorch {
         self.backward_core(a, cache, d, rest);
         self.weight_grads_rows(b, a.x, hm, dpre, dp);
         if let Some(dx) = dx {
-            gemm_nt(b, ni, h3, dpre, 4 * h, w, h3, dx, ni); // dx += dpre_{rzn} Wᵀ
+            gemm_nn(b, h3, ni, dpre, 4 * h, w_t, ni, dx, ni); // dx += dpre_{rzn} Wᵀ
         }
     }
 
@@ -313,14 +313,14 @@ impl<T: Real> Cell<T> for GruTorch {
         scratch: &mut [T],
     ) {
         let (ni, h, h3) = (self.input, self.hidden, 3 * self.hidden);
-        let [w, ..] = split(a.p, &self.specs());
         let DeferredGrad {
             ds,
             ds_prev,
             dx,
             dpre,
-            ut,
+            wt,
         } = g;
+        let (w_t, ut) = wt.split_at(ni * h3); // Wᵀ (3H, I), then Uᵀ (3H, H)
         let d = StepDelta {
             ds,
             ds_prev,
@@ -329,12 +329,12 @@ impl<T: Real> Cell<T> for GruTorch {
         };
         self.backward_core(a, cache, d, scratch);
         if let Some(dx) = dx {
-            gemm_nt(a.b, ni, h3, dpre, 4 * h, w, h3, dx, ni); // dx += dpre_{rzn} Wᵀ
+            gemm_nn(a.b, h3, ni, dpre, 4 * h, w_t, ni, dx, ni); // dx += dpre_{rzn} Wᵀ
         }
     }
 
-    fn transpose_recurrent(&self, p: &[T], ut: &mut [T]) {
-        transpose_recurrent(&self.specs(), p, ut);
+    fn transpose_weights(&self, p: &[T], wt: &mut [T]) {
+        transpose_weights(&self.specs(), p, wt);
     }
 
     fn weight_grads(

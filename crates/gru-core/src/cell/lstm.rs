@@ -30,12 +30,12 @@
 
 use super::step::{
     add_masked_grad, add_row_sums, affine_backward, block_offsets, gate_rows, masked_h,
-    project_rows, recurrent_size, transpose_recurrent, Mat,
+    project_rows, transpose_weights, transposed_size, Mat,
 };
 use super::{
     Cell, CellShape, DeferredGrad, GateMode, InputProjection, StepGrad, StepIn, StepOut, Surgery,
 };
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_rows, tanh_rows};
+use crate::kernels::{gemm_nn, gemm_tn, sigmoid_rows, tanh_rows};
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::Real;
 
@@ -179,8 +179,8 @@ impl CellShape for Lstm {
     fn blocks(&self) -> Vec<BlockSpec> {
         self.specs().to_vec()
     }
-    fn recurrent_size(&self) -> usize {
-        recurrent_size(&self.specs())
+    fn transposed_size(&self) -> usize {
+        transposed_size(&self.specs())
     }
     fn gate_names(&self) -> &'static [&'static str] {
         &["i", "f", "g", "o"]
@@ -219,28 +219,28 @@ impl<T: Real> Cell<T> for Lstm {
         g: DeferredGrad<'_, T>,
         scratch: &mut [T],
     ) {
-        let StepIn { p, b, s_prev, .. } = a;
+        let StepIn { b, s_prev, .. } = a;
         let DeferredGrad {
             ds,
             ds_prev,
             dx,
             dpre,
-            ut,
+            wt,
         } = g;
         let (ni, h, h4) = (self.input, self.hidden, 4 * self.hidden);
-        let [w, ..] = split(p, &self.specs());
+        let (w_t, u_t) = wt.split_at(ni * h4); // Wᵀ (4H, I), Uᵀ (4H, H)
         self.pre_grad(b, s_prev, cache, ds, ds_prev, dpre);
         let dh = &mut scratch[..b * h]; // dL/dh_{t−1} through U (B, H)
         dh.fill(T::zero());
-        gemm_nn(b, h4, h, dpre, h4, &ut[..h4 * h], h, dh, h); // dpre Uᵀ
+        gemm_nn(b, h4, h, dpre, h4, &u_t[..h4 * h], h, dh, h); // dpre Uᵀ
         add_masked_grad(ds_prev, 2 * h, dh, h, None);
         if let Some(dx) = dx {
-            gemm_nt(b, ni, h4, dpre, h4, w, h4, dx, ni); // dx += dpre Wᵀ
+            gemm_nn(b, h4, ni, dpre, h4, w_t, ni, dx, ni); // dx += dpre Wᵀ
         }
     }
 
-    fn transpose_recurrent(&self, p: &[T], ut: &mut [T]) {
-        transpose_recurrent(&self.specs(), p, ut);
+    fn transpose_weights(&self, p: &[T], wt: &mut [T]) {
+        transpose_weights(&self.specs(), p, wt);
     }
 
     fn weight_grads(
@@ -262,23 +262,19 @@ impl<T: Real> Cell<T> for Lstm {
 
     fn backward(&self, a: StepIn<'_, T>, cache: &[T], g: StepGrad<'_, T>, scratch: &mut [T]) {
         let StepIn {
-            p,
-            b,
-            x,
-            s_prev,
-            mask,
+            b, x, s_prev, mask, ..
         } = a;
         let (ni, h) = (self.input, self.hidden);
         let (h2, h4) = (2 * h, 4 * h);
         let specs = self.specs();
-        let [w, u, _, _] = split(p, &specs);
         let StepGrad {
             ds,
             dp,
             dx,
             ds_prev,
-            ut,
+            wt,
         } = g;
+        let (w_t, u_t) = wt.split_at(ni * h4); // Wᵀ (4H, I), Uᵀ (4H, H)
         let [dw, du, db_i, db_h] = split_mut(dp, &specs);
         let (dpre, rest) = scratch.split_at_mut(b * h4); // dL/dpre (B, 4H)
         let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
@@ -287,18 +283,14 @@ impl<T: Real> Cell<T> for Lstm {
         // pre += hm U + b_h: dU += hmᵀ dpre, db_h += Σ dpre, dhm = dpre Uᵀ.
         dhm.fill(T::zero());
         let hmv = Mat::new(hm, b, h, hld);
-        affine_backward(hmv, Mat::new(dpre, b, h4, h4), u, du, Some(db_h), None);
-        gemm_nn(b, h4, h, dpre, h4, &ut[..h4 * h], h, dhm, h); // dhm = dpre Uᵀ, as deferred
+        affine_backward(hmv, Mat::new(dpre, b, h4, h4), du, db_h);
+        gemm_nn(b, h4, h, dpre, h4, &u_t[..h4 * h], h, dhm, h); // dhm = dpre Uᵀ
         add_masked_grad(ds_prev, h2, dhm, h, mask);
         // pre += x W + b_i: dW += xᵀ dpre, db_i += Σ dpre, dx += dpre Wᵀ.
-        affine_backward(
-            Mat::new(x, b, ni, ni),
-            Mat::new(dpre, b, h4, h4),
-            w,
-            dw,
-            Some(db_i),
-            dx,
-        );
+        affine_backward(Mat::new(x, b, ni, ni), Mat::new(dpre, b, h4, h4), dw, db_i);
+        if let Some(dx) = dx {
+            gemm_nn(b, h4, ni, dpre, h4, w_t, ni, dx, ni);
+        }
     }
 
     fn jacobian(&self, a: StepIn<'_, T>, cache: &[T], out: &mut [T], _scratch: &mut [T]) {

@@ -128,9 +128,9 @@ pub struct StepGrad<'a, T> {
     pub dx: Option<&'a mut [T]>,
     /// dL/ds_{t−1} `(B, S)`, accumulated.
     pub ds_prev: &'a mut [T],
-    /// The cell's recurrent blocks transposed ([`Cell::transpose_recurrent`] of the step's
-    /// `p`; at least [`CellShape::recurrent_size`] values).
-    pub ut: &'a [T],
+    /// The cell's input and recurrent weight blocks transposed ([`Cell::transpose_weights`] of
+    /// the step's `p`; at least [`CellShape::transposed_size`] values).
+    pub wt: &'a [T],
 }
 
 /// Arguments of one deferred backward step ([`Cell::backward_deferred`]): as [`StepGrad`],
@@ -144,8 +144,8 @@ pub struct DeferredGrad<'a, T> {
     pub dx: Option<&'a mut [T]>,
     /// dL/dpre `(B, G')`, written.
     pub dpre: &'a mut [T],
-    /// As [`StepGrad::ut`].
-    pub ut: &'a [T],
+    /// As [`StepGrad::wt`].
+    pub wt: &'a [T],
 }
 
 /// Output buffers of a GRU's one-step Jacobian split (one sample, app convention)
@@ -182,10 +182,10 @@ pub trait CellShape {
     }
     /// Parameter blocks, in storage order, with their local names and roles.
     fn blocks(&self) -> Vec<BlockSpec>;
-    /// Values in the cell's recurrent blocks (role [`BlockRole::Recurrent`]): the size of
-    /// [`Cell::transpose_recurrent`]'s output. Allocates nothing (the workspace asks on every
-    /// pass).
-    fn recurrent_size(&self) -> usize;
+    /// Values in the cell's input and recurrent weight blocks (roles [`BlockRole::Input`],
+    /// [`BlockRole::Recurrent`]): the size of [`Cell::transpose_weights`]'s output. Allocates
+    /// nothing (the workspace asks on every pass).
+    fn transposed_size(&self) -> usize;
     /// Names of the gate vectors stored at the start of each cache row, `H` values each, in
     /// the app's convention (GRU: `z`, `r`, `h_tilde`).
     fn gate_names(&self) -> &'static [&'static str];
@@ -241,12 +241,13 @@ pub trait Cell<T: Real>: CellShape {
         debug_assert!(false, "weight_grads without an input projection");
     }
 
-    /// Writes each recurrent block `U (H, k)` of `p` transposed, `Uᵀ (k, H)`, one after the
-    /// other in block order, into `ut` (at least [`CellShape::recurrent_size`] values). The
-    /// backward pass does this once (the weights do not change within it), so every step's
-    /// `dpre · Uᵀ` is a plain product with `Uᵀ`: the outer-product kernel, which ends in no
-    /// horizontal sums (the dot kernel a transposed operand needs ends each output in one).
-    fn transpose_recurrent(&self, p: &[T], ut: &mut [T]);
+    /// Writes each weight block of `p` (`W (I, G)`, `U (H, k)`) transposed, `Wᵀ (G, I)`,
+    /// `Uᵀ (k, H)`, one after the other in block order, into `wt` (at least
+    /// [`CellShape::transposed_size`] values). The backward pass does this once (the weights do
+    /// not change within it), so every step's `dpre · Uᵀ` and `dpre · Wᵀ` is a plain product:
+    /// the outer-product kernel, which ends in no horizontal sums (the dot kernel a transposed
+    /// operand needs ends each output in one).
+    fn transpose_weights(&self, p: &[T], wt: &mut [T]);
 
     /// Backward of [`Cell::forward`] for the same inputs and cache.
     fn backward(&self, a: StepIn<'_, T>, cache: &[T], g: StepGrad<'_, T>, scratch: &mut [T]);

@@ -20,10 +20,10 @@ use serde::{Deserialize, Serialize};
 
 use super::step::{
     add_masked_grad, add_row_sums, affine_backward, block_offsets, masked_h, project_rows,
-    recurrent_size, transpose_recurrent, Mat,
+    transpose_weights, transposed_size, Mat,
 };
 use super::{Cell, CellShape, DeferredGrad, InputProjection, StepGrad, StepIn, StepOut};
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, tanh_rows};
+use crate::kernels::{gemm_nn, gemm_tn, tanh_rows};
 use crate::params::{split, split_mut, BlockRole, BlockSpec};
 use crate::Real;
 
@@ -164,8 +164,8 @@ impl CellShape for Rnn {
     fn blocks(&self) -> Vec<BlockSpec> {
         self.specs().to_vec()
     }
-    fn recurrent_size(&self) -> usize {
-        recurrent_size(&self.specs())
+    fn transposed_size(&self) -> usize {
+        transposed_size(&self.specs())
     }
     fn gate_names(&self) -> &'static [&'static str] {
         &["pre"]
@@ -204,28 +204,28 @@ impl<T: Real> Cell<T> for Rnn {
         g: DeferredGrad<'_, T>,
         scratch: &mut [T],
     ) {
-        let StepIn { p, b, .. } = a;
+        let b = a.b;
         let DeferredGrad {
             ds,
             ds_prev,
             dx,
             dpre,
-            ut,
+            wt,
         } = g;
         let (ni, h) = (self.input, self.hidden);
-        let [w, ..] = split(p, &self.specs());
+        let (w_t, u_t) = wt.split_at(ni * h); // Wᵀ (H, I), Uᵀ (H, H)
         self.pre_grad(b, cache, ds, dpre);
         let dh = &mut scratch[..b * h]; // dL/dh_{t−1} through U (B, H)
         dh.fill(T::zero());
-        gemm_nn(b, h, h, dpre, h, &ut[..h * h], h, dh, h); // dpre Uᵀ
+        gemm_nn(b, h, h, dpre, h, &u_t[..h * h], h, dh, h); // dpre Uᵀ
         add_masked_grad(ds_prev, h, dh, h, None);
         if let Some(dx) = dx {
-            gemm_nt(b, ni, h, dpre, h, w, h, dx, ni); // dx += dpre Wᵀ
+            gemm_nn(b, h, ni, dpre, h, w_t, ni, dx, ni); // dx += dpre Wᵀ
         }
     }
 
-    fn transpose_recurrent(&self, p: &[T], ut: &mut [T]) {
-        transpose_recurrent(&self.specs(), p, ut);
+    fn transpose_weights(&self, p: &[T], wt: &mut [T]) {
+        transpose_weights(&self.specs(), p, wt);
     }
 
     fn weight_grads(
@@ -247,22 +247,18 @@ impl<T: Real> Cell<T> for Rnn {
 
     fn backward(&self, a: StepIn<'_, T>, cache: &[T], g: StepGrad<'_, T>, scratch: &mut [T]) {
         let StepIn {
-            p,
-            b,
-            x,
-            s_prev,
-            mask,
+            b, x, s_prev, mask, ..
         } = a;
         let (ni, h) = (self.input, self.hidden);
         let specs = self.specs();
-        let [w, u, _, _] = split(p, &specs);
         let StepGrad {
             ds,
             dp,
             dx,
             ds_prev,
-            ut,
+            wt,
         } = g;
+        let (w_t, u_t) = wt.split_at(ni * h); // Wᵀ (H, I), Uᵀ (H, H)
         let [dw, du, db_i, db_h] = split_mut(dp, &specs);
         let (dpre, rest) = scratch.split_at_mut(b * h); // dL/dpre (B, H)
         let (dhm, rest) = rest.split_at_mut(b * h); // dL/dhm (B, H)
@@ -271,18 +267,14 @@ impl<T: Real> Cell<T> for Rnn {
         // pre += hm U + b_h: dU += hmᵀ dpre, db_h += Σ dpre, dhm = dpre Uᵀ.
         dhm.fill(T::zero());
         let hmv = Mat::new(hm, b, h, hld);
-        affine_backward(hmv, Mat::new(dpre, b, h, h), u, du, Some(db_h), None);
-        gemm_nn(b, h, h, dpre, h, &ut[..h * h], h, dhm, h); // dhm = dpre Uᵀ, as deferred
+        affine_backward(hmv, Mat::new(dpre, b, h, h), du, db_h);
+        gemm_nn(b, h, h, dpre, h, &u_t[..h * h], h, dhm, h); // dhm = dpre Uᵀ
         add_masked_grad(ds_prev, h, dhm, h, mask);
         // pre += x W + b_i: dW += xᵀ dpre, db_i += Σ dpre, dx += dpre Wᵀ.
-        affine_backward(
-            Mat::new(x, b, ni, ni),
-            Mat::new(dpre, b, h, h),
-            w,
-            dw,
-            Some(db_i),
-            dx,
-        );
+        affine_backward(Mat::new(x, b, ni, ni), Mat::new(dpre, b, h, h), dw, db_i);
+        if let Some(dx) = dx {
+            gemm_nn(b, h, ni, dpre, h, w_t, ni, dx, ni);
+        }
     }
 
     fn jacobian(&self, a: StepIn<'_, T>, cache: &[T], out: &mut [T], _scratch: &mut [T]) {

@@ -3,7 +3,7 @@
 
 use super::GateMode;
 use crate::kernels::act::for_rows;
-use crate::kernels::{gemm_nn, gemm_nt, gemm_tn, sigmoid_rows, transpose};
+use crate::kernels::{gemm_nn, gemm_tn, sigmoid_rows, transpose};
 use crate::params::{BlockRole, BlockSpec};
 use crate::seq::ops::fill_rows;
 use crate::Real;
@@ -19,23 +19,28 @@ pub(crate) fn gate_rows<T: Real>(mode: GateMode, v: &mut [T], width: usize, stri
     }
 }
 
-/// [`super::CellShape::recurrent_size`] for a cell whose blocks are `specs`.
-pub(crate) fn recurrent_size(specs: &[BlockSpec]) -> usize {
+/// Whether the backward multiplies by this block transposed (`dpre · Wᵀ`, `dpre · Uᵀ`).
+fn is_weight(s: &BlockSpec) -> bool {
+    matches!(s.role, BlockRole::Input | BlockRole::Recurrent)
+}
+
+/// [`super::CellShape::transposed_size`] for a cell whose blocks are `specs`.
+pub(crate) fn transposed_size(specs: &[BlockSpec]) -> usize {
     specs
         .iter()
-        .filter(|s| s.role == BlockRole::Recurrent)
+        .filter(|s| is_weight(s))
         .map(BlockSpec::len)
         .sum()
 }
 
-/// [`super::Cell::transpose_recurrent`] for a cell whose blocks are `specs`: each recurrent
-/// block of `p`, transposed, into `ut` in block order.
-pub(crate) fn transpose_recurrent<T: Real>(specs: &[BlockSpec], p: &[T], ut: &mut [T]) {
+/// [`super::Cell::transpose_weights`] for a cell whose blocks are `specs`: each input and
+/// recurrent block of `p`, transposed, into `wt` in block order.
+pub(crate) fn transpose_weights<T: Real>(specs: &[BlockSpec], p: &[T], wt: &mut [T]) {
     let (mut at, mut out) = (0, 0);
     for s in specs {
         let n = s.len();
-        if s.role == BlockRole::Recurrent {
-            transpose(s.rows, s.cols, &p[at..at + n], &mut ut[out..out + n]);
+        if is_weight(s) {
+            transpose(s.rows, s.cols, &p[at..at + n], &mut wt[out..out + n]);
             out += n;
         }
         at += n;
@@ -114,24 +119,13 @@ impl<'a, T> Mat<'a, T> {
     }
 }
 
-/// Backward of `pre (B, N) += a (B, K) · W (K, N) [+ b]` given `d = dL/dpre (B, N)`:
-/// `dW += aᵀ d`; `db += Σ_rows d` when the map has a bias; `da (B, K) += d Wᵀ` when asked.
-pub(crate) fn affine_backward<T: Real>(
-    a: Mat<'_, T>,
-    d: Mat<'_, T>,
-    w: &[T],
-    dw: &mut [T],
-    db: Option<&mut [T]>,
-    da: Option<&mut [T]>,
-) {
+/// The weight side of the backward of `pre (B, N) += a (B, K) · W (K, N) + b` given
+/// `d = dL/dpre (B, N)`: `dW += aᵀ d` and `db += Σ_rows d`. (`da += d Wᵀ` is the caller's
+/// product with `Wᵀ`, [`super::Cell::transpose_weights`].)
+pub(crate) fn affine_backward<T: Real>(a: Mat<'_, T>, d: Mat<'_, T>, dw: &mut [T], db: &mut [T]) {
     let (rows, k, n) = (a.rows, a.cols, d.cols);
     gemm_tn(rows, k, n, a.data, a.ld, d.data, d.ld, dw, n); // dW += aᵀ d
-    if let Some(db) = db {
-        add_row_sums(&mut db[..n], d.data, rows, d.ld); // db += Σ d
-    }
-    if let Some(da) = da {
-        gemm_nt(rows, k, n, d.data, d.ld, w, n, da, k); // da += d Wᵀ
-    }
+    add_row_sums(&mut db[..n], d.data, rows, d.ld); // db += Σ d
 }
 
 /// `acc (n) += Σ_rows g[row·ld .. row·ld + n]` over `rows` rows, in row order: the gradient of

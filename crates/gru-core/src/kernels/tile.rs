@@ -311,7 +311,7 @@ pub(super) unsafe fn gemm_dot<V: Lanes, const MR: usize, const NR: usize>(
 ) {
     let mut j = 0;
     // SAFETY (all loops): the block's rows of B lie inside n, the tile's rows inside m.
-    // One or two rows of A (`dx += dpre·Wᵀ` or the head's `dy·W_oᵀ` at B = 1 or 2): eight partial-sum
+    // One or two rows of A (the head's `dy·W_oᵀ` at B = 1 or 2): eight partial-sum
     // registers per tile instead of `NR` or `2·NR`, which would each wait on their last add.
     // Every output's partial sums and reduction are those of any other tile (same bits).
     match m {

@@ -104,7 +104,7 @@ pub fn backward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>, opts: Backward
             let deferred = g > 0 && mask.is_none();
             let ds = &mut ws.ds[..bs];
             ds.fill(T::zero());
-            cell.transpose_recurrent(&p[slot.range.clone()], &mut ws.ut); // Uᵀ, for every step
+            cell.transpose_weights(&p[slot.range.clone()], &mut ws.wt); // Wᵀ, Uᵀ for every step
             for n_done in 0..t {
                 let xt = if dir == 0 { t - 1 - n_done } else { n_done };
                 if let Some(k) = opts.truncate {
@@ -142,7 +142,7 @@ pub fn backward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>, opts: Backward
                         ds_prev,
                         dx,
                         dpre,
-                        ut: &ws.ut,
+                        wt: &ws.wt,
                     };
                     cell.backward_deferred(a, cache, dg, &mut ws.scratch);
                     carry(opts.vanished, ds, ds_prev);
@@ -153,7 +153,7 @@ pub fn backward<T: Real>(model: &Model<T>, ws: &mut Workspace<T>, opts: Backward
                     dp: &mut ws.grads[slot.range.clone()],
                     dx,
                     ds_prev,
-                    ut: &ws.ut,
+                    wt: &ws.wt,
                 };
                 let a = StepIn {
                     p: &p[slot.range.clone()],

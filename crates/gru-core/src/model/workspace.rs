@@ -54,9 +54,9 @@ pub struct Workspace<T> {
     /// one (`G` the widest such cell's width or grad width), filled before its recurrence; reused
     /// by the backward pass for dL/dpre of every step `(T, B, G')`.
     pub(crate) proj: Vec<T>,
-    /// The recurrent weights of one slot transposed ([`crate::cell::Cell::transpose_recurrent`]),
-    /// sized for the slot with the most.
-    pub(crate) ut: Vec<T>,
+    /// The weights of one slot transposed ([`crate::cell::Cell::transpose_weights`]), sized
+    /// for the slot with the most.
+    pub(crate) wt: Vec<T>,
 }
 
 impl<T: Real> Workspace<T> {
@@ -75,10 +75,10 @@ impl<T: Real> Workspace<T> {
             .filter_map(|s| Cell::<T>::input_projection(&s.cell).map(|q| q.width.max(q.grad_width)))
             .max()
             .unwrap_or(0);
-        let ut = model
+        let wt = model
             .slots
             .iter()
-            .map(|s| s.cell.recurrent_size())
+            .map(|s| s.cell.transposed_size())
             .max()
             .unwrap_or(0);
         let same = self.proj.len() == t * b * g
@@ -87,7 +87,7 @@ impl<T: Real> Workspace<T> {
             && self.states.len() == model.slots.len()
             && self.grads.len() == model.n_params()
             && self.y.len() == r * b * o
-            && self.ut.len() == ut;
+            && self.wt.len() == wt;
         if same {
             return;
         }
@@ -131,7 +131,7 @@ impl<T: Real> Workspace<T> {
             .unwrap_or(0);
         self.scratch = vec![T::zero(); b * scratch];
         self.proj = vec![T::zero(); t * b * g];
-        self.ut = vec![T::zero(); ut];
+        self.wt = vec![T::zero(); wt];
     }
 
     /// State row `k` of slot `slot` as `(B, S)`.
