@@ -147,7 +147,7 @@ fn loss<C: Cell<f64>>(cell: &C, p: &[f64], x: &[f64], s_prev: &[f64], case: &Cas
     s.iter().zip(&case.g).map(|(a, b)| a * b).sum()
 }
 
-/// The cell's recurrent blocks of `p` transposed ([`Cell::transpose_weights`]) into a
+/// The cell's input and recurrent blocks of `p` transposed ([`Cell::transpose_weights`]) into a
 /// NaN-filled buffer of the declared [`CellShape::transposed_size`], which must be all written.
 pub(crate) fn transposed<C: Cell<f64>>(cell: &C, p: &[f64]) -> Vec<f64> {
     let mut wt = vec![f64::NAN; cell.transposed_size()];
