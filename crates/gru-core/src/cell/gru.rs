@@ -19,8 +19,8 @@
 
 use super::gru_jacobian::sum_terms;
 use super::step::{
-    add_masked_grad, add_row_sums, block_offsets, gate_rows, masked_h, project_rows,
-    transpose_weights, transposed_size, Mat,
+    add_input_grad, add_masked_grad, add_row_sums, block_offsets, gate_rows, masked_h,
+    project_rows, transpose_weights, transposed_size, Mat,
 };
 use super::{
     Cell, CellShape, DeferredGrad, GateMode, InputProjection, JacobianTerms, StepGrad, StepIn,
@@ -275,9 +275,7 @@ impl<T: Real> Cell<T> for Gru {
         };
         self.backward_core(a, hm, cache, d, rest);
         self.weight_grads_rows(b, a.x, hm, cache, dpre, dp);
-        if let Some(dx) = dx {
-            gemm_nn(b, h3, ni, dpre, h3, w_t, ni, dx, ni); // dx += dpre Wᵀ
-        }
+        add_input_grad(Mat::new(dpre, b, h3, h3), w_t, dx); // dx += dpre Wᵀ
     }
 
     fn backward_deferred(
@@ -303,9 +301,7 @@ impl<T: Real> Cell<T> for Gru {
             ut,
         };
         self.backward_core(a, (a.s_prev, h), cache, d, scratch);
-        if let Some(dx) = dx {
-            gemm_nn(a.b, h3, ni, dpre, h3, w_t, ni, dx, ni); // dx += dpre Wᵀ
-        }
+        add_input_grad(Mat::new(dpre, a.b, h3, h3), w_t, dx); // dx += dpre Wᵀ
     }
 
     fn transpose_weights(&self, p: &[T], wt: &mut [T]) {

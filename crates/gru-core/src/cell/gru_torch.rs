@@ -32,8 +32,8 @@
 
 use super::gru_jacobian::sum_terms;
 use super::step::{
-    add_masked_grad, add_row_sums, block_offsets, gate_rows, masked_h, project_rows,
-    transpose_weights, transposed_size, Mat,
+    add_input_grad, add_masked_grad, add_row_sums, block_offsets, gate_rows, masked_h,
+    project_rows, transpose_weights, transposed_size, Mat,
 };
 use super::{
     Cell, CellShape, DeferredGrad, GateMode, InputProjection, JacobianTerms, StepGrad, StepIn,
@@ -300,9 +300,7 @@ impl<T: Real> Cell<T> for GruTorch {
         };
         self.backward_core(a, cache, d, rest);
         self.weight_grads_rows(b, a.x, hm, dpre, dp);
-        if let Some(dx) = dx {
-            gemm_nn(b, h3, ni, dpre, 4 * h, w_t, ni, dx, ni); // dx += dpre_{rzn} Wᵀ
-        }
+        add_input_grad(Mat::new(dpre, b, h3, 4 * h), w_t, dx); // dx += dpre Wᵀ
     }
 
     fn backward_deferred(
@@ -328,9 +326,7 @@ impl<T: Real> Cell<T> for GruTorch {
             ut,
         };
         self.backward_core(a, cache, d, scratch);
-        if let Some(dx) = dx {
-            gemm_nn(a.b, h3, ni, dpre, 4 * h, w_t, ni, dx, ni); // dx += dpre_{rzn} Wᵀ
-        }
+        add_input_grad(Mat::new(dpre, a.b, h3, 4 * h), w_t, dx); // dx += dpre Wᵀ
     }
 
     fn transpose_weights(&self, p: &[T], wt: &mut [T]) {

@@ -29,8 +29,8 @@
 //! gradients in one product over all steps ([`Cell::weight_grads`]).
 
 use super::step::{
-    add_masked_grad, add_row_sums, affine_backward, block_offsets, gate_rows, masked_h,
-    project_rows, transpose_weights, transposed_size, Mat,
+    add_input_grad, add_masked_grad, add_row_sums, affine_backward, block_offsets, gate_rows,
+    masked_h, project_rows, transpose_weights, transposed_size, Mat,
 };
 use super::{
     Cell, CellShape, DeferredGrad, GateMode, InputProjection, StepGrad, StepIn, StepOut, Surgery,
@@ -234,9 +234,7 @@ impl<T: Real> Cell<T> for Lstm {
         dh.fill(T::zero());
         gemm_nn(b, h4, h, dpre, h4, &u_t[..h4 * h], h, dh, h); // dpre Uᵀ
         add_masked_grad(ds_prev, 2 * h, dh, h, None);
-        if let Some(dx) = dx {
-            gemm_nn(b, h4, ni, dpre, h4, w_t, ni, dx, ni); // dx += dpre Wᵀ
-        }
+        add_input_grad(Mat::new(dpre, b, h4, h4), w_t, dx); // dx += dpre Wᵀ
     }
 
     fn transpose_weights(&self, p: &[T], wt: &mut [T]) {
@@ -288,9 +286,7 @@ impl<T: Real> Cell<T> for Lstm {
         add_masked_grad(ds_prev, h2, dhm, h, mask);
         // pre += x W + b_i: dW += xᵀ dpre, db_i += Σ dpre, dx += dpre Wᵀ.
         affine_backward(Mat::new(x, b, ni, ni), Mat::new(dpre, b, h4, h4), dw, db_i);
-        if let Some(dx) = dx {
-            gemm_nn(b, h4, ni, dpre, h4, w_t, ni, dx, ni);
-        }
+        add_input_grad(Mat::new(dpre, b, h4, h4), w_t, dx); // dx += dpre Wᵀ
     }
 
     fn jacobian(&self, a: StepIn<'_, T>, cache: &[T], out: &mut [T], _scratch: &mut [T]) {

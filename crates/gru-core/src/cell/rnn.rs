@@ -19,8 +19,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::step::{
-    add_masked_grad, add_row_sums, affine_backward, block_offsets, masked_h, project_rows,
-    transpose_weights, transposed_size, Mat,
+    add_input_grad, add_masked_grad, add_row_sums, affine_backward, block_offsets, masked_h,
+    project_rows, transpose_weights, transposed_size, Mat,
 };
 use super::{Cell, CellShape, DeferredGrad, InputProjection, StepGrad, StepIn, StepOut};
 use crate::kernels::{gemm_nn, gemm_tn, tanh_rows};
@@ -219,9 +219,7 @@ impl<T: Real> Cell<T> for Rnn {
         dh.fill(T::zero());
         gemm_nn(b, h, h, dpre, h, &u_t[..h * h], h, dh, h); // dpre Uᵀ
         add_masked_grad(ds_prev, h, dh, h, None);
-        if let Some(dx) = dx {
-            gemm_nn(b, h, ni, dpre, h, w_t, ni, dx, ni); // dx += dpre Wᵀ
-        }
+        add_input_grad(Mat::new(dpre, b, h, h), w_t, dx); // dx += dpre Wᵀ
     }
 
     fn transpose_weights(&self, p: &[T], wt: &mut [T]) {
@@ -272,9 +270,7 @@ impl<T: Real> Cell<T> for Rnn {
         add_masked_grad(ds_prev, h, dhm, h, mask);
         // pre += x W + b_i: dW += xᵀ dpre, db_i += Σ dpre, dx += dpre Wᵀ.
         affine_backward(Mat::new(x, b, ni, ni), Mat::new(dpre, b, h, h), dw, db_i);
-        if let Some(dx) = dx {
-            gemm_nn(b, h, ni, dpre, h, w_t, ni, dx, ni);
-        }
+        add_input_grad(Mat::new(dpre, b, h, h), w_t, dx); // dx += dpre Wᵀ
     }
 
     fn jacobian(&self, a: StepIn<'_, T>, cache: &[T], out: &mut [T], _scratch: &mut [T]) {

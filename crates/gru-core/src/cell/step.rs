@@ -119,6 +119,17 @@ impl<'a, T> Mat<'a, T> {
     }
 }
 
+/// `dx (B, I) += dpre (B, G) · Wᵀ` with `w_t = Wᵀ (G, I)` from the cell's transposed weights
+/// ([`super::Cell::transpose_weights`]), when dx is wanted; `dpre`'s columns are the `G` gates.
+pub(crate) fn add_input_grad<T: Real>(dpre: Mat<'_, T>, w_t: &[T], dx: Option<&mut [T]>) {
+    if let Some(dx) = dx {
+        let ni = w_t.len() / dpre.cols;
+        gemm_nn(
+            dpre.rows, dpre.cols, ni, dpre.data, dpre.ld, w_t, ni, dx, ni,
+        );
+    }
+}
+
 /// The weight side of the backward of `pre (B, N) += a (B, K) · W (K, N) + b` given
 /// `d = dL/dpre (B, N)`: `dW += aᵀ d` and `db += Σ_rows d`. (`da += d Wᵀ` is the caller's
 /// product with `Wᵀ`, [`super::Cell::transpose_weights`].)
